@@ -1,0 +1,48 @@
+"""cdop: Child Death Overview Panel analytics for England.
+
+Read and validate anonymised child death notifications and review records,
+compute the figures of a CDOP annual report with public health confidence
+intervals, and render the report chapter.
+
+Heavy dependencies (matplotlib, scipy.stats) are imported only when a function
+that needs them is called, so ``import cdop`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from cdop._version import __version__
+from cdop.errors import (
+    CdopArgumentError,
+    CdopError,
+    CdopValidationError,
+    CdopWarning,
+    DataQualityWarning,
+    IdentifierError,
+    SmallNumberWarning,
+)
+
+if TYPE_CHECKING:
+    from cdop import stats as stats
+
+__all__ = [
+    "CdopArgumentError",
+    "CdopError",
+    "CdopValidationError",
+    "CdopWarning",
+    "DataQualityWarning",
+    "IdentifierError",
+    "SmallNumberWarning",
+    "__version__",
+    "stats",
+]
+
+_LAZY_SUBMODULES = frozenset({"stats"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY_SUBMODULES:
+        return importlib.import_module(f"cdop.{name}")
+    raise AttributeError(f"module 'cdop' has no attribute {name!r}")
