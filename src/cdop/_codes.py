@@ -1,0 +1,234 @@
+"""Normalisation of coded values: export variants onto the canonical codes of the contract.
+
+Matching is case-, space- and punctuation-insensitive ("Not Stated", "not-stated" and
+"NOT_STATED" are one key). Each coded column has a table of accepted variants; ethnicity
+also maps the detailed census and NHS groups onto the broad groups. A value that maps to
+nothing is reported by validation, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Final
+
+from cdop import schema
+
+__all__ = ["normalise_key", "parse_category", "parse_code"]
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def normalise_key(value: str) -> str:
+    """Fold a raw value to a matching key: lower case, "&" and "/" read as "and".
+
+    Examples
+    --------
+    >>> normalise_key("  Perinatal/Neonatal  event ")
+    'perinatal and neonatal event'
+    >>> normalise_key("Not_Stated")
+    'not stated'
+    """
+    text = value.lower().replace("&", " and ").replace("/", " and ")
+    return _NON_ALNUM.sub(" ", text).strip()
+
+
+def _table(variants: Mapping[str, Iterable[str]]) -> dict[str, str]:
+    """Build a key -> code table; each code also matches its own spelling."""
+    out: dict[str, str] = {}
+    for code, names in variants.items():
+        for name in (code, *names):
+            key = normalise_key(name)
+            if key in out and out[key] != code:  # pragma: no cover - guards the tables below
+                raise RuntimeError(f"variant {name!r} maps to both {out[key]!r} and {code!r}")
+            out[key] = code
+    return out
+
+
+_NOT_STATED = ("not stated", "not known", "unknown", "not recorded", "not specified",
+               "prefer not to say", "refused", "declined", "not given", "missing")
+
+_SEX = _table({
+    "male": ("m", "boy", "1", "man"),
+    "female": ("f", "girl", "2", "woman"),
+    "indeterminate": ("i", "9", "intersex",
+                      "indeterminate (unable to be classified as either male or female)"),
+    "not_stated": ("u", "x", "0", *_NOT_STATED),
+})
+
+_PLACE = _table({
+    "hospital": ("in hospital", "nhs hospital", "acute hospital", "hospital inpatient",
+                 "emergency department", "a and e", "accident and emergency", "ed",
+                 "neonatal unit", "nicu", "picu", "intensive care", "paediatric intensive care",
+                 "neonatal intensive care", "hospital ward"),
+    "home": ("at home", "usual residence", "usual place of residence", "normal residence",
+             "home address", "family home", "child's home", "childs home", "own home"),
+    "hospice": ("children's hospice", "childrens hospice", "in hospice"),
+    "public_place": ("public place", "public", "street", "road", "roadside",
+                     "public highway", "highway", "public area"),
+    "abroad": ("overseas", "outside uk", "outside the uk", "outside england",
+               "outside of england", "died abroad"),
+    "other": ("other place", "elsewhere", "other location", "other private residence"),
+    "not_stated": _NOT_STATED,
+})
+
+_EXPECTED = _table({
+    "expected": ("expected death", "anticipated", "death expected"),
+    "unexpected": ("unexpected death", "not expected", "death unexpected"),
+    "not_stated": _NOT_STATED,
+})
+
+_MODIFIABLE = _table({
+    "yes": ("y", "modifiable", "modifiable factors identified", "yes modifiable factors",
+            "yes modifiable factors identified", "factors identified"),
+    "no": ("n", "not modifiable", "no modifiable factors", "no modifiable factors identified",
+           "none identified", "no factors identified"),
+    "insufficient_information": ("insufficient information", "insufficient info",
+                                 "inadequate information", "insufficient information to assess",
+                                 "unable to determine", "unable to assess",
+                                 "insufficient information to determine", "ii"),
+})
+
+_POPULATION_AGE = _table({
+    "under_1": ("0", "under 1", "<1", "0 years", "infant", "infants", "age 0"),
+    "1-4": ("1 to 4", "1-4 years", "1 4", "aged 1 4"),
+    "5-9": ("5 to 9", "5-9 years", "aged 5 9"),
+    "10-14": ("10 to 14", "10-14 years", "aged 10 14"),
+    "15-17": ("15 to 17", "15-17 years", "aged 15 17"),
+})
+
+# NHS Data Dictionary ethnic category codes (2001 census groups).
+_ETHNICITY_NHS_LETTERS = {
+    "a": "white", "b": "white", "c": "white",
+    "d": "mixed", "e": "mixed", "f": "mixed", "g": "mixed",
+    "h": "asian", "j": "asian", "k": "asian", "l": "asian",
+    "m": "black", "n": "black", "p": "black",
+    "r": "other", "s": "other",
+    "z": "not_stated", "99": "not_stated",
+}
+_ETHNICITY = _table({
+    "white": ("british", "irish", "english", "welsh", "scottish", "northern irish",
+              "gypsy or irish traveller", "irish traveller", "gypsy", "roma", "traveller"),
+    "mixed": ("multiple", "mixed or multiple", "mixed multiple ethnic groups",
+              "multiple ethnic groups"),
+    "asian": ("indian", "pakistani", "bangladeshi", "asian british"),
+    "black": ("african", "caribbean", "black british"),
+    "other": ("chinese", "arab", "any other ethnic group", "other ethnic group",
+              "other ethnic groups"),
+    "not_stated": _NOT_STATED,
+})
+# Keyword rules for detailed census labels ("Asian or Asian British: Indian",
+# "Mixed: White and Black Caribbean", "Any other White background"), tried in order.
+_ETHNICITY_KEYWORDS: Final = (
+    ("not_stated", ("not stated", "not known", "unknown", "refused", "declined")),
+    ("mixed", ("mixed", "multiple", "white and")),
+    ("white", ("white", "gypsy", "traveller", "roma", "irish", "british")),
+    ("asian", ("asian", "indian", "pakistani", "bangladeshi")),
+    ("black", ("black", "african", "caribbean")),
+    ("other", ("chinese", "arab", "other")),
+)
+
+
+def _ethnicity(key: str) -> str | None:
+    if key in _ETHNICITY:
+        return _ETHNICITY[key]
+    if key in _ETHNICITY_NHS_LETTERS:
+        return _ETHNICITY_NHS_LETTERS[key]
+    padded = f" {key} "
+    for code, words in _ETHNICITY_KEYWORDS:
+        if any(f" {w} " in padded for w in words):
+            return code
+    return None
+
+
+def _lookup(table: Mapping[str, str]) -> Callable[[str], str | None]:
+    return table.get
+
+
+_PARSERS: Final[Mapping[str, Callable[[str], str | None]]] = {
+    schema.NOTIFICATIONS.sex: _lookup(_SEX),
+    schema.NOTIFICATIONS.ethnicity: _ethnicity,
+    schema.NOTIFICATIONS.place_of_death: _lookup(_PLACE),
+    schema.NOTIFICATIONS.expected_death: _lookup(_EXPECTED),
+    schema.REVIEWS.modifiable_factors: _lookup(_MODIFIABLE),
+    schema.POPULATION.age_group: _lookup(_POPULATION_AGE),
+}
+
+
+def parse_code(column: str, value: str) -> str | None:
+    """Map one raw value of a coded column to its canonical code, or ``None``.
+
+    Examples
+    --------
+    >>> parse_code("sex", "M")
+    'male'
+    >>> parse_code("modifiable_factors", "Insufficient information")
+    'insufficient_information'
+    >>> parse_code("ethnicity", "Asian or Asian British: Pakistani")
+    'asian'
+    >>> parse_code("ethnicity", "Mixed: White and Black Caribbean")
+    'mixed'
+    >>> parse_code("sex", "banana") is None
+    True
+    """
+    return _PARSERS[column](normalise_key(value))
+
+
+_CATEGORY_KEYS: Final = {normalise_key(label): code
+                         for code, label in schema.CATEGORY_LABELS.items()}
+_CATEGORY_KEYS.update({
+    normalise_key("Trauma and other external factors"): 3,
+    normalise_key("Perinatal or neonatal event"): 8,
+    normalise_key("Chromosomal, genetic or congenital anomalies"): 7,
+    normalise_key("Sudden unexpected unexplained death"): 10,
+    normalise_key("Sudden unexpected and unexplained death"): 10,
+    normalise_key("Deliberately inflicted injury, abuse and neglect"): 1,
+    normalise_key("Suicide or self-inflicted harm"): 2,
+    normalise_key("Acute medical and surgical condition"): 5,
+})
+_CATEGORY_NUMBER = re.compile(r"^(?:category|cat)?\s*(\d{1,2})(?:\s+(.*))?$")
+
+
+def parse_category(value: str) -> int | None:
+    """Map a category of death, given as a code or a label, to its code 1-10, or ``None``.
+
+    Accepts the code ("8", "8.0"), the label in old or new wording, and both together
+    ("Category 8: Perinatal/neonatal event"); a code and a label that disagree give ``None``.
+
+    Examples
+    --------
+    >>> parse_category("Category 8: Perinatal/neonatal event")
+    8
+    >>> parse_category("perinatal and neonatal event")
+    8
+    >>> parse_category("3")
+    3
+    >>> parse_category("Trauma and other external factors")
+    3
+    >>> parse_category("Category 8: Infection") is None
+    True
+    """
+    key = normalise_key(value)
+    if key.endswith(" 0") and key[:-2].isdigit():  # "8.0" from a spreadsheet number
+        key = key[:-2]
+    match = _CATEGORY_NUMBER.match(key)
+    if match:
+        code = int(match.group(1))
+        label = match.group(2)
+        if code not in schema.CATEGORY_LABELS:
+            return None
+        if label is None or _label_code(label) == code:
+            return code
+        return None
+    return _label_code(key)
+
+
+def _label_code(key: str) -> int | None:
+    if key in _CATEGORY_KEYS:
+        return _CATEGORY_KEYS[key]
+    # An unambiguous truncation of a label ("Trauma and other external"), if long enough.
+    if len(key) >= 8:
+        hits = {code for label, code in _CATEGORY_KEYS.items() if label.startswith(key)}
+        if len(hits) == 1:
+            return hits.pop()
+    return None

@@ -1,0 +1,345 @@
+"""Loading raw tables from files or DataFrames, before any rule is checked.
+
+Every source becomes a :class:`RawTable`: text cells (missing cells as NA), the file's
+row number of each record (header = row 1), the original header of each column, and the
+problems met while reading (an empty file, a wrong file type, an undecodable byte, a
+ragged row). Nothing here raises for bad input: problems are returned as issues.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cdop import schema
+from cdop._codes import normalise_key
+from cdop._issues import Issue
+
+__all__ = ["RawTable", "Source", "load_raw"]
+
+Source = str | Path | Mapping[str, pd.DataFrame]
+
+_CSV_SUFFIXES = (".csv", ".txt", ".tsv")
+_EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+_PARQUET_SUFFIXES = (".parquet", ".pq")
+_SUPPORTED = _CSV_SUFFIXES + _EXCEL_SUFFIXES + _PARQUET_SUFFIXES
+
+#: File stems (normalised) recognised for each table in a folder.
+_TABLE_STEMS: Mapping[schema.TableName, tuple[str, ...]] = {
+    "notifications": ("notifications", "notification", "deaths", "notified deaths"),
+    "reviews": ("reviews", "review", "panel reviews", "completed reviews"),
+    "births": ("births", "live births"),
+    "population": ("population", "populations", "child population"),
+}
+_MISSING_TOKENS = frozenset({"", "na", "n/a", "#n/a", "null", "nan", "nat", "<na>"})
+
+
+@dataclass
+class RawTable:
+    """A table as read: canonical column names where recognised, text cells, row numbers."""
+
+    table: schema.TableName
+    file: str
+    frame: pd.DataFrame
+    rows: np.ndarray  # file row number of each record (header = row 1)
+    headers: dict[str, str] = field(default_factory=dict)  # canonical/extra name -> header
+    issues: list[Issue] = field(default_factory=list)
+
+
+def _issue(table: str, file: str, rule: str, message: str, *, row: int | None = None,
+           column: str | None = None, value: str | None = None,
+           severity: str = "error") -> Issue:
+    return Issue(severity=severity, table=table, file=file, row=row, column=column,
+                 value=value, rule=rule, message=message)
+
+
+def load_raw(source: Source, column_map: Mapping[str, str] | None) -> tuple[
+        dict[schema.TableName, RawTable], list[Issue]]:
+    """Read every table of ``source``; return the tables read and source-level issues."""
+    if isinstance(source, Mapping):
+        return _load_frames(source, column_map)
+    path = Path(source)
+    if not path.exists():
+        return {}, [_issue("", str(path), "missing_source",
+                           f"{path}: no such file or folder. Give the folder holding the "
+                           "notifications and reviews files, or an Excel workbook with a "
+                           "sheet for each.")]
+    if path.is_file():
+        if path.suffix.lower() in _EXCEL_SUFFIXES:
+            return _load_workbook(path, column_map)
+        return {}, [_issue("", str(path), "unsupported_source",
+                           f"{path}: expected a folder holding the notifications and reviews "
+                           "files, or one Excel workbook (.xlsx) with a sheet for each.")]
+    return _load_folder(path, column_map)
+
+
+def _table_for_stem(stem: str) -> schema.TableName | None:
+    key = normalise_key(stem)
+    for table, stems in _TABLE_STEMS.items():
+        if key in stems:
+            return table
+    return None
+
+
+def _load_folder(folder: Path, column_map: Mapping[str, str] | None) -> tuple[
+        dict[schema.TableName, RawTable], list[Issue]]:
+    found: dict[schema.TableName, list[Path]] = {}
+    issues: list[Issue] = []
+    for path in sorted(folder.iterdir()):
+        if not path.is_file() or path.name.startswith((".", "~$")):
+            continue
+        table = _table_for_stem(path.stem)
+        if table is None:
+            continue
+        if path.suffix.lower() not in _SUPPORTED:
+            issues.append(_issue(table, str(path), "unsupported_file_type",
+                                 f"{path.name}: file type {path.suffix or '(none)'!r} is not "
+                                 "supported for the " + table + " table; save it as CSV "
+                                 "(.csv), Excel (.xlsx) or Parquet (.parquet)."))
+            continue
+        found.setdefault(table, []).append(path)
+    tables: dict[schema.TableName, RawTable] = {}
+    for table, paths in found.items():
+        if len(paths) > 1:
+            names = ", ".join(p.name for p in paths)
+            issues.append(_issue(table, str(folder), "ambiguous_table",
+                                 f"{folder}: several files hold the {table} table ({names}); "
+                                 "keep one."))
+            continue
+        raw = _read_file(table, paths[0], column_map)
+        tables[table] = raw
+    return tables, issues
+
+
+def _load_workbook(path: Path, column_map: Mapping[str, str] | None) -> tuple[
+        dict[schema.TableName, RawTable], list[Issue]]:
+    try:
+        sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object,
+                               engine="openpyxl")
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        return {}, [_issue("", str(path), "unreadable_file",
+                           f"{path.name}: cannot be read as an Excel workbook ({exc}).")]
+    tables: dict[schema.TableName, RawTable] = {}
+    issues: list[Issue] = []
+    for sheet, cells in sheets.items():
+        table = _table_for_stem(str(sheet))
+        if table is None:
+            continue
+        label = f"{path.name}[{sheet}]"
+        tables[table] = _from_cells(table, label, cells, column_map, [])
+    if not tables:
+        issues.append(_issue("", str(path), "missing_table",
+                             f"{path.name}: no sheet is named notifications or reviews "
+                             f"(sheets: {', '.join(map(str, sheets))})."))
+    return tables, issues
+
+
+def _load_frames(frames: Mapping[str, pd.DataFrame], column_map: Mapping[str, str] | None
+                 ) -> tuple[dict[schema.TableName, RawTable], list[Issue]]:
+    tables: dict[schema.TableName, RawTable] = {}
+    issues: list[Issue] = []
+    for name, frame in frames.items():
+        table = _table_for_stem(str(name))
+        label = f"<{name} DataFrame>"
+        if table is None:
+            issues.append(_issue("", label, "unknown_table",
+                                 f"{label}: unknown table name {name!r}; expected one of "
+                                 f"{', '.join(schema.TABLES)}."))
+            continue
+        if not isinstance(frame, pd.DataFrame):
+            issues.append(_issue(table, label, "unsupported_source",
+                                 f"{label}: expected a pandas DataFrame, got "
+                                 f"{type(frame).__name__}."))
+            continue
+        header = [str(c) for c in frame.columns]
+        body = frame.reset_index(drop=True)
+        body.columns = pd.RangeIndex(len(header))
+        tables[table] = _from_header_body(table, label, header, body, column_map, [])
+    return tables, issues
+
+
+def _read_file(table: schema.TableName, path: Path,
+               column_map: Mapping[str, str] | None) -> RawTable:
+    suffix = path.suffix.lower()
+    if suffix in _EXCEL_SUFFIXES:
+        try:
+            cells = pd.read_excel(path, sheet_name=0, header=None, dtype=object,
+                                  engine="openpyxl")
+        except Exception as exc:  # a damaged or mislabelled workbook
+            return _failed(table, path, "unreadable_file",
+                           f"{path.name}: cannot be read as an Excel workbook ({exc}). "
+                           "Is it really an .xlsx file?")
+        return _from_cells(table, path.name, cells, column_map, [])
+    if suffix in _PARQUET_SUFFIXES:
+        try:
+            frame = pd.read_parquet(path)
+        except Exception as exc:  # pyarrow raises ArrowInvalid and OSError variants
+            return _failed(table, path, "unreadable_file",
+                           f"{path.name}: cannot be read as a Parquet file ({exc}).")
+        header = [str(c) for c in frame.columns]
+        frame.columns = pd.RangeIndex(len(header))
+        return _from_header_body(table, path.name, header, frame, column_map, [])
+    return _read_csv(table, path, column_map)
+
+
+def _failed(table: schema.TableName, path: Path, rule: str, message: str) -> RawTable:
+    return RawTable(table=table, file=path.name, frame=pd.DataFrame(),
+                    rows=np.empty(0, dtype=np.int64),
+                    issues=[_issue(table, path.name, rule, message)])
+
+
+def _read_csv(table: schema.TableName, path: Path,
+              column_map: Mapping[str, str] | None) -> RawTable:
+    data = path.read_bytes()
+    if not data.strip():
+        return _failed(table, path, "empty_file",
+                       f"{path.name}: the file is empty; expected a header row and one row "
+                       f"per record of the {table} table.")
+    if data.startswith(b"PK\x03\x04"):
+        return _failed(table, path, "wrong_file_type",
+                       f"{path.name}: this is an Excel workbook saved with a .csv name; "
+                       "rename it to .xlsx or save it as CSV from Excel.")
+    if data.startswith(b"PAR1") or b"\x00" in data[:4096]:
+        return _failed(table, path, "wrong_file_type",
+                       f"{path.name}: this is a binary file, not CSV text; export the "
+                       "table as CSV (.csv), Excel (.xlsx) or Parquet (.parquet).")
+    issues: list[Issue] = []
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        text = data.decode("cp1252", errors="replace")
+        issues.append(_issue(table, path.name, "encoding", severity="warning", row=line,
+                             message=f"{path.name}, row {line}: the file is not UTF-8; read "
+                             "it as Windows-1252 (Excel's 'CSV' encoding). Check accented "
+                             "characters, or save as 'CSV UTF-8'."))
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+    try:
+        body = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, skiprows=1,
+                           dtype=str, keep_default_na=False, na_filter=False,
+                           skip_blank_lines=False, names=list(range(len(header))),
+                           index_col=False, engine="c", on_bad_lines="error")
+    except pd.errors.ParserError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        row = int(match.group(1)) if match else None
+        return RawTable(table=table, file=path.name, frame=pd.DataFrame(),
+                        rows=np.empty(0, dtype=np.int64),
+                        issues=[*issues, _issue(
+                            table, path.name, "malformed_row", row=row,
+                            message=f"{path.name}, row {row}: the row has more fields than "
+                            f"the header ({len(header)} columns); check for an unquoted comma "
+                            f"in a value. (Reader said: {exc}.)")])
+    except (UnicodeError, ValueError) as exc:
+        return _failed(table, path, "unreadable_file",
+                       f"{path.name}: cannot be read as CSV ({exc}).")
+    return _from_header_body(table, path.name, header, body, column_map, issues)
+
+
+def _cell_text(value: Any) -> Any:
+    """Text of one spreadsheet cell, as a person reading the sheet would see it."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return pd.NA
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d") if value == value.normalize() else value.isoformat()
+    if hasattr(value, "isoformat"):  # datetime.date/datetime/time from openpyxl
+        return str(value.isoformat()).removesuffix("T00:00:00")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _from_cells(table: schema.TableName, label: str, cells: pd.DataFrame,
+                column_map: Mapping[str, str] | None, issues: list[Issue]) -> RawTable:
+    if cells.empty:
+        return RawTable(table=table, file=label, frame=pd.DataFrame(),
+                        rows=np.empty(0, dtype=np.int64),
+                        issues=[_issue(table, label, "empty_file",
+                                       f"{label}: the sheet is empty; expected a header row and "
+                                       f"one row per record of the {table} table.")])
+    header = ["" if pd.isna(h) else _cell_text(h) for h in cells.iloc[0].tolist()]
+    body = cells.iloc[1:].reset_index(drop=True)
+    body.columns = pd.RangeIndex(len(header))
+    return _from_header_body(table, label, header, body, column_map, issues)
+
+
+def _to_text(column: pd.Series) -> pd.Series:
+    """Cells of one column as stripped text (pandas ``str`` dtype), missing cells as NA."""
+    if pd.api.types.is_datetime64_any_dtype(column.dtype):
+        text = column.dt.strftime("%Y-%m-%d")
+    elif pd.api.types.is_string_dtype(column.dtype) and column.dtype != object:
+        text = column
+    else:
+        text = column.astype(object).map(_cell_text)
+    stripped = text.astype("str").str.strip()
+    missing = stripped.isna() | stripped.str.lower().isin(_MISSING_TOKENS)
+    return stripped.where(~missing, pd.NA).astype("str")
+
+
+def _header_lookup(spec: schema.TableSpec, column_map: Mapping[str, str] | None
+                   ) -> dict[str, str]:
+    """Normalised header -> canonical column, the user's map taking precedence."""
+    lookup: dict[str, str] = {}
+    for column in spec.columns:
+        for header in (column.name, *column.headers):
+            lookup.setdefault(normalise_key(header), column.name)
+    for header, name in (column_map or {}).items():
+        if name in spec.column_by_name:
+            lookup[normalise_key(header)] = name
+    return lookup
+
+
+def _from_header_body(table: schema.TableName, label: str, header: list[str],
+                      body: pd.DataFrame, column_map: Mapping[str, str] | None,
+                      issues: list[Issue]) -> RawTable:
+    spec = schema.TABLES[table]
+    issues = list(issues)
+    rows = np.arange(2, len(body) + 2, dtype=np.int64)
+    if column_map:
+        unknown_targets = sorted({v for v in column_map.values()
+                                  if v not in {c.name for t in schema.TABLES.values()
+                                               for c in t.columns}})
+        if unknown_targets:
+            issues.append(_issue(table, label, "column_map", severity="warning",
+                                 message=f"column_map names columns that are not in the data "
+                                 f"contract: {', '.join(unknown_targets)}; these entries are "
+                                 "ignored."))
+    lookup = _header_lookup(spec, column_map)
+    names: list[str] = []
+    headers: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    keep: list[int] = []
+    for position, raw_header in enumerate(header):
+        text = str(raw_header).strip()
+        if not text:
+            if _to_text(body.iloc[:, position]).notna().any():
+                issues.append(_issue(table, label, "blank_header", row=1,
+                                     column=f"column {position + 1}",
+                                     message=f"{label}, row 1, column {position + 1}: the "
+                                     "column has values but no header; name it or delete it."))
+            continue
+        canonical = lookup.get(normalise_key(text), text)
+        if canonical in seen:
+            first = headers[canonical]
+            issues.append(_issue(table, label, "duplicate_column", row=1, column=text,
+                                 value=text,
+                                 message=f"{label}, row 1: columns {seen[canonical] + 1} "
+                                 f"({first!r}) and {position + 1} ({text!r}) both give "
+                                 f"{canonical!r}; keep one."))
+            continue
+        seen[canonical] = position
+        headers[canonical] = text
+        names.append(canonical)
+        keep.append(position)
+    frame = pd.DataFrame({name: _to_text(body.iloc[:, pos]) for name, pos in zip(
+        names, keep, strict=True)}, index=pd.RangeIndex(len(body)))
+    return RawTable(table=table, file=label, frame=frame, rows=rows, headers=headers,
+                    issues=issues)

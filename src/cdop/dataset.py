@@ -1,0 +1,193 @@
+"""The validated dataset: typed tables of accepted records, and what was rejected.
+
+:func:`read_dataset` is the entry point. In strict mode (the default) any failure
+raises :class:`~cdop.errors.CdopValidationError` carrying the full report; in lenient
+mode the valid records are kept and every rejected record is listed with its reasons
+in :attr:`Dataset.rejected`, so that records read = records accepted + records rejected.
+
+Examples
+--------
+>>> import cdop
+>>> ds = cdop.load_sample()
+>>> len(ds.notifications) > 0 and len(ds.reviews) > 0
+True
+>>> ds.reviewed.columns[:4].tolist()
+['case_id', 'date_of_death', 'date_notified', 'age_at_death_days']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from collections.abc import Mapping
+
+import pandas as pd
+
+from cdop import schema
+from cdop._read import Source
+from cdop.errors import CdopValidationError, DataQualityWarning
+from cdop.validation import ValidationReport, check_source
+
+__all__ = ["Dataset", "read_dataset"]
+
+
+class Dataset:
+    """Validated child death records, immutable.
+
+    Each table property returns a fresh view: changing it never changes the dataset
+    (pandas copy-on-write). Build a new dataset with :func:`read_dataset` instead.
+
+    Attributes
+    ----------
+    notifications : pandas.DataFrame
+        One row per child death notified: the contract columns in order (optional ones
+        NA when not supplied; ``date_of_birth`` never kept), then ``age_group`` (derived
+        from ``age_at_death_days``), then any extra columns of the input.
+    reviews : pandas.DataFrame
+        One row per completed review, with ``category_label`` derived from ``category``.
+    births, population : pandas.DataFrame or None
+        Denominator tables, when supplied.
+    rejected : pandas.DataFrame
+        Records rejected in lenient mode: ``table``, ``file``, ``row``, ``rules``, ``message``.
+    report : ValidationReport
+        The full validation report (errors and warnings).
+    """
+
+    __slots__ = ("_births", "_notifications", "_population", "_rejected", "_reviews",
+                 "files", "report")
+
+    def __init__(self, notifications: pd.DataFrame, reviews: pd.DataFrame, *,
+                 births: pd.DataFrame | None = None, population: pd.DataFrame | None = None,
+                 rejected: pd.DataFrame | None = None, report: ValidationReport | None = None,
+                 files: Mapping[str, str] | None = None) -> None:
+        self._notifications = notifications
+        self._reviews = reviews
+        self._births = births
+        self._population = population
+        self._rejected = rejected if rejected is not None else pd.DataFrame(
+            columns=["table", "file", "row", "rules", "message"])
+        self.report = report
+        self.files = dict(files or {})
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if hasattr(self, "files"):
+            raise AttributeError("a Dataset is immutable; build a new one with read_dataset")
+        object.__setattr__(self, name, value)
+
+    @property
+    def notifications(self) -> pd.DataFrame:
+        """Accepted notifications (see the class docstring for columns)."""
+        return self._notifications.copy(deep=False)
+
+    @property
+    def reviews(self) -> pd.DataFrame:
+        """Accepted reviews."""
+        return self._reviews.copy(deep=False)
+
+    @property
+    def births(self) -> pd.DataFrame | None:
+        """Live births by year and deprivation quintile, if supplied."""
+        return None if self._births is None else self._births.copy(deep=False)
+
+    @property
+    def population(self) -> pd.DataFrame | None:
+        """Child population by year and age group, if supplied."""
+        return None if self._population is None else self._population.copy(deep=False)
+
+    @property
+    def rejected(self) -> pd.DataFrame:
+        """Records rejected in lenient mode, with the rules they broke."""
+        return self._rejected.copy(deep=False)
+
+    @property
+    def reviewed(self) -> pd.DataFrame:
+        """Reviews joined to their notification: notification columns, then review columns.
+
+        One row per completed review; every review has a notification (validation
+        guarantees it).
+        """
+        review_cols = [c for c in self._reviews.columns
+                       if c == schema.REVIEWS.case_id or c not in self._notifications.columns]
+        return self._notifications.merge(self._reviews[review_cols], on=schema.REVIEWS.case_id,
+                                         how="inner", validate="one_to_one")
+
+    def __repr__(self) -> str:
+        parts = [f"{len(self._notifications)} notifications", f"{len(self._reviews)} reviews"]
+        if self._births is not None:
+            parts.append(f"{len(self._births)} births rows")
+        if self._population is not None:
+            parts.append(f"{len(self._population)} population rows")
+        if len(self._rejected):
+            parts.append(f"{len(self._rejected)} rejected")
+        return f"<cdop.Dataset: {', '.join(parts)}>"
+
+
+def read_dataset(source: Source, *, column_map: Mapping[str, str] | None = None,
+                 strict: bool = True, today: dt.date | None = None) -> Dataset:
+    """Read, validate and type child death records.
+
+    Parameters
+    ----------
+    source
+        A folder holding ``notifications`` and ``reviews`` (plus optional ``births`` and
+        ``population``) as CSV, XLSX or Parquet; an Excel workbook with a sheet for each;
+        or a mapping of table name to DataFrame.
+    column_map
+        Export header -> canonical column name, added to (and overriding) the built-in
+        map of common export headers.
+    strict
+        If True (default), any failure raises :class:`~cdop.errors.CdopValidationError`.
+        If False, valid records are kept and rejected ones listed in ``Dataset.rejected``.
+    today
+        The date against which "not in the future" is judged (default: today).
+
+    Returns
+    -------
+    Dataset
+
+    Raises
+    ------
+    IdentifierError
+        The input holds direct identifiers; nothing is read.
+    CdopValidationError
+        In strict mode, when any record or file fails; in lenient mode, when a required
+        table cannot be read at all.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import cdop
+    >>> frames = {
+    ...     "notifications": pd.DataFrame({
+    ...         "Case ID": ["A1", "A2"], "Date of Death": ["01/05/2023", "10/06/2023"],
+    ...         "Date Notified": ["02/05/2023", "01/06/2023"], "Age at Death (days)": [3, 400],
+    ...         "Gender": ["M", "Female"], "Ethnicity": ["White British", "Not stated"]}),
+    ...     "reviews": pd.DataFrame({"Case ID": ["A1"], "Date of Review": ["20/11/2023"],
+    ...         "Category of Death": ["8"], "Modifiable Factors": ["No"]})}
+    >>> ds = cdop.read_dataset(frames, strict=False)
+    >>> ds
+    <cdop.Dataset: 1 notifications, 1 reviews, 1 rejected>
+    >>> ds.rejected[["table", "row", "rules"]]
+               table  row                  rules
+    0  notifications    3  notified_before_death
+    >>> ds.reviewed[["case_id", "sex", "category", "category_label"]]
+      case_id   sex  category            category_label
+    0      A1  male         8  Perinatal/neonatal event
+    """
+    checked = check_source(source, column_map=column_map, today=today)
+    report = checked.report
+    missing = [t for t in ("notifications", "reviews") if t not in checked.tables]
+    if strict and not report.ok or missing:
+        raise CdopValidationError(report)
+    extra = report.warnings
+    unknown = extra[extra["rule"] == "unknown_column"]
+    if len(unknown):
+        warnings.warn(
+            "Columns kept but not part of the data contract: "
+            + ", ".join(f"{c} ({f})" for c, f in zip(unknown["column"], unknown["file"],
+                                                       strict=True)),
+            DataQualityWarning, stacklevel=2)
+    tables = checked.tables
+    return Dataset(tables["notifications"], tables["reviews"], births=tables.get("births"),
+                   population=tables.get("population"), rejected=checked.rejected,
+                   report=report, files=checked.files)
