@@ -1,0 +1,38 @@
+"""Public health statistics for child death review: rates, proportions, standardisation,
+benchmarking, inequality, trend and deprivation quantiles.
+
+Every function takes a DataFrame and returns a new one; the input is never
+modified. Every statistic appends the same columns: ``value``, ``lower_ci``,
+``upper_ci``, ``confidence``, ``statistic`` and ``method`` (with several confidence
+levels the limits are named per level: ``lower_ci_95``, ``upper_ci_99_8``, ...).
+
+The methods follow the public health indicator methods used in England and are
+tested against the R package PHEindicatormethods. The interval kernels
+(:func:`poisson_ci`, :func:`wilson_ci`, ...) work on plain arrays.
+
+See ``docs/methods-statistics.md`` for every formula and threshold.
+"""
+
+from __future__ import annotations
+
+from cdop.stats._ci import (
+    BYAR_THRESHOLD,
+    byar_ci,
+    exact_poisson_ci,
+    poisson_ci,
+    wilson_ci,
+    z_value,
+)
+from cdop.stats._proportion import proportion
+from cdop.stats._rate import rate
+
+__all__ = [
+    "BYAR_THRESHOLD",
+    "byar_ci",
+    "exact_poisson_ci",
+    "poisson_ci",
+    "proportion",
+    "rate",
+    "wilson_ci",
+    "z_value",
+]

@@ -1,0 +1,420 @@
+"""Shared plumbing of the statistics: argument checking, confidence levels, grouping, output.
+
+Every public statistic goes through the same few steps: check the arguments
+(raising :class:`~cdop.errors.CdopArgumentError` with a message that names the
+argument, what was expected, what was received and the offending rows), pull
+the numeric columns out as float64 arrays, optionally sum them per group, run a
+vectorised kernel, and assemble a new DataFrame with the fixed output columns
+``value``, ``lower_ci``, ``upper_ci``, ``confidence``, ``statistic`` and ``method``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from cdop.errors import CdopArgumentError
+
+FloatArray: TypeAlias = npt.NDArray[np.float64]
+ConfidenceArg: TypeAlias = float | Sequence[float]
+GroupBy: TypeAlias = str | Sequence[str] | None
+NaPolicy: TypeAlias = Literal["raise", "propagate", "zero"]
+
+#: Output columns every statistic appends (single confidence level).
+VALUE = "value"
+LOWER = "lower_ci"
+UPPER = "upper_ci"
+CONFIDENCE = "confidence"
+STATISTIC = "statistic"
+METHOD = "method"
+
+_MAX_ROWS_LISTED = 5
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def describe_rows(index: pd.Index, mask: npt.NDArray[np.bool_], values: Any = None) -> str:
+    """Describe the offending rows: count and the first few index labels (and values)."""
+    positions = np.flatnonzero(mask)
+    shown = []
+    for pos in positions[:_MAX_ROWS_LISTED]:
+        label = index[pos]
+        if values is None:
+            shown.append(f"{label!r}")
+        else:
+            shown.append(f"{label!r} ({values[pos]!r})")
+    more = "" if positions.size <= _MAX_ROWS_LISTED else f", ... ({positions.size} rows in all)"
+    noun = "row" if positions.size == 1 else "rows"
+    return f"{noun} with index {', '.join(shown)}{more}"
+
+
+def fail(func: str, message: str) -> CdopArgumentError:
+    """Build the library's argument error with the function name as prefix."""
+    return CdopArgumentError(f"{func}(): {message}")
+
+
+# --------------------------------------------------------------------------- confidence
+
+
+@dataclass(frozen=True)
+class Levels:
+    """Parsed confidence levels, as fractions in (0, 1], in the order given."""
+
+    values: tuple[float, ...]
+
+    @property
+    def single(self) -> bool:
+        return len(self.values) == 1
+
+    @property
+    def label(self) -> str:
+        """Text for the ``confidence`` column, e.g. ``"95%"`` or ``"95%, 99.8%"``."""
+        return ", ".join(f"{percent_text(c)}%" for c in self.values)
+
+    def columns(self) -> list[tuple[str, str]]:
+        """Names of the (lower, upper) limit columns, one pair per level."""
+        if self.single:
+            return [(LOWER, UPPER)]
+        return [(f"{LOWER}_{level_suffix(c)}", f"{UPPER}_{level_suffix(c)}") for c in self.values]
+
+
+def percent_text(level: float) -> str:
+    """``0.95 -> "95"``, ``0.998 -> "99.8"``, ``0.9 -> "90"`` (no trailing zeros)."""
+    pct = round(level * 100.0, 10)
+    return np.format_float_positional(pct, trim="-")
+
+
+def level_suffix(level: float) -> str:
+    """Column suffix of a level: ``0.95 -> "95"``, ``0.998 -> "99_8"``."""
+    return percent_text(level).replace(".", "_")
+
+
+def parse_confidence(func: str, confidence: Any, *, arg: str = "confidence") -> Levels:
+    """Validate a confidence level or a sequence of levels.
+
+    A level is a fraction in (0, 1] (1 means 100%), or a percentage in (1, 100]
+    (so ``95`` and ``0.95`` are the same level). Duplicates are refused.
+    """
+    if isinstance(confidence, (str, bytes)) or confidence is None:
+        raise fail(
+            func,
+            f"argument `{arg}` must be a number in (0, 1] (or a percentage in (1, 100]) or a "
+            f"sequence of them; received {confidence!r}",
+        )
+    raw: list[Any]
+    if isinstance(confidence, (Sequence, np.ndarray, pd.Series)):
+        raw = list(confidence)
+        if not raw:
+            raise fail(func, f"argument `{arg}` must hold at least one level; received {raw!r}")
+    else:
+        raw = [confidence]
+    levels: list[float] = []
+    for item in raw:
+        if isinstance(item, (bool, np.bool_)) or not isinstance(
+            item, (int, float, np.integer, np.floating)
+        ):
+            raise fail(
+                func,
+                f"argument `{arg}` must be numeric (a fraction in (0, 1] or a percentage in "
+                f"(1, 100]); received {item!r} of type {type(item).__name__}",
+            )
+        value = float(item)
+        if not math.isfinite(value) or value <= 0.0 or value > 100.0:
+            raise fail(
+                func,
+                f"argument `{arg}` must be a fraction in (0, 1] or a percentage in (1, 100]; "
+                f"received {item!r}",
+            )
+        levels.append(value / 100.0 if value > 1.0 else value)
+    if len(set(levels)) != len(levels):
+        raise fail(func, f"argument `{arg}` holds the same level twice; received {raw!r}")
+    return Levels(tuple(levels))
+
+
+def check_level(func: str, confidence: Any, *, arg: str = "confidence") -> float:
+    """Validate one confidence level (kernels take exactly one)."""
+    levels = parse_confidence(func, confidence, arg=arg)
+    if not levels.single:
+        raise fail(func, f"argument `{arg}` must be a single level here; received {confidence!r}")
+    return levels.values[0]
+
+
+# --------------------------------------------------------------------------- arguments
+
+
+def check_frame(func: str, df: Any) -> pd.DataFrame:
+    if not isinstance(df, pd.DataFrame):
+        raise fail(func, f"argument `df` must be a pandas DataFrame; received {type(df).__name__}")
+    return df
+
+
+def check_columns(func: str, df: pd.DataFrame, columns: Mapping[str, Any]) -> None:
+    """Every argument naming a column must name an existing column."""
+    for arg, col in columns.items():
+        if col is None:
+            continue
+        if not isinstance(col, Hashable) or isinstance(col, (list, tuple)):
+            raise fail(func, f"argument `{arg}` must be a column name; received {col!r}")
+        if col not in df.columns:
+            available = ", ".join(repr(c) for c in list(df.columns)[:20])
+            raise fail(
+                func,
+                f"argument `{arg}` names column {col!r}, which is not in the DataFrame "
+                f"(columns: {available})",
+            )
+
+
+def parse_group_by(
+    func: str, df: pd.DataFrame, group_by: GroupBy, used: Sequence[str]
+) -> list[str]:
+    """Normalise ``group_by`` to a list of existing column names distinct from ``used``."""
+    if group_by is None:
+        return []
+    cols = [group_by] if isinstance(group_by, str) else list(group_by)
+    for col in cols:
+        if not isinstance(col, str):
+            raise fail(func, f"argument `group_by` must hold column names; received {col!r}")
+    for col in cols:
+        check_columns(func, df, {"group_by": col})
+        if col in used:
+            raise fail(
+                func,
+                f"argument `group_by` names column {col!r}, which is also an input of the "
+                f"statistic",
+            )
+    if len(set(cols)) != len(cols):
+        raise fail(func, f"argument `group_by` names a column twice; received {cols!r}")
+    return cols
+
+
+def check_multiplier(func: str, multiplier: Any, *, arg: str = "multiplier") -> float:
+    if isinstance(multiplier, (bool, np.bool_)) or not isinstance(
+        multiplier, (int, float, np.integer, np.floating)
+    ):
+        raise fail(
+            func,
+            f"argument `{arg}` must be a positive number; received {multiplier!r} "
+            f"of type {type(multiplier).__name__}",
+        )
+    value = float(multiplier)
+    if not math.isfinite(value) or value <= 0.0:
+        raise fail(func, f"argument `{arg}` must be a positive number; received {multiplier!r}")
+    return value
+
+
+def check_na_policy(func: str, na: Any, allowed: Sequence[str]) -> str:
+    if na not in allowed:
+        raise fail(
+            func,
+            f"argument `na` must be one of {', '.join(repr(a) for a in allowed)}; received {na!r}",
+        )
+    return str(na)
+
+
+def numeric_column(
+    func: str,
+    df: pd.DataFrame,
+    arg: str,
+    col: str,
+    *,
+    allow_na: bool = False,
+    min_value: float | None = None,
+    strict_min: bool = False,
+) -> FloatArray:
+    """Return a column as float64, refusing non-numeric dtypes, missing and out-of-range values.
+
+    ``min_value`` with ``strict_min=False`` means ``>= min_value``; with ``True`` ``> min_value``.
+    Missing values (NaN/NA/None) are refused unless ``allow_na``; infinite values always are.
+    """
+    series = df[col]
+    if isinstance(series, pd.DataFrame):
+        raise fail(func, f"argument `{arg}` names column {col!r}, which appears more than once")
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
+        raise fail(
+            func,
+            f"argument `{arg}` (column {col!r}) must be numeric; received dtype {dtype}",
+        )
+    values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+    missing = np.isnan(values)
+    if not allow_na and missing.any():
+        raise fail(
+            func,
+            f"argument `{arg}` (column {col!r}) must not have missing values; received missing "
+            f"values in {describe_rows(df.index, missing)}",
+        )
+    infinite = np.isinf(values)
+    if infinite.any():
+        raise fail(
+            func,
+            f"argument `{arg}` (column {col!r}) must hold finite numbers; received infinite "
+            f"values in {describe_rows(df.index, infinite, values)}",
+        )
+    if min_value is not None:
+        with np.errstate(invalid="ignore"):
+            bad = values <= min_value if strict_min else values < min_value
+        if bad.any():
+            relation = "greater than" if strict_min else "greater than or equal to"
+            raise fail(
+                func,
+                f"argument `{arg}` (column {col!r}) must be {relation} {min_value:g}; "
+                f"received {describe_rows(df.index, bad, values)}",
+            )
+    return values
+
+
+def check_not_above(
+    func: str,
+    df: pd.DataFrame,
+    x_arg: str,
+    x_col: str,
+    n_arg: str,
+    n_col: str,
+    x: FloatArray,
+    n: FloatArray,
+) -> None:
+    with np.errstate(invalid="ignore"):
+        bad = x > n
+    if bad.any():
+        pairs = [f"{a!r}/{b!r}" for a, b in zip(x, n, strict=True)]
+        raise fail(
+            func,
+            f"argument `{x_arg}` (column {x_col!r}) must not exceed `{n_arg}` (column {n_col!r}) "
+            f"for a proportion; received {describe_rows(df.index, bad, pairs)}",
+        )
+
+
+def check_no_clash(func: str, existing: Sequence[Hashable], new: Sequence[str]) -> None:
+    clash = [c for c in new if c in set(existing)]
+    if clash:
+        raise fail(
+            func,
+            f"the input already has column(s) {', '.join(repr(c) for c in clash)}, which the "
+            f"result would overwrite; rename or drop them first",
+        )
+
+
+# --------------------------------------------------------------------------- grouping
+
+
+@dataclass(frozen=True)
+class Grouped:
+    """Per-group sums: the key columns (one row per group) and the summed arrays."""
+
+    keys: pd.DataFrame
+    sums: dict[str, FloatArray]
+    codes: npt.NDArray[np.intp]
+
+
+def group_codes(
+    df: pd.DataFrame, group_cols: Sequence[str]
+) -> tuple[npt.NDArray[np.intp], pd.DataFrame]:
+    """Group number of every row (groups sorted by key, missing keys kept) and the key table."""
+    grouper = df.groupby(list(group_cols), sort=True, dropna=False, observed=True)
+    codes: npt.NDArray[np.intp] = np.asarray(grouper.ngroup().to_numpy(), dtype=np.intp)
+    keys = grouper.size().index.to_frame(index=False)
+    keys.columns = list(group_cols)
+    return codes, keys
+
+
+def group_sums(
+    df: pd.DataFrame,
+    group_cols: Sequence[str],
+    arrays: Mapping[str, FloatArray],
+    *,
+    nan_if_any_missing: bool = True,
+) -> Grouped:
+    """Sum each array per group (a group with a missing value sums to NaN when asked)."""
+    codes, keys = group_codes(df, group_cols)
+    ngroups = len(keys)
+    sums: dict[str, FloatArray] = {}
+    for name, values in arrays.items():
+        missing = np.isnan(values)
+        total = np.bincount(codes, weights=np.where(missing, 0.0, values), minlength=ngroups)
+        if nan_if_any_missing and missing.any():
+            has_missing = np.bincount(codes, weights=missing.astype(np.float64), minlength=ngroups)
+            total = np.where(has_missing > 0, np.nan, total)
+        sums[name] = total.astype(np.float64)
+    return Grouped(keys=keys, sums=sums, codes=codes)
+
+
+# --------------------------------------------------------------------------- output
+
+
+def text_column(
+    categories: Sequence[str], codes: npt.NDArray[np.integer[Any]], index: pd.Index
+) -> pd.Series:
+    """A string column built from category codes (``-1`` is missing), fast for large frames."""
+    import pyarrow as pa
+
+    cats = pa.array(list(categories), type=pa.large_string())
+    mask = np.asarray(codes) < 0
+    idx = pa.array(np.where(mask, 0, codes).astype(np.int32), mask=mask)
+    arr = cats.take(idx)
+    series = pd.Series(arr.to_pandas(), dtype="str")
+    series.index = index
+    return series
+
+
+def constant_text(text: str, length: int, index: pd.Index) -> pd.Series:
+    return text_column([text], np.zeros(length, dtype=np.int8), index)
+
+
+def format_number(value: float) -> str:
+    """Format a multiplier as R's ``format(x, scientific = FALSE)`` does: ``100000``, ``0.5``."""
+    if float(value).is_integer():
+        return str(int(value))
+    return np.format_float_positional(value, trim="-")
+
+
+def assemble(
+    base: pd.DataFrame,
+    value: FloatArray,
+    limits: Sequence[tuple[FloatArray, FloatArray]],
+    levels: Levels,
+    statistic: str | pd.Series,
+    method: pd.Series | str,
+    *,
+    extra: Mapping[str, Any] | None = None,
+    func: str,
+) -> pd.DataFrame:
+    """Append ``value``, the limits, ``confidence``, ``statistic``, ``method`` to ``base``."""
+    names = [VALUE]
+    for lo_col, up_col in levels.columns():
+        names.extend([lo_col, up_col])
+    names.extend([CONFIDENCE, STATISTIC, METHOD])
+    if extra:
+        names.extend(extra)
+    check_no_clash(func, list(base.columns), names)
+    index = base.index
+    columns: dict[str, Any] = {VALUE: value}
+    for (lo_name, up_name), (lo, up) in zip(levels.columns(), limits, strict=True):
+        columns[lo_name] = lo
+        columns[up_name] = up
+    columns[CONFIDENCE] = constant_text(levels.label, len(index), index)
+    columns[STATISTIC] = (
+        constant_text(statistic, len(index), index) if isinstance(statistic, str) else statistic
+    )
+    columns[METHOD] = (
+        constant_text(method, len(index), index) if isinstance(method, str) else method
+    )
+    if extra:
+        columns.update(extra)
+    new = pd.DataFrame(columns, index=index)
+    return pd.concat([base, new], axis=1) if len(base.columns) else new
+
+
+def as_float_array(values: Any, arg: str, func: str) -> FloatArray:
+    """Coerce a kernel input to a float64 array, refusing text."""
+    try:
+        arr = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise fail(func, f"argument `{arg}` must be numeric; received {values!r}") from exc
+    return arr
