@@ -13,7 +13,9 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from cdop import schema
 from cdop._version import __version__
+from cdop.dataset import Dataset, read_dataset
 from cdop.errors import (
     CdopArgumentError,
     CdopError,
@@ -23,6 +25,8 @@ from cdop.errors import (
     IdentifierError,
     SmallNumberWarning,
 )
+from cdop.sample import load_sample, write_sample
+from cdop.validation import ValidationReport, validate
 
 if TYPE_CHECKING:
     from cdop import stats as stats
@@ -33,10 +37,17 @@ __all__ = [
     "CdopValidationError",
     "CdopWarning",
     "DataQualityWarning",
+    "Dataset",
     "IdentifierError",
     "SmallNumberWarning",
+    "ValidationReport",
     "__version__",
+    "load_sample",
+    "read_dataset",
+    "schema",
     "stats",
+    "validate",
+    "write_sample",
 ]
 
 _LAZY_SUBMODULES = frozenset({"stats"})

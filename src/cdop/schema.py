@@ -244,8 +244,7 @@ _NOTIFICATION_SPEC = TableSpec(
                headers=("Date Notified", "Notification Date", "Date of Notification",
                         "Date Notification Received", "Notified Date")),
         Column(_N.age_at_death_days, "integer", True,
-               f"whole days, 0 to {MAX_AGE_DAYS - 1} (before the 18th birthday); "
-               "derived from date_of_birth when absent",
+               f"whole days, 0 to {MAX_AGE_DAYS - 1} (before the 18th birthday)",
                minimum=0, maximum=MAX_AGE_DAYS - 1,
                headers=("Age at Death (days)", "Age at Death Days", "Age in Days",
                         "Age (days)", "Age at Death in Days")),

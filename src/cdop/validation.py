@@ -215,7 +215,9 @@ class _Checker:
             else:
                 if col.pattern is not None:
                     upper = text.str.upper()
-                    bad = ~upper.str.fullmatch(col.pattern).fillna(True).to_numpy(dtype=bool)
+                    matches = upper.str.fullmatch(col.pattern).to_numpy(dtype=bool,
+                                                                        na_value=False)
+                    bad = ~missing & ~matches
                     self.fail(bad, col.name, "pattern", f"is not valid; expected {col.rule}.")
                     text = upper
                 self.out[col.name] = text
@@ -260,15 +262,17 @@ class _Checker:
             numbers = pd.Series([parse_category(v) for v in values], dtype="Float64")
             problem = ("is not a category of death; expected a code 1 to 10 or a label such "
                        "as 'Perinatal/neonatal event' (a code and a label must agree).")
+            rule = "invalid_code"
         else:
             plain = values.str.replace(r"(?<=\d),(?=\d{3})", "", regex=True)
             numbers = pd.to_numeric(plain, errors="coerce").astype("Float64")
             problem = f"is not a whole number; expected {col.rule}."
+            rule = "integer_format"
         whole = numbers.notna() & (numbers % 1 == 0)
         present = codes >= 0
         safe = np.where(present, codes, 0)
         bad = present & ~whole.to_numpy(dtype=bool, na_value=False)[safe]
-        self.fail(bad, col.name, "integer_format", problem)
+        self.fail(bad, col.name, rule, problem)
         out = pd.Series(numbers.to_numpy(dtype=float, na_value=np.nan)[safe])
         out = out.where(present & ~bad)
         low = -np.inf if col.minimum is None else col.minimum
@@ -484,8 +488,10 @@ def check_source(source: Source, *, column_map: Mapping[str, str] | None = None,
                 f"{table}.xlsx or {table}.parquet (or a sheet or mapping key '{table}')."))
     checkers: dict[schema.TableName, _Checker] = {}
     usable: dict[schema.TableName, bool] = {}
-    for table, raw in raw_tables.items():
-        checker = _Checker(raw)
+    for table in schema.TABLES:
+        if table not in raw_tables:
+            continue
+        checker = _Checker(raw_tables[table])
         checkers[table] = checker
         usable[table] = checker.check_structure()
         if usable[table]:

@@ -1,0 +1,56 @@
+"""Helpers shared by the subcommands: reading a column map, printing failures."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+import pandas as pd
+
+from cdop.errors import CdopArgumentError
+from cdop.validation import ValidationReport
+
+__all__ = ["print_report", "read_column_map"]
+
+
+def read_column_map(path: str | None) -> dict[str, str] | None:
+    """Read a column map: a JSON object, or a two-column CSV (header, column)."""
+    if path is None:
+        return None
+    file = Path(path)
+    if not file.is_file():
+        raise CdopArgumentError(f"--column-map: no such file {path!r}.")
+    if file.suffix.lower() == ".json":
+        try:
+            mapping = json.loads(file.read_text(encoding="utf-8-sig"))
+        except json.JSONDecodeError as exc:
+            raise CdopArgumentError(f"--column-map: {path} is not valid JSON ({exc}).") from exc
+        if not isinstance(mapping, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()):
+            raise CdopArgumentError(
+                f"--column-map: {path} must hold one JSON object of "
+                '"Export header": "canonical_column" pairs.')
+        return mapping
+    frame = pd.read_csv(file, dtype=str, header=None, encoding="utf-8-sig")
+    if frame.shape[1] != 2:
+        raise CdopArgumentError(
+            f"--column-map: {path} must have two columns (export header, canonical column); "
+            f"found {frame.shape[1]}.")
+    return dict(zip(frame[0].str.strip(), frame[1].str.strip(), strict=True))
+
+
+def print_report(report: ValidationReport, *, limit: int, stream: TextIO = sys.stdout) -> None:
+    """Print the failure table, grouped by file, errors before warnings."""
+    failures = pd.concat([report.errors, report.warnings], ignore_index=True)
+    for (table, file), group in failures.groupby(["table", "file"], sort=False, dropna=False):
+        stream.write(f"\n{file} ({table or 'source'})\n")
+        shown = group.head(limit)
+        for row in shown.itertuples(index=False):
+            where = f"row {row.row}" if pd.notna(row.row) else "file"
+            stream.write(f"  {row.severity.upper():7} {where:>9}  [{row.rule}] {row.message}\n")
+        if len(group) > limit:
+            stream.write(f"  ... {len(group) - limit} more in this file (use --limit or "
+                         "--out to see them all)\n")
+    stream.write("\n" + report.summary(max_listed=0).split("\n")[0].rstrip(":") + "\n")

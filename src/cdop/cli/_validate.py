@@ -1,0 +1,55 @@
+"""``cdop validate PATH``: check exports against the data contract."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+from cdop.cli._common import print_report, read_column_map
+from cdop.errors import CdopError, IdentifierError
+from cdop.validation import validate
+
+__all__ = ["register"]
+
+
+def register(commands: Any) -> None:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "validate", help="check exports against the data contract",
+        description="Check a folder of exports (notifications, reviews and optionally births "
+        "and population, as CSV, XLSX or Parquet) against the data contract. Prints every "
+        "failure; exits 1 when anything fails.")
+    parser.add_argument("path", help="folder of export files, or one Excel workbook")
+    parser.add_argument("--column-map", metavar="FILE",
+                        help="JSON object or two-column CSV mapping export headers to "
+                        "canonical column names")
+    parser.add_argument("--out", metavar="FILE.csv", help="also write the full failure table")
+    parser.add_argument("--limit", type=int, default=50,
+                        help="failures printed per file (default 50)")
+    parser.add_argument("--today", type=dt.date.fromisoformat, default=None,
+                        help="judge 'not in the future' against this date (YYYY-MM-DD)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        report = validate(args.path, column_map=read_column_map(args.column_map),
+                          today=args.today)
+    except IdentifierError as exc:
+        sys.stderr.write(f"cdop validate: refused.\n{exc}\n")
+        return 1
+    except CdopError as exc:
+        sys.stderr.write(f"cdop validate: {exc}\n")
+        return 2
+    if args.out:
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        report.failures.to_csv(out, index=False)
+    if report.failures.empty:
+        counts = ", ".join(f"{n} {t}" for t, n in report.rows_read.items())
+        sys.stdout.write(f"OK: no failures ({counts}).\n")
+        return 0
+    print_report(report, limit=args.limit)
+    return 0 if report.ok else 1

@@ -1,0 +1,234 @@
+"""The bundled sample: a fictional mid-sized panel, generated deterministically.
+
+The sample follows the national patterns of child deaths in England (about 60% infants
+and 42% neonates, the usual shares of the categories of death, about 56% boys, a
+deprivation gradient, review durations with a long tail and cases still open at each
+year end) for reporting years 2017/18 to 2024/25, with about 70 notifications a year,
+about 6,000 live births a year by deprivation quintile and the child population by age
+group, across two fictional local authorities. No record describes a real child.
+
+The CSV files shipped inside the package are the output of :func:`generate_sample` with
+the default seed; a test regenerates them and compares bytes, so they cannot drift.
+
+Examples
+--------
+>>> import cdop
+>>> ds = cdop.load_sample()
+>>> ds.notifications["date_of_death"].min().year, ds.notifications["date_of_death"].max().year
+(2017, 2025)
+>>> sorted(ds.births["year"].unique().tolist())[:3]
+[2017, 2018, 2019]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib import resources
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from cdop import schema
+from cdop.dataset import Dataset, read_dataset
+
+__all__ = ["SAMPLE_SEED", "SAMPLE_TABLES", "generate_sample", "load_sample", "sample_path",
+           "write_sample"]
+
+#: Seed of the bundled sample.
+SAMPLE_SEED: Final = 20170401
+#: Tables of the sample, in the order written.
+SAMPLE_TABLES: Final = ("notifications", "reviews", "births", "population")
+#: Data are as extracted on this day: reviews completed later are still open.
+EXTRACT_DATE: Final = dt.date(2025, 3, 31)
+
+_N = schema.NOTIFICATIONS
+_R = schema.REVIEWS
+_B = schema.BIRTHS
+_P = schema.POPULATION
+_AREAS: Final = ("Northmoor", "Southvale")
+_AREA_SHARE: Final = (0.55, 0.45)
+# Shares of deaths by age group (national: about 60% infants, 42% neonates).
+_AGE_SHARES: Final = (0.42, 0.18, 0.12, 0.07, 0.09, 0.12)
+# Category of death given the age group (rows: age groups; columns: categories 1-10).
+_CATEGORY_BY_AGE: Final = np.array([
+    # 1     2     3     4     5     6     7     8     9     10
+    [0.00, 0.00, 0.01, 0.00, 0.02, 0.01, 0.30, 0.64, 0.02, 0.00],  # 0-27 days
+    [0.04, 0.00, 0.03, 0.01, 0.12, 0.08, 0.25, 0.10, 0.15, 0.22],  # 28-364 days
+    [0.05, 0.00, 0.12, 0.12, 0.18, 0.16, 0.17, 0.00, 0.12, 0.08],  # 1-4 years
+    [0.03, 0.01, 0.15, 0.30, 0.14, 0.20, 0.09, 0.00, 0.06, 0.02],  # 5-9 years
+    [0.03, 0.12, 0.17, 0.24, 0.12, 0.18, 0.07, 0.00, 0.05, 0.02],  # 10-14 years
+    [0.03, 0.25, 0.26, 0.14, 0.10, 0.12, 0.04, 0.00, 0.04, 0.02],  # 15-17 years
+])
+# Deaths by deprivation decile (1 = most deprived): a gradient.
+_DECILE_SHARES: Final = (0.15, 0.14, 0.12, 0.11, 0.10, 0.09, 0.08, 0.08, 0.07, 0.06)
+_BIRTH_QUINTILE_SHARES: Final = (0.24, 0.21, 0.19, 0.18, 0.18)
+_ETHNICITY_SHARES: Final = (0.70, 0.05, 0.12, 0.05, 0.03, 0.05)
+_PLACE_SHARES: Final = (0.76, 0.14, 0.04, 0.04, 0.01, 0.01, 0.00)
+_POPULATION_PER_BIRTHS: Final = {"under_1": 1.0, "1-4": 4.05, "5-9": 5.2, "10-14": 5.1,
+                                 "15-17": 2.95}
+# Categories mostly unexpected, and with modifiable factors more often.
+_UNEXPECTED_CATEGORIES: Final = (1, 2, 3, 10)
+
+
+def _choice(rng: np.random.Generator, options: tuple[str, ...] | list[str],
+            shares: tuple[float, ...] | np.ndarray, size: int) -> np.ndarray:
+    p = np.asarray(shares, dtype=float)
+    return np.asarray(options, dtype=object)[rng.choice(len(options), size=size, p=p / p.sum())]
+
+
+def generate_sample(seed: int = SAMPLE_SEED, *, first_year: int = 2017,
+                    last_year: int = 2024) -> dict[str, pd.DataFrame]:
+    """Generate the sample tables (canonical columns, text and integers only).
+
+    Parameters
+    ----------
+    seed
+        Seed of the random generator; the bundled sample uses :data:`SAMPLE_SEED`.
+    first_year, last_year
+        First and last reporting year, by the calendar year in which April falls
+        (2017 is 2017/18).
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``notifications``, ``reviews``, ``births`` and ``population``.
+
+    Examples
+    --------
+    >>> tables = generate_sample(seed=1, first_year=2020, last_year=2020)
+    >>> sorted(tables)
+    ['births', 'notifications', 'population', 'reviews']
+    >>> int(tables["births"]["live_births"].sum()) > 5000
+    True
+    """
+    rng = np.random.default_rng(seed)
+    years = np.arange(first_year, last_year + 1)
+    per_year = rng.poisson(70, size=len(years))
+    n = int(per_year.sum())
+    year_of = np.repeat(years, per_year)
+    starts = pd.to_datetime([f"{y}-04-01" for y in year_of])
+    year_days = np.where(((year_of + 1) % 4 == 0), 366, 365)
+    death = starts + pd.to_timedelta(np.floor(rng.random(n) * year_days), unit="D")
+    order = np.argsort(death.to_numpy(), kind="stable")
+    death = pd.DatetimeIndex(death.to_numpy()[order])
+
+    age_group = rng.choice(len(_AGE_SHARES), size=n, p=np.asarray(_AGE_SHARES))
+    bounds = [*schema.AGE_GROUP_BOUNDS_DAYS, schema.MAX_AGE_DAYS]
+    low = np.asarray(bounds[:-1])[age_group]
+    high = np.asarray(bounds[1:])[age_group]
+    # Neonatal deaths cluster in the first days of life.
+    skew = np.where(age_group == 0, rng.random(n) ** 3, rng.random(n))
+    age = (low + np.floor(skew * (high - low))).astype(np.int64)
+    notified = death + pd.to_timedelta(rng.choice([0, 1, 1, 1, 2, 2, 3, 5], size=n), unit="D")
+    # Deaths notified after the extract date are not in the extract.
+    in_extract = np.asarray(notified <= pd.Timestamp(EXTRACT_DATE))
+
+    category = np.array([rng.choice(10, p=_CATEGORY_BY_AGE[g]) + 1 for g in age_group])
+    unexpected_cat = np.isin(category, _UNEXPECTED_CATEGORIES)
+    expected = np.where(unexpected_cat, "unexpected",
+                        _choice(rng, ["expected", "unexpected"], (0.7, 0.3), n))
+    expected = np.where(rng.random(n) < 0.03, "not_stated", expected)
+    decile = rng.choice(10, size=n, p=np.asarray(_DECILE_SHARES)) + 1
+    area = _choice(rng, list(_AREAS), _AREA_SHARE, n)
+    lsoa = np.array([f"E01{9_000_00 + int(x):06d}" for x in rng.integers(0, 9_000, n)])
+    lsoa = np.where(rng.random(n) < 0.05, "", lsoa)
+    place = _choice(rng, list(schema.PLACE_CODES), _PLACE_SHARES, n)
+    place = np.where(unexpected_cat & (rng.random(n) < 0.35), "home", place)
+
+    notifications = pd.DataFrame({
+        _N.case_id: [f"NM{d.year % 100:02d}-{i + 1:04d}" for i, d in enumerate(death)],
+        _N.date_of_death: death.strftime("%Y-%m-%d"),
+        _N.date_notified: notified.strftime("%Y-%m-%d"),
+        _N.age_at_death_days: age,
+        _N.sex: _choice(rng, list(schema.SEX_CODES), (0.555, 0.435, 0.003, 0.007), n),
+        _N.ethnicity: _choice(rng, list(schema.ETHNICITY_CODES), _ETHNICITY_SHARES, n),
+        _N.imd_decile: decile,
+        _N.lsoa_code: lsoa,
+        _N.residence_area: area,
+        _N.place_of_death: place,
+        _N.expected_death: expected,
+    })
+    keep = in_extract
+
+    # Review durations: most within a year, a long tail (inquests, criminal proceedings).
+    months = np.where(rng.random(n) < 0.2, rng.gamma(6.0, 2.6, n), rng.gamma(4.2, 1.55, n))
+    months = np.where(unexpected_cat, months * 1.3, months)
+    completed = notified + pd.to_timedelta(np.round(30.44 * (0.5 + months)), unit="D")
+    done = np.asarray(completed <= pd.Timestamp(EXTRACT_DATE)) & keep
+    modifiable_p = np.where(unexpected_cat, 0.6, 0.25)
+    u = rng.random(n)
+    modifiable = np.where(u < modifiable_p, "yes",
+                          np.where(u < modifiable_p + 0.08, "insufficient_information", "no"))
+    reviews = pd.DataFrame({
+        _R.case_id: notifications[_N.case_id][done].to_numpy(),
+        _R.date_review_completed: completed[done].strftime("%Y-%m-%d"),
+        _R.category: category[done],
+        _R.modifiable_factors: modifiable[done],
+    }).sort_values([_R.date_review_completed, _R.case_id], kind="stable").reset_index(drop=True)
+
+    notifications = notifications[keep].reset_index(drop=True)
+
+    calendar = np.arange(first_year - 1, last_year + 2)
+    birth_rows = []
+    pop_rows = []
+    for y in calendar:
+        total = rng.normal(6000, 120) * (1 - 0.01 * (y - calendar[0]))
+        for a, area_share in zip(_AREAS, _AREA_SHARE, strict=True):
+            for q, share in enumerate(_BIRTH_QUINTILE_SHARES, start=1):
+                birth_rows.append((int(y), q, a, int(round(total * area_share * share))))
+            for group, ratio in _POPULATION_PER_BIRTHS.items():
+                pop_rows.append((int(y), group, a, int(round(6000 * area_share * ratio
+                                                               * rng.normal(1, 0.01)))))
+    births = pd.DataFrame(birth_rows, columns=[_B.year, _B.imd_quintile, _B.residence_area,
+                                               _B.live_births])
+    population = pd.DataFrame(pop_rows, columns=[_P.year, _P.age_group, _P.residence_area,
+                                                 _P.population])
+    return {"notifications": notifications, "reviews": reviews, "births": births,
+            "population": population}
+
+
+def _csv_text(frame: pd.DataFrame) -> str:
+    return frame.to_csv(index=False, lineterminator="\n")
+
+
+def write_sample(out_dir: str | Path, *, seed: int = SAMPLE_SEED) -> list[Path]:
+    """Write the sample tables as CSV files into ``out_dir`` (created if needed).
+
+    Returns the paths written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     [p.name for p in write_sample(tmp)]
+    ['notifications.csv', 'reviews.csv', 'births.csv', 'population.csv']
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    tables = generate_sample(seed)
+    paths = []
+    for name in SAMPLE_TABLES:
+        path = out / f"{name}.csv"
+        path.write_text(_csv_text(tables[name]), encoding="utf-8", newline="")
+        paths.append(path)
+    return paths
+
+
+def sample_path() -> Path:
+    """The folder of the sample CSV files shipped inside the package."""
+    return Path(str(resources.files("cdop") / "data" / "sample"))
+
+
+def load_sample() -> Dataset:
+    """Read and validate the bundled sample: a fictional panel, 2017/18 to 2024/25.
+
+    Examples
+    --------
+    >>> import cdop
+    >>> ds = cdop.load_sample()
+    >>> ds.births is not None and ds.population is not None
+    True
+    """
+    return read_dataset(sample_path(), strict=True)
