@@ -29,6 +29,7 @@ from cdop.sample import load_sample, write_sample
 from cdop.validation import ValidationReport, validate
 
 if TYPE_CHECKING:
+    from cdop import analytics as analytics
     from cdop import stats as stats
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "SmallNumberWarning",
     "ValidationReport",
     "__version__",
+    "analytics",
     "load_sample",
     "read_dataset",
     "schema",
@@ -50,7 +52,7 @@ __all__ = [
     "write_sample",
 ]
 
-_LAZY_SUBMODULES = frozenset({"stats"})
+_LAZY_SUBMODULES = frozenset({"analytics", "stats"})
 
 
 def __getattr__(name: str) -> Any:
