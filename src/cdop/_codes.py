@@ -122,9 +122,9 @@ _ETHNICITY = _table({
 _ETHNICITY_KEYWORDS: Final = (
     ("not_stated", ("not stated", "not known", "unknown", "refused", "declined")),
     ("mixed", ("mixed", "multiple", "white and")),
-    ("white", ("white", "gypsy", "traveller", "roma", "irish", "british")),
     ("asian", ("asian", "indian", "pakistani", "bangladeshi")),
     ("black", ("black", "african", "caribbean")),
+    ("white", ("white", "gypsy", "traveller", "roma", "irish")),
     ("other", ("chinese", "arab", "other")),
 )
 

@@ -64,6 +64,19 @@ def _issue(table: str, file: str, rule: str, message: str, *, row: int | None = 
 def load_raw(source: Source, column_map: Mapping[str, str] | None) -> tuple[
         dict[schema.TableName, RawTable], list[Issue]]:
     """Read every table of ``source``; return the tables read and source-level issues."""
+    known = {c.name for spec in schema.TABLES.values() for c in spec.columns}
+    unknown = sorted({v for v in (column_map or {}).values() if v not in known})
+    tables, issues = _load(source, column_map)
+    if unknown:
+        issues.append(_issue("", "column_map", "column_map", severity="warning",
+                             message="column_map names columns that are not in the data "
+                             f"contract: {', '.join(map(repr, unknown))}; these entries are "
+                             "ignored."))
+    return tables, issues
+
+
+def _load(source: Source, column_map: Mapping[str, str] | None) -> tuple[
+        dict[schema.TableName, RawTable], list[Issue]]:
     if isinstance(source, Mapping):
         return _load_frames(source, column_map)
     path = Path(source)
@@ -303,15 +316,6 @@ def _from_header_body(table: schema.TableName, label: str, header: list[str],
     spec = schema.TABLES[table]
     issues = list(issues)
     rows = np.arange(2, len(body) + 2, dtype=np.int64)
-    if column_map:
-        unknown_targets = sorted({v for v in column_map.values()
-                                  if v not in {c.name for t in schema.TABLES.values()
-                                               for c in t.columns}})
-        if unknown_targets:
-            issues.append(_issue(table, label, "column_map", severity="warning",
-                                 message=f"column_map names columns that are not in the data "
-                                 f"contract: {', '.join(unknown_targets)}; these entries are "
-                                 "ignored."))
     lookup = _header_lookup(spec, column_map)
     names: list[str] = []
     headers: dict[str, str] = {}

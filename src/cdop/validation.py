@@ -125,7 +125,8 @@ class ValidationReport:
         if errors.empty and warnings.empty:
             return "No failures. " + counts
         listed = pd.concat([errors, warnings]).head(max_listed)
-        lines = [head + ":"] + [f"  - {m}" for m in listed["message"]]
+        lines = [head + ":"] + [f"  - [{r}] {m}" for r, m in zip(
+            listed["rule"], listed["message"], strict=True)]
         rest = len(errors) + len(warnings) - len(listed)
         if rest > 0:
             lines.append(f"  ... and {rest} more (see the report's failures table).")

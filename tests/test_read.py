@@ -1,0 +1,201 @@
+"""Reading: file formats, encodings, header variants, column maps and code variants."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from conftest import NOTIFICATIONS_CSV, REVIEWS_CSV, TODAY, frames, write_folder
+
+import cdop
+from cdop.errors import CdopValidationError, DataQualityWarning
+
+EXPORT_HEADERS = {
+    "case_id": "Case ID", "date_of_death": "Date of Death", "date_notified": "Date Notified",
+    "age_at_death_days": "Age at Death (days)", "sex": "Gender", "ethnicity": "Ethnicity",
+    "imd_decile": "IMD Decile", "lsoa_code": "LSOA Code", "residence_area": "Local Authority",
+    "place_of_death": "Place of Death", "expected_death": "Expected/Unexpected",
+    "date_review_completed": "Date of Review", "category": "Category of Death",
+    "modifiable_factors": "Modifiable Factors"}
+
+
+def test_base_folder_reads_cleanly(base_folder: Path) -> None:
+    ds = cdop.read_dataset(base_folder, today=TODAY)
+    assert (len(ds.notifications), len(ds.reviews)) == (4, 3)
+    assert ds.report.ok and ds.report.failures.empty
+    n = ds.notifications
+    assert n["date_of_death"].dtype == "datetime64[ns]"
+    assert n["age_at_death_days"].tolist() == [2, 150, 4000, 30]
+    assert n["imd_quintile"].tolist()[:3] == [1, 2, 5]  # derived from deciles 1, 4, 9
+    assert pd.isna(n["imd_quintile"].iloc[3])
+    assert n["age_group"].astype(str).tolist() == ["0-27 days", "28-364 days", "10-14 years",
+                                                   "28-364 days"]
+    assert list(n["sex"].cat.categories) == list(cdop.schema.SEX_CODES)
+
+
+def test_export_headers_and_label_variants_are_normalised(tmp_path: Path) -> None:
+    tables = frames()
+    tables["notifications"] = tables["notifications"].rename(columns=EXPORT_HEADERS)
+    tables["reviews"] = tables["reviews"].rename(columns=EXPORT_HEADERS)
+    n, r = tables["notifications"], tables["reviews"]
+    n["Gender"] = ["M", "Female", "boy", "F"]
+    n["Ethnicity"] = ["White - British", "Asian or Asian British: Indian",
+                      "Black or Black British: African", "Not Stated"]
+    n["Expected/Unexpected"] = ["Expected", "UNEXPECTED", "unexpected death", "expected"]
+    n["Date of Death"] = ["03/04/2023", "10 May 2023", "21-Jul-2023", "2023-09-30 00:00:00"]
+    r["Category of Death"] = ["Category 8: Perinatal/neonatal event",
+                              "Sudden unexpected, unexplained death", "3"]
+    r["Modifiable Factors"] = ["No", "Y", "Insufficient information"]
+    ds = cdop.read_dataset(tables, today=TODAY)
+    assert ds.notifications["sex"].tolist() == ["male", "female", "male", "female"]
+    assert ds.notifications["ethnicity"].tolist() == ["white", "asian", "black", "not_stated"]
+    assert ds.notifications["date_of_death"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2023-04-03", "2023-05-10", "2023-07-21", "2023-09-30"]
+    assert ds.reviews["category"].tolist() == [8, 10, 3]
+    assert ds.reviews["modifiable_factors"].tolist() == ["no", "yes",
+                                                         "insufficient_information"]
+
+
+def test_user_column_map_overrides(tmp_path: Path) -> None:
+    tables = frames()
+    tables["notifications"] = tables["notifications"].rename(columns={"sex": "Child Sex Code"})
+    with pytest.raises(CdopValidationError, match="required column 'sex' is missing"):
+        cdop.read_dataset(tables, today=TODAY)
+    ds = cdop.read_dataset(tables, column_map={"Child Sex Code": "sex"}, today=TODAY)
+    assert ds.notifications["sex"].iloc[0] == "male"
+
+
+def test_latin1_file_is_read_with_a_warning(tmp_path: Path) -> None:
+    text = NOTIFICATIONS_CSV.replace("Northmoor,home", "Néwtown,home")
+    folder = write_folder(tmp_path / "x", {"notifications.csv": text.encode("latin-1")})
+    report = cdop.validate(folder, today=TODAY)
+    warning = report.warnings
+    assert warning["rule"].tolist() == ["encoding"]
+    assert warning["row"].tolist() == [3] and "notifications.csv" in warning["message"][0]
+    ds = cdop.read_dataset(folder, today=TODAY)
+    assert ds.notifications["residence_area"].iloc[1] == "Néwtown"
+
+
+def test_utf8_bom_is_not_part_of_the_first_header(tmp_path: Path) -> None:
+    text = "\ufeff" + NOTIFICATIONS_CSV.replace("Northmoor,home", "Néwtown,home")
+    folder = write_folder(tmp_path / "x", {"notifications.csv": text.encode("utf-8")})
+    ds = cdop.read_dataset(folder, today=TODAY)
+    assert ds.report.failures.empty
+    assert ds.notifications["case_id"].iloc[0] == "A001"
+    assert ds.notifications["residence_area"].iloc[1] == "Néwtown"
+
+
+def _xlsx(rows: list[list[object]]) -> bytes:
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_excel_file_with_date_cells_and_row_numbers(tmp_path: Path) -> None:
+    header = NOTIFICATIONS_CSV.split("\n")[0].split(",")
+    rows: list[list[object]] = [header]
+    for line in NOTIFICATIONS_CSV.strip().split("\n")[1:]:
+        cells: list[object] = line.split(",")
+        cells[1] = dt.datetime.fromisoformat(str(cells[1]))  # a real Excel date cell
+        cells[3] = int(str(cells[3]))
+        rows.append(cells)
+    rows[3][2] = "not a date"
+    folder = write_folder(tmp_path / "x", {"notifications.csv": None,
+                                           "notifications.xlsx": _xlsx(rows)})
+    report = cdop.validate(folder, today=TODAY)
+    errors = report.errors
+    assert errors[["file", "row", "column", "rule"]].iloc[0].tolist() == [
+        "notifications.xlsx", 4, "date_notified", "date_format"]
+
+
+def test_workbook_with_a_sheet_per_table(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    for index, (name, text) in enumerate((("Notifications", NOTIFICATIONS_CSV),
+                                          ("Reviews", REVIEWS_CSV))):
+        sheet = book.active if index == 0 else book.create_sheet()
+        sheet.title = name
+        for line in text.strip().split("\n"):
+            sheet.append(line.split(","))
+    path = tmp_path / "export.xlsx"
+    book.save(path)
+    ds = cdop.read_dataset(path, today=TODAY)
+    assert (len(ds.notifications), len(ds.reviews)) == (4, 3)
+    assert ds.files["reviews"] == "export.xlsx[Reviews]"
+
+
+def test_parquet_with_typed_columns(tmp_path: Path) -> None:
+    tables = frames()
+    n = tables["notifications"].copy()
+    n["date_of_death"] = pd.to_datetime(n["date_of_death"])
+    n["age_at_death_days"] = n["age_at_death_days"].astype("int64")
+    n["imd_decile"] = pd.to_numeric(n["imd_decile"]).astype("Float64")
+    folder = tmp_path / "pq"
+    folder.mkdir()
+    n.to_parquet(folder / "notifications.parquet")
+    tables["reviews"].assign(category=lambda d: d["category"].astype(int)).to_parquet(
+        folder / "reviews.parquet")
+    ds = cdop.read_dataset(folder, today=TODAY)
+    assert ds.notifications["imd_decile"].tolist()[:3] == [1, 4, 9]
+    assert ds.reviews["category"].tolist() == [8, 10, 3]
+
+
+def test_date_of_birth_is_used_then_dropped(tmp_path: Path) -> None:
+    tables = frames()
+    n = tables["notifications"].drop(columns="age_at_death_days")
+    n["date_of_birth"] = ["2023-04-01", "2022-12-11", "2012-07-21", "2023-08-31"]
+    ds = cdop.read_dataset({**tables, "notifications": n}, today=TODAY)
+    assert ds.notifications["age_at_death_days"].tolist() == [2, 150, 4017, 30]
+    assert "date_of_birth" not in ds.notifications.columns
+    assert "date_of_birth" not in ds.reviewed.columns
+
+
+def test_unknown_columns_are_kept_with_a_warning() -> None:
+    tables = frames()
+    tables["reviews"]["panel_notes"] = ["a", "b", "c"]
+    with pytest.warns(DataQualityWarning, match="panel_notes"):
+        ds = cdop.read_dataset(tables, today=TODAY)
+    assert ds.reviews["panel_notes"].tolist() == ["a", "b", "c"]
+
+
+@pytest.mark.parametrize(("source", "rule"), [
+    ("does-not-exist", "missing_source"),
+    ("file.txt", "unsupported_source"),
+    ("broken.xlsx", "unreadable_file"),
+])
+def test_unusable_sources_are_reported(tmp_path: Path, source: str, rule: str) -> None:
+    path = tmp_path / source
+    if source != "does-not-exist":
+        path.write_bytes(b"this is not a workbook")
+    report = cdop.validate(path, today=TODAY)
+    assert rule in report.errors["rule"].tolist()
+    assert source in report.errors["message"].iloc[0]
+
+
+def test_blank_header_over_values_and_unknown_column_map_target(tmp_path: Path) -> None:
+    text = REVIEWS_CSV.replace("modifiable_factors\n", "modifiable_factors,\n").replace(
+        ",no\n", ",no,stray\n")
+    folder = write_folder(tmp_path / "x", {"reviews.csv": text})
+    report = cdop.validate(folder, column_map={"Foo": "not_a_column"}, today=TODAY)
+    rules = report.failures.set_index("rule")
+    assert rules.loc["blank_header", "column"] == "column 5"
+    assert rules.loc["column_map", "severity"] == "warning"
+
+
+def test_dataset_is_immutable_and_hands_out_views(base_folder: Path) -> None:
+    ds = cdop.read_dataset(base_folder, today=TODAY)
+    view = ds.notifications
+    view.loc[0, "age_at_death_days"] = 999
+    assert ds.notifications.loc[0, "age_at_death_days"] == 2
+    with pytest.raises(AttributeError, match="immutable"):
+        ds.report = None  # type: ignore[misc]
+    reviewed = ds.reviewed
+    assert len(reviewed) == 3
+    assert reviewed.columns.tolist()[-5:] == ["age_group", "date_review_completed", "category",
+                                              "modifiable_factors", "category_label"]
