@@ -23,14 +23,36 @@ from cdop.stats._ci import (
     wilson_ci,
     z_value,
 )
+from cdop.stats._compare import binomial_test_p, compare, poisson_test_p
+from cdop.stats._dsr import dsr
+from cdop.stats._funnel import (
+    SIGNIFICANCE_LEVELS,
+    funnel_limits,
+    funnel_points,
+    funnel_significance,
+)
+from cdop.stats._isr import isr, isratio
 from cdop.stats._proportion import proportion
 from cdop.stats._rate import rate
+from cdop.stats._standard import DSR_THRESHOLD, esp2013
 
 __all__ = [
     "BYAR_THRESHOLD",
+    "DSR_THRESHOLD",
+    "SIGNIFICANCE_LEVELS",
+    "binomial_test_p",
     "byar_ci",
+    "compare",
+    "dsr",
+    "esp2013",
     "exact_poisson_ci",
+    "funnel_limits",
+    "funnel_points",
+    "funnel_significance",
+    "isr",
+    "isratio",
     "poisson_ci",
+    "poisson_test_p",
     "proportion",
     "rate",
     "wilson_ci",

@@ -49,7 +49,10 @@ def describe_rows(index: pd.Index, mask: npt.NDArray[np.bool_], values: Any = No
         if values is None:
             shown.append(f"{label!r}")
         else:
-            shown.append(f"{label!r} ({values[pos]!r})")
+            value = values[pos]
+            if isinstance(value, np.generic):
+                value = value.item()
+            shown.append(f"{label!r} ({value!r})")
     more = "" if positions.size <= _MAX_ROWS_LISTED else f", ... ({positions.size} rows in all)"
     noun = "row" if positions.size == 1 else "rows"
     return f"{noun} with index {', '.join(shown)}{more}"

@@ -1,0 +1,234 @@
+"""Benchmarking: is a local rate or proportion higher, lower or similar to a benchmark?"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from scipy import special
+
+from cdop.stats._common import (
+    ConfidenceArg,
+    FloatArray,
+    GroupBy,
+    NaPolicy,
+    check_multiplier,
+    check_no_clash,
+    describe_rows,
+    fail,
+    level_suffix,
+    numeric_column,
+    parse_confidence,
+    text_column,
+)
+from cdop.stats._prepare import prepare_x_n
+from cdop.stats._proportion import proportion_frame
+from cdop.stats._rate import _rate_frame
+
+__all__ = ["LABELS", "binomial_test_p", "compare", "poisson_test_p"]
+
+#: Comparison labels, in code order (0, 1, 2).
+LABELS = ("lower", "similar", "higher")
+
+
+def poisson_test_p(observed: FloatArray, expected: FloatArray) -> FloatArray:
+    r"""Two-sided exact Poisson test p-value of ``observed`` against ``expected`` events.
+
+    Central (doubled one-tailed) form, consistent with equal-tailed intervals:
+    ``p = min(1, 2 min(P(X <= O), P(X >= O)))`` with ``X ~ Poisson(E)``, using
+    ``P(X <= O) = Q(O + 1, E)`` and ``P(X >= O) = P(O, E)`` (regularised incomplete
+    gamma functions, so the formula is continuous in ``O``).
+    """
+    obs = np.asarray(observed, dtype=np.float64)
+    exp = np.asarray(expected, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        below = special.gammaincc(obs + 1.0, exp)
+        above = np.where(obs > 0, special.gammainc(np.where(obs > 0, obs, 1.0), exp), 1.0)
+        p = np.minimum(1.0, 2.0 * np.minimum(below, above))
+    p = np.where(np.isnan(obs) | np.isnan(exp), np.nan, p)
+    return np.asarray(p, dtype=np.float64)
+
+
+def binomial_test_p(x: FloatArray, n: FloatArray, p0: FloatArray) -> FloatArray:
+    r"""Two-sided exact binomial test p-value of ``x`` out of ``n`` against probability ``p0``.
+
+    Central form: ``p = min(1, 2 min(P(X <= x), P(X >= x)))`` with ``X ~ Bin(n, p0)``,
+    using ``P(X <= x) = I_{1-p0}(n - x, x + 1)`` and ``P(X >= x) = I_{p0}(x, n - x + 1)``
+    (regularised incomplete beta function).
+    """
+    xs = np.asarray(x, dtype=np.float64)
+    ns = np.asarray(n, dtype=np.float64)
+    ps = np.broadcast_to(np.asarray(p0, dtype=np.float64), xs.shape)
+    with np.errstate(invalid="ignore"):
+        rest = ns - xs
+        below = np.where(
+            rest > 0, special.betainc(np.where(rest > 0, rest, 1.0), xs + 1.0, 1.0 - ps), 1.0
+        )
+        above = np.where(xs > 0, special.betainc(np.where(xs > 0, xs, 1.0), rest + 1.0, ps), 1.0)
+        p = np.minimum(1.0, 2.0 * np.minimum(below, above))
+    p = np.where(np.isnan(xs) | np.isnan(ns) | np.isnan(ps), np.nan, p)
+    return np.asarray(p, dtype=np.float64)
+
+
+def _labels(
+    value: FloatArray, lower: FloatArray, upper: FloatArray, bench: FloatArray
+) -> FloatArray:
+    codes = np.where(lower > bench, 2, np.where(upper < bench, 0, 1))
+    missing = np.isnan(value) | np.isnan(lower) | np.isnan(upper) | np.isnan(bench)
+    return np.where(missing, -1, codes).astype(np.float64)
+
+
+def compare(
+    df: pd.DataFrame,
+    x: str,
+    n: str,
+    benchmark: float | str,
+    *,
+    statistic: Literal["rate", "proportion"] = "rate",
+    multiplier: float | None = None,
+    confidence: ConfidenceArg = (0.95, 0.998),
+    group_by: GroupBy = None,
+    na: NaPolicy = "raise",
+) -> pd.DataFrame:
+    r"""Compare each rate or proportion with a benchmark: higher, lower or similar.
+
+    The statistic is computed as :func:`~cdop.stats.rate` (exact/Byar's limits) or
+    :func:`~cdop.stats.proportion` (Wilson limits) at each confidence level. A row
+    is ``"higher"`` when its lower limit is above the benchmark, ``"lower"`` when
+    its upper limit is below it, otherwise ``"similar"`` (the Fingertips
+    convention: the interval excludes the benchmark). An exact two-sided p-value
+    is added:
+
+    * rates: Poisson test of the observed count ``x`` against the expected count
+      ``E = benchmark / multiplier * n``;
+    * proportions: binomial test of ``x`` out of ``n`` against ``p0 = benchmark / multiplier``;
+
+    both in the central form ``p = min(1, 2 min(P(X <= x), P(X >= x)))``.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Input data; not modified.
+    x, n : str
+        Numerator and denominator columns.
+    benchmark : float or str
+        The benchmark on the scale of the result (e.g. 29.8 for 29.8 per 100,000),
+        or the name of a column holding one (constant within a group when grouped).
+    statistic : {"rate", "proportion"}, default "rate"
+    multiplier : float, optional
+        Default 100000 for rates and 1 for proportions.
+    confidence : float or sequence of float, default (0.95, 0.998)
+        Levels at which to label.
+    group_by : str or list of str, optional
+        Sum ``x`` and ``n`` per group first.
+    na : {"raise", "propagate"}, default "raise"
+
+    Returns
+    -------
+    pandas.DataFrame
+        The :func:`rate` / :func:`proportion` output plus ``benchmark``, one label
+        column per level (``comparison`` for one level; ``comparison_95``,
+        ``comparison_99_8`` for several) and ``p_value``.
+
+    Notes
+    -----
+    The labels follow PHEindicatormethods' limits exactly (they are the
+    :func:`rate` / :func:`proportion` limits); the p-value is an exact test with
+    no counterpart in the reference.
+
+    Examples
+    --------
+    Twenty deaths in 50,000 children (40 per 100,000) against England's 29.8:
+    Byar's 95% limits are 24.4 to 61.8, so "similar"; the expected count is
+    ``29.8 / 100000 * 50000 = 14.9``, and ``2 P(X >= 20 | 14.9) = 0.20``.
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"deaths": [20], "children": [50_000]})
+    >>> out = compare(df, "deaths", "children", 29.8)
+    >>> out[["value", "comparison_95", "comparison_99_8"]]
+       value comparison_95 comparison_99_8
+    0   40.0       similar         similar
+    >>> round(float(out["p_value"].iloc[0]), 2)
+    0.2
+    """
+    func = "compare"
+    if statistic not in ("rate", "proportion"):
+        raise fail(
+            func, f"argument `statistic` must be 'rate' or 'proportion'; received {statistic!r}"
+        )
+    levels = parse_confidence(func, confidence)
+    default = 100_000.0 if statistic == "rate" else 1.0
+    mult = check_multiplier(func, default if multiplier is None else multiplier)
+    prep = prepare_x_n(
+        func, df, x, n, group_by=group_by, na=na, proportion=statistic == "proportion"
+    )
+    bench = _benchmark(func, df, benchmark, prep.group_cols, len(prep.base))
+    if statistic == "proportion" and np.any(bench > mult):
+        raise fail(
+            func,
+            f"argument `benchmark` must lie between 0 and the multiplier ({mult:g}) for a "
+            f"proportion; received {bench[bench > mult][0]!r}",
+        )
+    if statistic == "rate":
+        out = _rate_frame(func, prep.base, prep.x, prep.n, mult, levels)
+        p_value = poisson_test_p(prep.x, bench / mult * prep.n)
+    else:
+        out = proportion_frame(func, prep.base, prep.x, prep.n, mult, levels)
+        p_value = binomial_test_p(prep.x, prep.n, bench / mult)
+    label_names = (
+        ["comparison"]
+        if levels.single
+        else [f"comparison_{level_suffix(c)}" for c in levels.values]
+    )
+    check_no_clash(func, list(out.columns), ["benchmark", *label_names, "p_value"])
+    value = out["value"].to_numpy(dtype=np.float64)
+    extra: dict[str, object] = {"benchmark": bench}
+    for name, (lo_col, up_col) in zip(label_names, levels.columns(), strict=True):
+        codes = _labels(
+            value,
+            out[lo_col].to_numpy(dtype=np.float64),
+            out[up_col].to_numpy(dtype=np.float64),
+            bench,
+        )
+        extra[name] = text_column(LABELS, codes.astype(np.int8), out.index)
+    extra["p_value"] = p_value
+    return pd.concat([out, pd.DataFrame(extra, index=out.index)], axis=1)
+
+
+def _benchmark(
+    func: str, df: pd.DataFrame, benchmark: float | str, group_cols: list[str], length: int
+) -> FloatArray:
+    if isinstance(benchmark, str):
+        if benchmark not in df.columns:
+            raise fail(
+                func,
+                f"argument `benchmark` names column {benchmark!r}, which is not in the DataFrame",
+            )
+        values = numeric_column(func, df, "benchmark", benchmark, allow_na=True, min_value=0.0)
+        if not group_cols:
+            return values
+        frame = df[group_cols].assign(_bench=values)
+        grouped = frame.groupby(group_cols, sort=True, dropna=False, observed=True)["_bench"]
+        varies = (grouped.nunique(dropna=False) > 1).to_numpy()
+        if varies.any():
+            keys = grouped.size().index
+            raise fail(
+                func,
+                f"argument `benchmark` (column {benchmark!r}) must be constant within each group; "
+                f"it varies in {describe_rows(keys, varies)}",
+            )
+        return grouped.first().to_numpy(dtype=np.float64)
+    if isinstance(benchmark, (bool, np.bool_)) or not isinstance(
+        benchmark, (int, float, np.integer, np.floating)
+    ):
+        raise fail(
+            func,
+            f"argument `benchmark` must be a number or a column name; received {benchmark!r}",
+        )
+    value = float(benchmark)
+    if not np.isfinite(value) or value < 0:
+        raise fail(
+            func, f"argument `benchmark` must be a finite number >= 0; received {benchmark!r}"
+        )
+    return np.full(length, value)
