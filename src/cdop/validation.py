@@ -351,18 +351,20 @@ class _Checker:
         if not present or self.n == 0:
             return
         keys = pd.DataFrame({k: self.out[k] for k in present})
-        dup = keys.duplicated(keep=False).to_numpy() & keys.notna().all(axis=1).to_numpy()
+        required = [k for k in present if self.spec.column_by_name[k].required]
+        complete = keys[required].notna().all(axis=1).to_numpy()
+        dup = keys.duplicated(keep=False).to_numpy() & complete
         if not dup.any():
             return
-        rows = pd.Series(self.raw.rows)
-        group = keys[dup].astype(str).agg("|".join, axis=1)
-        listed = rows[dup].groupby(group.to_numpy()).transform(
+        group_id = keys[dup].groupby(present, sort=False, dropna=False,
+                                     observed=True).ngroup().to_numpy()
+        listed = pd.Series(self.raw.rows[dup]).groupby(group_id).transform(
             lambda r: ", ".join(map(str, r.iloc[:10])))
         problem = pd.Series("", index=range(self.n), dtype="str")
         problem[np.flatnonzero(dup)] = ("is duplicated: " + what + " must be unique (rows "
                                         + listed.to_numpy() + ").")
-        self.fail(dup, present[0], rule, problem,
-                  values=keys.astype(str).agg(" / ".join, axis=1))
+        shown = keys.astype(object).where(keys.notna(), "").astype(str)
+        self.fail(dup, present[0], rule, problem, values=shown.agg(" / ".join, axis=1))
 
     def future(self, column: str, today: pd.Timestamp) -> None:
         if column in self.out:

@@ -41,8 +41,9 @@ def read_column_map(path: str | None) -> dict[str, str] | None:
     return dict(zip(frame[0].str.strip(), frame[1].str.strip(), strict=True))
 
 
-def print_report(report: ValidationReport, *, limit: int, stream: TextIO = sys.stdout) -> None:
+def print_report(report: ValidationReport, *, limit: int, stream: TextIO | None = None) -> None:
     """Print the failure table, grouped by file, errors before warnings."""
+    stream = sys.stdout if stream is None else stream
     failures = pd.concat([report.errors, report.warnings], ignore_index=True)
     for (table, file), group in failures.groupby(["table", "file"], sort=False, dropna=False):
         stream.write(f"\n{file} ({table or 'source'})\n")

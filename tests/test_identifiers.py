@@ -1,0 +1,79 @@
+"""The identifier guard refuses names, addresses, full postcodes and NHS numbers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import NOTIFICATIONS_CSV, TODAY, frames, write_folder
+
+import cdop
+from cdop._identifiers import nhs_number_valid
+from cdop.errors import IdentifierError
+
+# 943 476 5919 is the NHS Data Dictionary's example of a valid number: weights 10..2 on
+# 9,4,3,4,7,6,5,9,1 give 90+36+24+28+42+30+20+27+2 = 299; 299 mod 11 = 2; 11 - 2 = 9.
+VALID_NHS = "9434765919"
+INVALID_NHS = "9434765918"
+
+
+def _with_column(header: str, values: list[str]) -> str:
+    lines = NOTIFICATIONS_CSV.strip().split("\n")
+    out = [lines[0] + "," + header] + [f"{line},{v}" for line, v in zip(lines[1:], values,
+                                                                        strict=True)]
+    return "\n".join(out) + "\n"
+
+
+@pytest.mark.parametrize(("header", "values", "says"), [
+    ("Forename", ["x", "y", "z", "w"], "names"),
+    ("Child's Surname", ["x", "y", "z", "w"], "names"),
+    ("Address Line 1", ["1 High St", "", "", ""], "addresses"),
+    ("NHS Number", ["", "", "", ""], "an NHS number"),
+    ("Postcode", ["LS6", "SW1A 1AA", "", ""], "a full postcode"),
+    ("Notes", ["", f"nhs {VALID_NHS}", "", ""], None),  # free text is not scanned in parts
+    ("Reference", ["", "", "943 476 5919", ""], "an NHS number"),
+    ("Home", ["", "", "", "M1 1AE"], "a full postcode"),
+])
+def test_identifier_columns_and_values_are_refused(tmp_path: Path, header: str,
+                                                   values: list[str], says: str | None) -> None:
+    folder = write_folder(tmp_path / "x", {"notifications.csv": _with_column(header, values)})
+    if says is None:
+        cdop.validate(folder, today=TODAY)
+        return
+    with pytest.raises(IdentifierError) as info:
+        cdop.read_dataset(folder, strict=False, today=TODAY)
+    message = str(info.value)
+    assert f"notifications.csv, column {header!r}" in message
+    assert says in message
+    assert "SW1A 1AA" not in message and "943 476 5919" not in message  # never echoed
+    with pytest.raises(IdentifierError):
+        cdop.validate(folder, today=TODAY)
+
+
+def test_nhs_number_in_case_id_names_the_row() -> None:
+    tables = frames()
+    tables["notifications"].loc[2, "case_id"] = VALID_NHS
+    tables["reviews"].loc[2, "case_id"] = VALID_NHS
+    with pytest.raises(IdentifierError, match=r"column 'case_id', row 4: the value looks like "
+                                              r"an NHS number"):
+        cdop.validate(tables, today=TODAY)
+
+
+def test_ten_digits_with_a_wrong_check_digit_are_accepted() -> None:
+    tables = frames()
+    tables["notifications"].loc[2, "case_id"] = INVALID_NHS
+    tables["reviews"].loc[2, "case_id"] = INVALID_NHS
+    assert cdop.validate(tables, today=TODAY).ok
+
+
+def test_modulus_11_by_hand() -> None:
+    digits = np.array([[int(c) for c in number] for number in (
+        VALID_NHS, INVALID_NHS,
+        "4010232137",  # 4*10+0+1*8+0+2*6+3*5+2*4+1*3+3*2 = 92; 92 mod 11 = 4; 11-4 = 7: valid
+        "1000000001",  # 1*10 = 10; 10 mod 11 = 10; 11-10 = 1: check digit 1, valid
+        "1000000000",  # the same with last digit 0: invalid
+        "0000000000",  # sum 0 -> 11 -> check digit 0: valid
+        "1000000010",  # 1*10 + 1*2 = 12; remainder 1 gives check 10: never valid
+    )])
+    assert nhs_number_valid(digits).tolist() == [True, False, True, True, False, True, False]
