@@ -58,3 +58,33 @@ def assert_text_equal(actual: pd.Series, expected: pd.Series) -> None:
     a = [None if pd.isna(v) else str(v) for v in actual]
     e = [None if pd.isna(v) else str(v) for v in expected]
     assert a == e
+
+
+def read_reference_text(name: str) -> pd.DataFrame:
+    """A reference CSV with every cell as text (to know how many decimals were stored)."""
+    return pd.read_csv(REFERENCE_DIR / name, dtype=str, keep_default_na=False)
+
+
+def assert_matches_stored(
+    actual: pd.Series | np.ndarray,
+    stored: pd.Series,
+    *,
+    skip: np.ndarray | None = None,
+    label: str = "",
+) -> None:
+    """Each value must round to the stored text: |actual - stored| <= half a unit in the last
+    stored decimal place (plus 1e-12 relative for the binary representation)."""
+    a = np.asarray(actual, dtype=float)
+    texts = list(stored)
+    ok = np.ones(len(texts), dtype=bool)
+    for i, text in enumerate(texts):
+        if skip is not None and skip[i]:
+            continue
+        mantissa = text.lower().split("e")[0]
+        decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
+        exponent = int(text.lower().split("e")[1]) if "e" in text.lower() else 0
+        half_unit = 0.5 * 10.0 ** (exponent - decimals)
+        expected = float(text)
+        ok[i] = abs(a[i] - expected) <= half_unit * (1 + 1e-9) + 1e-12 * abs(expected)
+    bad = np.flatnonzero(~ok)
+    assert bad.size == 0, f"{label}: rows {bad[:5].tolist()} differ beyond the stored precision"
