@@ -1,0 +1,54 @@
+"""CDOP analytics: every number of the annual report as a tidy DataFrame.
+
+Every function takes a :class:`~cdop.Dataset` and keyword options and returns a new
+DataFrame with documented columns in a fixed order. Every function accepts ``by``
+for extra grouping (e.g. ``"residence_area"``), computed in one vectorised pass;
+every level appears, zero or not, in the fixed order of the data contract's code
+lists. Intervals come from :mod:`cdop.stats`. See ``docs/analytics.md``.
+
+Examples
+--------
+>>> import cdop
+>>> ds = cdop.load_sample()
+>>> act = cdop.analytics.activity(ds)
+>>> act["year"].tolist()[:3]
+['2017/18', '2018/19', '2019/20']
+"""
+
+from __future__ import annotations
+
+from cdop.analytics._activity import ACTIVITY_COLUMNS, activity
+from cdop.analytics._breakdown import Basis, breakdown
+from cdop.analytics._durations import (
+    NATIONAL_BANDS,
+    REPORT_BANDS,
+    Band,
+    BandPreset,
+    DurationStart,
+    review_durations,
+    review_timeliness,
+)
+from cdop.analytics._periods import (
+    PeriodKind,
+    Years,
+    complete_months,
+    period_labels,
+)
+
+__all__ = [
+    "ACTIVITY_COLUMNS",
+    "NATIONAL_BANDS",
+    "REPORT_BANDS",
+    "Band",
+    "BandPreset",
+    "Basis",
+    "DurationStart",
+    "PeriodKind",
+    "Years",
+    "activity",
+    "breakdown",
+    "complete_months",
+    "period_labels",
+    "review_durations",
+    "review_timeliness",
+]

@@ -1,0 +1,269 @@
+"""Shared plumbing of the analytics: output column names, argument checks, full grids.
+
+Every analytics table is built the same way: each grouping column (the extra ``by``
+columns, the year, the levels counted) becomes an :class:`Axis` with a fixed list of
+levels; the rows of the input get an integer code on every axis; the codes are
+combined into one flat cell number; and counts (or sums) per cell come from one
+``numpy.bincount``. The output has one row per cell of the full grid, zero or not,
+in the order of the axes' levels. No Python loop runs over groups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Final, TypeAlias, cast
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from cdop import schema
+from cdop.errors import CdopArgumentError
+
+#: Extra grouping: a column name, several, or none.
+By: TypeAlias = str | Sequence[str] | None
+IntArray: TypeAlias = npt.NDArray[np.intp]
+FloatArray: TypeAlias = npt.NDArray[np.float64]
+
+# --------------------------------------------------------------------------- output columns
+
+#: Label of the year (or pooled period) a row belongs to.
+YEAR: Final = "year"
+#: Count of records in the cell.
+N: Final = "n"
+#: Denominator of ``percent``: the records of the year (within the ``by`` group).
+TOTAL: Final = "total"
+#: ``n / total * 100``.
+PERCENT: Final = "percent"
+#: Lower and upper confidence limits (names kept from :mod:`cdop.stats`).
+LOWER_CI: Final = "lower_ci"
+UPPER_CI: Final = "upper_ci"
+#: Interval method of a rate: ``"Exact"`` (fewer than 10 events) or ``"Byars"``.
+METHOD: Final = "method"
+#: A rate (per 1,000 or per 100,000).
+RATE: Final = "rate"
+#: Deaths counted (numerator of a mortality rate).
+DEATHS: Final = "deaths"
+#: Duration band label.
+BAND: Final = "band"
+
+# Columns whose levels are fixed integer codes (not categoricals in the tables).
+_INTEGER_LEVELS: Final[dict[str, tuple[int, ...]]] = {
+    schema.REVIEWS.category: tuple(schema.CATEGORY_LABELS),
+    schema.NOTIFICATIONS.imd_quintile: (1, 2, 3, 4, 5),
+    schema.NOTIFICATIONS.imd_decile: tuple(range(1, 11)),
+}
+
+# Columns of the record tables (notifications, reviews) that may be missing: their axes
+# carry a trailing missing level so that levels always sum to totals.
+_OPTIONAL: Final[frozenset[str]] = frozenset(
+    c.name
+    for table in ("notifications", "reviews")
+    for c in schema.TABLES[table].columns
+    if not c.required
+)
+
+
+def fail(func: str, message: str) -> CdopArgumentError:
+    """The library's argument error, prefixed with the function name."""
+    return CdopArgumentError(f"{func}(): {message}")
+
+
+def parse_by(
+    func: str,
+    by: Any,
+    available: Iterable[Hashable],
+    *,
+    arg: str = "by",
+    exclude: Sequence[str] = (),
+) -> list[str]:
+    """Normalise ``by`` to a list of distinct column names of ``available``."""
+    if by is None:
+        return []
+    cols = [by] if isinstance(by, str) else by
+    if not isinstance(cols, Sequence) or isinstance(cols, bytes):
+        raise fail(
+            func,
+            f"argument `{arg}` must be a column name, a list of column names or "
+            f"None; received {by!r}",
+        )
+    names = list(cols)
+    have = {str(c) for c in available}
+    for col in names:
+        if not isinstance(col, str):
+            raise fail(func, f"argument `{arg}` must hold column names (str); received {col!r}")
+        if col not in have:
+            shown = ", ".join(sorted(have))
+            raise fail(
+                func,
+                f"argument `{arg}` names column {col!r}, which is not available "
+                f"here (available: {shown})",
+            )
+        if col in exclude:
+            raise fail(
+                func,
+                f"argument `{arg}` names column {col!r}, which is already a column of the result",
+            )
+    if len(set(names)) != len(names):
+        raise fail(func, f"argument `{arg}` names a column twice; received {names!r}")
+    return names
+
+
+def check_choice(func: str, arg: str, value: Any, allowed: Sequence[Any]) -> None:
+    if isinstance(value, bool) or value not in allowed:
+        shown = ", ".join(repr(a) for a in allowed)
+        raise fail(func, f"argument `{arg}` must be one of {shown}; received {value!r}")
+
+
+def check_confidence(func: str, confidence: Any) -> float:
+    """One confidence level: a fraction in (0, 1) or a percentage in (1, 100)."""
+    if isinstance(confidence, bool) or not isinstance(confidence, (int, float, np.number)):
+        raise fail(
+            func,
+            f"argument `confidence` must be a single number such as 0.95 or "
+            f"0.998; received {confidence!r}",
+        )
+    value = float(confidence)
+    if value > 1.0:
+        value /= 100.0
+    if not 0.0 < value < 1.0:
+        raise fail(
+            func,
+            f"argument `confidence` must lie in (0, 1) (or be a percentage in "
+            f"(1, 100)); received {confidence!r}",
+        )
+    return value
+
+
+# --------------------------------------------------------------------------- grids
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One grouping column of a result: its levels in output order.
+
+    ``levels`` holds the values (without missing); ``missing`` adds a trailing level
+    for missing values; ``dtype`` is the categorical dtype of the output column, or
+    None to keep the dtype of ``levels``.
+    """
+
+    name: str
+    levels: pd.Index
+    missing: bool = False
+    dtype: pd.CategoricalDtype | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.levels) + int(self.missing)
+
+    def codes(self, values: pd.Series | pd.Index | npt.ArrayLike) -> IntArray:
+        """Level number of every value (missing -> the trailing level, or -1 if none)."""
+        if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
+            cats = values.dtype.categories
+            if cats.equals(self.levels):
+                raw = np.asarray(values.cat.codes.to_numpy(), dtype=np.intp)
+            else:
+                raw = np.asarray(self.levels.get_indexer(cats), dtype=np.intp)[
+                    values.cat.codes.to_numpy()
+                ]
+                raw = np.where(values.cat.codes.to_numpy() < 0, -1, raw)
+        else:
+            as_index: Any = pd.Index(cast(Any, values))
+            raw = np.asarray(self.levels.get_indexer(as_index), dtype=np.intp)
+        if self.missing:
+            raw = np.where(raw < 0, len(self.levels), raw)
+        return raw
+
+    def column(self, codes: IntArray) -> pd.api.extensions.ExtensionArray | pd.Index:
+        """Output values for grid codes."""
+        fill = np.where(codes >= len(self.levels), -1, codes)
+        if self.dtype is not None:
+            return pd.Categorical.from_codes(fill, dtype=self.dtype)
+        if self.missing:
+            return self.levels.take(fill, allow_fill=True, fill_value=None)
+        return self.levels.take(fill)
+
+
+def year_axis(labels: Sequence[str]) -> Axis:
+    """The year axis: labels in chronological order, as an ordered categorical."""
+    index = pd.Index(list(labels), dtype="str")
+    return Axis(YEAR, index, dtype=pd.CategoricalDtype(index, ordered=True))
+
+
+def column_axis(name: str, *series: pd.Series, optional: bool | None = None) -> Axis:
+    """The axis of a data column: fixed schema levels where the contract has them.
+
+    Categoricals keep their categories; category, imd_quintile and imd_decile get their
+    fixed integer codes; other columns get the sorted distinct values of ``series``.
+    Optional columns of the notifications and reviews (or any column when ``optional``
+    is True), and any column holding missing values, get a trailing missing level.
+    """
+    first = series[0]
+    has_na = any(bool(s.isna().any()) for s in series)
+    missing = (name in _OPTIONAL if optional is None else optional) or has_na
+    if isinstance(first.dtype, pd.CategoricalDtype):
+        return Axis(name, pd.Index(first.dtype.categories), missing, first.dtype)
+    if name in _INTEGER_LEVELS:
+        dtype = "Int64" if missing else first.dtype
+        return Axis(name, pd.Index(_INTEGER_LEVELS[name], dtype=dtype), missing)
+    values = pd.concat([s.dropna() for s in series], ignore_index=True)
+    levels = pd.Index(values.unique()).sort_values()
+    return Axis(name, levels, missing)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The full cross product of some axes, in C order (the first axis varies slowest)."""
+
+    axes: tuple[Axis, ...]
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(a.size for a in self.axes)
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape, dtype=np.int64))
+
+    def flat(self, codes: Sequence[IntArray]) -> IntArray:
+        """Cell number of every row; rows with a code of -1 on any axis get -1."""
+        if not self.axes:
+            raise ValueError("a grid needs at least one axis")
+        stacked = [np.asarray(c, dtype=np.intp) for c in codes]
+        bad = np.zeros(stacked[0].shape, dtype=bool)
+        for c in stacked:
+            bad |= c < 0
+        safe = [np.where(bad, 0, c) for c in stacked]
+        cells = np.asarray(np.ravel_multi_index(tuple(safe), self.shape), dtype=np.intp)
+        return np.where(bad, -1, cells)
+
+    def count(self, cells: IntArray, weights: npt.ArrayLike | None = None) -> FloatArray:
+        """Sum of ``weights`` (or number of rows) per cell; rows in cell -1 are skipped."""
+        keep = cells >= 0
+        w = None if weights is None else np.asarray(weights, dtype=np.float64)[keep]
+        return np.bincount(cells[keep], weights=w, minlength=self.size).astype(np.float64)
+
+    def frame(self) -> pd.DataFrame:
+        """One row per cell: the axis columns, in cell order."""
+        if not self.axes:
+            return pd.DataFrame(index=pd.RangeIndex(1))
+        codes = np.unravel_index(np.arange(self.size, dtype=np.intp), self.shape)
+        return pd.DataFrame(
+            {
+                a.name: a.column(np.asarray(c, dtype=np.intp))
+                for a, c in zip(self.axes, codes, strict=True)
+            }
+        )
+
+
+def counts_column(values: FloatArray) -> npt.NDArray[np.int64]:
+    """Counts as int64 (they are sums of ones, so exact)."""
+    return np.rint(values).astype(np.int64)
+
+
+def group_total(grid: Grid, values: FloatArray, over: Sequence[str]) -> FloatArray:
+    """For each cell, the sum of ``values`` over the axes named in ``over``."""
+    arr = values.reshape(grid.shape)
+    axes = tuple(i for i, a in enumerate(grid.axes) if a.name in over)
+    return np.broadcast_to(arr.sum(axis=axes, keepdims=True), grid.shape).reshape(-1).copy()
