@@ -31,10 +31,13 @@ from cdop.stats._funnel import (
     funnel_points,
     funnel_significance,
 )
+from cdop.stats._inequality import rii, sii
 from cdop.stats._isr import isr, isratio
 from cdop.stats._proportion import proportion
+from cdop.stats._quantile import quantile
 from cdop.stats._rate import rate
 from cdop.stats._standard import DSR_THRESHOLD, esp2013
+from cdop.stats._trend import chi2_trend, poisson_trend
 
 __all__ = [
     "BYAR_THRESHOLD",
@@ -42,6 +45,7 @@ __all__ = [
     "SIGNIFICANCE_LEVELS",
     "binomial_test_p",
     "byar_ci",
+    "chi2_trend",
     "compare",
     "dsr",
     "esp2013",
@@ -53,8 +57,12 @@ __all__ = [
     "isratio",
     "poisson_ci",
     "poisson_test_p",
+    "poisson_trend",
     "proportion",
+    "quantile",
     "rate",
+    "rii",
+    "sii",
     "wilson_ci",
     "z_value",
 ]
