@@ -137,7 +137,7 @@ def test_israte(
     variant: str,
 ) -> None:
     ref = isr_ref.iloc[rows]
-    common = dict(group_by="area", multiplier=multiplier, confidence=(0.95, 0.998))
+    common = {"group_by": "area", "multiplier": multiplier, "confidence": (0.95, 0.998)}
     if variant == "vector":
         out = stats.isr(
             multiarea,

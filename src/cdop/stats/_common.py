@@ -286,7 +286,7 @@ def check_not_above(
     with np.errstate(invalid="ignore"):
         bad = x > n
     if bad.any():
-        pairs = [f"{a!r}/{b!r}" for a, b in zip(x, n, strict=True)]
+        pairs = [f"{float(a)!r}/{float(b)!r}" for a, b in zip(x, n, strict=True)]
         raise fail(
             func,
             f"argument `{x_arg}` (column {x_col!r}) must not exceed `{n_arg}` (column {n_col!r}) "
