@@ -28,6 +28,14 @@ from cdop.analytics._durations import (
     review_durations,
     review_timeliness,
 )
+from cdop.analytics._mortality import InfantMeasure, child_mortality, infant_mortality
+from cdop.analytics._national import (
+    BENCHMARK_COLUMNS,
+    NATIONAL_EDITION,
+    BenchmarkUnit,
+    compare_national,
+    national_benchmarks,
+)
 from cdop.analytics._periods import (
     PeriodKind,
     Years,
@@ -37,17 +45,25 @@ from cdop.analytics._periods import (
 
 __all__ = [
     "ACTIVITY_COLUMNS",
+    "BENCHMARK_COLUMNS",
     "NATIONAL_BANDS",
+    "NATIONAL_EDITION",
     "REPORT_BANDS",
     "Band",
     "BandPreset",
     "Basis",
+    "BenchmarkUnit",
     "DurationStart",
+    "InfantMeasure",
     "PeriodKind",
     "Years",
     "activity",
     "breakdown",
+    "child_mortality",
+    "compare_national",
     "complete_months",
+    "infant_mortality",
+    "national_benchmarks",
     "period_labels",
     "review_durations",
     "review_timeliness",

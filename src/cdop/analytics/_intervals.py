@@ -49,6 +49,6 @@ def rate_columns(
             RATE: out["value"].to_numpy(dtype=np.float64),
             LOWER_CI: out["lower_ci"].to_numpy(dtype=np.float64),
             UPPER_CI: out["upper_ci"].to_numpy(dtype=np.float64),
-            METHOD: out["method"].to_numpy(),
+            METHOD: out["method"].where(out["value"].notna()),
         }
     )
