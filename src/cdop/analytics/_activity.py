@@ -126,10 +126,15 @@ def activity(
     notes = ds.notifications
     by_cols = parse_by(func, by, notes.columns, exclude=(YEAR,))
     reviews = ds.reviews
-    review_date = notes[_N.case_id].map(
-        pd.Series(
-            reviews[_R.date_review_completed].to_numpy(), index=reviews[_R.case_id].to_numpy()
-        )
+    review_date = (
+        notes[[_N.case_id]]
+        .merge(
+            reviews[[_R.case_id, _R.date_review_completed]],
+            on=_N.case_id,
+            how="left",
+            validate="one_to_one",
+        )[_R.date_review_completed]
+        .set_axis(notes.index)
     )
     notified_year = start_years(notes[_N.date_notified], kind)
     review_year = start_years(review_date, kind)
