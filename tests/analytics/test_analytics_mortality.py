@@ -1,0 +1,192 @@
+"""infant_mortality() and child_mortality(): by hand, and independently on the sample."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from analytics_helpers import build
+
+import cdop
+from cdop import stats
+from cdop.analytics import child_mortality, infant_mortality
+from cdop.errors import CdopArgumentError
+
+# Births: 2022 200 per quintile (1,000), 2023 160 per quintile (800).
+BIRTHS = pd.DataFrame(
+    {
+        "year": ["2022"] * 5 + ["2023"] * 5,
+        "imd_quintile": [str(q) for q in range(1, 6)] * 2,
+        "live_births": ["200"] * 5 + ["160"] * 5,
+    }
+)
+# Population: mid-2022 and mid-2023 by age group.
+POPULATION = pd.DataFrame(
+    {
+        "year": ["2022"] * 5 + ["2023"] * 5,
+        "age_group": ["under_1", "1-4", "5-9", "10-14", "15-17"] * 2,
+        "population": ["1000", "4000", "5000", "5000", "3000"] * 2,
+    }
+)
+
+
+@pytest.fixture(scope="module")
+def panel() -> cdop.Dataset:
+    return build(births=BIRTHS, population=POPULATION)
+
+
+def test_infant_by_hand(panel: cdop.Dataset) -> None:
+    # Notifications run from 2021/22 to 2023/24: calendar 2022 and 2023 are wholly covered.
+    # Deaths under 1 by year of death: 2022 A01, A02, A03, A05; 2023 A08, A09, A10.
+    out = infant_mortality(panel, by=None)
+    assert out.columns.tolist() == [
+        "year",
+        "deaths",
+        "live_births",
+        "rate",
+        "lower_ci",
+        "upper_ci",
+        "method",
+    ]
+    assert out["year"].astype(str).tolist() == ["2022", "2023"]
+    assert out["deaths"].tolist() == [4, 3]
+    assert out["live_births"].tolist() == [1000, 800]
+    np.testing.assert_allclose(out["rate"], [4.0, 3.75])
+    assert out["method"].tolist() == ["Exact", "Exact"]
+
+
+@pytest.mark.parametrize(("measure", "deaths"), [("neonatal", [2, 2]), ("postneonatal", [2, 1])])
+def test_neonatal_and_postneonatal(panel: cdop.Dataset, measure: str, deaths: list[int]) -> None:
+    # 0-27 days: A01, A02 (2022); A08, A09 (2023). 28-364: A03, A05 (2022); A10 (2023).
+    out = infant_mortality(panel, by=None, measure=measure)  # type: ignore[arg-type]
+    assert out["deaths"].tolist() == deaths
+
+
+def test_infant_by_quintile_without_deprivation(panel: cdop.Dataset) -> None:
+    out = infant_mortality(panel)
+    assert out["imd_quintile"].iloc[:10].tolist() == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
+    assert out["deaths"].iloc[:10].tolist() == [0] * 10
+    assert out["rate"].iloc[:10].tolist() == [0.0] * 10
+    # Deaths with no quintile form a last level, without births.
+    last = out.iloc[10:]
+    assert last["imd_quintile"].isna().all()
+    assert last["deaths"].tolist() == [4, 3]
+    assert last["rate"].isna().all()
+
+
+def test_infant_financial_and_pooled(panel: cdop.Dataset) -> None:
+    fy = infant_mortality(panel, by=None, period="financial")
+    # 2022/23 only (2021/22 lacks 2021 births, 2023/24 lacks 2024 births);
+    # births 0.75 x 1000 + 0.25 x 800 = 950; deaths A03, A05, A08, A09.
+    assert fy["year"].astype(str).tolist() == ["2022/23"]
+    assert fy["live_births"].tolist() == [950.0]
+    assert fy["deaths"].tolist() == [4]
+    pooled = infant_mortality(panel, by=None, pool=2)
+    assert pooled["year"].astype(str).tolist() == ["2022-2023"]
+    assert pooled["deaths"].tolist() == [7]
+    assert pooled["live_births"].tolist() == [1800]
+    assert infant_mortality(panel, by=None, pool=3).empty
+
+
+def test_infant_explicit_years_and_deaths_table(panel: cdop.Dataset) -> None:
+    out = infant_mortality(panel, by=None, years=[2024])
+    # A11 and A12 died in 2024; no births for 2024.
+    assert out["deaths"].tolist() == [2]
+    assert out["live_births"].tolist() == [0]
+    assert out["rate"].isna().all()
+    supplied = pd.DataFrame(
+        {"year": [2022, 2022, 2023], "imd_quintile": [1, 2, 1], "deaths": [3, 1, 2]}
+    )
+    by_q = infant_mortality(panel, deaths=supplied)
+    q1 = by_q[by_q["imd_quintile"] == 1]
+    assert q1["deaths"].tolist() == [3, 2]
+    np.testing.assert_allclose(q1["rate"], [3 / 200 * 1000, 2 / 160 * 1000])
+
+
+def test_child_by_hand(panel: cdop.Dataset) -> None:
+    out = child_mortality(panel, by="age_group")
+    assert out.columns.tolist() == [
+        "age_group",
+        "year",
+        "deaths",
+        "population",
+        "rate",
+        "lower_ci",
+        "upper_ci",
+        "method",
+    ]
+    assert out["age_group"].astype(str).tolist()[::2] == ["under_1", "1-4", "5-9", "10-14", "15-17"]
+    # 2022/23: A03, A05, A08, A09 under 1; A04 1-4; A06 5-9; A07 15-17.
+    # 2023/24: A10, A11, A12 under 1; A13 1-4.
+    assert out["deaths"].tolist() == [4, 3, 1, 1, 1, 0, 0, 0, 1, 0]
+    assert out["population"].tolist() == [
+        1000,
+        1000,
+        4000,
+        4000,
+        5000,
+        5000,
+        5000,
+        5000,
+        3000,
+        3000,
+    ]
+    whole = child_mortality(panel)
+    assert whole["deaths"].tolist() == [7, 4]
+    np.testing.assert_allclose(whole["rate"], [7 / 18000 * 1e5, 4 / 18000 * 1e5])
+
+
+def test_child_errors(panel: cdop.Dataset, small: cdop.Dataset) -> None:
+    with pytest.raises(CdopArgumentError, match="population table"):
+        child_mortality(small)
+    with pytest.raises(CdopArgumentError, match="'sex'"):
+        child_mortality(panel, by="sex")
+    with pytest.raises(CdopArgumentError, match="births table"):
+        infant_mortality(small)
+    with pytest.raises(CdopArgumentError, match="`pool`"):
+        infant_mortality(panel, pool=0)
+    with pytest.raises(CdopArgumentError, match="`measure`"):
+        infant_mortality(panel, measure="perinatal")  # type: ignore[arg-type]
+
+
+def test_infant_on_sample_equals_independent_count(sample: cdop.Dataset) -> None:
+    out = infant_mortality(sample)
+    notes = sample.notifications
+    infants = notes[notes["age_at_death_days"] < 365]
+    deaths = (
+        infants.assign(year=infants["date_of_death"].dt.year)
+        .groupby(["imd_quintile", "year"])
+        .size()
+    )
+    births = sample.births.groupby(["imd_quintile", "year"])["live_births"].sum()
+    rows = out[out["imd_quintile"].notna()]
+    assert len(rows) == 5 * rows["year"].nunique()
+    for _, row in rows.iterrows():
+        key = (int(row["imd_quintile"]), int(str(row["year"])))
+        d = int(deaths.get(key, 0))
+        b = int(births[key])
+        assert row["deaths"] == d
+        assert row["live_births"] == b
+        assert row["rate"] == pytest.approx(d / b * 1000, rel=1e-12)
+    reference = stats.rate(
+        rows[["deaths", "live_births"]].reset_index(drop=True),
+        "deaths",
+        "live_births",
+        multiplier=1000,
+    )
+    np.testing.assert_allclose(rows["lower_ci"], reference["lower_ci"], rtol=1e-12)
+    np.testing.assert_allclose(rows["upper_ci"], reference["upper_ci"], rtol=1e-12)
+    assert rows["method"].tolist() == reference["method"].tolist()
+    # The default years are the calendar years wholly inside 2017/18 to 2024/25.
+    assert out["year"].astype(str).unique().tolist() == [str(y) for y in range(2018, 2025)]
+
+
+def test_child_on_sample(sample: cdop.Dataset) -> None:
+    out = child_mortality(sample, by="age_group")
+    total = child_mortality(sample)
+    sums = out.groupby("year", observed=True)[["deaths", "population"]].sum()
+    assert sums["deaths"].tolist() == total["deaths"].tolist()
+    assert sums["population"].tolist() == total["population"].tolist()
+    per_year = cdop.analytics.period_labels(sample.notifications["date_of_death"])
+    counts = per_year.value_counts(sort=False)
+    assert total["deaths"].tolist() == counts.reindex(total["year"].astype(str)).tolist()
