@@ -9,7 +9,12 @@ from analytics_helpers import build
 
 import cdop
 from cdop import stats
-from cdop.analytics import child_mortality, infant_mortality
+from cdop.analytics import (
+    child_mortality,
+    infant_mortality,
+    mortality_inequality,
+    mortality_trend,
+)
 from cdop.errors import CdopArgumentError
 
 # Births: 2022 200 per quintile (1,000), 2023 160 per quintile (800).
@@ -190,3 +195,137 @@ def test_child_on_sample(sample: cdop.Dataset) -> None:
     per_year = cdop.analytics.period_labels(sample.notifications["date_of_death"])
     counts = per_year.value_counts(sort=False)
     assert total["deaths"].tolist() == counts.reindex(total["year"].astype(str)).tolist()
+
+
+# --------------------------------------------------------------------------- gradient, trend
+
+GRADIENT = pd.DataFrame(
+    {
+        "year": [2022] * 5 + [2023] * 5,
+        "imd_quintile": [1, 2, 3, 4, 5] * 2,
+        "deaths": [20, 16, 12, 8, 4, 10, 9, 8, 7, 5],
+    }
+)
+
+
+def test_inequality_rate_ratio_by_hand(panel: cdop.Dataset) -> None:
+    rates = infant_mortality(panel, deaths=GRADIENT)
+    out = mortality_inequality(rates, repetitions=2000)
+    assert out.columns.tolist() == [
+        "year",
+        "most_deprived_rate",
+        "least_deprived_rate",
+        "rate_ratio",
+        "rate_ratio_lower_ci",
+        "rate_ratio_upper_ci",
+        "rate_ratio_p_value",
+        "sii",
+        "sii_lower_ci",
+        "sii_upper_ci",
+        "rii",
+        "rii_lower_ci",
+        "rii_upper_ci",
+    ]
+    assert out["year"].astype(str).tolist() == ["2022", "2023"]
+    # 2022: 20/200 vs 4/200 per 1,000 = 100 vs 20, ratio 5; 2023: 10/160 vs 5/160, ratio 2.
+    np.testing.assert_allclose(out["most_deprived_rate"], [100.0, 62.5])
+    np.testing.assert_allclose(out["least_deprived_rate"], [20.0, 31.25])
+    np.testing.assert_allclose(out["rate_ratio"], [5.0, 2.0])
+    se = np.sqrt([1 / 20 + 1 / 4, 1 / 10 + 1 / 5])
+    z = 1.959963984540054
+    np.testing.assert_allclose(out["rate_ratio_lower_ci"], [5, 2] * np.exp(-z * se), rtol=1e-6)
+    np.testing.assert_allclose(out["rate_ratio_upper_ci"], [5, 2] * np.exp(z * se), rtol=1e-6)
+    wald = np.log([5.0, 2.0]) / se
+    from scipy.stats import norm
+
+    np.testing.assert_allclose(out["rate_ratio_p_value"], 2 * norm.sf(wald), rtol=1e-6)
+    # Mortality falls with deprivation: positive SII (deprived end higher), RII above 1.
+    assert (out["sii"] > 0).all()
+    assert (out["rii"] > 1).all()
+
+
+def test_inequality_matches_stats_sii(sample: cdop.Dataset) -> None:
+    rates = infant_mortality(sample, pool=3)
+    out = mortality_inequality(rates, repetitions=5000, seed=7)
+    rows = rates[rates["imd_quintile"].notna()].assign(year=lambda d: d["year"].astype(str))
+    limits = stats.rate(
+        rows[["year", "imd_quintile", "deaths", "live_births"]].reset_index(drop=True),
+        "deaths",
+        "live_births",
+        multiplier=1000,
+    )
+    expected = stats.sii(
+        limits,
+        "imd_quintile",
+        "live_births",
+        value="value",
+        value_type="rate",
+        lower_cl="lower_ci",
+        upper_cl="upper_ci",
+        multiplier=-1,
+        repetitions=5000,
+        seed=7,
+        group_by="year",
+    )
+    np.testing.assert_allclose(out["sii"], expected["value"], rtol=1e-12)
+    np.testing.assert_allclose(out["sii_lower_ci"], expected["lower_ci"], rtol=1e-12)
+    expected_rii = stats.rii(
+        limits,
+        "imd_quintile",
+        "live_births",
+        value="value",
+        value_type="rate",
+        lower_cl="lower_ci",
+        upper_cl="upper_ci",
+        multiplier=-1,
+        repetitions=5000,
+        seed=7,
+        group_by="year",
+    )
+    np.testing.assert_allclose(out["rii"], expected_rii["value"], rtol=1e-12)
+
+
+def test_inequality_errors(panel: cdop.Dataset) -> None:
+    with pytest.raises(CdopArgumentError, match="`quantile`"):
+        mortality_inequality(infant_mortality(panel, by=None))
+    with pytest.raises(CdopArgumentError, match="`rates`"):
+        mortality_inequality(pd.DataFrame({"year": ["2022"]}))
+
+
+def test_trend_two_years_closed_form(panel: cdop.Dataset) -> None:
+    rates = infant_mortality(panel, deaths=GRADIENT)
+    out = mortality_trend(rates)
+    assert out.columns.tolist() == [
+        "imd_quintile",
+        "first_year",
+        "last_year",
+        "periods",
+        "deaths",
+        "rate_ratio",
+        "lower_ci",
+        "upper_ci",
+        "p_value",
+    ]
+    q1 = out[out["imd_quintile"] == 1].iloc[0]
+    # Two years: the ratio of the rates, 62.5 / 100.
+    assert q1["rate_ratio"] == pytest.approx(0.625, rel=1e-9)
+    assert (q1["first_year"], q1["last_year"], q1["periods"], q1["deaths"]) == (
+        "2022",
+        "2023",
+        2,
+        30,
+    )
+    se = np.sqrt(1 / 20 + 1 / 10)
+    assert q1["upper_ci"] == pytest.approx(0.625 * np.exp(1.959963984540054 * se), rel=1e-6)
+    with pytest.raises(CdopArgumentError, match="pooled"):
+        mortality_trend(infant_mortality(panel, by=None, pool=2))
+
+
+def test_trend_equals_stats_on_sample(sample: cdop.Dataset) -> None:
+    rates = child_mortality(sample)
+    out = mortality_trend(rates)
+    starts = [int(str(y)[:4]) for y in rates["year"]]
+    ref = stats.poisson_trend(rates.assign(t=starts), "deaths", "population", "t")
+    assert out["rate_ratio"].iloc[0] == pytest.approx(ref["value"].iloc[0], rel=1e-12)
+    assert out["p_value"].iloc[0] == pytest.approx(ref["p_value"].iloc[0], rel=1e-12)
+    assert out["deaths"].iloc[0] == len(sample.notifications)

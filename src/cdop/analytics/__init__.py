@@ -28,6 +28,7 @@ from cdop.analytics._durations import (
     review_durations,
     review_timeliness,
 )
+from cdop.analytics._gradient import mortality_inequality, mortality_trend
 from cdop.analytics._mortality import InfantMeasure, child_mortality, infant_mortality
 from cdop.analytics._national import (
     BENCHMARK_COLUMNS,
@@ -63,6 +64,8 @@ __all__ = [
     "compare_national",
     "complete_months",
     "infant_mortality",
+    "mortality_inequality",
+    "mortality_trend",
     "national_benchmarks",
     "period_labels",
     "review_durations",

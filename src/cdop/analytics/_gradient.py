@@ -1,0 +1,298 @@
+"""Deprivation gradient and trend of mortality rates: rate ratio, SII, RII, Poisson trend.
+
+Both functions take a table from :func:`infant_mortality` or :func:`child_mortality`
+and compute with :mod:`cdop.stats`: the most/least deprived rate ratio with
+:func:`cdop.stats.poisson_trend` (a Poisson regression on an indicator of the most
+deprived group: the ratio of the two rates with a Wald interval on the log scale),
+the slope and relative indices of inequality with :func:`cdop.stats.sii` and
+:func:`cdop.stats.rii`, and the trend with :func:`cdop.stats.poisson_trend`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from cdop.analytics._common import (
+    DEATHS,
+    LOWER_CI,
+    METHOD,
+    RATE,
+    UPPER_CI,
+    YEAR,
+    check_confidence,
+    fail,
+)
+from cdop.analytics._periods import parse_label
+from cdop.errors import DataQualityWarning, SmallNumberWarning
+
+__all__ = ["mortality_inequality", "mortality_trend"]
+
+_DENOMINATORS: Final = ("live_births", "population")
+_VALUE_COLUMNS: Final = frozenset({YEAR, DEATHS, RATE, LOWER_CI, UPPER_CI, METHOD, *_DENOMINATORS})
+_MULTIPLIERS: Final = {"live_births": 1_000.0, "population": 100_000.0}
+
+MOST_DEPRIVED_RATE: Final = "most_deprived_rate"
+LEAST_DEPRIVED_RATE: Final = "least_deprived_rate"
+RATE_RATIO: Final = "rate_ratio"
+SII: Final = "sii"
+RII: Final = "rii"
+P_VALUE: Final = "p_value"
+PERIODS: Final = "periods"
+FIRST_YEAR: Final = "first_year"
+LAST_YEAR: Final = "last_year"
+
+_MOST = "_most"
+_TIME = "_time"
+
+
+def _rates_table(func: str, rates: pd.DataFrame) -> tuple[str, list[str]]:
+    """The denominator column and the grouping columns of a mortality table."""
+    if not isinstance(rates, pd.DataFrame) or YEAR not in rates.columns:
+        raise fail(
+            func, "argument `rates` must be a table from infant_mortality() or child_mortality()"
+        )
+    denominator = next((c for c in _DENOMINATORS if c in rates.columns), None)
+    if denominator is None or DEATHS not in rates.columns:
+        raise fail(
+            func,
+            "argument `rates` must have columns 'deaths' and 'live_births' or "
+            "'population' (a table from infant_mortality() or child_mortality())",
+        )
+    groups = [str(c) for c in rates.columns if c not in _VALUE_COLUMNS]
+    return denominator, groups
+
+
+def mortality_inequality(
+    rates: pd.DataFrame,
+    *,
+    quantile: str = "imd_quintile",
+    confidence: float = 0.95,
+    repetitions: int = 100_000,
+    seed: int | None = 1,
+) -> pd.DataFrame:
+    """Deprivation gradient of mortality per period: rate ratio, SII and RII.
+
+    Quantile 1 is the most deprived (as in the English Indices of Deprivation). Per
+    period (and per level of any other grouping column of ``rates``):
+
+    - rate ratio = rate of the most deprived quantile / rate of the least deprived,
+      with a Wald interval on the log scale (``exp(log RR +/- z sqrt(1/d1 + 1/d2))``)
+      and p-value, from :func:`cdop.stats.poisson_trend` on the two quantiles;
+    - SII = fitted rate at the most deprived end minus that at the least deprived end
+      of the population ranking (so positive when mortality is higher in deprived
+      areas), and RII = their ratio, by the Low & Low regression weighted by births
+      (or population), limits by simulation (:func:`cdop.stats.sii`,
+      :func:`cdop.stats.rii`; ``multiplier=-1`` so that 1 is the most deprived end).
+
+    Periods where a quantile has no deaths get missing SII/RII (the simulation is on
+    the log scale) with a :class:`~cdop.errors.DataQualityWarning`.
+
+    Parameters
+    ----------
+    rates : pandas.DataFrame
+        From :func:`infant_mortality` or :func:`child_mortality` with ``by`` including
+        ``quantile``. Rows with a missing quantile or no births (population) are left
+        out, and so are groups left empty.
+    quantile : str, default "imd_quintile"
+    confidence : float, default 0.95
+    repetitions : int, default 100000
+        Simulation draws for the SII/RII limits.
+    seed : int or None, default 1
+        Seed of the simulation (fixed, so results are reproducible; None for fresh
+        draws).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per other grouping level and period:
+
+        - the other grouping columns, ``year``;
+        - ``most_deprived_rate``, ``least_deprived_rate``;
+        - ``rate_ratio``, ``rate_ratio_lower_ci``, ``rate_ratio_upper_ci``,
+          ``rate_ratio_p_value``;
+        - ``sii``, ``sii_lower_ci``, ``sii_upper_ci`` (on the scale of the rate);
+        - ``rii``, ``rii_lower_ci``, ``rii_upper_ci``.
+
+    Examples
+    --------
+    >>> import cdop
+    >>> from cdop.analytics import infant_mortality, mortality_inequality
+    >>> ds = cdop.load_sample()
+    >>> gap = mortality_inequality(infant_mortality(ds, pool=3))
+    >>> gap.columns.tolist()[:4]
+    ['year', 'most_deprived_rate', 'least_deprived_rate', 'rate_ratio']
+    >>> row = gap.iloc[0]
+    >>> bool(abs(row["rate_ratio"] - row["most_deprived_rate"] / row["least_deprived_rate"])
+    ...      < 1e-9)
+    True
+    """
+    func = "mortality_inequality"
+    from cdop import stats
+
+    conf = check_confidence(func, confidence)
+    denominator, groups = _rates_table(func, rates)
+    if quantile not in groups:
+        raise fail(
+            func,
+            f"argument `quantile`: column {quantile!r} is not a grouping column "
+            f"of `rates` (grouping columns: {', '.join(groups) or 'none'})",
+        )
+    others = [g for g in groups if g != quantile]
+    keys = [*others, YEAR]
+    data = rates[rates[quantile].notna() & (rates[denominator] > 0)].copy()
+    data[YEAR] = data[YEAR].astype("str")
+    data[quantile] = pd.to_numeric(data[quantile])
+    if data.empty:
+        raise fail(func, "argument `rates` holds no rows with a quantile and a denominator")
+    multiplier = _MULTIPLIERS[denominator]
+    q_low, q_high = data[quantile].min(), data[quantile].max()
+
+    ends = data[data[quantile].isin([q_low, q_high])].copy()
+    ends[_MOST] = (ends[quantile] == q_low).astype(np.int64)
+    with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
+        warnings.simplefilter("ignore", SmallNumberWarning)
+        ratio = stats.poisson_trend(
+            ends, DEATHS, denominator, _MOST, confidence=conf, group_by=keys
+        )
+    base = data[keys].drop_duplicates().reset_index(drop=True)
+    out = base.copy()
+    rate_at = ends[[*keys, _MOST, RATE]]
+    for name, flag in ((MOST_DEPRIVED_RATE, 1), (LEAST_DEPRIVED_RATE, 0)):
+        picked = rate_at[rate_at[_MOST] == flag].drop(columns=_MOST)
+        out[name] = _align(base, picked, keys)[RATE].to_numpy(dtype=np.float64)
+    ratio = _align(base, ratio, keys)
+    out[RATE_RATIO] = ratio["value"].to_numpy(dtype=np.float64)
+    out[f"{RATE_RATIO}_{LOWER_CI}"] = ratio[LOWER_CI].to_numpy(dtype=np.float64)
+    out[f"{RATE_RATIO}_{UPPER_CI}"] = ratio[UPPER_CI].to_numpy(dtype=np.float64)
+    out[f"{RATE_RATIO}_{P_VALUE}"] = ratio[P_VALUE].to_numpy(dtype=np.float64)
+
+    # SII/RII need 95% limits of each rate to derive its standard error.
+    limits = stats.rate(
+        data[[*keys, quantile, DEATHS, denominator]].reset_index(drop=True),
+        DEATHS,
+        denominator,
+        multiplier=multiplier,
+    )
+    usable = limits[limits[DEATHS] > 0]
+    complete = (
+        usable.groupby(keys, observed=True)[quantile].transform("size") == data[quantile].nunique()
+    )
+    usable = usable[complete.to_numpy()]
+    dropped = len(base) - usable[keys].drop_duplicates().shape[0]
+    if dropped:
+        warnings.warn(
+            f"{func}(): SII and RII left out for {dropped} period(s) where a "
+            f"quantile has no deaths or no denominator",
+            DataQualityWarning,
+            stacklevel=2,
+        )
+    for name, statistic in ((SII, stats.sii), (RII, stats.rii)):
+        if usable.empty:
+            values = base.assign(value=np.nan, **{LOWER_CI: np.nan, UPPER_CI: np.nan})
+        else:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DataQualityWarning)
+                result = statistic(
+                    usable,
+                    quantile,
+                    denominator,
+                    value="value",
+                    value_type="rate",
+                    lower_cl=LOWER_CI,
+                    upper_cl=UPPER_CI,
+                    multiplier=-1,
+                    repetitions=repetitions,
+                    confidence=conf,
+                    seed=seed,
+                    group_by=keys,
+                )
+            values = _align(base, result, keys)
+        out[name] = values["value"].to_numpy(dtype=np.float64)
+        out[f"{name}_{LOWER_CI}"] = values[LOWER_CI].to_numpy(dtype=np.float64)
+        out[f"{name}_{UPPER_CI}"] = values[UPPER_CI].to_numpy(dtype=np.float64)
+    year_dtype = rates[YEAR].dtype
+    if isinstance(year_dtype, pd.CategoricalDtype):
+        out[YEAR] = out[YEAR].astype(year_dtype)
+    return out
+
+
+def _align(base: pd.DataFrame, frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Rows of ``frame`` matching each row of ``base`` on ``keys`` (missing where none)."""
+    return base.merge(frame, on=keys, how="left", validate="one_to_one")
+
+
+def mortality_trend(rates: pd.DataFrame, *, confidence: float = 0.95) -> pd.DataFrame:
+    """Trend of each mortality rate over the years: rate ratio per year.
+
+    For each grouping level of ``rates`` (e.g. each quintile), a Poisson log-linear
+    regression of deaths on the year with the births (or population) as offset
+    (:func:`cdop.stats.poisson_trend`): the rate ratio per year (below 1 means
+    falling), its Wald interval and p-value. Single years only (not pooled periods).
+
+    Parameters
+    ----------
+    rates : pandas.DataFrame
+        From :func:`infant_mortality` or :func:`child_mortality` with ``pool=1``.
+    confidence : float, default 0.95
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per grouping level:
+
+        - the grouping columns;
+        - ``first_year``, ``last_year`` (labels), ``periods``, ``deaths``;
+        - ``rate_ratio``, ``lower_ci``, ``upper_ci``: per year;
+        - ``p_value``: Wald test of no trend.
+
+    Examples
+    --------
+    >>> import cdop
+    >>> from cdop.analytics import infant_mortality, mortality_trend
+    >>> ds = cdop.load_sample()
+    >>> trend = mortality_trend(infant_mortality(ds))
+    >>> print(trend[["imd_quintile", "first_year", "last_year", "deaths"]].to_string(index=False))
+     imd_quintile first_year last_year  deaths
+                1       2018      2024      90
+                2       2018      2024      67
+                3       2018      2024      66
+                4       2018      2024      50
+                5       2018      2024      33
+    """
+    func = "mortality_trend"
+    from cdop import stats
+
+    conf = check_confidence(func, confidence)
+    denominator, groups = _rates_table(func, rates)
+    spans = [parse_label(str(y)) for y in rates[YEAR]]
+    if any(s is None or s.first != s.last for s in spans):
+        raise fail(func, "argument `rates` must hold single years (pool=1), not pooled periods")
+    data = rates.assign(**{_TIME: [s.first for s in spans if s is not None]})
+    data = data[data[denominator] > 0]
+    if groups:
+        data = data.dropna(subset=groups)
+    with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
+        warnings.simplefilter("ignore", SmallNumberWarning)
+        trend = stats.poisson_trend(
+            data, DEATHS, denominator, _TIME, confidence=conf, group_by=groups or None
+        )
+    years = data.assign(**{YEAR: data[YEAR].astype("str")})
+    if groups:
+        span = years.groupby(groups, observed=True, sort=True)[YEAR].agg(["first", "last"])
+        span = span.reset_index().drop(columns=groups)
+    else:
+        span = pd.DataFrame({"first": [years[YEAR].iloc[0]], "last": [years[YEAR].iloc[-1]]})
+    out = trend[groups].copy() if groups else pd.DataFrame(index=trend.index)
+    out[FIRST_YEAR] = span["first"].to_numpy()
+    out[LAST_YEAR] = span["last"].to_numpy()
+    out[PERIODS] = trend["periods"].to_numpy(dtype=np.int64)
+    out[DEATHS] = np.rint(trend["events"].to_numpy(dtype=np.float64)).astype(np.int64)
+    out[RATE_RATIO] = trend["value"].to_numpy(dtype=np.float64)
+    out[LOWER_CI] = trend[LOWER_CI].to_numpy(dtype=np.float64)
+    out[UPPER_CI] = trend[UPPER_CI].to_numpy(dtype=np.float64)
+    out[P_VALUE] = trend[P_VALUE].to_numpy(dtype=np.float64)
+    return out
