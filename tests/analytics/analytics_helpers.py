@@ -26,6 +26,7 @@ Cases A01-A07 live in "North", A08-A13 in "South".
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import pandas as pd
 
@@ -134,3 +135,15 @@ def area_dataset(ds: cdop.Dataset, area: str) -> cdop.Dataset:
         if table is not None:
             frames[name] = _as_text(table[table[schema.BIRTHS.residence_area] == area])
     return cdop.read_dataset(frames, today=TODAY)
+
+
+@functools.cache
+def small_dataset() -> cdop.Dataset:
+    """The hand-built panel (read once)."""
+    return build()
+
+
+@functools.cache
+def sample_dataset() -> cdop.Dataset:
+    """The bundled sample (read once)."""
+    return cdop.load_sample()

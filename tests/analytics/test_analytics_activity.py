@@ -5,10 +5,21 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from analytics_helpers import sample_dataset, small_dataset
 
 import cdop
 from cdop.analytics import ACTIVITY_COLUMNS, activity
 from cdop.errors import CdopArgumentError
+
+
+@pytest.fixture
+def small() -> cdop.Dataset:
+    return small_dataset()
+
+
+@pytest.fixture
+def sample() -> cdop.Dataset:
+    return sample_dataset()
 
 
 def test_activity_by_hand(small: cdop.Dataset) -> None:

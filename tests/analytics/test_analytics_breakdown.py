@@ -5,12 +5,23 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from analytics_helpers import sample_dataset, small_dataset
 
 import cdop
 from cdop import schema
 from cdop.analytics import breakdown
 from cdop.errors import CdopArgumentError
 from cdop.stats import wilson_ci
+
+
+@pytest.fixture
+def small() -> cdop.Dataset:
+    return small_dataset()
+
+
+@pytest.fixture
+def sample() -> cdop.Dataset:
+    return sample_dataset()
 
 
 def test_sex_with_unknown(small: cdop.Dataset) -> None:

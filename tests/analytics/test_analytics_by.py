@@ -8,12 +8,18 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 import pytest
-from analytics_helpers import area_dataset, build
+from analytics_helpers import area_dataset, build, sample_dataset
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import cdop
 from cdop import analytics as an
+
+
+@pytest.fixture
+def sample() -> cdop.Dataset:
+    return sample_dataset()
+
 
 AREA = "residence_area"
 

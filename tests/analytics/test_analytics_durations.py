@@ -5,11 +5,23 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from analytics_helpers import sample_dataset, small_dataset
 
 import cdop
 from cdop.analytics import NATIONAL_BANDS, REPORT_BANDS, review_durations, review_timeliness
 from cdop.errors import CdopArgumentError
 from cdop.stats import wilson_ci
+
+
+@pytest.fixture
+def small() -> cdop.Dataset:
+    return small_dataset()
+
+
+@pytest.fixture
+def sample() -> cdop.Dataset:
+    return sample_dataset()
+
 
 REPORT = [b.label for b in REPORT_BANDS]
 NATIONAL = [b.label for b in NATIONAL_BANDS]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from analytics_helpers import build
+from analytics_helpers import build, sample_dataset, small_dataset
 
 import cdop
 from cdop import stats
@@ -16,6 +16,17 @@ from cdop.analytics import (
     mortality_trend,
 )
 from cdop.errors import CdopArgumentError
+
+
+@pytest.fixture
+def small() -> cdop.Dataset:
+    return small_dataset()
+
+
+@pytest.fixture
+def sample() -> cdop.Dataset:
+    return sample_dataset()
+
 
 # Births: 2022 200 per quintile (1,000), 2023 160 per quintile (800).
 BIRTHS = pd.DataFrame(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from analytics_helpers import sample_dataset, small_dataset
 from scipy import stats as sps
 
 import cdop
@@ -17,6 +18,16 @@ from cdop.analytics import (
     review_timeliness,
 )
 from cdop.errors import CdopArgumentError
+
+
+@pytest.fixture
+def small() -> cdop.Dataset:
+    return small_dataset()
+
+
+@pytest.fixture
+def sample() -> cdop.Dataset:
+    return sample_dataset()
 
 
 def _central_binomial_p(x: int, n: int, p0: float) -> float:
