@@ -100,3 +100,11 @@ def test_activity_arguments(small: cdop.Dataset) -> None:
         activity(small, years="2023")
     with pytest.raises(CdopArgumentError, match="`panel_year`"):
         activity(small, panel_year="yes")  # type: ignore[arg-type]
+
+
+def test_no_years_gives_empty_tables_with_the_columns(small: cdop.Dataset) -> None:
+    assert activity(small, years=[]).columns.tolist() == ["year", *ACTIVITY_COLUMNS]
+    assert cdop.analytics.review_durations(small, years=[]).empty
+    out = cdop.analytics.breakdown(small, "sex", years=[], by="residence_area")
+    assert out.columns.tolist()[:3] == ["residence_area", "year", "sex"]
+    assert out.empty

@@ -234,6 +234,8 @@ class Grid:
         bad = np.zeros(stacked[0].shape, dtype=bool)
         for c in stacked:
             bad |= c < 0
+        if self.size == 0:
+            return np.full(stacked[0].shape, -1, dtype=np.intp)
         safe = [np.where(bad, 0, c) for c in stacked]
         cells = np.asarray(np.ravel_multi_index(tuple(safe), self.shape), dtype=np.intp)
         return np.where(bad, -1, cells)
@@ -248,7 +250,12 @@ class Grid:
         """One row per cell: the axis columns, in cell order."""
         if not self.axes:
             return pd.DataFrame(index=pd.RangeIndex(1))
-        codes = np.unravel_index(np.arange(self.size, dtype=np.intp), self.shape)
+        if self.size == 0:
+            codes: tuple[npt.NDArray[np.intp], ...] = tuple(
+                np.zeros(0, dtype=np.intp) for _ in self.axes
+            )
+        else:
+            codes = np.unravel_index(np.arange(self.size, dtype=np.intp), self.shape)
         return pd.DataFrame(
             {
                 a.name: a.column(np.asarray(c, dtype=np.intp))
