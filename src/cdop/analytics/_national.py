@@ -14,6 +14,7 @@ from importlib import resources
 from typing import Final, Literal, TypeAlias
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from cdop.analytics._common import DEATHS, TOTAL, YEAR, N, fail
@@ -274,15 +275,13 @@ def compare_national(
             f"has no such column",
         )
 
-    local_spans = [parse_label(str(p)) for p in local[YEAR].astype(str)]
-    if any(s is None for s in local_spans):
-        bad = next(p for p, s in zip(local[YEAR], local_spans, strict=True) if s is None)
-        raise fail(func, f"argument `local`: column 'year' holds {bad!r}, not a period label")
-    spans = [s for s in local_spans if s is not None]
-    nat_spans = [parse_label(str(p)) for p in rows[PERIOD]]
-    local_end = np.array([_days(s.end) for s in spans], dtype=np.int64)
-    nat_end = np.array([_days(s.end) for s in nat_spans if s is not None], dtype=np.int64)
-    nat_len = np.array([s.last - s.first for s in nat_spans if s is not None], dtype=np.int64)
+    # Parse each distinct label once; a row's span is then (kind, first, last, end day).
+    local_codes, labels = pd.factorize(local[YEAR].astype("str"))
+    local_info = _span_table(func, list(labels), "local", "year")[local_codes]
+    nat_info = _span_table(func, [str(p) for p in rows[PERIOD]], "national", PERIOD)
+    local_end = local_info[:, 3]
+    nat_end = nat_info[:, 3]
+    nat_len = nat_info[:, 2] - nat_info[:, 1]
     valid = nat_end[None, :] <= local_end[:, None]
     if variable is not None:
         local_level = local[variable].astype("str").to_numpy()
@@ -294,9 +293,7 @@ def compare_national(
     found = valid[np.arange(len(local)), best] if len(local) else np.zeros(0, dtype=bool)
     national_value = np.where(found, rows[VALUE].to_numpy(dtype=np.float64)[best], np.nan)
     national_period = pd.Series(rows[PERIOD].to_numpy()[best], dtype="str").where(found)
-    same = np.array(
-        [found[i] and nat_spans[best[i]] == spans[i] for i in range(len(spans))], dtype=bool
-    )
+    same = found & (nat_info[best, :3] == local_info[:, :3]).all(axis=1)
 
     work = pd.DataFrame(
         {
@@ -331,9 +328,20 @@ def compare_national(
     return out
 
 
-def _days(when: pd.Timestamp) -> int:
-    """Days since 1970-01-01."""
-    return int((when - pd.Timestamp(1970, 1, 1)).days)
+def _span_table(func: str, labels: list[str], arg: str, column: str) -> npt.NDArray[np.int64]:
+    """Per label: period kind (0 financial, 1 calendar), first and last start years, end day."""
+    out = np.zeros((len(labels), 4), dtype=np.int64)
+    for i, label in enumerate(labels):
+        span = parse_label(label)
+        if span is None:
+            raise fail(
+                func,
+                f"argument `{arg}`: column {column!r} holds {label!r}, not a "
+                f"period label such as '2017/18', '2022' or '2015-2017'",
+            )
+        end = int((span.end - pd.Timestamp(1970, 1, 1)).days)
+        out[i] = (int(span.kind == "calendar"), span.first, span.last, end)
+    return out
 
 
 def _x_n(
