@@ -67,9 +67,15 @@ def frames() -> dict[str, pd.DataFrame]:
     """The base tables as DataFrames of text (as a user would build them)."""
     from io import StringIO
 
-    return {name: pd.read_csv(StringIO(text), dtype=str, keep_default_na=False)
-            for name, text in (("notifications", NOTIFICATIONS_CSV), ("reviews", REVIEWS_CSV),
-                               ("births", BIRTHS_CSV), ("population", POPULATION_CSV))}
+    return {
+        name: pd.read_csv(StringIO(text), dtype=str, keep_default_na=False)
+        for name, text in (
+            ("notifications", NOTIFICATIONS_CSV),
+            ("reviews", REVIEWS_CSV),
+            ("births", BIRTHS_CSV),
+            ("population", POPULATION_CSV),
+        )
+    }
 
 
 @pytest.fixture

@@ -58,120 +58,219 @@ def _csv_rows(text: str) -> list[list[object]]:
 
 CASES: dict[str, tuple[dict[str, str | bytes | None], list[Expect]]] = {
     "empty file": ({N: ""}, [Expect("notifications", N, None, None, "empty_file")]),
-    "header only": ({N: NOTIFICATIONS_CSV.split("\n")[0] + "\n"},
-                    [Expect("notifications", N, None, None, "no_rows")]),
+    "header only": (
+        {N: NOTIFICATIONS_CSV.split("\n")[0] + "\n"},
+        [Expect("notifications", N, None, None, "no_rows")],
+    ),
     "missing required column": (
         {N: NOTIFICATIONS_CSV.replace(",sex,", ",gender_x,")},
-        [Expect("notifications", N, 1, "sex", "missing_column")]),
+        [Expect("notifications", N, 1, "sex", "missing_column")],
+    ),
     "duplicated header": (
-        {N: sub(NOTIFICATIONS_CSV, "expected_death\n", "expected_death,Gender\n")
-         .replace("expected\n", "expected,male\n")},
-        [Expect("notifications", N, 1, "Gender", "duplicate_column")]),
+        {
+            N: sub(NOTIFICATIONS_CSV, "expected_death\n", "expected_death,Gender\n").replace(
+                "expected\n", "expected,male\n"
+            )
+        },
+        [Expect("notifications", N, 1, "Gender", "duplicate_column")],
+    ),
     "wrong file type: workbook named .csv": (
         {N: xlsx_bytes(_csv_rows(NOTIFICATIONS_CSV))},
-        [Expect("notifications", N, None, None, "wrong_file_type")]),
+        [Expect("notifications", N, None, None, "wrong_file_type")],
+    ),
     "wrong file type: unsupported extension": (
         {N: None, "notifications.json": "{}"},
-        [Expect("notifications", "notifications.json", None, None, "unsupported_file_type")]),
+        [Expect("notifications", "notifications.json", None, None, "unsupported_file_type")],
+    ),
     "two files for one table": (
         {"notifications.xlsx": xlsx_bytes(_csv_rows(NOTIFICATIONS_CSV))},
-        [Expect("notifications", None, None, None, "ambiguous_table")]),  # type: ignore[arg-type]
-    "missing reviews table": ({R: None}, [Expect("reviews", None, None, None,  # type: ignore[arg-type]
-                                                 "missing_table")]),
-    "ragged row": ({N: sub(NOTIFICATIONS_CSV, "A002,", "A002,extra,")},
-                   [Expect("notifications", N, 3, None, "malformed_row")]),
-    "blank row": ({N: sub(NOTIFICATIONS_CSV, "A003,", ",,,,,,,,,,\nA003,")},
-                  [Expect("notifications", N, 4, None, "blank_row", "warning")]),
+        [Expect("notifications", None, None, None, "ambiguous_table")],
+    ),  # type: ignore[arg-type]
+    "missing reviews table": (
+        {R: None},
+        [
+            Expect(
+                "reviews",
+                None,
+                None,
+                None,  # type: ignore[arg-type]
+                "missing_table",
+            )
+        ],
+    ),
+    "ragged row": (
+        {N: sub(NOTIFICATIONS_CSV, "A002,", "A002,extra,")},
+        [Expect("notifications", N, 3, None, "malformed_row")],
+    ),
+    "blank row": (
+        {N: sub(NOTIFICATIONS_CSV, "A003,", ",,,,,,,,,,\nA003,")},
+        [Expect("notifications", N, 4, None, "blank_row", "warning")],
+    ),
     "blank row then an error keeps file row numbers": (
         {N: sub(NOTIFICATIONS_CSV, "A003,2023-07-21", "\nA003,2023-07-32")},
-        [Expect("notifications", N, 5, "date_of_death", "date_format"),
-         Expect("notifications", N, 4, None, "blank_row", "warning")]),
+        [
+            Expect("notifications", N, 5, "date_of_death", "date_format"),
+            Expect("notifications", N, 4, None, "blank_row", "warning"),
+        ],
+    ),
     "excel date serial in a CSV": (
         {N: sub(NOTIFICATIONS_CSV, "2023-05-10,2023-05-10", "45056,45056")},
-        [Expect("notifications", N, 3, "date_of_death", "excel_date_serial", "warning"),
-         Expect("notifications", N, 3, "date_notified", "excel_date_serial", "warning")]),
-    "impossible date": ({N: sub(NOTIFICATIONS_CSV, "2023-07-21", "31/02/2023")},
-                        [Expect("notifications", N, 4, "date_of_death", "date_format")]),
+        [
+            Expect("notifications", N, 3, "date_of_death", "excel_date_serial", "warning"),
+            Expect("notifications", N, 3, "date_notified", "excel_date_serial", "warning"),
+        ],
+    ),
+    "impossible date": (
+        {N: sub(NOTIFICATIONS_CSV, "2023-07-21", "31/02/2023")},
+        [Expect("notifications", N, 4, "date_of_death", "date_format")],
+    ),
     "future date of death": (
         {N: sub(NOTIFICATIONS_CSV, "2023-09-30,2023-10-01", "2026-09-30,2026-10-01")},
-        [Expect("notifications", N, 5, "date_of_death", "future_date"),
-         Expect("notifications", N, 5, "date_notified", "future_date")]),
-    "notified before death": ({N: sub(NOTIFICATIONS_CSV, "2023-04-04", "2023-04-01")},
-                              [Expect("notifications", N, 2, "date_notified",
-                                      "notified_before_death")]),
-    "missing required value": ({N: sub(NOTIFICATIONS_CSV, "asian", "")},
-                               [Expect("notifications", N, 3, "ethnicity", "required")]),
-    "age of 18 years": ({N: sub(NOTIFICATIONS_CSV, ",4000,", ",6575,")},
-                        [Expect("notifications", N, 4, "age_at_death_days", "out_of_range")]),
-    "negative age": ({N: sub(NOTIFICATIONS_CSV, ",150,", ",-1,")},
-                     [Expect("notifications", N, 3, "age_at_death_days", "out_of_range")]),
-    "fractional age": ({N: sub(NOTIFICATIONS_CSV, ",150,", ",150.5,")},
-                       [Expect("notifications", N, 3, "age_at_death_days", "integer_format")]),
+        [
+            Expect("notifications", N, 5, "date_of_death", "future_date"),
+            Expect("notifications", N, 5, "date_notified", "future_date"),
+        ],
+    ),
+    "notified before death": (
+        {N: sub(NOTIFICATIONS_CSV, "2023-04-04", "2023-04-01")},
+        [Expect("notifications", N, 2, "date_notified", "notified_before_death")],
+    ),
+    "missing required value": (
+        {N: sub(NOTIFICATIONS_CSV, "asian", "")},
+        [Expect("notifications", N, 3, "ethnicity", "required")],
+    ),
+    "age of 18 years": (
+        {N: sub(NOTIFICATIONS_CSV, ",4000,", ",6575,")},
+        [Expect("notifications", N, 4, "age_at_death_days", "out_of_range")],
+    ),
+    "negative age": (
+        {N: sub(NOTIFICATIONS_CSV, ",150,", ",-1,")},
+        [Expect("notifications", N, 3, "age_at_death_days", "out_of_range")],
+    ),
+    "fractional age": (
+        {N: sub(NOTIFICATIONS_CSV, ",150,", ",150.5,")},
+        [Expect("notifications", N, 3, "age_at_death_days", "integer_format")],
+    ),
     "age inconsistent with dates": (
-        {N: sub(sub(NOTIFICATIONS_CSV, "expected_death\n", "expected_death,date_of_birth\n"),
-                "expected\n", "expected,2023-03-01\n")},
-        [Expect("notifications", N, 2, "age_at_death_days", "age_inconsistent")]),
+        {
+            N: sub(
+                sub(NOTIFICATIONS_CSV, "expected_death\n", "expected_death,date_of_birth\n"),
+                "expected\n",
+                "expected,2023-03-01\n",
+            )
+        },
+        [Expect("notifications", N, 2, "age_at_death_days", "age_inconsistent")],
+    ),
     "born after death": (
-        {N: sub(sub(NOTIFICATIONS_CSV, "expected_death\n", "expected_death,date_of_birth\n"),
-                "expected\n", "expected,2023-04-05\n")},
-        [Expect("notifications", N, 2, "date_of_birth", "birth_after_death")]),
-    "unknown sex code": ({N: sub(NOTIFICATIONS_CSV, "female,asian", "fem,asian")},
-                         [Expect("notifications", N, 3, "sex", "invalid_code")]),
-    "imd decile out of range": ({N: sub(NOTIFICATIONS_CSV, ",9,", ",11,")},
-                                [Expect("notifications", N, 4, "imd_decile", "out_of_range")]),
+        {
+            N: sub(
+                sub(NOTIFICATIONS_CSV, "expected_death\n", "expected_death,date_of_birth\n"),
+                "expected\n",
+                "expected,2023-04-05\n",
+            )
+        },
+        [Expect("notifications", N, 2, "date_of_birth", "birth_after_death")],
+    ),
+    "unknown sex code": (
+        {N: sub(NOTIFICATIONS_CSV, "female,asian", "fem,asian")},
+        [Expect("notifications", N, 3, "sex", "invalid_code")],
+    ),
+    "imd decile out of range": (
+        {N: sub(NOTIFICATIONS_CSV, ",9,", ",11,")},
+        [Expect("notifications", N, 4, "imd_decile", "out_of_range")],
+    ),
     "imd quintile inconsistent with decile": (
-        {N: sub(sub(NOTIFICATIONS_CSV, "imd_decile,", "imd_decile,imd_quintile,"),
-                ",1,E01", ",1,3,E01").replace(",4,E01", ",4,2,E01").replace(
-                    ",9,E01", ",9,5,E01").replace(",,,Southvale", ",,,,Southvale")},
-        [Expect("notifications", N, 2, "imd_quintile", "imd_inconsistent")]),
-    "bad LSOA code": ({N: sub(NOTIFICATIONS_CSV, "E01000002", "E0100002")},
-                      [Expect("notifications", N, 3, "lsoa_code", "pattern")]),
-    "duplicate case id": ({N: sub(NOTIFICATIONS_CSV, "A004,", "A003,")},
-                          [Expect("notifications", N, 4, "case_id", "duplicate_id"),
-                           Expect("notifications", N, 5, "case_id", "duplicate_id")]),
-    "review without notification": ({R: sub(REVIEWS_CSV, "A003,", "B999,")},
-                                    [Expect("reviews", R, 4, "case_id",
-                                            "review_without_notification")]),
-    "review before notification": ({R: sub(REVIEWS_CSV, "2023-10-20", "2023-04-01")},
-                                   [Expect("reviews", R, 2, "date_review_completed",
-                                           "review_before_notification")]),
-    "duplicate review": ({R: REVIEWS_CSV + "A001,2023-11-01,8,no\n"},
-                         [Expect("reviews", R, 2, "case_id", "duplicate_id"),
-                          Expect("reviews", R, 5, "case_id", "duplicate_id")]),
-    "future review": ({R: sub(REVIEWS_CSV, "2024-06-01", "2027-06-01")},
-                      [Expect("reviews", R, 4, "date_review_completed", "future_date")]),
-    "category out of range": ({R: sub(REVIEWS_CSV, ",10,", ",11,")},
-                              [Expect("reviews", R, 3, "category", "invalid_code")]),
+        {
+            N: sub(
+                sub(NOTIFICATIONS_CSV, "imd_decile,", "imd_decile,imd_quintile,"),
+                ",1,E01",
+                ",1,3,E01",
+            )
+            .replace(",4,E01", ",4,2,E01")
+            .replace(",9,E01", ",9,5,E01")
+            .replace(",,,Southvale", ",,,,Southvale")
+        },
+        [Expect("notifications", N, 2, "imd_quintile", "imd_inconsistent")],
+    ),
+    "bad LSOA code": (
+        {N: sub(NOTIFICATIONS_CSV, "E01000002", "E0100002")},
+        [Expect("notifications", N, 3, "lsoa_code", "pattern")],
+    ),
+    "duplicate case id": (
+        {N: sub(NOTIFICATIONS_CSV, "A004,", "A003,")},
+        [
+            Expect("notifications", N, 4, "case_id", "duplicate_id"),
+            Expect("notifications", N, 5, "case_id", "duplicate_id"),
+        ],
+    ),
+    "review without notification": (
+        {R: sub(REVIEWS_CSV, "A003,", "B999,")},
+        [Expect("reviews", R, 4, "case_id", "review_without_notification")],
+    ),
+    "review before notification": (
+        {R: sub(REVIEWS_CSV, "2023-10-20", "2023-04-01")},
+        [Expect("reviews", R, 2, "date_review_completed", "review_before_notification")],
+    ),
+    "duplicate review": (
+        {R: REVIEWS_CSV + "A001,2023-11-01,8,no\n"},
+        [
+            Expect("reviews", R, 2, "case_id", "duplicate_id"),
+            Expect("reviews", R, 5, "case_id", "duplicate_id"),
+        ],
+    ),
+    "future review": (
+        {R: sub(REVIEWS_CSV, "2024-06-01", "2027-06-01")},
+        [Expect("reviews", R, 4, "date_review_completed", "future_date")],
+    ),
+    "category out of range": (
+        {R: sub(REVIEWS_CSV, ",10,", ",11,")},
+        [Expect("reviews", R, 3, "category", "invalid_code")],
+    ),
     "category code and label disagree": (
         {R: sub(REVIEWS_CSV, ",8,", ",Category 8: Infection,")},
-        [Expect("reviews", R, 2, "category", "invalid_code")]),
-    "unknown modifiable factors": ({R: sub(REVIEWS_CSV, ",yes", ",perhaps")},
-                                   [Expect("reviews", R, 3, "modifiable_factors",
-                                           "invalid_code")]),
+        [Expect("reviews", R, 2, "category", "invalid_code")],
+    ),
+    "unknown modifiable factors": (
+        {R: sub(REVIEWS_CSV, ",yes", ",perhaps")},
+        [Expect("reviews", R, 3, "modifiable_factors", "invalid_code")],
+    ),
     "review of a rejected notification": (
         {N: sub(NOTIFICATIONS_CSV, "female,asian", "fem,asian")},
-        [Expect("reviews", R, 3, "case_id", "notification_rejected")]),
-    "negative births": ({"births.csv": "year,imd_quintile,live_births\n2023,1,-5\n"},
-                        [Expect("births", "births.csv", 2, "live_births", "out_of_range")]),
+        [Expect("reviews", R, 3, "case_id", "notification_rejected")],
+    ),
+    "negative births": (
+        {"births.csv": "year,imd_quintile,live_births\n2023,1,-5\n"},
+        [Expect("births", "births.csv", 2, "live_births", "out_of_range")],
+    ),
     "duplicate births key": (
         {"births.csv": "year,imd_quintile,live_births\n2023,1,5\n2023,1,6\n"},
-        [Expect("births", "births.csv", 2, "year", "duplicate_key"),
-         Expect("births", "births.csv", 3, "year", "duplicate_key")]),
+        [
+            Expect("births", "births.csv", 2, "year", "duplicate_key"),
+            Expect("births", "births.csv", 3, "year", "duplicate_key"),
+        ],
+    ),
     "unknown population age group": (
         {"population.csv": "year,age_group,population\n2023,18-24,100\n"},
-        [Expect("population", "population.csv", 2, "age_group", "invalid_code")]),
-    "unknown extra column": ({R: sub(REVIEWS_CSV, "modifiable_factors\n",
-                                     "modifiable_factors,panel_notes\n").replace(
-                                         "no\n", "no,x\n").replace("yes\n", "yes,y\n").replace(
-                                             "information\n", "information,z\n")},
-                             [Expect("reviews", R, 1, "panel_notes", "unknown_column",
-                                     "warning")]),
+        [Expect("population", "population.csv", 2, "age_group", "invalid_code")],
+    ),
+    "unknown extra column": (
+        {
+            R: sub(REVIEWS_CSV, "modifiable_factors\n", "modifiable_factors,panel_notes\n")
+            .replace("no\n", "no,x\n")
+            .replace("yes\n", "yes,y\n")
+            .replace("information\n", "information,z\n")
+        },
+        [Expect("reviews", R, 1, "panel_notes", "unknown_column", "warning")],
+    ),
 }
 
 
 def _matches(failures: pd.DataFrame, expect: Expect, folder: Path) -> pd.DataFrame:
-    hit = failures[(failures["rule"] == expect.rule) & (failures["table"] == expect.table)
-                   & (failures["severity"] == expect.severity)]
+    hit = failures[
+        (failures["rule"] == expect.rule)
+        & (failures["table"] == expect.table)
+        & (failures["severity"] == expect.severity)
+    ]
     if expect.file is not None:
         names = hit["file"].map(lambda f: Path(f).name)
         hit = hit[names == expect.file]
@@ -193,8 +292,11 @@ def test_bad_input_reports_file_row_column_and_rule(case: str, tmp_path: Path) -
         message = hit["message"].iloc[0]
         if expect.file is not None:
             assert expect.file in message
-        if expect.row is not None and expect.rule not in {"unknown_column", "duplicate_column",
-                                                          "missing_column"}:
+        if expect.row is not None and expect.rule not in {
+            "unknown_column",
+            "duplicate_column",
+            "missing_column",
+        }:
             assert f"row {expect.row}" in message
         if expect.column is not None and expect.rule != "missing_column":
             assert expect.column in message
@@ -230,15 +332,22 @@ def test_corpus_covers_every_documented_rule() -> None:
 
     documented = set(re.findall(r"``([a-z_]+)``", validation.__doc__ or ""))
     covered = {e.rule for _, expected in CASES.values() for e in expected}
-    covered |= {"encoding", "missing_source", "unsupported_source", "unreadable_file",
-                "column_map", "blank_header"}  # tested in test_read.py
+    covered |= {
+        "encoding",
+        "missing_source",
+        "unsupported_source",
+        "unreadable_file",
+        "column_map",
+        "blank_header",
+    }  # tested in test_read.py
     assert documented - covered - {"rule"} == set()
     assert len(CASES) >= 25
 
 
 def test_strict_message_lists_failures_readably(tmp_path: Path) -> None:
-    folder = write_folder(tmp_path / "export",
-                          {N: sub(NOTIFICATIONS_CSV, "2023-04-04", "2023-04-01")})
+    folder = write_folder(
+        tmp_path / "export", {N: sub(NOTIFICATIONS_CSV, "2023-04-04", "2023-04-01")}
+    )
     with pytest.raises(CdopError) as info:
         cdop.read_dataset(folder, today=TODAY)
     text = str(info.value)

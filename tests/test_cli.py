@@ -20,10 +20,12 @@ def test_validate_ok_on_sample(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.startswith("OK: no failures")
 
 
-def test_validate_prints_failures_and_exits_1(tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
-    folder = write_folder(tmp_path / "x", {"notifications.csv": NOTIFICATIONS_CSV.replace(
-        "2023-04-04", "2023-04-01")})
+def test_validate_prints_failures_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = write_folder(
+        tmp_path / "x", {"notifications.csv": NOTIFICATIONS_CSV.replace("2023-04-04", "2023-04-01")}
+    )
     out_csv = tmp_path / "failures.csv"
     code = main(["validate", str(folder), "--out", str(out_csv), "--today", "2026-01-01"])
     printed = capsys.readouterr().out
@@ -37,20 +39,24 @@ def test_validate_prints_failures_and_exits_1(tmp_path: Path,
 
 def test_validate_refuses_identifiers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = NOTIFICATIONS_CSV.replace("expected_death\n", "expected_death,Surname\n", 1)
-    text = "\n".join(line + ",x" if i else line for i, line in enumerate(
-        text.strip().split("\n"))) + "\n"
+    text = (
+        "\n".join(line + ",x" if i else line for i, line in enumerate(text.strip().split("\n")))
+        + "\n"
+    )
     folder = write_folder(tmp_path / "x", {"notifications.csv": text})
     assert main(["validate", str(folder)]) == 1
     assert "refused" in capsys.readouterr().err
 
 
 def test_column_map_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    folder = write_folder(tmp_path / "x", {"notifications.csv": NOTIFICATIONS_CSV.replace(
-        ",sex,", ",Kid Sex,")})
+    folder = write_folder(
+        tmp_path / "x", {"notifications.csv": NOTIFICATIONS_CSV.replace(",sex,", ",Kid Sex,")}
+    )
     mapping = tmp_path / "map.json"
     mapping.write_text('{"Kid Sex": "sex"}')
-    assert main(["validate", str(folder), "--column-map", str(mapping), "--today",
-                 "2026-01-01"]) == 0
+    assert (
+        main(["validate", str(folder), "--column-map", str(mapping), "--today", "2026-01-01"]) == 0
+    )
     bad = tmp_path / "bad.json"
     bad.write_text("[1, 2]")
     assert main(["validate", str(folder), "--column-map", str(bad)]) == 2
@@ -58,7 +64,11 @@ def test_column_map_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
 
 
 def test_sample_command_writes_files(tmp_path: Path) -> None:
-    out = subprocess.run([sys.executable, "-m", "cdop.cli", "sample", str(tmp_path / "s")],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "cdop.cli", "sample", str(tmp_path / "s")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert out.stdout.count("wrote") == 4
     assert (tmp_path / "s" / "reviews.csv").is_file()

@@ -20,23 +20,28 @@ INVALID_NHS = "9434765918"
 
 def _with_column(header: str, values: list[str]) -> str:
     lines = NOTIFICATIONS_CSV.strip().split("\n")
-    out = [lines[0] + "," + header] + [f"{line},{v}" for line, v in zip(lines[1:], values,
-                                                                        strict=True)]
+    out = [lines[0] + "," + header] + [
+        f"{line},{v}" for line, v in zip(lines[1:], values, strict=True)
+    ]
     return "\n".join(out) + "\n"
 
 
-@pytest.mark.parametrize(("header", "values", "says"), [
-    ("Forename", ["x", "y", "z", "w"], "names"),
-    ("Child's Surname", ["x", "y", "z", "w"], "names"),
-    ("Address Line 1", ["1 High St", "", "", ""], "addresses"),
-    ("NHS Number", ["", "", "", ""], "an NHS number"),
-    ("Postcode", ["LS6", "SW1A 1AA", "", ""], "a full postcode"),
-    ("Notes", ["", f"nhs {VALID_NHS}", "", ""], None),  # free text is not scanned in parts
-    ("Reference", ["", "", "943 476 5919", ""], "an NHS number"),
-    ("Home", ["", "", "", "M1 1AE"], "a full postcode"),
-])
-def test_identifier_columns_and_values_are_refused(tmp_path: Path, header: str,
-                                                   values: list[str], says: str | None) -> None:
+@pytest.mark.parametrize(
+    ("header", "values", "says"),
+    [
+        ("Forename", ["x", "y", "z", "w"], "names"),
+        ("Child's Surname", ["x", "y", "z", "w"], "names"),
+        ("Address Line 1", ["1 High St", "", "", ""], "addresses"),
+        ("NHS Number", ["", "", "", ""], "an NHS number"),
+        ("Postcode", ["LS6", "SW1A 1AA", "", ""], "a full postcode"),
+        ("Notes", ["", f"nhs {VALID_NHS}", "", ""], None),  # free text is not scanned in parts
+        ("Reference", ["", "", "943 476 5919", ""], "an NHS number"),
+        ("Home", ["", "", "", "M1 1AE"], "a full postcode"),
+    ],
+)
+def test_identifier_columns_and_values_are_refused(
+    tmp_path: Path, header: str, values: list[str], says: str | None
+) -> None:
     folder = write_folder(tmp_path / "x", {"notifications.csv": _with_column(header, values)})
     if says is None:
         cdop.validate(folder, today=TODAY)
@@ -55,8 +60,11 @@ def test_nhs_number_in_case_id_names_the_row() -> None:
     tables = frames()
     tables["notifications"].loc[2, "case_id"] = VALID_NHS
     tables["reviews"].loc[2, "case_id"] = VALID_NHS
-    with pytest.raises(IdentifierError, match=r"column 'case_id', row 4: the value looks like "
-                                              r"an NHS number"):
+    with pytest.raises(
+        IdentifierError,
+        match=r"column 'case_id', row 4: the value looks like "
+        r"an NHS number",
+    ):
         cdop.validate(tables, today=TODAY)
 
 
@@ -68,12 +76,18 @@ def test_ten_digits_with_a_wrong_check_digit_are_accepted() -> None:
 
 
 def test_modulus_11_by_hand() -> None:
-    digits = np.array([[int(c) for c in number] for number in (
-        VALID_NHS, INVALID_NHS,
-        "4010232137",  # 4*10+0+1*8+0+2*6+3*5+2*4+1*3+3*2 = 92; 92 mod 11 = 4; 11-4 = 7: valid
-        "1000000001",  # 1*10 = 10; 10 mod 11 = 10; 11-10 = 1: check digit 1, valid
-        "1000000000",  # the same with last digit 0: invalid
-        "0000000000",  # sum 0 -> 11 -> check digit 0: valid
-        "1000000010",  # 1*10 + 1*2 = 12; remainder 1 gives check 10: never valid
-    )])
+    digits = np.array(
+        [
+            [int(c) for c in number]
+            for number in (
+                VALID_NHS,
+                INVALID_NHS,
+                "4010232137",  # 4*10+0+1*8+0+2*6+3*5+2*4+1*3+3*2 = 92; 92 mod 11 = 4; 11-4 = 7: valid
+                "1000000001",  # 1*10 = 10; 10 mod 11 = 10; 11-10 = 1: check digit 1, valid
+                "1000000000",  # the same with last digit 0: invalid
+                "0000000000",  # sum 0 -> 11 -> check digit 0: valid
+                "1000000010",  # 1*10 + 1*2 = 12; remainder 1 gives check 10: never valid
+            )
+        ]
+    )
     assert nhs_number_valid(digits).tolist() == [True, False, True, True, False, True, False]

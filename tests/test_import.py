@@ -7,11 +7,12 @@ import sys
 
 
 def test_import_does_not_load_heavy_modules() -> None:
-    code = ("import sys, cdop; "
-            "heavy = [m for m in ('matplotlib', 'scipy.stats', 'docx', 'openpyxl') "
-            "if m in sys.modules]; print(','.join(heavy))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    code = (
+        "import sys, cdop; "
+        "heavy = [m for m in ('matplotlib', 'scipy.stats', 'docx', 'openpyxl') "
+        "if m in sys.modules]; print(','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
 
 

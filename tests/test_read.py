@@ -15,12 +15,21 @@ import cdop
 from cdop.errors import CdopValidationError, DataQualityWarning
 
 EXPORT_HEADERS = {
-    "case_id": "Case ID", "date_of_death": "Date of Death", "date_notified": "Date Notified",
-    "age_at_death_days": "Age at Death (days)", "sex": "Gender", "ethnicity": "Ethnicity",
-    "imd_decile": "IMD Decile", "lsoa_code": "LSOA Code", "residence_area": "Local Authority",
-    "place_of_death": "Place of Death", "expected_death": "Expected/Unexpected",
-    "date_review_completed": "Date of Review", "category": "Category of Death",
-    "modifiable_factors": "Modifiable Factors"}
+    "case_id": "Case ID",
+    "date_of_death": "Date of Death",
+    "date_notified": "Date Notified",
+    "age_at_death_days": "Age at Death (days)",
+    "sex": "Gender",
+    "ethnicity": "Ethnicity",
+    "imd_decile": "IMD Decile",
+    "lsoa_code": "LSOA Code",
+    "residence_area": "Local Authority",
+    "place_of_death": "Place of Death",
+    "expected_death": "Expected/Unexpected",
+    "date_review_completed": "Date of Review",
+    "category": "Category of Death",
+    "modifiable_factors": "Modifiable Factors",
+}
 
 
 def test_base_folder_reads_cleanly(base_folder: Path) -> None:
@@ -32,8 +41,12 @@ def test_base_folder_reads_cleanly(base_folder: Path) -> None:
     assert n["age_at_death_days"].tolist() == [2, 150, 4000, 30]
     assert n["imd_quintile"].tolist()[:3] == [1, 2, 5]  # derived from deciles 1, 4, 9
     assert pd.isna(n["imd_quintile"].iloc[3])
-    assert n["age_group"].astype(str).tolist() == ["0-27 days", "28-364 days", "10-14 years",
-                                                   "28-364 days"]
+    assert n["age_group"].astype(str).tolist() == [
+        "0-27 days",
+        "28-364 days",
+        "10-14 years",
+        "28-364 days",
+    ]
     assert list(n["sex"].cat.categories) == list(cdop.schema.SEX_CODES)
 
 
@@ -43,21 +56,31 @@ def test_export_headers_and_label_variants_are_normalised(tmp_path: Path) -> Non
     tables["reviews"] = tables["reviews"].rename(columns=EXPORT_HEADERS)
     n, r = tables["notifications"], tables["reviews"]
     n["Gender"] = ["M", "Female", "boy", "F"]
-    n["Ethnicity"] = ["White - British", "Asian or Asian British: Indian",
-                      "Black or Black British: African", "Not Stated"]
+    n["Ethnicity"] = [
+        "White - British",
+        "Asian or Asian British: Indian",
+        "Black or Black British: African",
+        "Not Stated",
+    ]
     n["Expected/Unexpected"] = ["Expected", "UNEXPECTED", "unexpected death", "expected"]
     n["Date of Death"] = ["03/04/2023", "10 May 2023", "21-Jul-2023", "2023-09-30 00:00:00"]
-    r["Category of Death"] = ["Category 8: Perinatal/neonatal event",
-                              "Sudden unexpected, unexplained death", "3"]
+    r["Category of Death"] = [
+        "Category 8: Perinatal/neonatal event",
+        "Sudden unexpected, unexplained death",
+        "3",
+    ]
     r["Modifiable Factors"] = ["No", "Y", "Insufficient information"]
     ds = cdop.read_dataset(tables, today=TODAY)
     assert ds.notifications["sex"].tolist() == ["male", "female", "male", "female"]
     assert ds.notifications["ethnicity"].tolist() == ["white", "asian", "black", "not_stated"]
     assert ds.notifications["date_of_death"].dt.strftime("%Y-%m-%d").tolist() == [
-        "2023-04-03", "2023-05-10", "2023-07-21", "2023-09-30"]
+        "2023-04-03",
+        "2023-05-10",
+        "2023-07-21",
+        "2023-09-30",
+    ]
     assert ds.reviews["category"].tolist() == [8, 10, 3]
-    assert ds.reviews["modifiable_factors"].tolist() == ["no", "yes",
-                                                         "insufficient_information"]
+    assert ds.reviews["modifiable_factors"].tolist() == ["no", "yes", "insufficient_information"]
 
 
 def test_user_column_map_overrides(tmp_path: Path) -> None:
@@ -107,18 +130,24 @@ def test_excel_file_with_date_cells_and_row_numbers(tmp_path: Path) -> None:
         cells[3] = int(str(cells[3]))
         rows.append(cells)
     rows[3][2] = "not a date"
-    folder = write_folder(tmp_path / "x", {"notifications.csv": None,
-                                           "notifications.xlsx": _xlsx(rows)})
+    folder = write_folder(
+        tmp_path / "x", {"notifications.csv": None, "notifications.xlsx": _xlsx(rows)}
+    )
     report = cdop.validate(folder, today=TODAY)
     errors = report.errors
     assert errors[["file", "row", "column", "rule"]].iloc[0].tolist() == [
-        "notifications.xlsx", 4, "date_notified", "date_format"]
+        "notifications.xlsx",
+        4,
+        "date_notified",
+        "date_format",
+    ]
 
 
 def test_workbook_with_a_sheet_per_table(tmp_path: Path) -> None:
     book = openpyxl.Workbook()
-    for index, (name, text) in enumerate((("Notifications", NOTIFICATIONS_CSV),
-                                          ("Reviews", REVIEWS_CSV))):
+    for index, (name, text) in enumerate(
+        (("Notifications", NOTIFICATIONS_CSV), ("Reviews", REVIEWS_CSV))
+    ):
         sheet = book.active if index == 0 else book.create_sheet()
         sheet.title = name
         for line in text.strip().split("\n"):
@@ -140,7 +169,8 @@ def test_parquet_with_typed_columns(tmp_path: Path) -> None:
     folder.mkdir()
     n.to_parquet(folder / "notifications.parquet")
     tables["reviews"].assign(category=lambda d: d["category"].astype(int)).to_parquet(
-        folder / "reviews.parquet")
+        folder / "reviews.parquet"
+    )
     ds = cdop.read_dataset(folder, today=TODAY)
     assert ds.notifications["imd_decile"].tolist()[:3] == [1, 4, 9]
     assert ds.reviews["category"].tolist() == [8, 10, 3]
@@ -164,11 +194,14 @@ def test_unknown_columns_are_kept_with_a_warning() -> None:
     assert ds.reviews["panel_notes"].tolist() == ["a", "b", "c"]
 
 
-@pytest.mark.parametrize(("source", "rule"), [
-    ("does-not-exist", "missing_source"),
-    ("file.txt", "unsupported_source"),
-    ("broken.xlsx", "unreadable_file"),
-])
+@pytest.mark.parametrize(
+    ("source", "rule"),
+    [
+        ("does-not-exist", "missing_source"),
+        ("file.txt", "unsupported_source"),
+        ("broken.xlsx", "unreadable_file"),
+    ],
+)
 def test_unusable_sources_are_reported(tmp_path: Path, source: str, rule: str) -> None:
     path = tmp_path / source
     if source != "does-not-exist":
@@ -180,7 +213,8 @@ def test_unusable_sources_are_reported(tmp_path: Path, source: str, rule: str) -
 
 def test_blank_header_over_values_and_unknown_column_map_target(tmp_path: Path) -> None:
     text = REVIEWS_CSV.replace("modifiable_factors\n", "modifiable_factors,\n").replace(
-        ",no\n", ",no,stray\n")
+        ",no\n", ",no,stray\n"
+    )
     folder = write_folder(tmp_path / "x", {"reviews.csv": text})
     report = cdop.validate(folder, column_map={"Foo": "not_a_column"}, today=TODAY)
     rules = report.failures.set_index("rule")
@@ -197,5 +231,29 @@ def test_dataset_is_immutable_and_hands_out_views(base_folder: Path) -> None:
         ds.report = None  # type: ignore[misc]
     reviewed = ds.reviewed
     assert len(reviewed) == 3
-    assert reviewed.columns.tolist()[-5:] == ["age_group", "date_review_completed", "category",
-                                              "modifiable_factors", "category_label"]
+    assert reviewed.columns.tolist()[-5:] == [
+        "age_group",
+        "date_review_completed",
+        "category",
+        "modifiable_factors",
+        "category_label",
+    ]
+
+
+def test_windows_line_endings(tmp_path: Path) -> None:
+    text = NOTIFICATIONS_CSV.replace("\n", "\r\n")
+    folder = write_folder(tmp_path / "x", {"notifications.csv": text.encode("utf-8")})
+    ds = cdop.read_dataset(folder, today=TODAY)
+    assert ds.report.failures.empty
+    assert ds.notifications["expected_death"].tolist()[-1] == "expected"
+
+
+def test_all_blank_optional_columns() -> None:
+    """An optional column present but empty in every row is read as missing, not an error."""
+    tables = frames()
+    tables["notifications"]["imd_decile"] = ""
+    tables["notifications"]["place_of_death"] = ""
+    tables["births"]["imd_decile"] = ""
+    ds = cdop.read_dataset(tables, today=TODAY)
+    assert ds.notifications["imd_decile"].isna().all()
+    assert ds.notifications["place_of_death"].isna().all()

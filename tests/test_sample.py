@@ -26,8 +26,9 @@ def test_repository_copy_is_the_package_copy() -> None:
     for name in SAMPLE_TABLES:
         link = folder / f"{name}.csv"
         assert link.is_symlink(), f"{link} must be a link to the package copy"
-        assert link.resolve() == (REPO / "src" / "cdop" / "data" / "sample" /
-                                  f"{name}.csv").resolve()
+        assert (
+            link.resolve() == (REPO / "src" / "cdop" / "data" / "sample" / f"{name}.csv").resolve()
+        )
 
 
 def test_sample_follows_national_patterns() -> None:

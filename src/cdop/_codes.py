@@ -45,78 +45,190 @@ def _table(variants: Mapping[str, Iterable[str]]) -> dict[str, str]:
     return out
 
 
-_NOT_STATED = ("not stated", "not known", "unknown", "not recorded", "not specified",
-               "prefer not to say", "refused", "declined", "not given", "missing")
+_NOT_STATED = (
+    "not stated",
+    "not known",
+    "unknown",
+    "not recorded",
+    "not specified",
+    "prefer not to say",
+    "refused",
+    "declined",
+    "not given",
+    "missing",
+)
 
-_SEX = _table({
-    "male": ("m", "boy", "1", "man"),
-    "female": ("f", "girl", "2", "woman"),
-    "indeterminate": ("i", "9", "intersex",
-                      "indeterminate (unable to be classified as either male or female)"),
-    "not_stated": ("u", "x", "0", *_NOT_STATED),
-})
+_SEX = _table(
+    {
+        "male": ("m", "boy", "1", "man"),
+        "female": ("f", "girl", "2", "woman"),
+        "indeterminate": (
+            "i",
+            "9",
+            "intersex",
+            "indeterminate (unable to be classified as either male or female)",
+        ),
+        "not_stated": ("u", "x", "0", *_NOT_STATED),
+    }
+)
 
-_PLACE = _table({
-    "hospital": ("in hospital", "nhs hospital", "acute hospital", "hospital inpatient",
-                 "emergency department", "a and e", "accident and emergency", "ed",
-                 "neonatal unit", "nicu", "picu", "intensive care", "paediatric intensive care",
-                 "neonatal intensive care", "hospital ward"),
-    "home": ("at home", "usual residence", "usual place of residence", "normal residence",
-             "home address", "family home", "child's home", "childs home", "own home"),
-    "hospice": ("children's hospice", "childrens hospice", "in hospice"),
-    "public_place": ("public place", "public", "street", "road", "roadside",
-                     "public highway", "highway", "public area"),
-    "abroad": ("overseas", "outside uk", "outside the uk", "outside england",
-               "outside of england", "died abroad"),
-    "other": ("other place", "elsewhere", "other location", "other private residence"),
-    "not_stated": _NOT_STATED,
-})
+_PLACE = _table(
+    {
+        "hospital": (
+            "in hospital",
+            "nhs hospital",
+            "acute hospital",
+            "hospital inpatient",
+            "emergency department",
+            "a and e",
+            "accident and emergency",
+            "ed",
+            "neonatal unit",
+            "nicu",
+            "picu",
+            "intensive care",
+            "paediatric intensive care",
+            "neonatal intensive care",
+            "hospital ward",
+        ),
+        "home": (
+            "at home",
+            "usual residence",
+            "usual place of residence",
+            "normal residence",
+            "home address",
+            "family home",
+            "child's home",
+            "childs home",
+            "own home",
+        ),
+        "hospice": ("children's hospice", "childrens hospice", "in hospice"),
+        "public_place": (
+            "public place",
+            "public",
+            "street",
+            "road",
+            "roadside",
+            "public highway",
+            "highway",
+            "public area",
+        ),
+        "abroad": (
+            "overseas",
+            "outside uk",
+            "outside the uk",
+            "outside england",
+            "outside of england",
+            "died abroad",
+        ),
+        "other": ("other place", "elsewhere", "other location", "other private residence"),
+        "not_stated": _NOT_STATED,
+    }
+)
 
-_EXPECTED = _table({
-    "expected": ("expected death", "anticipated", "death expected"),
-    "unexpected": ("unexpected death", "not expected", "death unexpected"),
-    "not_stated": _NOT_STATED,
-})
+_EXPECTED = _table(
+    {
+        "expected": ("expected death", "anticipated", "death expected"),
+        "unexpected": ("unexpected death", "not expected", "death unexpected"),
+        "not_stated": _NOT_STATED,
+    }
+)
 
-_MODIFIABLE = _table({
-    "yes": ("y", "modifiable", "modifiable factors identified", "yes modifiable factors",
-            "yes modifiable factors identified", "factors identified"),
-    "no": ("n", "not modifiable", "no modifiable factors", "no modifiable factors identified",
-           "none identified", "no factors identified"),
-    "insufficient_information": ("insufficient information", "insufficient info",
-                                 "inadequate information", "insufficient information to assess",
-                                 "unable to determine", "unable to assess",
-                                 "insufficient information to determine", "ii"),
-})
+_MODIFIABLE = _table(
+    {
+        "yes": (
+            "y",
+            "modifiable",
+            "modifiable factors identified",
+            "yes modifiable factors",
+            "yes modifiable factors identified",
+            "factors identified",
+        ),
+        "no": (
+            "n",
+            "not modifiable",
+            "no modifiable factors",
+            "no modifiable factors identified",
+            "none identified",
+            "no factors identified",
+        ),
+        "insufficient_information": (
+            "insufficient information",
+            "insufficient info",
+            "inadequate information",
+            "insufficient information to assess",
+            "unable to determine",
+            "unable to assess",
+            "insufficient information to determine",
+            "ii",
+        ),
+    }
+)
 
-_POPULATION_AGE = _table({
-    "under_1": ("0", "under 1", "<1", "0 years", "infant", "infants", "age 0"),
-    "1-4": ("1 to 4", "1-4 years", "1 4", "aged 1 4"),
-    "5-9": ("5 to 9", "5-9 years", "aged 5 9"),
-    "10-14": ("10 to 14", "10-14 years", "aged 10 14"),
-    "15-17": ("15 to 17", "15-17 years", "aged 15 17"),
-})
+_POPULATION_AGE = _table(
+    {
+        "under_1": ("0", "under 1", "<1", "0 years", "infant", "infants", "age 0"),
+        "1-4": ("1 to 4", "1-4 years", "1 4", "aged 1 4"),
+        "5-9": ("5 to 9", "5-9 years", "aged 5 9"),
+        "10-14": ("10 to 14", "10-14 years", "aged 10 14"),
+        "15-17": ("15 to 17", "15-17 years", "aged 15 17"),
+    }
+)
 
 # NHS Data Dictionary ethnic category codes (2001 census groups).
 _ETHNICITY_NHS_LETTERS = {
-    "a": "white", "b": "white", "c": "white",
-    "d": "mixed", "e": "mixed", "f": "mixed", "g": "mixed",
-    "h": "asian", "j": "asian", "k": "asian", "l": "asian",
-    "m": "black", "n": "black", "p": "black",
-    "r": "other", "s": "other",
-    "z": "not_stated", "99": "not_stated",
+    "a": "white",
+    "b": "white",
+    "c": "white",
+    "d": "mixed",
+    "e": "mixed",
+    "f": "mixed",
+    "g": "mixed",
+    "h": "asian",
+    "j": "asian",
+    "k": "asian",
+    "l": "asian",
+    "m": "black",
+    "n": "black",
+    "p": "black",
+    "r": "other",
+    "s": "other",
+    "z": "not_stated",
+    "99": "not_stated",
 }
-_ETHNICITY = _table({
-    "white": ("british", "irish", "english", "welsh", "scottish", "northern irish",
-              "gypsy or irish traveller", "irish traveller", "gypsy", "roma", "traveller"),
-    "mixed": ("multiple", "mixed or multiple", "mixed multiple ethnic groups",
-              "multiple ethnic groups"),
-    "asian": ("indian", "pakistani", "bangladeshi", "asian british"),
-    "black": ("african", "caribbean", "black british"),
-    "other": ("chinese", "arab", "any other ethnic group", "other ethnic group",
-              "other ethnic groups"),
-    "not_stated": _NOT_STATED,
-})
+_ETHNICITY = _table(
+    {
+        "white": (
+            "british",
+            "irish",
+            "english",
+            "welsh",
+            "scottish",
+            "northern irish",
+            "gypsy or irish traveller",
+            "irish traveller",
+            "gypsy",
+            "roma",
+            "traveller",
+        ),
+        "mixed": (
+            "multiple",
+            "mixed or multiple",
+            "mixed multiple ethnic groups",
+            "multiple ethnic groups",
+        ),
+        "asian": ("indian", "pakistani", "bangladeshi", "asian british"),
+        "black": ("african", "caribbean", "black british"),
+        "other": (
+            "chinese",
+            "arab",
+            "any other ethnic group",
+            "other ethnic group",
+            "other ethnic groups",
+        ),
+        "not_stated": _NOT_STATED,
+    }
+)
 # Keyword rules for detailed census labels ("Asian or Asian British: Indian",
 # "Mixed: White and Black Caribbean", "Any other White background"), tried in order.
 _ETHNICITY_KEYWORDS: Final = (
@@ -174,18 +286,21 @@ def parse_code(column: str, value: str) -> str | None:
     return _PARSERS[column](normalise_key(value))
 
 
-_CATEGORY_KEYS: Final = {normalise_key(label): code
-                         for code, label in schema.CATEGORY_LABELS.items()}
-_CATEGORY_KEYS.update({
-    normalise_key("Trauma and other external factors"): 3,
-    normalise_key("Perinatal or neonatal event"): 8,
-    normalise_key("Chromosomal, genetic or congenital anomalies"): 7,
-    normalise_key("Sudden unexpected unexplained death"): 10,
-    normalise_key("Sudden unexpected and unexplained death"): 10,
-    normalise_key("Deliberately inflicted injury, abuse and neglect"): 1,
-    normalise_key("Suicide or self-inflicted harm"): 2,
-    normalise_key("Acute medical and surgical condition"): 5,
-})
+_CATEGORY_KEYS: Final = {
+    normalise_key(label): code for code, label in schema.CATEGORY_LABELS.items()
+}
+_CATEGORY_KEYS.update(
+    {
+        normalise_key("Trauma and other external factors"): 3,
+        normalise_key("Perinatal or neonatal event"): 8,
+        normalise_key("Chromosomal, genetic or congenital anomalies"): 7,
+        normalise_key("Sudden unexpected unexplained death"): 10,
+        normalise_key("Sudden unexpected and unexplained death"): 10,
+        normalise_key("Deliberately inflicted injury, abuse and neglect"): 1,
+        normalise_key("Suicide or self-inflicted harm"): 2,
+        normalise_key("Acute medical and surgical condition"): 5,
+    }
+)
 _CATEGORY_NUMBER = re.compile(r"^(?:category|cat)?\s*(\d{1,2})(?:\s+(.*))?$")
 
 

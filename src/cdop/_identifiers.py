@@ -20,14 +20,39 @@ from cdop.errors import IdentifierError
 
 __all__ = ["check_identifiers", "nhs_number_valid"]
 
-_NAME_WORDS = frozenset({"name", "names", "forename", "forenames", "surname", "surnames",
-                         "firstname", "lastname", "fullname", "nickname", "alias"})
-_ADDRESS_WORDS = frozenset({"address", "addresses", "street", "addressline", "address1",
-                            "address2", "house"})
-_POSTCODE_HEADERS = frozenset({"postcode", "post code", "postal code", "zip", "zip code",
-                               "postcode of residence", "home postcode", "full postcode"})
-_NHS_HEADERS = frozenset({"nhs number", "nhs no", "nhs num", "nhs", "nhsnumber", "nhs id",
-                          "chi number", "chi"})
+_NAME_WORDS = frozenset(
+    {
+        "name",
+        "names",
+        "forename",
+        "forenames",
+        "surname",
+        "surnames",
+        "firstname",
+        "lastname",
+        "fullname",
+        "nickname",
+        "alias",
+    }
+)
+_ADDRESS_WORDS = frozenset(
+    {"address", "addresses", "street", "addressline", "address1", "address2", "house"}
+)
+_POSTCODE_HEADERS = frozenset(
+    {
+        "postcode",
+        "post code",
+        "postal code",
+        "zip",
+        "zip code",
+        "postcode of residence",
+        "home postcode",
+        "full postcode",
+    }
+)
+_NHS_HEADERS = frozenset(
+    {"nhs number", "nhs no", "nhs num", "nhs", "nhsnumber", "nhs id", "chi number", "chi"}
+)
 _NHS_SHAPE = r"\d{3}[ -]?\d{3}[ -]?\d{4}"
 _POSTCODE_SHAPE = r"(?:GIR ?0AA|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})"
 _WEIGHTS = np.arange(10, 1, -1)
@@ -49,7 +74,8 @@ def nhs_number_valid(digits: np.ndarray) -> np.ndarray:
     """
     check = 11 - (digits[:, :9] @ _WEIGHTS) % 11
     check = np.where(check == 11, 0, check)
-    return (check != 10) & (check == digits[:, 9])
+    valid: np.ndarray = (check != 10) & (check == digits[:, 9])
+    return valid
 
 
 def _header_kind(header: str) -> str | None:
@@ -60,7 +86,7 @@ def _header_kind(header: str) -> str | None:
         return "an NHS number"
     if key in _POSTCODE_HEADERS or "postcode" in squashed:
         return None  # judged by its values: a district such as "LS6" is allowed
-    if words & _NAME_WORDS or squashed.endswith("name") and squashed not in {"filename"}:
+    if words & _NAME_WORDS or (squashed.endswith("name") and squashed != "filename"):
         return "names"
     if words & _ADDRESS_WORDS or squashed.startswith("address"):
         return "addresses"
@@ -78,11 +104,10 @@ def _value_hits(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     nhs = np.zeros(len(values), dtype=bool)
     if shaped.any():
         digits = values[shaped].str.replace(r"\D", "", regex=True)
-        matrix = np.frombuffer("".join(digits).encode("ascii"), dtype=np.uint8)
-        matrix = matrix.reshape(-1, 10).astype(np.int64) - ord("0")
+        raw = np.frombuffer("".join(digits).encode("ascii"), dtype=np.uint8)
+        matrix = raw.reshape(-1, 10).astype(np.int64) - ord("0")
         nhs[np.flatnonzero(shaped)] = nhs_number_valid(matrix)
-    postcode = values.str.upper().str.fullmatch(_POSTCODE_SHAPE).fillna(False).to_numpy(
-        dtype=bool)
+    postcode = values.str.upper().str.fullmatch(_POSTCODE_SHAPE).fillna(False).to_numpy(dtype=bool)
     nhs_rows = np.flatnonzero(nhs[codes] & (codes >= 0))
     postcode_rows = np.flatnonzero(postcode[codes] & (codes >= 0))
     return nhs_rows, postcode_rows
@@ -95,24 +120,29 @@ def check_identifiers(tables: Iterable[RawTable], *, max_listed: int = 10) -> No
         for column, header in raw.headers.items():
             kind = _header_kind(header)
             if kind is not None:
-                findings.append(f"{raw.file}, column {header!r}: the header says it holds "
-                                f"{kind}.")
+                findings.append(f"{raw.file}, column {header!r}: the header says it holds {kind}.")
                 continue
             nhs_rows, postcode_rows = _value_hits(raw.frame[column])
-            for rows, kind in ((nhs_rows, "an NHS number (10 digits with a valid check "
-                                "digit)"), (postcode_rows, "a full postcode")):
+            for rows, kind in (
+                (nhs_rows, "an NHS number (10 digits with a valid check digit)"),
+                (postcode_rows, "a full postcode"),
+            ):
                 if len(rows):
                     listed = ", ".join(str(r) for r in raw.rows[rows[:5]])
                     more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
-                    findings.append(f"{raw.file}, column {header!r}, row {listed}{more}: "
-                                    f"the value looks like {kind}.")
+                    findings.append(
+                        f"{raw.file}, column {header!r}, row {listed}{more}: "
+                        f"the value looks like {kind}."
+                    )
     if findings:
         listed = "\n".join(f"  - {f}" for f in findings[:max_listed])
-        more = (f"\n  ... and {len(findings) - max_listed} more"
-                if len(findings) > max_listed else "")
+        more = (
+            f"\n  ... and {len(findings) - max_listed} more" if len(findings) > max_listed else ""
+        )
         raise IdentifierError(
             "The input holds direct identifiers, so it was refused and nothing was read.\n"
             f"{listed}{more}\n"
             "cdop works on anonymised records only and never needs names, addresses, full "
             "postcodes or NHS numbers. Remove these columns (use a pseudonymous case ID and "
-            "an LSOA code or deprivation decile instead), then try again.")
+            "an LSOA code or deprivation decile instead), then try again."
+        )

@@ -35,7 +35,7 @@ def issues_frame(single: list[Issue], chunks: list[pd.DataFrame]) -> pd.DataFram
         frame["row"] = pd.Series([], dtype="Int64")
         return frame
     frame = pd.concat([p[list(ISSUE_COLUMNS)] for p in parts], ignore_index=True)
-    frame["row"] = pd.array(frame["row"], dtype="Int64")
+    frame["row"] = frame["row"].astype("Int64")
     for name in ("severity", "table", "file", "column", "value", "rule", "message"):
         frame[name] = frame[name].astype("str")
     order = {"notifications": 0, "reviews": 1, "births": 2, "population": 3}

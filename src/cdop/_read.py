@@ -54,43 +54,80 @@ class RawTable:
     issues: list[Issue] = field(default_factory=list)
 
 
-def _issue(table: str, file: str, rule: str, message: str, *, row: int | None = None,
-           column: str | None = None, value: str | None = None,
-           severity: str = "error") -> Issue:
-    return Issue(severity=severity, table=table, file=file, row=row, column=column,
-                 value=value, rule=rule, message=message)
+def _issue(
+    table: str,
+    file: str,
+    rule: str,
+    message: str,
+    *,
+    row: int | None = None,
+    column: str | None = None,
+    value: str | None = None,
+    severity: str = "error",
+) -> Issue:
+    return Issue(
+        severity=severity,
+        table=table,
+        file=file,
+        row=row,
+        column=column,
+        value=value,
+        rule=rule,
+        message=message,
+    )
 
 
-def load_raw(source: Source, column_map: Mapping[str, str] | None) -> tuple[
-        dict[schema.TableName, RawTable], list[Issue]]:
+def load_raw(
+    source: Source, column_map: Mapping[str, str] | None
+) -> tuple[dict[schema.TableName, RawTable], list[Issue]]:
     """Read every table of ``source``; return the tables read and source-level issues."""
     known = {c.name for spec in schema.TABLES.values() for c in spec.columns}
     unknown = sorted({v for v in (column_map or {}).values() if v not in known})
     tables, issues = _load(source, column_map)
     if unknown:
-        issues.append(_issue("", "column_map", "column_map", severity="warning",
-                             message="column_map names columns that are not in the data "
-                             f"contract: {', '.join(map(repr, unknown))}; these entries are "
-                             "ignored."))
+        issues.append(
+            _issue(
+                "",
+                "column_map",
+                "column_map",
+                severity="warning",
+                message="column_map names columns that are not in the data "
+                f"contract: {', '.join(map(repr, unknown))}; these entries are "
+                "ignored.",
+            )
+        )
     return tables, issues
 
 
-def _load(source: Source, column_map: Mapping[str, str] | None) -> tuple[
-        dict[schema.TableName, RawTable], list[Issue]]:
+def _load(
+    source: Source, column_map: Mapping[str, str] | None
+) -> tuple[dict[schema.TableName, RawTable], list[Issue]]:
     if isinstance(source, Mapping):
         return _load_frames(source, column_map)
     path = Path(source)
     if not path.exists():
-        return {}, [_issue("", str(path), "missing_source",
-                           f"{path}: no such file or folder. Give the folder holding the "
-                           "notifications and reviews files, or an Excel workbook with a "
-                           "sheet for each.")]
+        return {}, [
+            _issue(
+                "",
+                str(path),
+                "missing_source",
+                f"{path}: no such file or folder. Give the folder holding the "
+                "notifications and reviews files, or an Excel workbook with a "
+                "sheet for each.",
+            )
+        ]
     if path.is_file():
         if path.suffix.lower() in _EXCEL_SUFFIXES:
             return _load_workbook(path, column_map)
-        return {}, [_issue("", str(path), "unsupported_source",
-                           f"{path}: expected a folder holding the notifications and reviews "
-                           "files, or one Excel workbook (.xlsx) with a sheet for each.")]
+        return {}, [
+            _issue(
+                "",
+                str(path),
+                "unsupported_source",
+                f"{path}: expected a folder holding the notifications and reviews "
+                "files, or one Excel workbook (.xlsx) with a sheet for each.",
+            )
+        ]
     return _load_folder(path, column_map)
 
 
@@ -102,8 +139,9 @@ def _table_for_stem(stem: str) -> schema.TableName | None:
     return None
 
 
-def _load_folder(folder: Path, column_map: Mapping[str, str] | None) -> tuple[
-        dict[schema.TableName, RawTable], list[Issue]]:
+def _load_folder(
+    folder: Path, column_map: Mapping[str, str] | None
+) -> tuple[dict[schema.TableName, RawTable], list[Issue]]:
     found: dict[schema.TableName, list[Path]] = {}
     issues: list[Issue] = []
     for path in sorted(folder.iterdir()):
@@ -113,33 +151,50 @@ def _load_folder(folder: Path, column_map: Mapping[str, str] | None) -> tuple[
         if table is None:
             continue
         if path.suffix.lower() not in _SUPPORTED:
-            issues.append(_issue(table, str(path), "unsupported_file_type",
-                                 f"{path.name}: file type {path.suffix or '(none)'!r} is not "
-                                 "supported for the " + table + " table; save it as CSV "
-                                 "(.csv), Excel (.xlsx) or Parquet (.parquet)."))
+            issues.append(
+                _issue(
+                    table,
+                    str(path),
+                    "unsupported_file_type",
+                    f"{path.name}: file type {path.suffix or '(none)'!r} is not "
+                    "supported for the " + table + " table; save it as CSV "
+                    "(.csv), Excel (.xlsx) or Parquet (.parquet).",
+                )
+            )
             continue
         found.setdefault(table, []).append(path)
     tables: dict[schema.TableName, RawTable] = {}
     for table, paths in found.items():
         if len(paths) > 1:
             names = ", ".join(p.name for p in paths)
-            issues.append(_issue(table, str(folder), "ambiguous_table",
-                                 f"{folder}: several files hold the {table} table ({names}); "
-                                 "keep one."))
+            issues.append(
+                _issue(
+                    table,
+                    str(folder),
+                    "ambiguous_table",
+                    f"{folder}: several files hold the {table} table ({names}); keep one.",
+                )
+            )
             continue
         raw = _read_file(table, paths[0], column_map)
         tables[table] = raw
     return tables, issues
 
 
-def _load_workbook(path: Path, column_map: Mapping[str, str] | None) -> tuple[
-        dict[schema.TableName, RawTable], list[Issue]]:
+def _load_workbook(
+    path: Path, column_map: Mapping[str, str] | None
+) -> tuple[dict[schema.TableName, RawTable], list[Issue]]:
     try:
-        sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object,
-                               engine="openpyxl")
+        sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="openpyxl")
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        return {}, [_issue("", str(path), "unreadable_file",
-                           f"{path.name}: cannot be read as an Excel workbook ({exc}).")]
+        return {}, [
+            _issue(
+                "",
+                str(path),
+                "unreadable_file",
+                f"{path.name}: cannot be read as an Excel workbook ({exc}).",
+            )
+        ]
     tables: dict[schema.TableName, RawTable] = {}
     issues: list[Issue] = []
     for sheet, cells in sheets.items():
@@ -149,28 +204,46 @@ def _load_workbook(path: Path, column_map: Mapping[str, str] | None) -> tuple[
         label = f"{path.name}[{sheet}]"
         tables[table] = _from_cells(table, label, cells, column_map, [])
     if not tables:
-        issues.append(_issue("", str(path), "missing_table",
-                             f"{path.name}: no sheet is named notifications or reviews "
-                             f"(sheets: {', '.join(map(str, sheets))})."))
+        issues.append(
+            _issue(
+                "",
+                str(path),
+                "missing_table",
+                f"{path.name}: no sheet is named notifications or reviews "
+                f"(sheets: {', '.join(map(str, sheets))}).",
+            )
+        )
     return tables, issues
 
 
-def _load_frames(frames: Mapping[str, pd.DataFrame], column_map: Mapping[str, str] | None
-                 ) -> tuple[dict[schema.TableName, RawTable], list[Issue]]:
+def _load_frames(
+    frames: Mapping[str, pd.DataFrame], column_map: Mapping[str, str] | None
+) -> tuple[dict[schema.TableName, RawTable], list[Issue]]:
     tables: dict[schema.TableName, RawTable] = {}
     issues: list[Issue] = []
     for name, frame in frames.items():
         table = _table_for_stem(str(name))
         label = f"<{name} DataFrame>"
         if table is None:
-            issues.append(_issue("", label, "unknown_table",
-                                 f"{label}: unknown table name {name!r}; expected one of "
-                                 f"{', '.join(schema.TABLES)}."))
+            issues.append(
+                _issue(
+                    "",
+                    label,
+                    "unknown_table",
+                    f"{label}: unknown table name {name!r}; expected one of "
+                    f"{', '.join(schema.TABLES)}.",
+                )
+            )
             continue
         if not isinstance(frame, pd.DataFrame):
-            issues.append(_issue(table, label, "unsupported_source",
-                                 f"{label}: expected a pandas DataFrame, got "
-                                 f"{type(frame).__name__}."))
+            issues.append(
+                _issue(
+                    table,
+                    label,
+                    "unsupported_source",
+                    f"{label}: expected a pandas DataFrame, got {type(frame).__name__}.",
+                )
+            )
             continue
         header = [str(c) for c in frame.columns]
         body = frame.reset_index(drop=True)
@@ -179,24 +252,32 @@ def _load_frames(frames: Mapping[str, pd.DataFrame], column_map: Mapping[str, st
     return tables, issues
 
 
-def _read_file(table: schema.TableName, path: Path,
-               column_map: Mapping[str, str] | None) -> RawTable:
+def _read_file(
+    table: schema.TableName, path: Path, column_map: Mapping[str, str] | None
+) -> RawTable:
     suffix = path.suffix.lower()
     if suffix in _EXCEL_SUFFIXES:
         try:
-            cells = pd.read_excel(path, sheet_name=0, header=None, dtype=object,
-                                  engine="openpyxl")
+            cells = pd.read_excel(path, sheet_name=0, header=None, dtype=object, engine="openpyxl")
         except Exception as exc:  # a damaged or mislabelled workbook
-            return _failed(table, path, "unreadable_file",
-                           f"{path.name}: cannot be read as an Excel workbook ({exc}). "
-                           "Is it really an .xlsx file?")
+            return _failed(
+                table,
+                path,
+                "unreadable_file",
+                f"{path.name}: cannot be read as an Excel workbook ({exc}). "
+                "Is it really an .xlsx file?",
+            )
         return _from_cells(table, path.name, cells, column_map, [])
     if suffix in _PARQUET_SUFFIXES:
         try:
             frame = pd.read_parquet(path)
         except Exception as exc:  # pyarrow raises ArrowInvalid and OSError variants
-            return _failed(table, path, "unreadable_file",
-                           f"{path.name}: cannot be read as a Parquet file ({exc}).")
+            return _failed(
+                table,
+                path,
+                "unreadable_file",
+                f"{path.name}: cannot be read as a Parquet file ({exc}).",
+            )
         header = [str(c) for c in frame.columns]
         frame.columns = pd.RangeIndex(len(header))
         return _from_header_body(table, path.name, header, frame, column_map, [])
@@ -204,56 +285,104 @@ def _read_file(table: schema.TableName, path: Path,
 
 
 def _failed(table: schema.TableName, path: Path, rule: str, message: str) -> RawTable:
-    return RawTable(table=table, file=path.name, frame=pd.DataFrame(),
-                    rows=np.empty(0, dtype=np.int64),
-                    issues=[_issue(table, path.name, rule, message)])
+    return RawTable(
+        table=table,
+        file=path.name,
+        frame=pd.DataFrame(),
+        rows=np.empty(0, dtype=np.int64),
+        issues=[_issue(table, path.name, rule, message)],
+    )
 
 
-def _read_csv(table: schema.TableName, path: Path,
-              column_map: Mapping[str, str] | None) -> RawTable:
+def _read_csv(
+    table: schema.TableName, path: Path, column_map: Mapping[str, str] | None
+) -> RawTable:
     data = path.read_bytes()
     if not data.strip():
-        return _failed(table, path, "empty_file",
-                       f"{path.name}: the file is empty; expected a header row and one row "
-                       f"per record of the {table} table.")
+        return _failed(
+            table,
+            path,
+            "empty_file",
+            f"{path.name}: the file is empty; expected a header row and one row "
+            f"per record of the {table} table.",
+        )
     if data.startswith(b"PK\x03\x04"):
-        return _failed(table, path, "wrong_file_type",
-                       f"{path.name}: this is an Excel workbook saved with a .csv name; "
-                       "rename it to .xlsx or save it as CSV from Excel.")
+        return _failed(
+            table,
+            path,
+            "wrong_file_type",
+            f"{path.name}: this is an Excel workbook saved with a .csv name; "
+            "rename it to .xlsx or save it as CSV from Excel.",
+        )
     if data.startswith(b"PAR1") or b"\x00" in data[:4096]:
-        return _failed(table, path, "wrong_file_type",
-                       f"{path.name}: this is a binary file, not CSV text; export the "
-                       "table as CSV (.csv), Excel (.xlsx) or Parquet (.parquet).")
+        return _failed(
+            table,
+            path,
+            "wrong_file_type",
+            f"{path.name}: this is a binary file, not CSV text; export the "
+            "table as CSV (.csv), Excel (.xlsx) or Parquet (.parquet).",
+        )
     issues: list[Issue] = []
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
+        line = data[: exc.start].count(b"\n") + 1
         text = data.decode("cp1252", errors="replace")
-        issues.append(_issue(table, path.name, "encoding", severity="warning", row=line,
-                             message=f"{path.name}, row {line}: the file is not UTF-8; read "
-                             "it as Windows-1252 (Excel's 'CSV' encoding). Check accented "
-                             "characters, or save as 'CSV UTF-8'."))
+        issues.append(
+            _issue(
+                table,
+                path.name,
+                "encoding",
+                severity="warning",
+                row=line,
+                message=f"{path.name}, row {line}: the file is not UTF-8; read "
+                "it as Windows-1252 (Excel's 'CSV' encoding). Check accented "
+                "characters, or save as 'CSV UTF-8'.",
+            )
+        )
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
     header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
     try:
-        body = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, skiprows=1,
-                           dtype=str, keep_default_na=False, na_filter=False,
-                           skip_blank_lines=False, names=list(range(len(header))),
-                           index_col=False, engine="c", on_bad_lines="error")
+        body = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            skiprows=1,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            names=list(range(len(header))),
+            index_col=False,
+            engine="c",
+            lineterminator="\n",
+            on_bad_lines="error",
+        )
     except pd.errors.ParserError as exc:
         match = re.search(r"line (\d+)", str(exc))
         row = int(match.group(1)) if match else None
-        return RawTable(table=table, file=path.name, frame=pd.DataFrame(),
-                        rows=np.empty(0, dtype=np.int64),
-                        issues=[*issues, _issue(
-                            table, path.name, "malformed_row", row=row,
-                            message=f"{path.name}, row {row}: the row has more fields than "
-                            f"the header ({len(header)} columns); check for an unquoted comma "
-                            f"in a value. (Reader said: {exc}.)")])
+        return RawTable(
+            table=table,
+            file=path.name,
+            frame=pd.DataFrame(),
+            rows=np.empty(0, dtype=np.int64),
+            issues=[
+                *issues,
+                _issue(
+                    table,
+                    path.name,
+                    "malformed_row",
+                    row=row,
+                    message=f"{path.name}, row {row}: the row has more fields than "
+                    f"the header ({len(header)} columns); check for an unquoted comma "
+                    f"in a value. (Reader said: {exc}.)",
+                ),
+            ],
+        )
     except (UnicodeError, ValueError) as exc:
-        return _failed(table, path, "unreadable_file",
-                       f"{path.name}: cannot be read as CSV ({exc}).")
+        return _failed(
+            table, path, "unreadable_file", f"{path.name}: cannot be read as CSV ({exc})."
+        )
     return _from_header_body(table, path.name, header, body, column_map, issues)
 
 
@@ -270,14 +399,29 @@ def _cell_text(value: Any) -> Any:
     return str(value)
 
 
-def _from_cells(table: schema.TableName, label: str, cells: pd.DataFrame,
-                column_map: Mapping[str, str] | None, issues: list[Issue]) -> RawTable:
+def _from_cells(
+    table: schema.TableName,
+    label: str,
+    cells: pd.DataFrame,
+    column_map: Mapping[str, str] | None,
+    issues: list[Issue],
+) -> RawTable:
     if cells.empty:
-        return RawTable(table=table, file=label, frame=pd.DataFrame(),
-                        rows=np.empty(0, dtype=np.int64),
-                        issues=[_issue(table, label, "empty_file",
-                                       f"{label}: the sheet is empty; expected a header row and "
-                                       f"one row per record of the {table} table.")])
+        return RawTable(
+            table=table,
+            file=label,
+            frame=pd.DataFrame(),
+            rows=np.empty(0, dtype=np.int64),
+            issues=[
+                _issue(
+                    table,
+                    label,
+                    "empty_file",
+                    f"{label}: the sheet is empty; expected a header row and "
+                    f"one row per record of the {table} table.",
+                )
+            ],
+        )
     header = ["" if pd.isna(h) else _cell_text(h) for h in cells.iloc[0].tolist()]
     body = cells.iloc[1:].reset_index(drop=True)
     body.columns = pd.RangeIndex(len(header))
@@ -294,11 +438,11 @@ def _to_text(column: pd.Series) -> pd.Series:
         text = column.astype(object).map(_cell_text)
     stripped = text.astype("str").str.strip()
     missing = stripped.isna() | stripped.str.lower().isin(_MISSING_TOKENS)
-    return stripped.where(~missing, pd.NA).astype("str")
+    result: pd.Series = stripped.where(~missing, pd.NA).astype("str")
+    return result
 
 
-def _header_lookup(spec: schema.TableSpec, column_map: Mapping[str, str] | None
-                   ) -> dict[str, str]:
+def _header_lookup(spec: schema.TableSpec, column_map: Mapping[str, str] | None) -> dict[str, str]:
     """Normalised header -> canonical column, the user's map taking precedence."""
     lookup: dict[str, str] = {}
     for column in spec.columns:
@@ -310,9 +454,14 @@ def _header_lookup(spec: schema.TableSpec, column_map: Mapping[str, str] | None
     return lookup
 
 
-def _from_header_body(table: schema.TableName, label: str, header: list[str],
-                      body: pd.DataFrame, column_map: Mapping[str, str] | None,
-                      issues: list[Issue]) -> RawTable:
+def _from_header_body(
+    table: schema.TableName,
+    label: str,
+    header: list[str],
+    body: pd.DataFrame,
+    column_map: Mapping[str, str] | None,
+    issues: list[Issue],
+) -> RawTable:
     spec = schema.TABLES[table]
     issues = list(issues)
     rows = np.arange(2, len(body) + 2, dtype=np.int64)
@@ -325,25 +474,41 @@ def _from_header_body(table: schema.TableName, label: str, header: list[str],
         text = str(raw_header).strip()
         if not text:
             if _to_text(body.iloc[:, position]).notna().any():
-                issues.append(_issue(table, label, "blank_header", row=1,
-                                     column=f"column {position + 1}",
-                                     message=f"{label}, row 1, column {position + 1}: the "
-                                     "column has values but no header; name it or delete it."))
+                issues.append(
+                    _issue(
+                        table,
+                        label,
+                        "blank_header",
+                        row=1,
+                        column=f"column {position + 1}",
+                        message=f"{label}, row 1, column {position + 1}: the "
+                        "column has values but no header; name it or delete it.",
+                    )
+                )
             continue
         canonical = lookup.get(normalise_key(text), text)
         if canonical in seen:
             first = headers[canonical]
-            issues.append(_issue(table, label, "duplicate_column", row=1, column=text,
-                                 value=text,
-                                 message=f"{label}, row 1: columns {seen[canonical] + 1} "
-                                 f"({first!r}) and {position + 1} ({text!r}) both give "
-                                 f"{canonical!r}; keep one."))
+            issues.append(
+                _issue(
+                    table,
+                    label,
+                    "duplicate_column",
+                    row=1,
+                    column=text,
+                    value=text,
+                    message=f"{label}, row 1: columns {seen[canonical] + 1} "
+                    f"({first!r}) and {position + 1} ({text!r}) both give "
+                    f"{canonical!r}; keep one.",
+                )
+            )
             continue
         seen[canonical] = position
         headers[canonical] = text
         names.append(canonical)
         keep.append(position)
-    frame = pd.DataFrame({name: _to_text(body.iloc[:, pos]) for name, pos in zip(
-        names, keep, strict=True)}, index=pd.RangeIndex(len(body)))
-    return RawTable(table=table, file=label, frame=frame, rows=rows, headers=headers,
-                    issues=issues)
+    frame = pd.DataFrame(
+        {name: _to_text(body.iloc[:, pos]) for name, pos in zip(names, keep, strict=True)},
+        index=pd.RangeIndex(len(body)),
+    )
+    return RawTable(table=table, file=label, frame=frame, rows=rows, headers=headers, issues=issues)

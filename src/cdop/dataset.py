@@ -53,19 +53,36 @@ class Dataset:
         The full validation report (errors and warnings).
     """
 
-    __slots__ = ("_births", "_notifications", "_population", "_rejected", "_reviews",
-                 "files", "report")
+    __slots__ = (
+        "_births",
+        "_notifications",
+        "_population",
+        "_rejected",
+        "_reviews",
+        "files",
+        "report",
+    )
 
-    def __init__(self, notifications: pd.DataFrame, reviews: pd.DataFrame, *,
-                 births: pd.DataFrame | None = None, population: pd.DataFrame | None = None,
-                 rejected: pd.DataFrame | None = None, report: ValidationReport | None = None,
-                 files: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        notifications: pd.DataFrame,
+        reviews: pd.DataFrame,
+        *,
+        births: pd.DataFrame | None = None,
+        population: pd.DataFrame | None = None,
+        rejected: pd.DataFrame | None = None,
+        report: ValidationReport | None = None,
+        files: Mapping[str, str] | None = None,
+    ) -> None:
         self._notifications = notifications
         self._reviews = reviews
         self._births = births
         self._population = population
-        self._rejected = rejected if rejected is not None else pd.DataFrame(
-            columns=["table", "file", "row", "rules", "message"])
+        self._rejected = (
+            rejected
+            if rejected is not None
+            else pd.DataFrame(columns=["table", "file", "row", "rules", "message"])
+        )
         self.report = report
         self.files = dict(files or {})
 
@@ -106,10 +123,17 @@ class Dataset:
         One row per completed review; every review has a notification (validation
         guarantees it).
         """
-        review_cols = [c for c in self._reviews.columns
-                       if c == schema.REVIEWS.case_id or c not in self._notifications.columns]
-        return self._notifications.merge(self._reviews[review_cols], on=schema.REVIEWS.case_id,
-                                         how="inner", validate="one_to_one")
+        review_cols = [
+            c
+            for c in self._reviews.columns
+            if c == schema.REVIEWS.case_id or c not in self._notifications.columns
+        ]
+        return self._notifications.merge(
+            self._reviews[review_cols],
+            on=schema.REVIEWS.case_id,
+            how="inner",
+            validate="one_to_one",
+        )
 
     def __repr__(self) -> str:
         parts = [f"{len(self._notifications)} notifications", f"{len(self._reviews)} reviews"]
@@ -122,8 +146,13 @@ class Dataset:
         return f"<cdop.Dataset: {', '.join(parts)}>"
 
 
-def read_dataset(source: Source, *, column_map: Mapping[str, str] | None = None,
-                 strict: bool = True, today: dt.date | None = None) -> Dataset:
+def read_dataset(
+    source: Source,
+    *,
+    column_map: Mapping[str, str] | None = None,
+    strict: bool = True,
+    today: dt.date | None = None,
+) -> Dataset:
     """Read, validate and type child death records.
 
     Parameters
@@ -177,17 +206,26 @@ def read_dataset(source: Source, *, column_map: Mapping[str, str] | None = None,
     checked = check_source(source, column_map=column_map, today=today)
     report = checked.report
     missing = [t for t in ("notifications", "reviews") if t not in checked.tables]
-    if strict and not report.ok or missing:
+    if (strict and not report.ok) or missing:
         raise CdopValidationError(report)
     extra = report.warnings
     unknown = extra[extra["rule"] == "unknown_column"]
     if len(unknown):
         warnings.warn(
             "Columns kept but not part of the data contract: "
-            + ", ".join(f"{c} ({f})" for c, f in zip(unknown["column"], unknown["file"],
-                                                       strict=True)),
-            DataQualityWarning, stacklevel=2)
+            + ", ".join(
+                f"{c} ({f})" for c, f in zip(unknown["column"], unknown["file"], strict=True)
+            ),
+            DataQualityWarning,
+            stacklevel=2,
+        )
     tables = checked.tables
-    return Dataset(tables["notifications"], tables["reviews"], births=tables.get("births"),
-                   population=tables.get("population"), rejected=checked.rejected,
-                   report=report, files=checked.files)
+    return Dataset(
+        tables["notifications"],
+        tables["reviews"],
+        births=tables.get("births"),
+        population=tables.get("population"),
+        rejected=checked.rejected,
+        report=report,
+        files=dict(checked.files),
+    )

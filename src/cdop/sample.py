@@ -16,8 +16,8 @@ Examples
 >>> ds = cdop.load_sample()
 >>> ds.notifications["date_of_death"].min().year, ds.notifications["date_of_death"].max().year
 (2017, 2025)
->>> sorted(ds.births["year"].unique().tolist())[:3]
-[2017, 2018, 2019]
+>>> sorted(ds.births["year"].unique().tolist())[:3]  # calendar years around the reporting years
+[2016, 2017, 2018]
 """
 
 from __future__ import annotations
@@ -33,8 +33,14 @@ import pandas as pd
 from cdop import schema
 from cdop.dataset import Dataset, read_dataset
 
-__all__ = ["SAMPLE_SEED", "SAMPLE_TABLES", "generate_sample", "load_sample", "sample_path",
-           "write_sample"]
+__all__ = [
+    "SAMPLE_SEED",
+    "SAMPLE_TABLES",
+    "generate_sample",
+    "load_sample",
+    "sample_path",
+    "write_sample",
+]
 
 #: Seed of the bundled sample.
 SAMPLE_SEED: Final = 20170401
@@ -52,34 +58,46 @@ _AREA_SHARE: Final = (0.55, 0.45)
 # Shares of deaths by age group (national: about 60% infants, 42% neonates).
 _AGE_SHARES: Final = (0.42, 0.18, 0.12, 0.07, 0.09, 0.12)
 # Category of death given the age group (rows: age groups; columns: categories 1-10).
-_CATEGORY_BY_AGE: Final = np.array([
-    # 1     2     3     4     5     6     7     8     9     10
-    [0.00, 0.00, 0.01, 0.00, 0.02, 0.01, 0.30, 0.64, 0.02, 0.00],  # 0-27 days
-    [0.04, 0.00, 0.03, 0.01, 0.12, 0.08, 0.25, 0.10, 0.15, 0.22],  # 28-364 days
-    [0.05, 0.00, 0.12, 0.12, 0.18, 0.16, 0.17, 0.00, 0.12, 0.08],  # 1-4 years
-    [0.03, 0.01, 0.15, 0.30, 0.14, 0.20, 0.09, 0.00, 0.06, 0.02],  # 5-9 years
-    [0.03, 0.12, 0.17, 0.24, 0.12, 0.18, 0.07, 0.00, 0.05, 0.02],  # 10-14 years
-    [0.03, 0.25, 0.26, 0.14, 0.10, 0.12, 0.04, 0.00, 0.04, 0.02],  # 15-17 years
-])
+_CATEGORY_BY_AGE: Final = np.array(
+    [
+        # 1     2     3     4     5     6     7     8     9     10
+        [0.00, 0.00, 0.01, 0.00, 0.02, 0.01, 0.30, 0.64, 0.02, 0.00],  # 0-27 days
+        [0.04, 0.00, 0.03, 0.01, 0.12, 0.08, 0.25, 0.10, 0.15, 0.22],  # 28-364 days
+        [0.05, 0.00, 0.12, 0.12, 0.18, 0.16, 0.17, 0.00, 0.12, 0.08],  # 1-4 years
+        [0.03, 0.01, 0.15, 0.30, 0.14, 0.20, 0.09, 0.00, 0.06, 0.02],  # 5-9 years
+        [0.03, 0.12, 0.17, 0.24, 0.12, 0.18, 0.07, 0.00, 0.05, 0.02],  # 10-14 years
+        [0.03, 0.25, 0.26, 0.14, 0.10, 0.12, 0.04, 0.00, 0.04, 0.02],  # 15-17 years
+    ]
+)
 # Deaths by deprivation decile (1 = most deprived): a gradient.
 _DECILE_SHARES: Final = (0.15, 0.14, 0.12, 0.11, 0.10, 0.09, 0.08, 0.08, 0.07, 0.06)
 _BIRTH_QUINTILE_SHARES: Final = (0.24, 0.21, 0.19, 0.18, 0.18)
 _ETHNICITY_SHARES: Final = (0.70, 0.05, 0.12, 0.05, 0.03, 0.05)
 _PLACE_SHARES: Final = (0.76, 0.14, 0.04, 0.04, 0.01, 0.01, 0.00)
-_POPULATION_PER_BIRTHS: Final = {"under_1": 1.0, "1-4": 4.05, "5-9": 5.2, "10-14": 5.1,
-                                 "15-17": 2.95}
+_POPULATION_PER_BIRTHS: Final = {
+    "under_1": 1.0,
+    "1-4": 4.05,
+    "5-9": 5.2,
+    "10-14": 5.1,
+    "15-17": 2.95,
+}
 # Categories mostly unexpected, and with modifiable factors more often.
 _UNEXPECTED_CATEGORIES: Final = (1, 2, 3, 10)
 
 
-def _choice(rng: np.random.Generator, options: tuple[str, ...] | list[str],
-            shares: tuple[float, ...] | np.ndarray, size: int) -> np.ndarray:
+def _choice(
+    rng: np.random.Generator,
+    options: tuple[str, ...] | list[str],
+    shares: tuple[float, ...] | np.ndarray,
+    size: int,
+) -> np.ndarray:
     p = np.asarray(shares, dtype=float)
     return np.asarray(options, dtype=object)[rng.choice(len(options), size=size, p=p / p.sum())]
 
 
-def generate_sample(seed: int = SAMPLE_SEED, *, first_year: int = 2017,
-                    last_year: int = 2024) -> dict[str, pd.DataFrame]:
+def generate_sample(
+    seed: int = SAMPLE_SEED, *, first_year: int = 2017, last_year: int = 2024
+) -> dict[str, pd.DataFrame]:
     """Generate the sample tables (canonical columns, text and integers only).
 
     Parameters
@@ -127,8 +145,9 @@ def generate_sample(seed: int = SAMPLE_SEED, *, first_year: int = 2017,
 
     category = np.array([rng.choice(10, p=_CATEGORY_BY_AGE[g]) + 1 for g in age_group])
     unexpected_cat = np.isin(category, _UNEXPECTED_CATEGORIES)
-    expected = np.where(unexpected_cat, "unexpected",
-                        _choice(rng, ["expected", "unexpected"], (0.7, 0.3), n))
+    expected = np.where(
+        unexpected_cat, "unexpected", _choice(rng, ["expected", "unexpected"], (0.7, 0.3), n)
+    )
     expected = np.where(rng.random(n) < 0.03, "not_stated", expected)
     decile = rng.choice(10, size=n, p=np.asarray(_DECILE_SHARES)) + 1
     area = _choice(rng, list(_AREAS), _AREA_SHARE, n)
@@ -137,19 +156,21 @@ def generate_sample(seed: int = SAMPLE_SEED, *, first_year: int = 2017,
     place = _choice(rng, list(schema.PLACE_CODES), _PLACE_SHARES, n)
     place = np.where(unexpected_cat & (rng.random(n) < 0.35), "home", place)
 
-    notifications = pd.DataFrame({
-        _N.case_id: [f"NM{d.year % 100:02d}-{i + 1:04d}" for i, d in enumerate(death)],
-        _N.date_of_death: death.strftime("%Y-%m-%d"),
-        _N.date_notified: notified.strftime("%Y-%m-%d"),
-        _N.age_at_death_days: age,
-        _N.sex: _choice(rng, list(schema.SEX_CODES), (0.555, 0.435, 0.003, 0.007), n),
-        _N.ethnicity: _choice(rng, list(schema.ETHNICITY_CODES), _ETHNICITY_SHARES, n),
-        _N.imd_decile: decile,
-        _N.lsoa_code: lsoa,
-        _N.residence_area: area,
-        _N.place_of_death: place,
-        _N.expected_death: expected,
-    })
+    notifications = pd.DataFrame(
+        {
+            _N.case_id: [f"NM{d.year % 100:02d}-{i + 1:04d}" for i, d in enumerate(death)],
+            _N.date_of_death: death.strftime("%Y-%m-%d"),
+            _N.date_notified: notified.strftime("%Y-%m-%d"),
+            _N.age_at_death_days: age,
+            _N.sex: _choice(rng, list(schema.SEX_CODES), (0.555, 0.435, 0.003, 0.007), n),
+            _N.ethnicity: _choice(rng, list(schema.ETHNICITY_CODES), _ETHNICITY_SHARES, n),
+            _N.imd_decile: decile,
+            _N.lsoa_code: lsoa,
+            _N.residence_area: area,
+            _N.place_of_death: place,
+            _N.expected_death: expected,
+        }
+    )
     keep = in_extract
 
     # Review durations: most within a year, a long tail (inquests, criminal proceedings).
@@ -159,14 +180,21 @@ def generate_sample(seed: int = SAMPLE_SEED, *, first_year: int = 2017,
     done = np.asarray(completed <= pd.Timestamp(EXTRACT_DATE)) & keep
     modifiable_p = np.where(unexpected_cat, 0.6, 0.25)
     u = rng.random(n)
-    modifiable = np.where(u < modifiable_p, "yes",
-                          np.where(u < modifiable_p + 0.08, "insufficient_information", "no"))
-    reviews = pd.DataFrame({
-        _R.case_id: notifications[_N.case_id][done].to_numpy(),
-        _R.date_review_completed: completed[done].strftime("%Y-%m-%d"),
-        _R.category: category[done],
-        _R.modifiable_factors: modifiable[done],
-    }).sort_values([_R.date_review_completed, _R.case_id], kind="stable").reset_index(drop=True)
+    modifiable = np.where(
+        u < modifiable_p, "yes", np.where(u < modifiable_p + 0.08, "insufficient_information", "no")
+    )
+    reviews = (
+        pd.DataFrame(
+            {
+                _R.case_id: notifications[_N.case_id][done].to_numpy(),
+                _R.date_review_completed: completed[done].strftime("%Y-%m-%d"),
+                _R.category: category[done],
+                _R.modifiable_factors: modifiable[done],
+            }
+        )
+        .sort_values([_R.date_review_completed, _R.case_id], kind="stable")
+        .reset_index(drop=True)
+    )
 
     notifications = notifications[keep].reset_index(drop=True)
 
@@ -177,16 +205,23 @@ def generate_sample(seed: int = SAMPLE_SEED, *, first_year: int = 2017,
         total = rng.normal(6000, 120) * (1 - 0.01 * (y - calendar[0]))
         for a, area_share in zip(_AREAS, _AREA_SHARE, strict=True):
             for q, share in enumerate(_BIRTH_QUINTILE_SHARES, start=1):
-                birth_rows.append((int(y), q, a, int(round(total * area_share * share))))
+                birth_rows.append((int(y), q, a, round(total * area_share * share)))
             for group, ratio in _POPULATION_PER_BIRTHS.items():
-                pop_rows.append((int(y), group, a, int(round(6000 * area_share * ratio
-                                                               * rng.normal(1, 0.01)))))
-    births = pd.DataFrame(birth_rows, columns=[_B.year, _B.imd_quintile, _B.residence_area,
-                                               _B.live_births])
-    population = pd.DataFrame(pop_rows, columns=[_P.year, _P.age_group, _P.residence_area,
-                                                 _P.population])
-    return {"notifications": notifications, "reviews": reviews, "births": births,
-            "population": population}
+                pop_rows.append(
+                    (int(y), group, a, round(6000 * area_share * ratio * rng.normal(1, 0.01)))
+                )
+    births = pd.DataFrame(
+        birth_rows, columns=[_B.year, _B.imd_quintile, _B.residence_area, _B.live_births]
+    )
+    population = pd.DataFrame(
+        pop_rows, columns=[_P.year, _P.age_group, _P.residence_area, _P.population]
+    )
+    return {
+        "notifications": notifications,
+        "reviews": reviews,
+        "births": births,
+        "population": population,
+    }
 
 
 def _csv_text(frame: pd.DataFrame) -> str:

@@ -62,10 +62,21 @@ _N = schema.NOTIFICATIONS
 _R = schema.REVIEWS
 _ISO_SHAPE: Final = r"\d{4}-\d{1,2}-\d{1,2}(?:[ T].*)?"
 _SERIAL_SHAPE: Final = r"\d{5}(?:\.0+)?"
-_DAY_FIRST_FORMATS: Final = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y",
-                             "%d-%b-%Y", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%Y%m%d",
-                             "%Y/%m/%d")
+_DAY_FIRST_FORMATS: Final = (
+    "%d/%m/%Y",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%d-%b-%Y",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%Y%m%d",
+    "%Y/%m/%d",
+)
 _EXCEL_EPOCH: Final = pd.Timestamp("1899-12-30")
+_EARLIEST: Final = pd.Timestamp("1900-01-01")
+_LATEST: Final = pd.Timestamp("2100-12-31")
 _DATE_DTYPE: Final = "datetime64[ns]"
 _MAX_VALUE_CHARS: Final = 60
 
@@ -119,14 +130,17 @@ class ValidationReport:
         warnings = self.warnings
         counts = ", ".join(
             f"{t}: {n} read, {self.rows_rejected.get(t, 0)} rejected"
-            for t, n in self.rows_read.items())
-        head = (f"{len(errors)} error(s) and {len(warnings)} warning(s)"
-                + (f" ({counts})" if counts else ""))
+            for t, n in self.rows_read.items()
+        )
+        head = f"{len(errors)} error(s) and {len(warnings)} warning(s)" + (
+            f" ({counts})" if counts else ""
+        )
         if errors.empty and warnings.empty:
             return "No failures. " + counts
         listed = pd.concat([errors, warnings]).head(max_listed)
-        lines = [head + ":"] + [f"  - [{r}] {m}" for r, m in zip(
-            listed["rule"], listed["message"], strict=True)]
+        lines = [head + ":"] + [
+            f"  - [{r}] {m}" for r, m in zip(listed["rule"], listed["message"], strict=True)
+        ]
         rest = len(errors) + len(warnings) - len(listed)
         if rest > 0:
             lines.append(f"  ... and {rest} more (see the report's failures table).")
@@ -139,6 +153,20 @@ class ValidationReport:
         summary = self.summary(max_listed=0).split("\n")[0]
         table = self.failures.head(200).to_html(index=False, na_rep="")
         return f"<p>{summary}</p>{table}"
+
+
+def _spread(per_unique: np.ndarray, codes: np.ndarray, fill: object) -> np.ndarray:
+    """Per-row values from per-unique-value ones (``pd.factorize`` codes; -1 gets ``fill``)."""
+    extended = np.append(per_unique, np.array([fill], dtype=per_unique.dtype))
+    return extended[codes]
+
+
+def _parse_dates(values: pd.Series, fmt: str) -> pd.Series:
+    """Parse text with one format; unparseable or implausible (before 1900, after 2100) -> NaT."""
+    parsed = pd.to_datetime(values, format=fmt, errors="coerce")
+    plausible = (parsed >= _EARLIEST) & (parsed <= _LATEST)
+    result: pd.Series = parsed.where(plausible).astype(_DATE_DTYPE)
+    return result
 
 
 class _Checker:
@@ -161,8 +189,16 @@ class _Checker:
         header = self.header(column)
         return repr(header) if header == column else f"{header!r} ({column})"
 
-    def fail(self, mask: np.ndarray, column: str, rule: str, problem: str | pd.Series,
-             *, severity: str = "error", values: pd.Series | None = None) -> None:
+    def fail(
+        self,
+        mask: np.ndarray,
+        column: str,
+        rule: str,
+        problem: str | pd.Series,
+        *,
+        severity: str = "error",
+        values: pd.Series | None = None,
+    ) -> None:
         """Record a failure of ``rule`` on the rows where ``mask`` is true."""
         positions = np.flatnonzero(mask)
         if len(positions) == 0:
@@ -180,22 +216,45 @@ class _Checker:
         shown = shown.where(value.isna(), "'" + shown + "'")
         if isinstance(problem, pd.Series):
             problem = problem.iloc[positions].reset_index(drop=True)
-        message = (f"{self.raw.file}, row " + rows.astype(str) + f", column "
-                   f"{self.label(column)}: " + shown + " " + problem)
-        self.chunks.append(pd.DataFrame({
-            "severity": severity, "table": self.raw.table, "file": self.raw.file,
-            "row": rows, "column": self.header(column), "value": value, "rule": rule,
-            "message": message}))
+        message = (
+            f"{self.raw.file}, row " + rows.astype(str) + f", column "
+            f"{self.label(column)}: " + shown + " " + problem
+        )
+        self.chunks.append(
+            pd.DataFrame(
+                {
+                    "severity": severity,
+                    "table": self.raw.table,
+                    "file": self.raw.file,
+                    "row": rows,
+                    "column": self.header(column),
+                    "value": value,
+                    "rule": rule,
+                    "message": message,
+                }
+            )
+        )
 
-    def fail_table(self, rule: str, message: str, *, column: str | None = None,
-                   severity: str = "error") -> None:
+    def fail_table(
+        self, rule: str, message: str, *, column: str | None = None, severity: str = "error"
+    ) -> None:
         if severity == "error":
             self.rejected[:] = True
-        self.single.append(Issue(severity, self.raw.table, self.raw.file,
-                                 1 if column else None, column, None, rule, message))
+        self.single.append(
+            Issue(
+                severity,
+                self.raw.table,
+                self.raw.file,
+                1 if column else None,
+                column,
+                None,
+                rule,
+                message,
+            )
+        )
 
     def text(self, column: str) -> pd.Series | None:
-        return self.frame[column] if column in self.frame else None
+        return self.frame.get(column)
 
     # -- per-kind parsing ------------------------------------------------------------------
     def parse_columns(self) -> None:
@@ -205,8 +264,12 @@ class _Checker:
                 continue
             missing = text.isna().to_numpy()
             if col.required:
-                self.fail(missing, col.name, "required",
-                          f"is missing; {col.name} is required ({col.rule}).")
+                self.fail(
+                    missing,
+                    col.name,
+                    "required",
+                    f"is missing; {col.name} is required ({col.rule}).",
+                )
             if col.kind == "date":
                 self.out[col.name] = self._dates(col, text, missing)
             elif col.kind == "integer":
@@ -216,8 +279,7 @@ class _Checker:
             else:
                 if col.pattern is not None:
                     upper = text.str.upper()
-                    matches = upper.str.fullmatch(col.pattern).to_numpy(dtype=bool,
-                                                                        na_value=False)
+                    matches = upper.str.fullmatch(col.pattern).to_numpy(dtype=bool, na_value=False)
                     bad = ~missing & ~matches
                     self.fail(bad, col.name, "pattern", f"is not valid; expected {col.rule}.")
                     text = upper
@@ -229,53 +291,61 @@ class _Checker:
         parsed = pd.Series(pd.NaT, index=values.index, dtype=_DATE_DTYPE)
         iso = values.str.fullmatch(_ISO_SHAPE).fillna(False).to_numpy(dtype=bool)
         if iso.any():
-            parsed[iso] = pd.to_datetime(values[iso], format="ISO8601", errors="coerce")
+            parsed[iso] = _parse_dates(values[iso], "ISO8601")
         for fmt in _DAY_FIRST_FORMATS:
             todo = parsed.isna().to_numpy() & ~iso
             if not todo.any():
                 break
-            parsed[todo] = pd.to_datetime(values[todo], format=fmt, errors="coerce")
+            parsed[todo] = _parse_dates(values[todo], fmt)
         serial = (parsed.isna() & values.str.fullmatch(_SERIAL_SHAPE).fillna(False)).to_numpy(
-            dtype=bool)
+            dtype=bool
+        )
         if serial.any():
             days = values[serial].astype(float)
             parsed[serial] = _EXCEL_EPOCH + pd.to_timedelta(days, unit="D")
         parsed = parsed.dt.normalize()
-        bad_unique = parsed.isna().to_numpy()
         present = codes >= 0
-        bad = present & bad_unique[np.where(present, codes, 0)]
-        self.fail(bad, col.name, "date_format",
-                  "is not a date; expected a day-first or ISO date such as 31/03/2024 or "
-                  "2024-03-31.")
-        serial_rows = present & serial[np.where(present, codes, 0)]
+        bad = _spread(parsed.isna().to_numpy(), codes, False)
+        self.fail(
+            bad,
+            col.name,
+            "date_format",
+            "is not a date; expected a day-first or ISO date from 1900 to 2100, such as "
+            "31/03/2024 or 2024-03-31.",
+        )
+        serial_rows = _spread(serial, codes, False)
+        row_dates = pd.Series(_spread(parsed.to_numpy(), codes, np.datetime64("NaT")))
         if serial_rows.any():
-            converted = pd.Series(parsed.to_numpy()[codes]).dt.strftime("%d/%m/%Y")
-            self.fail(serial_rows, col.name, "excel_date_serial", severity="warning",
-                      problem="is an Excel date number; read as " + converted + ".")
-        out = pd.Series(parsed.to_numpy()[np.where(present, codes, 0)], dtype=_DATE_DTYPE)
-        return out.where(present & ~bad)
+            converted = row_dates.dt.strftime("%d/%m/%Y")
+            self.fail(
+                serial_rows,
+                col.name,
+                "excel_date_serial",
+                severity="warning",
+                problem="is an Excel date number; read as " + converted + ".",
+            )
+        return row_dates.astype(_DATE_DTYPE).where(present & ~bad)
 
-    def _integers(self, col: schema.Column, text: pd.Series,
-                  missing: np.ndarray) -> pd.Series:
+    def _integers(self, col: schema.Column, text: pd.Series, missing: np.ndarray) -> pd.Series:
         codes, uniques = pd.factorize(text)
         values = pd.Series(uniques, dtype="str")
         if col.name == _R.category and self.raw.table == "reviews":
             numbers = pd.Series([parse_category(v) for v in values], dtype="Float64")
-            problem = ("is not a category of death; expected a code 1 to 10 or a label such "
-                       "as 'Perinatal/neonatal event' (a code and a label must agree).")
+            problem = (
+                "is not a category of death; expected a code 1 to 10 or a label such "
+                "as 'Perinatal/neonatal event' (a code and a label must agree)."
+            )
             rule = "invalid_code"
         else:
             plain = values.str.replace(r"(?<=\d),(?=\d{3})", "", regex=True)
             numbers = pd.to_numeric(plain, errors="coerce").astype("Float64")
             problem = f"is not a whole number; expected {col.rule}."
             rule = "integer_format"
-        whole = numbers.notna() & (numbers % 1 == 0)
-        present = codes >= 0
-        safe = np.where(present, codes, 0)
-        bad = present & ~whole.to_numpy(dtype=bool, na_value=False)[safe]
+        whole = (numbers.notna() & (numbers % 1 == 0)).to_numpy(dtype=bool, na_value=False)
+        bad = _spread(~whole, codes, False)
         self.fail(bad, col.name, rule, problem)
-        out = pd.Series(numbers.to_numpy(dtype=float, na_value=np.nan)[safe])
-        out = out.where(present & ~bad)
+        out = pd.Series(_spread(numbers.to_numpy(dtype=float, na_value=np.nan), codes, np.nan))
+        out = out.where(~bad)
         low = -np.inf if col.minimum is None else col.minimum
         high = np.inf if col.maximum is None else col.maximum
         out_range = (out.notna() & ((out < low) | (out > high))).to_numpy()
@@ -285,14 +355,11 @@ class _Checker:
     def _codes(self, col: schema.Column, text: pd.Series, missing: np.ndarray) -> pd.Series:
         codes, uniques = pd.factorize(text)
         mapped = np.array([parse_code(col.name, v) for v in uniques], dtype=object)
-        present = codes >= 0
-        safe = np.where(present, codes, 0)
         known = np.array([m is not None for m in mapped], dtype=bool)
-        bad = present & ~known[safe] if len(uniques) else np.zeros(self.n, dtype=bool)
-        self.fail(bad, col.name, "invalid_code",
-                  f"is not a recognised value; expected {col.rule}.")
-        values = mapped[safe] if len(uniques) else np.full(self.n, None, dtype=object)
-        values = np.where(present & ~bad, values, None)
+        bad = _spread(~known, codes, False)
+        self.fail(bad, col.name, "invalid_code", f"is not a recognised value; expected {col.rule}.")
+        values = _spread(mapped, codes, None)
+        values[bad] = None
         return pd.Series(pd.Categorical(values, categories=list(col.codes)))
 
     # -- structure ---------------------------------------------------------------------------
@@ -304,11 +371,20 @@ class _Checker:
         known = set(self.spec.names)
         extra = [c for c in self.frame.columns if c not in known]
         for column in extra:
-            self.single.append(Issue(
-                "warning", self.raw.table, self.raw.file, 1, column, None, "unknown_column",
-                f"{self.raw.file}, row 1: column {column!r} is not part of the {self.raw.table} "
-                "contract; it is kept as it is. Map it with column_map if it is a contract "
-                "column under another name."))
+            self.single.append(
+                Issue(
+                    "warning",
+                    self.raw.table,
+                    self.raw.file,
+                    1,
+                    column,
+                    None,
+                    "unknown_column",
+                    f"{self.raw.file}, row 1: column {column!r} is not part of the {self.raw.table} "
+                    "contract; it is kept as it is. Map it with column_map if it is a contract "
+                    "column under another name.",
+                )
+            )
         missing = [c for c in self.spec.columns if c.required and c.name not in self.frame]
         if self.raw.table == "notifications":
             dob = _N.date_of_birth in self.frame
@@ -317,32 +393,61 @@ class _Checker:
             missing = [c for c in missing if c.name != schema.BIRTHS.imd_quintile]
         for col in missing:
             aliases = ", ".join(repr(h) for h in col.headers[:4])
-            self.fail_table("missing_column",
-                            f"{self.raw.file}: required column {col.name!r} is missing "
-                            f"(headers recognised for it: {aliases}; or pass column_map). "
-                            f"Columns found: {', '.join(map(repr, self.raw.headers.values()))}.",
-                            column=col.name)
+            self.fail_table(
+                "missing_column",
+                f"{self.raw.file}: required column {col.name!r} is missing "
+                f"(headers recognised for it: {aliases}; or pass column_map). "
+                f"Columns found: {', '.join(map(repr, self.raw.headers.values()))}.",
+                column=col.name,
+            )
         if missing:
             return False
         blank = self.frame.isna().all(axis=1).to_numpy() if self.n else np.zeros(0, bool)
         if blank.any():
             rows = self.raw.rows[blank]
             for row in rows[:20]:
-                self.single.append(Issue(
-                    "warning", self.raw.table, self.raw.file, int(row), None, None,
-                    "blank_row", f"{self.raw.file}, row {row}: the row is blank; skipped."))
+                self.single.append(
+                    Issue(
+                        "warning",
+                        self.raw.table,
+                        self.raw.file,
+                        int(row),
+                        None,
+                        None,
+                        "blank_row",
+                        f"{self.raw.file}, row {row}: the row is blank; skipped.",
+                    )
+                )
             if len(rows) > 20:
-                self.single.append(Issue(
-                    "warning", self.raw.table, self.raw.file, None, None, None, "blank_row",
-                    f"{self.raw.file}: {len(rows) - 20} more blank rows skipped."))
+                self.single.append(
+                    Issue(
+                        "warning",
+                        self.raw.table,
+                        self.raw.file,
+                        None,
+                        None,
+                        None,
+                        "blank_row",
+                        f"{self.raw.file}: {len(rows) - 20} more blank rows skipped.",
+                    )
+                )
             self.frame = self.frame[~blank].reset_index(drop=True)
-            self.raw = RawTable(self.raw.table, self.raw.file, self.frame,
-                                self.raw.rows[~blank], self.raw.headers, [])
+            self.raw = RawTable(
+                self.raw.table,
+                self.raw.file,
+                self.frame,
+                self.raw.rows[~blank],
+                self.raw.headers,
+                [],
+            )
             self.n = len(self.frame)
             self.rejected = np.zeros(self.n, dtype=bool)
         if self.n == 0 and self.raw.table == "notifications":
-            self.fail_table("no_rows", f"{self.raw.file}: the file has a header but no "
-                            "records; expected one row per child death notified.")
+            self.fail_table(
+                "no_rows",
+                f"{self.raw.file}: the file has a header but no "
+                "records; expected one row per child death notified.",
+            )
             return False
         return True
 
@@ -356,20 +461,29 @@ class _Checker:
         dup = keys.duplicated(keep=False).to_numpy() & complete
         if not dup.any():
             return
-        group_id = keys[dup].groupby(present, sort=False, dropna=False,
-                                     observed=True).ngroup().to_numpy()
-        listed = pd.Series(self.raw.rows[dup]).groupby(group_id).transform(
-            lambda r: ", ".join(map(str, r.iloc[:10])))
+        group_id = (
+            keys[dup].groupby(present, sort=False, dropna=False, observed=True).ngroup().to_numpy()
+        )
+        listed = (
+            pd.Series(self.raw.rows[dup])
+            .groupby(group_id)
+            .transform(lambda r: ", ".join(map(str, r.iloc[:10])))
+        )
         problem = pd.Series("", index=range(self.n), dtype="str")
-        problem[np.flatnonzero(dup)] = ("is duplicated: " + what + " must be unique (rows "
-                                        + listed.to_numpy() + ").")
+        problem.iloc[np.flatnonzero(dup)] = (
+            "is duplicated: " + what + " must be unique (rows " + listed.to_numpy() + ")."
+        )
         shown = keys.astype(object).where(keys.notna(), "").astype(str)
         self.fail(dup, present[0], rule, problem, values=shown.agg(" / ".join, axis=1))
 
     def future(self, column: str, today: pd.Timestamp) -> None:
         if column in self.out:
-            self.fail((self.out[column] > today).to_numpy(dtype=bool, na_value=False), column,
-                      "future_date", f"is in the future (after {today:%d/%m/%Y}).")
+            self.fail(
+                (self.out[column] > today).to_numpy(dtype=bool, na_value=False),
+                column,
+                "future_date",
+                f"is in the future (after {today:%d/%m/%Y}).",
+            )
 
     def issues(self) -> tuple[list[Issue], list[pd.DataFrame]]:
         return self.single, self.chunks
@@ -381,27 +495,45 @@ def _check_notifications(c: _Checker, today: pd.Timestamp) -> None:
     c.future(_N.date_of_death, today)
     c.future(_N.date_notified, today)
     if dod is not None and notified is not None:
-        c.fail((notified < dod).to_numpy(dtype=bool, na_value=False), _N.date_notified,
-               "notified_before_death", "is before the date of death "
-               + dod.dt.strftime("%d/%m/%Y").fillna("") + "; a death is notified on or "
-               "after the day it happens.")
+        c.fail(
+            (notified < dod).to_numpy(dtype=bool, na_value=False),
+            _N.date_notified,
+            "notified_before_death",
+            "is before the date of death "
+            + dod.dt.strftime("%d/%m/%Y").fillna("")
+            + "; a death is notified on or "
+            "after the day it happens.",
+        )
     dob = out.pop(_N.date_of_birth, None)
     if dob is not None and dod is not None:
         days = (dod - dob).dt.days.astype("Int64")
-        c.fail((days < 0).to_numpy(dtype=bool, na_value=False), _N.date_of_birth,
-               "birth_after_death", "is after the date of death.")
+        c.fail(
+            (days < 0).to_numpy(dtype=bool, na_value=False),
+            _N.date_of_birth,
+            "birth_after_death",
+            "is after the date of death.",
+        )
         age = out.get(_N.age_at_death_days)
         if age is None:
             too_old = (days >= schema.MAX_AGE_DAYS).to_numpy(dtype=bool, na_value=False)
-            c.fail(too_old, _N.date_of_birth, "out_of_range",
-                   "gives an age at death of 18 years or more; only deaths before the 18th "
-                   "birthday are reviewed.")
+            c.fail(
+                too_old,
+                _N.date_of_birth,
+                "out_of_range",
+                "gives an age at death of 18 years or more; only deaths before the 18th "
+                "birthday are reviewed.",
+            )
             out[_N.age_at_death_days] = days.where((days >= 0) & ~too_old)
         else:
             differs = (age != days).to_numpy(dtype=bool, na_value=False)
-            c.fail(differs, _N.age_at_death_days, "age_inconsistent",
-                   "does not match the dates: date of death minus date of birth is "
-                   + days.astype(str) + " days.")
+            c.fail(
+                differs,
+                _N.age_at_death_days,
+                "age_inconsistent",
+                "does not match the dates: date of death minus date of birth is "
+                + days.astype(str)
+                + " days.",
+            )
             missing_age = age.isna() & days.notna() & (days >= 0)
             out[_N.age_at_death_days] = age.where(~missing_age, days)
         c.frame = c.frame.drop(columns=[_N.date_of_birth])
@@ -417,9 +549,13 @@ def _derive_quintile(c: _Checker, decile: pd.Series | None, quintile: pd.Series 
         c.out[_N.imd_quintile] = derived
         return
     differs = (quintile != derived).to_numpy(dtype=bool, na_value=False)
-    c.fail(differs, _N.imd_quintile, "imd_inconsistent",
-           "does not match the IMD decile " + decile.astype(str) + " (deciles 1-2 are "
-           "quintile 1, ..., 9-10 are quintile 5).")
+    c.fail(
+        differs,
+        _N.imd_quintile,
+        "imd_inconsistent",
+        "does not match the IMD decile " + decile.astype(str) + " (deciles 1-2 are "
+        "quintile 1, ..., 9-10 are quintile 5).",
+    )
     c.out[_N.imd_quintile] = quintile.where(quintile.notna(), derived)
 
 
@@ -456,10 +592,12 @@ def _assemble(c: _Checker) -> pd.DataFrame:
     if c.raw.table == "reviews":
         labels = list(schema.CATEGORY_LABELS.values())
         frame[schema.DERIVED.category_label] = pd.Categorical(
-            frame[_R.category].map(schema.CATEGORY_LABELS), categories=labels, ordered=True)
+            frame[_R.category].map(schema.CATEGORY_LABELS), categories=labels, ordered=True
+        )
     if c.raw.table == "population":
         frame[schema.POPULATION.age_group] = frame[schema.POPULATION.age_group].cat.set_categories(
-            list(schema.POPULATION_AGE_GROUPS), ordered=True)
+            list(schema.POPULATION_AGE_GROUPS), ordered=True
+        )
     for extra in c.frame.columns:
         if extra not in c.spec.column_by_name:
             frame[extra] = c.frame[extra][keep].reset_index(drop=True)
@@ -476,19 +614,28 @@ class Checked:
     files: dict[schema.TableName, str]
 
 
-def check_source(source: Source, *, column_map: Mapping[str, str] | None = None,
-                 today: dt.date | None = None) -> Checked:
+def check_source(
+    source: Source, *, column_map: Mapping[str, str] | None = None, today: dt.date | None = None
+) -> Checked:
     """Read and check every table of ``source`` (the engine behind validate and read_dataset)."""
     raw_tables, source_issues = load_raw(source, column_map)
     check_identifiers(raw_tables.values())
     now = pd.Timestamp(today if today is not None else dt.date.today())
     for table in ("notifications", "reviews"):
         if table not in raw_tables and not any(i.table == table for i in source_issues):
-            source_issues.append(Issue(
-                "error", table, str(source) if not isinstance(source, Mapping) else "<data>",
-                None, None, None, "missing_table",
-                f"No {table} table was found: expected a file named {table}.csv, "
-                f"{table}.xlsx or {table}.parquet (or a sheet or mapping key '{table}')."))
+            source_issues.append(
+                Issue(
+                    "error",
+                    table,
+                    str(source) if not isinstance(source, Mapping) else "<data>",
+                    None,
+                    None,
+                    None,
+                    "missing_table",
+                    f"No {table} table was found: expected a file named {table}.csv, "
+                    f"{table}.xlsx or {table}.parquet (or a sheet or mapping key '{table}').",
+                )
+            )
     checkers: dict[schema.TableName, _Checker] = {}
     usable: dict[schema.TableName, bool] = {}
     for table in schema.TABLES:
@@ -510,20 +657,27 @@ def check_source(source: Source, *, column_map: Mapping[str, str] | None = None,
         _check_reviews_against(c, checkers.get("notifications"), usable.get("notifications"))
     if usable.get("births"):
         c = checkers["births"]
-        _derive_quintile(c, c.out.get(schema.BIRTHS.imd_decile),
-                         c.out.get(schema.BIRTHS.imd_quintile))
-        level = schema.BIRTHS.imd_decile if schema.BIRTHS.imd_decile in c.out else (
-            schema.BIRTHS.imd_quintile)
-        c.check_duplicates([schema.BIRTHS.year, level, schema.BIRTHS.residence_area],
-                           "duplicate_key", "year, deprivation group and area")
+        _derive_quintile(
+            c, c.out.get(schema.BIRTHS.imd_decile), c.out.get(schema.BIRTHS.imd_quintile)
+        )
+        c.check_duplicates(
+            [
+                schema.BIRTHS.year,
+                schema.BIRTHS.imd_quintile,
+                schema.BIRTHS.imd_decile,
+                schema.BIRTHS.residence_area,
+            ],
+            "duplicate_key",
+            "year, deprivation group and area",
+        )
     if usable.get("population"):
         c = checkers["population"]
-        c.check_duplicates(list(schema.TABLES["population"].key), "duplicate_key",
-                           "year, age group, sex and area")
+        c.check_duplicates(
+            list(schema.TABLES["population"].key), "duplicate_key", "year, age group, sex and area"
+        )
     singles: list[Issue] = list(source_issues)
     chunks: list[pd.DataFrame] = []
     tables: dict[schema.TableName, pd.DataFrame] = {}
-    rejected_parts: list[pd.DataFrame] = []
     for table, c in checkers.items():
         single, chunk = c.issues()
         singles.extend(single)
@@ -531,27 +685,30 @@ def check_source(source: Source, *, column_map: Mapping[str, str] | None = None,
         if usable[table]:
             tables[table] = _assemble(c)
     failures = issues_frame(singles, chunks)
-    for table, c in checkers.items():
-        rejected_parts.append(_rejected_records(c, failures))
-    rejected = pd.concat(rejected_parts, ignore_index=True) if rejected_parts else (
-        _rejected_records(None, failures))
+    rejected_parts = [_rejected_records(c, failures) for c in checkers.values()]
+    rejected = pd.concat([_rejected_records(None, failures), *rejected_parts], ignore_index=True)
     report = ValidationReport(
         failures=failures,
         rows_read={t: c.n for t, c in checkers.items()},
-        rows_rejected={t: int(c.rejected.sum()) for t, c in checkers.items()})
-    return Checked(tables=tables, rejected=rejected, report=report,
-                   files={t: c.raw.file for t, c in checkers.items()})
+        rows_rejected={t: int(c.rejected.sum()) for t, c in checkers.items()},
+    )
+    return Checked(
+        tables=tables,
+        rejected=rejected,
+        report=report,
+        files={t: c.raw.file for t, c in checkers.items()},
+    )
 
 
-def _check_reviews_against(c: _Checker, notifications: _Checker | None,
-                           usable: bool | None) -> None:
+def _check_reviews_against(
+    c: _Checker, notifications: _Checker | None, usable: bool | None
+) -> None:
     if notifications is None or not usable or _R.case_id not in c.out:
         return
     n_ids = notifications.out.get(_N.case_id)
     if n_ids is None:
         return
-    accepted = pd.Series(notifications.out[_N.date_notified].to_numpy(),
-                         index=n_ids.to_numpy())
+    accepted = pd.Series(notifications.out[_N.date_notified].to_numpy(), index=n_ids.to_numpy())
     ok = ~notifications.rejected
     all_ids = set(n_ids.dropna())
     accepted = accepted[ok]
@@ -559,44 +716,67 @@ def _check_reviews_against(c: _Checker, notifications: _Checker | None,
     ids = c.out[_R.case_id]
     present = ids.notna().to_numpy()
     known = ids.isin(all_ids).to_numpy()
-    c.fail(present & ~known, _R.case_id, "review_without_notification",
-           f"has no notification; every review must match a case_id in {notifications.raw.file}.")
+    c.fail(
+        present & ~known,
+        _R.case_id,
+        "review_without_notification",
+        f"has no notification; every review must match a case_id in {notifications.raw.file}.",
+    )
     valid = ids.isin(accepted.index).to_numpy()
-    c.fail(present & known & ~valid, _R.case_id, "notification_rejected",
-           f"matches a notification that was rejected (see {notifications.raw.file}); the "
-           "review is rejected with it.")
+    c.fail(
+        present & known & ~valid,
+        _R.case_id,
+        "notification_rejected",
+        f"matches a notification that was rejected (see {notifications.raw.file}); the "
+        "review is rejected with it.",
+    )
     notified = pd.Series(accepted.reindex(ids.to_numpy()).to_numpy(), dtype=_DATE_DTYPE)
     done = c.out.get(_R.date_review_completed)
     if done is not None:
         early = (done < notified).to_numpy(dtype=bool, na_value=False)
-        c.fail(early, _R.date_review_completed, "review_before_notification",
-               "is before the case's date notified " + notified.dt.strftime(
-                   "%d/%m/%Y").fillna("") + "; a review is completed after notification.")
+        c.fail(
+            early,
+            _R.date_review_completed,
+            "review_before_notification",
+            "is before the case's date notified "
+            + notified.dt.strftime("%d/%m/%Y").fillna("")
+            + "; a review is completed after notification.",
+        )
 
 
 def _rejected_records(c: _Checker | None, failures: pd.DataFrame) -> pd.DataFrame:
     columns = ["table", "file", "row", "rules", "message"]
     if c is None or not c.rejected.any():
-        return pd.DataFrame({k: pd.Series([], dtype="Int64" if k == "row" else "str")
-                             for k in columns})
+        return pd.DataFrame(
+            {k: pd.Series([], dtype="Int64" if k == "row" else "str") for k in columns}
+        )
     rows = c.raw.rows[c.rejected] if len(c.raw.rows) == c.n else np.empty(0, np.int64)
-    errors = failures[(failures["severity"] == "error") & (failures["table"] == c.raw.table)
-                      & failures["row"].notna()]
-    by_row = errors.groupby("row").agg(rules=("rule", lambda r: "; ".join(dict.fromkeys(r))),
-                                       message=("message", " | ".join))
-    table_errors = failures[(failures["severity"] == "error")
-                            & (failures["table"] == c.raw.table) & failures["row"].isna()]
+    errors = failures[
+        (failures["severity"] == "error")
+        & (failures["table"] == c.raw.table)
+        & failures["row"].notna()
+    ]
+    by_row = errors.groupby("row").agg(
+        rules=("rule", lambda r: "; ".join(dict.fromkeys(r))), message=("message", " | ".join)
+    )
+    table_errors = failures[
+        (failures["severity"] == "error")
+        & (failures["table"] == c.raw.table)
+        & failures["row"].isna()
+    ]
     fallback = " | ".join(table_errors["message"]) or "rejected with the whole file"
     fallback_rules = "; ".join(dict.fromkeys(table_errors["rule"])) or "file"
-    frame = pd.DataFrame({"table": c.raw.table, "file": c.raw.file,
-                          "row": pd.array(rows, dtype="Int64")})
+    frame = pd.DataFrame(
+        {"table": c.raw.table, "file": c.raw.file, "row": pd.array(rows, dtype="Int64")}
+    )
     frame["rules"] = frame["row"].map(by_row["rules"]).fillna(fallback_rules).astype("str")
     frame["message"] = frame["row"].map(by_row["message"]).fillna(fallback).astype("str")
     return frame[columns]
 
 
-def validate(source: Source, *, column_map: Mapping[str, str] | None = None,
-             today: dt.date | None = None) -> ValidationReport:
+def validate(
+    source: Source, *, column_map: Mapping[str, str] | None = None, today: dt.date | None = None
+) -> ValidationReport:
     """Check a source against the data contract and report every failure at once.
 
     Parameters
@@ -621,4 +801,3 @@ def validate(source: Source, *, column_map: Mapping[str, str] | None = None,
         The input holds names, addresses, full postcodes or NHS numbers.
     """
     return check_source(source, column_map=column_map, today=today).report
-

@@ -22,7 +22,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cdop",
         description="Child Death Overview Panel analytics: validate exports and build the "
-        "annual report chapter.")
+        "annual report chapter.",
+    )
     parser.add_argument("--version", action="version", version=f"cdop {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in (_validate, _sample):

@@ -28,16 +28,19 @@ def read_column_map(path: str | None) -> dict[str, str] | None:
         except json.JSONDecodeError as exc:
             raise CdopArgumentError(f"--column-map: {path} is not valid JSON ({exc}).") from exc
         if not isinstance(mapping, dict) or not all(
-                isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()):
+            isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
+        ):
             raise CdopArgumentError(
                 f"--column-map: {path} must hold one JSON object of "
-                '"Export header": "canonical_column" pairs.')
+                '"Export header": "canonical_column" pairs.'
+            )
         return mapping
     frame = pd.read_csv(file, dtype=str, header=None, encoding="utf-8-sig")
     if frame.shape[1] != 2:
         raise CdopArgumentError(
             f"--column-map: {path} must have two columns (export header, canonical column); "
-            f"found {frame.shape[1]}.")
+            f"found {frame.shape[1]}."
+        )
     return dict(zip(frame[0].str.strip(), frame[1].str.strip(), strict=True))
 
 
@@ -48,10 +51,14 @@ def print_report(report: ValidationReport, *, limit: int, stream: TextIO | None 
     for (table, file), group in failures.groupby(["table", "file"], sort=False, dropna=False):
         stream.write(f"\n{file} ({table or 'source'})\n")
         shown = group.head(limit)
-        for row in shown.itertuples(index=False):
-            where = f"row {row.row}" if pd.notna(row.row) else "file"
-            stream.write(f"  {row.severity.upper():7} {where:>9}  [{row.rule}] {row.message}\n")
+        for severity, row, rule, message in zip(
+            shown["severity"], shown["row"], shown["rule"], shown["message"], strict=True
+        ):
+            where = "file" if pd.isna(row) else f"row {row}"
+            stream.write(f"  {str(severity).upper():7} {where:>9}  [{rule}] {message}\n")
         if len(group) > limit:
-            stream.write(f"  ... {len(group) - limit} more in this file (use --limit or "
-                         "--out to see them all)\n")
+            stream.write(
+                f"  ... {len(group) - limit} more in this file (use --limit or "
+                "--out to see them all)\n"
+            )
     stream.write("\n" + report.summary(max_listed=0).split("\n")[0].rstrip(":") + "\n")

@@ -13,12 +13,18 @@ __all__ = ["register"]
 
 def register(commands: Any) -> None:
     parser: argparse.ArgumentParser = commands.add_parser(
-        "sample", help="write the sample data as CSV files",
+        "sample",
+        help="write the sample data as CSV files",
         description="Write the fictional sample panel (notifications, reviews, births, "
-        "population) as CSV files, to try the library or to see the expected layout.")
+        "population) as CSV files, to try the library or to see the expected layout.",
+    )
     parser.add_argument("out_dir", help="folder to write into (created if needed)")
-    parser.add_argument("--seed", type=int, default=SAMPLE_SEED,
-                        help=f"random seed (default {SAMPLE_SEED}, the bundled sample)")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=SAMPLE_SEED,
+        help=f"random seed (default {SAMPLE_SEED}, the bundled sample)",
+    )
     parser.set_defaults(run=run)
 
 

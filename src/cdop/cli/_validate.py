@@ -17,26 +17,34 @@ __all__ = ["register"]
 
 def register(commands: Any) -> None:
     parser: argparse.ArgumentParser = commands.add_parser(
-        "validate", help="check exports against the data contract",
+        "validate",
+        help="check exports against the data contract",
         description="Check a folder of exports (notifications, reviews and optionally births "
         "and population, as CSV, XLSX or Parquet) against the data contract. Prints every "
-        "failure; exits 1 when anything fails.")
+        "failure; exits 1 when anything fails.",
+    )
     parser.add_argument("path", help="folder of export files, or one Excel workbook")
-    parser.add_argument("--column-map", metavar="FILE",
-                        help="JSON object or two-column CSV mapping export headers to "
-                        "canonical column names")
+    parser.add_argument(
+        "--column-map",
+        metavar="FILE",
+        help="JSON object or two-column CSV mapping export headers to canonical column names",
+    )
     parser.add_argument("--out", metavar="FILE.csv", help="also write the full failure table")
-    parser.add_argument("--limit", type=int, default=50,
-                        help="failures printed per file (default 50)")
-    parser.add_argument("--today", type=dt.date.fromisoformat, default=None,
-                        help="judge 'not in the future' against this date (YYYY-MM-DD)")
+    parser.add_argument(
+        "--limit", type=int, default=50, help="failures printed per file (default 50)"
+    )
+    parser.add_argument(
+        "--today",
+        type=dt.date.fromisoformat,
+        default=None,
+        help="judge 'not in the future' against this date (YYYY-MM-DD)",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        report = validate(args.path, column_map=read_column_map(args.column_map),
-                          today=args.today)
+        report = validate(args.path, column_map=read_column_map(args.column_map), today=args.today)
     except IdentifierError as exc:
         sys.stderr.write(f"cdop validate: refused.\n{exc}\n")
         return 1
