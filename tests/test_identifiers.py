@@ -82,7 +82,7 @@ def test_modulus_11_by_hand() -> None:
             for number in (
                 VALID_NHS,
                 INVALID_NHS,
-                "4010232137",  # 4*10+0+1*8+0+2*6+3*5+2*4+1*3+3*2 = 92; 92 mod 11 = 4; 11-4 = 7: valid
+                "4010232137",  # 40+0+8+0+12+15+8+3+6 = 92; 92 mod 11 = 4; 11-4 = 7: valid
                 "1000000001",  # 1*10 = 10; 10 mod 11 = 10; 11-10 = 1: check digit 1, valid
                 "1000000000",  # the same with last digit 0: invalid
                 "0000000000",  # sum 0 -> 11 -> check digit 0: valid

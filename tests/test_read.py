@@ -257,3 +257,17 @@ def test_all_blank_optional_columns() -> None:
     ds = cdop.read_dataset(tables, today=TODAY)
     assert ds.notifications["imd_decile"].isna().all()
     assert ds.notifications["place_of_death"].isna().all()
+
+
+def test_data_contract_doc_names_every_column_and_rule() -> None:
+    import re
+
+    from cdop import validation
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "data-contract.md").read_text()
+    for spec in cdop.schema.TABLES.values():
+        for column in spec.columns:
+            assert f"`{column.name}`" in doc
+            assert column.rule in doc
+    for rule in set(re.findall(r"``([a-z_]+)``", validation.__doc__ or "")) - {"rule"}:
+        assert f"| `{rule}` |" in doc, rule

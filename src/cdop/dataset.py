@@ -227,5 +227,5 @@ def read_dataset(
         population=tables.get("population"),
         rejected=checked.rejected,
         report=report,
-        files=dict(checked.files),
+        files={str(name): file for name, file in checked.files.items()},
     )

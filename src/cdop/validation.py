@@ -158,7 +158,8 @@ class ValidationReport:
 def _spread(per_unique: np.ndarray, codes: np.ndarray, fill: object) -> np.ndarray:
     """Per-row values from per-unique-value ones (``pd.factorize`` codes; -1 gets ``fill``)."""
     extended = np.append(per_unique, np.array([fill], dtype=per_unique.dtype))
-    return extended[codes]
+    spread: np.ndarray = extended[codes]
+    return spread
 
 
 def _parse_dates(values: pd.Series, fmt: str) -> pd.Series:
@@ -380,7 +381,8 @@ class _Checker:
                     column,
                     None,
                     "unknown_column",
-                    f"{self.raw.file}, row 1: column {column!r} is not part of the {self.raw.table} "
+                    f"{self.raw.file}, row 1: column {column!r} is not part of the "
+                    f"{self.raw.table} "
                     "contract; it is kept as it is. Map it with column_map if it is a contract "
                     "column under another name.",
                 )
@@ -469,9 +471,12 @@ class _Checker:
             .groupby(group_id)
             .transform(lambda r: ", ".join(map(str, r.iloc[:10])))
         )
-        problem = pd.Series("", index=range(self.n), dtype="str")
-        problem.iloc[np.flatnonzero(dup)] = (
-            "is duplicated: " + what + " must be unique (rows " + listed.to_numpy() + ")."
+        problem = pd.Series("", index=range(self.n), dtype="str").mask(
+            pd.Series(dup),
+            pd.Series(
+                "is duplicated: " + what + " must be unique (rows " + listed.to_numpy() + ").",
+                index=np.flatnonzero(dup),
+            ),
         )
         shown = keys.astype(object).where(keys.notna(), "").astype(str)
         self.fail(dup, present[0], rule, problem, values=shown.agg(" / ".join, axis=1))
@@ -708,21 +713,25 @@ def _check_reviews_against(
     n_ids = notifications.out.get(_N.case_id)
     if n_ids is None:
         return
-    accepted = pd.Series(notifications.out[_N.date_notified].to_numpy(), index=n_ids.to_numpy())
-    ok = ~notifications.rejected
-    all_ids = set(n_ids.dropna())
-    accepted = accepted[ok]
-    accepted = accepted[~accepted.index.duplicated()]
+    ok = ~notifications.rejected  # accepted ids are unique: duplicates are rejected
+    # Hash look-ups on object arrays (far faster than isin on Arrow strings for many ids).
     ids = c.out[_R.case_id]
+    id_values = ids.astype(object).to_numpy()
+    all_ids = n_ids.astype(object).to_numpy()
     present = ids.notna().to_numpy()
-    known = ids.isin(all_ids).to_numpy()
+    known = pd.Index(all_ids).unique().get_indexer(id_values) >= 0
+    position = pd.Index(all_ids[ok]).get_indexer(id_values)
+    valid = position >= 0
+    dates = notifications.out[_N.date_notified].to_numpy(dtype="datetime64[ns]")[ok]
+    notified_values = np.full(len(ids), np.datetime64("NaT"), dtype="datetime64[ns]")
+    notified_values[valid] = dates[position[valid]]
+    notified = pd.Series(notified_values)
     c.fail(
         present & ~known,
         _R.case_id,
         "review_without_notification",
         f"has no notification; every review must match a case_id in {notifications.raw.file}.",
     )
-    valid = ids.isin(accepted.index).to_numpy()
     c.fail(
         present & known & ~valid,
         _R.case_id,
@@ -730,7 +739,6 @@ def _check_reviews_against(
         f"matches a notification that was rejected (see {notifications.raw.file}); the "
         "review is rejected with it.",
     )
-    notified = pd.Series(accepted.reindex(ids.to_numpy()).to_numpy(), dtype=_DATE_DTYPE)
     done = c.out.get(_R.date_review_completed)
     if done is not None:
         early = (done < notified).to_numpy(dtype=bool, na_value=False)

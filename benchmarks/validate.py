@@ -1,0 +1,66 @@
+"""Benchmark: read and validate 1,000,000 notifications and 1,000,000 reviews from CSV.
+
+Prints the wall time and peak memory (target: under 10 s and under 2 GB on a 2-core machine).
+The input is the sample scaled up: each sample record repeated with new case IDs, written once
+to benchmarks/_data/ (kept between runs).
+
+Run: python benchmarks/validate.py [--rows 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import resource
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import cdop
+from cdop.sample import generate_sample
+
+HERE = Path(__file__).resolve().parent
+
+
+def make_input(rows: int) -> Path:
+    folder = HERE / "_data" / f"validate_{rows}"
+    if (folder / "reviews.csv").is_file():
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    sample = generate_sample()
+    notes, reviews = sample["notifications"], sample["reviews"]
+    notes = notes[notes["case_id"].isin(reviews["case_id"])].reset_index(drop=True)
+    reviews = reviews.set_index("case_id").loc[notes["case_id"]].reset_index()
+    repeat = -(-rows // len(notes))
+    index = np.tile(np.arange(len(notes)), repeat)[:rows]
+    ids = pd.Series([f"B{i:08d}" for i in range(rows)])
+    big_notes = notes.iloc[index].reset_index(drop=True).assign(case_id=ids)
+    big_reviews = reviews.iloc[index].reset_index(drop=True).assign(case_id=ids)
+    big_notes.to_csv(folder / "notifications.csv", index=False)
+    big_reviews.to_csv(folder / "reviews.csv", index=False)
+    return folder
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    args = parser.parse_args()
+    folder = make_input(args.rows)
+    size = sum(p.stat().st_size for p in folder.glob("*.csv")) / 1e6
+    start = time.perf_counter()
+    ds = cdop.read_dataset(folder, today=dt.date(2026, 1, 1))
+    seconds = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"input: {args.rows:,} notifications + {args.rows:,} reviews, {size:.0f} MB of CSV")
+    print(f"accepted: {len(ds.notifications):,} notifications, {len(ds.reviews):,} reviews")
+    print(f"{'measure':<28}{'value':>10}{'target':>10}{'ratio':>8}")
+    print(f"{'read + validate (s)':<28}{seconds:>10.2f}{10:>10}{seconds / 10:>8.2f}")
+    print(f"{'peak memory (MB)':<28}{peak_mb:>10.0f}{2048:>10}{peak_mb / 2048:>8.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
