@@ -54,8 +54,8 @@ class ReportTable:
         """Alignment per column: as given, else the first left and the rest right."""
         if self.align:
             return self.align
-        rest: tuple[Align, ...] = ("right",) * (len(self.header) - 1)
-        return ("left", *rest)
+        right: Align = "right"
+        return ("left", *([right] * (len(self.header) - 1)))
 
     @property
     def caption(self) -> str:
