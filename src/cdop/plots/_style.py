@@ -56,7 +56,8 @@ def figure_style() -> Iterator[None]:
     """Apply the house style inside a ``with`` block (matplotlib imported lazily)."""
     import matplotlib as mpl
 
-    with mpl.rc_context(_RC):
+    settings: Any = _RC  # matplotlib's stubs list keys as literals; these are all valid
+    with mpl.rc_context(settings):
         yield
 
 
