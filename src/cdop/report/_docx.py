@@ -1,0 +1,396 @@
+"""The chapter as a Word document (``.docx``) with real tables and embedded figures.
+
+House style: one font (Arial) throughout, A4 pages, the Word heading styles, Word's
+Caption style with a ``SEQ`` field ("Table N." above each table, "Figure N." below each
+figure), tables with a header row that repeats on every page and numbers aligned
+right, notes under each table, figures sized to the page width with their alternative
+text. When the chapter carries a stamp it is printed in the header and footer of every
+page. The document ends with the disclosure note and the provenance table.
+
+python-docx is imported inside :func:`render_docx` only, so that ``import cdop`` stays
+light. The saved archive is normalised (:mod:`cdop.report._deterministic`) so the same
+chapter gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import struct
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Final
+
+from cdop.report._deterministic import DEFAULT_DOCUMENT_DATE, normalise_zip
+from cdop.report._house import (
+    BODY_PT,
+    DISCLOSURE_HEADING,
+    FONT,
+    HEADER_FILL_RGB,
+    HEADING_RGB,
+    PROVENANCE_HEADER,
+    PROVENANCE_HEADING,
+    RULE_RGB,
+    STAMP_RGB,
+    TABLE_PT,
+    TEXT_RGB,
+)
+from cdop.report._model import Align, Chapter, ReportFigure, ReportTable
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.text.paragraph import Paragraph
+
+__all__ = ["render_docx"]
+
+_PAGE_MM: Final = (210.0, 297.0)
+_MARGIN_MM: Final = 20.0
+_USABLE_MM: Final = (_PAGE_MM[0] - 2 * _MARGIN_MM, _PAGE_MM[1] - 2 * _MARGIN_MM)
+#: A figure never takes more than this share of the page height.
+_FIGURE_MAX_HEIGHT_SHARE: Final = 0.6
+#: Approximate width of one character of table text, and the cell padding, in mm.
+_CHAR_MM: Final = 1.75
+_CELL_PAD_MM: Final = 2.6
+_TABLE_TEXT: Final = "Table Text"
+_TABLE_NOTE: Final = "Table Note"
+_STAMP: Final = "Stamp"
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    """Width and height in pixels from a PNG header."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
+        raise ValueError("figure: expected PNG bytes")
+    width, height = struct.unpack(">II", png[16:24])
+    return int(width), int(height)
+
+
+def _el(tag: str, **attrs: str) -> Any:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    element = OxmlElement(tag)
+    for key, value in attrs.items():
+        element.set(qn(f"w:{key}"), value)
+    return element
+
+
+def _set_fonts(rpr: Any) -> None:
+    """Point every script's font at the house font, dropping theme fonts."""
+    from docx.oxml.ns import qn
+
+    for old in rpr.findall(qn("w:rFonts")):
+        rpr.remove(old)
+    fonts = _el("w:rFonts", ascii=FONT, hAnsi=FONT, cs=FONT, eastAsia=FONT)
+    rpr.insert(0, fonts)
+
+
+def _style_fonts_and_colour(style: Any, size: float, rgb: str, bold: bool | None) -> None:
+    from docx.shared import Pt, RGBColor
+
+    _set_fonts(style.element.get_or_add_rPr())
+    style.font.size = Pt(size)
+    style.font.color.rgb = RGBColor.from_string(rgb)
+    style.font.italic = False
+    if bold is not None:
+        style.font.bold = bold
+
+
+def _house_styles(doc: Document) -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    styles = doc.styles
+    defaults = styles.element.find(qn("w:docDefaults"))
+    if defaults is not None:
+        rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+        if rpr is not None:
+            _set_fonts(rpr)
+            for lang in rpr.findall(qn("w:lang")):
+                lang.set(qn("w:val"), "en-GB")
+                lang.set(qn("w:eastAsia"), "en-GB")
+
+    normal: Any = styles["Normal"]
+    _style_fonts_and_colour(normal, BODY_PT, TEXT_RGB, None)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.15
+
+    for name, size, before, after in (
+        ("Title", 24, 0, 4),
+        ("Subtitle", 14, 0, 4),
+        ("Heading 1", 16, 18, 6),
+        ("Heading 2", 13, 12, 4),
+    ):
+        style: Any = styles[name]
+        _style_fonts_and_colour(style, size, HEADING_RGB, name != "Subtitle")
+        style.paragraph_format.space_before = Pt(before)
+        style.paragraph_format.space_after = Pt(after)
+        style.paragraph_format.keep_with_next = True
+        ppr = style.element.get_or_add_pPr()
+        for tag in ("w:numPr", "w:pBdr"):  # the template numbers Subtitle and rules Title
+            for el in ppr.findall(qn(tag)):
+                ppr.remove(el)
+
+    caption: Any = styles["Caption"]
+    _style_fonts_and_colour(caption, BODY_PT - 0.5, HEADING_RGB, True)
+    caption.paragraph_format.space_before = Pt(10)
+    caption.paragraph_format.space_after = Pt(4)
+
+    table_text: Any = styles.add_style(_TABLE_TEXT, WD_STYLE_TYPE.PARAGRAPH)
+    table_text.base_style = normal
+    table_text.font.size = Pt(TABLE_PT)
+    table_text.paragraph_format.space_before = Pt(1)
+    table_text.paragraph_format.space_after = Pt(1)
+    table_text.paragraph_format.line_spacing = 1.0
+
+    note: Any = styles.add_style(_TABLE_NOTE, WD_STYLE_TYPE.PARAGRAPH)
+    note.base_style = normal
+    note.font.size = Pt(TABLE_PT - 0.5)
+    note.paragraph_format.space_before = Pt(2)
+    note.paragraph_format.space_after = Pt(2)
+    note.paragraph_format.line_spacing = 1.0
+
+    stamp: Any = styles.add_style(_STAMP, WD_STYLE_TYPE.PARAGRAPH)
+    stamp.base_style = normal
+    _style_fonts_and_colour(stamp, 11, STAMP_RGB, True)
+    stamp.paragraph_format.space_after = Pt(0)
+
+
+def _page_setup(doc: Document, stamp: str | None) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm
+
+    section = doc.sections[0]
+    section.page_width = Mm(_PAGE_MM[0])
+    section.page_height = Mm(_PAGE_MM[1])
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Mm(_MARGIN_MM))
+    section.header_distance = Mm(10)
+    section.footer_distance = Mm(10)
+
+    if stamp:
+        head = section.header.paragraphs[0]
+        head.style = doc.styles[_STAMP]
+        head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        head.add_run(stamp)
+    foot = section.footer.paragraphs[0]
+    foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if stamp:
+        foot.style = doc.styles[_STAMP]
+        foot.add_run(stamp)
+        foot = section.footer.add_paragraph()
+        foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    foot.add_run("Page ")
+    _add_field(foot, "PAGE", "1")
+
+
+def _add_field(paragraph: Paragraph, instruction: str, result: str) -> None:
+    """A complex field (``PAGE``, ``SEQ Table``) with a cached result Word shows as is."""
+    paragraph.add_run()._r.append(_el("w:fldChar", fldCharType="begin"))
+    instr = _el("w:instrText")
+    instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    instr.text = f" {instruction} "
+    paragraph.add_run()._r.append(instr)
+    paragraph.add_run()._r.append(_el("w:fldChar", fldCharType="separate"))
+    paragraph.add_run(result)
+    paragraph.add_run()._r.append(_el("w:fldChar", fldCharType="end"))
+
+
+def _caption(doc: Document, label: str, number: int, title: str, keep_next: bool) -> None:
+    paragraph = doc.add_paragraph(style="Caption")
+    paragraph.paragraph_format.keep_with_next = keep_next
+    if number:
+        paragraph.add_run(f"{label} ")
+        _add_field(paragraph, f"SEQ {label} \\* ARABIC", str(number))
+        paragraph.add_run(f". {title}")
+    else:
+        paragraph.add_run(title)
+
+
+def _column_widths_mm(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[float]:
+    widths = []
+    for j, head in enumerate(header):
+        cells = [r[j] for r in rows if j < len(r)]
+        longest_word = max((len(w) for w in head.split()), default=1)
+        chars = max([longest_word, min(len(head), 14), *(len(c) for c in cells), 3])
+        widths.append(chars * _CHAR_MM + _CELL_PAD_MM)
+    total = sum(widths)
+    if total > _USABLE_MM[0]:
+        widths = [w * _USABLE_MM[0] / total for w in widths]
+    return widths
+
+
+def _table_borders() -> Any:
+    borders = _el("w:tblBorders")
+    for edge, size, colour in (
+        ("top", "12", HEADING_RGB),
+        ("left", "0", "auto"),
+        ("bottom", "12", HEADING_RGB),
+        ("right", "0", "auto"),
+        ("insideH", "4", RULE_RGB),
+        ("insideV", "0", "auto"),
+    ):
+        value = "single" if size != "0" else "nil"
+        borders.append(_el(f"w:{edge}", val=value, sz=size, space="0", color=colour))
+    return borders
+
+
+def _add_table(
+    doc: Document,
+    label_number: int,
+    title: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    aligns: Sequence[Align],
+    notes: Sequence[str],
+) -> None:
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm
+
+    _caption(doc, "Table", label_number, title, keep_next=True)
+    ncols = len(header)
+    table = doc.add_table(rows=1 + len(rows), cols=ncols)
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    tbl_pr.append(_table_borders())
+    widths = _column_widths_mm(header, rows)
+    for j, width in enumerate(widths):
+        table.columns[j].width = Mm(width)
+
+    all_rows: list[Sequence[str]] = [header, *rows]
+    for i, values in enumerate(all_rows):
+        row = table.rows[i]
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(_el("w:cantSplit"))
+        if i == 0:
+            tr_pr.append(_el("w:tblHeader"))
+        for j in range(ncols):
+            cell = row.cells[j]
+            cell.width = Mm(widths[j])
+            if i == 0:
+                cell._tc.get_or_add_tcPr().append(
+                    _el("w:shd", val="clear", color="auto", fill=HEADER_FILL_RGB)
+                )
+            paragraph = cell.paragraphs[0]
+            paragraph.style = doc.styles[_TABLE_TEXT]
+            right = j < len(aligns) and aligns[j] == "right"
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if right else WD_ALIGN_PARAGRAPH.LEFT
+            if i < len(all_rows) - 1:
+                paragraph.paragraph_format.keep_with_next = i == 0
+            text = values[j] if j < len(values) else ""
+            run = paragraph.add_run(text)
+            if i == 0:
+                run.bold = True
+    for i, note in enumerate(notes):
+        paragraph = doc.add_paragraph(note, style=_TABLE_NOTE)
+        if i == 0:
+            paragraph.paragraph_format.space_before = Mm(1.5)
+    # Space after the table block before the next paragraph.
+    spacer = doc.add_paragraph(style=_TABLE_NOTE)
+    spacer.paragraph_format.space_after = Mm(2)
+
+
+def _add_report_table(doc: Document, table: ReportTable) -> None:
+    _add_table(
+        doc,
+        table.number,
+        table.title,
+        table.header,
+        table.rows,
+        table.column_alignments(),
+        table.notes,
+    )
+
+
+def _add_figure(doc: Document, figure: ReportFigure) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm
+
+    width_px, height_px = _png_size(figure.png)
+    width = _USABLE_MM[0]
+    height = width * height_px / width_px
+    limit = _USABLE_MM[1] * _FIGURE_MAX_HEIGHT_SHARE
+    if height > limit:
+        width, height = width * limit / height, limit
+    paragraph = doc.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.keep_with_next = True
+    paragraph.paragraph_format.space_before = Mm(3)
+    run = paragraph.add_run()
+    shape = run.add_picture(io.BytesIO(figure.png), width=Mm(width), height=Mm(height))
+    doc_pr = shape._inline.docPr
+    doc_pr.set("name", f"{figure.id}.png")
+    doc_pr.set("descr", figure.alt)
+    doc_pr.set("title", figure.caption)
+    _caption(doc, "Figure", figure.number, figure.title, keep_next=False)
+
+
+def render_docx(chapter: Chapter, date: dt.date = DEFAULT_DOCUMENT_DATE) -> bytes:
+    """The chapter as the bytes of a Word document.
+
+    Parameters
+    ----------
+    chapter
+        The chapter to lay out.
+    date
+        Creation and modification date written into the file (never the clock).
+
+    Returns
+    -------
+    bytes
+        The ``.docx`` file, identical for identical inputs.
+    """
+    import docx
+
+    doc = docx.Document()
+    _house_styles(doc)
+    _page_setup(doc, chapter.stamp)
+
+    doc.add_paragraph(chapter.title, style="Title")
+    if chapter.subtitle:
+        doc.add_paragraph(chapter.subtitle, style="Subtitle")
+    if chapter.date_text:
+        doc.add_paragraph(chapter.date_text)
+    for text in chapter.intro:
+        doc.add_paragraph(text)
+
+    for section in chapter.sections:
+        doc.add_paragraph(section.title, style="Heading 1")
+        for text in section.paragraphs:
+            doc.add_paragraph(text)
+        for table in section.tables:
+            _add_report_table(doc, table)
+        for figure in section.figures:
+            _add_figure(doc, figure)
+
+    if chapter.disclosure_note:
+        doc.add_paragraph(DISCLOSURE_HEADING, style="Heading 1")
+        doc.add_paragraph(chapter.disclosure_note)
+    if chapter.provenance:
+        doc.add_paragraph(PROVENANCE_HEADING, style="Heading 1")
+        _add_table(
+            doc,
+            0,
+            PROVENANCE_HEADING,
+            PROVENANCE_HEADER,
+            [list(pair) for pair in chapter.provenance],
+            ("left", "left"),
+            (),
+        )
+
+    when = dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC)
+    props = doc.core_properties
+    props.title = chapter.title
+    props.subject = chapter.subtitle
+    props.author = "cdop"
+    props.last_modified_by = "cdop"
+    props.comments = chapter.stamp or ""
+    props.language = "en-GB"
+    props.revision = 1
+    props.created = when
+    props.modified = when
+
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return normalise_zip(buffer.getvalue(), date)

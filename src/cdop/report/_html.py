@@ -1,0 +1,263 @@
+"""The chapter as one self-contained HTML file.
+
+No external resources: the style sheet is inline and figures are inline SVG (with a
+``<title>`` carrying the alternative text), or an embedded PNG when a figure has no SVG.
+Tables are semantic (``<caption>``, ``<thead>``, ``<th scope>``) with their notes linked
+by ``aria-describedby``. When the chapter carries a stamp, a banner shows it at the top
+of the page, of every section and at the bottom, and on every printed page.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from html import escape
+from typing import Final
+
+from cdop.report._house import (
+    BODY_PT,
+    DISCLOSURE_HEADING,
+    FONT_STACK,
+    HEADER_FILL_RGB,
+    HEADING_RGB,
+    PROVENANCE_HEADER,
+    PROVENANCE_HEADING,
+    RULE_RGB,
+    STAMP_RGB,
+    TABLE_PT,
+    TEXT_RGB,
+)
+from cdop.report._model import Chapter, ReportFigure, ReportTable
+
+__all__ = ["inline_svg", "render_html"]
+
+_XML_PROLOGUE: Final = re.compile(r"<\?xml[^>]*\?>|<!DOCTYPE[^>]*>|<!--.*?-->", re.S)
+_METADATA: Final = re.compile(r"<metadata>.*?</metadata>", re.S)
+_SVG_OPEN: Final = re.compile(r"<svg\b[^>]*>", re.S)
+_ID: Final = re.compile(r'\bid="([^"]+)"')
+_HREF: Final = re.compile(r'(\bhref=")#([^"]+)"')
+_URL: Final = re.compile(r"url\(#([^)]+)\)")
+_SLUG: Final = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def _slug(text: str) -> str:
+    return _SLUG.sub("-", text).strip("-") or "x"
+
+
+def _css(stamp: str | None) -> str:
+    page_stamp = ""
+    if stamp:
+        quoted = stamp.replace("\\", "\\\\").replace('"', '\\"')
+        page_stamp = (
+            f'  @top-center {{ content: "{quoted}"; color: #{STAMP_RGB}; font-weight: bold; }}\n'
+            f'  @bottom-center {{ content: "{quoted}"; color: #{STAMP_RGB}; font-weight: bold; }}\n'
+        )
+    return f"""\
+:root {{ color-scheme: light; }}
+body {{
+  font-family: {FONT_STACK};
+  font-size: {BODY_PT}pt;
+  line-height: 1.45;
+  color: #{TEXT_RGB};
+  background: #fff;
+  max-width: 52rem;
+  margin: 0 auto;
+  padding: 1.5rem 1.25rem 3rem;
+}}
+h1, h2 {{ color: #{HEADING_RGB}; line-height: 1.2; }}
+h1 {{ font-size: 1.9em; margin: 0.4em 0 0.2em; }}
+h2 {{ font-size: 1.35em; margin: 1.6em 0 0.5em; border-bottom: 2px solid #{RULE_RGB}; \
+padding-bottom: 0.15em; }}
+.subtitle {{ font-size: 1.2em; margin: 0 0 0.2em; }}
+.date {{ color: #444; margin: 0 0 1.2em; }}
+.stamp {{
+  border: 3px solid #{STAMP_RGB};
+  color: #{STAMP_RGB};
+  font-weight: bold;
+  letter-spacing: 0.06em;
+  text-align: center;
+  padding: 0.35em 0.5em;
+  margin: 0.8em 0;
+}}
+.table-block {{ margin: 1.2em 0 1.6em; overflow-x: auto; }}
+table {{ border-collapse: collapse; font-size: {TABLE_PT}pt; min-width: 50%; }}
+caption {{
+  caption-side: top;
+  text-align: left;
+  font-weight: bold;
+  color: #{HEADING_RGB};
+  padding: 0 0 0.4em;
+}}
+th, td {{ padding: 0.3em 0.6em; border-bottom: 1px solid #{RULE_RGB}; vertical-align: top; }}
+thead th {{
+  background: #{HEADER_FILL_RGB};
+  border-top: 2px solid #{HEADING_RGB};
+  border-bottom: 2px solid #{HEADING_RGB};
+  font-weight: bold;
+}}
+tbody th {{ font-weight: normal; }}
+.l {{ text-align: left; }}
+.r {{ text-align: right; font-variant-numeric: tabular-nums; }}
+.notes {{ font-size: {TABLE_PT}pt; color: #333; margin: 0.4em 0 0; }}
+.notes p {{ margin: 0.15em 0; }}
+figure {{ margin: 1.2em 0 1.6em; }}
+figure svg, figure img {{ display: block; width: 100%; max-width: 44rem; height: auto; }}
+figcaption {{ font-weight: bold; color: #{HEADING_RGB}; margin-top: 0.4em; }}
+.provenance td {{ word-break: break-all; }}
+@media print {{
+  body {{ max-width: none; padding: 0; font-size: 10pt; }}
+  thead {{ display: table-header-group; }}
+  tr, figure, .stamp {{ break-inside: avoid; }}
+  caption, h2 {{ break-after: avoid; }}
+  .table-block {{ overflow: visible; }}
+  section {{ break-before: auto; }}
+}}
+@page {{
+  size: A4;
+  margin: 18mm 16mm;
+{page_stamp}}}
+"""
+
+
+def inline_svg(figure: ReportFigure) -> str:
+    """The figure's SVG ready to sit inside HTML.
+
+    The XML prologue, comments and metadata are removed; every ``id`` (and every
+    reference to one) is prefixed with the figure id so that figures cannot clash; the
+    root gets ``role="img"`` and a ``<title>`` with the alternative text.
+    """
+    text = figure.svg.decode("utf-8")
+    text = _METADATA.sub("", _XML_PROLOGUE.sub("", text)).strip()
+    prefix = f"{_slug(figure.id)}-"
+    text = _ID.sub(lambda m: f'id="{prefix}{m.group(1)}"', text)
+    text = _HREF.sub(lambda m: f'{m.group(1)}#{prefix}{m.group(2)}"', text)
+    text = _URL.sub(lambda m: f"url(#{prefix}{m.group(1)})", text)
+    title_id = f"{prefix}title"
+    opening = _SVG_OPEN.search(text)
+    if opening is None:
+        raise ValueError(f"figure {figure.id!r}: the SVG has no <svg> element")
+    head = opening.group(0)[:-1].rstrip("/").rstrip()
+    new_open = (
+        f'{head} role="img" aria-labelledby="{title_id}">'
+        f'<title id="{title_id}">{escape(figure.alt)}</title>'
+    )
+    return text[: opening.start()] + new_open + text[opening.end() :]
+
+
+def _figure_html(figure: ReportFigure) -> str:
+    if figure.svg.strip():
+        body = inline_svg(figure)
+    else:
+        data = base64.b64encode(figure.png).decode("ascii")
+        body = f'<img alt="{escape(figure.alt)}" src="data:image/png;base64,{data}">'
+    return (
+        f'<figure id="figure-{_slug(figure.id)}">\n{body}\n'
+        f"<figcaption>{escape(figure.caption)}</figcaption>\n</figure>"
+    )
+
+
+def _table_html(table: ReportTable) -> str:
+    aligns = ["r" if a == "right" else "l" for a in table.column_alignments()]
+    ident = f"table-{_slug(table.id)}"
+    notes_id = f"{ident}-notes"
+    described = f' aria-describedby="{notes_id}"' if table.notes else ""
+    lines = ['<div class="table-block">', f'<table id="{ident}"{described}>']
+    lines.append(f"<caption>{escape(table.caption)}</caption>")
+    heads = "".join(
+        f'<th scope="col" class="{a}">{escape(h)}</th>'
+        for h, a in zip(table.header, aligns, strict=False)
+    )
+    lines.append(f"<thead><tr>{heads}</tr></thead>")
+    lines.append("<tbody>")
+    for row in table.rows:
+        cells = []
+        for j, cell in enumerate(row):
+            a = aligns[j] if j < len(aligns) else "l"
+            tag = 'th scope="row"' if j == 0 else "td"
+            cells.append(f'<{tag} class="{a}">{escape(cell)}</{tag.split()[0]}>')
+        lines.append(f"<tr>{''.join(cells)}</tr>")
+    lines.append("</tbody>")
+    lines.append("</table>")
+    if table.notes:
+        notes = "".join(f"<p>{escape(n)}</p>" for n in table.notes)
+        lines.append(f'<div class="notes" id="{notes_id}">{notes}</div>')
+    lines.append("</div>")
+    return "\n".join(lines)
+
+
+def render_html(chapter: Chapter) -> str:
+    """The chapter as a complete HTML document (LF line endings, one trailing newline).
+
+    Parameters
+    ----------
+    chapter
+        The chapter to lay out.
+
+    Returns
+    -------
+    str
+        HTML text, UTF-8 when written.
+    """
+    stamp = f'<p class="stamp" role="note">{escape(chapter.stamp)}</p>' if chapter.stamp else ""
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en-GB">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(chapter.title)}</title>",
+        f"<style>\n{_css(chapter.stamp)}</style>",
+        "</head>",
+        "<body>",
+        "<header>",
+    ]
+    if stamp:
+        out.append(stamp)
+    out.append(f"<h1>{escape(chapter.title)}</h1>")
+    if chapter.subtitle:
+        out.append(f'<p class="subtitle">{escape(chapter.subtitle)}</p>')
+    if chapter.date_text:
+        out.append(f'<p class="date">{escape(chapter.date_text)}</p>')
+    out.append("</header>")
+    out.append("<main>")
+    out.extend(f"<p>{escape(p)}</p>" for p in chapter.intro)
+    for section in chapter.sections:
+        sid = f"section-{_slug(section.id)}"
+        out.append(f'<section id="{sid}" aria-labelledby="{sid}-h">')
+        if stamp:
+            out.append(stamp)
+        out.append(f'<h2 id="{sid}-h">{escape(section.title)}</h2>')
+        out.extend(f"<p>{escape(p)}</p>" for p in section.paragraphs)
+        out.extend(_table_html(t) for t in section.tables)
+        out.extend(_figure_html(f) for f in section.figures)
+        out.append("</section>")
+    if chapter.disclosure_note or chapter.provenance:
+        out.append('<section id="about" aria-labelledby="about-h">')
+        if stamp:
+            out.append(stamp)
+        if chapter.disclosure_note:
+            out.append(f'<h2 id="about-h">{DISCLOSURE_HEADING}</h2>')
+            out.append(f"<p>{escape(chapter.disclosure_note)}</p>")
+        if chapter.provenance:
+            hid = ' id="about-h"' if not chapter.disclosure_note else ""
+            out.append(f"<h2{hid}>{PROVENANCE_HEADING}</h2>")
+            out.append(_provenance_table(chapter))
+        out.append("</section>")
+    out.append("</main>")
+    if stamp:
+        out.append(f"<footer>{stamp}</footer>")
+    out.extend(["</body>", "</html>"])
+    return "\n".join(out) + "\n"
+
+
+def _provenance_table(chapter: Chapter) -> str:
+    heads = "".join(f'<th scope="col" class="l">{escape(h)}</th>' for h in PROVENANCE_HEADER)
+    rows = "\n".join(
+        f'<tr><th scope="row" class="l">{escape(k)}</th><td class="l">{escape(v)}</td></tr>'
+        for k, v in chapter.provenance
+    )
+    return (
+        '<div class="table-block">\n<table class="provenance">\n'
+        f"<caption>{PROVENANCE_HEADING}</caption>\n"
+        f"<thead><tr>{heads}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>\n</div>"
+    )

@@ -1,0 +1,103 @@
+"""The chapter as GitHub-flavoured Markdown.
+
+Tables are pipe tables with their column alignment, the caption in bold above and the
+notes under; figures link to ``figures/<id>.png`` with their alternative text and the
+caption under. The stamp, when set, is printed at the top and at the bottom.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from cdop.report._house import DISCLOSURE_HEADING, PROVENANCE_HEADER, PROVENANCE_HEADING
+from cdop.report._model import Align, Chapter, ReportFigure, ReportTable
+
+__all__ = ["escape_markdown", "render_markdown"]
+
+_SPECIAL: Final = re.compile(r"[\\`*\[\]<>|]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+_SPACE: Final = re.compile(r"\s+")
+
+
+def escape_markdown(text: str) -> str:
+    r"""Escape characters that Markdown would read as markup; fold newlines to spaces.
+
+    Underscores inside words (``imd_quintile``) are left alone, as GitHub does not read
+    them as emphasis.
+
+    Examples
+    --------
+    >>> escape_markdown("* | a_b _c_ <x>")
+    '\\* \\| a_b \\_c\\_ \\<x\\>'
+    """
+    return _SPECIAL.sub(lambda m: "\\" + m.group(0), _SPACE.sub(" ", text).strip())
+
+
+def _delimiter(align: Align) -> str:
+    return "---:" if align == "right" else ":---"
+
+
+def _pipe_row(cells: tuple[str, ...] | list[str]) -> str:
+    return "| " + " | ".join(escape_markdown(c) for c in cells) + " |"
+
+
+def table_markdown(table: ReportTable) -> list[str]:
+    """Lines of one table: bold caption, pipe table, notes."""
+    aligns = table.column_alignments()
+    lines = [f"**{escape_markdown(table.caption)}**", ""]
+    lines.append(_pipe_row(table.header))
+    lines.append("|" + "|".join(_delimiter(a) for a in aligns) + "|")
+    lines.extend(_pipe_row(row) for row in table.rows)
+    if table.notes:
+        lines.append("")
+        for note in table.notes:
+            lines.extend([escape_markdown(note), ""])
+        lines.pop()
+    return lines
+
+
+def figure_markdown(figure: ReportFigure) -> list[str]:
+    """Lines of one figure: the image with its alternative text, then the caption."""
+    alt = escape_markdown(figure.alt)
+    return [f"![{alt}](figures/{figure.id}.png)", "", f"*{escape_markdown(figure.caption)}*"]
+
+
+def render_markdown(chapter: Chapter) -> str:
+    """The chapter as Markdown text (LF line endings, one trailing newline).
+
+    Parameters
+    ----------
+    chapter
+        The chapter to lay out.
+
+    Returns
+    -------
+    str
+        Markdown text.
+    """
+    blocks: list[list[str]] = []
+    stamp = [f"**{escape_markdown(chapter.stamp)}**"] if chapter.stamp else []
+    if stamp:
+        blocks.append(stamp)
+    blocks.append([f"# {escape_markdown(chapter.title)}"])
+    if chapter.subtitle:
+        blocks.append([escape_markdown(chapter.subtitle)])
+    if chapter.date_text:
+        blocks.append([f"*{escape_markdown(chapter.date_text)}*"])
+    blocks.extend([escape_markdown(p)] for p in chapter.intro)
+    for section in chapter.sections:
+        blocks.append([f"## {escape_markdown(section.title)}"])
+        blocks.extend([escape_markdown(p)] for p in section.paragraphs)
+        blocks.extend(table_markdown(t) for t in section.tables)
+        blocks.extend(figure_markdown(f) for f in section.figures)
+    if chapter.disclosure_note:
+        blocks.append([f"## {DISCLOSURE_HEADING}"])
+        blocks.append([escape_markdown(chapter.disclosure_note)])
+    if chapter.provenance:
+        blocks.append([f"## {PROVENANCE_HEADING}"])
+        rows = [_pipe_row(PROVENANCE_HEADER), "|:---|:---|"]
+        rows.extend(_pipe_row([label, value]) for label, value in chapter.provenance)
+        blocks.append(rows)
+    if stamp:
+        blocks.append(stamp)
+    return "\n\n".join("\n".join(b) for b in blocks) + "\n"

@@ -1,0 +1,225 @@
+"""The chapter's tables as an Excel workbook: an "About" sheet, then one sheet per table.
+
+Each table sheet has the caption in A1 (the stamp in A2 when set), a bold header row,
+the display cells and the notes under the table. Cells that display a plain integer
+("12", "1,234") are written as numbers with a matching number format; every other
+cell (percentages in brackets, suppression markers, rates) stays text, exactly as
+displayed. The "About" sheet holds the title, date, stamp, a list of the tables, the
+disclosure note and the provenance.
+
+openpyxl is imported inside :func:`render_xlsx` only. The saved archive is normalised
+(:mod:`cdop.report._deterministic`) so the same chapter gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Sequence
+from typing import Any, Final
+
+from cdop.report._deterministic import DEFAULT_DOCUMENT_DATE, normalise_zip
+from cdop.report._house import (
+    DISCLOSURE_HEADING,
+    FONT,
+    HEADER_FILL_RGB,
+    HEADING_RGB,
+    PROVENANCE_HEADER,
+    PROVENANCE_HEADING,
+    STAMP_RGB,
+    TEXT_RGB,
+    is_plain_integer,
+)
+from cdop.report._model import Chapter, ReportTable
+
+__all__ = ["ABOUT_SHEET", "render_xlsx", "sheet_names"]
+
+ABOUT_SHEET: Final = "About"
+_MAX_SHEET_NAME: Final = 31
+_BAD_SHEET_CHARS: Final = re.compile(r"[\[\]:*?/\\]")
+_MIN_WIDTH: Final = 8
+_MAX_WIDTH: Final = 60
+
+
+def sheet_names(ids: Sequence[str]) -> list[str]:
+    """Excel sheet names for table ids: at most 31 characters, legal, unique.
+
+    Excel compares sheet names without case; "About" is taken by the first sheet.
+
+    Examples
+    --------
+    >>> sheet_names(["reviews", "about", "x" * 40, "x" * 40 + "y"])
+    ['reviews', 'about_2', 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxx_2']
+    """
+    taken = {ABOUT_SHEET.lower()}
+    names = []
+    for ident in ids:
+        base = _BAD_SHEET_CHARS.sub("_", ident).strip("'") or "table"
+        name = base[:_MAX_SHEET_NAME]
+        k = 2
+        while name.lower() in taken:
+            suffix = f"_{k}"
+            name = base[: _MAX_SHEET_NAME - len(suffix)] + suffix
+            k += 1
+        taken.add(name.lower())
+        names.append(name)
+    return names
+
+
+def _styles() -> dict[str, Any]:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    return {
+        "text": Font(name=FONT, size=10, color=TEXT_RGB),
+        "bold": Font(name=FONT, size=10, bold=True, color=TEXT_RGB),
+        "caption": Font(name=FONT, size=12, bold=True, color=HEADING_RGB),
+        "title": Font(name=FONT, size=14, bold=True, color=HEADING_RGB),
+        "stamp": Font(name=FONT, size=11, bold=True, color=STAMP_RGB),
+        "note": Font(name=FONT, size=9, color=TEXT_RGB),
+        "fill": PatternFill("solid", fgColor=HEADER_FILL_RGB),
+        "rule": Border(bottom=Side(style="thin", color=HEADING_RGB)),
+        "left": Alignment(horizontal="left", vertical="top"),
+        "right": Alignment(horizontal="right", vertical="top"),
+        "wrap": Alignment(horizontal="left", vertical="top", wrap_text=True),
+    }
+
+
+def _put(ws: Any, row: int, col: int, value: object, font: Any, align: Any = None) -> Any:
+    cell = ws.cell(row=row, column=col, value=value)
+    cell.font = font
+    if align is not None:
+        cell.alignment = align
+    return cell
+
+
+def _display_value(text: str) -> tuple[object, str | None]:
+    """The value to write for a display cell, and its number format."""
+    if is_plain_integer(text):
+        return int(text.replace(",", "")), ("#,##0" if "," in text else "0")
+    return text, None
+
+
+def _table_sheet(ws: Any, table: ReportTable, stamp: str | None, st: dict[str, Any]) -> None:
+    from openpyxl.utils import get_column_letter
+
+    _put(ws, 1, 1, table.caption, st["caption"])
+    row = 2
+    if stamp:
+        _put(ws, row, 1, stamp, st["stamp"])
+        row += 1
+    header_row = row
+    aligns = table.column_alignments()
+    widths = [len(h) for h in table.header]
+    for j, head in enumerate(table.header, start=1):
+        align = st["right"] if aligns[j - 1] == "right" else st["left"]
+        cell = _put(ws, row, j, head, st["bold"], align)
+        cell.fill = st["fill"]
+        cell.border = st["rule"]
+    for values in table.rows:
+        row += 1
+        for j, text in enumerate(values, start=1):
+            value, number_format = _display_value(text)
+            right = j - 1 < len(aligns) and aligns[j - 1] == "right"
+            cell = _put(ws, row, j, value, st["text"], st["right"] if right else st["left"])
+            if number_format is not None:
+                cell.number_format = number_format
+            if j - 1 < len(widths):
+                widths[j - 1] = max(widths[j - 1], len(text))
+    row += 1
+    for note in table.notes:
+        row += 1
+        _put(ws, row, 1, note, st["note"])
+    for j, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = min(
+            max(width + 2, _MIN_WIDTH), _MAX_WIDTH
+        )
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    _print_setup(ws)
+
+
+def _print_setup(ws: Any) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+
+
+def _about_sheet(ws: Any, chapter: Chapter, names: Sequence[str], st: dict[str, Any]) -> None:
+    _put(ws, 1, 1, chapter.title, st["title"])
+    row = 1
+    for text in (chapter.subtitle, chapter.date_text):
+        if text:
+            row += 1
+            _put(ws, row, 1, text, st["text"])
+    if chapter.stamp:
+        row += 1
+        _put(ws, row, 1, chapter.stamp, st["stamp"])
+    if chapter.tables:
+        row += 2
+        _put(ws, row, 1, "Sheet", st["bold"]).fill = st["fill"]
+        _put(ws, row, 2, "Table", st["bold"]).fill = st["fill"]
+        for name, table in zip(names, chapter.tables, strict=True):
+            row += 1
+            _put(ws, row, 1, name, st["text"], st["left"])
+            _put(ws, row, 2, table.caption, st["text"], st["wrap"])
+    if chapter.disclosure_note:
+        row += 2
+        _put(ws, row, 1, DISCLOSURE_HEADING, st["bold"], st["left"])
+        _put(ws, row, 2, chapter.disclosure_note, st["text"], st["wrap"])
+    if chapter.provenance:
+        row += 2
+        _put(ws, row, 1, PROVENANCE_HEADING, st["caption"])
+        row += 1
+        for j, head in enumerate(PROVENANCE_HEADER, start=1):
+            _put(ws, row, j, head, st["bold"]).fill = st["fill"]
+        for label, value in chapter.provenance:
+            row += 1
+            _put(ws, row, 1, label, st["text"], st["left"])
+            _put(ws, row, 2, value, st["text"], st["wrap"])
+    ws.column_dimensions["A"].width = 32
+    ws.column_dimensions["B"].width = 100
+    _print_setup(ws)
+
+
+def render_xlsx(chapter: Chapter, date: dt.date = DEFAULT_DOCUMENT_DATE) -> bytes:
+    """The chapter's tables as the bytes of an Excel workbook.
+
+    Parameters
+    ----------
+    chapter
+        The chapter whose tables to write.
+    date
+        Creation and modification date written into the file (never the clock).
+
+    Returns
+    -------
+    bytes
+        The ``.xlsx`` file, identical for identical inputs.
+    """
+    from openpyxl import Workbook
+
+    st = _styles()
+    workbook = Workbook()
+    about = workbook.active
+    about.title = ABOUT_SHEET
+    names = sheet_names([t.id for t in chapter.tables])
+    _about_sheet(about, chapter, names, st)
+    for name, table in zip(names, chapter.tables, strict=True):
+        _table_sheet(workbook.create_sheet(title=name), table, chapter.stamp, st)
+
+    when = dt.datetime(date.year, date.month, date.day)
+    props = workbook.properties
+    props.title = chapter.title
+    props.subject = chapter.subtitle
+    props.creator = "cdop"
+    props.lastModifiedBy = "cdop"
+    props.description = chapter.stamp or None
+    props.language = "en-GB"
+    props.created = when
+    props.modified = when
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return normalise_zip(buffer.getvalue(), date)
