@@ -1,0 +1,346 @@
+"""The array core of disclosure control: primary and secondary suppression, and the audit.
+
+A grid of counts with its published totals is held as one *augmented* array: the
+inner cells, then (when row totals are published) a total column, then (when
+column totals are published) a total row, and, when both are published, the
+grand total in the corner. Every published total gives one linear constraint, a
+*line*: the cells of a row minus its total are zero, the cells of a column minus
+its total are zero, and with both margins the row totals (and the column totals)
+minus the grand total are zero. A hidden cell can be worked out when it is the
+only hidden entry of a line, or more generally when the lines fix its value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import numpy.typing as npt
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+#: Kinds of cell in the augmented array.
+INNER, MARGIN, GRAND = 0, 1, 2
+
+_TOL = 1e-9
+
+
+@dataclass(frozen=True)
+class Line:
+    """One published total: the cells it covers (flat indices) and their signs."""
+
+    cells: IntArray
+    coefs: IntArray
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Shape of a grid and which of its totals are published."""
+
+    n_rows: int
+    n_cols: int
+    row_totals: bool
+    column_totals: bool
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (self.n_rows + int(self.column_totals), self.n_cols + int(self.row_totals))
+
+    @property
+    def size(self) -> int:
+        return self.shape[0] * self.shape[1]
+
+    @cached_property
+    def kinds(self) -> IntArray:
+        kinds = np.full(self.shape, MARGIN, dtype=np.int64)
+        kinds[: self.n_rows, : self.n_cols] = INNER
+        if self.row_totals and self.column_totals:
+            kinds[self.n_rows, self.n_cols] = GRAND
+        return kinds.ravel()
+
+    @cached_property
+    def lines(self) -> tuple[Line, ...]:
+        r, c = self.n_rows, self.n_cols
+        width = self.shape[1]
+        lines: list[Line] = []
+
+        def flat(i: int, j: int) -> int:
+            return i * width + j
+
+        if self.row_totals:
+            for i in range(r):
+                cells = [flat(i, j) for j in range(c)] + [flat(i, c)]
+                lines.append(_line(cells, [1] * c + [-1]))
+        if self.column_totals:
+            for j in range(c):
+                cells = [flat(i, j) for i in range(r)] + [flat(r, j)]
+                lines.append(_line(cells, [1] * r + [-1]))
+        if self.row_totals and self.column_totals:
+            cells = [flat(r, j) for j in range(c)] + [flat(r, c)]
+            lines.append(_line(cells, [1] * c + [-1]))
+            cells = [flat(i, c) for i in range(r)] + [flat(r, c)]
+            lines.append(_line(cells, [1] * r + [-1]))
+        return tuple(lines)
+
+    @cached_property
+    def cell_lines(self) -> tuple[tuple[int, ...], ...]:
+        """For each cell, the indices of the lines it belongs to (at most two)."""
+        found: list[list[int]] = [[] for _ in range(self.size)]
+        for index, line in enumerate(self.lines):
+            for cell in line.cells:
+                found[int(cell)].append(index)
+        return tuple(tuple(item) for item in found)
+
+
+def _line(cells: list[int], coefs: list[int]) -> Line:
+    return Line(np.asarray(cells, dtype=np.int64), np.asarray(coefs, dtype=np.int64))
+
+
+def augment(values: IntArray, layout: Layout) -> IntArray:
+    """The grid with its published totals appended (total column, total row, grand total)."""
+    out = np.zeros(layout.shape, dtype=np.int64)
+    out[: layout.n_rows, : layout.n_cols] = values
+    if layout.row_totals:
+        out[: layout.n_rows, layout.n_cols] = values.sum(axis=1)
+    if layout.column_totals:
+        out[layout.n_rows, : layout.n_cols] = values.sum(axis=0)
+    if layout.row_totals and layout.column_totals:
+        out[layout.n_rows, layout.n_cols] = values.sum()
+    return out
+
+
+def primary(values: IntArray, layout: Layout, threshold: int, *, totals: bool) -> BoolArray:
+    """Cells from 1 to ``threshold`` (inner cells always, totals when ``totals``)."""
+    flat = values.ravel()
+    small = (flat >= 1) & (flat <= threshold)
+    if not totals:
+        small &= layout.kinds == INNER
+    return small
+
+
+def _all_ones(line: Line, hidden: BoolArray, values: IntArray) -> bool:
+    """Is the line's total shown while its two or more hidden cells are all 1?"""
+    mask = hidden[line.cells]
+    if mask.sum() < 2 or mask[line.coefs < 0].any():
+        return False
+    return bool((values[line.cells[mask]] == 1).all())
+
+
+def determined(hidden: BoolArray, layout: Layout) -> BoolArray:
+    """Hidden cells whose value the published lines fix exactly (linear algebra).
+
+    A hidden cell is determined when every solution of the homogeneous system
+    (the lines restricted to the hidden cells) is zero at that cell, that is when
+    the null space of the system has a zero component there.
+    """
+    hidden_cells = np.flatnonzero(hidden)
+    out = np.zeros(hidden.shape, dtype=np.bool_)
+    if hidden_cells.size == 0:
+        return out
+    position = np.full(hidden.shape, -1, dtype=np.int64)
+    position[hidden_cells] = np.arange(hidden_cells.size)
+    rows = []
+    for line in layout.lines:
+        mask = hidden[line.cells]
+        if mask.any():
+            row = np.zeros(hidden_cells.size)
+            row[position[line.cells[mask]]] = line.coefs[mask]
+            rows.append(row)
+    if not rows:
+        return out
+    matrix = np.vstack(rows)
+    _, singular, vt = np.linalg.svd(matrix, full_matrices=True)
+    rank = int((singular > _TOL * max(1.0, float(singular[0]))).sum())
+    null = vt[rank:]
+    if null.shape[0] == 0:
+        out[hidden_cells] = True
+    else:
+        out[hidden_cells] = np.linalg.norm(null, axis=0) < 1e-8
+    return out
+
+
+def _preference(
+    cell: int, line_index: int | None, hidden: BoolArray, values: IntArray, layout: Layout
+) -> tuple[int, int, int, int]:
+    """Sort key of a candidate for secondary suppression (smaller is hidden first).
+
+    1. its kind: a non-zero inner count, then a zero inner count, then a non-zero
+       total, then a zero total, then the grand total;
+    2. its value (smallest first);
+    3. the other line through it: one that already has exactly one hidden cell
+       (hiding this cell fixes it too), then one with two or more, then one with
+       none (hiding this cell will need a further cell there);
+    4. its position, so that the result never depends on anything else.
+    """
+    kind = int(layout.kinds[cell])
+    value = int(values[cell])
+    rank = {INNER: 0, MARGIN: 2, GRAND: 4}[kind] + (1 if value == 0 and kind != GRAND else 0)
+    worst = 0
+    for other in layout.cell_lines[cell]:
+        if other == line_index:
+            continue
+        count = int(hidden[layout.lines[other].cells].sum())
+        worst = max(worst, 0 if count == 1 else 1 if count >= 2 else 2)
+    return (rank, value, worst, cell)
+
+
+def _choose(
+    candidates: list[int],
+    line_index: int | None,
+    hidden: BoolArray,
+    values: IntArray,
+    layout: Layout,
+    locked: BoolArray,
+) -> list[int]:
+    """Candidates in order of preference; locked cells only when nothing else is left."""
+    free = [c for c in candidates if not hidden[c] and not locked[c]]
+    pool = free or [c for c in candidates if not hidden[c]]
+    return sorted(pool, key=lambda c: _preference(c, line_index, hidden, values, layout))
+
+
+def secondary(
+    values: IntArray,
+    hidden: BoolArray,
+    layout: Layout,
+    *,
+    locked: BoolArray | None = None,
+    protect_all_ones: bool = True,
+) -> BoolArray:
+    """Add hidden cells until no hidden cell can be worked out from the published lines.
+
+    Repeats, until nothing changes:
+
+    1. a line with exactly one hidden cell (or, with ``protect_all_ones``, a line
+       with a shown total whose hidden cells are all 1) gets one more cell
+       hidden, the first by :func:`_preference`; the first such line in a fixed
+       order is fixed first, then the scan starts again, so chains (hiding a cell
+       for a row leaves its column with one hidden cell) are followed to the end;
+    2. when no line needs fixing, a hidden cell that the lines still fix exactly
+       (for example a cell that links two separate blocks of hidden cells) gets a
+       cell of one of its lines hidden, the first by preference that frees it.
+
+    Hidden cells only ever grow, so the loop ends; at worst every cell is hidden.
+    """
+    flat_values = values.ravel()
+    out = hidden.copy()
+    lock = np.zeros(out.shape, dtype=np.bool_) if locked is None else locked
+    lines = layout.lines
+    while True:
+        fixed = False
+        for index, line in enumerate(lines):
+            count = int(out[line.cells].sum())
+            if count == 1 or (protect_all_ones and _all_ones(line, out, flat_values)):
+                order = _choose([int(c) for c in line.cells], index, out, flat_values, layout, lock)
+                if order:
+                    out[order[0]] = True
+                    fixed = True
+                    break
+        if fixed:
+            continue
+        exact = determined(out, layout)
+        if not exact.any():
+            return out
+        target = int(np.flatnonzero(exact)[0])
+        near = sorted({int(c) for li in layout.cell_lines[target] for c in lines[li].cells})
+        first_line = layout.cell_lines[target][0] if layout.cell_lines[target] else None
+        order = _choose(near, first_line, out, flat_values, layout, lock)
+        if not order:
+            order = _choose(list(range(out.size)), None, out, flat_values, layout, lock)
+        if not order:  # pragma: no cover - every cell hidden: nothing can be determined
+            return out
+        chosen = order[0]
+        for cell in order:
+            trial = out.copy()
+            trial[cell] = True
+            if not determined(trial, layout)[target]:
+                chosen = cell
+                break
+        out[chosen] = True
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """One hidden cell an attacker can work out: flat index, value and how."""
+
+    cell: int
+    value: float
+    how: str
+
+
+def recover(
+    values: FloatArray,
+    hidden: BoolArray,
+    layout: Layout,
+    *,
+    linear: bool = True,
+    assume_positive: bool = True,
+) -> list[Recovery]:
+    """Work out hidden cells from the shown cells and the published lines.
+
+    Peels lines with exactly one unknown (``how="line"``); with
+    ``assume_positive`` also solves a line whose unknowns all enter with a plus
+    sign and add up to their number, so each is 1 (``how="ones"``, kept only where
+    the true value is 1, since otherwise the deduction is wrong); repeats; and
+    finally, with ``linear``, reports unknowns fixed by the whole linear system
+    (``how="linear"``).
+    """
+    flat = values.ravel().astype(np.float64)
+    known = ~hidden.copy()
+    guess = np.where(known, flat, np.nan)
+    found: list[Recovery] = []
+    progress = True
+    while progress:
+        progress = False
+        for line in layout.lines:
+            unknown = ~known[line.cells]
+            n_unknown = int(unknown.sum())
+            if n_unknown == 0:
+                continue
+            rest = float((line.coefs[~unknown] * guess[line.cells[~unknown]]).sum())
+            if n_unknown == 1:
+                cell = int(line.cells[unknown][0])
+                coef = float(line.coefs[unknown][0])
+                guess[cell] = -rest / coef
+                known[cell] = True
+                found.append(Recovery(cell, float(guess[cell]), "line"))
+                progress = True
+            elif (
+                assume_positive
+                and (line.coefs[unknown] > 0).all()
+                and abs(-rest - n_unknown) < _TOL
+                and (flat[line.cells[unknown]] == 1).all()
+            ):
+                for cell in line.cells[unknown]:
+                    guess[int(cell)] = 1.0
+                    known[int(cell)] = True
+                    found.append(Recovery(int(cell), 1.0, "ones"))
+                progress = True
+    if linear:
+        exact = determined(~known, layout)
+        if exact.any():
+            solution = _solve(guess, known, layout)
+            for cell in np.flatnonzero(exact):
+                found.append(Recovery(int(cell), float(round(solution[cell], 6)), "linear"))
+    return found
+
+
+def _solve(guess: FloatArray, known: BoolArray, layout: Layout) -> FloatArray:
+    """Least-squares solution of the lines for the unknown cells (exact where determined)."""
+    unknown_cells = np.flatnonzero(~known)
+    position = np.full(known.shape, -1, dtype=np.int64)
+    position[unknown_cells] = np.arange(unknown_cells.size)
+    rows, rhs = [], []
+    for line in layout.lines:
+        unknown = ~known[line.cells]
+        if unknown.any():
+            row = np.zeros(unknown_cells.size)
+            row[position[line.cells[unknown]]] = line.coefs[unknown]
+            rows.append(row)
+            rhs.append(-float((line.coefs[~unknown] * guess[line.cells[~unknown]]).sum()))
+    out = guess.copy()
+    solution = np.linalg.lstsq(np.vstack(rows), np.asarray(rhs), rcond=None)[0]
+    out[unknown_cells] = solution
+    return out
