@@ -18,6 +18,14 @@ Examples
 from __future__ import annotations
 
 from cdop.analytics._activity import ACTIVITY_COLUMNS, activity
+from cdop.analytics._areas import (
+    AREA_COMPARISON_COLUMNS,
+    FUNNEL_LIMIT_COLUMNS,
+    AreaStatistic,
+    area_funnel_limits,
+    compare_areas,
+    with_total,
+)
 from cdop.analytics._breakdown import Basis, breakdown
 from cdop.analytics._durations import (
     NATIONAL_BANDS,
@@ -46,10 +54,13 @@ from cdop.analytics._periods import (
 
 __all__ = [
     "ACTIVITY_COLUMNS",
+    "AREA_COMPARISON_COLUMNS",
     "BENCHMARK_COLUMNS",
+    "FUNNEL_LIMIT_COLUMNS",
     "NATIONAL_BANDS",
     "NATIONAL_EDITION",
     "REPORT_BANDS",
+    "AreaStatistic",
     "Band",
     "BandPreset",
     "Basis",
@@ -59,8 +70,10 @@ __all__ = [
     "PeriodKind",
     "Years",
     "activity",
+    "area_funnel_limits",
     "breakdown",
     "child_mortality",
+    "compare_areas",
     "compare_national",
     "complete_months",
     "infant_mortality",
@@ -70,4 +83,5 @@ __all__ = [
     "period_labels",
     "review_durations",
     "review_timeliness",
+    "with_total",
 ]

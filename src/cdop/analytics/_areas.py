@@ -1,0 +1,524 @@
+"""Many areas at once: an England total row, and areas ranked and compared with England.
+
+Every analytics function computes all areas in one vectorised pass with
+``by="residence_area"``. :func:`with_total` adds the total (England, or the region)
+computed from the same data; :func:`compare_areas` ranks the areas for one
+indicator, compares each with England and places it on a funnel plot
+(:func:`area_funnel_limits`, :func:`cdop.plots.funnel_plot`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Final, Literal, TypeAlias
+
+import numpy as np
+import pandas as pd
+
+from cdop import schema
+from cdop.analytics._common import DEATHS, RATE, TOTAL, YEAR, N, fail
+from cdop.dataset import Dataset
+
+__all__ = [
+    "AREA_COMPARISON_COLUMNS",
+    "FUNNEL_LIMIT_COLUMNS",
+    "AreaStatistic",
+    "area_funnel_limits",
+    "compare_areas",
+    "with_total",
+]
+
+#: What an area indicator is: a percentage of cases or a rate per births or children.
+AreaStatistic: TypeAlias = Literal["proportion", "rate"]
+
+NUMERATOR: Final = "numerator"
+DENOMINATOR: Final = "denominator"
+VALUE: Final = "value"
+ENGLAND_VALUE: Final = "england_value"
+FUNNEL_SIGNIFICANCE: Final = "funnel_significance"
+RANK: Final = "rank"
+STATISTIC: Final = "statistic"
+MULTIPLIER: Final = "multiplier"
+P_VALUE: Final = "p_value"
+LIMITS: Final = ("lower_ci_95", "upper_ci_95", "lower_ci_99_8", "upper_ci_99_8")
+COMPARISONS: Final = ("comparison_95", "comparison_99_8")
+
+#: Columns of :func:`compare_areas` after the area column (and ``year`` when present).
+AREA_COMPARISON_COLUMNS: Final = (
+    RANK,
+    NUMERATOR,
+    DENOMINATOR,
+    VALUE,
+    *LIMITS,
+    ENGLAND_VALUE,
+    *COMPARISONS,
+    P_VALUE,
+    FUNNEL_SIGNIFICANCE,
+    STATISTIC,
+    MULTIPLIER,
+)
+
+LIMIT: Final = "limit"
+LEVEL: Final = "level"
+SIDE: Final = "side"
+BASELINE: Final = "baseline"
+#: Columns of :func:`area_funnel_limits`.
+FUNNEL_LIMIT_COLUMNS: Final = (LIMIT, LEVEL, SIDE, DENOMINATOR, VALUE, BASELINE)
+
+_AREA: Final = schema.NOTIFICATIONS.residence_area
+_DENOMINATOR_MULTIPLIERS: Final = {"live_births": 1_000.0, "population": 100_000.0}
+_FUNNEL_LEVELS: Final = (("95", "95%"), ("99_8", "99.8%"))
+
+
+def with_total(
+    analysis: Callable[..., pd.DataFrame],
+    ds: Dataset,
+    *args: Any,
+    by: str | Sequence[str] = _AREA,
+    over: str | None = None,
+    total_label: str = "England",
+    **kwargs: Any,
+) -> pd.DataFrame:
+    """Run an analysis by area and append the total over all areas, from the same data.
+
+    ``analysis(ds, *args, by=by, **kwargs)`` gives the rows of every area;
+    ``analysis(ds, *args, by=<by without over>, **kwargs)`` gives the total, whose
+    ``over`` column is set to ``total_label``. The total rows are therefore exactly
+    the analysis run on all the data without the area grouping, and follow the area
+    rows. Records without an area form the missing level of the area rows (as
+    everywhere in the analytics) and count in the total.
+
+    Mortality gradients and trends (:func:`mortality_inequality`,
+    :func:`mortality_trend`) take the result of :func:`infant_mortality` or
+    :func:`child_mortality`: run those through ``with_total`` and the total is one
+    more group.
+
+    Parameters
+    ----------
+    analysis : callable
+        An analytics function taking a dataset and ``by`` (:func:`activity`,
+        :func:`review_durations`, :func:`review_timeliness`, :func:`breakdown`,
+        :func:`infant_mortality`, :func:`child_mortality`).
+    ds : Dataset
+    *args
+        Positional arguments after the dataset (e.g. the variables of :func:`breakdown`).
+    by : str or list of str, default "residence_area"
+        The grouping of the area rows.
+    over : str, optional
+        The column totalled over (default: the first of ``by``); the other ``by``
+        columns group the total too.
+    total_label : str, default "England"
+        Value of ``over`` in the total rows; must not be one of its levels.
+    **kwargs
+        Other keyword arguments of ``analysis``, used for both runs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of ``analysis(ds, by=by)``: the area rows, then the total rows.
+
+    Examples
+    --------
+    >>> import cdop
+    >>> from cdop.analytics import activity, with_total
+    >>> ds = cdop.load_sample()
+    >>> act = with_total(activity, ds, years="2023/24")
+    >>> print(act[["residence_area", "year", "notifications", "reviews"]].to_string(index=False))
+    residence_area    year  notifications  reviews
+         Northmoor 2023/24             38       31
+         Southvale 2023/24             26       23
+               NaN 2023/24              0        0
+           England 2023/24             64       54
+    >>> imr = with_total(cdop.analytics.infant_mortality, ds,
+    ...                  by=["residence_area", "imd_quintile"], years=2023)
+    >>> imr[imr["residence_area"] == "England"]["imd_quintile"].tolist()
+    [1, 2, 3, 4, 5, <NA>]
+    """
+    func = "with_total"
+    if not callable(analysis):
+        raise fail(
+            func,
+            f"argument `analysis` must be an analytics function such as "
+            f"cdop.analytics.activity; received {analysis!r}",
+        )
+    if not isinstance(ds, Dataset):
+        raise fail(func, f"argument `ds` must be a cdop.Dataset; received {type(ds).__name__}")
+    by_cols = [by] if isinstance(by, str) else list(by) if isinstance(by, Sequence) else None
+    if not by_cols or not all(isinstance(c, str) for c in by_cols):
+        raise fail(func, f"argument `by` must name one or more columns; received {by!r}")
+    over_col = by_cols[0] if over is None else over
+    if over_col not in by_cols:
+        raise fail(
+            func, f"argument `over` must be one of the `by` columns {by_cols!r}; received {over!r}"
+        )
+    if not isinstance(total_label, str) or not total_label:
+        raise fail(
+            func, f"argument `total_label` must be a non-empty text; received {total_label!r}"
+        )
+    rest = [c for c in by_cols if c != over_col]
+    if "by" in kwargs:
+        raise fail(func, "pass `by` once, as an argument of with_total")
+    parts = analysis(ds, *args, by=by_cols, **kwargs)
+    total = analysis(ds, *args, by=rest or None, **kwargs)
+    if not isinstance(parts, pd.DataFrame) or over_col not in parts.columns:
+        raise fail(
+            func,
+            f"argument `analysis` must return a DataFrame with a column {over_col!r} "
+            f"when run with by={by_cols!r}",
+        )
+    levels = parts[over_col]
+    if bool((levels.astype("str") == total_label).any()):
+        raise fail(
+            func,
+            f"argument `total_label`: {total_label!r} is already a level of column "
+            f"{over_col!r}; choose another label",
+        )
+    total.insert(list(parts.columns).index(over_col), over_col, total_label)
+    if isinstance(levels.dtype, pd.CategoricalDtype):
+        dtype = pd.CategoricalDtype(
+            [*levels.dtype.categories, total_label], ordered=levels.dtype.ordered
+        )
+        parts = parts.assign(**{over_col: levels.astype(dtype)})
+        total[over_col] = total[over_col].astype(dtype)
+    out = pd.concat([parts, total[list(parts.columns)]], ignore_index=True)
+    for col in parts.columns:
+        # Keep categorical columns (year, band, ...) categorical when the parts differ.
+        dtype_in = parts[col].dtype
+        if isinstance(dtype_in, pd.CategoricalDtype) and not isinstance(
+            out[col].dtype, pd.CategoricalDtype
+        ):
+            cats = pd.Index(dtype_in.categories).union(
+                pd.Index(total[col].dropna().unique()), sort=False
+            )
+            out[col] = out[col].astype(pd.CategoricalDtype(cats, ordered=dtype_in.ordered))
+    return out
+
+
+def _defaults(
+    func: str,
+    table: pd.DataFrame,
+    x: str | None,
+    n: str | None,
+    statistic: Any,
+    multiplier: float | None,
+) -> tuple[AreaStatistic, str, str, float]:
+    if statistic is None:
+        kind: AreaStatistic = "rate" if RATE in table.columns else "proportion"
+    elif statistic in ("proportion", "rate"):
+        kind = statistic
+    else:
+        raise fail(
+            func, f"argument `statistic` must be 'proportion' or 'rate'; received {statistic!r}"
+        )
+    if kind == "proportion":
+        x_col, n_col = x or N, n or TOTAL
+        default_mult: float | None = 100.0
+    else:
+        x_col = x or DEATHS
+        n_col = n or next((c for c in _DENOMINATOR_MULTIPLIERS if c in table.columns), "")
+        default_mult = _DENOMINATOR_MULTIPLIERS.get(n_col)
+    for arg, col in (("x", x_col), ("n", n_col)):
+        if col not in table.columns:
+            raise fail(
+                func,
+                f"argument `{arg}`: column {col!r} is not in `table` (columns: "
+                f"{', '.join(map(str, table.columns))}); pass `x` and `n`",
+            )
+    mult = multiplier if multiplier is not None else default_mult
+    if (
+        mult is None
+        or isinstance(mult, bool)
+        or not isinstance(mult, (int, float, np.integer, np.floating))
+        or not np.isfinite(mult)
+        or mult <= 0
+    ):
+        raise fail(
+            func,
+            f"argument `multiplier` must be a number > 0 (e.g. 100 for a percentage, "
+            f"1000 per live births); received {multiplier!r}",
+        )
+    return kind, x_col, n_col, float(mult)
+
+
+def compare_areas(
+    table: pd.DataFrame,
+    *,
+    x: str | None = None,
+    n: str | None = None,
+    statistic: AreaStatistic | None = None,
+    multiplier: float | None = None,
+    area: str = _AREA,
+    total_label: str = "England",
+    ascending: bool = False,
+) -> pd.DataFrame:
+    r"""Rank areas on one indicator and compare each with England at 95% and 99.8%.
+
+    ``table`` holds one row per area for one period (e.g. :func:`review_timeliness`
+    or :func:`infant_mortality` with ``by="residence_area"`` and one year or pooled
+    period), optionally with the England row of :func:`with_total`. The England value
+    is that row's ``x / n``, or else the pooled value of the areas
+    ``sum(x) / sum(n)`` (the same when every record has an area).
+
+    For each area, with :mod:`cdop.stats`:
+
+    - the value with Wilson (proportions) or exact/Byar's Poisson (rates) limits at
+      95% and 99.8%, and ``comparison_95`` / ``comparison_99_8``: ``"higher"`` or
+      ``"lower"`` when the interval excludes the England value, else ``"similar"``,
+      with an exact two-sided ``p_value`` (:func:`cdop.stats.compare`);
+    - ``funnel_significance``: where the area falls against the funnel limits around
+      the pooled value of the areas (:func:`cdop.stats.funnel_significance`):
+      ``"High (0.001)"`` / ``"Low (0.001)"`` beyond the 99.8% limits,
+      ``"High (0.025)"`` / ``"Low (0.025)"`` beyond the 95% limits, else
+      ``"Not significant"``. For a Wilson or Poisson interval, excluding a value
+      is the same test as falling outside the funnel limits around it, so the two
+      agree when the England value is the pooled value.
+
+    Areas with a zero denominator keep missing values and no rank.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per area (plus at most one row labelled ``total_label``).
+    x, n : str, optional
+        Numerator and denominator columns. Defaults: ``n`` and ``total`` for
+        proportions; ``deaths`` and ``live_births`` (or ``population``) for rates.
+        :func:`review_timeliness` needs them given, e.g. ``x="within_12_months",
+        n="reviews"``.
+    statistic : {"proportion", "rate"}, optional
+        Default: ``"rate"`` when ``table`` has a ``rate`` column, else ``"proportion"``.
+    multiplier : float, optional
+        Default 100 for proportions (percentages), 1,000 for rates per live births
+        and 100,000 for rates per population.
+    area : str, default "residence_area"
+    total_label : str, default "England"
+    ascending : bool, default False
+        Rank 1 is the highest value (False) or the lowest (True).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per area, ordered by rank: ``area`` (and ``year`` when ``table`` has
+        one), then ``rank`` (1 = highest; ties share the lowest rank), ``numerator``,
+        ``denominator``, ``value``, ``lower_ci_95``, ``upper_ci_95``,
+        ``lower_ci_99_8``, ``upper_ci_99_8``, ``england_value``, ``comparison_95``,
+        ``comparison_99_8``, ``p_value``, ``funnel_significance``, ``statistic``
+        (``"proportion"`` or ``"rate"``) and ``multiplier``.
+
+    Examples
+    --------
+    Two areas of 100 reviews, 90 and 60 within 12 months: England (pooled) is
+    150 / 200 = 75%. The Wilson 99.8% interval of 90% (79.5% to 95.5%) excludes 75%;
+    so does that of 60% (44.9% to 73.4%).
+
+    >>> import pandas as pd
+    >>> from cdop.analytics import compare_areas
+    >>> t = pd.DataFrame({"residence_area": ["Irevale", "Caldene"],
+    ...                   "within_12_months": [90, 60], "reviews": [100, 100]})
+    >>> out = compare_areas(t, x="within_12_months", n="reviews")
+    >>> print(out[["residence_area", "rank", "value", "england_value", "comparison_99_8",
+    ...            "funnel_significance"]].to_string(index=False))
+    residence_area  rank  value  england_value comparison_99_8 funnel_significance
+           Irevale     1   90.0           75.0          higher        High (0.001)
+           Caldene     2   60.0           75.0           lower         Low (0.001)
+    """
+    func = "compare_areas"
+    from cdop import stats
+
+    if not isinstance(table, pd.DataFrame):
+        raise fail(func, f"argument `table` must be a DataFrame; received {type(table).__name__}")
+    if area not in table.columns:
+        raise fail(
+            func,
+            f"argument `area`: column {area!r} is not in `table`; run the analysis "
+            f"with by={area!r}",
+        )
+    kind, x_col, n_col, mult = _defaults(func, table, x, n, statistic, multiplier)
+    if not isinstance(ascending, bool):
+        raise fail(func, f"argument `ascending` must be True or False; received {ascending!r}")
+    labels = table[area].astype("str")
+    is_total = (labels == total_label).to_numpy()
+    if int(is_total.sum()) > 1:
+        raise fail(func, f"argument `table` holds {int(is_total.sum())} rows {total_label!r}")
+    present = table[area].notna().to_numpy()
+    rows = table[present & ~is_total]
+    dup = rows[area].duplicated(keep=False)
+    if dup.any():
+        first = rows.loc[dup, area].iloc[0]
+        raise fail(
+            func,
+            f"argument `table` must hold one row per area; {first!r} appears "
+            f"{int((rows[area] == first).sum())} times (select one year or pooled period, "
+            f"and one level of any other grouping)",
+        )
+    if rows.empty:
+        raise fail(func, "argument `table` holds no area rows")
+    xs = pd.to_numeric(rows[x_col]).to_numpy(dtype=np.float64)
+    ns = pd.to_numeric(rows[n_col]).to_numpy(dtype=np.float64)
+    if np.isnan(xs).any() or np.isnan(ns).any() or (xs < 0).any() or (ns < 0).any():
+        raise fail(func, f"columns {x_col!r} and {n_col!r} must hold counts >= 0")
+    if is_total.any():
+        tot = table[is_total]
+        tot_x = float(pd.to_numeric(tot[x_col]).iloc[0])
+        tot_n = float(pd.to_numeric(tot[n_col]).iloc[0])
+    else:
+        tot_x, tot_n = float(xs.sum()), float(ns.sum())
+    if not tot_n > 0:
+        raise fail(func, f"the England denominator ({n_col!r}) is 0; nothing to compare with")
+    england = tot_x / tot_n * mult
+
+    work = pd.DataFrame({NUMERATOR: xs, DENOMINATOR: np.where(ns > 0, ns, np.nan)})
+    compared = stats.compare(
+        work,
+        NUMERATOR,
+        DENOMINATOR,
+        england,
+        statistic=kind,
+        multiplier=mult,
+        confidence=(0.95, 0.998),
+        na="propagate",
+    )
+    out = pd.DataFrame({area: rows[area].to_numpy()})
+    if YEAR in rows.columns:
+        out[YEAR] = rows[YEAR].to_numpy()
+    out[NUMERATOR] = _counts_or_float(xs)
+    out[DENOMINATOR] = _counts_or_float(ns)
+    for col in (VALUE, *LIMITS):
+        out[col] = compared[col].to_numpy(dtype=np.float64)
+    out[ENGLAND_VALUE] = england
+    for col in COMPARISONS:
+        out[col] = compared[col].to_numpy()
+    out[P_VALUE] = compared[P_VALUE].to_numpy(dtype=np.float64)
+    usable = ns > 0
+    significance = pd.Series(pd.NA, index=out.index, dtype="str")
+    if usable.any():
+        points = pd.DataFrame(
+            {NUMERATOR: xs[usable], DENOMINATOR: ns[usable], VALUE: xs[usable] / ns[usable] * mult}
+        )
+        rate_args: dict[str, Any] = (
+            {"rate": VALUE, "rate_type": "crude", "multiplier": mult} if kind == "rate" else {}
+        )
+        labelled = stats.funnel_significance(
+            points, NUMERATOR, DENOMINATOR, statistic=kind, **rate_args
+        )
+        significance[usable] = labelled["significance"].astype("str").to_numpy()
+    out[FUNNEL_SIGNIFICANCE] = significance
+    out[STATISTIC] = kind
+    out[MULTIPLIER] = mult
+    rank = out[VALUE].rank(method="min", ascending=ascending)
+    out.insert(list(out.columns).index(NUMERATOR), RANK, rank.astype("Int64"))
+    order = np.lexsort((out[area].astype("str").to_numpy(), rank.fillna(np.inf).to_numpy()))
+    return out.iloc[order].reset_index(drop=True)
+
+
+def _counts_or_float(values: np.ndarray) -> np.ndarray:
+    """Whole numbers as int64 (counts), others (estimated births) as float."""
+    whole = np.isfinite(values).all() and bool((values == np.rint(values)).all())
+    return values.astype(np.int64) if whole else values
+
+
+def area_funnel_limits(comparison: pd.DataFrame) -> pd.DataFrame:
+    r"""The 95% and 99.8% funnel limits of an area comparison, as curves to draw.
+
+    Computed by :func:`cdop.stats.funnel_limits` from the areas of
+    :func:`compare_areas` (those with a denominator): around the pooled value of
+    the areas, Wilson-based for proportions and exact Poisson for rates (crude,
+    the denominators being the births or population of the period).
+
+    Parameters
+    ----------
+    comparison : pandas.DataFrame
+        A table from :func:`compare_areas`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Tidy, one row per point of each limit: ``limit`` (``"lower_99_8"``,
+        ``"lower_95"``, ``"upper_95"``, ``"upper_99_8"``), ``level`` (``"95%"`` or
+        ``"99.8%"``), ``side`` (``"lower"`` or ``"upper"``), ``denominator``,
+        ``value`` (the limit) and ``baseline`` (the pooled value), sorted by limit and
+        denominator: 100 points a limit (from :func:`cdop.stats.funnel_limits`),
+        less any where the limit is undefined.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cdop.analytics import area_funnel_limits, compare_areas
+    >>> t = pd.DataFrame({"residence_area": ["Irevale", "Caldene"],
+    ...                   "n": [90, 60], "total": [100, 100]})
+    >>> lim = area_funnel_limits(compare_areas(t))
+    >>> sorted(lim["limit"].unique())
+    ['lower_95', 'lower_99_8', 'upper_95', 'upper_99_8']
+    >>> float(lim["baseline"].iloc[0])
+    75.0
+    """
+    func = "area_funnel_limits"
+    from cdop import stats
+
+    missing = [c for c in (NUMERATOR, DENOMINATOR, STATISTIC, MULTIPLIER) if c not in comparison]
+    if not isinstance(comparison, pd.DataFrame) or missing:
+        raise fail(func, "argument `comparison` must be a table from compare_areas()")
+    usable = comparison[comparison[DENOMINATOR] > 0]
+    if usable.empty:
+        raise fail(func, "argument `comparison` has no area with a denominator > 0")
+    kind = str(usable[STATISTIC].iloc[0])
+    mult = float(usable[MULTIPLIER].iloc[0])
+    data = pd.DataFrame(
+        {
+            NUMERATOR: usable[NUMERATOR].to_numpy(dtype=np.float64),
+            DENOMINATOR: usable[DENOMINATOR].to_numpy(dtype=np.float64),
+        }
+    )
+    parts = []
+    if kind == "proportion":
+        lim = stats.funnel_limits(
+            data, NUMERATOR, DENOMINATOR, statistic="proportion", multiplier=mult
+        )
+        for suffix, level in _FUNNEL_LEVELS:
+            for side in ("lower", "upper"):
+                parts.append(
+                    pd.DataFrame(
+                        {
+                            LIMIT: f"{side}_{suffix}",
+                            LEVEL: level,
+                            SIDE: side,
+                            DENOMINATOR: lim["population"].to_numpy(dtype=np.float64),
+                            VALUE: lim[f"{side}_limit_{suffix}"].to_numpy(dtype=np.float64),
+                            BASELINE: lim["baseline"].to_numpy(dtype=np.float64),
+                        }
+                    )
+                )
+    else:
+        data[VALUE] = data[NUMERATOR] / data[DENOMINATOR] * mult
+        lim = stats.funnel_limits(
+            data,
+            NUMERATOR,
+            DENOMINATOR,
+            statistic="rate",
+            multiplier=mult,
+            rate=VALUE,
+            rate_type="crude",
+            years_of_data=1,
+        )
+        for suffix, level in _FUNNEL_LEVELS:
+            for side in ("lower", "upper"):
+                parts.append(
+                    pd.DataFrame(
+                        {
+                            LIMIT: f"{side}_{suffix}",
+                            LEVEL: level,
+                            SIDE: side,
+                            DENOMINATOR: lim[f"{side}_population_{suffix}"].to_numpy(
+                                dtype=np.float64
+                            ),
+                            VALUE: lim[f"{side}_limit_{suffix}"].to_numpy(dtype=np.float64),
+                            BASELINE: lim["baseline"].to_numpy(dtype=np.float64),
+                        }
+                    )
+                )
+    out = pd.concat(parts, ignore_index=True)
+    keep = np.isfinite(out[DENOMINATOR]) & np.isfinite(out[VALUE]) & (out[DENOMINATOR] > 0)
+    out = out[keep.to_numpy()]
+    order = ["lower_99_8", "lower_95", "upper_95", "upper_99_8"]
+    out[LIMIT] = pd.Categorical(out[LIMIT], categories=order, ordered=True)
+    ordered: pd.DataFrame = out.sort_values([LIMIT, DENOMINATOR], kind="stable")
+    return ordered.reset_index(drop=True)
