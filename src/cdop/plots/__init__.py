@@ -6,6 +6,7 @@ Every plotting function takes a tidy DataFrame from :mod:`cdop.analytics` and an
 
 from __future__ import annotations
 
+from cdop.plots._funnel import funnel_plot
 from cdop.plots._style import FIGURE_DPI, PALETTE, figure_style, series_style
 
-__all__ = ["FIGURE_DPI", "PALETTE", "figure_style", "series_style"]
+__all__ = ["FIGURE_DPI", "PALETTE", "figure_style", "funnel_plot", "series_style"]
