@@ -164,16 +164,19 @@ def determined(hidden: BoolArray, layout: Layout) -> BoolArray:
 
 def _preference(
     cell: int, line_index: int | None, hidden: BoolArray, values: IntArray, layout: Layout
-) -> tuple[int, int, int, int]:
+) -> tuple[int, int, int, int, int]:
     """Sort key of a candidate for secondary suppression (smaller is hidden first).
 
     1. its kind: a non-zero inner count, then a zero inner count, then a non-zero
        total, then a zero total, then the grand total;
-    2. its value (smallest first);
-    3. the other line through it: one that already has exactly one hidden cell
-       (hiding this cell fixes it too), then one with two or more, then one with
-       none (hiding this cell will need a further cell there);
-    4. its position, so that the result never depends on anything else.
+    2. whether the other line through it already has exactly one hidden cell:
+       such a cell protects both lines at once, so it comes first (on random
+       grids this hides about a fifth fewer cells, and less in total, than taking
+       the smallest count regardless);
+    3. its value (smallest first);
+    4. the other line again: two or more hidden cells before none (hiding a cell
+       in a line with none will need a further cell there);
+    5. its position, so that the result never depends on anything else.
     """
     kind = int(layout.kinds[cell])
     value = int(values[cell])
@@ -184,7 +187,7 @@ def _preference(
             continue
         count = int(hidden[layout.lines[other].cells].sum())
         worst = max(worst, 0 if count == 1 else 1 if count >= 2 else 2)
-    return (rank, value, worst, cell)
+    return (rank, int(worst > 0), value, worst, cell)
 
 
 def _choose(
@@ -251,7 +254,7 @@ def secondary(
             order = _choose(list(range(out.size)), None, out, flat_values, layout, lock)
         if not order:  # pragma: no cover - every cell hidden: nothing can be determined
             return out
-        chosen = order[0]
+        chosen: int = order[0]
         for cell in order:
             trial = out.copy()
             trial[cell] = True
@@ -322,8 +325,9 @@ def recover(
         exact = determined(~known, layout)
         if exact.any():
             solution = _solve(guess, known, layout)
-            for cell in np.flatnonzero(exact):
-                found.append(Recovery(int(cell), float(round(solution[cell], 6)), "linear"))
+            for position in np.flatnonzero(exact):
+                cell = int(position)
+                found.append(Recovery(cell, round(float(solution[cell]), 6), "linear"))
     return found
 
 

@@ -39,9 +39,7 @@ def rate_status(events: pd.Series, rules: DisclosureRules = ...) -> pd.Series: .
 
 
 @overload
-def rate_status(
-    events: npt.ArrayLike, rules: DisclosureRules = ...
-) -> npt.NDArray[np.object_]: ...
+def rate_status(events: npt.ArrayLike, rules: DisclosureRules = ...) -> npt.NDArray[np.object_]: ...
 
 
 def rate_status(

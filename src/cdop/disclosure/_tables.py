@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias, cast
 
 import numpy as np
 import pandas as pd
@@ -44,7 +44,8 @@ def _count_values(frame: pd.DataFrame, name: str) -> _grid.IntArray:
     bad += [c for c in frame.columns if pd.api.types.is_bool_dtype(frame[c].dtype)]
     if bad:
         raise CdopArgumentError(
-            f"{name} must hold numeric counts; columns {sorted(map(str, set(bad)))} are not numeric."
+            f"{name} must hold numeric counts; columns {sorted(map(str, set(bad)))} "
+            "are not numeric."
         )
     values = frame.to_numpy(dtype=np.float64, na_value=np.nan)
     problems = ~np.isfinite(values) | (values < 0) | (values != np.round(values))
@@ -66,7 +67,8 @@ def _with_label(index: pd.Index, label: Hashable, name: str) -> pd.Index:
         full = label
     if full in index:
         raise CdopArgumentError(
-            f"total_label {label!r} is already a {name} label of the table; pass another total_label."
+            f"total_label {label!r} is already a {name} label of the table; "
+            "pass another total_label."
         )
     if isinstance(index, pd.MultiIndex):
         return index.append(pd.MultiIndex.from_tuples([full], names=index.names))  # type: ignore[list-item]
@@ -87,6 +89,10 @@ def _suppress_values(
             augmented, hidden, layout, locked=locked, protect_all_ones=rules.protect_all_ones
         )
     return augmented, hidden
+
+
+def _layout(values: _grid.IntArray, row_totals: bool, column_totals: bool) -> _grid.Layout:
+    return _grid.Layout(int(values.shape[0]), int(values.shape[1]), row_totals, column_totals)
 
 
 def _check_rules(rules: DisclosureRules) -> None:
@@ -130,11 +136,13 @@ def add_totals(
     Total    13    19     32
     """
     values = _count_values(counts, "counts")
-    layout = _grid.Layout(*values.shape, row_totals, column_totals)
+    layout = _layout(values, row_totals, column_totals)
     return pd.DataFrame(
         _grid.augment(values, layout),
         index=_with_label(counts.index, total_label, "row") if column_totals else counts.index,
-        columns=_with_label(counts.columns, total_label, "column") if row_totals else counts.columns,
+        columns=_with_label(counts.columns, total_label, "column")
+        if row_totals
+        else counts.columns,
     )
 
 
@@ -206,12 +214,14 @@ def suppress_grid(
     """
     _check_rules(rules)
     values = _count_values(counts, "counts")
-    layout = _grid.Layout(*values.shape, row_totals, column_totals)
+    layout = _layout(values, row_totals, column_totals)
     _, hidden = _suppress_values(values, rules, layout)
     return pd.DataFrame(
         hidden.reshape(layout.shape),
         index=_with_label(counts.index, total_label, "row") if column_totals else counts.index,
-        columns=_with_label(counts.columns, total_label, "column") if row_totals else counts.columns,
+        columns=_with_label(counts.columns, total_label, "column")
+        if row_totals
+        else counts.columns,
     )
 
 
@@ -276,7 +286,7 @@ def recoverable_cells(
     if method not in ("lines", "linear"):
         raise CdopArgumentError(f"method must be 'lines' or 'linear'; received {method!r}.")
     values = _count_values(counts, "counts")
-    layout = _grid.Layout(*values.shape, row_totals, column_totals)
+    layout = _layout(values, row_totals, column_totals)
     index = _with_label(counts.index, total_label, "row") if column_totals else counts.index
     columns = _with_label(counts.columns, total_label, "column") if row_totals else counts.columns
     if not isinstance(hidden, pd.DataFrame):
@@ -437,7 +447,7 @@ def apply_mask(
             new = series.mask(rows, np.nan)
         else:
             new = series.astype(object).mask(rows, None)
-        out.isetitem(position, new)
+        out.isetitem(position, cast(Any, new))
     return out
 
 
@@ -535,12 +545,12 @@ def suppress_table(
         )
     if total_row is not None and total_row not in table.index:
         raise CdopArgumentError(f"total_row {total_row!r} is not an index label of the table.")
-    body_index = table.index if total_row is None else table.index.drop(total_row)
+    body_index = table.index if total_row is None else table.index.drop([total_row])
     grid = table.loc[body_index, counts]
     values = _count_values(grid, "the count columns")
     use_rows = row_totals if total_column is None else True
     use_cols = column_totals if total_row is None else True
-    layout = _grid.Layout(*values.shape, use_rows, use_cols)
+    layout = _layout(values, use_rows, use_cols)
     augmented = _grid.augment(values, layout)
     _check_explicit_totals(table, augmented, layout, body_index, counts, total_row, total_column)
     _, hidden = _suppress_values(values, rules, layout)
@@ -596,9 +606,7 @@ def _check_explicit_totals(
             )
     if total_column is not None:
         rows = list(body_index) + ([total_row] if total_row is not None else [])
-        given = _count_values(
-            table.loc[rows, [total_column]], "total_column"
-        ).ravel()
+        given = _count_values(table.loc[rows, [total_column]], "total_column").ravel()
         expected = augmented[:, layout.n_cols]
         if not np.array_equal(given, expected):
             raise CdopArgumentError(
@@ -684,17 +692,21 @@ def suppress_long(
     )
     absent = grid.isna().to_numpy()
     values = grid.fillna(0).to_numpy(dtype=np.float64).astype(np.int64)
-    layout = _grid.Layout(*values.shape, row_totals, column_totals)
+    layout = _layout(values, row_totals, column_totals)
     locked = np.zeros(layout.shape, dtype=np.bool_)
     locked[: layout.n_rows, : layout.n_cols] = absent
     _, hidden = _suppress_values(values, rules, layout, locked.ravel())
     hidden2 = hidden.reshape(layout.shape)
 
-    row_labels = pd.MultiIndex.from_frame(data[row_keys]) if len(row_keys) > 1 else pd.Index(
-        data[row_keys[0]]
+    row_labels = (
+        pd.MultiIndex.from_frame(data[row_keys])
+        if len(row_keys) > 1
+        else pd.Index(data[row_keys[0]])
     )
-    col_labels = pd.MultiIndex.from_frame(data[col_keys]) if len(col_keys) > 1 else pd.Index(
-        data[col_keys[0]]
+    col_labels = (
+        pd.MultiIndex.from_frame(data[col_keys])
+        if len(col_keys) > 1
+        else pd.Index(data[col_keys[0]])
     )
     i = grid.index.get_indexer(row_labels)
     j = grid.columns.get_indexer(col_labels)
