@@ -9,6 +9,7 @@ ragged row). Nothing here raises for bad input: problems are returned as issues.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 from collections.abc import Mapping
@@ -52,6 +53,7 @@ class RawTable:
     rows: np.ndarray  # file row number of each record (header = row 1)
     headers: dict[str, str] = field(default_factory=dict)  # canonical/extra name -> header
     issues: list[Issue] = field(default_factory=list)
+    sha256: str = ""  # of the file read ("" for a DataFrame)
 
 
 def _issue(
@@ -177,6 +179,7 @@ def _load_folder(
             )
             continue
         raw = _read_file(table, paths[0], column_map)
+        raw.sha256 = hashlib.sha256(paths[0].read_bytes()).hexdigest()
         tables[table] = raw
     return tables, issues
 
@@ -195,6 +198,7 @@ def _load_workbook(
                 f"{path.name}: cannot be read as an Excel workbook ({exc}).",
             )
         ]
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
     tables: dict[schema.TableName, RawTable] = {}
     issues: list[Issue] = []
     for sheet, cells in sheets.items():
@@ -203,6 +207,7 @@ def _load_workbook(
             continue
         label = f"{path.name}[{sheet}]"
         tables[table] = _from_cells(table, label, cells, column_map, [])
+        tables[table].sha256 = digest
     if not tables:
         issues.append(
             _issue(

@@ -51,6 +51,10 @@ class Dataset:
         Records rejected in lenient mode: ``table``, ``file``, ``row``, ``rules``, ``message``.
     report : ValidationReport
         The full validation report (errors and warnings).
+    files : dict of str to str
+        The file (or sheet) each table was read from.
+    checksums : dict of str to str
+        SHA-256 of each file read, for provenance notes (empty for DataFrames).
     """
 
     __slots__ = (
@@ -59,6 +63,7 @@ class Dataset:
         "_population",
         "_rejected",
         "_reviews",
+        "checksums",
         "files",
         "report",
     )
@@ -73,6 +78,7 @@ class Dataset:
         rejected: pd.DataFrame | None = None,
         report: ValidationReport | None = None,
         files: Mapping[str, str] | None = None,
+        checksums: Mapping[str, str] | None = None,
     ) -> None:
         self._notifications = notifications
         self._reviews = reviews
@@ -84,6 +90,7 @@ class Dataset:
             else pd.DataFrame(columns=["table", "file", "row", "rules", "message"])
         )
         self.report = report
+        self.checksums = dict(checksums or {})
         self.files = dict(files or {})
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -228,4 +235,5 @@ def read_dataset(
         rejected=checked.rejected,
         report=report,
         files={str(name): file for name, file in checked.files.items()},
+        checksums=checked.checksums,
     )

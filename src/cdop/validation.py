@@ -617,6 +617,7 @@ class Checked:
     rejected: pd.DataFrame
     report: ValidationReport
     files: dict[schema.TableName, str]
+    checksums: dict[str, str]  # file -> SHA-256 of its bytes (files only)
 
 
 def check_source(
@@ -702,6 +703,7 @@ def check_source(
         rejected=rejected,
         report=report,
         files={t: c.raw.file for t, c in checkers.items()},
+        checksums={r.file: r.sha256 for r in raw_tables.values() if r.sha256},
     )
 
 

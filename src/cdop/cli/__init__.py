@@ -1,5 +1,7 @@
 """The ``cdop`` command line: one module per subcommand.
 
+``cdop report [--data DIR] [--year Y] [--out DIR] [--format md,html,docx,xlsx,csv]``
+    Build the annual report chapter (the bundled sample when no data are given).
 ``cdop validate PATH``
     Check a folder of exports against the data contract; print every failure.
 ``cdop sample OUT_DIR``
@@ -13,7 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from cdop._version import __version__
-from cdop.cli import _sample, _validate
+from cdop.cli import _report, _sample, _validate
 
 __all__ = ["main"]
 
@@ -26,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"cdop {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (_validate, _sample):
+    for module in (_report, _validate, _sample):
         module.register(commands)
     return parser
 

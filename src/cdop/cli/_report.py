@@ -1,0 +1,119 @@
+"""``cdop report``: build the annual report chapter."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from typing import Any
+
+from cdop.errors import CdopError, CdopValidationError, IdentifierError
+
+__all__ = ["register"]
+
+
+def register(commands: Any) -> None:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "report",
+        help="build the annual report chapter",
+        description="Build the CDOP chapter of the annual report: tables, figures and "
+        "narrative as Markdown, HTML, Word, Excel and CSV, with disclosure control on. "
+        "With no --data it uses the bundled sample.",
+    )
+    parser.add_argument(
+        "--data",
+        metavar="DIR",
+        help="folder of export files, or one Excel workbook (default: the bundled sample)",
+    )
+    parser.add_argument(
+        "--year",
+        help="reporting year, e.g. 2024/25 (default: the latest complete year in the data)",
+    )
+    parser.add_argument(
+        "--out",
+        default="report",
+        metavar="DIR",
+        help="output folder, replaced as a whole (default: ./report)",
+    )
+    parser.add_argument(
+        "--format",
+        default="md,html,docx,xlsx,csv",
+        metavar="LIST",
+        help="comma-separated formats among md, html, docx, xlsx, csv (default: all)",
+    )
+    parser.add_argument(
+        "--date",
+        type=dt.date.fromisoformat,
+        default=None,
+        help="date printed on the chapter (YYYY-MM-DD); none by default",
+    )
+    parser.add_argument("--panel", default="the panel", help="panel name for the subtitle")
+    parser.add_argument(
+        "--threshold", type=int, default=5, help="hide counts from 1 to this number (default 5)"
+    )
+    parser.add_argument(
+        "--no-suppress",
+        action="store_true",
+        help="turn disclosure control off; every output is stamped NOT FOR PUBLICATION",
+    )
+    parser.add_argument(
+        "--column-map",
+        metavar="FILE",
+        help="JSON object or two-column CSV mapping export headers to canonical column names",
+    )
+    parser.add_argument(
+        "--today",
+        type=dt.date.fromisoformat,
+        default=None,
+        help="judge 'not in the future' against this date (YYYY-MM-DD)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress messages")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from cdop import disclosure
+    from cdop.cli._common import print_report, read_column_map
+    from cdop.dataset import read_dataset
+    from cdop.report import build
+    from cdop.sample import sample_path
+
+    started = time.perf_counter()
+
+    def progress(message: str) -> None:
+        if not args.quiet:
+            sys.stderr.write(f"[{time.perf_counter() - started:5.1f}s] {message}\n")
+
+    source = args.data or sample_path()
+    try:
+        progress(f"reading and validating {'the bundled sample' if not args.data else source}")
+        ds = read_dataset(source, column_map=read_column_map(args.column_map), today=args.today)
+        rules = disclosure.DisclosureRules(threshold=args.threshold)
+        result = build(
+            ds,
+            out=args.out,
+            year=args.year,
+            formats=[f.strip() for f in args.format.split(",") if f.strip()],
+            suppress=not args.no_suppress,
+            rules=rules,
+            date=args.date,
+            panel=args.panel,
+            progress=progress,
+        )
+    except CdopValidationError as exc:
+        sys.stderr.write("cdop report: the data failed validation; nothing was written.\n")
+        print_report(exc.report, limit=20, stream=sys.stderr)
+        return 1
+    except IdentifierError as exc:
+        sys.stderr.write(f"cdop report: refused; nothing was written.\n{exc}\n")
+        return 1
+    except CdopError as exc:
+        sys.stderr.write(f"cdop report: {exc}\n")
+        return 2
+    progress(f"wrote {len(result.files)} files to {result.out}")
+    if args.no_suppress:
+        sys.stderr.write(
+            "WARNING: disclosure control is off; the outputs are stamped NOT FOR PUBLICATION.\n"
+        )
+    return 0

@@ -1,0 +1,42 @@
+"""The annual report chapter, generated: tables, figures and narrative in every format.
+
+:func:`build` computes the chapter from a validated :class:`~cdop.Dataset` and writes it
+as Markdown, one self-contained HTML file, Word, Excel, tidy CSV per table, and figures
+as PNG (300 dpi) and SVG. Disclosure control is on by default; with it off, every output
+is stamped "NOT FOR PUBLICATION". The same input gives byte-identical outputs.
+
+Examples
+--------
+>>> import cdop
+>>> from cdop.report import build_chapter
+>>> chapter = build_chapter(cdop.load_sample(), year="2024/25")
+>>> [s.title for s in chapter.sections][:2]
+['Notifications and reviews', 'How long reviews take']
+"""
+
+from __future__ import annotations
+
+from cdop.report._build import (
+    FORMATS,
+    NOT_FOR_PUBLICATION,
+    BuildResult,
+    Format,
+    build,
+    build_chapter,
+    latest_complete_year,
+)
+from cdop.report._model import Chapter, ReportFigure, ReportTable, Section
+
+__all__ = [
+    "FORMATS",
+    "NOT_FOR_PUBLICATION",
+    "BuildResult",
+    "Chapter",
+    "Format",
+    "ReportFigure",
+    "ReportTable",
+    "Section",
+    "build",
+    "build_chapter",
+    "latest_complete_year",
+]

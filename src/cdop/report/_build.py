@@ -1,0 +1,246 @@
+"""Building the chapter: choose the year, run the sections, render, write atomically."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final, Literal
+
+import pandas as pd
+
+from cdop import disclosure, schema
+from cdop._version import __version__
+from cdop.dataset import Dataset
+from cdop.errors import CdopArgumentError
+from cdop.report._model import Chapter, ReportFigure, ReportTable, Section
+from cdop.report._sections import SECTIONS, Context, financial_label
+from cdop.report._tables import Disclosure
+from cdop.report._text import long_date
+
+__all__ = [
+    "FORMATS",
+    "NOT_FOR_PUBLICATION",
+    "BuildResult",
+    "Format",
+    "build",
+    "build_chapter",
+    "latest_complete_year",
+]
+
+Format = Literal["md", "html", "docx", "xlsx", "csv"]
+#: Every output format, in the order written.
+FORMATS: Final[tuple[Format, ...]] = ("md", "html", "docx", "xlsx", "csv")
+#: Printed on every output when disclosure control is off.
+NOT_FOR_PUBLICATION: Final = "NOT FOR PUBLICATION"
+#: Marks a folder written by :func:`build`, so a rebuild may replace it.
+_MARKER_FILE: Final = ".cdop-report"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What :func:`build` wrote: the chapter and the paths of every output file."""
+
+    chapter: Chapter
+    out: Path
+    files: tuple[Path, ...]
+
+
+def latest_complete_year(ds: Dataset) -> int:
+    """The latest financial year (by its starting calendar year) the data cover in full.
+
+    A year is complete when the latest date recorded (a notification or a completed
+    review) is within a week of its end, 31 March, or later.
+
+    Examples
+    --------
+    >>> import cdop
+    >>> latest_complete_year(cdop.load_sample())
+    2024
+    """
+    dates = pd.concat(
+        [
+            ds.notifications[schema.NOTIFICATIONS.date_notified],
+            ds.reviews[schema.REVIEWS.date_review_completed],
+        ]
+    )
+    if dates.empty:
+        raise CdopArgumentError("the dataset holds no dates, so no reporting year is complete")
+    latest = pd.Timestamp(dates.max()) + pd.Timedelta(days=7)
+    end_year = latest.year if latest >= pd.Timestamp(latest.year, 3, 31) else latest.year - 1
+    return int(end_year) - 1
+
+
+def _parse_year(year: str | int | None, ds: Dataset) -> int:
+    if year is None:
+        return latest_complete_year(ds)
+    text = str(year).strip()
+    try:
+        start = int(text[:4])
+    except ValueError as exc:
+        raise CdopArgumentError(
+            f"year: expected a financial year such as '2024/25' (or 2024), got {year!r}"
+        ) from exc
+    if len(text) > 4 and text != financial_label(start):
+        raise CdopArgumentError(
+            f"year: expected a financial year such as '{financial_label(start)}', got {year!r}"
+        )
+    return start
+
+
+def build_chapter(
+    ds: Dataset,
+    *,
+    year: str | int | None = None,
+    suppress: bool = True,
+    rules: disclosure.DisclosureRules | None = None,
+    date: dt.date | None = None,
+    panel: str = "the panel",
+    progress: Callable[[str], None] | None = None,
+) -> Chapter:
+    """Compute every section of the chapter (nothing is written).
+
+    Parameters
+    ----------
+    ds
+        The validated dataset.
+    year
+        Reporting year ("2024/25" or 2024); default the latest complete year.
+    suppress
+        Apply disclosure control (default). When False every output is stamped
+        "NOT FOR PUBLICATION".
+    rules
+        Disclosure rules (default :class:`cdop.disclosure.DisclosureRules`).
+    date
+        Date printed on the chapter; none is printed if not given (never the clock).
+    panel
+        Name of the panel, printed in the subtitle.
+    """
+    start = _parse_year(year, ds)
+    ctx = Context(
+        ds=ds,
+        year=start,
+        disclosure=Disclosure(suppress=suppress, rules=rules or disclosure.DisclosureRules()),
+    )
+    sections: list[Section] = []
+    for index, make in enumerate(SECTIONS, start=1):
+        if progress is not None:
+            progress(f"section {index} of {len(SECTIONS)}: {make.__name__.replace('_', ' ')}")
+        sections.append(make(ctx))
+    sections = _numbered(sections)
+    label = financial_label(start)
+    options = (
+        f"year={label}; disclosure control={'on' if suppress else 'OFF'}; "
+        f"threshold={ctx.disclosure.rules.threshold}"
+    )
+    provenance = (
+        ("cdop version", __version__),
+        ("Options", options),
+        *((f"SHA-256 of {name}", digest) for name, digest in sorted(ds.checksums.items())),
+    )
+    date_text = f"Published {long_date(date.day, date.month, date.year)}. " if date else ""
+    return Chapter(
+        title=f"Child death review: annual report {label}",
+        subtitle=f"Data on child deaths reviewed by {panel}, 1 April {start} to "
+        f"{long_date(31, 3, start + 1)}",
+        date_text=date_text + f"Data to {long_date(31, 3, start + 1)}.",
+        sections=tuple(sections),
+        provenance=provenance,
+        stamp=None if suppress else NOT_FOR_PUBLICATION,
+        disclosure_note=disclosure.disclosure_note(ctx.disclosure.rules)
+        if suppress
+        else (
+            "Disclosure control is OFF: small numbers are shown. This output must not be "
+            "published or shared outside the panel."
+        ),
+    )
+
+
+def _numbered(sections: Sequence[Section]) -> list[Section]:
+    table_no = figure_no = 0
+    out = []
+    for section in sections:
+        tables: list[ReportTable] = []
+        figures: list[ReportFigure] = []
+        for table in section.tables:
+            table_no += 1
+            tables.append(dataclasses.replace(table, number=table_no))
+        for figure in section.figures:
+            figure_no += 1
+            figures.append(dataclasses.replace(figure, number=figure_no))
+        out.append(dataclasses.replace(section, tables=tuple(tables), figures=tuple(figures)))
+    return out
+
+
+def build(
+    ds: Dataset,
+    *,
+    out: str | Path,
+    year: str | int | None = None,
+    formats: Sequence[Format] = FORMATS,
+    suppress: bool = True,
+    rules: disclosure.DisclosureRules | None = None,
+    date: dt.date | None = None,
+    panel: str = "the panel",
+    progress: Callable[[str], None] | None = None,
+) -> BuildResult:
+    """Build the chapter and write it to ``out`` in the chosen formats.
+
+    The output folder is written in full or not at all: files go to a temporary folder
+    beside ``out`` that replaces it at the end. An existing ``out`` is replaced only if it
+    is empty or was written by this function.
+
+    Returns
+    -------
+    BuildResult
+        The chapter and the paths written (``chapter.md``, ``chapter.html``,
+        ``chapter.docx``, ``chapter.xlsx``, ``tables/<id>.csv``, ``figures/<id>.png|svg``).
+
+    Examples
+    --------
+    >>> import tempfile, cdop
+    >>> from cdop.report import build
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     result = build(cdop.load_sample(), out=f"{tmp}/report", formats=["md"])
+    ...     sorted(p.name for p in result.files)[:2]
+    ['activity.png', 'activity.svg']
+    """
+    from cdop.report._render import render
+
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise CdopArgumentError(
+            f"formats: expected some of {', '.join(FORMATS)}; got "
+            f"{', '.join(map(str, formats)) or 'none'}"
+        )
+    target = Path(out)
+    if target.exists() and (
+        not target.is_dir() or (any(target.iterdir()) and not (target / _MARKER_FILE).exists())
+    ):
+        raise CdopArgumentError(
+            f"out: {target} exists and is not an earlier report folder; choose a new or "
+            "empty folder (it is replaced as a whole)"
+        )
+    chapter = build_chapter(
+        ds, year=year, suppress=suppress, rules=rules, date=date, panel=panel, progress=progress
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".cdop-report-", dir=target.parent))
+    try:
+        if progress is not None:
+            progress(f"writing {', '.join(formats)}")
+        written = render(chapter, staging, formats)
+        (staging / _MARKER_FILE).write_text("Written by cdop; replaced by each rebuild.\n")
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    files = tuple(target / p.relative_to(staging) for p in written)
+    return BuildResult(chapter=chapter, out=target, files=files)

@@ -1,0 +1,173 @@
+"""Wording and number formats of the chapter: one place, so every section reads alike.
+
+Comparisons are worded only from a test result: "significantly higher than" when the
+local interval lies above the national value (or the exact test rejects equality for a
+year-on-year change), "similar to" otherwise. Numbers are rounded only here.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Final
+
+__all__ = [
+    "change_phrase",
+    "comparison_phrase",
+    "count_percent",
+    "fmt_count",
+    "fmt_interval",
+    "fmt_percent",
+    "fmt_rate",
+    "long_date",
+]
+
+_MONTHS: Final = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def fmt_count(n: float) -> str:
+    """A count with thousands separators.
+
+    Examples
+    --------
+    >>> fmt_count(3575), fmt_count(7.0)
+    ('3,575', '7')
+    """
+    return f"{round(n):,}"
+
+
+def fmt_percent(p: float, *, digits: int = 0) -> str:
+    """A percentage ("57%"); missing as an en dash.
+
+    Examples
+    --------
+    >>> fmt_percent(57.14), fmt_percent(2.5, digits=1), fmt_percent(float("nan"))
+    ('57%', '2.5%', '–')
+    """
+    if p is None or math.isnan(p):
+        return "–"
+    return f"{p:.{digits}f}%"
+
+
+def fmt_rate(r: float, *, digits: int = 1) -> str:
+    """A rate with one decimal ("3.8"); missing as an en dash.
+
+    Examples
+    --------
+    >>> fmt_rate(3.849), fmt_rate(float("nan"))
+    ('3.8', '–')
+    """
+    if r is None or math.isnan(r):
+        return "–"
+    return f"{r:,.{digits}f}"
+
+
+def fmt_interval(lower: float, upper: float, *, percent: bool = False, digits: int = 1) -> str:
+    """An interval "2.9 to 4.7" (or "45% to 68%").
+
+    Examples
+    --------
+    >>> fmt_interval(2.91, 4.66), fmt_interval(45.2, 67.9, percent=True)
+    ('2.9 to 4.7', '45% to 68%')
+    """
+    if percent:
+        return f"{fmt_percent(lower)} to {fmt_percent(upper)}"
+    return f"{fmt_rate(lower, digits=digits)} to {fmt_rate(upper, digits=digits)}"
+
+
+def count_percent(n: float, percent: float) -> str:
+    """A table cell "16 (57%)".
+
+    Examples
+    --------
+    >>> count_percent(16, 57.142)
+    '16 (57%)'
+    >>> count_percent(0, 0.0)
+    '0 (0%)'
+    """
+    return f"{fmt_count(n)} ({fmt_percent(percent)})"
+
+
+def long_date(day: int, month: int, year: int) -> str:
+    """A date as printed in the chapter ("31 March 2025").
+
+    Examples
+    --------
+    >>> long_date(31, 3, 2025)
+    '31 March 2025'
+    """
+    return f"{day} {_MONTHS[month - 1]} {year}"
+
+
+def comparison_phrase(label: str | None, national: str, *, period: str, same_period: bool) -> str:
+    """Words for a comparison with the national figure, from its test label.
+
+    ``label`` is ``"higher"``, ``"lower"`` or ``"similar"`` (95% interval against the
+    national value); anything else gives a neutral phrase with no claim.
+
+    Examples
+    --------
+    >>> comparison_phrase("lower", "24%", period="2016/17", same_period=True)
+    'significantly lower than the national 24% (2016/17)'
+    >>> comparison_phrase("similar", "76%", period="2016/17", same_period=False)
+    'similar to the national 76% (2016/17, the latest national figure)'
+    >>> comparison_phrase(None, "76%", period="2016/17", same_period=True)
+    'not compared with the national 76% (2016/17)'
+    """
+    when = period if same_period else f"{period}, the latest national figure"
+    if label in {"higher", "lower"}:
+        return f"significantly {label} than the national {national} ({when})"
+    if label == "similar":
+        return f"similar to the national {national} ({when})"
+    return f"not compared with the national {national} ({when})"
+
+
+def change_phrase(
+    current: int, previous: int, p_value: float, *, previous_year: str, noun: str = ""
+) -> str:
+    """Words for a change of a count from the previous year, from an exact test.
+
+    The change is called significant only when the two-sided exact test of equal
+    underlying rates gives ``p_value < 0.05``.
+
+    Examples
+    --------
+    >>> change_phrase(76, 64, 0.33, previous_year="2023/24")
+    'compared with 64 in 2023/24 (not a statistically significant change, p = 0.33)'
+    >>> change_phrase(90, 50, 0.001, previous_year="2023/24")
+    'a significant increase from 50 in 2023/24 (p = 0.001)'
+    >>> change_phrase(50, 50, 1.0, previous_year="2023/24")
+    'the same as in 2023/24'
+    """
+    p = _fmt_p(p_value)
+    if current == previous:
+        return f"the same as in {previous_year}"
+    if p_value < 0.05:
+        direction = "increase" if current > previous else "decrease"
+        return (
+            f"a significant {direction} from {fmt_count(previous)}{noun} in {previous_year} ({p})"
+        )
+    return (
+        f"compared with {fmt_count(previous)}{noun} in {previous_year} (not a statistically "
+        f"significant change, {p})"
+    )
+
+
+def _fmt_p(p: float) -> str:
+    if p < 0.001:
+        return "p < 0.001"
+    if p < 0.01:
+        return f"p = {p:.3f}"
+    return f"p = {p:.2f}"

@@ -1,0 +1,359 @@
+"""The chapter built on the sample: every format written, tables equal to the analytics,
+disclosure control holding in every published output, identical bytes on rebuild."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import cdop
+from cdop import analytics
+from cdop.cli import main
+from cdop.report import build, build_chapter
+
+YEAR = "2024/25"
+THRESHOLD = 5
+_COUNT = re.compile(r"^(\d{1,3}(?:,\d{3})*)(?: \(\d+%\))?$")
+_OF = re.compile(r"^(\d+) of \d+$")
+
+
+@pytest.fixture(scope="module")
+def sample() -> cdop.Dataset:
+    return cdop.load_sample()
+
+
+@pytest.fixture(scope="module")
+def built(sample: cdop.Dataset, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("build") / "report"
+    build(sample, out=out, year=YEAR, date=dt.date(2026, 11, 25))
+    return out
+
+
+def _table(chapter: cdop.report.Chapter, table_id: str) -> cdop.report.ReportTable:
+    (table,) = [t for t in chapter.tables if t.id == table_id]
+    return table
+
+
+def test_every_format_is_written(built: Path) -> None:
+    for name in ("chapter.md", "chapter.html", "chapter.docx", "chapter.xlsx"):
+        assert (built / name).stat().st_size > 1000, name
+    chapter = build_chapter(cdop.load_sample(), year=YEAR)
+    for table in chapter.tables:
+        assert (built / "tables" / f"{table.id}.csv").is_file()
+    for figure in chapter.figures:
+        assert (built / "figures" / f"{figure.id}.png").read_bytes().startswith(b"\x89PNG")
+        assert b"<svg" in (built / "figures" / f"{figure.id}.svg").read_bytes()[:500]
+
+
+def test_rebuild_gives_identical_bytes(sample: cdop.Dataset, built: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    build(sample, out=again, year=YEAR, date=dt.date(2026, 11, 25))
+    first = sorted(p.relative_to(built) for p in built.rglob("*") if p.is_file())
+    second = sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
+    assert first == second
+    for rel in first:
+        assert (built / rel).read_bytes() == (again / rel).read_bytes(), rel
+
+
+def test_activity_table_equals_analytics(sample: cdop.Dataset) -> None:
+    chapter = build_chapter(sample, year=YEAR)
+    table = _table(chapter, "activity")
+    act = analytics.activity(sample).set_index("year")
+    for row in table.rows:
+        year, notified, reviews, still_open = row
+        expected = act.loc[year]
+        for cell, value in (
+            (notified, expected["notifications"]),
+            (reviews, expected["reviews"]),
+            (still_open, expected["open_at_end"]),
+        ):
+            count = int(value)
+            assert cell == ("*" if 1 <= count <= THRESHOLD else f"{count:,}")
+
+
+def test_duration_table_equals_analytics(sample: cdop.Dataset) -> None:
+    chapter = build_chapter(sample, year=YEAR)
+    table = _table(chapter, "review_durations")
+    years = ["2022/23", "2023/24", "2024/25"]
+    assert table.header[1:4] == tuple(years)
+    bands = analytics.review_durations(sample, "national", years=years)
+    tidy = table.tidy
+    for rec in bands.itertuples():
+        row = tidy[(tidy["band"] == str(rec.band)) & (tidy["year"] == str(rec.year))].iloc[0]
+        if row["suppressed"]:
+            assert row["n"] == "*"
+            continue
+        assert int(row["n"]) == rec.n
+        assert float(row["percent"]) == pytest.approx(rec.percent, abs=0.05)
+        (cells,) = [r for r in table.rows if r[0] == str(rec.band)]
+        assert cells[1 + years.index(str(rec.year))] == f"{rec.n} ({rec.percent:.0f}%)"
+    total_row = table.rows[-1]
+    reviews = analytics.activity(sample).set_index("year")["reviews"]
+    assert total_row[1:4] == tuple(f"{reviews[y]}" for y in years)
+
+
+def test_breakdown_tables_equal_analytics(sample: cdop.Dataset) -> None:
+    chapter = build_chapter(sample, year=YEAR)
+    years = ["2022/23", "2023/24", "2024/25"]
+    for table_id, variable in (
+        ("sex", "sex"),
+        ("ethnicity", "ethnicity"),
+        ("age_group", "age_group"),
+        ("category", "category"),
+        ("place_of_death", "place_of_death"),
+        ("expected_death", "expected_death"),
+    ):
+        table = _table(chapter, table_id)
+        data = analytics.breakdown(sample, variable, years=years)
+        published = table.tidy
+        visible = published[~published["suppressed"]]
+        assert visible["n"].astype(int).sum() + 0 <= data["n"].sum()
+        # Every visible count is the analytics count of its cell (labels map one to one).
+        per_year = data.groupby(data["year"].astype(str), observed=True)["n"].apply(list)
+        for year in years:
+            column = published[published["year"] == year]
+            counts = [int(v) if v != "*" else None for v in column["n"]]
+            expected = per_year[year][: len(counts)]
+            for got, want in zip(counts, expected, strict=False):
+                if got is not None:
+                    assert got == want, (table_id, year)
+
+
+def test_infant_mortality_table_equals_analytics(sample: cdop.Dataset) -> None:
+    chapter = build_chapter(sample, year=YEAR)
+    table = _table(chapter, "infant_mortality_deprivation")
+    rates = analytics.infant_mortality(sample, pool=3)
+    rates = rates[rates["imd_quintile"].notna()]
+    for rec in rates.itertuples():
+        (row,) = [r for r in table.rows if r[0] == str(rec.year)]
+        cell = row[int(rec.imd_quintile)]
+        if rec.deaths < 3:
+            assert cell == "*"
+        else:
+            assert cell.startswith(f"{rec.rate:.1f} ({rec.lower_ci:.1f} to {rec.upper_ci:.1f})")
+            assert cell.endswith(" u") == (rec.deaths < 20)
+
+
+# -- disclosure control in every published format -----------------------------------------
+def _cells_md(path: Path) -> list[str]:
+    text = path.read_text().replace("\\*", "*")  # Markdown escapes the marker
+    return [
+        c.strip()
+        for line in text.splitlines()
+        if line.startswith("|")
+        for c in line.strip("|").split("|")
+    ]
+
+
+def _cells_html(path: Path) -> list[str]:
+    from html.parser import HTMLParser
+
+    cells: list[str] = []
+
+    class Cells(HTMLParser):
+        inside = False
+        text = ""
+
+        def handle_starttag(self, tag: str, attrs: object) -> None:
+            if tag in {"td", "th"}:
+                self.inside, self.text = True, ""
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in {"td", "th"}:
+                self.inside = False
+                cells.append(self.text.strip())
+
+        def handle_data(self, data: str) -> None:
+            if self.inside:
+                self.text += data
+
+    Cells().feed(path.read_text())
+    return cells
+
+
+def _cells_docx(path: Path) -> list[str]:
+    import docx
+
+    document = docx.Document(str(path))
+    return [
+        cell.text.strip() for table in document.tables for row in table.rows for cell in row.cells
+    ]
+
+
+def _cells_xlsx(path: Path) -> list[str]:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True)
+    return [
+        str(v).strip()
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for v in row
+        if v is not None
+    ]
+
+
+def _small_counts(cells: list[str]) -> list[str]:
+    bad = []
+    for cell in cells:
+        match = _COUNT.match(cell) or _OF.match(cell)
+        if match and 1 <= int(match.group(1).replace(",", "")) <= THRESHOLD:
+            bad.append(cell)
+    return bad
+
+
+@pytest.mark.parametrize("reader", [_cells_md, _cells_html, _cells_docx, _cells_xlsx])
+def test_no_small_count_is_published(built: Path, reader: object) -> None:
+    name = {
+        "_cells_md": "chapter.md",
+        "_cells_html": "chapter.html",
+        "_cells_docx": "chapter.docx",
+        "_cells_xlsx": "chapter.xlsx",
+    }[reader.__name__]  # type: ignore[attr-defined]
+    cells = reader(built / name)  # type: ignore[operator]
+    assert len(cells) > 200
+    assert "*" in cells
+    assert _small_counts(cells) == []
+
+
+def test_no_small_count_in_csv_tables(built: Path) -> None:
+    for path in (built / "tables").glob("*.csv"):
+        with path.open() as handle:
+            for row in csv.DictReader(handle):
+                for column in ("n", "deaths"):
+                    value = row.get(column)
+                    if value and value.isdigit():
+                        assert not 1 <= int(value) <= THRESHOLD, (path.name, row)
+
+
+def _recover(
+    grid: list[list[int | None]], row_totals: list[int] | None, col_totals: list[int] | None
+) -> set[tuple[int, int]]:
+    """Independent attacker: repeatedly solve any row or column with one unknown cell."""
+    cells = [list(r) for r in grid]
+    found: set[tuple[int, int]] = set()
+    changed = True
+    while changed:
+        changed = False
+        lines = []
+        if row_totals is not None:
+            lines += [
+                ([(i, j) for j in range(len(cells[0]))], row_totals[i]) for i in range(len(cells))
+            ]
+        if col_totals is not None:
+            lines += [
+                ([(i, j) for i in range(len(cells))], col_totals[j]) for j in range(len(cells[0]))
+            ]
+        for members, total in lines:
+            unknown = [(i, j) for i, j in members if cells[i][j] is None]
+            if len(unknown) == 1:
+                i, j = unknown[0]
+                cells[i][j] = total - sum(cells[a][b] or 0 for a, b in members if (a, b) != (i, j))
+                found.add((i, j))
+                changed = True
+    return found
+
+
+def test_no_hidden_cell_can_be_recovered_from_totals(sample: cdop.Dataset) -> None:
+    chapter = build_chapter(sample, year=YEAR)
+    checked = 0
+    for table in chapter.tables:
+        if "suppressed" not in table.tidy.columns or not table.tidy["suppressed"].any():
+            continue
+        has_total_row = table.rows[-1][0] in {"Total", "Total reviews"}
+        has_total_col = "Reviews" in table.header
+        body = table.rows[:-1] if has_total_row else table.rows
+        n_cols = len(table.header) - 1 - (1 if has_total_col else 0)
+        n_cols -= sum(1 for h in table.header if h.startswith("England"))
+
+        def value(cell: str) -> int | None:
+            return None if cell == "*" else int(cell.split(" ")[0].replace(",", ""))
+
+        grid = [[value(c) for c in row[1 : 1 + n_cols]] for row in body]
+        cols = [value(c) for c in table.rows[-1][1 : 1 + n_cols]] if has_total_row else None
+        rows = [value(row[1 + n_cols]) for row in body] if has_total_col else None
+        assert _recover(grid, rows, cols) == set(), table.id  # type: ignore[arg-type]
+        checked += 1
+    assert checked >= 3
+
+
+def test_no_suppress_stamps_every_output(sample: cdop.Dataset, tmp_path: Path) -> None:
+    out = tmp_path / "open"
+    build(sample, out=out, year=YEAR, suppress=False)
+    assert "NOT FOR PUBLICATION" in (out / "chapter.md").read_text()
+    assert "NOT FOR PUBLICATION" in (out / "chapter.html").read_text()
+    for name in ("chapter.docx", "chapter.xlsx"):
+        with zipfile.ZipFile(out / name) as zf:
+            text = "".join(
+                zf.read(n).decode("utf-8", "ignore") for n in zf.namelist() if n.endswith(".xml")
+            )
+        assert "NOT FOR PUBLICATION" in text, name
+    assert "NOT FOR PUBLICATION" in (out / "tables" / "README.txt").read_text()
+    assert _small_counts(_cells_md(out / "chapter.md"))  # small counts are shown
+
+
+# -- command line ----------------------------------------------------------------------------
+def test_cli_report_on_sample(tmp_path: Path) -> None:
+    out = tmp_path / "r"
+    assert main(["report", "--out", str(out), "--format", "md,csv", "--quiet"]) == 0
+    assert (out / "chapter.md").is_file()
+    assert not (out / "chapter.docx").exists()
+
+
+def test_cli_invalid_input_leaves_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    cdop.write_sample(data)
+    text = (data / "notifications.csv").read_text().replace("male,white", "robot,white", 1)
+    (data / "notifications.csv").write_text(text)
+    out = tmp_path / "r"
+    assert main(["report", "--data", str(data), "--out", str(out)]) == 1
+    assert not out.exists()
+    assert not list(tmp_path.glob(".cdop-report-*"))
+    assert "invalid_code" in capsys.readouterr().err
+
+
+def test_refuses_to_replace_a_folder_it_did_not_write(sample: cdop.Dataset, tmp_path: Path) -> None:
+    (tmp_path / "mine.txt").write_text("keep me")
+    with pytest.raises(cdop.CdopArgumentError, match="not an earlier report folder"):
+        build(sample, out=tmp_path, formats=["md"])
+    assert (tmp_path / "mine.txt").read_text() == "keep me"
+
+
+def test_latest_complete_year() -> None:
+    assert cdop.report.latest_complete_year(cdop.load_sample()) == 2024
+
+
+def test_narrative_claims_follow_the_tests(sample: cdop.Dataset) -> None:
+    chapter = build_chapter(sample, year=YEAR)
+    text = " ".join(p for s in chapter.sections for p in s.paragraphs)
+    child = analytics.compare_national(analytics.child_mortality(sample), "child_mortality_rate")
+    last = child.iloc[-1]
+    word = {
+        "higher": "significantly higher",
+        "lower": "significantly lower",
+        "similar": "similar to",
+    }[last["comparison_95"]]
+    assert f"{last['rate']:.1f} per 100,000" in text
+    assert f"{word} " in text
+    pd.testing.assert_index_equal(
+        pd.Index([s.id for s in chapter.sections]),
+        pd.Index(
+            [
+                "activity",
+                "review_durations",
+                "characteristics",
+                "categories",
+                "place",
+                "infant_mortality",
+                "child_mortality",
+            ]
+        ),
+    )
