@@ -48,11 +48,14 @@ _USABLE_MM: Final = (_PAGE_MM[0] - 2 * _MARGIN_MM, _PAGE_MM[1] - 2 * _MARGIN_MM)
 #: A figure never takes more than this share of the page height.
 _FIGURE_MAX_HEIGHT_SHARE: Final = 0.6
 #: Approximate width of one character of table text, and the cell padding, in mm.
-_CHAR_MM: Final = 1.75
-_CELL_PAD_MM: Final = 2.6
+_CHAR_MM: Final = 2.0
+_CELL_PAD_MM: Final = 4.6
+#: Tables are at least this share of the text width (as in the HTML).
+_TABLE_MIN_SHARE: Final = 0.5
 _TABLE_TEXT: Final = "Table Text"
 _TABLE_NOTE: Final = "Table Note"
 _STAMP: Final = "Stamp"
+_TABLE_STYLE: Final = "CDOP Table"
 
 
 def _png_size(png: bytes) -> tuple[int, int]:
@@ -70,6 +73,13 @@ def _el(tag: str, **attrs: str) -> Any:
     element = OxmlElement(tag)
     for key, value in attrs.items():
         element.set(qn(f"w:{key}"), value)
+    return element
+
+
+def _el_with(tag: str, *children: Any) -> Any:
+    element = _el(tag)
+    for child in children:
+        element.append(child)
     return element
 
 
@@ -129,6 +139,9 @@ def _house_styles(doc: Document) -> None:
         for tag in ("w:numPr", "w:pBdr"):  # the template numbers Subtitle and rules Title
             for el in ppr.findall(qn(tag)):
                 ppr.remove(el)
+        rpr = style.element.get_or_add_rPr()
+        for el in rpr.findall(qn("w:spacing")):  # and letter-spaces Subtitle
+            rpr.remove(el)
 
     caption: Any = styles["Caption"]
     _style_fonts_and_colour(caption, BODY_PT - 0.5, HEADING_RGB, True)
@@ -138,8 +151,8 @@ def _house_styles(doc: Document) -> None:
     table_text: Any = styles.add_style(_TABLE_TEXT, WD_STYLE_TYPE.PARAGRAPH)
     table_text.base_style = normal
     table_text.font.size = Pt(TABLE_PT)
-    table_text.paragraph_format.space_before = Pt(1)
-    table_text.paragraph_format.space_after = Pt(1)
+    table_text.paragraph_format.space_before = Pt(2)
+    table_text.paragraph_format.space_after = Pt(2)
     table_text.paragraph_format.line_spacing = 1.0
 
     note: Any = styles.add_style(_TABLE_NOTE, WD_STYLE_TYPE.PARAGRAPH)
@@ -148,6 +161,16 @@ def _house_styles(doc: Document) -> None:
     note.paragraph_format.space_before = Pt(2)
     note.paragraph_format.space_after = Pt(2)
     note.paragraph_format.line_spacing = 1.0
+
+    table_style: Any = styles.add_style(_TABLE_STYLE, WD_STYLE_TYPE.TABLE)
+    table_style.base_style = styles["Normal Table"]
+    table_style.element.append(_el_with("w:tblPr", _table_borders()))
+    header_row = _el("w:tblStylePr", type="firstRow")
+    header_row.append(_el_with("w:rPr", _el("w:b")))
+    header_row.append(
+        _el_with("w:tcPr", _el("w:shd", val="clear", color="auto", fill=HEADER_FILL_RGB))
+    )
+    table_style.element.append(header_row)
 
     stamp: Any = styles.add_style(_STAMP, WD_STYLE_TYPE.PARAGRAPH)
     stamp.base_style = normal
@@ -216,6 +239,8 @@ def _column_widths_mm(header: Sequence[str], rows: Sequence[Sequence[str]]) -> l
     total = sum(widths)
     if total > _USABLE_MM[0]:
         widths = [w * _USABLE_MM[0] / total for w in widths]
+    elif total < _USABLE_MM[0] * _TABLE_MIN_SHARE:
+        widths = [w * _USABLE_MM[0] * _TABLE_MIN_SHARE / total for w in widths]
     return widths
 
 
@@ -237,7 +262,7 @@ def _table_borders() -> Any:
 def _add_table(
     doc: Document,
     label_number: int,
-    title: str,
+    title: str | None,
     header: Sequence[str],
     rows: Sequence[Sequence[str]],
     aligns: Sequence[Align],
@@ -247,13 +272,16 @@ def _add_table(
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm
 
-    _caption(doc, "Table", label_number, title, keep_next=True)
+    if title is not None:
+        _caption(doc, "Table", label_number, title, keep_next=True)
     ncols = len(header)
-    table = doc.add_table(rows=1 + len(rows), cols=ncols)
+    table = doc.add_table(rows=1 + len(rows), cols=ncols, style=_TABLE_STYLE)
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
     tbl_pr = table._tbl.tblPr
-    tbl_pr.append(_table_borders())
+    tbl_pr.insert_element_before(
+        _table_borders(), "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption"
+    )
     widths = _column_widths_mm(header, rows)
     for j, width in enumerate(widths):
         table.columns[j].width = Mm(width)
@@ -269,9 +297,11 @@ def _add_table(
             cell = row.cells[j]
             cell.width = Mm(widths[j])
             if i == 0:
-                cell._tc.get_or_add_tcPr().append(
-                    _el("w:shd", val="clear", color="auto", fill=HEADER_FILL_RGB)
-                )
+                tc_pr = cell._tc.get_or_add_tcPr()
+                rule = _el("w:tcBorders")
+                rule.append(_el("w:bottom", val="single", sz="12", space="0", color=HEADING_RGB))
+                tc_pr.append(rule)
+                tc_pr.append(_el("w:shd", val="clear", color="auto", fill=HEADER_FILL_RGB))
             paragraph = cell.paragraphs[0]
             paragraph.style = doc.styles[_TABLE_TEXT]
             right = j < len(aligns) and aligns[j] == "right"
@@ -372,7 +402,7 @@ def render_docx(chapter: Chapter, date: dt.date = DEFAULT_DOCUMENT_DATE) -> byte
         _add_table(
             doc,
             0,
-            PROVENANCE_HEADING,
+            None,
             PROVENANCE_HEADER,
             [list(pair) for pair in chapter.provenance],
             ("left", "left"),

@@ -104,6 +104,10 @@ figure {{ margin: 1.2em 0 1.6em; }}
 figure svg, figure img {{ display: block; width: 100%; max-width: 44rem; height: auto; }}
 figcaption {{ font-weight: bold; color: #{HEADING_RGB}; margin-top: 0.4em; }}
 .provenance td {{ word-break: break-all; }}
+.visually-hidden {{
+  position: absolute; width: 1px; height: 1px; overflow: hidden;
+  clip: rect(0 0 0 0); white-space: nowrap;
+}}
 @media print {{
   body {{ max-width: none; padding: 0; font-size: 10pt; }}
   thead {{ display: table-header-group; }}
@@ -258,6 +262,6 @@ def _provenance_table(chapter: Chapter) -> str:
     )
     return (
         '<div class="table-block">\n<table class="provenance">\n'
-        f"<caption>{PROVENANCE_HEADING}</caption>\n"
+        f'<caption class="visually-hidden">{PROVENANCE_HEADING}</caption>\n'
         f"<thead><tr>{heads}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>\n</div>"
     )

@@ -15,22 +15,46 @@ from cdop.report._model import Align, Chapter, ReportFigure, ReportTable
 
 __all__ = ["escape_markdown", "render_markdown"]
 
-_SPECIAL: Final = re.compile(r"[\\`*\[\]<>|]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
 _SPACE: Final = re.compile(r"\s+")
+#: Always markup: backslash, backtick, asterisk, and underscores that are not inside a word.
+_INLINE: Final = re.compile(r"[\\`*]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+#: "<" that would open an HTML tag, comment or declaration.
+_TAG_OPEN: Final = re.compile(r"<(?=[A-Za-z/!?])")
+#: What makes a line a heading, quote, rule, list item or setext underline.
+_BLOCK_START: Final = re.compile(r"^(?:[#>+=-]|\d+(?=[.)](?:\s|$)))")
+_ALL_ASTERISKS: Final = re.compile(r"\*+")
 
 
-def escape_markdown(text: str) -> str:
-    r"""Escape characters that Markdown would read as markup; fold newlines to spaces.
+def escape_markdown(text: str, *, cell: bool = False) -> str:
+    r"""Escape what Markdown would read as markup; fold newlines into spaces.
 
-    Underscores inside words (``imd_quintile``) are left alone, as GitHub does not read
-    them as emphasis.
+    Escaped: backslashes, backticks, asterisks, underscores that are not inside a word
+    (``imd_quintile`` is left alone), ``<`` that would open an HTML tag, and a first
+    character that would start a heading, quote, rule or list. In a table cell (``cell``)
+    ``|`` is escaped instead of the first character, and a cell that is only asterisks (a suppression marker) is
+    left as it is, since it cannot be emphasis there.
 
     Examples
     --------
-    >>> escape_markdown("* | a_b _c_ <x>")
-    '\\* \\| a_b \\_c\\_ \\<x\\>'
+    >>> escape_markdown("* suppressed: <5 or <b> a_b _c_")
+    '\\* suppressed: <5 or \\<b> a_b \\_c\\_'
+    >>> escape_markdown("1. first")
+    '1\\. first'
+    >>> escape_markdown("*", cell=True), escape_markdown("a | b", cell=True)
+    ('*', 'a \\| b')
     """
-    return _SPECIAL.sub(lambda m: "\\" + m.group(0), _SPACE.sub(" ", text).strip())
+    text = _SPACE.sub(" ", text).strip()
+    if cell and _ALL_ASTERISKS.fullmatch(text):
+        return text
+    text = _INLINE.sub(lambda m: "\\" + m.group(0), text)
+    text = _TAG_OPEN.sub(r"\\<", text)
+    if cell:
+        return text.replace("|", "\\|")
+    match = _BLOCK_START.match(text)
+    if match is not None:
+        at = match.end() if match.group(0)[0].isdigit() else 0
+        text = text[:at] + "\\" + text[at:]
+    return text
 
 
 def _delimiter(align: Align) -> str:
@@ -38,7 +62,7 @@ def _delimiter(align: Align) -> str:
 
 
 def _pipe_row(cells: tuple[str, ...] | list[str]) -> str:
-    return "| " + " | ".join(escape_markdown(c) for c in cells) + " |"
+    return "| " + " | ".join(escape_markdown(c, cell=True) for c in cells) + " |"
 
 
 def table_markdown(table: ReportTable) -> list[str]:
@@ -58,7 +82,7 @@ def table_markdown(table: ReportTable) -> list[str]:
 
 def figure_markdown(figure: ReportFigure) -> list[str]:
     """Lines of one figure: the image with its alternative text, then the caption."""
-    alt = escape_markdown(figure.alt)
+    alt = escape_markdown(figure.alt).replace("[", "\\[").replace("]", "\\]")
     return [f"![{alt}](figures/{figure.id}.png)", "", f"*{escape_markdown(figure.caption)}*"]
 
 
