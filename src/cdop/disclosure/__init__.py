@@ -27,6 +27,7 @@ from cdop.disclosure._rules import DEFAULT_RULES, DisclosureRules
 from cdop.disclosure._tables import (
     AuditMethod,
     Fill,
+    OnHidden,
     SuppressedTable,
     add_totals,
     apply_mask,
@@ -42,6 +43,7 @@ __all__ = [
     "AuditMethod",
     "DisclosureRules",
     "Fill",
+    "OnHidden",
     "RateStatus",
     "SuppressedTable",
     "add_totals",

@@ -17,6 +17,7 @@ from cdop.errors import CdopArgumentError, SmallNumberWarning
 __all__ = [
     "AuditMethod",
     "Fill",
+    "OnHidden",
     "SuppressedTable",
     "add_totals",
     "apply_mask",
@@ -31,6 +32,8 @@ __all__ = [
 AuditMethod: TypeAlias = Literal["lines", "linear"]
 #: What :func:`apply_mask` puts in a hidden cell: the rules' marker, or a missing value.
 Fill: TypeAlias = Literal["marker", "na"]
+#: What :func:`suppress_long` does when cells outside the long table must be hidden.
+OnHidden: TypeAlias = Literal["warn", "ignore"]
 
 
 # --------------------------------------------------------------------------- helpers
@@ -627,6 +630,7 @@ def suppress_long(
     rules: DisclosureRules = DEFAULT_RULES,
     row_totals: bool = True,
     column_totals: bool = True,
+    outside: OnHidden = "warn",
 ) -> pd.Series[bool]:
     """Which rows of a tidy long table of counts to hide, as if it were published as a grid.
 
@@ -646,6 +650,10 @@ def suppress_long(
     rules : DisclosureRules, default DEFAULT_RULES
     row_totals, column_totals : bool, default True
         Which totals of the grid are published or derivable.
+    outside : {"warn", "ignore"}, default "warn"
+        What to do when a total, or a combination absent from ``data``, must
+        be hidden too: warn, or say nothing (for example when no total is
+        published at all and the totals are only assumed derivable).
 
     Returns
     -------
@@ -667,6 +675,8 @@ def suppress_long(
     [True, True, True, True]
     """
     _check_rules(rules)
+    if outside not in ("warn", "ignore"):
+        raise CdopArgumentError(f"outside must be 'warn' or 'ignore'; received {outside!r}.")
     row_keys = _keys(rows)
     col_keys = _keys(columns)
     keys = row_keys + col_keys
@@ -722,7 +732,7 @@ def suppress_long(
         problems.append(f"column totals of {labels!r}")
     if row_totals and column_totals and hidden2[layout.n_rows, layout.n_cols]:
         problems.append("the grand total")
-    if problems:
+    if problems and outside == "warn":
         warnings.warn(
             "disclosure control must also hide " + "; ".join(problems) + ", which are not rows "
             "of the table: do not publish them (use suppress_grid for the full mask).",
