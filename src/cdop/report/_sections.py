@@ -176,7 +176,8 @@ def notifications_and_reviews(ctx: Context) -> Section:
         ),
     )
     mask.columns = ["notifications", "reviews", "open_at_end"]
-    cur, prev = grid.loc[ctx.label], grid.loc[ctx.previous] if ctx.previous in grid.index else None
+    cur = grid.loc[ctx.label].to_dict()
+    prev = grid.loc[ctx.previous].to_dict() if ctx.previous in grid.index else None
     sentences = []
     notified = _count_words(
         int(cur["notifications"]), _hidden_count(mask, ctx.label, "notifications"), "child deaths"
@@ -359,8 +360,7 @@ def review_durations(ctx: Context) -> Section:
     )
     intro = f"In {ctx.label} the panel completed {fmt_count(total)} reviews. "
     plot = detail.assign(year=detail["year"].astype(str), band=detail["band"].astype(str))
-    hidden_long = dmask[years].stack()
-    hidden_keys = {(str(b), str(y)) for (b, y), h in hidden_long.items() if h}
+    hidden_keys = {(str(b), str(y)) for b in dgrid.index for y in years if dmask.at[b, y]}
     plot.loc[
         [(b, y) in hidden_keys for b, y in zip(plot["band"], plot["year"], strict=True)], "percent"
     ] = np.nan
@@ -646,7 +646,7 @@ def place_and_expectation(ctx: Context) -> Section:
     sentences = []
     rows = exp_data[exp_data["year"] == ctx.label].set_index(_N.expected_death)
     if "unexpected" in rows.index and not _hidden_count(exp_mask, "Unexpected", ctx.label):
-        r = rows.loc["unexpected"]
+        r = rows.loc["unexpected"].to_dict()
         sentences.append(
             f"In {ctx.label}, {fmt_count(int(r['n']))} of the "
             f"{fmt_count(int(r['total']))} deaths reviewed "
@@ -654,7 +654,7 @@ def place_and_expectation(ctx: Context) -> Section:
         )
     prow = place_data[place_data["year"] == ctx.label].set_index(_N.place_of_death)
     if "hospital" in prow.index and not _hidden_count(place_mask, "Hospital", ctx.label):
-        r = prow.loc["hospital"]
+        r = prow.loc["hospital"].to_dict()
         sentences.append(f"{fmt_percent(r['percent'])} of the children died in hospital.")
     return Section(
         "place",
@@ -823,44 +823,46 @@ def child_mortality(ctx: Context) -> Section:
     marker = ctx.disclosure.marker
     rows = []
     tidy = []
-    for r, s in zip(cmp.itertuples(), status, strict=True):
+    for r, s in zip(cmp.to_dict("records"), status, strict=True):
         hidden = s == "suppressed"
         comparison = (
             "–"
-            if hidden or pd.isna(r.comparison_95)
+            if hidden or pd.isna(r["comparison_95"])
             else {
                 "higher": "Significantly higher",
                 "lower": "Significantly lower",
                 "similar": "Similar",
-            }[str(r.comparison_95)]
+            }[str(r["comparison_95"])]
         )
         england = (
             "–"
-            if pd.isna(r.national_value)
-            else (f"{fmt_rate(r.national_value)} ({r.national_period})")
+            if pd.isna(r["national_value"])
+            else (f"{fmt_rate(r['national_value'])} ({r['national_period']})")
         )
         rows.append(
             (
-                r.year,
-                marker if hidden else fmt_count(r.deaths),
-                fmt_count(r.population),
-                _rate_cell(r.rate, r.lower_ci, r.upper_ci, s, marker),
+                r["year"],
+                marker if hidden else fmt_count(r["deaths"]),
+                fmt_count(r["population"]),
+                _rate_cell(r["rate"], r["lower_ci"], r["upper_ci"], s, marker),
                 england,
                 comparison,
             )
         )
         tidy.append(
             {
-                "year": r.year,
-                "deaths": marker if hidden else int(r.deaths),
-                "population": int(r.population),
-                "rate_per_100000": "" if hidden else f"{r.rate:.3f}",
-                "lower_ci": "" if hidden else f"{r.lower_ci:.3f}",
-                "upper_ci": "" if hidden else f"{r.upper_ci:.3f}",
+                "year": r["year"],
+                "deaths": marker if hidden else int(r["deaths"]),
+                "population": int(r["population"]),
+                "rate_per_100000": "" if hidden else f"{r['rate']:.3f}",
+                "lower_ci": "" if hidden else f"{r['lower_ci']:.3f}",
+                "upper_ci": "" if hidden else f"{r['upper_ci']:.3f}",
                 "flag": "u" if s == "unreliable" else "",
-                "england_rate": r.national_value,
-                "england_period": r.national_period,
-                "comparison_95": "" if hidden or pd.isna(r.comparison_95) else str(r.comparison_95),
+                "england_rate": r["national_value"],
+                "england_period": r["national_period"],
+                "comparison_95": ""
+                if hidden or pd.isna(r["comparison_95"])
+                else str(r["comparison_95"]),
             }
         )
     table = ReportTable(

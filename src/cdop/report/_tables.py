@@ -117,42 +117,48 @@ def grid_table(
         header.append(total_column)
     extra = dict(extra or {})
     header.extend(extra)
+    values = counts.to_numpy(dtype=np.int64)
+    hidden = mask.to_numpy(dtype=bool)
+    hidden_full = full.to_numpy(dtype=bool)
+    shares = None if percent is None else percent.to_numpy(dtype=float)
     rows: list[tuple[str, ...]] = []
     for i, label in enumerate(counts.index):
         cells = [str(label)]
-        for j in range(counts.shape[1]):
-            n = int(counts.iat[i, j])
-            if mask.iat[i, j]:
+        for j in range(values.shape[1]):
+            n = int(values[i, j])
+            if hidden[i, j]:
                 cells.append(marker)
-            elif percent is not None:
-                cells.append(count_percent(n, float(percent.iat[i, j])))
+            elif shares is not None:
+                cells.append(count_percent(n, float(shares[i, j])))
             else:
                 cells.append(fmt_count(n))
         if total_column:
-            cells.append(total(int(counts.iloc[i].sum()), bool(full.iat[i, -1])))
-        cells.extend(str(values[i]) for values in extra.values())
+            cells.append(total(int(values[i].sum()), bool(hidden_full[i, -1])))
+        cells.extend(str(column_values[i]) for column_values in extra.values())
         rows.append(tuple(cells))
     if total_row:
-        sums = counts.sum(axis=0)
-        totals = [total_row, *[total(int(v), bool(full.loc[TOTAL, c])) for c, v in sums.items()]]
+        totals = [
+            total_row,
+            *[
+                total(int(v), bool(h))
+                for v, h in zip(values.sum(axis=0), hidden_full[-1, : values.shape[1]], strict=True)
+            ],
+        ]
         if total_column:
-            totals.append(total(int(counts.to_numpy().sum()), bool(full.iat[-1, -1])))
+            totals.append(total(int(values.sum()), bool(hidden_full[-1, -1])))
         totals.extend("" for _ in extra)
         rows.append(tuple(totals))
-    long = counts.stack().rename("n").reset_index()
-    long.columns = [row_name, column_name, "n"]
-    hidden = mask.stack().to_numpy(dtype=bool)
+    n_rows, n_cols = values.shape
     tidy = pd.DataFrame(
         {
-            row_name: long[row_name].astype(str),
-            column_name: long[column_name].astype(str),
-            "n": np.where(hidden, marker, long["n"].astype(str)),
+            row_name: np.repeat([str(v) for v in counts.index], n_cols),
+            column_name: np.tile([str(c) for c in counts.columns], n_rows),
+            "n": np.where(hidden.ravel(), marker, values.ravel().astype(str)),
         }
     )
-    if percent is not None:
-        pct = percent.stack().to_numpy(dtype=float)
-        tidy["percent"] = np.where(hidden, "", [f"{p:.1f}" for p in pct])
-    tidy["suppressed"] = hidden
+    if shares is not None:
+        tidy["percent"] = np.where(hidden.ravel(), "", [f"{p:.1f}" for p in shares.ravel()])
+    tidy["suppressed"] = hidden.ravel()
     if full.to_numpy().any():
         notes = (*notes, disclosure_.note(hidden_counts=True))
     table = ReportTable(
