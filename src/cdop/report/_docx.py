@@ -110,14 +110,14 @@ def _house_styles(doc: Document) -> None:
     from docx.shared import Pt
 
     styles = doc.styles
-    defaults = styles.element.find(qn("w:docDefaults"))
-    if defaults is not None:
-        rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
-        if rpr is not None:
+    # One font: every style of the template (and the document defaults) uses the house
+    # font, not the theme's or the template's own (Cambria, Calibri, Courier).
+    for rpr in styles.element.iter(qn("w:rPr")):
+        if rpr.find(qn("w:rFonts")) is not None or rpr.getparent().tag == qn("w:rPrDefault"):
             _set_fonts(rpr)
-            for lang in rpr.findall(qn("w:lang")):
-                lang.set(qn("w:val"), "en-GB")
-                lang.set(qn("w:eastAsia"), "en-GB")
+    for lang in styles.element.iter(qn("w:lang")):
+        lang.set(qn("w:val"), "en-GB")
+        lang.set(qn("w:eastAsia"), "en-GB")
 
     normal: Any = styles["Normal"]
     _style_fonts_and_colour(normal, BODY_PT, TEXT_RGB, None)

@@ -31,8 +31,8 @@ def escape_markdown(text: str, *, cell: bool = False) -> str:
     Escaped: backslashes, backticks, asterisks, underscores that are not inside a word
     (``imd_quintile`` is left alone), ``<`` that would open an HTML tag, and a first
     character that would start a heading, quote, rule or list. In a table cell (``cell``)
-    ``|`` is escaped instead of the first character, and a cell that is only asterisks (a suppression marker) is
-    left as it is, since it cannot be emphasis there.
+    ``|`` is escaped instead of the first character, and a cell that is only asterisks
+    (a suppression marker) is left as it is, since it cannot be emphasis there.
 
     Examples
     --------

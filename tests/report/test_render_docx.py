@@ -1,0 +1,135 @@
+"""Word renderer: real tables with every cell, captions, figures, house style, stamp."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+import docx
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from report_fixtures import STAMP, make_chapter
+
+from cdop.report._docx import render_docx
+
+
+def _open(data: bytes):  # type: ignore[no-untyped-def]
+    return docx.Document(io.BytesIO(data))
+
+
+def test_every_cell_in_real_tables() -> None:
+    chapter = make_chapter()
+    document = _open(render_docx(chapter))
+    assert len(document.tables) == len(chapter.tables) + 1  # and the provenance table
+    for table, found in zip(chapter.tables, document.tables, strict=False):
+        cells = [tuple(c.text for c in row.cells) for row in found.rows]
+        assert cells == [table.header, *table.rows]
+    provenance = [tuple(c.text for c in row.cells) for row in document.tables[-1].rows]
+    assert provenance[1:] == [tuple(p) for p in chapter.provenance]
+
+
+def test_header_row_repeats_and_numbers_align_right() -> None:
+    chapter = make_chapter()
+    document = _open(render_docx(chapter))
+    for table, found in zip(chapter.tables, document.tables, strict=False):
+        assert found.style is not None and found.style.name == "CDOP Table"
+        first = found.rows[0]._tr
+        assert first.trPr is not None and first.trPr.find(qn("w:tblHeader")) is not None
+        for row in found.rows[1:]:
+            assert row._tr.trPr.find(qn("w:tblHeader")) is None
+            for cell, align in zip(row.cells, table.column_alignments(), strict=True):
+                expected = WD_ALIGN_PARAGRAPH.RIGHT if align == "right" else WD_ALIGN_PARAGRAPH.LEFT
+                assert cell.paragraphs[0].alignment == expected
+        assert all(r.bold for c in found.rows[0].cells for r in c.paragraphs[0].runs)
+
+
+def test_captions_notes_and_figures_in_order() -> None:
+    chapter = make_chapter()
+    document = _open(render_docx(chapter))
+    body = document.element.body
+    order: list[str] = []
+    for child in body.iterchildren():
+        if child.tag == qn("w:tbl"):
+            order.append("TABLE")
+        elif child.tag == qn("w:p"):
+            text = "".join(t.text or "" for t in child.iter(qn("w:t")))
+            if child.find(f".//{qn('w:drawing')}") is not None:
+                order.append("PICTURE")
+            elif text:
+                order.append(text)
+    first = order.index("Table 1. Deaths notified and reviews completed, 2019/20 to 2021/22")
+    assert order[first + 1] == "TABLE"
+    assert order[first + 2] == chapter.tables[0].notes[0]
+    picture = order.index("PICTURE")
+    assert order[picture + 1] == "Figure 1. Deaths notified per year"
+    captions = [p for p in document.paragraphs if p.style is not None and p.style.name == "Caption"]
+    assert [p.text for p in captions] == [
+        "Table 1. Deaths notified and reviews completed, 2019/20 to 2021/22",
+        "Figure 1. Deaths notified per year",
+        "Table 2. Place of death",
+    ]
+    assert order[-2:] == ["Provenance", "TABLE"]
+    # Captions number with a SEQ field, as Word's Insert Caption does.
+    xml = document.element.xml
+    assert " SEQ Table \\* ARABIC " in xml
+    assert " SEQ Figure \\* ARABIC " in xml
+
+
+def test_figure_embedded_at_page_width_with_alt_text() -> None:
+    chapter = make_chapter()
+    document = _open(render_docx(chapter))
+    (shape,) = document.inline_shapes
+    section = document.sections[0]
+    usable = section.page_width - section.left_margin - section.right_margin
+    assert abs(shape.width - usable) < 10_000  # EMU, well under a millimetre
+    assert abs(shape.height - usable / 2) < 10_000  # the fixture PNG is 40 x 20
+    doc_pr = shape._inline.docPr
+    assert doc_pr.get("descr") == chapter.figures[0].alt
+    image = document.part.related_parts[shape._inline.graphic.graphicData.pic.blipFill.blip.embed]
+    assert image.blob == chapter.figures[0].png
+
+
+def test_house_style_one_font_a4() -> None:
+    document = _open(render_docx(make_chapter()))
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    fonts = {
+        f.get(qn("w:ascii"))
+        for element in (document.element, document.styles.element)
+        for f in element.iter(qn("w:rFonts"))
+    }
+    assert fonts == {"Arial"}
+    themed = [
+        f
+        for f in document.styles.element.iter(qn("w:rFonts"))
+        if f.get(qn("w:asciiTheme")) is not None
+    ]
+    assert themed == []
+
+
+def _all_xml(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
+
+
+def test_stamp_in_header_and_footer_only_when_set() -> None:
+    stamped = _open(render_docx(make_chapter(STAMP)))
+    section = stamped.sections[0]
+    assert STAMP in section.header.paragraphs[0].text
+    assert STAMP in "".join(p.text for p in section.footer.paragraphs)
+    assert section.different_first_page_header_footer is False
+    assert STAMP not in _all_xml(render_docx(make_chapter()))
+
+
+def test_fixed_dates_and_core_properties() -> None:
+    data = render_docx(make_chapter(), dt.date(2026, 11, 25))
+    props = _open(data).core_properties
+    assert props.created == dt.datetime(2026, 11, 25, tzinfo=dt.UTC)
+    assert props.modified == dt.datetime(2026, 11, 25, tzinfo=dt.UTC)
+    assert props.author == "cdop"
+    assert props.title == make_chapter().title
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert {i.date_time for i in z.infolist()} == {(2026, 11, 25, 0, 0, 0)}
+        assert z.namelist()[:2] == ["[Content_Types].xml", "_rels/.rels"]
+    assert render_docx(make_chapter(), dt.date(2026, 11, 25)) == data
