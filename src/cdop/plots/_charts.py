@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 
@@ -146,7 +148,7 @@ def stacked_shares(
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
     ax.set_xlabel(xlabel)
-    ax.legend(ncols=min(len(parts), 6), loc="upper left", bbox_to_anchor=(0, 1.25))
+    ax.legend(ncols=min(len(parts), 3), loc="lower left", bbox_to_anchor=(0, 1.02))
     ax.grid(axis="y", visible=False)
     return ax
 
@@ -187,7 +189,7 @@ def horizontal_bars(
             xytext=(2, 0),
             textcoords="offset points",
         )
-    ax.set_yticks(y, [str(v) for v in data[label]])
+    ax.set_yticks(y, [textwrap.fill(str(v), 38) for v in data[label]])
     ax.invert_yaxis()
     ax.set_xlabel(xlabel)
     ax.grid(axis="y", visible=False)
@@ -206,10 +208,14 @@ def rate_lines(
     benchmark: float | None = None,
     benchmark_label: str = "England",
     group_labels: dict[Any, str] | None = None,
+    bands: Sequence[Any] | None = None,
+    series_label: str | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Rates over time, one line per group, with shaded confidence intervals.
 
+    ``bands`` limits the shaded intervals to some groups (many overlapping bands are
+    hard to read); ``series_label`` names the line when there are no groups.
     Missing rates (hidden, or too few events) break the line. An optional horizontal
     benchmark line (e.g. England) is drawn dashed in black.
 
@@ -235,9 +241,10 @@ def rate_lines(
         lo = pd.to_numeric(part[lower], errors="coerce").to_numpy(dtype=float)
         hi = pd.to_numeric(part[upper], errors="coerce").to_numpy(dtype=float)
         style = series_style(i)
-        name = None if key is None else (group_labels or {}).get(key, str(key))
+        name = series_label if key is None else (group_labels or {}).get(key, str(key))
         ax.plot(pos, mid, label=name, linewidth=1.6, markersize=4, **style)
-        ax.fill_between(pos, lo, hi, color=style["color"], alpha=0.15, linewidth=0)
+        if bands is None or key in bands:
+            ax.fill_between(pos, lo, hi, color=style["color"], alpha=0.15, linewidth=0)
     if benchmark is not None:
         ax.axhline(
             benchmark, color="black", linestyle=(0, (4, 2)), linewidth=1, label=benchmark_label

@@ -794,14 +794,15 @@ def infant_mortality(ctx: Context) -> Section:
             "upper_ci",
             ylabel="Deaths per 1,000 live births",
             group_labels=labels,
+            bands=[1, 5],
             ax=ax,
         )
 
     figure = make_figure(
         "infant_mortality",
         f"Infant mortality by deprivation quintile, {ctx.pool}-year periods",
-        "Line chart of infant mortality rates with "
-        "95% confidence bands for each deprivation quintile over time.",
+        "Line chart of infant mortality rates for each deprivation quintile over time, with "
+        "95% confidence bands for the most and least deprived quintiles.",
         draw,
     )
     return Section(
@@ -920,6 +921,7 @@ def child_mortality(ctx: Context) -> Section:
             ylabel="Deaths per 100,000 children",
             benchmark=bench,
             benchmark_label=f"England {bench_period}",
+            series_label="Panel (95% CI shaded)",
             ax=ax,
         )
 
