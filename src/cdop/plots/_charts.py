@@ -7,10 +7,9 @@ are drawn as an empty slot marked with the suppression marker, never as a value.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
-
-import textwrap
 
 import numpy as np
 import pandas as pd
