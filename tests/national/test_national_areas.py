@@ -227,3 +227,10 @@ def test_multi_area_run_has_no_loop_over_areas() -> None:
 
     assert best(big) < 10 * best(small) + 0.05
     assert np.isfinite(best(big))
+
+
+def test_positional_review_join_equals_dataset_reviewed() -> None:
+    from cdop.analytics._common import reviewed
+
+    for ds in (national(), cdop.load_sample()):
+        pd.testing.assert_frame_equal(reviewed(ds), ds.reviewed)

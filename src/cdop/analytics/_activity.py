@@ -15,6 +15,7 @@ from cdop.analytics._common import (
     column_axis,
     counts_column,
     parse_by,
+    review_positions,
 )
 from cdop.analytics._periods import (
     PeriodKind,
@@ -125,17 +126,10 @@ def activity(
     kind = check_period(func, period)
     notes = ds.notifications
     by_cols = parse_by(func, by, notes.columns, exclude=(YEAR,))
-    reviews = ds.reviews
-    review_date = (
-        notes[[_N.case_id]]
-        .merge(
-            reviews[[_R.case_id, _R.date_review_completed]],
-            on=_N.case_id,
-            how="left",
-            validate="one_to_one",
-        )[_R.date_review_completed]
-        .set_axis(notes.index)
-    )
+    _, reviews, review_of = review_positions(ds)
+    completed = reviews[_R.date_review_completed].to_numpy(dtype="datetime64[ns]")
+    padded = np.append(completed, np.datetime64("NaT", "ns"))  # position -1: no review
+    review_date = pd.Series(padded[review_of], index=notes.index, name=_R.date_review_completed)
     notified_year = start_years(notes[_N.date_notified], kind)
     review_year = start_years(review_date, kind)
     year_ax, starts = build_year_axis(

@@ -24,6 +24,7 @@ from cdop.analytics._common import (
     fail,
     group_total,
     parse_by,
+    reviewed,
 )
 from cdop.analytics._intervals import percent_columns
 from cdop.analytics._periods import (
@@ -127,7 +128,7 @@ def breakdown(
     kind = check_period(func, period)
     conf = check_confidence(func, confidence)
     if basis == "reviews":
-        table = ds.reviewed
+        table = reviewed(ds)
         date_col = _R.date_review_completed
     else:
         table = ds.notifications

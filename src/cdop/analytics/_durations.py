@@ -30,6 +30,7 @@ from cdop.analytics._common import (
     fail,
     group_total,
     parse_by,
+    reviewed,
 )
 from cdop.analytics._intervals import percent_columns
 from cdop.analytics._periods import (
@@ -144,16 +145,16 @@ def _setup(
     extra: Sequence[Axis] = (),
 ) -> tuple[pd.DataFrame, Grid, list[IntArray], IntArray]:
     kind = check_period(func, period)
-    reviewed = ds.reviewed
-    by_cols = parse_by(func, by, reviewed.columns, exclude=(YEAR, BAND))
-    review_year = start_years(reviewed[_R.date_review_completed], kind)
+    joined = reviewed(ds)
+    by_cols = parse_by(func, by, joined.columns, exclude=(YEAR, BAND))
+    review_year = start_years(joined[_R.date_review_completed], kind)
     year_ax, starts = build_year_axis(
         func, years, data_years(review_year), kind, panel_year, first_year
     )
-    axes = [column_axis(c, reviewed[c]) for c in by_cols]
+    axes = [column_axis(c, joined[c]) for c in by_cols]
     grid = Grid((*axes, year_ax, *extra))
-    codes = [a.codes(reviewed[c]) for a, c in zip(axes, by_cols, strict=True)]
-    return reviewed, grid, codes, year_codes(review_year, starts)
+    codes = [a.codes(joined[c]) for a, c in zip(axes, by_cols, strict=True)]
+    return joined, grid, codes, year_codes(review_year, starts)
 
 
 def review_durations(
