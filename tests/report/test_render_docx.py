@@ -133,3 +133,19 @@ def test_fixed_dates_and_core_properties() -> None:
         assert {i.date_time for i in z.infolist()} == {(2026, 11, 25, 0, 0, 0)}
         assert z.namelist()[:2] == ["[Content_Types].xml", "_rels/.rels"]
     assert render_docx(make_chapter(), dt.date(2026, 11, 25)) == data
+
+
+def test_wide_tables_fit_the_page_and_numbers_do_not_wrap() -> None:
+    from cdop.report._widths import layout_table, text_width_mm
+
+    header = ("Category of death", "2022/23", "2023/24")
+    long = "3. Trauma and other external factors, including medical/surgical complications/error"
+    rows = [(long, "10 (14%)", "*"), ("4. Malignancy", "6 (8%)", "*")]
+    layout = layout_table(header, rows, ("left", "right", "right"), 9, 170)
+    assert sum(layout.widths_mm) <= 170 + 1e-9
+    # Number columns are at least as wide as their widest cell; the text column wraps.
+    assert layout.widths_mm[1] > text_width_mm("10 (14%)", layout.size_pt)
+    assert layout.widths_mm[0] < text_width_mm(long, layout.size_pt)
+    # A small table keeps its natural widths, at least half the text width.
+    small = layout_table(("Sex", "n"), [("Male", "3")], ("left", "right"), 9, 170)
+    assert small.size_pt == 9 and abs(sum(small.widths_mm) - 85) < 1e-9

@@ -35,6 +35,7 @@ from cdop.report._house import (
     TEXT_RGB,
 )
 from cdop.report._model import Align, Chapter, ReportFigure, ReportTable
+from cdop.report._widths import layout_table
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -47,11 +48,6 @@ _MARGIN_MM: Final = 20.0
 _USABLE_MM: Final = (_PAGE_MM[0] - 2 * _MARGIN_MM, _PAGE_MM[1] - 2 * _MARGIN_MM)
 #: A figure never takes more than this share of the page height.
 _FIGURE_MAX_HEIGHT_SHARE: Final = 0.6
-#: Approximate width of one character of table text, and the cell padding, in mm.
-_CHAR_MM: Final = 2.0
-_CELL_PAD_MM: Final = 4.6
-#: Tables are at least this share of the text width (as in the HTML).
-_TABLE_MIN_SHARE: Final = 0.5
 _TABLE_TEXT: Final = "Table Text"
 _TABLE_NOTE: Final = "Table Note"
 _STAMP: Final = "Stamp"
@@ -229,21 +225,6 @@ def _caption(doc: Document, label: str, number: int, title: str, keep_next: bool
         paragraph.add_run(title)
 
 
-def _column_widths_mm(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[float]:
-    widths = []
-    for j, head in enumerate(header):
-        cells = [r[j] for r in rows if j < len(r)]
-        longest_word = max((len(w) for w in head.split()), default=1)
-        chars = max([longest_word, min(len(head), 14), *(len(c) for c in cells), 3])
-        widths.append(chars * _CHAR_MM + _CELL_PAD_MM)
-    total = sum(widths)
-    if total > _USABLE_MM[0]:
-        widths = [w * _USABLE_MM[0] / total for w in widths]
-    elif total < _USABLE_MM[0] * _TABLE_MIN_SHARE:
-        widths = [w * _USABLE_MM[0] * _TABLE_MIN_SHARE / total for w in widths]
-    return widths
-
-
 def _table_borders() -> Any:
     borders = _el("w:tblBorders")
     for edge, size, colour in (
@@ -270,7 +251,7 @@ def _add_table(
 ) -> None:
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm
+    from docx.shared import Mm, Pt
 
     if title is not None:
         _caption(doc, "Table", label_number, title, keep_next=True)
@@ -282,7 +263,8 @@ def _add_table(
     tbl_pr.insert_element_before(
         _table_borders(), "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption"
     )
-    widths = _column_widths_mm(header, rows)
+    layout = layout_table(header, rows, aligns, TABLE_PT, _USABLE_MM[0])
+    widths = layout.widths_mm
     for j, width in enumerate(widths):
         table.columns[j].width = Mm(width)
 
@@ -312,6 +294,8 @@ def _add_table(
             run = paragraph.add_run(text)
             if i == 0:
                 run.bold = True
+            if layout.size_pt != TABLE_PT:
+                run.font.size = Pt(layout.size_pt)
     for i, note in enumerate(notes):
         paragraph = doc.add_paragraph(note, style=_TABLE_NOTE)
         if i == 0:
