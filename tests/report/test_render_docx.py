@@ -139,7 +139,7 @@ def test_wide_tables_fit_the_page_and_numbers_do_not_wrap() -> None:
     from cdop.report._widths import layout_table, text_width_mm
 
     header = ("Category of death", "2022/23", "2023/24")
-    long = "3. Trauma and other external factors, including medical/surgical complications/error"
+    long = "3. Trauma and other external factors, including medical/surgical complications " * 2
     rows = [(long, "10 (14%)", "*"), ("4. Malignancy", "6 (8%)", "*")]
     layout = layout_table(header, rows, ("left", "right", "right"), 9, 170)
     assert sum(layout.widths_mm) <= 170 + 1e-9
