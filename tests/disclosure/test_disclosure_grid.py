@@ -219,7 +219,7 @@ def test_all_ones_line_is_protected() -> None:
 
 def test_without_the_all_ones_rule_the_audit_finds_the_ones() -> None:
     counts = grid([[1, 1, 20], [10, 12, 30], [11, 14, 25]])
-    mask = suppress_grid(counts, DisclosureRules(protect_all_ones=False))
+    mask = suppress_grid(counts, DisclosureRules(protect_bounds=False))
     found = recoverable_cells(counts, mask)
     assert set(zip(found["row"], found["column"], strict=True)) == {
         ("a", "x"),

@@ -12,6 +12,7 @@ only hidden entry of a line, or more generally when the lines fix its value.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -162,6 +163,62 @@ def determined(hidden: BoolArray, layout: Layout) -> BoolArray:
     return out
 
 
+def pinned(hidden: BoolArray, values: IntArray, layout: Layout, *, rounds: int = 100) -> BoolArray:
+    """Hidden cells whose bounds close on one value (bound propagation).
+
+    The reader knows each shown cell, and that a hidden cell is at least 1; to
+    err on the safe side the reader is also granted which hidden cells are 0.
+    Each line then bounds each of its hidden cells by the line's total minus the
+    largest and the smallest the other cells can be; bounds are rounded to whole
+    numbers and carried from line to line until they stop moving. A hidden cell
+    whose lower bound reaches its upper bound is pinned.
+    """
+    flat = values.ravel().astype(np.float64)
+    lo = np.where(hidden, np.minimum(flat, 1.0), flat)
+    hi = np.where(hidden, np.inf, flat)
+    lines = [line for line in layout.lines if hidden[line.cells].any()]
+    for _ in range(rounds):
+        moved = False
+        for line in lines:
+            cells, coefs = line.cells, line.coefs
+            low = np.where(coefs > 0, lo[cells], -hi[cells])  # least each term can add
+            high = np.where(coefs > 0, hi[cells], -lo[cells])  # most each term can add
+            low_inf = np.isinf(low)
+            high_inf = np.isinf(high)
+            low_sum = low[~low_inf].sum()
+            high_sum = high[~high_inf].sum()
+            n_low_inf = int(low_inf.sum())
+            n_high_inf = int(high_inf.sum())
+            for k in np.flatnonzero(hidden[cells]):
+                others_low = (
+                    -np.inf
+                    if n_low_inf - int(low_inf[k]) > 0
+                    else low_sum - (0.0 if low_inf[k] else low[k])
+                )
+                others_high = (
+                    np.inf
+                    if n_high_inf - int(high_inf[k]) > 0
+                    else high_sum - (0.0 if high_inf[k] else high[k])
+                )
+                # coef * x = -(others), so x lies in [-others_high, -others_low] * coef
+                if coefs[k] > 0:
+                    new_lo, new_hi = -others_high, -others_low
+                else:
+                    new_lo, new_hi = others_low, others_high
+                cell = cells[k]
+                new_lo = np.ceil(new_lo - 1e-9)
+                new_hi = np.floor(new_hi + 1e-9)
+                if new_lo > lo[cell] + 1e-9:
+                    lo[cell] = new_lo
+                    moved = True
+                if new_hi < hi[cell] - 1e-9:
+                    hi[cell] = new_hi
+                    moved = True
+        if not moved:
+            break
+    return hidden & (hi - lo < 0.5)
+
+
 def _preference(
     cell: int, line_index: int | None, hidden: BoolArray, values: IntArray, layout: Layout
 ) -> tuple[int, int, int, int, int]:
@@ -210,20 +267,23 @@ def secondary(
     layout: Layout,
     *,
     locked: BoolArray | None = None,
-    protect_all_ones: bool = True,
+    protect_bounds: bool = True,
 ) -> BoolArray:
     """Add hidden cells until no hidden cell can be worked out from the published lines.
 
     Repeats, until nothing changes:
 
-    1. a line with exactly one hidden cell (or, with ``protect_all_ones``, a line
+    1. a line with exactly one hidden cell (or, with ``protect_bounds``, a line
        with a shown total whose hidden cells are all 1) gets one more cell
        hidden, the first by :func:`_preference`; the first such line in a fixed
        order is fixed first, then the scan starts again, so chains (hiding a cell
        for a row leaves its column with one hidden cell) are followed to the end;
     2. when no line needs fixing, a hidden cell that the lines still fix exactly
        (for example a cell that links two separate blocks of hidden cells) gets a
-       cell of one of its lines hidden, the first by preference that frees it.
+       cell of one of its lines hidden, the first by preference that frees it;
+    3. then, with ``protect_bounds``, the same for a hidden cell that bound
+       propagation pins down (:func:`pinned`), and last for one that linear
+       programming pins down (:func:`lp_pinned`).
 
     Hidden cells only ever grow, so the loop ends; at worst every cell is hidden.
     """
@@ -235,7 +295,7 @@ def secondary(
         fixed = False
         for index, line in enumerate(lines):
             count = int(out[line.cells].sum())
-            if count == 1 or (protect_all_ones and _all_ones(line, out, flat_values)):
+            if count == 1 or (protect_bounds and _all_ones(line, out, flat_values)):
                 order = _choose([int(c) for c in line.cells], index, out, flat_values, layout, lock)
                 if order:
                     out[order[0]] = True
@@ -244,6 +304,13 @@ def secondary(
         if fixed:
             continue
         exact = determined(out, layout)
+        check: Callable[[BoolArray, Layout], BoolArray] = determined
+        if not exact.any() and protect_bounds:
+            exact = pinned(out, flat_values, layout)
+            check = _pinned_check(flat_values)
+            if not exact.any():
+                exact = lp_pinned(out, flat_values, layout)
+                check = _pinned_check(flat_values, lp=True)
         if not exact.any():
             return out
         target = int(np.flatnonzero(exact)[0])
@@ -258,10 +325,69 @@ def secondary(
         for cell in order:
             trial = out.copy()
             trial[cell] = True
-            if not determined(trial, layout)[target]:
+            if not check(trial, layout)[target]:
                 chosen = cell
                 break
         out[chosen] = True
+
+
+def lp_pinned(hidden: BoolArray, values: IntArray, layout: Layout) -> BoolArray:
+    """Hidden cells that linear programming pins to their value (the strongest check here).
+
+    The reader's knowledge: the shown cells, the published lines, every hidden
+    cell at least 1 (at least 0 where it truly is 0, granting the reader that).
+    For each hidden cell the least and the greatest value it can take are found
+    by linear programming; a cell is pinned when neither reaches a whole number
+    other than its true value. Every solution found also frees every cell that
+    it moves by 1 or more, so few programs are solved in practice.
+    """
+    flat = values.ravel().astype(np.float64)
+    cells = np.flatnonzero(hidden)
+    out = np.zeros(hidden.shape, dtype=np.bool_)
+    if cells.size == 0:
+        return out
+    position = np.full(hidden.shape, -1, dtype=np.int64)
+    position[cells] = np.arange(cells.size)
+    rows, rhs = [], []
+    for line in layout.lines:
+        mask = hidden[line.cells]
+        if mask.any():
+            row = np.zeros(cells.size)
+            row[position[line.cells[mask]]] = line.coefs[mask]
+            rows.append(row)
+            rhs.append(-float((line.coefs[~mask] * flat[line.cells[~mask]]).sum()))
+    if not rows:
+        return out
+    from scipy.optimize import linprog  # lazy: scipy is only needed here
+
+    truth = flat[cells]
+    bounds = [(min(1.0, float(v)), None) for v in truth]
+    free = np.zeros(cells.size, dtype=np.bool_)
+    for k in range(cells.size):
+        for sign in (1.0, -1.0):
+            if free[k]:
+                break
+            objective = np.zeros(cells.size)
+            objective[k] = sign
+            result = linprog(
+                objective, A_eq=np.vstack(rows), b_eq=np.asarray(rhs), bounds=bounds, method="highs"
+            )
+            if result.status == 3:  # unbounded above
+                free[k] = True
+            elif result.status == 0:
+                found = np.asarray(result.x, dtype=np.float64)
+                free |= np.abs(found - truth) >= 1.0 - 1e-6
+    out[cells] = ~free
+    return out
+
+
+def _pinned_check(
+    values: IntArray, *, lp: bool = False
+) -> Callable[[BoolArray, Layout], BoolArray]:
+    def check(hidden: BoolArray, layout: Layout) -> BoolArray:
+        return (lp_pinned if lp else pinned)(hidden, values, layout)
+
+    return check
 
 
 @dataclass(frozen=True)
@@ -280,6 +406,7 @@ def recover(
     *,
     linear: bool = True,
     assume_positive: bool = True,
+    bounds: bool = False,
 ) -> list[Recovery]:
     """Work out hidden cells from the shown cells and the published lines.
 
@@ -288,7 +415,8 @@ def recover(
     sign and add up to their number, so each is 1 (``how="ones"``, kept only where
     the true value is 1, since otherwise the deduction is wrong); repeats; and
     finally, with ``linear``, reports unknowns fixed by the whole linear system
-    (``how="linear"``).
+    (``how="linear"``); with ``bounds`` (and ``assume_positive``) also the
+    unknowns that linear programming pins down (``how="bounds"``).
     """
     flat = values.ravel().astype(np.float64)
     known = ~hidden.copy()
@@ -328,6 +456,11 @@ def recover(
             for position in np.flatnonzero(exact):
                 cell = int(position)
                 found.append(Recovery(cell, round(float(solution[cell]), 6), "linear"))
+                known[cell] = True
+    if bounds and assume_positive:
+        exact = lp_pinned(~known, values.ravel().astype(np.int64), layout)
+        for position in np.flatnonzero(exact):
+            found.append(Recovery(int(position), float(flat[position]), "bounds"))
     return found
 
 

@@ -34,11 +34,13 @@ class DisclosureRules:
     protect_totals : bool, default True
         Apply primary suppression to published totals too: a total from 1 to
         ``threshold`` is itself a small count.
-    protect_all_ones : bool, default True
+    protect_bounds : bool, default True
         Readers know that a hidden count is at least 1, because zeros are shown.
-        A row or column whose hidden cells add up to the number of hidden cells
-        (so every one of them is 1) therefore gives them away; with this option
-        such a line gets one more cell hidden.
+        With this option no hidden cell may be pinned down by combining that
+        with the totals: a row or column whose hidden cells are all 1 (they
+        would add up to their number) gets one more cell hidden, and lower and
+        upper bounds are carried through the rows and columns until no hidden
+        cell has its lowest possible value equal to its highest.
 
     Examples
     --------
@@ -59,7 +61,7 @@ class DisclosureRules:
     unreliable_flag: str = "u"
     secondary: bool = True
     protect_totals: bool = True
-    protect_all_ones: bool = True
+    protect_bounds: bool = True
 
     def __post_init__(self) -> None:
         for name in ("threshold", "min_rate_events", "unreliable_rate_events"):
@@ -78,7 +80,7 @@ class DisclosureRules:
             value = getattr(self, name)
             if not isinstance(value, str) or not value:
                 raise CdopArgumentError(f"{name} must be a non-empty string; received {value!r}.")
-        for name in ("secondary", "protect_totals", "protect_all_ones"):
+        for name in ("secondary", "protect_totals", "protect_bounds"):
             value = getattr(self, name)
             if not isinstance(value, bool):
                 raise CdopArgumentError(f"{name} must be True or False; received {value!r}.")

@@ -28,8 +28,9 @@ __all__ = [
     "suppress_table",
 ]
 
-#: How :func:`recoverable_cells` attacks: line by line only, or the whole linear system too.
-AuditMethod: TypeAlias = Literal["lines", "linear"]
+#: How :func:`recoverable_cells` attacks: line by line; the whole linear system too; and
+#: linear programming with the bound "hidden counts are at least 1" too.
+AuditMethod: TypeAlias = Literal["lines", "linear", "bounds"]
 #: What :func:`apply_mask` puts in a hidden cell: the rules' marker, or a missing value.
 Fill: TypeAlias = Literal["marker", "na"]
 #: What :func:`suppress_long` does when cells outside the long table must be hidden.
@@ -89,7 +90,7 @@ def _suppress_values(
     hidden = _grid.primary(augmented, layout, rules.threshold, totals=rules.protect_totals)
     if rules.secondary:
         hidden = _grid.secondary(
-            augmented, hidden, layout, locked=locked, protect_all_ones=rules.protect_all_ones
+            augmented, hidden, layout, locked=locked, protect_bounds=rules.protect_bounds
         )
     return augmented, hidden
 
@@ -163,12 +164,16 @@ def suppress_grid(
     ``rules.protect_totals`` a published total in that range is hidden too.
 
     Secondary (``rules.secondary``): while some row or column whose total is
-    published holds exactly one hidden cell, one more cell of it is hidden: the
-    smallest non-zero shown count, then (only if the line has no such count) a
-    zero, then a total itself. Hiding a cell for a row may leave its column with
-    one hidden cell; the loop follows such chains until nothing changes. It also
-    protects a line whose hidden cells are all 1 (``rules.protect_all_ones``) and
-    any hidden cell that the totals fix through several lines at once.
+    published holds exactly one hidden cell, one more cell of it is hidden: a
+    non-zero shown count, the smallest among those whose other line (column for
+    a row) already holds a single hidden cell, else the smallest; only if the
+    line has no non-zero count left, a zero; only if nothing else, a total
+    itself. Hiding a cell for a row may leave its column with one hidden cell;
+    the loop follows such chains until nothing changes. It also protects a line
+    whose hidden cells are all 1 (``rules.protect_bounds``) and any hidden
+    cell that the totals fix through several lines at once (checked with linear
+    algebra). It does not defend against every attack that also uses bounds
+    (see ``docs/disclosure.md``).
 
     Parameters
     ----------
@@ -235,7 +240,7 @@ def recoverable_cells(
     row_totals: bool = True,
     column_totals: bool = True,
     total_label: Hashable = "Total",
-    method: AuditMethod = "linear",
+    method: AuditMethod = "bounds",
     assume_positive: bool = True,
 ) -> pd.DataFrame:
     """Audit: the hidden cells that a reader can work out from what is shown.
@@ -246,7 +251,10 @@ def recoverable_cells(
     comes out. With ``assume_positive`` a line whose unknowns add up to their
     number gives each of them as 1 (hidden counts are at least 1, zeros being
     shown). With ``method="linear"`` the remaining unknowns that the whole
-    system of totals fixes exactly are reported too.
+    system of totals fixes exactly are reported too; with ``method="bounds"``
+    (the default) also those that linear programming pins down given that
+    hidden counts are at least 1 (the reader is granted which hidden cells are
+    0, to err on the safe side).
 
     Parameters
     ----------
@@ -260,9 +268,10 @@ def recoverable_cells(
         Which totals are published.
     total_label : hashable, default "Total"
         Label of the total row and column in ``hidden``.
-    method : {"linear", "lines"}, default "linear"
+    method : {"bounds", "linear", "lines"}, default "bounds"
         ``"lines"`` solves rows and columns one at a time; ``"linear"`` also
-        solves the whole linear system.
+        solves the whole linear system; ``"bounds"`` also uses linear
+        programming (needs scipy, imported only then).
     assume_positive : bool, default True
         Use the fact that hidden counts are at least 1.
 
@@ -271,7 +280,7 @@ def recoverable_cells(
     DataFrame
         One row per cell worked out: ``row``, ``column`` (labels, ``total_label``
         for a total), ``value`` and ``how`` (``"line"``, ``"ones"``,
-        ``"linear"``). Empty when the suppression is safe against this attack.
+        ``"linear"``, ``"bounds"``). Empty when the suppression is safe against this attack.
 
     Examples
     --------
@@ -286,8 +295,10 @@ def recoverable_cells(
     >>> recoverable_cells(grid, suppress_grid(grid)).empty
     True
     """
-    if method not in ("lines", "linear"):
-        raise CdopArgumentError(f"method must be 'lines' or 'linear'; received {method!r}.")
+    if method not in ("lines", "linear", "bounds"):
+        raise CdopArgumentError(
+            f"method must be 'lines', 'linear' or 'bounds'; received {method!r}."
+        )
     values = _count_values(counts, "counts")
     layout = _layout(values, row_totals, column_totals)
     index = _with_label(counts.index, total_label, "row") if column_totals else counts.index
@@ -307,8 +318,9 @@ def recoverable_cells(
         augmented,
         mask.ravel(),
         layout,
-        linear=method == "linear",
+        linear=method in ("linear", "bounds"),
         assume_positive=assume_positive,
+        bounds=method == "bounds",
     )
     width = layout.shape[1]
     return pd.DataFrame(
@@ -371,7 +383,7 @@ def mask_dependents(
             order += [d for d in deps if d not in order]
     else:
         order = list(columns)
-    out = pd.DataFrame(False, index=hidden.index, columns=pd.Index(order, dtype=object))
+    out = pd.DataFrame(False, index=hidden.index, columns=pd.Index(order))
     for column in hidden.columns:
         if column in out.columns:
             out[column] = hidden[column].astype(bool).to_numpy()
@@ -386,8 +398,6 @@ def mask_dependents(
                     f"dependent column {dep!r} of {count!r} is not in columns {order!r}."
                 )
             out[dep] = out[dep].to_numpy() | hidden[count].astype(bool).to_numpy()
-    if columns is not None:
-        out.columns = pd.Index(list(columns))
     return out
 
 
