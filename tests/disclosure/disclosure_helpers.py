@@ -118,3 +118,54 @@ def grid(rows: list[list[int]], columns: str = "xyz") -> pd.DataFrame:
 def expected_mask(cells: list[list[int]], like: pd.DataFrame) -> pd.DataFrame:
     """A mask written out as 0/1 rows, labelled like ``like``."""
     return pd.DataFrame(np.array(cells, dtype=bool), index=like.index, columns=like.columns)
+
+
+def lp_attack(
+    counts: pd.DataFrame,
+    hidden: pd.DataFrame,
+    *,
+    row_totals: bool = True,
+    column_totals: bool = True,
+) -> set[tuple[int, int]]:
+    """Hidden cells whose range under linear programming holds one whole number only.
+
+    The attacker knows the shown cells and totals and that every hidden count is
+    at least 1 (granted the hidden zeros, to be strict). For each hidden cell it
+    minimises and maximises the cell; a range narrower than 1 on both sides of
+    the true value exposes it.
+    """
+    from scipy.optimize import linprog
+
+    values = full_table(counts, row_totals, column_totals)
+    mask = hidden.to_numpy(dtype=bool)
+    cells = [tuple(int(v) for v in cell) for cell in np.argwhere(mask)]
+    if not cells:
+        return set()
+    col = {cell: k for k, cell in enumerate(cells)}
+    a_eq, b_eq = [], []
+    for eq in equations(values.shape, row_totals, column_totals):
+        row = np.zeros(len(cells))
+        rhs = 0.0
+        for cell, c in eq.items():
+            if cell in col:
+                row[col[cell]] = c
+            else:
+                rhs -= c * values[cell]
+        if row.any():
+            a_eq.append(row)
+            b_eq.append(rhs)
+    if not a_eq:
+        return set()
+    bounds = [(min(1.0, values[cell]), None) for cell in cells]
+    exposed = set()
+    for cell, k in col.items():
+        ends = []
+        for sign in (1.0, -1.0):
+            objective = np.zeros(len(cells))
+            objective[k] = sign
+            res = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+            ends.append(np.inf if res.status == 3 else sign * res.fun)
+        low, high = ends
+        if low > values[cell] - 1 + 1e-6 and high < values[cell] + 1 - 1e-6:
+            exposed.add(cell)
+    return exposed

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from disclosure_helpers import attack, equations, full_table
+from disclosure_helpers import attack, equations, full_table, lp_attack
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -82,3 +82,12 @@ def test_long_mask_matches_the_grid_mask(counts: pd.DataFrame) -> None:
     expected = [bool(wide.loc[r, c]) for r, c in zip(long["row"], long["col"], strict=True)]
     assert got.tolist() == expected
     assert got.index.equals(long.index)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(counts=grids(), row_totals=st.booleans(), column_totals=st.booleans())
+def test_no_hidden_cell_is_pinned_by_linear_programming(
+    counts: pd.DataFrame, row_totals: bool, column_totals: bool
+) -> None:
+    mask = suppress_grid(counts, row_totals=row_totals, column_totals=column_totals)
+    assert lp_attack(counts, mask, row_totals=row_totals, column_totals=column_totals) == set()
