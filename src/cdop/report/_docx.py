@@ -268,6 +268,7 @@ def _add_table(
     for j, width in enumerate(widths):
         table.columns[j].width = Mm(width)
 
+    text_style = doc.styles[_TABLE_TEXT].style_id
     all_rows: list[Sequence[str]] = [header, *rows]
     for i, values in enumerate(all_rows):
         row = table.rows[i]
@@ -285,7 +286,7 @@ def _add_table(
                 tc_pr.append(rule)
                 tc_pr.append(_el("w:shd", val="clear", color="auto", fill=HEADER_FILL_RGB))
             paragraph = cell.paragraphs[0]
-            paragraph.style = doc.styles[_TABLE_TEXT]
+            paragraph._p.style = text_style  # by id: much faster than by style object
             right = j < len(aligns) and aligns[j] == "right"
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if right else WD_ALIGN_PARAGRAPH.LEFT
             if i < len(all_rows) - 1:
