@@ -48,10 +48,8 @@ def _css(stamp: str | None) -> str:
     page_stamp = ""
     if stamp:
         quoted = stamp.replace("\\", "\\\\").replace('"', '\\"')
-        page_stamp = (
-            f'  @top-center {{ content: "{quoted}"; color: #{STAMP_RGB}; font-weight: bold; }}\n'
-            f'  @bottom-center {{ content: "{quoted}"; color: #{STAMP_RGB}; font-weight: bold; }}\n'
-        )
+        box = f'content: "{quoted}"; color: #{STAMP_RGB}; font: bold 10pt {FONT_STACK};'
+        page_stamp = f"  @top-center {{ {box} }}\n  @bottom-center {{ {box} }}\n"
     return f"""\
 :root {{ color-scheme: light; }}
 body {{
