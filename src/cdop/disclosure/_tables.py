@@ -169,11 +169,13 @@ def suppress_grid(
     a row) already holds a single hidden cell, else the smallest; only if the
     line has no non-zero count left, a zero; only if nothing else, a total
     itself. Hiding a cell for a row may leave its column with one hidden cell;
-    the loop follows such chains until nothing changes. It also protects a line
-    whose hidden cells are all 1 (``rules.protect_bounds``) and any hidden
-    cell that the totals fix through several lines at once (checked with linear
-    algebra). It does not defend against every attack that also uses bounds
-    (see ``docs/disclosure.md``).
+    the loop follows such chains until nothing changes. It also protects any
+    hidden cell that the totals fix through several lines at once (checked with
+    linear algebra) and, with ``rules.protect_bounds``, any hidden cell pinned
+    down by adding that hidden counts are at least 1 (a line whose hidden cells
+    are all 1; bound propagation; linear programming, with scipy imported only
+    then). Each table is protected on its own, not against figures published
+    elsewhere (see ``docs/disclosure.md``).
 
     Parameters
     ----------
