@@ -1,0 +1,79 @@
+"""Sphinx configuration of the cdop documentation.
+
+Build with ``sphinx-build -W --keep-going -b html docs docs/_build/html`` (warnings are
+errors). Pages are Markdown (MyST) except the API reference, which autodoc builds from
+the docstrings of the public modules (NumPy style, read by napoleon).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import cdop
+
+HERE = Path(__file__).resolve().parent
+
+project = "cdop"
+author = "cdop contributors"
+copyright = "cdop contributors"  # no year: the build is the same whenever it runs
+version = release = cdop.__version__
+
+extensions = [
+    "myst_parser",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",
+]
+
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+root_doc = "index"
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
+language = "en"
+today_fmt = "%Y"
+
+# Markdown
+myst_enable_extensions = ["colon_fence", "deflist"]
+myst_heading_anchors = 3
+
+# API reference
+autodoc_member_order = "bysource"
+autodoc_typehints = "description"
+autodoc_typehints_description_target = "documented_params"
+autodoc_typehints_format = "short"
+autodoc_preserve_defaults = True
+autodoc_default_options = {"members": True, "undoc-members": False, "show-inheritance": False}
+napoleon_numpy_docstring = True
+napoleon_google_docstring = False
+napoleon_use_rtype = False
+napoleon_use_ivar = True  # "Attributes" sections as fields: no duplicate of autodoc's entries
+napoleon_preprocess_types = True
+add_module_names = False
+python_use_unqualified_type_names = True
+
+# HTML: the built-in theme, no external assets
+html_theme = "alabaster"
+html_title = f"cdop {release}"
+html_static_path: list[str] = []
+html_last_updated_fmt = None
+html_show_sourcelink = False
+
+# Pages owned elsewhere in the project may not exist yet in every checkout: while one is
+# absent it is dropped from the table of contents and links to it become plain text.
+OPTIONAL_PAGES = ("disclosure",)
+
+
+def _drop_absent_pages(app: Any, docname: str, source: list[str]) -> None:
+    for page in OPTIONAL_PAGES:
+        if (HERE / f"{page}.md").exists():
+            continue
+        text = source[0]
+        if docname == root_doc:
+            text = "\n".join(line for line in text.splitlines() if line.strip() != page)
+        source[0] = re.sub(rf"\[([^\]]+)\]\({page}\.md\)", r"\1", text)
+
+
+def setup(app: Any) -> None:
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    app.connect("source-read", _drop_absent_pages)
