@@ -8,7 +8,6 @@ the docstrings of the public modules (NumPy style, read by napoleon).
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import Any
 
@@ -59,21 +58,6 @@ html_static_path: list[str] = []
 html_last_updated_fmt = None
 html_show_sourcelink = False
 
-# Pages owned elsewhere in the project may not exist yet in every checkout: while one is
-# absent it is dropped from the table of contents and links to it become plain text.
-OPTIONAL_PAGES = ("disclosure",)
-
-
-def _drop_absent_pages(app: Any, docname: str, source: list[str]) -> None:
-    for page in OPTIONAL_PAGES:
-        if (HERE / f"{page}.md").exists():
-            continue
-        text = source[0]
-        if docname == root_doc:
-            text = "\n".join(line for line in text.splitlines() if line.strip() != page)
-        source[0] = re.sub(rf"\[([^\]]+)\]\({page}\.md\)", r"\1", text)
-
 
 def setup(app: Any) -> None:
     os.environ.setdefault("MPLBACKEND", "Agg")
-    app.connect("source-read", _drop_absent_pages)
