@@ -140,7 +140,13 @@ def stacked_shares(
                     ha="center",
                     va="center",
                     fontsize=7,
-                    color="white" if i % 2 == 0 else "black",
+                    color="black",
+                    bbox={
+                        "boxstyle": "round,pad=0.15",
+                        "facecolor": "white",
+                        "edgecolor": "none",
+                        "alpha": 0.85,
+                    },
                 )
         left = left + shown
     ax.set_yticks(np.arange(len(rows)), rows)

@@ -234,7 +234,7 @@ def build(
     try:
         if progress is not None:
             progress(f"writing {', '.join(formats)}")
-        written = render(chapter, staging, formats)
+        written = render(chapter, staging, formats, date=date)
         (staging / _MARKER_FILE).write_text("Written by cdop; replaced by each rebuild.\n")
         if target.exists():
             shutil.rmtree(target)

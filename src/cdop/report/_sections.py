@@ -265,6 +265,10 @@ def review_durations(ctx: Context) -> Section:
         row_header="Duration",
         total_row="Total reviews",
         row_name="band",
+        notes=(
+            "In the figure, the shares of hidden counts are left blank, so a bar can stop "
+            "short of 100%.",
+        ),
     )
 
     timely = analytics.review_timeliness(ctx.ds, years=[ctx.label])
