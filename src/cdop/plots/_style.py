@@ -44,7 +44,6 @@ _RC: Final[dict[str, Any]] = {
     "legend.fontsize": 8,
     "figure.dpi": 100,
     "savefig.dpi": FIGURE_DPI,
-    "savefig.bbox": "tight",
     "svg.hashsalt": "cdop",  # stable SVG ids: the same figure gives the same bytes
     "svg.fonttype": "none",
     "pdf.fonttype": 42,
