@@ -9,6 +9,7 @@ the edition of every row. Rows are identified by ``indicator``, ``period`` and
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from importlib import resources
 from typing import Final, Literal, TypeAlias
@@ -124,6 +125,16 @@ def _key(frame: pd.DataFrame) -> pd.Series:
     return frame[INDICATOR] + "|" + frame[PERIOD] + "|" + frame[LEVEL].fillna("")
 
 
+@functools.cache
+def _shipped() -> pd.DataFrame:
+    """The shipped table, read once per process (callers get copies)."""
+    path = resources.files("cdop.analytics").joinpath("data", "national.csv")
+    with path.open("r", encoding="utf-8") as handle:
+        return _typed(
+            "national_benchmarks", pd.read_csv(handle, dtype=str, keep_default_na=False), "shipped"
+        )
+
+
 def national_benchmarks(extra: pd.DataFrame | None = None) -> pd.DataFrame:
     """The national benchmarks (England), optionally with rows added or overridden.
 
@@ -164,9 +175,7 @@ def national_benchmarks(extra: pd.DataFrame | None = None) -> pd.DataFrame:
     ['2026.1', 'user']
     """
     func = "national_benchmarks"
-    path = resources.files("cdop.analytics").joinpath("data", "national.csv")
-    with path.open("r", encoding="utf-8") as handle:
-        shipped = _typed(func, pd.read_csv(handle, dtype=str, keep_default_na=False), "shipped")
+    shipped = _shipped().copy()
     if extra is None:
         return shipped
     if not isinstance(extra, pd.DataFrame):

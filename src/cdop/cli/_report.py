@@ -68,6 +68,15 @@ def register(commands: Any) -> None:
         default=None,
         help="judge 'not in the future' against this date (YYYY-MM-DD)",
     )
+    parser.add_argument(
+        "--by",
+        metavar="COLUMN",
+        help="one chapter per value of this column (e.g. residence_area) plus "
+        "a chapter comparing them; the data are read and validated once",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=None, help="processes for --by (default: one per core)"
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress messages")
     parser.set_defaults(run=run)
 
@@ -76,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     from cdop import disclosure
     from cdop.cli._common import print_report, read_column_map
     from cdop.dataset import read_dataset
-    from cdop.report import build
+    from cdop.report import AreasResult, BuildResult, build, build_areas
     from cdop.sample import sample_path
 
     started = time.perf_counter()
@@ -90,17 +99,33 @@ def run(args: argparse.Namespace) -> int:
         progress(f"reading and validating {'the bundled sample' if not args.data else source}")
         ds = read_dataset(source, column_map=read_column_map(args.column_map), today=args.today)
         rules = disclosure.DisclosureRules(threshold=args.threshold)
-        result = build(
-            ds,
-            out=args.out,
-            year=args.year,
-            formats=[f.strip() for f in args.format.split(",") if f.strip()],
-            suppress=not args.no_suppress,
-            rules=rules,
-            date=args.date,
-            panel=args.panel,
-            progress=progress,
-        )
+        formats = [f.strip() for f in args.format.split(",") if f.strip()]
+        result: BuildResult | AreasResult
+        if args.by:
+            result = build_areas(
+                ds,
+                out=args.out,
+                by=args.by,
+                year=args.year,
+                formats=formats,
+                suppress=not args.no_suppress,
+                rules=rules,
+                date=args.date,
+                workers=args.workers,
+                progress=progress,
+            )
+        else:
+            result = build(
+                ds,
+                out=args.out,
+                year=args.year,
+                formats=formats,
+                suppress=not args.no_suppress,
+                rules=rules,
+                date=args.date,
+                panel=args.panel,
+                progress=progress,
+            )
     except CdopValidationError as exc:
         sys.stderr.write("cdop report: the data failed validation; nothing was written.\n")
         print_report(exc.report, limit=20, stream=sys.stderr)

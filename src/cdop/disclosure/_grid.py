@@ -305,12 +305,15 @@ def secondary(
             continue
         exact = determined(out, layout)
         check: Callable[[BoolArray, Layout], BoolArray] = determined
+        use_lp = False
         if not exact.any() and protect_bounds:
             exact = pinned(out, flat_values, layout)
             check = _pinned_check(flat_values)
             if not exact.any():
                 exact = lp_pinned(out, flat_values, layout)
                 check = _pinned_check(flat_values, lp=True)
+                use_lp = True
+        still_fixed = _target_check(check, flat_values, lp=use_lp)
         if not exact.any():
             return out
         target = int(np.flatnonzero(exact)[0])
@@ -325,13 +328,15 @@ def secondary(
         for cell in order:
             trial = out.copy()
             trial[cell] = True
-            if not check(trial, layout)[target]:
+            if not still_fixed(trial, layout, target):
                 chosen = cell
                 break
         out[chosen] = True
 
 
-def lp_pinned(hidden: BoolArray, values: IntArray, layout: Layout) -> BoolArray:
+def lp_pinned(
+    hidden: BoolArray, values: IntArray, layout: Layout, *, only: int | None = None
+) -> BoolArray:
     """Hidden cells that linear programming pins to their value (the strongest check here).
 
     The reader's knowledge: the shown cells, the published lines, every hidden
@@ -339,7 +344,8 @@ def lp_pinned(hidden: BoolArray, values: IntArray, layout: Layout) -> BoolArray:
     For each hidden cell the least and the greatest value it can take are found
     by linear programming; a cell is pinned when neither reaches a whole number
     other than its true value. Every solution found also frees every cell that
-    it moves by 1 or more, so few programs are solved in practice.
+    it moves by 1 or more, so few programs are solved in practice. With ``only``
+    (a flat cell index), only that cell is examined; the others are reported free.
     """
     flat = values.ravel().astype(np.float64)
     cells = np.flatnonzero(hidden)
@@ -362,7 +368,9 @@ def lp_pinned(hidden: BoolArray, values: IntArray, layout: Layout) -> BoolArray:
 
     truth = flat[cells]
     bounds = [(min(1.0, float(v)), None) for v in truth]
-    free = np.zeros(cells.size, dtype=np.bool_)
+    free = _free_by_moves(cells, truth, layout)
+    if only is not None:
+        free |= cells != only
     for k in range(cells.size):
         for sign in (1.0, -1.0):
             if free[k]:
@@ -381,6 +389,59 @@ def lp_pinned(hidden: BoolArray, values: IntArray, layout: Layout) -> BoolArray:
     return out
 
 
+def _free_by_moves(cells: IntArray, truth: FloatArray, layout: Layout) -> BoolArray:
+    """Hidden cells that a small exchange shows to be free, without linear programming.
+
+    Two hidden cells in exactly the same published lines (with the same signs) can
+    trade 1 between them; four hidden inner cells at the corners of a rectangle can
+    trade 1 around it. Either exchange keeps every published total, so when the
+    cells that lose 1 stay at or above their lower bound (1, or 0 for a true zero),
+    a reader cannot tell the true values from the exchanged ones: all the cells
+    involved are free. Cells this does not settle go to the linear programs.
+    """
+    lower = np.minimum(1.0, truth)
+    can_lose = truth - 1.0 >= lower - _TOL
+    free = np.zeros(cells.size, dtype=np.bool_)
+    index = {int(c): k for k, c in enumerate(cells)}
+    groups: dict[tuple[tuple[int, int], ...], list[int]] = {}
+    for k, cell in enumerate(cells):
+        signature = tuple(
+            sorted(
+                (li, int(layout.lines[li].coefs[np.flatnonzero(layout.lines[li].cells == cell)[0]]))
+                for li in layout.cell_lines[int(cell)]
+            )
+        )
+        groups.setdefault(signature, []).append(k)
+    for members in groups.values():
+        if len(members) > 1 and can_lose[members].any():
+            free[members] = True
+    if layout.row_totals and layout.column_totals:
+        width = layout.shape[1]
+        inner = [
+            (int(c) // width, int(c) % width)
+            for c in cells
+            if int(c) // width < layout.n_rows and int(c) % width < layout.n_cols
+        ]
+        rows = sorted({i for i, _ in inner})
+        cols = sorted({j for _, j in inner})
+        for a_i, i in enumerate(rows):
+            for k_row in rows[a_i + 1 :]:
+                for b_j, j in enumerate(cols):
+                    for l_col in cols[b_j + 1 :]:
+                        corners = [
+                            index.get(r * width + c)
+                            for r, c in ((i, j), (k_row, l_col), (i, l_col), (k_row, j))
+                        ]
+                        if any(c is None for c in corners):
+                            continue
+                        ks = [int(c) for c in corners if c is not None]
+                        if (can_lose[ks[2]] and can_lose[ks[3]]) or (
+                            can_lose[ks[0]] and can_lose[ks[1]]
+                        ):
+                            free[ks] = True
+    return free
+
+
 def _pinned_check(
     values: IntArray, *, lp: bool = False
 ) -> Callable[[BoolArray, Layout], BoolArray]:
@@ -388,6 +449,17 @@ def _pinned_check(
         return (lp_pinned if lp else pinned)(hidden, values, layout)
 
     return check
+
+
+def _target_check(
+    check: Callable[[BoolArray, Layout], BoolArray], values: IntArray, *, lp: bool
+) -> Callable[[BoolArray, Layout, int], bool]:
+    """Whether one cell is still fixed: for linear programming, solve for that cell only."""
+    if lp:
+        return lambda hidden, layout, target: bool(
+            lp_pinned(hidden, values, layout, only=target)[target]
+        )
+    return lambda hidden, layout, target: bool(check(hidden, layout)[target])
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+from cdop.report._areas import AreasResult, area_dataset, build_areas, comparison_chapter
 from cdop.report._build import (
     FORMATS,
     NOT_FOR_PUBLICATION,
@@ -30,13 +31,17 @@ from cdop.report._model import Chapter, ReportFigure, ReportTable, Section
 __all__ = [
     "FORMATS",
     "NOT_FOR_PUBLICATION",
+    "AreasResult",
     "BuildResult",
     "Chapter",
     "Format",
     "ReportFigure",
     "ReportTable",
     "Section",
+    "area_dataset",
     "build",
+    "build_areas",
     "build_chapter",
+    "comparison_chapter",
     "latest_complete_year",
 ]

@@ -35,6 +35,12 @@ def make_figure(
         ax = fig.add_subplot()
         draw(ax)
         png, svg = io.BytesIO(), io.BytesIO()
-        fig.savefig(png, format="png", dpi=FIGURE_DPI, metadata={"Software": None})
+        fig.savefig(
+            png,
+            format="png",
+            dpi=FIGURE_DPI,
+            metadata={"Software": None},
+            pil_kwargs={"compress_level": 3},
+        )
         fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
     return ReportFigure(id=fig_id, title=title, alt=alt, png=png.getvalue(), svg=svg.getvalue())

@@ -8,6 +8,7 @@ result; every published count passes disclosure control, narrative included.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -17,6 +18,7 @@ import pandas as pd
 
 from cdop import analytics, schema, stats
 from cdop.dataset import Dataset
+from cdop.errors import DataQualityWarning
 from cdop.plots._charts import grouped_bars, horizontal_bars, rate_lines, stacked_shares
 from cdop.report._figures import make_figure
 from cdop.report._model import ReportTable, Section
@@ -134,6 +136,19 @@ def _drop_empty_unrecorded(grid: pd.DataFrame) -> pd.DataFrame:
     if _NOT_RECORDED in grid.index and not grid.loc[_NOT_RECORDED].any():
         return grid.drop(index=_NOT_RECORDED)
     return grid
+
+
+def _versus(row: Any, fmt: Callable[[float], str]) -> str:
+    """ ", similar to the national 24% (2016/17)" from a compare_national row; "" if none."""
+    value = row["national_value"]
+    if pd.isna(value):
+        return ""
+    label = None if pd.isna(row["comparison_95"]) else str(row["comparison_95"])
+    same = False if pd.isna(row["same_period"]) else bool(row["same_period"])
+    phrase = comparison_phrase(
+        label, fmt(float(value)), period=str(row["national_period"]), same_period=same
+    )
+    return ", " + phrase
 
 
 def _hidden_count(mask: pd.DataFrame, row: str, column: str) -> bool:
@@ -317,7 +332,10 @@ def review_durations(ctx: Context) -> Section:
                 "similar": "Similar",
             }[label_95]
         )
-        rows.append((label, *shown, f"{nat} ({row['national_period']})", comparison))
+        england_cell = (
+            "–" if pd.isna(row["national_value"]) else f"{nat} ({row['national_period']})"
+        )
+        rows.append((label, *shown, england_cell, comparison))
         tidy_rows.append(
             {
                 "measure": column,
@@ -336,16 +354,11 @@ def review_durations(ctx: Context) -> Section:
             }
         )
         if not hidden:
-            phrase = comparison_phrase(
-                label_95,
-                nat,
-                period=str(row["national_period"]),
-                same_period=bool(row["same_period"]),
-            )
             sentences.append(
                 f"{fmt_percent(pct)} of reviews ({fmt_count(n)} of {fmt_count(total)}) were "
-                f"{label[0].lower() + label[1:]} (95% CI {fmt_interval(lo, hi, percent=True)}), "
-                f"{phrase}."
+                f"{label[0].lower() + label[1:]} (95% CI {fmt_interval(lo, hi, percent=True)})"
+                + _versus(row, fmt_percent)
+                + "."
             )
     timeliness = ReportTable(
         "review_timeliness",
@@ -473,16 +486,10 @@ def characteristics(ctx: Context) -> Section:
     if len(males) and not _hidden_count(sex_mask, "Male", ctx.label):
         local = males.assign(year=ctx.label)
         row = analytics.compare_national(local, "reviews_by_sex").iloc[0]
-        label_95 = str(row["comparison_95"]) if pd.notna(row["comparison_95"]) else None
         sentences.append(
             f"In {ctx.label}, {fmt_percent(row['percent'])} of the deaths reviewed were of boys "
-            f"(95% CI {fmt_interval(row['lower_ci'], row['upper_ci'], percent=True)}), "
-            + comparison_phrase(
-                label_95,
-                fmt_percent(row["national_value"]),
-                period=str(row["national_period"]),
-                same_period=bool(row["same_period"]),
-            )
+            f"(95% CI {fmt_interval(row['lower_ci'], row['upper_ci'], percent=True)})"
+            + _versus(row, fmt_percent)
             + "."
         )
     year_rows = age_data[age_data["year"] == ctx.label]
@@ -494,15 +501,9 @@ def characteristics(ctx: Context) -> Section:
         local = pd.DataFrame({"year": [ctx.label], "n": [infant_n], "total": [total]})
         row = analytics.compare_national(local, "reviews_under_1_year").iloc[0]
         share = 100 * infant_n / total
-        label_95 = str(row["comparison_95"]) if pd.notna(row["comparison_95"]) else None
         sentences.append(
-            f"{fmt_count(infant_n)} ({fmt_percent(share)}) were infants under one year, "
-            + comparison_phrase(
-                label_95,
-                fmt_percent(row["national_value"]),
-                period=str(row["national_period"]),
-                same_period=bool(row["same_period"]),
-            )
+            f"{fmt_count(infant_n)} ({fmt_percent(share)}) were infants under one year"
+            + _versus(row, fmt_percent)
             + "."
         )
     del eth_mask, age_mask
@@ -580,17 +581,11 @@ def categories(ctx: Context) -> Section:
     n_yes = int(yes["n"].iloc[0]) if len(yes) else 0
     if len(yes) and not (ctx.disclosure.suppress and 1 <= n_yes <= ctx.disclosure.rules.threshold):
         row = analytics.compare_national(yes, "reviews_with_modifiable_factors").iloc[0]
-        label_95 = str(row["comparison_95"]) if pd.notna(row["comparison_95"]) else None
         sentences.append(
             f"Modifiable factors were identified in {fmt_count(n_yes)} reviews "
             f"({fmt_percent(row['percent'])}, 95% CI "
-            f"{fmt_interval(row['lower_ci'], row['upper_ci'], percent=True)}), "
-            + comparison_phrase(
-                label_95,
-                fmt_percent(row["national_value"]),
-                period=str(row["national_period"]),
-                same_period=bool(row["same_period"]),
-            )
+            f"{fmt_interval(row['lower_ci'], row['upper_ci'], percent=True)})"
+            + _versus(row, fmt_percent)
             + "."
         )
     pooled = grid.sum(axis=1)
@@ -684,13 +679,17 @@ def _rate_notes(ctx: Context, statuses: Sequence[str] | pd.Series | np.ndarray) 
 
 
 def infant_mortality(ctx: Context) -> Section:
-    rates = analytics.infant_mortality(ctx.ds, pool=ctx.pool)
-    rates = rates[rates[_N.imd_quintile].notna()].copy()
+    all_rates = analytics.infant_mortality(ctx.ds, pool=ctx.pool)
+    shown_periods = list(dict.fromkeys(all_rates["year"].astype(str)))[-ctx.years_shown :]
+    all_rates = all_rates[all_rates["year"].astype(str).isin(shown_periods)]
+    rates = all_rates[all_rates[_N.imd_quintile].notna()].copy()
     rates["year"] = rates["year"].astype(str)
     status = ctx.disclosure.rate_status(rates["deaths"].to_numpy())
     rates["status"] = status
     periods = list(dict.fromkeys(rates["year"]))
-    gradient = analytics.mortality_inequality(analytics.infant_mortality(ctx.ds, pool=ctx.pool))
+    with warnings.catch_warnings():  # periods without a gradient show "–" with a note
+        warnings.simplefilter("ignore", DataQualityWarning)
+        gradient = analytics.mortality_inequality(all_rates)
     gradient["year"] = gradient["year"].astype(str)
     gradient = gradient.set_index("year")
     marker = ctx.disclosure.marker
@@ -706,7 +705,9 @@ def infant_mortality(ctx: Context) -> Section:
                 {
                     "period": period,
                     "imd_quintile": q,
-                    "deaths": marker if r["status"] == "suppressed" else int(r["deaths"]),
+                    "deaths": marker
+                    if r["status"] == "suppressed" or ctx.disclosure.count_hidden(r["deaths"])
+                    else int(r["deaths"]),
                     "live_births": int(r["live_births"]),
                     "rate_per_1000": "" if r["status"] == "suppressed" else f"{r['rate']:.3f}",
                     "lower_ci": "" if r["status"] == "suppressed" else f"{r['lower_ci']:.3f}",
@@ -715,7 +716,11 @@ def infant_mortality(ctx: Context) -> Section:
                 }
             )
         g = gradient.loc[period]
-        cells.append(f"{fmt_rate(g['sii'])} ({fmt_interval(g['sii_lower_ci'], g['sii_upper_ci'])})")
+        cells.append(
+            "–"
+            if pd.isna(g["sii"])
+            else f"{fmt_rate(g['sii'])} ({fmt_interval(g['sii_lower_ci'], g['sii_upper_ci'])})"
+        )
         rows.append(tuple(cells))
     table = ReportTable(
         "infant_mortality_deprivation",
@@ -738,7 +743,7 @@ def infant_mortality(ctx: Context) -> Section:
             "of the area of residence; 1 = most deprived.",
             "SII: slope index of inequality, the modelled difference in rate between the "
             "most and least deprived ends of the deprivation scale (95% interval by "
-            "simulation).",
+            "simulation); – where a quintile had no deaths or no births in the period.",
             *_rate_notes(ctx, rates["status"]),
         ),
     )
@@ -747,7 +752,11 @@ def infant_mortality(ctx: Context) -> Section:
     sentences = []
     ratio_sig = g["rate_ratio_lower_ci"] > 1 or g["rate_ratio_upper_ci"] < 1
     most, least = rates[(rates["year"] == last)].set_index(_N.imd_quintile).loc[[1, 5]].itertuples()
-    if most.status != "suppressed" and least.status != "suppressed":
+    if (
+        most.status != "suppressed"
+        and least.status != "suppressed"
+        and pd.notna(g["rate_ratio_lower_ci"])
+    ):
         sentences.append(
             f"In {last}, infant mortality in the most deprived fifth of areas was "
             f"{fmt_rate(most.rate)} per 1,000 live births against {fmt_rate(least.rate)} in the "
@@ -765,16 +774,10 @@ def infant_mortality(ctx: Context) -> Section:
     ).iloc[0]
     overall_status = ctx.disclosure.rate_status([cmp["deaths"]])[0]
     if overall_status != "suppressed":
-        label_95 = str(cmp["comparison_95"]) if pd.notna(cmp["comparison_95"]) else None
         sentences.append(
             f"Across all areas, infant mortality in {ctx.label} was {fmt_rate(cmp['rate'])} per "
-            f"1,000 live births (95% CI {fmt_interval(cmp['lower_ci'], cmp['upper_ci'])}), "
-            + comparison_phrase(
-                label_95,
-                fmt_rate(cmp["national_value"]),
-                period=str(cmp["national_period"]),
-                same_period=bool(cmp["same_period"]),
-            )
+            f"1,000 live births (95% CI {fmt_interval(cmp['lower_ci'], cmp['upper_ci'])})"
+            + _versus(cmp, fmt_rate)
             + "."
         )
     plot = rates.copy()
@@ -847,7 +850,9 @@ def child_mortality(ctx: Context) -> Section:
         rows.append(
             (
                 r["year"],
-                marker if hidden else fmt_count(r["deaths"]),
+                marker
+                if hidden or ctx.disclosure.count_hidden(r["deaths"])
+                else fmt_count(r["deaths"]),
                 fmt_count(r["population"]),
                 _rate_cell(r["rate"], r["lower_ci"], r["upper_ci"], s, marker),
                 england,
@@ -857,7 +862,9 @@ def child_mortality(ctx: Context) -> Section:
         tidy.append(
             {
                 "year": r["year"],
-                "deaths": marker if hidden else int(r["deaths"]),
+                "deaths": marker
+                if hidden or ctx.disclosure.count_hidden(r["deaths"])
+                else int(r["deaths"]),
                 "population": int(r["population"]),
                 "rate_per_100000": "" if hidden else f"{r['rate']:.3f}",
                 "lower_ci": "" if hidden else f"{r['lower_ci']:.3f}",
@@ -893,16 +900,10 @@ def child_mortality(ctx: Context) -> Section:
     sentences = []
     last = cmp.iloc[-1]
     if status[-1] != "suppressed":
-        label_95 = str(last["comparison_95"]) if pd.notna(last["comparison_95"]) else None
         sentences.append(
             f"In {ctx.label} the child mortality rate was {fmt_rate(last['rate'])} per 100,000 "
-            f"children (95% CI {fmt_interval(last['lower_ci'], last['upper_ci'])}), "
-            + comparison_phrase(
-                label_95,
-                fmt_rate(last["national_value"]),
-                period=str(last["national_period"]),
-                same_period=bool(last["same_period"]),
-            )
+            f"children (95% CI {fmt_interval(last['lower_ci'], last['upper_ci'])})"
+            + _versus(last, fmt_rate)
             + "."
         )
     plot = cmp.copy()

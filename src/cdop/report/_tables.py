@@ -62,6 +62,10 @@ class Disclosure:
             unreliable_rates="unreliable" in statuses,
         )
 
+    def count_hidden(self, n: float) -> bool:
+        """Whether a lone published count must be hidden (1 to the threshold)."""
+        return self.suppress and 1 <= n <= self.rules.threshold
+
     @property
     def marker(self) -> str:
         return self.rules.marker

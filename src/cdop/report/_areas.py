@@ -1,0 +1,492 @@
+"""Reports for several areas at once: one chapter per area and a comparison chapter.
+
+The data are read and validated once; each area's chapter is built from that area's
+records (the same code as a single-area chapter), in parallel worker processes. The
+comparison chapter ranks the areas on key indicators against England (the total of all
+areas in the data) with funnel plots, under the same disclosure control.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import numpy as np
+import pandas as pd
+
+from cdop import analytics, disclosure, schema
+from cdop._version import __version__
+from cdop.dataset import Dataset
+from cdop.errors import CdopArgumentError
+from cdop.report._build import (
+    _MARKER_FILE,
+    FORMATS,
+    NOT_FOR_PUBLICATION,
+    Format,
+    _numbered,
+    _parse_year,
+    build_chapter,
+)
+from cdop.report._figures import make_figure
+from cdop.report._model import Chapter, ReportTable, Section
+from cdop.report._sections import financial_label
+from cdop.report._tables import Disclosure
+from cdop.report._text import fmt_count, fmt_interval, fmt_percent, fmt_rate, long_date
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from matplotlib.axes import Axes
+
+__all__ = ["AreasResult", "area_dataset", "build_areas", "comparison_chapter"]
+
+_N = schema.NOTIFICATIONS
+_R = schema.REVIEWS
+_COMPARISON: Final = {"higher": "Higher", "lower": "Lower", "similar": "Similar"}
+
+
+@dataclass(frozen=True)
+class AreasResult:
+    """What :func:`build_areas` wrote."""
+
+    out: Path
+    areas: tuple[str, ...]
+    folders: tuple[Path, ...]  # one per area, in the order of ``areas``
+    comparison: Path
+    files: tuple[Path, ...]
+
+
+def area_dataset(ds: Dataset, area: str, *, by: str = _N.residence_area) -> Dataset:
+    """The records of one area as a dataset of their own (no second validation).
+
+    Notifications of the area, their reviews, and the area's births and population rows.
+
+    Examples
+    --------
+    >>> import cdop
+    >>> ds = cdop.load_sample()
+    >>> area_dataset(ds, "Northmoor")
+    <cdop.Dataset: 312 notifications, 278 reviews, 50 births rows, 50 population rows>
+    """
+    notes = ds.notifications
+    keep = notes[by] == area
+    notes = notes[keep.fillna(False).to_numpy(dtype=bool)].reset_index(drop=True)
+    reviews = ds.reviews
+    reviews = reviews[reviews[_R.case_id].isin(notes[_N.case_id])].reset_index(drop=True)
+
+    def part(table: pd.DataFrame | None) -> pd.DataFrame | None:
+        if table is None:
+            return None
+        if by not in table.columns:
+            raise CdopArgumentError(
+                f"by: the denominators have no {by!r} column, so an area's "
+                "births or population cannot be separated"
+            )
+        mask = (table[by] == area).fillna(False).to_numpy(dtype=bool)
+        return table[mask].reset_index(drop=True)
+
+    return Dataset(
+        notes,
+        reviews,
+        births=part(ds.births),
+        population=part(ds.population),
+        report=ds.report,
+        files=ds.files,
+        checksums=ds.checksums,
+    )
+
+
+def _slug(area: str) -> str:
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", area).strip("-").lower()
+    return slug or "area"
+
+
+# -- the comparison chapter ---------------------------------------------------------------
+def _hide_small(
+    numerator: np.ndarray, denominator: np.ndarray, settings: Disclosure, *, complement: bool
+) -> np.ndarray:
+    """Areas whose figure would reveal a count from 1 to the threshold."""
+    if not settings.suppress:
+        return np.zeros(len(numerator), dtype=bool)
+    low, high = 1, settings.rules.threshold
+    small = (numerator >= low) & (numerator <= high)
+    if complement:
+        rest = denominator - numerator
+        small |= (rest >= low) & (rest <= high)
+    return np.asarray(small, dtype=bool)
+
+
+def _area_section(
+    section_id: str,
+    title: str,
+    compared: pd.DataFrame,
+    *,
+    by: str,
+    settings: Disclosure,
+    numerator_label: str,
+    denominator_label: str,
+    value_label: str,
+    percent: bool,
+    period: str,
+    notes: Sequence[str],
+    ylabel: str,
+) -> Section:
+    marker = settings.marker
+    numerator = compared["numerator"].to_numpy(dtype=float)
+    denominator = compared["denominator"].to_numpy(dtype=float)
+    count_hidden = _hide_small(numerator, denominator, settings, complement=percent)
+    # A percentage and its denominator give the count away; rates follow their own rule
+    # (none from fewer than 3 events).
+    hidden = count_hidden if percent else settings.rate_status(numerator) == "suppressed"
+    rows: list[tuple[str, ...]] = []
+    tidy: list[dict[str, Any]] = []
+    for record, hide, hide_count in zip(
+        compared.to_dict("records"), hidden, count_hidden | hidden, strict=True
+    ):
+        value, lo, hi = record["value"], record["lower_ci_95"], record["upper_ci_95"]
+        fmt = fmt_percent if percent else fmt_rate
+        shown_value = (
+            marker
+            if hide or pd.isna(value)
+            else (f"{fmt(value)} ({fmt_interval(lo, hi, percent=percent)})")
+        )
+        comparison = (
+            "–"
+            if hide or pd.isna(record["comparison_95"])
+            else (_COMPARISON[str(record["comparison_95"])])
+        )
+        outer = (
+            "–"
+            if hide or pd.isna(record["comparison_99_8"])
+            else (_COMPARISON[str(record["comparison_99_8"])])
+        )
+        rank = "–" if hide or pd.isna(record["rank"]) else str(int(record["rank"]))
+        rows.append(
+            (
+                rank,
+                str(record[by]),
+                marker if hide_count else fmt_count(record["numerator"]),
+                fmt_count(record["denominator"]),
+                shown_value,
+                comparison,
+                outer,
+            )
+        )
+        tidy.append(
+            {
+                by: record[by],
+                "rank": "" if rank == "–" else rank,
+                "numerator": marker if hide_count else int(record["numerator"]),
+                "denominator": record["denominator"],
+                "value": "" if hide else f"{value:.3f}",
+                "lower_ci_95": "" if hide else f"{lo:.3f}",
+                "upper_ci_95": "" if hide else f"{hi:.3f}",
+                "england_value": f"{record['england_value']:.3f}",
+                "comparison_95": "" if comparison == "–" else str(record["comparison_95"]),
+                "comparison_99_8": "" if outer == "–" else str(record["comparison_99_8"]),
+                "suppressed": bool(hide),
+            }
+        )
+    england = float(compared["england_value"].iloc[0]) if len(compared) else float("nan")
+    england_text = fmt_percent(england) if percent else fmt_rate(england)
+    all_notes = [
+        *notes,
+        f"England: all areas together, {england_text}. Compared with England: "
+        "the area's interval (95% or 99.8%) lies wholly above (higher) or below "
+        "(lower) the England value, or includes it (similar).",
+    ]
+    if (count_hidden | hidden).any():
+        all_notes.append(
+            disclosure.disclosure_note(settings.rules, hidden_counts=True)
+            + " Areas whose figure would reveal such a count are not ranked or plotted."
+        )
+    table_out = ReportTable(
+        section_id,
+        f"{title}, {period}: areas ranked",
+        (
+            "Rank",
+            "Area",
+            numerator_label,
+            denominator_label,
+            value_label,
+            "Compared with England (95%)",
+            "Compared with England (99.8%)",
+        ),
+        tuple(rows),
+        pd.DataFrame(tidy),
+        notes=tuple(all_notes),
+        align=("right", "left", "right", "right", "right", "left", "left"),
+    )
+    plotted = compared[~hidden & compared["value"].notna().to_numpy()]
+
+    def draw(ax: Axes) -> None:
+        from cdop.plots import funnel_plot
+
+        if plotted.empty:
+            ax.text(
+                0.5,
+                0.5,
+                "No area can be shown without revealing small numbers.",
+                ha="center",
+                va="center",
+                transform=ax.transAxes,
+            )
+            ax.set_axis_off()
+            return
+        funnel_plot(plotted, ax, area=by, ylabel=ylabel, xlabel=denominator_label)
+
+    figure = make_figure(
+        section_id,
+        f"{title}, {period}: funnel plot of areas",
+        f"Funnel plot of {title.lower()} by area against England, with 95% "
+        "and 99.8% control limits.",
+        draw,
+        size=(6.5, 4.0),
+    )
+    higher = int((compared["comparison_99_8"][~hidden] == "higher").sum())
+    lower = int((compared["comparison_99_8"][~hidden] == "lower").sum())
+    text = (
+        f"Of {len(compared)} areas, {higher} had {title.lower()} significantly higher than "
+        f"England ({england_text}) at the 99.8% level and {lower} significantly lower."
+    )
+    return Section(section_id, title, (text,), (table_out,), (figure,))
+
+
+def comparison_chapter(
+    ds: Dataset,
+    *,
+    year: str | int | None = None,
+    by: str = _N.residence_area,
+    suppress: bool = True,
+    rules: disclosure.DisclosureRules | None = None,
+    date: dt.date | None = None,
+    pool: int = 3,
+) -> Chapter:
+    """The chapter comparing areas: ranked tables and funnel plots against England.
+
+    Sections: reviews completed within 12 months (the reporting year), infant mortality
+    (the latest pooled period of ``pool`` calendar years) and child mortality (the
+    reporting year), each with every area's value, interval and comparison with England
+    at 95% and 99.8%.
+    """
+    start = _parse_year(year, ds)
+    label = financial_label(start)
+    settings = Disclosure(suppress=suppress, rules=rules or disclosure.DisclosureRules())
+    sections: list[Section] = []
+
+    timely = analytics.with_total(analytics.review_timeliness, ds, by=by, years=[label])
+    timely = timely[timely[by].notna()]
+    compared = analytics.compare_areas(timely, x="within_12_months", n="reviews", area=by)
+    sections.append(
+        _area_section(
+            "areas_within_12_months",
+            "Reviews completed within 12 months",
+            compared,
+            by=by,
+            settings=settings,
+            numerator_label="Within 12 months",
+            denominator_label="Reviews completed",
+            value_label="Percentage (95% CI)",
+            percent=True,
+            period=label,
+            ylabel="Reviews completed within 12 months (%)",
+            notes=("Within 12 months: 12 complete months or fewer from notification.",),
+        )
+    )
+
+    births_ok = ds.births is not None and by in ds.births.columns
+    if births_ok:
+        infant = analytics.with_total(analytics.infant_mortality, ds, by=by, pool=pool)
+        infant = infant[infant[by].notna()]
+        births_ok = not infant.empty  # too few years of data for one pooled period
+    if births_ok:
+        last = infant["year"].astype(str).max()
+        infant = infant[infant["year"].astype(str) == last]
+        compared = analytics.compare_areas(infant, area=by)
+        sections.append(
+            _area_section(
+                "areas_infant_mortality",
+                "Infant mortality",
+                compared,
+                by=by,
+                settings=settings,
+                numerator_label="Deaths under 1",
+                denominator_label="Live births",
+                value_label="Rate per 1,000 (95% CI)",
+                percent=False,
+                period=str(last),
+                ylabel="Deaths per 1,000 live births",
+                notes=(
+                    f"Deaths under one year per 1,000 live births, {pool} calendar years pooled.",
+                ),
+            )
+        )
+    population_ok = ds.population is not None and by in ds.population.columns
+    if population_ok:
+        child = analytics.with_total(analytics.child_mortality, ds, by=by, years=[label])
+        child = child[child[by].notna()]
+        population_ok = not child.empty
+    if population_ok:
+        compared = analytics.compare_areas(child, area=by)
+        sections.append(
+            _area_section(
+                "areas_child_mortality",
+                "Child mortality",
+                compared,
+                by=by,
+                settings=settings,
+                numerator_label="Deaths aged 0-17",
+                denominator_label="Children aged 0-17",
+                value_label="Rate per 100,000 (95% CI)",
+                percent=False,
+                period=label,
+                ylabel="Deaths per 100,000 children",
+                notes=("Deaths notified in the year per 100,000 resident children aged 0-17.",),
+            )
+        )
+    options = (
+        f"year={label}; by={by}; disclosure control={'on' if suppress else 'OFF'}; "
+        f"threshold={settings.rules.threshold}"
+    )
+    return Chapter(
+        title=f"Child death review: areas compared, {label}",
+        subtitle=f"Every area in the data, 1 April {start} to {long_date(31, 3, start + 1)}",
+        date_text=(f"Published {long_date(date.day, date.month, date.year)}. " if date else "")
+        + f"Data to {long_date(31, 3, start + 1)}.",
+        sections=tuple(_numbered(sections)),
+        provenance=(
+            ("cdop version", __version__),
+            ("Options", options),
+            *((f"SHA-256 of {name}", digest) for name, digest in sorted(ds.checksums.items())),
+        ),
+        stamp=None if suppress else NOT_FOR_PUBLICATION,
+        disclosure_note=disclosure.disclosure_note(settings.rules)
+        if suppress
+        else (
+            "Disclosure control is OFF: small numbers are shown. This output must not be "
+            "published or shared outside the panel."
+        ),
+    )
+
+
+# -- building every area's chapter ---------------------------------------------------------
+_WORKER_DATA: dict[str, Any] = {}
+
+
+def _init_worker(ds: Dataset, options: dict[str, Any]) -> None:
+    _WORKER_DATA["ds"] = ds
+    _WORKER_DATA["options"] = options
+    import matplotlib
+
+    matplotlib.use("Agg")
+
+
+def _build_one(area: str, folder: str) -> list[str]:
+    from cdop.report._render import render
+
+    ds: Dataset = _WORKER_DATA["ds"]
+    options = dict(_WORKER_DATA["options"])
+    by = options.pop("by")
+    formats = options.pop("formats")
+    chapter = build_chapter(area_dataset(ds, area, by=by), panel=area, **options)
+    chapter = dataclasses.replace(chapter, title=f"{chapter.title}: {area}")
+    written = render(chapter, Path(folder), formats, date=options.get("date"))
+    return [str(p) for p in written]
+
+
+def build_areas(
+    ds: Dataset,
+    *,
+    out: str | Path,
+    by: str = _N.residence_area,
+    year: str | int | None = None,
+    formats: Sequence[Format] = FORMATS,
+    suppress: bool = True,
+    rules: disclosure.DisclosureRules | None = None,
+    date: dt.date | None = None,
+    workers: int | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> AreasResult:
+    """Build one chapter per area (``out/areas/<area>/``) and a comparison chapter
+    (``out/comparison/``), from one validated dataset, using ``workers`` processes.
+
+    Outputs are identical whatever the number of workers. The folder is written in full
+    or not at all, like :func:`cdop.report.build`.
+    """
+    from cdop.report._render import render
+
+    if by not in ds.notifications.columns:
+        raise CdopArgumentError(f"by: no column {by!r} in the notifications")
+    areas = sorted(str(a) for a in ds.notifications[by].dropna().unique())
+    if not areas:
+        raise CdopArgumentError(f"by: the column {by!r} holds no values")
+    slugs = [_slug(a) for a in areas]
+    if len(set(slugs)) != len(slugs):
+        raise CdopArgumentError(f"by: two areas give the same folder name ({by!r})")
+    start = _parse_year(year, ds)
+    target = Path(out)
+    if target.exists() and (
+        not target.is_dir() or (any(target.iterdir()) and not (target / _MARKER_FILE).exists())
+    ):
+        raise CdopArgumentError(
+            f"out: {target} exists and is not an earlier report folder; choose a new or "
+            "empty folder (it is replaced as a whole)"
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".cdop-report-", dir=target.parent))
+    files: list[Path] = []
+    try:
+        if progress is not None:
+            progress(f"comparison chapter of {len(areas)} areas")
+        comparison = comparison_chapter(
+            ds, year=start, by=by, suppress=suppress, rules=rules, date=date
+        )
+        files += render(comparison, staging / "comparison", formats, date=date)
+        options = {
+            "year": start,
+            "suppress": suppress,
+            "rules": rules,
+            "date": date,
+            "by": by,
+            "formats": list(formats),
+        }
+        folders = [staging / "areas" / slug for slug in slugs]
+        count = workers or os.cpu_count() or 1
+        if progress is not None:
+            progress(f"{len(areas)} area chapters with {count} worker(s)")
+        if count == 1:
+            _init_worker(ds, options)
+            results = [_build_one(a, str(f)) for a, f in zip(areas, folders, strict=True)]
+        else:
+            with ProcessPoolExecutor(
+                max_workers=count, initializer=_init_worker, initargs=(ds, options)
+            ) as pool:
+                results = list(pool.map(_build_one, areas, [str(f) for f in folders]))
+        for written in results:
+            files += [Path(p) for p in written]
+        index = ["# Child death review chapters", "", "- [Areas compared](comparison/chapter.md)"]
+        index += [f"- [{a}](areas/{s}/chapter.md)" for a, s in zip(areas, slugs, strict=True)]
+        (staging / "README.md").write_text("\n".join(index) + "\n", encoding="utf-8")
+        (staging / _MARKER_FILE).write_text("Written by cdop; replaced by each rebuild.\n")
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    moved = tuple(target / p.relative_to(staging) for p in files)
+    return AreasResult(
+        out=target,
+        areas=tuple(areas),
+        folders=tuple(target / "areas" / s for s in slugs),
+        comparison=target / "comparison",
+        files=moved,
+    )

@@ -1,0 +1,111 @@
+"""Chapters for several areas: one load, the same results as a single-area run, the same
+bytes whatever the number of worker processes, and a comparison chapter of every area."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import cdop
+from cdop.report import area_dataset, build_areas, build_chapter, comparison_chapter
+
+TODAY = dt.date(2026, 1, 1)
+
+
+@pytest.fixture(scope="module")
+def sample() -> cdop.Dataset:
+    return cdop.load_sample()
+
+
+def _reread(ds: cdop.Dataset, area: str) -> cdop.Dataset:
+    """The area's records written out and read back through validation, independently."""
+    notes = ds.notifications
+    notes = notes[notes["residence_area"] == area].drop(columns=["age_group"])
+    reviews = ds.reviews
+    reviews = reviews[reviews["case_id"].isin(notes["case_id"])].drop(columns=["category_label"])
+    assert ds.births is not None and ds.population is not None
+    births = ds.births[ds.births["residence_area"] == area]
+    population = ds.population[ds.population["residence_area"] == area]
+    frames = {
+        name: frame.astype(str).replace({"<NA>": "", "nan": "", "NaT": ""})
+        for name, frame in (
+            ("notifications", notes),
+            ("reviews", reviews),
+            ("births", births),
+            ("population", population),
+        )
+    }
+    return cdop.read_dataset(frames, today=TODAY)
+
+
+@pytest.mark.parametrize("area", ["Northmoor", "Southvale"])
+def test_area_chapter_equals_single_area_run(sample: cdop.Dataset, area: str) -> None:
+    from_multi = build_chapter(area_dataset(sample, area), year="2024/25")
+    alone = build_chapter(_reread(sample, area), year="2024/25")
+    assert [t.id for t in from_multi.tables] == [t.id for t in alone.tables]
+    for a, b in zip(from_multi.tables, alone.tables, strict=True):
+        assert a.rows == b.rows, a.id
+        pd.testing.assert_frame_equal(a.tidy, b.tidy)
+    assert [s.paragraphs for s in from_multi.sections] == [s.paragraphs for s in alone.sections]
+
+
+def test_area_datasets_partition_the_records(sample: cdop.Dataset) -> None:
+    parts = [area_dataset(sample, a) for a in ("Northmoor", "Southvale")]
+    assert sum(len(p.notifications) for p in parts) == len(sample.notifications)
+    assert sum(len(p.reviews) for p in parts) == len(sample.reviews)
+
+
+def test_build_areas_same_bytes_with_one_or_two_workers(
+    sample: cdop.Dataset, tmp_path: Path
+) -> None:
+    one = build_areas(sample, out=tmp_path / "one", workers=1, formats=["md", "csv", "docx"])
+    two = build_areas(sample, out=tmp_path / "two", workers=2, formats=["md", "csv", "docx"])
+    assert one.areas == ("Northmoor", "Southvale")
+    names = sorted(p.relative_to(one.out) for p in one.files)
+    assert names == sorted(p.relative_to(two.out) for p in two.files)
+    for rel in names:
+        assert (one.out / rel).read_bytes() == (two.out / rel).read_bytes(), rel
+    assert (one.out / "areas" / "northmoor" / "chapter.md").is_file()
+    assert "Areas compared" in (one.out / "README.md").read_text()
+
+
+def test_comparison_chapter_lists_every_area(sample: cdop.Dataset) -> None:
+    chapter = comparison_chapter(sample, year="2024/25")
+    assert [s.id for s in chapter.sections] == [
+        "areas_within_12_months",
+        "areas_infant_mortality",
+        "areas_child_mortality",
+    ]
+    for table in chapter.tables:
+        assert sorted(r[1] for r in table.rows) == ["Northmoor", "Southvale"]
+    timely = chapter.tables[0]
+    stats = cdop.analytics.review_timeliness(sample, by="residence_area", years=["2024/25"])
+    for row in timely.rows:
+        expected = stats[stats["residence_area"] == row[1]].iloc[0]
+        assert row[2] == f"{int(expected['within_12_months'])}"
+        assert row[3] == f"{int(expected['reviews'])}"
+        assert row[4].startswith(f"{expected['within_12_months_percent']:.0f}%")
+
+
+def test_comparison_hides_small_areas() -> None:
+    """An area with few reviews is neither ranked nor plotted."""
+    from cdop._national_sample import generate_national
+
+    tables = generate_national(seed=3, areas=6, years=4)
+    ds = cdop.read_dataset(tables, today=TODAY)
+    chapter = comparison_chapter(ds, rules=cdop.disclosure.DisclosureRules(threshold=40))
+    percentages, *rates = chapter.tables
+    for row in percentages.rows:  # a hidden count hides the percentage and the rank
+        if row[2] == "*":
+            assert row[0] == "–" and row[4] == "*"
+    assert (percentages.tidy["numerator"] == "*").any()
+    for table in rates:  # counts to 40 hidden; rates only from fewer than 3 deaths
+        assert (table.tidy["numerator"] == "*").any()
+        for row in table.rows:
+            deaths = row[2]
+            assert deaths == "*" or int(deaths.replace(",", "")) > 40
+            if row[4] == "*":
+                assert deaths == "*"
