@@ -31,9 +31,10 @@ def make_figure(
     from matplotlib.figure import Figure
 
     with figure_style():
-        fig = Figure(figsize=size, layout="constrained")
+        fig = Figure(figsize=size)
         ax = fig.add_subplot()
         draw(ax)
+        fig.tight_layout(pad=0.6)  # laid out once, for both files
         png, svg = io.BytesIO(), io.BytesIO()
         fig.savefig(
             png,

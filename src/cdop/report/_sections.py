@@ -609,7 +609,7 @@ def categories(ctx: Context) -> Section:
         f"Deaths reviewed by category of death, {ctx.pooled_label}",
         "Horizontal bar chart of reviews by category of death.",
         draw,
-        size=(6.5, 3.8),
+        size=(6.5, 4.8),
     )
     del cmask
     return Section(
@@ -689,7 +689,7 @@ def infant_mortality(ctx: Context) -> Section:
     periods = list(dict.fromkeys(rates["year"]))
     with warnings.catch_warnings():  # periods without a gradient show "–" with a note
         warnings.simplefilter("ignore", DataQualityWarning)
-        gradient = analytics.mortality_inequality(all_rates)
+        gradient = analytics.mortality_inequality(all_rates, rii=False)
     gradient["year"] = gradient["year"].astype(str)
     gradient = gradient.set_index("year")
     marker = ctx.disclosure.marker
