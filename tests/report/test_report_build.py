@@ -357,3 +357,31 @@ def test_narrative_claims_follow_the_tests(sample: cdop.Dataset) -> None:
             ]
         ),
     )
+
+
+def test_word_and_excel_tables_match_the_chapter_cell_by_cell(built: Path) -> None:
+    """Every table of the published Word and Excel files holds the chapter's cells."""
+    import docx
+    import openpyxl
+
+    chapter = build_chapter(cdop.load_sample(), year=YEAR)
+    book = openpyxl.load_workbook(built / "chapter.xlsx", read_only=True)
+    document = docx.Document(str(built / "chapter.docx"))
+    word_tables = [
+        [tuple(cell.text for cell in row.cells) for row in table.rows] for table in document.tables
+    ]
+    for table in chapter.tables:
+        expected = [table.header, *table.rows]
+        assert expected in word_tables, table.id
+        sheet = [
+            tuple("" if v is None else str(v) for v in row)
+            for row in book[table.id[:31]].iter_rows(values_only=True)
+        ]
+        width = len(table.header)
+        found = [row[:width] for row in sheet]
+        start = found.index(table.header)
+        got = found[start : start + len(expected)]
+        # Excel stores plain integers as numbers: compare them as text without separators.
+        assert [tuple(c.replace(",", "") for c in r) for r in got] == [
+            tuple(c.replace(",", "") for c in r) for r in expected
+        ], table.id
