@@ -215,7 +215,7 @@ def _add_field(paragraph: Paragraph, instruction: str, result: str) -> None:
 
 
 def _caption(doc: Document, label: str, number: int, title: str, keep_next: bool) -> None:
-    paragraph = doc.add_paragraph(style="Caption")
+    paragraph = _styled(doc, "Caption")
     paragraph.paragraph_format.keep_with_next = keep_next
     if number:
         paragraph.add_run(f"{label} ")
@@ -238,6 +238,14 @@ def _table_borders() -> Any:
         value = "single" if size != "0" else "nil"
         borders.append(_el(f"w:{edge}", val=value, sz=size, space="0", color=colour))
     return borders
+
+
+def _styled(doc: Document, style: str, text: str = "") -> Any:
+    """A new paragraph in ``style``, set by id (python-docx compares a style given by name
+    with the default style, scanning every style each time)."""
+    paragraph = doc.add_paragraph(text)
+    paragraph._p.style = doc.styles[style].style_id
+    return paragraph
 
 
 def _add_table(
@@ -276,8 +284,9 @@ def _add_table(
         tr_pr.append(_el("w:cantSplit"))
         if i == 0:
             tr_pr.append(_el("w:tblHeader"))
+        cells = row.cells  # computed from the XML on every access: take it once a row
         for j in range(ncols):
-            cell = row.cells[j]
+            cell = cells[j]
             cell.width = Mm(widths[j])
             if i == 0:
                 tc_pr = cell._tc.get_or_add_tcPr()
@@ -298,11 +307,11 @@ def _add_table(
             if layout.size_pt != TABLE_PT:
                 run.font.size = Pt(layout.size_pt)
     for i, note in enumerate(notes):
-        paragraph = doc.add_paragraph(note, style=_TABLE_NOTE)
+        paragraph = _styled(doc, _TABLE_NOTE, note)
         if i == 0:
             paragraph.paragraph_format.space_before = Mm(1.5)
     # Space after the table block before the next paragraph.
-    spacer = doc.add_paragraph(style=_TABLE_NOTE)
+    spacer = _styled(doc, _TABLE_NOTE)
     spacer.paragraph_format.space_after = Mm(2)
 
 
@@ -362,16 +371,16 @@ def render_docx(chapter: Chapter, date: dt.date = DEFAULT_DOCUMENT_DATE) -> byte
     _house_styles(doc)
     _page_setup(doc, chapter.stamp)
 
-    doc.add_paragraph(chapter.title, style="Title")
+    _styled(doc, "Title", chapter.title)
     if chapter.subtitle:
-        doc.add_paragraph(chapter.subtitle, style="Subtitle")
+        _styled(doc, "Subtitle", chapter.subtitle)
     if chapter.date_text:
         doc.add_paragraph(chapter.date_text)
     for text in chapter.intro:
         doc.add_paragraph(text)
 
     for section in chapter.sections:
-        doc.add_paragraph(section.title, style="Heading 1")
+        _styled(doc, "Heading 1", section.title)
         for text in section.paragraphs:
             doc.add_paragraph(text)
         for table in section.tables:
@@ -380,10 +389,10 @@ def render_docx(chapter: Chapter, date: dt.date = DEFAULT_DOCUMENT_DATE) -> byte
             _add_figure(doc, figure)
 
     if chapter.disclosure_note:
-        doc.add_paragraph(DISCLOSURE_HEADING, style="Heading 1")
+        _styled(doc, "Heading 1", DISCLOSURE_HEADING)
         doc.add_paragraph(chapter.disclosure_note)
     if chapter.provenance:
-        doc.add_paragraph(PROVENANCE_HEADING, style="Heading 1")
+        _styled(doc, "Heading 1", PROVENANCE_HEADING)
         _add_table(
             doc,
             0,

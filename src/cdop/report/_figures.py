@@ -35,13 +35,22 @@ def make_figure(
         ax = fig.add_subplot()
         draw(ax)
         fig.tight_layout(pad=0.6)  # laid out once, for both files
-        png, svg = io.BytesIO(), io.BytesIO()
-        fig.savefig(
-            png,
-            format="png",
-            dpi=FIGURE_DPI,
-            metadata={"Software": None},
-            pil_kwargs={"compress_level": 3},
-        )
+        raw, svg = io.BytesIO(), io.BytesIO()
+        fig.savefig(raw, format="rgba", dpi=FIGURE_DPI)
         fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
-    return ReportFigure(id=fig_id, title=title, alt=alt, png=png.getvalue(), svg=svg.getvalue())
+        width = round(size[0] * FIGURE_DPI)
+    return ReportFigure(
+        id=fig_id, title=title, alt=alt, png=_png(raw.getvalue(), width), svg=svg.getvalue()
+    )
+
+
+def _png(rgba: bytes, width: int) -> bytes:
+    """Encode raw RGBA pixels as an RGB PNG marked 300 dpi (smaller and faster than the
+    RGBA file matplotlib writes; the figures have an opaque white background)."""
+    from PIL import Image
+
+    height = len(rgba) // (4 * width)
+    image = Image.frombuffer("RGBA", (width, height), rgba, "raw", "RGBA", 0, 1).convert("RGB")
+    out = io.BytesIO()
+    image.save(out, format="png", compress_level=1, dpi=(FIGURE_DPI, FIGURE_DPI))
+    return out.getvalue()
