@@ -158,17 +158,6 @@ def main() -> int:
                 "--quiet",
             )
 
-    print(f"{'step':<44}{'wall s':>9}{'target s':>10}{'ratio':>8}{'peak MB':>10}")
-    for name, row in results.items():
-        target = TARGETS.get(name)
-        ratio = f"{row['wall_s'] / target:.2f}" if target else "–"
-        peak = row.get("peak_mb", row.get("peak_mb_so_far"))
-        print(
-            f"{name:<44}{row['wall_s']:>9.2f}{target or float('nan'):>10.1f}{ratio:>8}"
-            f"{peak if peak is None else round(peak):>10}"
-        )
-    for name, seconds in results["all analytics, 150 areas + England"].get("calls", {}).items():
-        print(f"  {name:<42}{seconds:>9.3f}")
     record = {
         "machine": {
             "python": platform.python_version(),
@@ -179,6 +168,16 @@ def main() -> int:
         "results": results,
     }
     RESULTS.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
+    print(f"{'step':<44}{'wall s':>9}{'target s':>10}{'ratio':>8}{'peak MB':>10}")
+    for name, row in results.items():
+        target = TARGETS.get(name)
+        ratio = f"{row['wall_s'] / target:.2f}" if target else "–"
+        peak = row.get("peak_mb", row.get("peak_mb_so_far"))
+        peak_text = "–" if peak is None else str(round(peak))
+        target_text = "–" if target is None else f"{target:.1f}"
+        print(f"{name:<44}{row['wall_s']:>9.2f}{target_text:>10}{ratio:>8}{peak_text:>10}")
+    for name, seconds in results["all analytics, 150 areas + England"].get("calls", {}).items():
+        print(f"  {name:<42}{seconds:>9.3f}")
     print(f"written {RESULTS.relative_to(HERE.parent)}")
     return 0
 
