@@ -22,11 +22,14 @@ def make_figure(
     draw: Callable[[Axes], object],
     *,
     size: tuple[float, float] = (6.5, 3.4),
+    margins: tuple[float, float, float, float] | None = None,
 ) -> ReportFigure:
     """Draw with ``draw(ax)`` in the house style and return the figure's bytes.
 
-    No date or software version is written into the files, and SVG element ids are
-    fixed, so the same data always give the same bytes.
+    ``margins`` (left, bottom, right, top, in inches from the figure's edges) fixes
+    the layout; without it the layout is fitted to the drawing (slower). No date or
+    software version is written into the files, and SVG element ids are fixed, so the
+    same data always give the same bytes.
     """
     from matplotlib.figure import Figure
 
@@ -34,7 +37,16 @@ def make_figure(
         fig = Figure(figsize=size)
         ax = fig.add_subplot()
         draw(ax)
-        fig.tight_layout(pad=0.6)  # laid out once, for both files
+        if margins is None:
+            fig.tight_layout(pad=0.6)  # laid out once, for both files
+        else:
+            left, bottom, right, top = margins
+            fig.subplots_adjust(
+                left=left / size[0],
+                bottom=bottom / size[1],
+                right=1 - right / size[0],
+                top=1 - top / size[1],
+            )
         raw, svg = io.BytesIO(), io.BytesIO()
         fig.savefig(raw, format="rgba", dpi=FIGURE_DPI)
         fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})

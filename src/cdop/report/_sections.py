@@ -233,6 +233,7 @@ def notifications_and_reviews(ctx: Context) -> Section:
         f"Deaths notified and reviews completed, {years[0]} to {years[-1]}",
         "Bar chart of deaths notified and reviews completed per year.",
         draw,
+        margins=(0.6, 0.45, 0.1, 0.45),
     )
     return Section(
         "activity", "Notifications and reviews", (" ".join(sentences),), (table,), (figure,)
@@ -390,6 +391,7 @@ def review_durations(ctx: Context) -> Section:
         f"Reviews completed by duration band, {years[0]} to {years[-1]}",
         "Stacked bar chart of the percentage of reviews in each duration band per year.",
         draw,
+        margins=(0.75, 0.5, 0.15, 0.75),
         size=(6.5, 2.6),
     )
     return Section(
@@ -609,6 +611,7 @@ def categories(ctx: Context) -> Section:
         f"Deaths reviewed by category of death, {ctx.pooled_label}",
         "Horizontal bar chart of reviews by category of death.",
         draw,
+        margins=(2.9, 0.5, 0.25, 0.3),
         size=(6.5, 4.8),
     )
     del cmask
@@ -811,6 +814,7 @@ def infant_mortality(ctx: Context) -> Section:
         "Line chart of infant mortality rates for each deprivation quintile over time, with "
         "95% confidence bands for the most and least deprived quintiles.",
         draw,
+        margins=(0.6, 0.45, 2.05, 0.1),
     )
     return Section(
         "infant_mortality",
@@ -935,6 +939,7 @@ def child_mortality(ctx: Context) -> Section:
         f"Child mortality rate, {years[0]} to {years[-1]}",
         "Line chart of the child mortality rate with its 95% confidence band and the England rate.",
         draw,
+        margins=(0.6, 0.45, 1.75, 0.1),
     )
     return Section(
         "child_mortality", "Child mortality", (" ".join(sentences),), (table,), (figure,)
