@@ -74,7 +74,7 @@ def area_dataset(ds: Dataset, area: str, *, by: str = _N.residence_area) -> Data
     >>> import cdop
     >>> ds = cdop.load_sample()
     >>> area_dataset(ds, "Northmoor")
-    <cdop.Dataset: 312 notifications, 278 reviews, 50 births rows, 50 population rows>
+    <cdop.Dataset: 310 notifications, 277 reviews, 50 births rows, 50 population rows>
     """
     notes = ds.notifications
     keep = notes[by] == area
