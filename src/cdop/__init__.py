@@ -30,6 +30,9 @@ from cdop.validation import ValidationReport, validate
 
 if TYPE_CHECKING:
     from cdop import analytics as analytics
+    from cdop import disclosure as disclosure
+    from cdop import plots as plots
+    from cdop import report as report
     from cdop import stats as stats
 
 __all__ = [
@@ -44,15 +47,18 @@ __all__ = [
     "ValidationReport",
     "__version__",
     "analytics",
+    "disclosure",
     "load_sample",
+    "plots",
     "read_dataset",
+    "report",
     "schema",
     "stats",
     "validate",
     "write_sample",
 ]
 
-_LAZY_SUBMODULES = frozenset({"analytics", "stats"})
+_LAZY_SUBMODULES = frozenset({"analytics", "disclosure", "plots", "report", "stats"})
 
 
 def __getattr__(name: str) -> Any:
