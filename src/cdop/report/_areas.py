@@ -11,8 +11,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -23,17 +21,17 @@ import numpy as np
 import pandas as pd
 
 from cdop import analytics, disclosure, schema
-from cdop._version import __version__
 from cdop.dataset import Dataset
 from cdop.errors import CdopArgumentError
 from cdop.report._build import (
-    _MARKER_FILE,
     FORMATS,
-    NOT_FOR_PUBLICATION,
     Format,
     _numbered,
     _parse_year,
+    assemble_chapter,
     build_chapter,
+    check_out,
+    staged,
 )
 from cdop.report._figures import make_figure
 from cdop.report._model import Chapter, ReportTable, Section
@@ -352,28 +350,15 @@ def comparison_chapter(
                 notes=("Deaths notified in the year per 100,000 resident children aged 0-17.",),
             )
         )
-    options = (
-        f"year={label}; by={by}; disclosure control={'on' if suppress else 'OFF'}; "
-        f"threshold={settings.rules.threshold}"
-    )
-    return Chapter(
+    return assemble_chapter(
+        ds,
+        _numbered(sections),
         title=f"Child death review: areas compared, {label}",
         subtitle=f"Every area in the data, 1 April {start} to {long_date(31, 3, start + 1)}",
-        date_text=(f"Published {long_date(date.day, date.month, date.year)}. " if date else "")
-        + f"Data to {long_date(31, 3, start + 1)}.",
-        sections=tuple(_numbered(sections)),
-        provenance=(
-            ("cdop version", __version__),
-            ("Options", options),
-            *((f"SHA-256 of {name}", digest) for name, digest in sorted(ds.checksums.items())),
-        ),
-        stamp=None if suppress else NOT_FOR_PUBLICATION,
-        disclosure_note=disclosure.disclosure_note(settings.rules)
-        if suppress
-        else (
-            "Disclosure control is OFF: small numbers are shown. This output must not be "
-            "published or shared outside the panel."
-        ),
+        start=start,
+        settings=settings,
+        date=date,
+        options=f"by={by}",
     )
 
 
@@ -432,18 +417,9 @@ def build_areas(
     if len(set(slugs)) != len(slugs):
         raise CdopArgumentError(f"by: two areas give the same folder name ({by!r})")
     start = _parse_year(year, ds)
-    target = Path(out)
-    if target.exists() and (
-        not target.is_dir() or (any(target.iterdir()) and not (target / _MARKER_FILE).exists())
-    ):
-        raise CdopArgumentError(
-            f"out: {target} exists and is not an earlier report folder; choose a new or "
-            "empty folder (it is replaced as a whole)"
-        )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".cdop-report-", dir=target.parent))
+    target = check_out(out)
     files: list[Path] = []
-    try:
+    with staged(target) as staging:
         if progress is not None:
             progress(f"comparison chapter of {len(areas)} areas")
         comparison = comparison_chapter(
@@ -475,13 +451,6 @@ def build_areas(
         index = ["# Child death review chapters", "", "- [Areas compared](comparison/chapter.md)"]
         index += [f"- [{a}](areas/{s}/chapter.md)" for a, s in zip(areas, slugs, strict=True)]
         (staging / "README.md").write_text("\n".join(index) + "\n", encoding="utf-8")
-        (staging / _MARKER_FILE).write_text("Written by cdop; replaced by each rebuild.\n")
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     moved = tuple(target / p.relative_to(staging) for p in files)
     return AreasResult(
         out=target,

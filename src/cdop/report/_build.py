@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
@@ -132,28 +133,54 @@ def build_chapter(
         if progress is not None:
             progress(f"section {index} of {len(SECTIONS)}: {make.__name__.replace('_', ' ')}")
         sections.append(make(ctx))
-    sections = _numbered(sections)
     label = financial_label(start)
-    options = (
-        f"year={label}; disclosure control={'on' if suppress else 'OFF'}; "
-        f"threshold={ctx.disclosure.rules.threshold}"
-    )
-    provenance = (
-        ("cdop version", __version__),
-        ("Options", options),
-        *((f"SHA-256 of {name}", digest) for name, digest in sorted(ds.checksums.items())),
-    )
-    date_text = f"Published {long_date(date.day, date.month, date.year)}. " if date else ""
-    return Chapter(
+    return assemble_chapter(
+        ds,
+        _numbered(sections),
         title=f"Child death review: annual report {label}",
         subtitle=f"Data on child deaths reviewed by {panel}, 1 April {start} to "
         f"{long_date(31, 3, start + 1)}",
-        date_text=date_text + f"Data to {long_date(31, 3, start + 1)}.",
+        start=start,
+        settings=ctx.disclosure,
+        date=date,
+    )
+
+
+def assemble_chapter(
+    ds: Dataset,
+    sections: Sequence[Section],
+    *,
+    title: str,
+    subtitle: str,
+    start: int,
+    settings: Disclosure,
+    date: dt.date | None,
+    options: str = "",
+) -> Chapter:
+    """A chapter from its sections, with the matter every chapter shares: the printed
+    date, the provenance note (library version, options, SHA-256 of each input file),
+    the disclosure note, and the NOT FOR PUBLICATION stamp when disclosure control is off.
+    """
+    label = financial_label(start)
+    described = (
+        f"year={label}; {options + '; ' if options else ''}disclosure control="
+        f"{'on' if settings.suppress else 'OFF'}; threshold={settings.rules.threshold}"
+    )
+    provenance = (
+        ("cdop version", __version__),
+        ("Options", described),
+        *((f"SHA-256 of {name}", digest) for name, digest in sorted(ds.checksums.items())),
+    )
+    published = f"Published {long_date(date.day, date.month, date.year)}. " if date else ""
+    return Chapter(
+        title=title,
+        subtitle=subtitle,
+        date_text=published + f"Data to {long_date(31, 3, start + 1)}.",
         sections=tuple(sections),
         provenance=provenance,
-        stamp=None if suppress else NOT_FOR_PUBLICATION,
-        disclosure_note=disclosure.disclosure_note(ctx.disclosure.rules)
-        if suppress
+        stamp=None if settings.suppress else NOT_FOR_PUBLICATION,
+        disclosure_note=disclosure.disclosure_note(settings.rules)
+        if settings.suppress
         else (
             "Disclosure control is OFF: small numbers are shown. This output must not be "
             "published or shared outside the panel."
@@ -175,6 +202,36 @@ def _numbered(sections: Sequence[Section]) -> list[Section]:
             figures.append(dataclasses.replace(figure, number=figure_no))
         out.append(dataclasses.replace(section, tables=tuple(tables), figures=tuple(figures)))
     return out
+
+
+def check_out(out: str | Path) -> Path:
+    """The output folder, refused if it holds anything but an earlier report."""
+    target = Path(out)
+    if target.exists() and (
+        not target.is_dir() or (any(target.iterdir()) and not (target / _MARKER_FILE).exists())
+    ):
+        raise CdopArgumentError(
+            f"out: {target} exists and is not an earlier report folder; choose a new or "
+            "empty folder (it is replaced as a whole)"
+        )
+    return target
+
+
+@contextlib.contextmanager
+def staged(target: Path) -> Iterator[Path]:
+    """A temporary folder beside ``target`` that replaces it when the block succeeds and
+    is removed when it fails, so an output folder is written in full or not at all."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".cdop-report-", dir=target.parent))
+    try:
+        yield staging
+        (staging / _MARKER_FILE).write_text("Written by cdop; replaced by each rebuild.\n")
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
 
 
 def build(
@@ -218,29 +275,13 @@ def build(
             f"formats: expected some of {', '.join(FORMATS)}; got "
             f"{', '.join(map(str, formats)) or 'none'}"
         )
-    target = Path(out)
-    if target.exists() and (
-        not target.is_dir() or (any(target.iterdir()) and not (target / _MARKER_FILE).exists())
-    ):
-        raise CdopArgumentError(
-            f"out: {target} exists and is not an earlier report folder; choose a new or "
-            "empty folder (it is replaced as a whole)"
-        )
+    target = check_out(out)
     chapter = build_chapter(
         ds, year=year, suppress=suppress, rules=rules, date=date, panel=panel, progress=progress
     )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".cdop-report-", dir=target.parent))
-    try:
+    with staged(target) as staging:
         if progress is not None:
             progress(f"writing {', '.join(formats)}")
         written = render(chapter, staging, formats, date=date)
-        (staging / _MARKER_FILE).write_text("Written by cdop; replaced by each rebuild.\n")
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     files = tuple(target / p.relative_to(staging) for p in written)
     return BuildResult(chapter=chapter, out=target, files=files)
