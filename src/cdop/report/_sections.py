@@ -70,6 +70,8 @@ _MODIFIABLE_LABELS = {
     "insufficient_information": "Insufficient information",
 }
 _NOT_RECORDED = "Not recorded"
+#: Table wording of a comparison with England at 95%.
+_VERDICT = {"higher": "Significantly higher", "lower": "Significantly lower", "similar": "Similar"}
 
 
 def financial_label(start: int) -> str:
@@ -324,15 +326,7 @@ def review_durations(ctx: Context) -> Section:
                 fmt_interval(lo, hi, percent=True),
             ]
         )
-        comparison = (
-            "–"
-            if hidden or label_95 is None
-            else {
-                "higher": "Significantly higher",
-                "lower": "Significantly lower",
-                "similar": "Similar",
-            }[label_95]
-        )
+        comparison = "–" if hidden or label_95 is None else _VERDICT[label_95]
         england_cell = (
             "–" if pd.isna(row["national_value"]) else f"{nat} ({row['national_period']})"
         )
@@ -838,13 +832,7 @@ def child_mortality(ctx: Context) -> Section:
     for r, s in zip(cmp.to_dict("records"), status, strict=True):
         hidden = s == "suppressed"
         comparison = (
-            "–"
-            if hidden or pd.isna(r["comparison_95"])
-            else {
-                "higher": "Significantly higher",
-                "lower": "Significantly lower",
-                "similar": "Similar",
-            }[str(r["comparison_95"])]
+            "–" if hidden or pd.isna(r["comparison_95"]) else _VERDICT[str(r["comparison_95"])]
         )
         england = (
             "–"
