@@ -716,15 +716,19 @@ def _check_reviews_against(
     if n_ids is None:
         return
     ok = ~notifications.rejected  # accepted ids are unique: duplicates are rejected
-    # Hash look-ups on object arrays (far faster than isin on Arrow strings for many ids).
     ids = c.out[_R.case_id]
-    id_values = ids.astype(object).to_numpy()
-    all_ids = n_ids.astype(object).to_numpy()
-    present = ids.notna().to_numpy()
-    known = pd.Index(all_ids).unique().get_indexer(id_values) >= 0
-    position = pd.Index(all_ids[ok]).get_indexer(id_values)
-    valid = position >= 0
-    dates = notifications.out[_N.date_notified].to_numpy(dtype="datetime64[ns]")[ok]
+    # One factorisation of both id columns turns every look-up into array indexing.
+    codes, uniques = pd.factorize(pd.concat([n_ids, ids], ignore_index=True))
+    n_codes, r_codes = codes[: len(n_ids)], codes[len(n_ids) :]
+    present = r_codes >= 0
+    notified_at = np.full(len(uniques) + 1, -1, dtype=np.int64)  # last slot: missing id
+    notified_at[n_codes[n_codes >= 0]] = len(n_ids)  # any notification, accepted or not
+    accepted = ok & (n_codes >= 0)
+    notified_at[n_codes[accepted]] = np.flatnonzero(accepted)
+    position = notified_at[r_codes]  # r_codes of -1 read the missing slot
+    known = position >= 0
+    valid = (position >= 0) & (position < len(n_ids))
+    dates = notifications.out[_N.date_notified].to_numpy(dtype="datetime64[ns]")
     notified_values = np.full(len(ids), np.datetime64("NaT"), dtype="datetime64[ns]")
     notified_values[valid] = dates[position[valid]]
     notified = pd.Series(notified_values)
