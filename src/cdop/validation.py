@@ -272,11 +272,11 @@ class _Checker:
                     f"is missing; {col.name} is required ({col.rule}).",
                 )
             if col.kind == "date":
-                self.out[col.name] = self._dates(col, text, missing)
+                self.out[col.name] = self._dates(col, text)
             elif col.kind == "integer":
-                self.out[col.name] = self._integers(col, text, missing)
+                self.out[col.name] = self._integers(col, text)
             elif col.kind == "code":
-                self.out[col.name] = self._codes(col, text, missing)
+                self.out[col.name] = self._codes(col, text)
             else:
                 if col.pattern is not None:
                     upper = text.str.upper()
@@ -286,7 +286,7 @@ class _Checker:
                     text = upper
                 self.out[col.name] = text
 
-    def _dates(self, col: schema.Column, text: pd.Series, missing: np.ndarray) -> pd.Series:
+    def _dates(self, col: schema.Column, text: pd.Series) -> pd.Series:
         codes, uniques = pd.factorize(text)
         values = pd.Series(uniques, dtype="str")
         parsed = pd.Series(pd.NaT, index=values.index, dtype=_DATE_DTYPE)
@@ -327,7 +327,7 @@ class _Checker:
             )
         return row_dates.astype(_DATE_DTYPE).where(present & ~bad)
 
-    def _integers(self, col: schema.Column, text: pd.Series, missing: np.ndarray) -> pd.Series:
+    def _integers(self, col: schema.Column, text: pd.Series) -> pd.Series:
         codes, uniques = pd.factorize(text)
         values = pd.Series(uniques, dtype="str")
         if col.name == _R.category and self.raw.table == "reviews":
@@ -353,7 +353,7 @@ class _Checker:
         self.fail(out_range, col.name, "out_of_range", f"is out of range; expected {col.rule}.")
         return out.where(~out_range).astype("Int64")
 
-    def _codes(self, col: schema.Column, text: pd.Series, missing: np.ndarray) -> pd.Series:
+    def _codes(self, col: schema.Column, text: pd.Series) -> pd.Series:
         codes, uniques = pd.factorize(text)
         mapped = np.array([parse_code(col.name, v) for v in uniques], dtype=object)
         known = np.array([m is not None for m in mapped], dtype=bool)

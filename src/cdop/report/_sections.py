@@ -458,7 +458,7 @@ def characteristics(ctx: Context) -> Section:
         years=years,
         national=("reviews_by_sex", "England: deaths reviewed in 2016/17."),
     )
-    eth, eth_mask, _ = _breakdown_table(
+    eth, _, _ = _breakdown_table(
         ctx,
         _N.ethnicity,
         _ETHNICITY_LABELS,
@@ -468,7 +468,7 @@ def characteristics(ctx: Context) -> Section:
         years=years,
     )
     age_labels = {g: g for g in schema.AGE_GROUPS}
-    age, age_mask, age_data = _breakdown_table(
+    age, _, age_data = _breakdown_table(
         ctx,
         schema.DERIVED.age_group,
         age_labels,
@@ -502,7 +502,6 @@ def characteristics(ctx: Context) -> Section:
             + _versus(row, fmt_percent)
             + "."
         )
-    del eth_mask, age_mask
     return Section(
         "characteristics",
         "The children whose deaths were reviewed",
@@ -546,7 +545,7 @@ def categories(ctx: Context) -> Section:
     ]
     row_totals = cgrid.sum(axis=1)
     cpct = cgrid.div(row_totals.replace(0, np.nan), axis=0).fillna(0) * 100
-    ctable, cmask = grid_table(
+    ctable, _ = grid_table(
         "category_modifiable",
         f"Modifiable factors by category of death, {ctx.pooled_label}",
         cgrid,
@@ -608,7 +607,6 @@ def categories(ctx: Context) -> Section:
         margins=(2.9, 0.5, 0.25, 0.3),
         size=(6.5, 4.8),
     )
-    del cmask
     return Section(
         "categories",
         "Category of death and modifiable factors",
