@@ -2,7 +2,8 @@
 
 Expected values are computed independently here: Wilson limits from the textbook
 formula, exact Poisson (chi-squared) and Byar's limits from the formulas in
-docs/methods-statistics.md, and central two-sided exact p-values from scipy.stats.
+docs/methods-statistics.md, and the p-values of the tests those limits invert (score
+test; exact or Byar's Poisson test) from scipy.stats.
 """
 
 from __future__ import annotations
@@ -77,9 +78,10 @@ def test_proportion_comparison_matches_independent_calculation() -> None:
                 "higher" if lo * 100 > england else "lower" if up * 100 < england else ("similar")
             )
             assert row[f"comparison_{suffix}"] == expected
+        # The score test (the test the Wilson interval inverts).
         p0 = england / 100
-        central = min(1.0, 2 * min(sps.binom.cdf(x, n, p0), sps.binom.sf(x - 1, n, p0)))
-        assert row["p_value"] == pytest.approx(central, rel=1e-6)
+        score = 2 * sps.norm.sf(abs(x - n * p0) / math.sqrt(n * p0 * (1 - p0)))
+        assert row["p_value"] == pytest.approx(score, rel=1e-6)
     # 45/50 = 90% against 76.5%: the 95% interval (78.6%, 95.7%) excludes it, 99.8% not.
     irevale = out.set_index(AREA).loc["Irevale"]
     assert (irevale["comparison_95"], irevale["comparison_99_8"]) == ("higher", "similar")
@@ -105,6 +107,15 @@ def test_funnel_significance_agrees_with_stats_and_with_the_comparison() -> None
         assert outside95 == (out.loc[area, "comparison_95"] != "similar")
 
 
+def _paired_poisson_p(o: float, e: float) -> float:
+    """The test each Poisson interval inverts: exact below 10 events, Byar's from 10."""
+    if o < 10:
+        return float(min(1.0, 2 * min(sps.poisson.cdf(o, e), sps.poisson.sf(o - 1, e))))
+    z_l = 3 * math.sqrt(o) * (1 - 1 / (9 * o) - (e / o) ** (1 / 3))
+    z_u = 3 * math.sqrt(o + 1) * ((e / (o + 1)) ** (1 / 3) - 1 + 1 / (9 * (o + 1)))
+    return float(min(1.0, 2 * sps.norm.sf(max(z_l, z_u))))
+
+
 def test_rate_comparison_uses_exact_and_byars_limits() -> None:
     t = pd.DataFrame(
         {
@@ -126,8 +137,7 @@ def test_rate_comparison_uses_exact_and_byars_limits() -> None:
             assert row[f"lower_ci_{suffix}"] == pytest.approx(lo / n * 1000, rel=1e-7)
             assert row[f"upper_ci_{suffix}"] == pytest.approx(up / n * 1000, rel=1e-7)
         e = england / 1000 * n
-        central = min(1.0, 2 * min(sps.poisson.cdf(o, e), sps.poisson.sf(o - 1, e)))
-        assert row["p_value"] == pytest.approx(central, rel=1e-6)
+        assert row["p_value"] == pytest.approx(_paired_poisson_p(o, e), rel=1e-6)
     assert out[AREA].iloc[0] == "Caldene"
     assert out.set_index(AREA).loc["Caldene", "comparison_99_8"] == "higher"
     sig = stats.funnel_significance(

@@ -150,16 +150,19 @@ def test_compare_labels_and_p_values() -> None:
     out = stats.compare(df, "deaths", "pop", 29.8)
     assert out["comparison_95"].tolist() == ["higher", "similar", "lower", "similar"]
     assert list(out.columns[-4:]) == ["benchmark", "comparison_95", "comparison_99_8", "p_value"]
-    # Poisson test against the expected count, checked with scipy.
+    # 20 events (Byar's limits): Byar's test against the expected count, by hand.
     expected = 29.8 / 1e5 * 50_000
-    p = min(1.0, 2 * sps.poisson.sf(19, expected))
-    assert np.isclose(out.loc[1, "p_value"], p, rtol=1e-10)
+    z_l = 3 * np.sqrt(20) * (1 - 1 / 180 - (expected / 20) ** (1 / 3))
+    assert np.isclose(out.loc[1, "p_value"], 2 * sps.norm.sf(z_l), rtol=1e-10)
+    # 2 events (exact limits): the exact central Poisson test, checked with scipy.
+    expected_c = 29.8 / 1e5 * 100_000
+    assert np.isclose(out.loc[2, "p_value"], 2 * sps.poisson.cdf(2, expected_c), rtol=1e-10)
     assert out.loc[3, "p_value"] == 1.0  # no events, tiny population: no evidence either way
-    # Proportions: binomial test.
+    # Proportions: the score test the Wilson interval inverts, z = (76 - 50) / 5.
     props = pd.DataFrame({"x": [76, 30], "n": [100, 60]})
     res = stats.compare(props, "x", "n", 0.5, statistic="proportion", confidence=0.95)
     assert res["comparison"].tolist() == ["higher", "similar"]
-    assert np.isclose(res.loc[0, "p_value"], sps.binomtest(76, 100, 0.5).pvalue, rtol=1e-9)
+    assert np.isclose(res.loc[0, "p_value"], 2 * sps.norm.sf(26 / 5), rtol=1e-9)
     assert np.isclose(res.loc[1, "p_value"], 1.0)
 
 

@@ -23,7 +23,13 @@ from cdop.stats._ci import (
     wilson_ci,
     z_value,
 )
-from cdop.stats._compare import binomial_test_p, compare, poisson_test_p
+from cdop.stats._compare import (
+    binomial_test_p,
+    compare,
+    poisson_interval_test_p,
+    poisson_test_p,
+    score_test_p,
+)
 from cdop.stats._dsr import dsr
 from cdop.stats._funnel import (
     SIGNIFICANCE_LEVELS,
@@ -56,12 +62,14 @@ __all__ = [
     "isr",
     "isratio",
     "poisson_ci",
+    "poisson_interval_test_p",
     "poisson_test_p",
     "poisson_trend",
     "proportion",
     "quantile",
     "rate",
     "rii",
+    "score_test_p",
     "sii",
     "wilson_ci",
     "z_value",

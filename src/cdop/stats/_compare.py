@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from cdop.stats._ci import BYAR_THRESHOLD
 from cdop.stats._common import (
     ConfidenceArg,
     FloatArray,
@@ -26,7 +27,14 @@ from cdop.stats._prepare import prepare_x_n
 from cdop.stats._proportion import proportion_frame
 from cdop.stats._rate import _rate_frame
 
-__all__ = ["LABELS", "binomial_test_p", "compare", "poisson_test_p"]
+__all__ = [
+    "LABELS",
+    "binomial_test_p",
+    "compare",
+    "poisson_interval_test_p",
+    "poisson_test_p",
+    "score_test_p",
+]
 
 #: Comparison labels, in code order (0, 1, 2).
 LABELS = ("lower", "similar", "higher")
@@ -71,6 +79,74 @@ def binomial_test_p(x: FloatArray, n: FloatArray, p0: FloatArray) -> FloatArray:
     return np.asarray(p, dtype=np.float64)
 
 
+def score_test_p(x: FloatArray, n: FloatArray, p0: FloatArray) -> FloatArray:
+    r"""Two-sided score test p-value of ``x`` out of ``n`` against probability ``p0``.
+
+    .. math:: z = \frac{x - n p_0}{\sqrt{n p_0 (1 - p_0)}}, \qquad p = 2\,(1 - \Phi(|z|))
+
+    This is the test the Wilson score interval inverts: the Wilson interval at level
+    ``1 - alpha`` excludes ``p0`` exactly when ``p < alpha``, so a verdict read from
+    the interval and this p-value never disagree. ``p0 = 0`` (or 1) gives ``p = 1``
+    when ``x = 0`` (or ``n``) and ``p = 0`` otherwise.
+
+    Examples
+    --------
+    14 of 28 against 32%: ``z = (14 - 8.96) / sqrt(28 * 0.32 * 0.68) = 2.04``.
+
+    >>> import numpy as np
+    >>> round(float(score_test_p(np.array([14.0]), np.array([28.0]), np.array([0.32]))[0]), 4)
+    0.0412
+    """
+    xs = np.asarray(x, dtype=np.float64)
+    ns = np.asarray(n, dtype=np.float64)
+    ps = np.broadcast_to(np.asarray(p0, dtype=np.float64), xs.shape)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        var = ns * ps * (1.0 - ps)
+        z = np.abs(xs - ns * ps) / np.sqrt(var)
+        p = special.erfc(z / np.sqrt(2.0))
+        degenerate = var == 0
+        p = np.where(degenerate, np.where(np.isclose(xs, ns * ps), 1.0, 0.0), p)
+    p = np.where(np.isnan(xs) | np.isnan(ns) | np.isnan(ps) | (ns <= 0), np.nan, p)
+    return np.asarray(p, dtype=np.float64)
+
+
+def poisson_interval_test_p(
+    observed: FloatArray, expected: FloatArray, *, threshold: float = BYAR_THRESHOLD
+) -> FloatArray:
+    r"""Two-sided p-value of ``observed`` events against ``expected``, paired with the interval.
+
+    The test each Poisson interval of :func:`~cdop.stats.poisson_ci` inverts:
+
+    * ``O < threshold`` (10): the exact central test of :func:`poisson_test_p`,
+      which the exact (Garwood) limits invert;
+    * ``O >= threshold``: Byar's approximation, which Byar's limits invert:
+      :math:`z_L = 3\sqrt{O}\,(1 - \frac{1}{9O} - (E/O)^{1/3})` (evidence of
+      more events than expected), :math:`z_U = 3\sqrt{O+1}\,((E/(O+1))^{1/3} - 1 +
+      \frac{1}{9(O+1)})` (fewer), and :math:`p = \min(1, 2\,(1 - \Phi(\max(z_L, z_U))))`.
+
+    So the interval at level ``1 - alpha`` excludes ``E`` exactly when ``p < alpha``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> round(float(poisson_interval_test_p(np.array([20.0]), np.array([14.9]))[0]), 3)
+    0.238
+    """
+    obs = np.asarray(observed, dtype=np.float64)
+    exp = np.broadcast_to(np.asarray(expected, dtype=np.float64), obs.shape)
+    exact = poisson_test_p(obs, exp)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        o = np.where(obs > 0, obs, 1.0)
+        ratio_l = np.cbrt(exp / o)
+        z_l = 3.0 * np.sqrt(o) * (1.0 - 1.0 / (9.0 * o) - ratio_l)
+        o1 = obs + 1.0
+        z_u = 3.0 * np.sqrt(o1) * (np.cbrt(exp / o1) - 1.0 + 1.0 / (9.0 * o1))
+        byar = np.minimum(1.0, special.erfc(np.maximum(z_l, z_u) / np.sqrt(2.0)))
+    p = np.where(obs < threshold, exact, byar)
+    p = np.where(np.isnan(obs) | np.isnan(exp), np.nan, p)
+    return np.asarray(p, dtype=np.float64)
+
+
 def _labels(
     value: FloatArray, lower: FloatArray, upper: FloatArray, bench: FloatArray
 ) -> FloatArray:
@@ -97,14 +173,15 @@ def compare(
     :func:`~cdop.stats.proportion` (Wilson limits) at each confidence level. A row
     is ``"higher"`` when its lower limit is above the benchmark, ``"lower"`` when
     its upper limit is below it, otherwise ``"similar"`` (the Fingertips
-    convention: the interval excludes the benchmark). An exact two-sided p-value
-    is added:
+    convention: the interval excludes the benchmark). A two-sided p-value is added
+    from the test the interval inverts, so the label and the p-value never
+    disagree (``"similar"`` exactly when ``p >= 1 - confidence``):
 
-    * rates: Poisson test of the observed count ``x`` against the expected count
-      ``E = benchmark / multiplier * n``;
-    * proportions: binomial test of ``x`` out of ``n`` against ``p0 = benchmark / multiplier``;
-
-    both in the central form ``p = min(1, 2 min(P(X <= x), P(X >= x)))``.
+    * rates: :func:`poisson_interval_test_p` of the observed count ``x`` against the
+      expected count ``E = benchmark / multiplier * n`` (exact below 10 events,
+      Byar's from 10, as the limits);
+    * proportions: :func:`score_test_p` of ``x`` out of ``n`` against
+      ``p0 = benchmark / multiplier`` (the test the Wilson interval inverts).
 
     Parameters
     ----------
@@ -134,14 +211,16 @@ def compare(
     Notes
     -----
     The labels follow PHEindicatormethods' limits exactly (they are the
-    :func:`rate` / :func:`proportion` limits); the p-value is an exact test with
-    no counterpart in the reference.
+    :func:`rate` / :func:`proportion` limits); the p-value is the test those limits
+    invert (checked over a grid of counts in the test suite), so a printed verdict
+    and a printed p-value cannot contradict each other.
 
     Examples
     --------
     Twenty deaths in 50,000 children (40 per 100,000) against England's 29.8:
     Byar's 95% limits are 24.4 to 61.8, so "similar"; the expected count is
-    ``29.8 / 100000 * 50000 = 14.9``, and ``2 P(X >= 20 | 14.9) = 0.20``.
+    ``29.8 / 100000 * 50000 = 14.9``, and Byar's test gives ``p = 0.24`` (>= 0.05,
+    as the interval says).
 
     >>> import pandas as pd
     >>> df = pd.DataFrame({"deaths": [20], "children": [50_000]})
@@ -150,7 +229,7 @@ def compare(
        value comparison_95 comparison_99_8
     0   40.0       similar         similar
     >>> round(float(out["p_value"].iloc[0]), 2)
-    0.2
+    0.24
     """
     func = "compare"
     if statistic not in ("rate", "proportion"):
@@ -172,10 +251,10 @@ def compare(
         )
     if statistic == "rate":
         out = _rate_frame(func, prep.base, prep.x, prep.n, mult, levels)
-        p_value = poisson_test_p(prep.x, bench / mult * prep.n)
+        p_value = poisson_interval_test_p(prep.x, bench / mult * prep.n)
     else:
         out = proportion_frame(func, prep.base, prep.x, prep.n, mult, levels)
-        p_value = binomial_test_p(prep.x, prep.n, bench / mult)
+        p_value = score_test_p(prep.x, prep.n, bench / mult)
     label_names = (
         ["comparison"]
         if levels.single
