@@ -101,7 +101,10 @@ def test_infant_financial_and_pooled(panel: cdop.Dataset) -> None:
     assert pooled["year"].astype(str).tolist() == ["2022-2023"]
     assert pooled["deaths"].tolist() == [7]
     assert pooled["live_births"].tolist() == [1800]
-    assert infant_mortality(panel, by=None, pool=3).empty
+    with pytest.raises(CdopArgumentError, match=r"`pool` \(3 years\) is wider .*2022, 2023"):
+        infant_mortality(panel, by=None, pool=3)
+    with pytest.raises(CdopArgumentError, match=r"start years 2023, 2024"):
+        infant_mortality(panel, by=None, pool=3, years=[2023, 2024])
 
 
 def test_infant_explicit_years_and_deaths_table(panel: cdop.Dataset) -> None:

@@ -110,9 +110,17 @@ def _pool_windows(func: str, starts: Sequence[int], pool: object) -> list[tuple[
             func, f"argument `pool` must be a whole number of years, 1 or more; received {pool!r}"
         )
     p = int(pool)
-    return [
+    windows = [
         (i, i + p - 1) for i in range(len(starts) - p + 1) if starts[i + p - 1] - starts[i] == p - 1
     ]
+    if starts and not windows:
+        raise fail(
+            func,
+            f"argument `pool` ({p} years) is wider than every run of consecutive years "
+            f"(start years {', '.join(str(s) for s in starts)}); give at least {p} consecutive "
+            f"years or a smaller pool",
+        )
+    return windows
 
 
 def _rates(
