@@ -2,20 +2,24 @@
 
 Comparisons are worded only from a test result: "significantly higher than" when the
 local interval lies above the national value (or the exact test rejects equality for a
-year-on-year change), "similar to" otherwise. Numbers are rounded only here.
+year-on-year change), "similar to" otherwise. Numbers are rounded only here, half away from
+zero as Excel does (1 of 8 is 12.5%, printed 13%), so readers can check them in a spreadsheet.
 """
 
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Final
 
 __all__ = [
     "change_phrase",
     "comparison_phrase",
     "count_percent",
+    "excel_round",
     "fmt_count",
     "fmt_interval",
+    "fmt_p",
     "fmt_percent",
     "fmt_rate",
     "long_date",
@@ -37,41 +41,68 @@ _MONTHS: Final = (
 )
 
 
+def excel_round(value: float, digits: int = 0) -> Decimal:
+    """``value`` rounded to ``digits`` decimals, half away from zero, as Excel's ROUND does.
+
+    The float is read at its shortest exact decimal form first (``repr``), so 2.675 rounds
+    to 2.68 as a reader typing 2.675 into a spreadsheet would see, not to 2.67 as binary
+    rounding gives. Python's ``round`` and format codes round half to even instead.
+
+    Examples
+    --------
+    >>> str(excel_round(12.5)), str(excel_round(0.5)), str(excel_round(-2.5))
+    ('13', '1', '-3')
+    >>> str(excel_round(2.675, 2)), str(excel_round(100 / 8, 1))
+    ('2.68', '12.5')
+    """
+    quantum = Decimal(1).scaleb(-digits)
+    return Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def _fixed(value: float, digits: int, *, thousands: bool = True) -> str:
+    rounded = excel_round(value, digits)
+    if rounded == 0:
+        rounded = abs(rounded)  # no "-0"
+    return f"{rounded:,.{digits}f}" if thousands else f"{rounded:.{digits}f}"
+
+
 def fmt_count(n: float) -> str:
     """A count with thousands separators.
 
     Examples
     --------
-    >>> fmt_count(3575), fmt_count(7.0)
-    ('3,575', '7')
+    >>> fmt_count(3575), fmt_count(7.0), fmt_count(2.5)
+    ('3,575', '7', '3')
     """
-    return f"{round(n):,}"
+    return _fixed(n, 0)
 
 
 def fmt_percent(p: float, *, digits: int = 0) -> str:
-    """A percentage ("57%"); missing as an en dash.
+    """A percentage ("57%"), half away from zero; missing as an en dash.
 
     Examples
     --------
     >>> fmt_percent(57.14), fmt_percent(2.5, digits=1), fmt_percent(float("nan"))
     ('57%', '2.5%', '–')
+    >>> fmt_percent(100 / 8), fmt_percent(62.5)
+    ('13%', '63%')
     """
     if p is None or math.isnan(p):
         return "–"
-    return f"{p:.{digits}f}%"
+    return f"{_fixed(p, digits, thousands=False)}%"
 
 
 def fmt_rate(r: float, *, digits: int = 1) -> str:
-    """A rate with one decimal ("3.8"); missing as an en dash.
+    """A rate with one decimal ("3.8"), half away from zero; missing as an en dash.
 
     Examples
     --------
-    >>> fmt_rate(3.849), fmt_rate(float("nan"))
-    ('3.8', '–')
+    >>> fmt_rate(3.849), fmt_rate(0.25, digits=1), fmt_rate(float("nan"))
+    ('3.8', '0.3', '–')
     """
     if r is None or math.isnan(r):
         return "–"
-    return f"{r:,.{digits}f}"
+    return _fixed(r, digits)
 
 
 def fmt_interval(lower: float, upper: float, *, percent: bool = False, digits: int = 1) -> str:
@@ -148,10 +179,12 @@ def change_phrase(
     'compared with 64 in 2023/24 (not a statistically significant change, p = 0.33)'
     >>> change_phrase(90, 50, 0.001, previous_year="2023/24")
     'a significant increase from 50 in 2023/24 (p = 0.001)'
+    >>> change_phrase(90, 70, 0.047, previous_year="2023/24")
+    'a significant increase from 70 in 2023/24 (p = 0.047)'
     >>> change_phrase(50, 50, 1.0, previous_year="2023/24")
     'the same as in 2023/24'
     """
-    p = _fmt_p(p_value)
+    p = fmt_p(p_value)
     if current == previous:
         return f"the same as in {previous_year}"
     if p_value < 0.05:
@@ -165,9 +198,23 @@ def change_phrase(
     )
 
 
-def _fmt_p(p: float) -> str:
+def fmt_p(p: float, *, alpha: float = 0.05) -> str:
+    """A p-value as printed: never rounded across the significance threshold.
+
+    Two decimals from 0.1, three below it, "p < 0.001" below 0.001 (half away from
+    zero). A p-value under ``alpha`` that would print as ``alpha`` is "p < 0.05"; one at
+    or above ``alpha`` never prints below it.
+
+    Examples
+    --------
+    >>> fmt_p(0.33), fmt_p(0.047), fmt_p(0.0496), fmt_p(0.0004), fmt_p(0.05)
+    ('p = 0.33', 'p = 0.047', 'p < 0.05', 'p < 0.001', 'p = 0.050')
+    """
     if p < 0.001:
         return "p < 0.001"
-    if p < 0.01:
-        return f"p = {p:.3f}"
-    return f"p = {p:.2f}"
+    digits = 2 if p >= 0.1 else 3
+    shown = excel_round(p, digits)
+    if p < alpha <= float(shown):
+        return f"p < {alpha:g}"
+    return f"p = {shown:.{digits}f}"
+
