@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from analytics_helpers import sample_dataset, small_dataset
+from analytics_helpers import build, sample_dataset, small_dataset
 
 import cdop
 from cdop.analytics import ACTIVITY_COLUMNS, activity
@@ -108,3 +108,18 @@ def test_no_years_gives_empty_tables_with_the_columns(small: cdop.Dataset) -> No
     out = cdop.analytics.breakdown(small, "sex", years=[], by="residence_area")
     assert out.columns.tolist()[:3] == ["residence_area", "year", "sex"]
     assert out.empty
+
+
+@pytest.mark.parametrize(
+    ("notified", "band"),
+    [
+        ("2022-03-31", "open_6_to_12_months"),  # open 12 months to the day at 31 Mar 2023
+        ("2022-03-15", "open_over_12_months"),  # 12 months and 16 days
+        ("2022-10-01", "open_under_6_months"),  # a day short of 6 months
+    ],
+)
+def test_open_over_12_months_is_to_the_day(notified: str, band: str) -> None:
+    ds = build([("Z01", notified, notified, 100, "male", "white", "North", None, None, None)])
+    out = activity(ds, years=["2022/23"])
+    cols = ["open_under_6_months", "open_6_to_12_months", "open_over_12_months"]
+    assert {c: int(out[c].iloc[0]) for c in cols} == {c: int(c == band) for c in cols}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from analytics_helpers import sample_dataset, small_dataset
+from analytics_helpers import build, sample_dataset, small_dataset
 
 import cdop
 from cdop.analytics import NATIONAL_BANDS, REPORT_BANDS, review_durations, review_timeliness
@@ -25,6 +25,11 @@ def sample() -> cdop.Dataset:
 
 REPORT = [b.label for b in REPORT_BANDS]
 NATIONAL = [b.label for b in NATIONAL_BANDS]
+
+
+def _one_review(notified: str, completed: str) -> cdop.Dataset:
+    case = ("Z01", notified, notified, 100, "male", "white", "North", completed, 8, "no")
+    return build([case])
 
 
 def _table(out: pd.DataFrame) -> dict[str, list[int]]:
@@ -54,11 +59,12 @@ def test_report_bands_by_hand(small: cdop.Dataset) -> None:
 def test_national_bands_from_death(small: cdop.Dataset) -> None:
     out = review_durations(small, "national", start="death")
     assert out["band"].tolist() == NATIONAL * 4
-    # From death: A06 30 Sep -> 31 Mar is 6; A07 30 Sep -> 1 Apr is 6; A08 1; A03 12; A04 13.
+    # From death: A06 30 Sep -> 31 Mar is 6; A07 30 Sep -> 1 Apr is 6; A08 1; A04 13;
+    # A03 10 Apr 2022 -> 15 Apr 2023 is 12 months and 5 days: over 12 months to the day.
     assert _table(out) == {
         "2021/22": [2, 0, 0],
         "2022/23": [1, 1, 0],
-        "2023/24": [2, 2, 1],
+        "2023/24": [2, 1, 2],
         "2024/25": [0, 2, 0],
     }
 
@@ -140,8 +146,33 @@ def test_timeliness_matches_bands_on_sample(sample: cdop.Dataset) -> None:
     wide = bands.pivot_table(index="year", columns="band", values="n", observed=True)
     assert (wide.sum(axis=1).to_numpy() == t["reviews"].to_numpy()).all()
     assert (wide["Under 6 months"].to_numpy() == t["within_6_months"].to_numpy()).all()
-    within_12 = wide["Under 6 months"] + wide["6-12 months"]
+    within_12 = wide["Under 6 months"] + wide["6 to 12 months"]
     assert (within_12.to_numpy() == t["within_12_months"].to_numpy()).all()
+    # 2023/24: 14 of 54 reviews took more than 12 months to the day (counted by hand
+    # from the sample: 11 took 13 complete months or more, 3 took 12 months and days).
+    row = bands[(bands["year"] == "2023/24") & (bands["band"] == "Over 12 months")]
+    assert row["n"].tolist() == [14] and row["total"].tolist() == [54]
+
+
+@pytest.mark.parametrize(
+    ("completed", "band", "within_12"),
+    [
+        ("2024-01-15", "6 to 12 months", True),  # 12 months to the day
+        ("2024-02-04", "Over 12 months", False),  # 12 months and 20 days
+        ("2024-02-15", "Over 12 months", False),  # 13 complete months
+        ("2023-07-14", "Under 6 months", True),  # a day short of 6 months
+        ("2023-07-15", "6 to 12 months", True),  # 6 months to the day
+    ],
+)
+def test_over_12_months_means_more_than_12_months_to_the_day(
+    completed: str, band: str, within_12: bool
+) -> None:
+    ds = _one_review("2023-01-15", completed)
+    out = review_durations(ds, "national")
+    counted = out.loc[out["n"] == 1, "band"].astype(str).tolist()
+    assert counted == [band]
+    t = review_timeliness(ds)
+    assert t["within_12_months"].tolist() == [int(within_12)]
 
 
 def test_bands_sum_to_reviews_on_sample(sample: cdop.Dataset) -> None:

@@ -77,8 +77,9 @@ def activity(
     before the first year shown are counted).
 
     How long open cases have been open is measured from ``date_notified`` to the
-    year end: the median in days, and the number open under 6 complete months, 6 to
-    12, and over 12 (13 or more; see :func:`complete_months`).
+    year end: the median in days, and the number open under 6 complete months, from 6
+    months to 12 months to the day, and more than 12 months to the day (a case open 12
+    months and 20 days is over 12 months; see :func:`complete_months`).
 
     Parameters
     ----------
@@ -107,7 +108,8 @@ def activity(
         - ``open_at_end``: cases open at the year end;
         - ``open_median_days``: median days open at the year end (NaN if none);
         - ``open_under_6_months``, ``open_6_to_12_months``, ``open_over_12_months``:
-          open cases by complete months open at the year end (0-5, 6-12, 13+).
+          open cases at the year end: under 6 complete months, 6 to 12 months (to the
+          day), more than 12 months.
 
     Examples
     --------
@@ -166,9 +168,15 @@ def activity(
     y, m, d = date_parts(notes[_N.date_notified])
     ey, em, ed = date_parts(ends[1:])
     months = months_between((y[rows], m[rows], d[rows]), (ey[pos], em[pos], ed[pos]))
+    # Complete months to the day before the year end: at least 12 exactly when a case
+    # has been open more than 12 months to the day.
+    before = pd.DatetimeIndex(ends[1:]) - pd.Timedelta(days=1)
+    b_y, b_m, b_d = date_parts(before)
+    months_before = months_between((y[rows], m[rows], d[rows]), (b_y[pos], b_m[pos], b_d[pos]))
+    over_12 = months_before >= 12
     median = pd.Series(days).groupby(open_cells).median() if len(days) else pd.Series()
     out[OPEN_MEDIAN_DAYS] = median.reindex(range(grid.size)).to_numpy(dtype=np.float64)
     out[OPEN_UNDER_6_MONTHS] = counts_column(grid.count(open_cells, months < 6))
-    out[OPEN_6_TO_12_MONTHS] = counts_column(grid.count(open_cells, (months >= 6) & (months <= 12)))
-    out[OPEN_OVER_12_MONTHS] = counts_column(grid.count(open_cells, months > 12))
+    out[OPEN_6_TO_12_MONTHS] = counts_column(grid.count(open_cells, (months >= 6) & ~over_12))
+    out[OPEN_OVER_12_MONTHS] = counts_column(grid.count(open_cells, over_12))
     return out

@@ -61,30 +61,40 @@ _R = schema.REVIEWS
 
 
 class Band(NamedTuple):
-    """A duration band: label and inclusive bounds in complete months (None = no upper)."""
+    """A duration band: label and inclusive bounds in complete months (None = no upper).
+
+    A review is in the band when its complete months lie in ``min_months`` to
+    ``max_months``. With ``to_the_day=True`` the upper bound is exact: the band holds
+    reviews taking at most ``max_months`` months to the day, and a review taking
+    ``max_months`` complete months and some days more goes to the next band (so a
+    band "Over 12 months" after it holds every review taking more than 12 months).
+    """
 
     label: str
     min_months: int
     max_months: int | None
+    to_the_day: bool = False
 
 
 BandPreset: TypeAlias = Literal["report", "national"]
 #: Where a review duration starts: notification (default) or death.
 DurationStart: TypeAlias = Literal["notified", "death"]
 
-#: The bands of a CDOP annual report.
+#: The bands of a CDOP annual report, in complete months ("6-7 months": 6 or 7 complete
+#: months, i.e. from 6 months to the day before 8 months).
 REPORT_BANDS: Final = (
-    Band("<6 months", 0, 5),
+    Band("Under 6 months", 0, 5),
     Band("6-7 months", 6, 7),
     Band("8-9 months", 8, 9),
     Band("10-11 months", 10, 11),
     Band("12 months", 12, 12),
-    Band("Over 1 year", 13, None),
+    Band("13 months or more", 13, None),
 )
-#: The bands of the national child death review statistics.
+#: The bands of the national child death review statistics: under 6 months, 6 to 12
+#: months (12 months to the day included), more than 12 months to the day.
 NATIONAL_BANDS: Final = (
     Band("Under 6 months", 0, 5),
-    Band("6-12 months", 6, 12),
+    Band("6 to 12 months", 6, 12, True),
     Band("Over 12 months", 13, None),
 )
 
@@ -117,6 +127,8 @@ def _bands(
     for band in parsed:
         ok = ok and isinstance(band.label, str) and isinstance(band.min_months, int)
         ok = ok and (band.max_months is None or band.max_months >= band.min_months)
+        ok = ok and isinstance(band.to_the_day, bool)
+        ok = ok and not (band.to_the_day and band.max_months is None)
     ok = ok and len({b.label for b in parsed}) == len(parsed)
     if not ok:
         raise fail(func, f"{expected}; received {bands!r}")
@@ -125,13 +137,30 @@ def _bands(
 
 def _durations(
     func: str, reviewed: pd.DataFrame, start: DurationStart
-) -> tuple[FloatArray, FloatArray]:
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Complete months, days, and complete months to the day before completion.
+
+    The last is below the first exactly when the review ended on a whole number of
+    months to the day (e.g. 12 months: 12 and 11); a review taking more than ``k``
+    months to the day has at least ``k`` complete months to the day before it ended.
+    """
     check_choice(func, "start", start, ("notified", "death"))
     col = _N.date_notified if start == "notified" else _N.date_of_death
     end = reviewed[_R.date_review_completed]
     months = complete_months_array(reviewed[col], end)
+    before = complete_months_array(reviewed[col], end - pd.Timedelta(days=1))
     days = day_numbers(end) - day_numbers(reviewed[col])
-    return months, days
+    return months, days, before
+
+
+def _band_months(months: FloatArray, before: FloatArray, bands: Sequence[Band]) -> FloatArray:
+    """Complete months, moved up by one past a ``to_the_day`` bound exceeded by days."""
+    out = months.copy()
+    for band in bands:
+        if band.to_the_day and band.max_months is not None:
+            over = (months == band.max_months) & (before >= band.max_months)
+            out = np.where(over, band.max_months + 1, out)
+    return out
 
 
 def _setup(
@@ -177,10 +206,12 @@ def review_durations(
 
     Presets (bounds in complete months, inclusive):
 
-    - ``"report"``: ``<6 months`` (0-5), ``6-7 months``, ``8-9 months``,
-      ``10-11 months``, ``12 months`` (exactly 12), ``Over 1 year`` (13 or more);
-    - ``"national"``: ``Under 6 months`` (0-5), ``6-12 months`` (6-12),
-      ``Over 12 months`` (13 or more).
+    - ``"report"``: ``Under 6 months`` (0-5), ``6-7 months``, ``8-9 months``,
+      ``10-11 months``, ``12 months`` (12 complete months, i.e. from 12 months to
+      the day before 13), ``13 months or more``;
+    - ``"national"``: ``Under 6 months`` (0-5), ``6 to 12 months`` (from 6 months to
+      12 months to the day), ``Over 12 months`` (more than 12 months to the day: a
+      review of 12 months and 20 days is over 12 months).
 
     Parameters
     ----------
@@ -219,8 +250,8 @@ def review_durations(
     >>> print(dur[dur["year"] == "2018/19"][["band", "n", "total"]].to_string(index=False))
               band  n  total
     Under 6 months 20     64
-       6-12 months 37     64
-    Over 12 months  7     64
+    6 to 12 months 32     64
+    Over 12 months 12     64
     """
     func = "review_durations"
     band_list = _bands(func, bands)
@@ -230,9 +261,10 @@ def review_durations(
     reviewed, grid, codes, year_pos = _setup(
         func, ds, by, period, years, panel_year, first_year, (band_ax,)
     )
-    months, _ = _durations(func, reviewed, start)
+    months, _, before = _durations(func, reviewed, start)
     lower_bounds = np.array([b.min_months for b in band_list], dtype=np.float64)
-    band_pos = (np.searchsorted(lower_bounds, months, side="right") - 1).astype(np.intp)
+    banded = _band_months(months, before, band_list)
+    band_pos = (np.searchsorted(lower_bounds, banded, side="right") - 1).astype(np.intp)
     cells = grid.flat([*codes, year_pos, band_pos])
     counts = grid.count(cells)
     total = group_total(grid, counts, (BAND,))
@@ -260,9 +292,10 @@ def review_timeliness(
 
     Durations in days run from ``date_notified`` (or ``date_of_death``) to
     ``date_review_completed``; quartiles use linear interpolation (pandas' default).
-    *Within 6 months* means under 6 complete months; *within 12 months* means 12
-    complete months or fewer (see :func:`complete_months`), so within 12 months is
-    the national ``Under 6 months`` plus ``6-12 months``.
+    *Within 6 months* means under 6 complete months (the national ``Under 6
+    months``); *within 12 months* means at most 12 months to the day (a review of 12
+    months and 20 days is not), so within 12 months is the national ``Under 6
+    months`` plus ``6 to 12 months`` and the rest is ``Over 12 months``.
 
     Parameters
     ----------
@@ -285,7 +318,7 @@ def review_timeliness(
         - ``reviews``: reviews completed in the year;
         - ``median_days``, ``q1_days``, ``q3_days``: median and quartiles of duration
           in days (NaN without reviews);
-        - ``within_6_months``: reviews completed under 6 complete months;
+        - ``within_6_months``: reviews completed in under 6 complete months;
           ``within_6_months_percent``, ``within_6_months_lower_ci``,
           ``within_6_months_upper_ci``: its percentage of ``reviews`` with Wilson limits;
         - ``within_12_months`` and its ``_percent``, ``_lower_ci``, ``_upper_ci``.
@@ -298,13 +331,13 @@ def review_timeliness(
     >>> print(t[["year", "reviews", "within_12_months"]].head(3).to_string(index=False))
        year  reviews  within_12_months
     2017/18       25                25
-    2018/19       64                57
-    2019/20       66                49
+    2018/19       64                52
+    2019/20       66                48
     """
     func = "review_timeliness"
     conf = check_confidence(func, confidence)
     reviewed, grid, codes, year_pos = _setup(func, ds, by, period, years, panel_year, first_year)
-    months, days = _durations(func, reviewed, start)
+    months, days, before = _durations(func, reviewed, start)
     cells = grid.flat([*codes, year_pos])
     out = grid.frame()
     total = grid.count(cells)
@@ -314,7 +347,9 @@ def review_timeliness(
     for name, q in ((MEDIAN_DAYS, 0.5), (Q1_DAYS, 0.25), (Q3_DAYS, 0.75)):
         per_cell = grouped.quantile(q) if keep.any() else pd.Series(dtype=np.float64)
         out[name] = per_cell.reindex(range(grid.size)).to_numpy(dtype=np.float64)
-    for name, within in ((WITHIN_6, months < 6), (WITHIN_12, months <= 12)):
+    with np.errstate(invalid="ignore"):
+        under_6, within_12 = months < 6, before < 12
+    for name, within in ((WITHIN_6, under_6), (WITHIN_12, within_12)):
         x = grid.count(cells, within)
         out[name] = counts_column(x)
         ci = percent_columns(x, total, conf)

@@ -217,4 +217,3 @@ def fmt_p(p: float, *, alpha: float = 0.05) -> str:
     if p < alpha <= float(shown):
         return f"p < {alpha:g}"
     return f"p = {shown:.{digits}f}"
-
