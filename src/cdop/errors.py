@@ -25,6 +25,7 @@ __all__ = [
     "CdopWarning",
     "DataQualityWarning",
     "IdentifierError",
+    "NationalComparisonWarning",
     "SmallNumberWarning",
 ]
 
@@ -75,3 +76,11 @@ class DataQualityWarning(CdopWarning):
 
 class SmallNumberWarning(CdopWarning):
     """A figure rests on few events and should be read, or published, with care."""
+
+
+class NationalComparisonWarning(CdopWarning):
+    """A local figure is set against a national one that is not like for like.
+
+    For example calendar years against a financial-year figure, another geography, or
+    another period: the national figure is then context, not a test.
+    """

@@ -1,4 +1,4 @@
-"""Many areas in one run: each area's rows equal the area run alone; the England total.
+"""Many areas in one run: each area's rows equal the area run alone; the total ("All areas").
 
 The data are a small national dataset (6 fictional areas, 3 reporting years) from the
 deterministic national generator; each area's own dataset is rebuilt from that area's
@@ -137,41 +137,41 @@ def test_england_rows_equal_the_run_without_by(
 ) -> None:
     ds = national()
     out = an.with_total(func, ds, **kwargs)
-    england = out[out[AREA] == "England"].drop(columns=[AREA])
+    england = out[out[AREA] == "All areas"].drop(columns=[AREA])
     whole = func(ds, by=None, **kwargs)
     pd.testing.assert_frame_equal(
         _text_years(england), _text_years(whole), check_dtype=False, check_categorical=False
     )
     # The area rows are the multi-area run itself, and come first.
-    areas_part = out[out[AREA] != "England"].reset_index(drop=True)
+    areas_part = out[out[AREA] != "All areas"].reset_index(drop=True)
     pd.testing.assert_frame_equal(
         _text_years(areas_part.fillna({AREA: "?"})),
         _text_years(func(ds, by=AREA, **kwargs).fillna({AREA: "?"})),
         check_dtype=False,
         check_categorical=False,
     )
-    assert (out[AREA].iloc[-len(whole) :] == "England").all()
+    assert (out[AREA].iloc[-len(whole) :] == "All areas").all()
 
 
 def test_england_counts_are_the_sum_of_areas() -> None:
     out = an.with_total(an.activity, national(), years=YEARS)
     flows = ["notifications", "reviews", "open_at_end"]
-    england = out[out[AREA] == "England"].set_index("year")[flows]
-    summed = out[out[AREA] != "England"].groupby("year", observed=True)[flows].sum()
+    england = out[out[AREA] == "All areas"].set_index("year")[flows]
+    summed = out[out[AREA] != "All areas"].groupby("year", observed=True)[flows].sum()
     pd.testing.assert_frame_equal(england, summed, check_dtype=False, check_names=False)
 
 
 def test_total_keeps_other_grouping_and_feeds_gradients() -> None:
     ds = national()
     imr = an.with_total(an.infant_mortality, ds, by=[AREA, "imd_quintile"], years=[2022, 2023])
-    england = imr[imr[AREA] == "England"].drop(columns=[AREA])
+    england = imr[imr[AREA] == "All areas"].drop(columns=[AREA])
     whole = an.infant_mortality(ds, by="imd_quintile", years=[2022, 2023])
     pd.testing.assert_frame_equal(
         _text_years(england), _text_years(whole), check_dtype=False, check_categorical=False
     )
     trend = an.mortality_trend(an.with_total(an.infant_mortality, ds, by=AREA))
     direct = an.mortality_trend(an.infant_mortality(ds, by=None))
-    row = trend[trend[AREA] == "England"].drop(columns=[AREA]).reset_index(drop=True)
+    row = trend[trend[AREA] == "All areas"].drop(columns=[AREA]).reset_index(drop=True)
     pd.testing.assert_frame_equal(row, direct, check_dtype=False)
 
 

@@ -9,6 +9,7 @@ test; exact or Byar's Poisson test) from scipy.stats.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import matplotlib
 
@@ -22,7 +23,7 @@ from scipy import stats as sps
 
 from cdop import analytics as an
 from cdop import stats
-from cdop.errors import CdopArgumentError
+from cdop.errors import CdopArgumentError, NationalComparisonWarning
 from cdop.plots import funnel_plot
 
 AREA = "residence_area"
@@ -64,7 +65,7 @@ def test_proportion_comparison_matches_independent_calculation() -> None:
     out = an.compare_areas(t, x="within_12_months", n="reviews")
     assert list(out.columns) == [AREA, "year", *an.AREA_COMPARISON_COLUMNS]
     england = 237 / 310 * 100
-    assert out["england_value"].iloc[0] == pytest.approx(england)
+    assert out["benchmark_value"].iloc[0] == pytest.approx(england)
     assert out[AREA].tolist() == ["Irevale", "Fenmoor", "Olddene", "Caldene", "Quargarth"]
     assert out["rank"].tolist()[:4] == [1, 2, 3, 4] and pd.isna(out["rank"].iloc[4])
     for _, row in out.iloc[:4].iterrows():
@@ -129,7 +130,7 @@ def test_rate_comparison_uses_exact_and_byars_limits() -> None:
     out = an.compare_areas(t)  # a rate per 1,000 live births, by default
     assert out["statistic"].iloc[0] == "rate" and out["multiplier"].iloc[0] == 1000
     england = 104 / 20500 * 1000
-    assert out["england_value"].iloc[0] == pytest.approx(england)
+    assert out["benchmark_value"].iloc[0] == pytest.approx(england)
     for _, row in out.iterrows():
         o, n = float(row["numerator"]), float(row["denominator"])
         for conf, suffix in ((0.95, "95"), (0.998, "99_8")):
@@ -152,19 +153,61 @@ def test_rate_comparison_uses_exact_and_byars_limits() -> None:
     assert out.set_index(AREA)["funnel_significance"].to_dict() == sig.to_dict()
 
 
-def test_england_row_of_with_total_is_the_benchmark() -> None:
+def test_total_row_of_with_total_is_the_benchmark() -> None:
     t = pd.DataFrame(
         {
-            AREA: ["Irevale", "Caldene", "England"],
+            AREA: ["Irevale", "Caldene", "All areas"],
             "n": [40, 30, 80],
             "total": [50, 50, 110],
         }
     )
     out = an.compare_areas(t)
     assert len(out) == 2
-    assert out["england_value"].iloc[0] == pytest.approx(80 / 110 * 100)
-    other = an.compare_areas(t, total_label="All areas")
-    assert len(other) == 3  # "England" is then an area like any other
+    assert out["benchmark_value"].iloc[0] == pytest.approx(80 / 110 * 100)
+    assert (out["benchmark_label"] == "All areas").all()
+    # Two areas are not England: the pooled total is "All areas" unless said otherwise.
+    pooled = an.compare_areas(t.iloc[:2])
+    assert (pooled["benchmark_label"] == "All areas").all()
+    assert pooled["benchmark_value"].iloc[0] == pytest.approx(70 / 100 * 100)
+    england = t.assign(**{AREA: ["Irevale", "Caldene", "England"]})
+    out = an.compare_areas(england, total_label="England")
+    assert len(out) == 2 and (out["benchmark_label"] == "England").all()
+    assert len(an.compare_areas(england)) == 3  # "England" is then an area like any other
+
+
+def test_benchmark_a_value_or_a_national_row() -> None:
+    t = _proportion_table()
+    out = an.compare_areas(t, x="within_12_months", n="reviews", benchmark=80.0)
+    assert (out["benchmark_value"] == 80.0).all() and (out["benchmark_label"] == "Benchmark").all()
+    for _, row in out.iloc[:4].iterrows():
+        x, n = float(row["numerator"]), float(row["denominator"])
+        lo, up = _wilson(x, n, 0.95)
+        expected = "higher" if lo > 0.8 else "lower" if up < 0.8 else "similar"
+        assert row["comparison_95"] == expected
+    national = an.national_benchmarks()
+    row = national[
+        (national["indicator"] == "infant_mortality_rate") & (national["period"] == "2024/25")
+    ]
+    rates = pd.DataFrame(
+        {
+            AREA: ["A", "B"],
+            "year": ["2024/25"] * 2,
+            "deaths": [10, 30],
+            "live_births": [4000, 5000],
+            "rate": [2.5, 6.0],
+        }
+    )
+    out = an.compare_areas(rates, benchmark=row)
+    assert out["benchmark_label"].tolist() == ["England 2024/25"] * 2
+    assert out["benchmark_value"].tolist() == [3.8, 3.8]
+    lim = an.area_funnel_limits(out, benchmark=row)
+    assert (lim["baseline"] == 3.8).all()
+    with pytest.warns(NationalComparisonWarning, match="2024/25.*2023/24"):
+        an.compare_areas(rates.assign(year="2023/24"), benchmark=row)
+    with pytest.raises(CdopArgumentError, match="is in 'per 1,000'"):
+        an.compare_areas(t, x="within_12_months", n="reviews", benchmark=row)
+    with pytest.raises(CdopArgumentError, match="not the benchmark of `comparison`"):
+        an.area_funnel_limits(out, benchmark=4.0)
 
 
 def test_ties_share_a_rank_and_ascending_ranks_lowest_first() -> None:
@@ -200,20 +243,60 @@ def test_compare_areas_rejects_bad_input(
         an.compare_areas(table, **kwargs)  # type: ignore[arg-type]
 
 
-def test_funnel_limits_are_those_of_stats() -> None:
+def test_funnel_limits_are_the_comparison_read_off_a_curve() -> None:
     t = _proportion_table()
     comparison = an.compare_areas(t, x="within_12_months", n="reviews")
     lim = an.area_funnel_limits(comparison)
     assert list(lim.columns) == list(an.FUNNEL_LIMIT_COLUMNS)
-    usable = t[t["reviews"] > 0]
-    ref = stats.funnel_limits(
-        usable, "within_12_months", "reviews", statistic="proportion", multiplier=100
-    )
+    p0 = 237 / 310
+    assert lim["baseline"].iloc[0] == pytest.approx(p0 * 100)
     upper = lim[lim["limit"] == "upper_99_8"]
-    merged = upper.merge(ref, left_on="denominator", right_on="population")
-    assert len(merged) > 90
-    np.testing.assert_allclose(merged["value"], merged["upper_limit_99_8"])
-    assert lim["baseline"].iloc[0] == pytest.approx(237 / 310 * 100)
+    # The score-test bound: p0 + z sqrt(p0 (1 - p0) / n), by hand.
+    z = sps.norm.ppf(0.999)
+    expected = np.minimum(p0 + z * np.sqrt(p0 * (1 - p0) / upper["denominator"]), 1) * 100
+    np.testing.assert_allclose(upper["value"], expected, rtol=1e-12)
+    # Beyond a limit at its own denominator exactly when its interval excludes p0.
+    for _, row in comparison.dropna(subset=["value"]).iterrows():
+        n = float(row["denominator"])
+        for suffix, conf in (("95", 0.95), ("99_8", 0.998)):
+            half = sps.norm.ppf(1 - (1 - conf) / 2) * np.sqrt(p0 * (1 - p0) / n) * 100
+            outside = abs(row["value"] - p0 * 100) > half
+            assert outside == (row[f"comparison_{suffix}"] != "similar")
+
+
+def test_funnel_limits_span_every_denominator() -> None:
+    t = pd.DataFrame(
+        {
+            AREA: [f"Area {i}" for i in range(6)],
+            "deaths": [40, 90, 60, 110, 70, 100],
+            "live_births": [9000, 20334, 15000, 26496, 12000, 22000],
+            "rate": [0.0] * 6,
+        }
+    )
+    comparison = an.compare_areas(t)
+    lim = an.area_funnel_limits(comparison)
+    for name, curve in lim.groupby("limit", observed=True):
+        assert curve["denominator"].max() == pytest.approx(26496 * 1.05), name
+    # At the largest area, the drawn limits bracket the rate exactly as its comparison says.
+    big = comparison.set_index(AREA).loc["Area 3"]
+    at = lim[lim["denominator"] == lim["denominator"].max()].set_index("limit")["value"]
+    assert at["lower_99_8"] < at["lower_95"] < big["benchmark_value"] < at["upper_95"]
+    assert at["upper_95"] < at["upper_99_8"]
+
+
+def test_funnel_plot_legend_is_inside_the_saved_figure(tmp_path: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    comparison = an.compare_areas(_proportion_table(), x="within_12_months", n="reviews")
+    ax = funnel_plot(comparison)
+    path = tmp_path / "funnel.png"
+    ax.figure.savefig(path)
+    renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    legend = ax.get_legend().get_window_extent(renderer)
+    figure = ax.figure.bbox
+    assert legend.x0 >= figure.x0 and legend.x1 <= figure.x1
+    assert legend.y0 >= figure.y0 and legend.y1 <= figure.y1
+    plt.close("all")
 
 
 def test_funnel_plot_draws_points_lines_and_outlier_labels() -> None:
@@ -227,8 +310,8 @@ def test_funnel_plot_draws_points_lines_and_outlier_labels() -> None:
     offsets = [c.get_offsets() for c in ax.collections if isinstance(c, PathCollection)]
     assert sum(len(o) for o in offsets) == 4  # the area without reviews is not drawn
     styles = {str(line.get_label()): line.get_linestyle() for line in ax.get_lines()}
-    assert len(ax.get_lines()) == 5  # England, and lower and upper 95% and 99.8% limits
-    assert styles["England"] == "-"
+    assert len(ax.get_lines()) == 5  # all areas, and lower and upper 95% and 99.8% limits
+    assert styles["All areas"] == "-"
     assert styles["95% limits"] != styles["99.8% limits"]
     beyond = comparison[comparison["funnel_significance"].isin(["High (0.001)", "Low (0.001)"])]
     assert sorted(text.get_text() for text in ax.texts) == sorted(beyond[AREA])

@@ -1,14 +1,18 @@
-"""Many areas at once: an England total row, and areas ranked and compared with England.
+"""Many areas at once: a total row, and areas ranked and compared with a benchmark.
 
 Every analytics function computes all areas in one vectorised pass with
-``by="residence_area"``. :func:`with_total` adds the total (England, or the region)
-computed from the same data; :func:`compare_areas` ranks the areas for one
-indicator, compares each with England and places it on a funnel plot
-(:func:`area_funnel_limits`, :func:`cdop.plots.funnel_plot`).
+``by="residence_area"``. :func:`with_total` adds the total of the areas ("All areas";
+call it "England" only when the data are all of England) computed from the same data;
+:func:`compare_areas` ranks the areas for one indicator, compares each with a
+benchmark (that total, or a national figure given as ``benchmark``) and places it on a
+funnel plot (:func:`area_funnel_limits`, :func:`cdop.plots.funnel_plot`). Table,
+funnel and labels use one method, so an area outside a drawn limit is the area called
+significantly different.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any, Final, Literal, TypeAlias
 
@@ -18,6 +22,7 @@ import pandas as pd
 from cdop import schema
 from cdop.analytics._common import DEATHS, RATE, TOTAL, YEAR, N, fail
 from cdop.dataset import Dataset
+from cdop.errors import NationalComparisonWarning
 
 __all__ = [
     "AREA_COMPARISON_COLUMNS",
@@ -34,7 +39,10 @@ AreaStatistic: TypeAlias = Literal["proportion", "rate"]
 NUMERATOR: Final = "numerator"
 DENOMINATOR: Final = "denominator"
 VALUE: Final = "value"
-ENGLAND_VALUE: Final = "england_value"
+BENCHMARK_VALUE: Final = "benchmark_value"
+BENCHMARK_LABEL: Final = "benchmark_label"
+#: Default label of the total of the areas passed in.
+ALL_AREAS: Final = "All areas"
 FUNNEL_SIGNIFICANCE: Final = "funnel_significance"
 RANK: Final = "rank"
 STATISTIC: Final = "statistic"
@@ -50,7 +58,8 @@ AREA_COMPARISON_COLUMNS: Final = (
     DENOMINATOR,
     VALUE,
     *LIMITS,
-    ENGLAND_VALUE,
+    BENCHMARK_VALUE,
+    BENCHMARK_LABEL,
     *COMPARISONS,
     P_VALUE,
     FUNNEL_SIGNIFICANCE,
@@ -76,7 +85,7 @@ def with_total(
     *args: Any,
     by: str | Sequence[str] = _AREA,
     over: str | None = None,
-    total_label: str = "England",
+    total_label: str = ALL_AREAS,
     **kwargs: Any,
 ) -> pd.DataFrame:
     """Run an analysis by area and append the total over all areas, from the same data.
@@ -107,8 +116,9 @@ def with_total(
     over : str, optional
         The column totalled over (default: the first of ``by``); the other ``by``
         columns group the total too.
-    total_label : str, default "England"
-        Value of ``over`` in the total rows; must not be one of its levels.
+    total_label : str, default "All areas"
+        Value of ``over`` in the total rows; must not be one of its levels. Say
+        "England" only when the areas passed in are the whole of England.
     **kwargs
         Other keyword arguments of ``analysis``, used for both runs.
 
@@ -128,10 +138,10 @@ def with_total(
          Northmoor 2023/24             38       31
          Southvale 2023/24             26       23
                NaN 2023/24              0        0
-           England 2023/24             64       54
+         All areas 2023/24             64       54
     >>> imr = with_total(cdop.analytics.infant_mortality, ds,
     ...                  by=["residence_area", "imd_quintile"], years=2023)
-    >>> imr[imr["residence_area"] == "England"]["imd_quintile"].tolist()
+    >>> imr[imr["residence_area"] == "All areas"]["imd_quintile"].tolist()
     [1, 2, 3, 4, 5, <NA>]
     """
     func = "with_total"
@@ -248,30 +258,36 @@ def compare_areas(
     statistic: AreaStatistic | None = None,
     multiplier: float | None = None,
     area: str = _AREA,
-    total_label: str = "England",
+    total_label: str = ALL_AREAS,
     ascending: bool = False,
+    benchmark: float | pd.Series | pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    r"""Rank areas on one indicator and compare each with England at 95% and 99.8%.
+    r"""Rank areas on one indicator and compare each with a benchmark at 95% and 99.8%.
 
     ``table`` holds one row per area for one period (e.g. :func:`review_timeliness`
     or :func:`infant_mortality` with ``by="residence_area"`` and one year or pooled
-    period), optionally with the England row of :func:`with_total`. The England value
-    is that row's ``x / n``, or else the pooled value of the areas
-    ``sum(x) / sum(n)`` (the same when every record has an area).
+    period), optionally with the total row of :func:`with_total`. The benchmark is:
+
+    - ``benchmark``, when given: a value on the scale of the indicator (e.g. 75.0 for
+      75%), or a row of :func:`national_benchmarks` (its unit must be the
+      indicator's; a warning says when its period is not the table's);
+    - else the total row's ``x / n`` (labelled ``total_label``), or the pooled value
+      of the areas ``sum(x) / sum(n)``, labelled "All areas". Call that total
+      "England" (``total_label="England"``) only when the areas are all of England.
 
     For each area, with :mod:`cdop.stats`:
 
     - the value with Wilson (proportions) or exact/Byar's Poisson (rates) limits at
       95% and 99.8%, and ``comparison_95`` / ``comparison_99_8``: ``"higher"`` or
-      ``"lower"`` when the interval excludes the England value, else ``"similar"``,
-      with an exact two-sided ``p_value`` (:func:`cdop.stats.compare`);
+      ``"lower"`` when the interval excludes the benchmark, else ``"similar"``, with
+      the ``p_value`` of the test the interval inverts (:func:`cdop.stats.compare`);
     - ``funnel_significance``: where the area falls against the funnel limits around
-      the pooled value of the areas (:func:`cdop.stats.funnel_significance`):
-      ``"High (0.001)"`` / ``"Low (0.001)"`` beyond the 99.8% limits,
-      ``"High (0.025)"`` / ``"Low (0.025)"`` beyond the 95% limits, else
-      ``"Not significant"``. For a Wilson or Poisson interval, excluding a value
-      is the same test as falling outside the funnel limits around it, so the two
-      agree when the England value is the pooled value.
+      the benchmark (:func:`area_funnel_limits`): ``"High (0.001)"`` /
+      ``"Low (0.001)"`` beyond the 99.8% limits, ``"High (0.025)"`` /
+      ``"Low (0.025)"`` beyond the 95% limits, else ``"Not significant"``. The
+      limits are drawn from the same test, so this is the comparison read off the
+      funnel: an area is beyond a limit exactly when its interval excludes the
+      benchmark.
 
     Areas with a zero denominator keep missing values and no rank.
 
@@ -290,9 +306,12 @@ def compare_areas(
         Default 100 for proportions (percentages), 1,000 for rates per live births
         and 100,000 for rates per population.
     area : str, default "residence_area"
-    total_label : str, default "England"
+    total_label : str, default "All areas"
+        Label of the total row in ``table`` (from :func:`with_total`), if any.
     ascending : bool, default False
         Rank 1 is the highest value (False) or the lowest (True).
+    benchmark : float, pandas.Series or one-row pandas.DataFrame, optional
+        The value to compare with instead of the total of the areas.
 
     Returns
     -------
@@ -300,13 +319,14 @@ def compare_areas(
         One row per area, ordered by rank: ``area`` (and ``year`` when ``table`` has
         one), then ``rank`` (1 = highest; ties share the lowest rank), ``numerator``,
         ``denominator``, ``value``, ``lower_ci_95``, ``upper_ci_95``,
-        ``lower_ci_99_8``, ``upper_ci_99_8``, ``england_value``, ``comparison_95``,
-        ``comparison_99_8``, ``p_value``, ``funnel_significance``, ``statistic``
-        (``"proportion"`` or ``"rate"``) and ``multiplier``.
+        ``lower_ci_99_8``, ``upper_ci_99_8``, ``benchmark_value``,
+        ``benchmark_label`` (e.g. "All areas" or "England 2024/25"),
+        ``comparison_95``, ``comparison_99_8``, ``p_value``, ``funnel_significance``,
+        ``statistic`` (``"proportion"`` or ``"rate"``) and ``multiplier``.
 
     Examples
     --------
-    Two areas of 100 reviews, 90 and 60 within 12 months: England (pooled) is
+    Two areas of 100 reviews, 90 and 60 within 12 months: all areas (pooled) is
     150 / 200 = 75%. The Wilson 99.8% interval of 90% (79.5% to 95.5%) excludes 75%;
     so does that of 60% (44.9% to 73.4%).
 
@@ -315,11 +335,17 @@ def compare_areas(
     >>> t = pd.DataFrame({"residence_area": ["Irevale", "Caldene"],
     ...                   "within_12_months": [90, 60], "reviews": [100, 100]})
     >>> out = compare_areas(t, x="within_12_months", n="reviews")
-    >>> print(out[["residence_area", "rank", "value", "england_value", "comparison_99_8",
-    ...            "funnel_significance"]].to_string(index=False))
-    residence_area  rank  value  england_value comparison_99_8 funnel_significance
-           Irevale     1   90.0           75.0          higher        High (0.001)
-           Caldene     2   60.0           75.0           lower         Low (0.001)
+    >>> print(out[["residence_area", "value", "benchmark_value", "benchmark_label",
+    ...            "comparison_99_8", "funnel_significance"]].to_string(index=False))
+    residence_area  value  benchmark_value benchmark_label comparison_99_8 funnel_significance
+           Irevale   90.0             75.0       All areas          higher        High (0.001)
+           Caldene   60.0             75.0       All areas           lower         Low (0.001)
+
+    Against a national figure instead (80%): 90% is similar, 60% lower.
+
+    >>> out = compare_areas(t, x="within_12_months", n="reviews", benchmark=80.0)
+    >>> out["comparison_99_8"].tolist(), out["benchmark_label"].iloc[0]
+    (['similar', 'lower'], 'Benchmark')
     """
     func = "compare_areas"
     from cdop import stats
@@ -356,15 +382,23 @@ def compare_areas(
     ns = pd.to_numeric(rows[n_col]).to_numpy(dtype=np.float64)
     if np.isnan(xs).any() or np.isnan(ns).any() or (xs < 0).any() or (ns < 0).any():
         raise fail(func, f"columns {x_col!r} and {n_col!r} must hold counts >= 0")
-    if is_total.any():
-        tot = table[is_total]
-        tot_x = float(pd.to_numeric(tot[x_col]).iloc[0])
-        tot_n = float(pd.to_numeric(tot[n_col]).iloc[0])
+    if benchmark is not None:
+        england, bench_label = _benchmark(func, benchmark, kind, mult, rows)
     else:
-        tot_x, tot_n = float(xs.sum()), float(ns.sum())
-    if not tot_n > 0:
-        raise fail(func, f"the England denominator ({n_col!r}) is 0; nothing to compare with")
-    england = tot_x / tot_n * mult
+        if is_total.any():
+            tot = table[is_total]
+            tot_x = float(pd.to_numeric(tot[x_col]).iloc[0])
+            tot_n = float(pd.to_numeric(tot[n_col]).iloc[0])
+            bench_label = total_label
+        else:
+            tot_x, tot_n = float(xs.sum()), float(ns.sum())
+            bench_label = ALL_AREAS
+        if not tot_n > 0:
+            raise fail(
+                func,
+                f"the denominator of {bench_label!r} ({n_col!r}) is 0; nothing to compare with",
+            )
+        england = tot_x / tot_n * mult
 
     work = pd.DataFrame({NUMERATOR: xs, DENOMINATOR: np.where(ns > 0, ns, np.nan)})
     compared = stats.compare(
@@ -384,24 +418,14 @@ def compare_areas(
     out[DENOMINATOR] = _counts_or_float(ns)
     for col in (VALUE, *LIMITS):
         out[col] = compared[col].to_numpy(dtype=np.float64)
-    out[ENGLAND_VALUE] = england
+    out[BENCHMARK_VALUE] = england
+    out[BENCHMARK_LABEL] = bench_label
     for col in COMPARISONS:
         out[col] = compared[col].to_numpy()
     out[P_VALUE] = compared[P_VALUE].to_numpy(dtype=np.float64)
-    usable = ns > 0
-    significance = pd.Series(pd.NA, index=out.index, dtype="str")
-    if usable.any():
-        points = pd.DataFrame(
-            {NUMERATOR: xs[usable], DENOMINATOR: ns[usable], VALUE: xs[usable] / ns[usable] * mult}
-        )
-        rate_args: dict[str, Any] = (
-            {"rate": VALUE, "rate_type": "crude", "multiplier": mult} if kind == "rate" else {}
-        )
-        labelled = stats.funnel_significance(
-            points, NUMERATOR, DENOMINATOR, statistic=kind, **rate_args
-        )
-        significance[usable] = labelled["significance"].astype("str").to_numpy()
-    out[FUNNEL_SIGNIFICANCE] = significance
+    out[FUNNEL_SIGNIFICANCE] = _funnel_labels(
+        compared["comparison_95"], compared["comparison_99_8"], out.index
+    )
     out[STATISTIC] = kind
     out[MULTIPLIER] = mult
     rank = out[VALUE].rank(method="min", ascending=ascending)
@@ -410,24 +434,134 @@ def compare_areas(
     return out.iloc[order].reset_index(drop=True)
 
 
+_UNIT_SCALE: Final = {
+    "percent": ("proportion", 100.0),
+    "per 1,000": ("rate", 1_000.0),
+    "per 100,000": ("rate", 100_000.0),
+}
+
+
+def _benchmark(
+    func: str,
+    benchmark: float | pd.Series | pd.DataFrame,
+    kind: AreaStatistic,
+    mult: float,
+    rows: pd.DataFrame,
+) -> tuple[float, str]:
+    """The benchmark value on the indicator's scale and its label."""
+    if isinstance(benchmark, pd.DataFrame):
+        if len(benchmark) != 1:
+            raise fail(
+                func,
+                f"argument `benchmark` must be one row of national_benchmarks(); received "
+                f"{len(benchmark)} rows",
+            )
+        benchmark = benchmark.iloc[0]
+    if isinstance(benchmark, pd.Series):
+        needed = ("value", "unit", "period")
+        if any(k not in benchmark.index for k in needed):
+            raise fail(
+                func,
+                "argument `benchmark` must be a number or a row of national_benchmarks() "
+                "(with value, unit and period)",
+            )
+        unit = str(benchmark["unit"])
+        scale = _UNIT_SCALE.get(unit)
+        if scale is None or scale != (kind, mult):
+            raise fail(
+                func,
+                f"argument `benchmark` is in {unit!r}; the areas' indicator is a {kind} per "
+                f"{mult:,.0f} (pass `statistic` / `multiplier`, or a figure in that unit)",
+            )
+        period = str(benchmark["period"])
+        geography = str(benchmark.get("geography", "England"))
+        years = set(rows[YEAR].astype("str")) if YEAR in rows.columns else set()
+        if years and years != {period}:
+            warnings.warn(
+                f"{func}(): the benchmark is for {period}; the areas are for "
+                f"{', '.join(sorted(years))}: not like for like",
+                NationalComparisonWarning,
+                stacklevel=3,
+            )
+        value = float(benchmark["value"])
+        label = f"{geography} {period}"
+    elif isinstance(benchmark, (bool, np.bool_)) or not isinstance(
+        benchmark, (int, float, np.integer, np.floating)
+    ):
+        raise fail(
+            func,
+            f"argument `benchmark` must be a number or a row of national_benchmarks(); "
+            f"received {type(benchmark).__name__}",
+        )
+    else:
+        value, label = float(benchmark), "Benchmark"
+    if not np.isfinite(value) or value < 0 or (kind == "proportion" and value > mult):
+        raise fail(func, f"argument `benchmark` must be between 0 and {mult:g}; received {value!r}")
+    return value, label
+
+
+def _kind(kind: str) -> AreaStatistic:
+    return "rate" if kind == "rate" else "proportion"
+
+
+def _funnel_labels(c95: pd.Series, c998: pd.Series, index: pd.Index) -> pd.Series:
+    """The funnel label of each area from its comparisons (the same test)."""
+    a95 = c95.astype("object").to_numpy()
+    a998 = c998.astype("object").to_numpy()
+    label = np.where(
+        a998 == "higher",
+        "High (0.001)",
+        np.where(
+            a998 == "lower",
+            "Low (0.001)",
+            np.where(
+                a95 == "higher",
+                "High (0.025)",
+                np.where(a95 == "lower", "Low (0.025)", "Not significant"),
+            ),
+        ),
+    )
+    out = pd.Series(label, index=index, dtype="str")
+    return out.where(pd.notna(c95).to_numpy() & pd.notna(c998).to_numpy())
+
+
 def _counts_or_float(values: np.ndarray) -> np.ndarray:
     """Whole numbers as int64 (counts), others (estimated births) as float."""
     whole = np.isfinite(values).all() and bool((values == np.rint(values)).all())
     return values.astype(np.int64) if whole else values
 
 
-def area_funnel_limits(comparison: pd.DataFrame) -> pd.DataFrame:
+def area_funnel_limits(
+    comparison: pd.DataFrame,
+    *,
+    benchmark: float | pd.Series | pd.DataFrame | None = None,
+    points: int = 200,
+) -> pd.DataFrame:
     r"""The 95% and 99.8% funnel limits of an area comparison, as curves to draw.
 
-    Computed by :func:`cdop.stats.funnel_limits` from the areas of
-    :func:`compare_areas` (those with a denominator): around the pooled value of
-    the areas, Wilson-based for proportions and exact Poisson for rates (crude,
-    the denominators being the births or population of the period).
+    The limits are centred on the benchmark of :func:`compare_areas` (its
+    ``benchmark_value``) and drawn from the same tests as its comparisons, so an area
+    is beyond a limit exactly when its interval excludes the benchmark:
+
+    - proportions (Wilson interval, score test): at denominator ``n``,
+      :math:`p_0 \pm z \sqrt{p_0 (1 - p_0) / n}` (clipped to 0 and the multiplier);
+    - rates (exact Poisson interval below 10 events, Byar's from 10): at denominator
+      ``n`` with expected events :math:`E = \theta n`, the upper limit is the count
+      whose lower confidence limit is ``E``, the lower limit the count whose upper
+      confidence limit is ``E`` (none while even 0 events are within the interval),
+      divided by ``n``.
+
+    The curves span the whole range of the areas' denominators (to 5% beyond the
+    largest) on a geometric grid of ``points`` denominators.
 
     Parameters
     ----------
     comparison : pandas.DataFrame
         A table from :func:`compare_areas`.
+    benchmark : float, pandas.Series or one-row pandas.DataFrame, optional
+        The benchmark the comparison was made with (``compare_areas(...,
+        benchmark=...)``); an error if it is not the comparison's.
+    points : int, default 200
 
     Returns
     -------
@@ -435,9 +569,8 @@ def area_funnel_limits(comparison: pd.DataFrame) -> pd.DataFrame:
         Tidy, one row per point of each limit: ``limit`` (``"lower_99_8"``,
         ``"lower_95"``, ``"upper_95"``, ``"upper_99_8"``), ``level`` (``"95%"`` or
         ``"99.8%"``), ``side`` (``"lower"`` or ``"upper"``), ``denominator``,
-        ``value`` (the limit) and ``baseline`` (the pooled value), sorted by limit and
-        denominator: 100 points a limit (from :func:`cdop.stats.funnel_limits`),
-        less any where the limit is undefined.
+        ``value`` (the limit) and ``baseline`` (the benchmark), sorted by limit and
+        denominator, less any point where a limit is undefined.
 
     Examples
     --------
@@ -448,77 +581,94 @@ def area_funnel_limits(comparison: pd.DataFrame) -> pd.DataFrame:
     >>> lim = area_funnel_limits(compare_areas(t))
     >>> sorted(lim["limit"].unique())
     ['lower_95', 'lower_99_8', 'upper_95', 'upper_99_8']
-    >>> float(lim["baseline"].iloc[0])
-    75.0
+    >>> float(lim["baseline"].iloc[0]), float(lim["denominator"].max())
+    (75.0, 105.0)
     """
     func = "area_funnel_limits"
-    from cdop import stats
+    from cdop.stats import poisson_ci, z_value
 
-    missing = [c for c in (NUMERATOR, DENOMINATOR, STATISTIC, MULTIPLIER) if c not in comparison]
-    if not isinstance(comparison, pd.DataFrame) or missing:
+    needed = (NUMERATOR, DENOMINATOR, STATISTIC, MULTIPLIER, BENCHMARK_VALUE)
+    if not isinstance(comparison, pd.DataFrame) or any(c not in comparison for c in needed):
         raise fail(func, "argument `comparison` must be a table from compare_areas()")
+    if isinstance(points, bool) or not isinstance(points, (int, np.integer)) or points < 10:
+        raise fail(func, f"argument `points` must be a whole number >= 10; received {points!r}")
     usable = comparison[comparison[DENOMINATOR] > 0]
     if usable.empty:
         raise fail(func, "argument `comparison` has no area with a denominator > 0")
     kind = str(usable[STATISTIC].iloc[0])
     mult = float(usable[MULTIPLIER].iloc[0])
-    data = pd.DataFrame(
-        {
-            NUMERATOR: usable[NUMERATOR].to_numpy(dtype=np.float64),
-            DENOMINATOR: usable[DENOMINATOR].to_numpy(dtype=np.float64),
-        }
-    )
+    centre = float(usable[BENCHMARK_VALUE].iloc[0])
+    if benchmark is not None:
+        given, _ = _benchmark(func, benchmark, _kind(kind), mult, usable.iloc[0:0])
+        if not np.isclose(given, centre, rtol=1e-12, atol=0.0):
+            raise fail(
+                func,
+                f"argument `benchmark` ({given:g}) is not the benchmark of `comparison` "
+                f"({centre:g}); compare the areas with compare_areas(..., benchmark=...) first",
+            )
+    dens = usable[DENOMINATOR].to_numpy(dtype=np.float64)
+    grid = np.geomspace(float(dens.min()) / 4.0, float(dens.max()) * 1.05, int(points))
     parts = []
-    if kind == "proportion":
-        lim = stats.funnel_limits(
-            data, NUMERATOR, DENOMINATOR, statistic="proportion", multiplier=mult
-        )
-        for suffix, level in _FUNNEL_LEVELS:
-            for side in ("lower", "upper"):
-                parts.append(
-                    pd.DataFrame(
-                        {
-                            LIMIT: f"{side}_{suffix}",
-                            LEVEL: level,
-                            SIDE: side,
-                            DENOMINATOR: lim["population"].to_numpy(dtype=np.float64),
-                            VALUE: lim[f"{side}_limit_{suffix}"].to_numpy(dtype=np.float64),
-                            BASELINE: lim["baseline"].to_numpy(dtype=np.float64),
-                        }
-                    )
+    for suffix, level in _FUNNEL_LEVELS:
+        conf = 0.95 if suffix == "95" else 0.998
+        if kind == "proportion":
+            p0 = centre / mult
+            half = z_value(conf) * np.sqrt(p0 * (1.0 - p0) / grid)
+            lower = np.maximum(p0 - half, 0.0) * mult
+            upper = np.minimum(p0 + half, 1.0) * mult
+        else:
+            expected = centre / mult * grid
+            lower_count = _count_at_limit(expected, conf, upper_limit=True, ci=poisson_ci)
+            upper_count = _count_at_limit(expected, conf, upper_limit=False, ci=poisson_ci)
+            lower = lower_count / grid * mult
+            upper = upper_count / grid * mult
+        for side, values in (("lower", lower), ("upper", upper)):
+            parts.append(
+                pd.DataFrame(
+                    {
+                        LIMIT: f"{side}_{suffix}",
+                        LEVEL: level,
+                        SIDE: side,
+                        DENOMINATOR: grid,
+                        VALUE: values,
+                        BASELINE: centre,
+                    }
                 )
-    else:
-        data[VALUE] = data[NUMERATOR] / data[DENOMINATOR] * mult
-        lim = stats.funnel_limits(
-            data,
-            NUMERATOR,
-            DENOMINATOR,
-            statistic="rate",
-            multiplier=mult,
-            rate=VALUE,
-            rate_type="crude",
-            years_of_data=1,
-        )
-        for suffix, level in _FUNNEL_LEVELS:
-            for side in ("lower", "upper"):
-                parts.append(
-                    pd.DataFrame(
-                        {
-                            LIMIT: f"{side}_{suffix}",
-                            LEVEL: level,
-                            SIDE: side,
-                            DENOMINATOR: lim[f"{side}_population_{suffix}"].to_numpy(
-                                dtype=np.float64
-                            ),
-                            VALUE: lim[f"{side}_limit_{suffix}"].to_numpy(dtype=np.float64),
-                            BASELINE: lim["baseline"].to_numpy(dtype=np.float64),
-                        }
-                    )
-                )
+            )
     out = pd.concat(parts, ignore_index=True)
-    keep = np.isfinite(out[DENOMINATOR]) & np.isfinite(out[VALUE]) & (out[DENOMINATOR] > 0)
-    out = out[keep.to_numpy()]
+    keep = np.isfinite(out[VALUE].to_numpy(dtype=np.float64))
+    out = out[keep]
     order = ["lower_99_8", "lower_95", "upper_95", "upper_99_8"]
     out[LIMIT] = pd.Categorical(out[LIMIT], categories=order, ordered=True)
     ordered: pd.DataFrame = out.sort_values([LIMIT, DENOMINATOR], kind="stable")
     return ordered.reset_index(drop=True)
+
+
+def _count_at_limit(
+    expected: np.ndarray,
+    confidence: float,
+    *,
+    upper_limit: bool,
+    ci: Callable[..., tuple[np.ndarray, np.ndarray]],
+) -> np.ndarray:
+    """The (continuous) count whose upper (or lower) confidence limit equals ``expected``.
+
+    ``upper_limit=True`` gives the lower funnel limit: counts at or below it have an
+    upper limit below ``expected``; NaN where even 0 events do not. Otherwise the
+    upper funnel limit: counts above it have a lower limit above ``expected``.
+    Bisection on the count (both limits increase with it).
+    """
+    lo = np.zeros_like(expected)
+    hi = expected + 10.0 * np.sqrt(expected) + 20.0
+    which = 1 if upper_limit else 0
+    for _ in range(60):
+        mid = (lo + hi) / 2.0
+        limit = ci(mid, confidence)[which]
+        below = limit < expected
+        lo = np.where(below, mid, lo)
+        hi = np.where(below, hi, mid)
+    count = (lo + hi) / 2.0
+    if upper_limit:
+        at_zero = ci(np.zeros_like(expected), confidence)[1]
+        count = np.where(at_zero >= expected, np.nan, count)
+    return np.asarray(count, dtype=np.float64)

@@ -16,8 +16,8 @@ if TYPE_CHECKING:
 
 __all__ = ["funnel_plot"]
 
-_REQUIRED: Final = ("value", "denominator", "funnel_significance", "england_value", "statistic")
-# Significance labels (cdop.stats.funnel_significance) by group of points.
+_REQUIRED: Final = ("value", "denominator", "funnel_significance", "benchmark_value", "statistic")
+# Significance labels (compare_areas' funnel_significance) by group of points.
 _GROUPS: Final = (
     ("Within 95% limits", ("Not significant",)),
     ("Between 95% and 99.8% limits", ("High (0.025)", "Low (0.025)")),
@@ -38,19 +38,23 @@ def funnel_plot(
     *,
     area: str = "residence_area",
     label_outliers: Literal["99.8", "95", "none"] = "99.8",
-    total_label: str = "England",
+    total_label: str | None = None,
     title: str | None = None,
     xlabel: str | None = None,
     ylabel: str | None = None,
+    benchmark: float | pd.Series | pd.DataFrame | None = None,
 ) -> Axes:
-    """Funnel plot of an area comparison: points, England line, 95% and 99.8% limits.
+    """Funnel plot of an area comparison: points, benchmark line, 95% and 99.8% limits.
 
     Each area is a point at (denominator, value), its marker and colour showing
     whether it lies within the 95% limits, between the 95% and 99.8% limits or
-    beyond the 99.8% limits (:func:`cdop.stats.funnel_significance`). The England
-    value is a solid line; the 95% limits are dashed and the 99.8% limits dotted
-    (:func:`cdop.analytics.area_funnel_limits`), so the figure reads in greyscale.
-    Outlying areas are labelled with their name.
+    beyond the 99.8% limits (``funnel_significance`` of
+    :func:`cdop.analytics.compare_areas`). The benchmark (the total of the areas,
+    "All areas", or the national figure the areas were compared with) is a solid
+    line; the 95% limits are dashed and the 99.8% limits dotted
+    (:func:`cdop.analytics.area_funnel_limits`, over the whole range of
+    denominators), so the figure reads in greyscale. Outlying areas are labelled with
+    their name. The legend sits inside the axes, so a plain ``savefig`` keeps it.
 
     Parameters
     ----------
@@ -62,11 +66,15 @@ def funnel_plot(
         The area column of ``table``.
     label_outliers : {"99.8", "95", "none"}, default "99.8"
         Label the areas beyond the 99.8% limits, beyond the 95% limits, or none.
-    total_label : str, default "England"
-        Legend label of the England line.
+    total_label : str, optional
+        Legend label of the benchmark line (default: the table's
+        ``benchmark_label``, e.g. "All areas" or "England 2024/25").
     title, xlabel, ylabel : str, optional
         Default x label "Denominator" (e.g. reviews or live births), y label
         "Percentage" or "Rate per <multiplier>".
+    benchmark : float, pandas.Series or one-row pandas.DataFrame, optional
+        The benchmark ``table`` was compared with (checked against it; see
+        :func:`cdop.analytics.area_funnel_limits`).
 
     Returns
     -------
@@ -100,15 +108,21 @@ def funnel_plot(
         )
     import matplotlib.pyplot as plt
 
-    limits = area_funnel_limits(table)
+    limits = area_funnel_limits(table, benchmark=benchmark)
     points = table[table["denominator"] > 0]
     multiplier = float(table["multiplier"].iloc[0]) if "multiplier" in table.columns else 100.0
     is_rate = str(table["statistic"].iloc[0]) == "rate"
     with figure_style():
         if ax is None:
-            _, ax = plt.subplots(figsize=(6.5, 4.5))
+            _, ax = plt.subplots(figsize=(6.5, 4.5), layout="constrained")
         x_max = float(points["denominator"].max()) * 1.05
-        england = float(table["england_value"].iloc[0])
+        england = float(table["benchmark_value"].iloc[0])
+        if total_label is None:
+            total_label = (
+                str(table["benchmark_label"].iloc[0])
+                if "benchmark_label" in table.columns
+                else "All areas"
+            )
         ax.axhline(england, color="#000000", linewidth=1.2, linestyle="-", label=total_label)
         for suffix, level in (("95", "95%"), ("99_8", "99.8%")):
             for side in ("lower", "upper"):
@@ -156,7 +170,7 @@ def funnel_plot(
         ax.set_ylabel(ylabel or (f"Rate per {multiplier:,.0f}" if is_rate else "Percentage"))
         if title:
             ax.set_title(title)
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+        ax.legend(loc="best", fontsize=7, framealpha=0.9)
     return ax
 
 

@@ -2,8 +2,9 @@
 
 The data are read and validated once; each area's chapter is built from that area's
 records (the same code as a single-area chapter), in parallel worker processes. The
-comparison chapter ranks the areas on key indicators against England (the total of all
-areas in the data) with funnel plots, under the same disclosure control.
+comparison chapter ranks the areas on key indicators against all areas together (the
+total of the areas in the data, not England unless the data are all of England) with
+funnel plots, under the same disclosure control.
 """
 
 from __future__ import annotations
@@ -187,19 +188,20 @@ def _area_section(
                 "value": "" if hide else f"{value:.3f}",
                 "lower_ci_95": "" if hide else f"{lo:.3f}",
                 "upper_ci_95": "" if hide else f"{hi:.3f}",
-                "england_value": f"{record['england_value']:.3f}",
+                "benchmark_value": f"{record['benchmark_value']:.3f}",
                 "comparison_95": "" if comparison == "–" else str(record["comparison_95"]),
                 "comparison_99_8": "" if outer == "–" else str(record["comparison_99_8"]),
                 "suppressed": bool(hide),
             }
         )
-    england = float(compared["england_value"].iloc[0]) if len(compared) else float("nan")
+    england = float(compared["benchmark_value"].iloc[0]) if len(compared) else float("nan")
     england_text = fmt_percent(england) if percent else fmt_rate(england)
     all_notes = [
         *notes,
-        f"England: all areas together, {england_text}. Compared with England: "
+        f"All areas: the areas together, {england_text}. Compared with all areas: "
         "the area's interval (95% or 99.8%) lies wholly above (higher) or below "
-        "(lower) the England value, or includes it (similar).",
+        "(lower) the value of all areas, or includes it (similar); the funnel plot shows "
+        "the same test.",
     ]
     if (count_hidden | hidden).any():
         all_notes.append(
@@ -215,8 +217,8 @@ def _area_section(
             numerator_label,
             denominator_label,
             value_label,
-            "Compared with England (95%)",
-            "Compared with England (99.8%)",
+            "Compared with all areas (95%)",
+            "Compared with all areas (99.8%)",
         ),
         tuple(rows),
         pd.DataFrame(tidy),
@@ -244,7 +246,7 @@ def _area_section(
     figure = make_figure(
         section_id,
         f"{title}, {period}: funnel plot of areas",
-        f"Funnel plot of {title.lower()} by area against England, with 95% "
+        f"Funnel plot of {title.lower()} by area against all areas together, with 95% "
         "and 99.8% control limits.",
         draw,
         size=(6.5, 4.0),
@@ -253,7 +255,8 @@ def _area_section(
     lower = int((compared["comparison_99_8"][~hidden] == "lower").sum())
     text = (
         f"Of {len(compared)} areas, {higher} had {title.lower()} significantly higher than "
-        f"England ({england_text}) at the 99.8% level and {lower} significantly lower."
+        f"all areas together ({england_text}) at the 99.8% level and {lower} significantly "
+        f"lower."
     )
     return Section(section_id, title, (text,), (table_out,), (figure,))
 
@@ -268,12 +271,12 @@ def comparison_chapter(
     date: dt.date | None = None,
     pool: int = 3,
 ) -> Chapter:
-    """The chapter comparing areas: ranked tables and funnel plots against England.
+    """The chapter comparing areas: ranked tables and funnel plots against all areas together.
 
     Sections: reviews completed within 12 months (the reporting year), infant mortality
     (the latest pooled period of ``pool`` calendar years) and child mortality (the
-    reporting year), each with every area's value, interval and comparison with England
-    at 95% and 99.8%.
+    reporting year), each with every area's value, interval and comparison with all
+    areas together at 95% and 99.8%.
     """
     start = _parse_year(year, ds)
     label = financial_label(start)
