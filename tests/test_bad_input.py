@@ -25,6 +25,8 @@ from cdop.errors import CdopError, CdopValidationError, DataQualityWarning
 
 N = "notifications.csv"
 R = "reviews.csv"
+F = "factors.csv"
+FACTORS_HEADER = "case_id,domain,factor,influence,modifiable\n"
 
 
 @dataclass(frozen=True)
@@ -177,7 +179,7 @@ CASES: dict[str, tuple[dict[str, str | bytes | None], list[Expect]]] = {
     ),
     "imd decile out of range": (
         {N: sub(NOTIFICATIONS_CSV, ",9,", ",11,")},
-        [Expect("notifications", N, 4, "imd_decile", "out_of_range")],
+        [Expect("notifications", N, 4, "imd_decile", "out_of_range", "warning")],
     ),
     "imd quintile inconsistent with decile": (
         {
@@ -190,11 +192,11 @@ CASES: dict[str, tuple[dict[str, str | bytes | None], list[Expect]]] = {
             .replace(",9,E01", ",9,5,E01")
             .replace(",,,Southvale", ",,,,Southvale")
         },
-        [Expect("notifications", N, 2, "imd_quintile", "imd_inconsistent")],
+        [Expect("notifications", N, 2, "imd_quintile", "imd_inconsistent", "warning")],
     ),
     "bad LSOA code": (
         {N: sub(NOTIFICATIONS_CSV, "E01000002", "E0100002")},
-        [Expect("notifications", N, 3, "lsoa_code", "pattern")],
+        [Expect("notifications", N, 3, "lsoa_code", "pattern", "warning")],
     ),
     "duplicate case id": (
         {N: sub(NOTIFICATIONS_CSV, "A004,", "A003,")},
@@ -261,6 +263,92 @@ CASES: dict[str, tuple[dict[str, str | bytes | None], list[Expect]]] = {
             .replace("information\n", "information,z\n")
         },
         [Expect("reviews", R, 1, "panel_notes", "unknown_column", "warning")],
+    ),
+    # Real exports: words for "no value", ages in words, the forms' fields.
+    "N/A in a required column shows the cell text": (
+        {N: sub(NOTIFICATIONS_CSV, ",male,white,1,", ",N/A,white,1,")},
+        [Expect("notifications", N, 2, "sex", "required")],
+    ),
+    "Unknown LSOA keeps the death": (
+        {N: sub(NOTIFICATIONS_CSV, "E01000002", "Unknown")},
+        [Expect("notifications", N, 3, "lsoa_code", "not_recorded", "warning")],
+    ),
+    "N/A decile keeps the death": (
+        {N: sub(NOTIFICATIONS_CSV, ",9,E01", ",N/A,E01")},
+        [Expect("notifications", N, 4, "imd_decile", "not_recorded", "warning")],
+    ),
+    "unknown optional code keeps the death": (
+        {N: sub(NOTIFICATIONS_CSV, ",public_place,", ",on the moon,")},
+        [Expect("notifications", N, 4, "place_of_death", "invalid_code", "warning")],
+    ),
+    "age in months": (
+        {N: sub(NOTIFICATIONS_CSV, ",150,", ",5 months,")},
+        [Expect("notifications", N, 3, "age_at_death_days", "age_in_words", "warning")],
+    ),
+    "age in words that is not an age": (
+        {N: sub(NOTIFICATIONS_CSV, ",150,", ",5 bananas,")},
+        [Expect("notifications", N, 3, "age_at_death_days", "integer_format")],
+    ),
+    "two-digit year that is not a date": (
+        {N: sub(NOTIFICATIONS_CSV, "2023-05-10,2023-05-10", "32/05/23,10/05/23")},
+        [Expect("notifications", N, 3, "date_of_death", "date_format")],
+    ),
+    "detailed ethnicity outside the broad group": (
+        {
+            N: sub(NOTIFICATIONS_CSV, "expected_death\n", "expected_death,ethnicity_detail\n")
+            .replace("expected\n", "expected,\n")
+            .replace(
+                ",asian,4,E01000002,Northmoor,home,unexpected,",
+                ",asian,4,E01000002,Northmoor,home,unexpected,Black African",
+            )
+        },
+        [Expect("notifications", N, 3, "ethnicity_detail", "detail_inconsistent", "warning")],
+    ),
+    "review meeting after the panel": (
+        {
+            R: sub(REVIEWS_CSV, "modifiable_factors\n", "modifiable_factors,date_review_meeting\n")
+            .replace(",no\n", ",no,2023-10-21\n")
+            .replace(",yes\n", ",yes,\n")
+            .replace("information\n", "information,\n")
+        },
+        [Expect("reviews", R, 2, "date_review_meeting", "meeting_after_review", "warning")],
+    ),
+    "unknown delay reason keeps the review": (
+        {
+            R: sub(REVIEWS_CSV, "modifiable_factors\n", "modifiable_factors,delay_reasons\n")
+            .replace(",no\n", ",no,Inquest; holidays\n")
+            .replace(",yes\n", ",yes,\n")
+            .replace("information\n", "information,\n")
+        },
+        [Expect("reviews", R, 2, "delay_reasons", "invalid_code", "warning")],
+    ),
+    "factor in the wrong domain": (
+        {F: FACTORS_HEADER + "A001,service_provision,unsafe_sleep,2,yes\n"},
+        [Expect("factors", F, 2, "factor", "factor_domain")],
+    ),
+    "factor without a review": (
+        {F: FACTORS_HEADER + "A004,Domain B,Domestic abuse,2,yes\n"},
+        [Expect("factors", F, 2, "case_id", "factor_without_review")],
+    ),
+    "factor of a rejected review": (
+        {
+            R: sub(REVIEWS_CSV, "A001,2023-10-20,8", "A001,2023-10-20,99"),
+            F: FACTORS_HEADER + "A001,social_environment,domestic_abuse,1,no\n",
+        },
+        [
+            Expect("reviews", R, 2, "category", "invalid_code"),
+            Expect("factors", F, 2, "case_id", "review_rejected"),
+        ],
+    ),
+    "factor recorded twice": (
+        {
+            F: FACTORS_HEADER
+            + "A001,child,disability,1,no\nA001,child,Disability or impairment,1,no\n"
+        },
+        [
+            Expect("factors", F, 2, "factor", "duplicate_key"),
+            Expect("factors", F, 3, "factor", "duplicate_key"),
+        ],
     ),
 }
 

@@ -70,5 +70,5 @@ def test_sample_command_writes_files(tmp_path: Path) -> None:
         text=True,
         check=True,
     )
-    assert out.stdout.count("wrote") == 4
+    assert out.stdout.count("wrote") == 5
     assert (tmp_path / "s" / "reviews.csv").is_file()

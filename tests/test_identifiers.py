@@ -62,7 +62,7 @@ def test_nhs_number_in_case_id_names_the_row() -> None:
     tables["reviews"].loc[2, "case_id"] = VALID_NHS
     with pytest.raises(
         IdentifierError,
-        match=r"column 'case_id', row 4: the value looks like "
+        match=r"column 'case_id', index 2: the value looks like "
         r"an NHS number",
     ):
         cdop.validate(tables, today=TODAY)

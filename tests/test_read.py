@@ -186,12 +186,15 @@ def test_date_of_birth_is_used_then_dropped(tmp_path: Path) -> None:
     assert "date_of_birth" not in ds.reviewed.columns
 
 
-def test_unknown_columns_are_kept_with_a_warning() -> None:
+def test_unknown_columns_are_dropped_with_one_warning() -> None:
     tables = frames()
     tables["reviews"]["panel_notes"] = ["a", "b", "c"]
-    with pytest.warns(DataQualityWarning, match="panel_notes"):
+    tables["notifications"]["Notes"] = ["w", "x", "y", "z"]
+    with pytest.warns(DataQualityWarning, match="panel_notes") as caught:
         ds = cdop.read_dataset(tables, today=TODAY)
-    assert ds.reviews["panel_notes"].tolist() == ["a", "b", "c"]
+    assert len(caught) == 1 and "Notes" in str(caught[0].message)
+    assert "panel_notes" not in ds.reviews.columns
+    assert "Notes" not in ds.notifications.columns
 
 
 @pytest.mark.parametrize(
@@ -231,11 +234,13 @@ def test_dataset_is_immutable_and_hands_out_views(base_folder: Path) -> None:
         ds.report = None  # type: ignore[misc]
     reviewed = ds.reviewed
     assert len(reviewed) == 3
-    assert reviewed.columns.tolist()[-5:] == [
+    assert reviewed.columns.tolist()[-7:] == [
         "age_group",
         "date_review_completed",
         "category",
         "modifiable_factors",
+        "date_review_meeting",
+        "delay_reasons",
         "category_label",
     ]
 

@@ -14,7 +14,7 @@ from typing import Final
 
 from cdop import schema
 
-__all__ = ["normalise_key", "parse_category", "parse_code"]
+__all__ = ["normalise_key", "parse_category", "parse_code", "parse_code_list"]
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
@@ -257,6 +257,272 @@ def _lookup(table: Mapping[str, str]) -> Callable[[str], str | None]:
     return table.get
 
 
+_YES_NO = _table(
+    {
+        "yes": ("y", "true", "1", "triggered", "initiated", "present", "ticked"),
+        "no": ("n", "false", "0", "not triggered", "none", "absent", "not present"),
+        "not_stated": _NOT_STATED,
+    }
+)
+
+# Detailed ethnic groups: the census labels (with or without the broad group before a
+# colon or dash), the 2011 census wording, and the NHS letter codes.
+_ETHNICITY_DETAIL = _table(
+    {
+        "white_british": (
+            "a",
+            "british",
+            "white british",
+            "english welsh scottish northern irish or british",
+            "english",
+            "welsh",
+            "scottish",
+            "northern irish",
+        ),
+        "white_irish": ("b", "irish", "white irish"),
+        "white_gypsy_or_irish_traveller": (
+            "gypsy or irish traveller",
+            "white gypsy or irish traveller",
+            "gypsy",
+            "irish traveller",
+            "traveller",
+        ),
+        "white_other": (
+            "c",
+            "any other white background",
+            "other white",
+            "white other",
+            "roma",
+            "white roma",
+        ),
+        "mixed_white_and_black_caribbean": ("d", "white and black caribbean"),
+        "mixed_white_and_black_african": ("e", "white and black african"),
+        "mixed_white_and_asian": ("f", "white and asian"),
+        "mixed_other": (
+            "g",
+            "any other mixed background",
+            "any other mixed or multiple ethnic background",
+            "other mixed",
+            "mixed other",
+        ),
+        "asian_indian": ("h", "indian", "asian indian"),
+        "asian_pakistani": ("j", "pakistani", "asian pakistani"),
+        "asian_bangladeshi": ("k", "bangladeshi", "asian bangladeshi"),
+        "chinese": ("r", "asian chinese", "other chinese"),
+        "asian_other": ("l", "any other asian background", "other asian", "asian other"),
+        "black_african": ("n", "african", "black african"),
+        "black_caribbean": ("m", "caribbean", "black caribbean"),
+        "black_other": ("p", "any other black background", "other black", "black other"),
+        "arab": ("other arab",),
+        "other": (
+            "s",
+            "any other ethnic group",
+            "other ethnic group",
+            "other any other ethnic group",
+        ),
+        "not_stated": ("z", "99", *_NOT_STATED),
+    }
+)
+# Broad-group prefixes dropped before matching ("Asian or Asian British: Indian").
+_ETHNICITY_PREFIXES: Final = (
+    "white ",
+    "mixed or multiple ethnic groups ",
+    "mixed multiple ethnic groups ",
+    "mixed ",
+    "asian or asian british ",
+    "asian ",
+    "black or black british ",
+    "black african caribbean or black british ",
+    "black ",
+    "other ethnic group ",
+    "other ",
+)
+
+
+def _ethnicity_detail(key: str) -> str | None:
+    if key in _ETHNICITY_DETAIL:
+        return _ETHNICITY_DETAIL[key]
+    for prefix in _ETHNICITY_PREFIXES:
+        if key.startswith(prefix):
+            rest = _ETHNICITY_DETAIL.get(key[len(prefix) :])
+            if rest is not None and (
+                prefix.startswith("other") or rest.startswith(prefix.split()[0])
+            ):
+                return rest
+            if rest in ("arab", "other", "chinese"):
+                return rest
+    return None
+
+
+_PLACE_DETAIL = _table(
+    {
+        "neonatal_unit": (
+            "nnu",
+            "nicu",
+            "scbu",
+            "neonatal intensive care",
+            "neonatal intensive care unit",
+            "special care baby unit",
+            "neonatal unit nnu",
+            "labour ward",
+            "delivery suite",
+        ),
+        "intensive_care": (
+            "picu",
+            "icu",
+            "itu",
+            "paediatric intensive care",
+            "paediatric intensive care unit",
+            "pediatric intensive care",
+            "adult intensive care",
+            "intensive care unit",
+        ),
+        "emergency_department": ("ed", "a and e", "accident and emergency", "emergency dept"),
+        "hospital_ward": ("ward", "paediatric ward", "children's ward", "childrens ward"),
+        "other_hospital": ("hospital", "hospital other", "other hospital location", "theatre"),
+        "home": ("child's home", "childs home", "usual residence", "family home", "own home"),
+        "other_residence": (
+            "other private residence",
+            "relative's home",
+            "relatives home",
+            "friend's home",
+            "friends home",
+            "foster home",
+            "residential home",
+        ),
+        "hospice": ("children's hospice", "childrens hospice"),
+        "public_place": ("public", "street", "road", "roadside", "public highway"),
+        "in_transit": ("ambulance", "in ambulance", "en route to hospital", "transit"),
+        "abroad": ("overseas", "outside uk", "outside the uk", "outside england"),
+        "other": ("other place", "elsewhere", "other location"),
+        "not_stated": _NOT_STATED,
+    }
+)
+
+_SLEEP_PLACE = _table(
+    {
+        "cot_or_moses_basket": ("cot", "moses basket", "crib", "bassinet", "next to me crib"),
+        "adult_bed": ("bed", "parents bed", "parent's bed", "adult's bed", "double bed"),
+        "sofa_or_armchair": ("sofa", "settee", "armchair", "couch", "chair"),
+        "car_seat_or_pram": ("car seat", "pram", "buggy", "pushchair", "baby seat", "sling"),
+        "other": ("other place", "floor", "bouncer"),
+        "not_stated": _NOT_STATED,
+    }
+)
+
+_SLEEP_POSITION = _table(
+    {
+        "back": ("supine", "on back", "on their back"),
+        "side": ("lateral", "on side", "on their side"),
+        "front": ("prone", "on front", "face down", "on their front", "stomach"),
+        "not_stated": _NOT_STATED,
+    }
+)
+
+_DOMAIN = _table(
+    {
+        code: (label, f"domain {letter}", letter, label.replace(", including", " including"))
+        for letter, (code, label) in zip("abcd", schema.FACTOR_DOMAIN_LABELS.items(), strict=True)
+    }
+)
+_DOMAIN.update(
+    {
+        normalise_key(k): v
+        for k, v in {
+            "intrinsic to the child": "child",
+            "factors intrinsic to the child": "child",
+            "social environment": "social_environment",
+            "family and environment": "social_environment",
+            "physical environment": "physical_environment",
+            "service provision": "service_provision",
+            "service delivery": "service_provision",
+        }.items()
+    }
+)
+
+_FACTOR = _table({code: (label,) for code, label in schema.FACTOR_LABELS.items()})
+_FACTOR.update(
+    {
+        normalise_key(k): v
+        for k, v in {
+            "co-sleeping": "unsafe_sleep",
+            "unsafe sleep": "unsafe_sleep",
+            "smoking during pregnancy": "smoking_in_pregnancy",
+            "maternal smoking": "smoking_in_pregnancy",
+            "parental smoking": "smoking_in_household",
+            "substance misuse": "parental_substance_misuse",
+            "domestic violence": "domestic_abuse",
+            "obesity": "maternal_obesity",
+            "chronic illness": "long_term_condition",
+            "low birthweight": "prematurity",
+            "housing": "housing_or_poverty",
+            "poverty": "housing_or_poverty",
+            "other factor": "other",
+        }.items()
+    }
+)
+
+_INFLUENCE = _table(
+    {
+        "information_not_available": ("0", "not available", "information not available"),
+        "unlikely_contributed": (
+            "1",
+            "unlikely to have contributed",
+            "factor identified but unlikely to have contributed to the death",
+            "not contributory",
+        ),
+        "may_have_contributed": (
+            "2",
+            "may have contributed",
+            "contributory",
+            "contributed",
+            "factor identified that may have contributed to vulnerability ill health or death",
+        ),
+    }
+)
+
+_DELAY = _table(
+    {
+        "inquest": ("awaiting inquest", "coroner", "coroner's inquest", "coroners inquest"),
+        "police_investigation": (
+            "police",
+            "police investigation or criminal proceedings",
+            "criminal proceedings",
+            "criminal investigation",
+        ),
+        "safeguarding_practice_review": (
+            "safeguarding review",
+            "cspr",
+            "child safeguarding practice review",
+            "serious case review",
+            "lcspr",
+        ),
+        "perinatal_mortality_review": (
+            "pmrt",
+            "perinatal review",
+            "perinatal mortality review tool",
+        ),
+        "maternity_investigation": (
+            "hsib",
+            "mnsi",
+            "maternity review",
+            "hsib investigation",
+            "mnsi investigation",
+        ),
+        "awaiting_post_mortem": (
+            "post mortem",
+            "post-mortem",
+            "awaiting post-mortem report",
+            "awaiting pm",
+            "pm report",
+            "autopsy",
+        ),
+        "other": ("other reason",),
+    }
+)
+_DELAY.update({normalise_key(v): k for k, v in schema.DELAY_REASON_LABELS.items()})
+
+
 _PARSERS: Final[Mapping[str, Callable[[str], str | None]]] = {
     schema.NOTIFICATIONS.sex: _lookup(_SEX),
     schema.NOTIFICATIONS.ethnicity: _ethnicity,
@@ -264,6 +530,20 @@ _PARSERS: Final[Mapping[str, Callable[[str], str | None]]] = {
     schema.NOTIFICATIONS.expected_death: _lookup(_EXPECTED),
     schema.REVIEWS.modifiable_factors: _lookup(_MODIFIABLE),
     schema.POPULATION.age_group: _lookup(_POPULATION_AGE),
+    schema.NOTIFICATIONS.ethnicity_detail: _ethnicity_detail,
+    schema.NOTIFICATIONS.place_of_death_detail: _lookup(_PLACE_DETAIL),
+    schema.NOTIFICATIONS.joint_agency_response: _lookup(_YES_NO),
+    schema.NOTIFICATIONS.multiple_birth: _lookup(_YES_NO),
+    schema.NOTIFICATIONS.sleep_place: _lookup(_SLEEP_PLACE),
+    schema.NOTIFICATIONS.sleep_position: _lookup(_SLEEP_POSITION),
+    schema.NOTIFICATIONS.co_sleeping: _lookup(_YES_NO),
+    schema.NOTIFICATIONS.smoking: _lookup(_YES_NO),
+    schema.NOTIFICATIONS.alcohol_or_drugs: _lookup(_YES_NO),
+    schema.REVIEWS.delay_reasons: _lookup(_DELAY),
+    schema.FACTORS.domain: _lookup(_DOMAIN),
+    schema.FACTORS.factor: _lookup(_FACTOR),
+    schema.FACTORS.influence: _lookup(_INFLUENCE),
+    schema.FACTORS.modifiable: _lookup(_YES_NO),
 }
 
 
@@ -282,8 +562,40 @@ def parse_code(column: str, value: str) -> str | None:
     'mixed'
     >>> parse_code("sex", "banana") is None
     True
+    >>> parse_code("ethnicity_detail", "Asian or Asian British: Pakistani")
+    'asian_pakistani'
+    >>> parse_code("place_of_death_detail", "PICU")
+    'intensive_care'
     """
     return _PARSERS[column](normalise_key(value))
+
+
+def parse_code_list(column: str, value: str) -> str | None:
+    """Map a cell holding several codes (separated by ``;``, ``,`` or a new line).
+
+    Returns the canonical codes joined by ``;`` in contract order, or ``None`` when any
+    part maps to nothing.
+
+    Examples
+    --------
+    >>> parse_code_list("delay_reasons", "Police investigation; Awaiting inquest")
+    'inquest;police_investigation'
+    >>> parse_code_list("delay_reasons", "Inquest, banana") is None
+    True
+    """
+    parts = [p for p in _LIST_SEPARATORS.split(value) if p.strip()]
+    codes = [_PARSERS[column](normalise_key(p)) for p in parts]
+    if not codes or any(c is None for c in codes):
+        return None
+    found = set(codes)
+    order = _LIST_ORDER[column]
+    return ";".join(c for c in order if c in found)
+
+
+_LIST_SEPARATORS: Final = re.compile(r"[;,|\n]+")
+_LIST_ORDER: Final[Mapping[str, tuple[str, ...]]] = {
+    schema.REVIEWS.delay_reasons: schema.DELAY_REASON_CODES,
+}
 
 
 _CATEGORY_KEYS: Final = {

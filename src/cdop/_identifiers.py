@@ -131,7 +131,7 @@ def check_identifiers(tables: Iterable[RawTable], *, max_listed: int = 10) -> No
                     listed = ", ".join(str(r) for r in raw.rows[rows[:5]])
                     more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
                     findings.append(
-                        f"{raw.file}, column {header!r}, row {listed}{more}: "
+                        f"{raw.file}, column {header!r}, {raw.row_label} {listed}{more}: "
                         f"the value looks like {kind}."
                     )
     if findings:

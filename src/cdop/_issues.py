@@ -38,7 +38,7 @@ def issues_frame(single: list[Issue], chunks: list[pd.DataFrame]) -> pd.DataFram
     frame["row"] = frame["row"].astype("Int64")
     for name in ("severity", "table", "file", "column", "value", "rule", "message"):
         frame[name] = frame[name].astype("str")
-    order = {"notifications": 0, "reviews": 1, "births": 2, "population": 3}
+    order = {"notifications": 0, "reviews": 1, "factors": 2, "births": 3, "population": 4}
     table_rank = frame["table"].map(order).fillna(-1).to_numpy()
     rows = frame["row"].fillna(0).to_numpy(dtype=np.int64)
     sort = np.lexsort((rows, frame["file"].fillna("").to_numpy(dtype=str), table_rank))

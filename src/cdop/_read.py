@@ -39,8 +39,8 @@ _TABLE_STEMS: Mapping[schema.TableName, tuple[str, ...]] = {
     "reviews": ("reviews", "review", "panel reviews", "completed reviews"),
     "births": ("births", "live births"),
     "population": ("population", "populations", "child population"),
+    "factors": ("factors", "factor", "contributory factors", "analysis factors"),
 }
-_MISSING_TOKENS = frozenset({"", "na", "n/a", "#n/a", "null", "nan", "nat", "<na>"})
 
 
 @dataclass
@@ -54,6 +54,7 @@ class RawTable:
     headers: dict[str, str] = field(default_factory=dict)  # canonical/extra name -> header
     issues: list[Issue] = field(default_factory=list)
     sha256: str = ""  # of the file read ("" for a DataFrame)
+    row_label: str = "row"  # "row" (file), "index" (DataFrame index label) or "position"
 
 
 def _issue(
@@ -253,7 +254,14 @@ def _load_frames(
         header = [str(c) for c in frame.columns]
         body = frame.reset_index(drop=True)
         body.columns = pd.RangeIndex(len(header))
-        tables[table] = _from_header_body(table, label, header, body, column_map, [])
+        raw = _from_header_body(table, label, header, body, column_map, [])
+        if pd.api.types.is_integer_dtype(frame.index.dtype):
+            raw.rows = frame.index.to_numpy(dtype=np.int64)
+            raw.row_label = "index"
+        else:
+            raw.rows = np.arange(len(frame), dtype=np.int64)
+            raw.row_label = "position"
+        tables[table] = raw
     return tables, issues
 
 
@@ -434,7 +442,11 @@ def _from_cells(
 
 
 def _to_text(column: pd.Series) -> pd.Series:
-    """Cells of one column as stripped text (pandas ``str`` dtype), missing cells as NA."""
+    """Cells of one column as stripped text (pandas ``str`` dtype), empty cells as NA.
+
+    Words such as "N/A" are kept as written: validation decides what they mean and shows
+    them as they appear in the file.
+    """
     if pd.api.types.is_datetime64_any_dtype(column.dtype):
         text = column.dt.strftime("%Y-%m-%d")
     elif pd.api.types.is_string_dtype(column.dtype) and column.dtype != object:
@@ -442,8 +454,7 @@ def _to_text(column: pd.Series) -> pd.Series:
     else:
         text = column.astype(object).map(_cell_text)
     stripped = text.astype("str").str.strip()
-    missing = stripped.isna() | stripped.str.lower().isin(_MISSING_TOKENS)
-    result: pd.Series = stripped.where(~missing, pd.NA).astype("str")
+    result: pd.Series = stripped.where(stripped != "", pd.NA).astype("str")
     return result
 
 

@@ -47,6 +47,9 @@ class Dataset:
         One row per completed review, with ``category_label`` derived from ``category``.
     births, population : pandas.DataFrame or None
         Denominator tables, when supplied.
+    factors : pandas.DataFrame or None
+        The analysis form's factors (one row per factor recorded for a reviewed death),
+        with ``factor_label``, when supplied.
     rejected : pandas.DataFrame
         Records rejected in lenient mode: ``table``, ``file``, ``row``, ``rules``, ``message``.
     report : ValidationReport
@@ -59,6 +62,7 @@ class Dataset:
 
     __slots__ = (
         "_births",
+        "_factors",
         "_notifications",
         "_population",
         "_rejected",
@@ -75,6 +79,7 @@ class Dataset:
         *,
         births: pd.DataFrame | None = None,
         population: pd.DataFrame | None = None,
+        factors: pd.DataFrame | None = None,
         rejected: pd.DataFrame | None = None,
         report: ValidationReport | None = None,
         files: Mapping[str, str] | None = None,
@@ -84,6 +89,7 @@ class Dataset:
         self._reviews = reviews
         self._births = births
         self._population = population
+        self._factors = factors
         self._rejected = (
             rejected
             if rejected is not None
@@ -119,6 +125,11 @@ class Dataset:
         return None if self._population is None else self._population.copy(deep=False)
 
     @property
+    def factors(self) -> pd.DataFrame | None:
+        """Factors recorded on the analysis form, if supplied."""
+        return None if self._factors is None else self._factors.copy(deep=False)
+
+    @property
     def rejected(self) -> pd.DataFrame:
         """Records rejected in lenient mode, with the rules they broke."""
         return self._rejected.copy(deep=False)
@@ -148,6 +159,8 @@ class Dataset:
             parts.append(f"{len(self._births)} births rows")
         if self._population is not None:
             parts.append(f"{len(self._population)} population rows")
+        if self._factors is not None:
+            parts.append(f"{len(self._factors)} factors")
         if len(self._rejected):
             parts.append(f"{len(self._rejected)} rejected")
         return f"<cdop.Dataset: {', '.join(parts)}>"
@@ -205,7 +218,7 @@ def read_dataset(
     <cdop.Dataset: 1 notifications, 1 reviews, 1 rejected>
     >>> ds.rejected[["table", "row", "rules"]]
                table  row                  rules
-    0  notifications    3  notified_before_death
+    0  notifications    1  notified_before_death
     >>> ds.reviewed[["case_id", "sex", "category", "category_label"]]
       case_id   sex  category            category_label
     0      A1  male         8  Perinatal/neonatal event
@@ -219,7 +232,7 @@ def read_dataset(
     unknown = extra[extra["rule"] == "unknown_column"]
     if len(unknown):
         warnings.warn(
-            "Columns kept but not part of the data contract: "
+            "Columns outside the data contract were checked for identifiers and dropped: "
             + ", ".join(
                 f"{c} ({f})" for c, f in zip(unknown["column"], unknown["file"], strict=True)
             ),
@@ -232,6 +245,7 @@ def read_dataset(
         tables["reviews"],
         births=tables.get("births"),
         population=tables.get("population"),
+        factors=tables.get("factors"),
         rejected=checked.rejected,
         report=report,
         files={str(name): file for name, file in checked.files.items()},

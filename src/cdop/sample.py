@@ -45,7 +45,7 @@ __all__ = [
 #: Seed of the bundled sample.
 SAMPLE_SEED: Final = 20170401
 #: Tables of the sample, in the order written.
-SAMPLE_TABLES: Final = ("notifications", "reviews", "births", "population")
+SAMPLE_TABLES: Final = ("notifications", "reviews", "births", "population", "factors")
 #: Data are as extracted on this day: reviews completed later are still open.
 EXTRACT_DATE: Final = dt.date(2025, 3, 31)
 
@@ -117,7 +117,7 @@ def generate_sample(
     --------
     >>> tables = generate_sample(seed=1, first_year=2020, last_year=2020)
     >>> sorted(tables)
-    ['births', 'notifications', 'population', 'reviews']
+    ['births', 'factors', 'notifications', 'population', 'reviews']
     >>> int(tables["births"]["live_births"].sum()) > 5000
     True
     """
@@ -196,6 +196,20 @@ def generate_sample(
         .reset_index(drop=True)
     )
 
+    forms = _form_fields(
+        np.random.default_rng(seed + 1),
+        notifications,
+        age=age,
+        category=category,
+        place=place,
+        notified=notified,
+        completed=completed,
+        done=done,
+        modifiable=modifiable,
+    )
+    notifications = pd.concat([notifications, forms["notifications"]], axis=1)
+    reviews = reviews.merge(forms["reviews"], on=_R.case_id, how="left", validate="1:1")
+    factors = forms["factors"]
     notifications = notifications[keep].reset_index(drop=True)
 
     calendar = np.arange(first_year - 1, last_year + 2)
@@ -220,8 +234,185 @@ def generate_sample(
         "notifications": notifications,
         "reviews": reviews,
         "births": births,
-        "population": population,
+        "population": _by_ethnicity(population),
+        "factors": factors,
     }
+
+
+# Shares of the child population by broad ethnic group (the population table is split
+# so that each year, age group and area keeps its total exactly).
+_POPULATION_ETHNICITY_SHARES: Final = (0.74, 0.06, 0.11, 0.05, 0.04)
+_LA_CODES: Final = {"Northmoor": "E06009901", "Southvale": "E06009902"}
+_DETAIL_BY_BROAD: Final = {
+    broad: tuple(d for d, b in schema.ETHNICITY_DETAIL_ROLLUP.items() if b == broad)
+    for broad in schema.ETHNICITY_CODES
+}
+_HOSPITAL_DETAIL_BY_AGE: Final = (
+    ("neonatal_unit", "intensive_care", "emergency_department", "hospital_ward"),
+    ((0.80, 0.12, 0.04, 0.04), (0.05, 0.45, 0.35, 0.15)),
+)
+
+
+def _by_ethnicity(population: pd.DataFrame) -> pd.DataFrame:
+    """Split each population row by ethnic group, keeping its total (largest remainder)."""
+    shares = np.asarray(_POPULATION_ETHNICITY_SHARES)
+    groups = schema.ETHNICITY_CODES[: len(shares)]
+    rows = []
+    for record in population.itertuples(index=False):
+        total = int(getattr(record, _P.population))
+        exact = total * shares
+        counts = np.floor(exact).astype(int)
+        order = np.argsort(-(exact - counts), kind="stable")
+        counts[order[: total - int(counts.sum())]] += 1
+        for group, count in zip(groups, counts, strict=True):
+            rows.append((*record[:3], group, int(count)))
+    return pd.DataFrame(
+        rows, columns=[_P.year, _P.age_group, _P.residence_area, _P.ethnicity, _P.population]
+    )
+
+
+def _form_fields(
+    rng: np.random.Generator,
+    notifications: pd.DataFrame,
+    *,
+    age: np.ndarray,
+    category: np.ndarray,
+    place: np.ndarray,
+    notified: pd.DatetimeIndex,
+    completed: pd.DatetimeIndex,
+    done: np.ndarray,
+    modifiable: np.ndarray,
+) -> dict[str, pd.DataFrame]:
+    """Fields of the statutory forms, drawn from their own generator.
+
+    A separate generator leaves every value of the original columns as it was.
+    """
+    n = len(notifications)
+    ethnicity = notifications[_N.ethnicity].to_numpy()
+    detail = np.array(
+        [
+            _DETAIL_BY_BROAD[e][0]
+            if rng.random() < 0.6
+            else _DETAIL_BY_BROAD[e][rng.integers(len(_DETAIL_BY_BROAD[e]))]
+            for e in ethnicity
+        ],
+        dtype=object,
+    )
+    neonate = age < schema.AGE_GROUP_BOUNDS_DAYS[1]
+    hospital_detail = np.array(
+        [
+            _choice(rng, _HOSPITAL_DETAIL_BY_AGE[0], _HOSPITAL_DETAIL_BY_AGE[1][0 if k else 1], 1)[
+                0
+            ]
+            for k in neonate
+        ],
+        dtype=object,
+    )
+    place_detail = np.where(place == "hospital", hospital_detail, place)
+    infant = age < schema.AGE_GROUP_BOUNDS_DAYS[2]
+    sudi = infant & (category == 10)
+    unexpected = notifications[_N.expected_death].to_numpy() == "unexpected"
+    weeks = np.where(neonate, rng.integers(23, 41, n), rng.integers(30, 42, n))
+    grams = np.clip(np.round(rng.normal(3400 - 190 * (40 - weeks), 300, n), -1), 450, 5000)
+    with_birth = infant & (rng.random(n) < 0.9)
+
+    def blank(values: np.ndarray, where: np.ndarray) -> np.ndarray:
+        return np.where(where, values.astype(object), "")
+
+    def yes_no(p_yes: float, where: np.ndarray) -> np.ndarray:
+        answer = _choice(rng, ["yes", "no", "not_stated"], (p_yes, 0.95 - p_yes, 0.05), n)
+        return blank(answer, where)
+
+    forms = pd.DataFrame(
+        {
+            _N.ethnicity_detail: detail,
+            _N.residence_la_code: notifications[_N.residence_area].map(_LA_CODES),
+            _N.place_of_death_detail: place_detail,
+            _N.joint_agency_response: np.where(unexpected, "yes", "no"),
+            _N.gestation_weeks: blank(weeks, with_birth),
+            _N.gestation_days: blank(rng.integers(0, 7, n), with_birth),
+            _N.birthweight_grams: blank(grams.astype(int), with_birth),
+            _N.multiple_birth: blank(_choice(rng, ["yes", "no"], (0.08, 0.92), n), with_birth),
+            _N.sleep_place: blank(
+                _choice(rng, list(schema.SLEEP_PLACE_CODES), (0.35, 0.3, 0.15, 0.1, 0.05, 0.05), n),
+                sudi,
+            ),
+            _N.sleep_position: blank(
+                _choice(rng, list(schema.SLEEP_POSITION_CODES), (0.5, 0.2, 0.25, 0.05), n), sudi
+            ),
+            _N.co_sleeping: yes_no(0.45, sudi),
+            _N.smoking: yes_no(0.5, sudi),
+            _N.alcohol_or_drugs: yes_no(0.2, sudi),
+        }
+    )
+
+    # Reviews: the review meeting between notification and panel; delay reasons for the
+    # reviews that took more than a year.
+    case_ids = notifications[_N.case_id].to_numpy()
+    meeting = notified + (completed - notified) * rng.uniform(0.3, 0.8, n)
+    late = (completed - notified).days > 365
+    reasons = []
+    for i in range(n):
+        if not late[i]:
+            reasons.append("")
+            continue
+        pool = ["inquest", "police_investigation", "awaiting_post_mortem"]
+        if age[i] < schema.AGE_GROUP_BOUNDS_DAYS[1]:
+            pool = ["perinatal_mortality_review", "maternity_investigation", "inquest"]
+        if category[i] == 1:
+            pool = ["police_investigation", "safeguarding_practice_review", "inquest"]
+        picked = {pool[j] for j in rng.choice(len(pool), size=rng.integers(1, 3), replace=False)}
+        if rng.random() < 0.1:
+            picked = {"other"}
+        reasons.append(";".join(c for c in schema.DELAY_REASON_CODES if c in picked))
+    review_forms = pd.DataFrame(
+        {
+            _R.case_id: case_ids,
+            _R.date_review_meeting: meeting.strftime("%Y-%m-%d"),
+            _R.delay_reasons: reasons,
+        }
+    )[done]
+
+    # Factors: every review with modifiable factors records at least one modifiable
+    # factor; other reviews record some factors that are not modifiable.
+    by_domain = {
+        d: [f for f, home in schema.FACTOR_DOMAIN.items() if home == d]
+        for d in schema.FACTOR_DOMAINS
+    }
+    factor_rows = []
+    for i in np.flatnonzero(done).tolist():
+        count = int(rng.integers(1, 4)) if modifiable[i] == "yes" else int(rng.integers(0, 3))
+        seen: set[tuple[str, str]] = set()
+        for k in range(count):
+            domain = str(_choice(rng, list(schema.FACTOR_DOMAINS), (0.25, 0.4, 0.1, 0.25), 1)[0])
+            if sudi[i] and k == 0:
+                domain, factor = "social_environment", "unsafe_sleep"
+            else:
+                pool = [f for f in by_domain[domain] if f != "unsafe_sleep"]
+                factor = str(rng.choice([*pool, "other"]))
+            if (domain, factor) in seen and factor != "other":
+                continue
+            seen.add((domain, factor))
+            is_modifiable = "yes" if modifiable[i] == "yes" and k == 0 else "no"
+            if modifiable[i] == "yes" and k > 0 and rng.random() < 0.5:
+                is_modifiable = "yes"
+            influence = (
+                "may_have_contributed"
+                if is_modifiable == "yes" or rng.random() < 0.4
+                else "unlikely_contributed"
+            )
+            factor_rows.append((case_ids[i], domain, factor, influence, is_modifiable))
+    factors = pd.DataFrame(
+        factor_rows,
+        columns=[
+            schema.FACTORS.case_id,
+            schema.FACTORS.domain,
+            schema.FACTORS.factor,
+            schema.FACTORS.influence,
+            schema.FACTORS.modifiable,
+        ],
+    )
+    return {"notifications": forms, "reviews": review_forms, "factors": factors}
 
 
 def _csv_text(frame: pd.DataFrame) -> str:
@@ -238,7 +429,7 @@ def write_sample(out_dir: str | Path, *, seed: int = SAMPLE_SEED) -> list[Path]:
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     [p.name for p in write_sample(tmp)]
-    ['notifications.csv', 'reviews.csv', 'births.csv', 'population.csv']
+    ['notifications.csv', 'reviews.csv', 'births.csv', 'population.csv', 'factors.csv']
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -15,11 +15,14 @@ File and table: ``missing_source``, ``unsupported_source``, ``missing_table``,
 ``duplicate_column``, ``blank_header``; warnings ``encoding``, ``unknown_column``,
 ``column_map``, ``blank_row``.
 Values: ``required``, ``date_format``, ``integer_format``, ``invalid_code``,
-``out_of_range``, ``pattern``, ``future_date``; warning ``excel_date_serial``.
+``out_of_range``, ``pattern``, ``future_date``; warnings ``excel_date_serial``,
+``not_recorded``, ``age_in_words``. A broken value of an optional column is a warning and
+is read as missing: only a broken required value rejects a record.
 Within a record: ``notified_before_death``, ``birth_after_death``, ``age_inconsistent``,
-``imd_inconsistent``.
+``imd_inconsistent``; warnings ``detail_inconsistent``, ``meeting_after_review``.
 Across records and tables: ``duplicate_id``, ``duplicate_key``,
-``review_without_notification``, ``review_before_notification``, ``notification_rejected``.
+``review_without_notification``, ``review_before_notification``, ``notification_rejected``,
+``factor_domain``, ``factor_without_review``, ``review_rejected``.
 
 Examples
 --------
@@ -37,12 +40,14 @@ Examples
 False
 >>> report.errors[["table", "row", "column", "rule"]]
            table  row         column                   rule
-0  notifications    3  Date Notified  notified_before_death
+0  notifications    1  Date Notified  notified_before_death
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
@@ -51,7 +56,7 @@ import numpy as np
 import pandas as pd
 
 from cdop import schema
-from cdop._codes import parse_category, parse_code
+from cdop._codes import normalise_key, parse_category, parse_code, parse_code_list
 from cdop._identifiers import check_identifiers
 from cdop._issues import Issue, issues_frame
 from cdop._read import RawTable, Source, load_raw
@@ -73,7 +78,32 @@ _DAY_FIRST_FORMATS: Final = (
     "%d/%m/%Y %H:%M",
     "%Y%m%d",
     "%Y/%m/%d",
+    # Two-digit years, read with the C library's pivot: 00-68 are 2000-2068, 69-99 are
+    # 1969-1999.
+    "%d/%m/%y",
+    "%d-%m-%y",
+    "%d.%m.%y",
+    "%d-%b-%y",
+    "%d %b %y",
+    "%d-%B-%y",
+    "%d %B %y",
 )
+# An age in words: numbers followed by a unit, e.g. "3 days", "1 year 2 months".
+_AGE_UNIT: Final = (
+    r"(?:years?|yrs?|y|months?|mths?|mos?|m|weeks?|wks?|w|days?|d|hours?|hrs?|h|minutes?|mins?)"
+)
+_AGE_PART: Final = re.compile(rf"(\d+(?:\.\d+)?)\s*({_AGE_UNIT})(?![a-z])", re.IGNORECASE)
+_AGE_TEXT: Final = re.compile(
+    rf"\s*(?:\d+(?:\.\d+)?\s*{_AGE_UNIT}(?![a-z])\s*(?:,|and|&)?\s*)+(?:old)?\s*",
+    re.IGNORECASE,
+)
+_DAYS_PER_UNIT: Final = {
+    "y": 365.25,
+    "m": 30.4375,
+    "w": 7.0,
+    "d": 1.0,
+    "h": 1 / 24,
+}
 _EXCEL_EPOCH: Final = pd.Timestamp("1899-12-30")
 _EARLIEST: Final = pd.Timestamp("1900-01-01")
 _LATEST: Final = pd.Timestamp("2100-12-31")
@@ -170,10 +200,71 @@ def _parse_dates(values: pd.Series, fmt: str) -> pd.Series:
     return result
 
 
+def _missing_markers(values: pd.Series, col: schema.Column) -> np.ndarray:
+    """Which distinct cell texts of a column mean "no value" ("N/A", "Unknown", ...).
+
+    "Unknown" and its kin stay values in a coded column that has a ``not_stated`` code
+    (they map to it); elsewhere they are missing.
+    """
+    lower = values.str.lower()
+    marker = lower.isin(schema.MISSING_TOKENS)
+    if not (col.kind == "code" and "not_stated" in col.codes):
+        marker |= lower.isin(schema.NOT_KNOWN_WORDS)
+    result: np.ndarray = marker.to_numpy(dtype=bool, na_value=False)
+    return result
+
+
+def _text_age(value: str) -> tuple[float, bool] | None:
+    """Days of an age in words, and whether months or years made it approximate."""
+    if not _AGE_TEXT.fullmatch(value):
+        return None
+    parts = _AGE_PART.findall(value)
+    if not parts:
+        return None
+    whole = 0.0
+    rounded_up = 0.0
+    approximate = False
+    for number, unit in parts:
+        key = unit[0].lower()
+        if unit.lower().startswith("mi"):
+            key = "minute"
+        if key == "minute":
+            continue
+        days = float(number) * _DAYS_PER_UNIT[key]
+        if key in ("y", "m"):
+            approximate = True
+            rounded_up += days
+        else:
+            whole += days
+    return math.ceil(rounded_up) + math.floor(whole), approximate
+
+
+def _text_ages(values: pd.Series, numbers: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Numbers of an age column, with ages in words ("3 days", "5 months") converted.
+
+    A year is 365.25 days and a month 30.4375; months and years are rounded up to the
+    first whole day of that age, so that "1 year" falls in "1-4 years" and "11 months"
+    in "28-364 days". Hours and minutes count as day 0.
+    """
+    approximate = np.zeros(len(values), dtype=bool)
+    todo = np.flatnonzero(numbers.isna().to_numpy())
+    if len(todo) == 0:
+        return numbers, approximate
+    out = numbers.copy()
+    for i in todo:
+        parsed = _text_age(str(values.iloc[i]))
+        if parsed is not None:
+            out.iloc[int(i)] = parsed[0]
+            approximate[i] = parsed[1]
+    return out, approximate
+
+
 class _Checker:
     """Checks one raw table, accumulating failures and the rows they reject."""
 
-    def __init__(self, raw: RawTable) -> None:
+    def __init__(
+        self, raw: RawTable, code_labels: Mapping[str, Mapping[str, str]] | None = None
+    ) -> None:
         self.raw = raw
         self.spec = schema.TABLES[raw.table]
         self.frame = raw.frame
@@ -182,6 +273,8 @@ class _Checker:
         self.chunks: list[pd.DataFrame] = []
         self.single: list[Issue] = list(raw.issues)
         self.out: dict[str, pd.Series] = {}
+        self.code_labels: Mapping[str, Mapping[str, str]] = code_labels or {}
+        self.approximate_age = np.zeros(self.n, dtype=bool)
 
     def header(self, column: str) -> str:
         return self.raw.headers.get(column, column)
@@ -218,7 +311,7 @@ class _Checker:
         if isinstance(problem, pd.Series):
             problem = problem.iloc[positions].reset_index(drop=True)
         message = (
-            f"{self.raw.file}, row " + rows.astype(str) + f", column "
+            f"{self.raw.file}, {self.raw.row_label} " + rows.astype(str) + ", column "
             f"{self.label(column)}: " + shown + " " + problem
         )
         self.chunks.append(
@@ -263,7 +356,13 @@ class _Checker:
             text = self.text(col.name)
             if text is None:
                 continue
-            missing = text.isna().to_numpy()
+            codes, found = pd.factorize(text)
+            uniques = pd.Series(found, dtype="str")
+            marker = _missing_markers(uniques, col)
+            marker_rows = _spread(marker, codes, False)
+            missing = (codes < 0) | marker_rows
+            if marker.any():
+                codes = np.where(marker_rows, -1, codes)
             if col.required:
                 self.fail(
                     missing,
@@ -271,24 +370,41 @@ class _Checker:
                     "required",
                     f"is missing; {col.name} is required ({col.rule}).",
                 )
-            if col.kind == "date":
-                self.out[col.name] = self._dates(col, text)
-            elif col.kind == "integer":
-                self.out[col.name] = self._integers(col, text)
-            elif col.kind == "code":
-                self.out[col.name] = self._codes(col, text)
-            else:
-                if col.pattern is not None:
-                    upper = text.str.upper()
-                    matches = upper.str.fullmatch(col.pattern).to_numpy(dtype=bool, na_value=False)
-                    bad = ~missing & ~matches
-                    self.fail(bad, col.name, "pattern", f"is not valid; expected {col.rule}.")
-                    text = upper
-                self.out[col.name] = text
+            elif marker.any():
+                self.fail(
+                    marker_rows,
+                    col.name,
+                    "not_recorded",
+                    "means no value; read as missing.",
+                    severity="warning",
+                )
+            parse = {
+                "date": self._dates,
+                "integer": self._integers,
+                "code": self._codes,
+                "code_list": self._code_lists,
+                "string": self._strings,
+            }[col.kind]
+            self.out[col.name] = parse(col, codes, uniques)
 
-    def _dates(self, col: schema.Column, text: pd.Series) -> pd.Series:
-        codes, uniques = pd.factorize(text)
-        values = pd.Series(uniques, dtype="str")
+    def fail_value(self, col: schema.Column, mask: np.ndarray, rule: str, problem: str) -> None:
+        """A broken value: an error in a required column, a warning (value dropped) otherwise."""
+        if col.required:
+            self.fail(mask, col.name, rule, problem)
+        else:
+            self.fail(mask, col.name, rule, problem + " Read as missing.", severity="warning")
+
+    def _strings(self, col: schema.Column, codes: np.ndarray, values: pd.Series) -> pd.Series:
+        if col.pattern is not None:
+            values = values.str.upper()
+            matches = values.str.fullmatch(col.pattern).to_numpy(dtype=bool, na_value=False)
+            bad = _spread(~matches, codes, False) & (codes >= 0)
+            self.fail_value(col, bad, "pattern", f"is not valid; expected {col.rule}.")
+            codes = np.where(bad, -1, codes)
+        out = pd.Series(_spread(values.to_numpy(dtype=object), codes, None), dtype="str")
+        return out
+
+    def _dates(self, col: schema.Column, codes: np.ndarray, values: pd.Series) -> pd.Series:
         parsed = pd.Series(pd.NaT, index=values.index, dtype=_DATE_DTYPE)
         iso = values.str.fullmatch(_ISO_SHAPE).fillna(False).to_numpy(dtype=bool)
         if iso.any():
@@ -306,15 +422,15 @@ class _Checker:
             parsed[serial] = _EXCEL_EPOCH + pd.to_timedelta(days, unit="D")
         parsed = parsed.dt.normalize()
         present = codes >= 0
-        bad = _spread(parsed.isna().to_numpy(), codes, False)
-        self.fail(
+        bad = _spread(parsed.isna().to_numpy(), codes, False) & present
+        self.fail_value(
+            col,
             bad,
-            col.name,
             "date_format",
             "is not a date; expected a day-first or ISO date from 1900 to 2100, such as "
-            "31/03/2024 or 2024-03-31.",
+            "31/03/2024, 31-Mar-24 or 2024-03-31.",
         )
-        serial_rows = _spread(serial, codes, False)
+        serial_rows = _spread(serial, codes, False) & present
         row_dates = pd.Series(_spread(parsed.to_numpy(), codes, np.datetime64("NaT")))
         if serial_rows.any():
             converted = row_dates.dt.strftime("%d/%m/%Y")
@@ -327,9 +443,8 @@ class _Checker:
             )
         return row_dates.astype(_DATE_DTYPE).where(present & ~bad)
 
-    def _integers(self, col: schema.Column, text: pd.Series) -> pd.Series:
-        codes, uniques = pd.factorize(text)
-        values = pd.Series(uniques, dtype="str")
+    def _integers(self, col: schema.Column, codes: np.ndarray, values: pd.Series) -> pd.Series:
+        approximate = np.zeros(len(values), dtype=bool)
         if col.name == _R.category and self.raw.table == "reviews":
             numbers = pd.Series([parse_category(v) for v in values], dtype="Float64")
             problem = (
@@ -342,26 +457,67 @@ class _Checker:
             numbers = pd.to_numeric(plain, errors="coerce").astype("Float64")
             problem = f"is not a whole number; expected {col.rule}."
             rule = "integer_format"
+            if col.name == _N.age_at_death_days and self.raw.table == "notifications":
+                numbers, approximate = _text_ages(values, numbers)
+                problem = (
+                    f"is not an age; expected {col.rule}, or an age in words such as "
+                    "'3 days', '5 months', '2 years 3 months'."
+                )
         whole = (numbers.notna() & (numbers % 1 == 0)).to_numpy(dtype=bool, na_value=False)
-        bad = _spread(~whole, codes, False)
-        self.fail(bad, col.name, rule, problem)
+        present = codes >= 0
+        bad = _spread(~whole, codes, False) & present
+        self.fail_value(col, bad, rule, problem)
         out = pd.Series(_spread(numbers.to_numpy(dtype=float, na_value=np.nan), codes, np.nan))
-        out = out.where(~bad)
+        out = out.where(~bad & present)
         low = -np.inf if col.minimum is None else col.minimum
         high = np.inf if col.maximum is None else col.maximum
         out_range = (out.notna() & ((out < low) | (out > high))).to_numpy()
-        self.fail(out_range, col.name, "out_of_range", f"is out of range; expected {col.rule}.")
-        return out.where(~out_range).astype("Int64")
+        self.fail_value(col, out_range, "out_of_range", f"is out of range; expected {col.rule}.")
+        result = out.where(~out_range).astype("Int64")
+        if approximate.any():
+            rows = _spread(approximate, codes, False) & ~out_range & ~bad
+            self.approximate_age = rows
+            self.fail(
+                rows,
+                col.name,
+                "age_in_words",
+                "is an age in months or years; read as "
+                + result.astype("str").fillna("")
+                + " days, the first day of that age (the age group is exact, the days "
+                "are not).",
+                severity="warning",
+            )
+        return result
 
-    def _codes(self, col: schema.Column, text: pd.Series) -> pd.Series:
-        codes, uniques = pd.factorize(text)
-        mapped = np.array([parse_code(col.name, v) for v in uniques], dtype=object)
+    def _codes(self, col: schema.Column, codes: np.ndarray, values: pd.Series) -> pd.Series:
+        mapped = np.array([self.parse_code(col.name, v) for v in values], dtype=object)
         known = np.array([m is not None for m in mapped], dtype=bool)
-        bad = _spread(~known, codes, False)
-        self.fail(bad, col.name, "invalid_code", f"is not a recognised value; expected {col.rule}.")
-        values = _spread(mapped, codes, None)
-        values[bad] = None
-        return pd.Series(pd.Categorical(values, categories=list(col.codes)))
+        bad = _spread(~known, codes, False) & (codes >= 0)
+        self.fail_value(
+            col, bad, "invalid_code", f"is not a recognised value; expected {col.rule}."
+        )
+        out = _spread(mapped, codes, None)
+        out[bad] = None
+        return pd.Series(pd.Categorical(out, categories=list(col.codes)))
+
+    def _code_lists(self, col: schema.Column, codes: np.ndarray, values: pd.Series) -> pd.Series:
+        mapped = np.array([parse_code_list(col.name, v) for v in values], dtype=object)
+        known = np.array([m is not None for m in mapped], dtype=bool)
+        bad = _spread(~known, codes, False) & (codes >= 0)
+        self.fail_value(
+            col, bad, "invalid_code", f"is not a recognised list of values; expected {col.rule}."
+        )
+        out = _spread(mapped, codes, None)
+        out[bad] = None
+        return pd.Series(out, dtype="str")
+
+    def parse_code(self, column: str, value: str) -> str | None:
+        extra = self.code_labels.get(column)
+        if extra:
+            hit = extra.get(normalise_key(value))
+            if hit is not None:
+                return hit
+        return parse_code(column, value)
 
     # -- structure ---------------------------------------------------------------------------
     def check_structure(self) -> bool:
@@ -383,14 +539,16 @@ class _Checker:
                     "unknown_column",
                     f"{self.raw.file}, row 1: column {column!r} is not part of the "
                     f"{self.raw.table} "
-                    "contract; it is kept as it is. Map it with column_map if it is a contract "
-                    "column under another name.",
+                    "contract; it was checked for identifiers and dropped. Map it with a "
+                    "column map if it is a contract column under another name.",
                 )
             )
         missing = [c for c in self.spec.columns if c.required and c.name not in self.frame]
         if self.raw.table == "notifications":
             dob = _N.date_of_birth in self.frame
             missing = [c for c in missing if not (c.name == _N.age_at_death_days and dob)]
+        if self.raw.table == "notifications" and _N.ethnicity_detail in self.frame:
+            missing = [c for c in missing if c.name != _N.ethnicity]
         if self.raw.table == "births" and _N.imd_decile in self.frame:
             missing = [c for c in missing if c.name != schema.BIRTHS.imd_quintile]
         for col in missing:
@@ -417,7 +575,7 @@ class _Checker:
                         None,
                         None,
                         "blank_row",
-                        f"{self.raw.file}, row {row}: the row is blank; skipped.",
+                        f"{self.raw.file}, {self.raw.row_label} {row}: the row is blank; skipped.",
                     )
                 )
             if len(rows) > 20:
@@ -441,9 +599,12 @@ class _Checker:
                 self.raw.rows[~blank],
                 self.raw.headers,
                 [],
+                self.raw.sha256,
+                self.raw.row_label,
             )
             self.n = len(self.frame)
             self.rejected = np.zeros(self.n, dtype=bool)
+            self.approximate_age = np.zeros(self.n, dtype=bool)
         if self.n == 0 and self.raw.table == "notifications":
             self.fail_table(
                 "no_rows",
@@ -531,6 +692,12 @@ def _check_notifications(c: _Checker, today: pd.Timestamp) -> None:
             out[_N.age_at_death_days] = days.where((days >= 0) & ~too_old)
         else:
             differs = (age != days).to_numpy(dtype=bool, na_value=False)
+            approximate = (
+                c.approximate_age if len(c.approximate_age) == c.n else np.zeros(c.n, bool)
+            )
+            differs &= ~approximate
+            # An age in months or years is the first day of that age: the dates are exact.
+            age = age.where(~pd.Series(approximate & days.notna().to_numpy()), days)
             c.fail(
                 differs,
                 _N.age_at_death_days,
@@ -543,10 +710,45 @@ def _check_notifications(c: _Checker, today: pd.Timestamp) -> None:
             out[_N.age_at_death_days] = age.where(~missing_age, days)
         c.frame = c.frame.drop(columns=[_N.date_of_birth])
     decile, quintile = out.get(_N.imd_decile), out.get(_N.imd_quintile)
-    _derive_quintile(c, decile, quintile)
+    _derive_quintile(c, decile, quintile, required=False)
+    _roll_up(c, _N.ethnicity_detail, _N.ethnicity, schema.ETHNICITY_DETAIL_ROLLUP)
+    _roll_up(c, _N.place_of_death_detail, _N.place_of_death, schema.PLACE_DETAIL_ROLLUP)
 
 
-def _derive_quintile(c: _Checker, decile: pd.Series | None, quintile: pd.Series | None) -> None:
+def _roll_up(c: _Checker, detail: str, broad: str, rollup: Mapping[str, str]) -> None:
+    """Fill a broad coded column from its detailed one; warn where the two disagree."""
+    detailed = c.out.get(detail)
+    if detailed is None:
+        return
+    spec = c.spec.column_by_name[broad]
+    derived = pd.Series(
+        pd.Categorical(detailed.astype(object).map(rollup), categories=list(spec.codes))
+    )
+    given = c.out.get(broad)
+    if given is None:
+        c.out[broad] = derived
+        return
+    differs = given.notna() & derived.notna() & (given.astype(object) != derived.astype(object))
+    mask = differs.to_numpy(dtype=bool)
+    c.fail(
+        mask,
+        detail,
+        "detail_inconsistent",
+        "does not belong to the "
+        + broad
+        + " given, "
+        + given.astype(object).fillna("").astype(str)
+        + f"; {detail} read as missing.",
+        severity="warning",
+    )
+    kept = detailed.astype(object).where(~pd.Series(mask), None)
+    c.out[detail] = pd.Series(pd.Categorical(kept, categories=list(detailed.cat.categories)))
+    c.out[broad] = given.where(given.notna(), derived)
+
+
+def _derive_quintile(
+    c: _Checker, decile: pd.Series | None, quintile: pd.Series | None, *, required: bool
+) -> None:
     if decile is None:
         return
     derived = (decile + 1) // 2
@@ -554,14 +756,24 @@ def _derive_quintile(c: _Checker, decile: pd.Series | None, quintile: pd.Series 
         c.out[_N.imd_quintile] = derived
         return
     differs = (quintile != derived).to_numpy(dtype=bool, na_value=False)
+    problem = (
+        "does not match the IMD decile " + decile.astype(str) + " (deciles 1-2 are "
+        "quintile 1, ..., 9-10 are quintile 5)."
+    )
+    if required:
+        c.fail(differs, _N.imd_quintile, "imd_inconsistent", problem)
+        c.out[_N.imd_quintile] = quintile.where(quintile.notna(), derived)
+        return
     c.fail(
         differs,
         _N.imd_quintile,
         "imd_inconsistent",
-        "does not match the IMD decile " + decile.astype(str) + " (deciles 1-2 are "
-        "quintile 1, ..., 9-10 are quintile 5).",
+        problem + " Both are read as missing.",
+        severity="warning",
     )
-    c.out[_N.imd_quintile] = quintile.where(quintile.notna(), derived)
+    keep = pd.Series(~differs)
+    c.out[_N.imd_decile] = decile.where(keep)
+    c.out[_N.imd_quintile] = quintile.where(quintile.notna(), derived).where(keep)
 
 
 def _age_group(days: pd.Series) -> pd.Series:
@@ -603,9 +815,11 @@ def _assemble(c: _Checker) -> pd.DataFrame:
         frame[schema.POPULATION.age_group] = frame[schema.POPULATION.age_group].cat.set_categories(
             list(schema.POPULATION_AGE_GROUPS), ordered=True
         )
-    for extra in c.frame.columns:
-        if extra not in c.spec.column_by_name:
-            frame[extra] = c.frame[extra][keep].reset_index(drop=True)
+    if c.raw.table == "factors":
+        frame[schema.DERIVED.factor_label] = pd.Categorical(
+            frame[schema.FACTORS.factor].astype(object).map(schema.FACTOR_LABELS),
+            categories=list(schema.FACTOR_LABELS.values()),
+        )
     return frame
 
 
@@ -661,10 +875,14 @@ def check_source(
         c.future(_R.date_review_completed, now)
         c.check_duplicates([_R.case_id], "duplicate_id", "case_id")
         _check_reviews_against(c, checkers.get("notifications"), usable.get("notifications"))
+        _check_meeting(c)
     if usable.get("births"):
         c = checkers["births"]
         _derive_quintile(
-            c, c.out.get(schema.BIRTHS.imd_decile), c.out.get(schema.BIRTHS.imd_quintile)
+            c,
+            c.out.get(schema.BIRTHS.imd_decile),
+            c.out.get(schema.BIRTHS.imd_quintile),
+            required=True,
         )
         c.check_duplicates(
             [
@@ -676,6 +894,8 @@ def check_source(
             "duplicate_key",
             "year, deprivation group and area",
         )
+    if usable.get("factors"):
+        _check_factors(checkers["factors"], checkers.get("reviews"), usable.get("reviews"))
     if usable.get("population"):
         c = checkers["population"]
         c.check_duplicates(
@@ -756,6 +976,77 @@ def _check_reviews_against(
             + notified.dt.strftime("%d/%m/%Y").fillna("")
             + "; a review is completed after notification.",
         )
+
+
+def _check_meeting(c: _Checker) -> None:
+    """The review meeting comes before (or on the day of) the panel review."""
+    meeting, done = c.out.get(_R.date_review_meeting), c.out.get(_R.date_review_completed)
+    if meeting is None or done is None:
+        return
+    late = (meeting > done).to_numpy(dtype=bool, na_value=False)
+    c.fail(
+        late,
+        _R.date_review_meeting,
+        "meeting_after_review",
+        "is after the panel review "
+        + done.dt.strftime("%d/%m/%Y").fillna("")
+        + "; the review meeting comes first. Read as missing.",
+        severity="warning",
+    )
+    c.out[_R.date_review_meeting] = meeting.where(~pd.Series(late))
+
+
+def _check_factors(c: _Checker, reviews: _Checker | None, usable: bool | None) -> None:
+    """Factors: in their domain, unique per case, and each on a review that was accepted."""
+    f = schema.FACTORS
+    domain, factor = c.out.get(f.domain), c.out.get(f.factor)
+    if domain is not None and factor is not None:
+        home = factor.astype(object).map(schema.FACTOR_DOMAIN)
+        wrong = (
+            factor.notna() & domain.notna() & (home != "") & (home != domain.astype(object))
+        ).to_numpy(dtype=bool)
+        c.fail(
+            wrong,
+            f.factor,
+            "factor_domain",
+            "belongs to the domain "
+            + home.fillna("").astype(str)
+            + ", not "
+            + domain.astype(object).fillna("").astype(str)
+            + ".",
+        )
+        keys = pd.DataFrame({k: c.out[k] for k in (f.case_id, f.domain, f.factor)})
+        listed = (factor.astype(object) != "other").to_numpy(dtype=bool)
+        dup = keys.duplicated(keep=False).to_numpy() & listed & keys.notna().all(axis=1).to_numpy()
+        c.fail(
+            dup,
+            f.factor,
+            "duplicate_key",
+            "is recorded twice for the case in this domain; record each factor once "
+            "(use 'other' for several unlisted factors).",
+        )
+    if reviews is None or not usable or f.case_id not in c.out:
+        return
+    r_ids = reviews.out.get(schema.REVIEWS.case_id)
+    if r_ids is None:
+        return
+    ids = c.out[f.case_id]
+    present = ids.notna().to_numpy()
+    known = ids.isin(r_ids.dropna()).to_numpy()
+    accepted = ids.isin(r_ids[~reviews.rejected].dropna()).to_numpy()
+    c.fail(
+        present & ~known,
+        f.case_id,
+        "factor_without_review",
+        f"has no review; every factor must match a case_id in {reviews.raw.file}.",
+    )
+    c.fail(
+        present & known & ~accepted,
+        f.case_id,
+        "review_rejected",
+        f"matches a review that was rejected (see {reviews.raw.file}); the factor is "
+        "rejected with it.",
+    )
 
 
 def _rejected_records(c: _Checker | None, failures: pd.DataFrame) -> pd.DataFrame:

@@ -73,13 +73,15 @@ def area_dataset(ds: Dataset, area: str, *, by: str = _N.residence_area) -> Data
     >>> import cdop
     >>> ds = cdop.load_sample()
     >>> area_dataset(ds, "Northmoor")
-    <cdop.Dataset: 310 notifications, 277 reviews, 50 births rows, 50 population rows>
+    <cdop.Dataset: 310 notifications, 277 reviews, 50 births rows, 250 population rows, 367 factors>
     """
     notes = ds.notifications
     keep = notes[by] == area
     notes = notes[keep.fillna(False).to_numpy(dtype=bool)].reset_index(drop=True)
     reviews = ds.reviews
     reviews = reviews[reviews[_R.case_id].isin(notes[_N.case_id])].reset_index(drop=True)
+
+    factors = ds.factors
 
     def part(table: pd.DataFrame | None) -> pd.DataFrame | None:
         if table is None:
@@ -97,6 +99,7 @@ def area_dataset(ds: Dataset, area: str, *, by: str = _N.residence_area) -> Data
         reviews,
         births=part(ds.births),
         population=part(ds.population),
+        factors=None if factors is None else factors[factors[_R.case_id].isin(notes[_N.case_id])],
         report=ds.report,
         files=ds.files,
         checksums=ds.checksums,

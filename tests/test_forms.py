@@ -1,0 +1,216 @@
+"""The statutory forms' fields, words for "no value", ages in words and two-digit years."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from conftest import TODAY, frames
+
+import cdop
+from cdop import schema
+from cdop._codes import normalise_key, parse_code, parse_code_list
+
+
+def test_no_export_header_names_two_columns_of_a_table() -> None:
+    for spec in schema.TABLES.values():
+        seen: dict[str, str] = {}
+        for column in spec.columns:
+            for header in (column.name, *column.headers):
+                key = normalise_key(header)
+                assert seen.setdefault(key, column.name) == column.name, (spec.name, header)
+
+
+def test_every_detailed_group_rolls_up_to_a_broad_code() -> None:
+    assert set(schema.ETHNICITY_DETAIL_ROLLUP.values()) <= set(schema.ETHNICITY_CODES)
+    assert set(schema.PLACE_DETAIL_ROLLUP.values()) <= set(schema.PLACE_CODES)
+    # 18 census groups (2011, England and Wales) and "not stated".
+    assert len(schema.ETHNICITY_DETAIL_CODES) == 19
+    for code, label in schema.ETHNICITY_DETAIL_LABELS.items():
+        assert parse_code("ethnicity_detail", label) == code, label
+    for code, label in schema.FACTOR_LABELS.items():
+        assert parse_code("factor", label) == code
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("White - British", "white_british"),
+        ("Mixed: White and Black Caribbean", "mixed_white_and_black_caribbean"),
+        ("Black or Black British - African", "black_african"),
+        ("Other ethnic group: Arab", "arab"),
+        ("Chinese", "chinese"),
+        ("J", "asian_pakistani"),
+        ("Not stated", "not_stated"),
+    ],
+)
+def test_detailed_ethnicity_labels(text: str, code: str) -> None:
+    assert parse_code("ethnicity_detail", text) == code
+
+
+def test_delay_reasons_are_a_list_in_contract_order() -> None:
+    assert parse_code_list("delay_reasons", "PMRT, awaiting inquest") == (
+        "inquest;perinatal_mortality_review"
+    )
+
+
+def _read(**columns: list[str]) -> cdop.Dataset:
+    tables = frames()
+    for name, values in columns.items():
+        tables["notifications"][name] = values
+    return cdop.read_dataset(tables, strict=False, today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        # Hand calculations: a year is 365.25 days and a month 30.4375, rounded up.
+        ("3 days", 3),
+        ("2 weeks", 14),
+        ("2 weeks 3 days", 17),
+        ("6 hours", 0),
+        ("5 months", 153),  # 152.1875 -> 153
+        ("11 months", 335),  # 334.8125 -> 335, still 28-364 days
+        ("1 year", 366),  # 365.25 -> 366, in 1-4 years
+        ("12 years", 4383),  # 4383 exactly
+        ("1 year 3 months", 457),  # 365.25 + 91.3125 = 456.5625 -> 457
+        ("15 yrs", 5479),  # 5478.75 -> 5479: the first day of 15-17 years
+    ],
+)
+def test_ages_in_words(text: str, days: int) -> None:
+    ds = _read(age_at_death_days=["2", text, "4000", "30"])
+    assert ds.notifications.loc[1, "age_at_death_days"] == days
+
+
+def test_ages_in_months_are_warned_days_are_not() -> None:
+    ds = _read(age_at_death_days=["2 days", "5 months", "4000", "30"])
+    warned = ds.report.warnings
+    assert warned[warned["rule"] == "age_in_words"]["row"].tolist() == [1]
+    assert ds.notifications["age_group"].astype(str).tolist() == [
+        "0-27 days",
+        "28-364 days",
+        "10-14 years",
+        "28-364 days",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("12-Mar-23", "2023-03-12"),
+        ("12/03/23", "2023-03-12"),
+        ("12.03.23", "2023-03-12"),
+        ("12 March 23", "2023-03-12"),
+        ("31/12/68", "2068-12-31"),  # the pivot: 00-68 are 2000-2068
+        ("01/01/69", "1969-01-01"),  # 69-99 are 1969-1999
+    ],
+)
+def test_two_digit_years(text: str, iso: str) -> None:
+    tables = frames()
+    notes = tables["notifications"].drop(columns=["age_at_death_days"])
+    notes["date_of_birth"] = ["2023-04-01", text, "2012-07-21", "2023-08-31"]
+    notes["date_of_death"] = ["2023-04-03", "2070-01-01", "2023-07-21", "2023-09-30"]
+    notes["date_notified"] = ["2023-04-04", "2070-01-02", "2023-07-23", "2023-10-01"]
+    tables["notifications"] = notes
+    ds = cdop.read_dataset(tables, strict=False, today=pd.Timestamp("2071-01-01").date())
+    expected = (pd.Timestamp("2070-01-01") - pd.Timestamp(iso)).days
+    if expected < schema.MAX_AGE_DAYS:
+        assert ds.notifications.loc[1, "age_at_death_days"] == expected
+    else:  # born 2023 or 1969: 18 or more at a death in 2070, so refused by its age
+        assert ds.rejected["rules"].iloc[0] == "out_of_range"
+
+
+def test_words_for_no_value_in_optional_columns_keep_every_death() -> None:
+    ds = _read(
+        lsoa_code=["Unknown", "N/A", "not known", "E01000004"],
+        imd_decile=["N/A", "11", "-", "3"],
+        place_of_death=["Unknown", "n/a", "hospital", "banana"],
+    )
+    assert len(ds.notifications) == 4 and ds.rejected.empty
+    n = ds.notifications
+    assert n["lsoa_code"].isna().tolist() == [True, True, True, False]
+    assert n["imd_decile"].isna().tolist() == [True, True, True, False]
+    # "Unknown" is a code of place_of_death (not stated); "n/a" and "banana" are missing.
+    assert n["place_of_death"].iloc[0] == "not_stated"
+    assert pd.isna(n["place_of_death"].iloc[1]) and pd.isna(n["place_of_death"].iloc[3])
+    warned = ds.report.warnings
+    shown = warned[warned["column"] == "lsoa_code"]["value"].tolist()
+    assert shown == ["Unknown", "N/A", "not known"]  # the cell text, as in the file
+
+
+def test_required_words_show_the_cell_text() -> None:
+    tables = frames()
+    tables["notifications"].loc[1, "sex"] = "N/A"
+    report = cdop.validate(tables, today=TODAY)
+    error = report.errors.iloc[0]
+    assert (error["rule"], error["value"], error["row"]) == ("required", "N/A", 1)
+    assert "'N/A' is missing" in error["message"]
+
+
+def test_ethnicity_rolled_up_from_the_census_groups() -> None:
+    tables = frames()
+    notes = tables["notifications"].drop(columns=["ethnicity"])
+    notes["Ethnic Category"] = ["White - Irish", "Chinese", "Black Caribbean", "Not stated"]
+    tables["notifications"] = notes
+    ds = cdop.read_dataset(tables, today=TODAY)
+    assert ds.notifications["ethnicity"].astype(str).tolist() == [
+        "white",
+        "other",
+        "black",
+        "not_stated",
+    ]
+
+
+def test_dataframe_rows_are_named_by_the_index() -> None:
+    tables = frames()
+    notes = tables["notifications"]
+    notes.index = [10, 20, 30, 40]
+    notes.loc[30, "date_of_death"] = "2023-02-30"
+    report = cdop.validate(tables, today=TODAY)
+    error = report.errors.iloc[0]
+    assert error["row"] == 30
+    assert "index 30" in error["message"]
+
+
+def test_factors_table_is_read_and_labelled() -> None:
+    tables = frames()
+    tables["factors"] = pd.DataFrame(
+        {
+            "Case ID": ["A001", "A002", "A002"],
+            "Domain": ["Domain B", "Factors in the physical environment", "service provision"],
+            "Factor": ["Co-sleeping", "Water safety", "Other"],
+            "Level of Influence": ["2", "1", "0"],
+            "Modifiable": ["Yes", "No", "N/A"],
+        }
+    )
+    ds = cdop.read_dataset(tables, today=TODAY)
+    factors = ds.factors
+    assert factors is not None
+    assert factors["factor"].astype(str).tolist() == ["unsafe_sleep", "water_safety", "other"]
+    assert factors["influence"].astype(str).tolist() == [
+        "may_have_contributed",
+        "unlikely_contributed",
+        "information_not_available",
+    ]
+    assert factors["factor_label"].iloc[0] == "Unsafe sleeping arrangements, including co-sleeping"
+    assert pd.isna(factors["modifiable"].iloc[2])
+
+
+def test_sample_covers_every_new_field() -> None:
+    ds = cdop.load_sample()
+    tables = {
+        "notifications": ds.notifications,
+        "reviews": ds.reviews,
+        "population": ds.population,
+        "factors": ds.factors,
+    }
+    for name, frame in tables.items():
+        assert frame is not None
+        for column in schema.TABLES[name].columns:
+            if (name, column.name) in (("notifications", "date_of_birth"), ("population", "sex")):
+                continue  # never kept; the sample's population is not split by sex
+            assert frame[column.name].notna().any(), (name, column.name)
+    # Every review with modifiable factors records at least one modifiable factor.
+    factors = tables["factors"]
+    modifiable = set(factors.loc[factors["modifiable"] == "yes", "case_id"])
+    yes = set(ds.reviews.loc[ds.reviews["modifiable_factors"] == "yes", "case_id"])
+    assert yes <= modifiable
