@@ -265,3 +265,21 @@ def test_no_warnings_for_ordinary_input() -> None:
         warnings.simplefilter("error")
         stats.rate(df, "x", "n")
         stats.proportion(df, "x", "n")
+
+
+@pytest.mark.parametrize("deaths", [[0, 0, 5], [4, 0, 0], [0, 0, 0, 7], [2, 0]])
+def test_poisson_trend_without_a_finite_slope_warns_not_runtime(deaths: list[int]) -> None:
+    df = pd.DataFrame(
+        {"year": range(2020, 2020 + len(deaths)), "d": deaths, "p": [1000] * len(deaths)}
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.warns(SmallNumberWarning, match="trend is NA"):
+            out = stats.poisson_trend(df, "d", "p", "year")
+    assert out["value"].isna().all() and out["p_value"].isna().all()
+    # Events at more than one time do give a finite trend.
+    df.loc[0, "d"] = 1
+    df.loc[len(df) - 1, "d"] = 5
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isfinite(stats.poisson_trend(df, "d", "p", "year")["value"].iloc[0])

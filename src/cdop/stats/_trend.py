@@ -64,7 +64,8 @@ def poisson_trend(
     :math:`\mathrm{SE}^2 = [I^{-1}]_{11}`, :math:`I = \sum_t \mu_t (1, t)(1, t)^T`,
     and the two-sided Wald p-value for :math:`\beta_1 = 0`.
 
-    Groups with no events, or fewer than two distinct times, get NA results and
+    Groups with no events, fewer than two distinct times, or events only at their
+    first or only at their last time (the slope would be infinite) get NA results and
     a :class:`~cdop.errors.SmallNumberWarning`.
 
     Parameters
@@ -121,7 +122,16 @@ def poisson_trend(
     tc = ts - t_mean[codes]
     events = _sum(codes, xs, size)
     spread = _sum(codes, tc**2, size)
-    usable = (events > 0) & (spread > 0)
+    # All events at the earliest or at the latest time: the likelihood keeps rising as
+    # the slope grows, so there is no finite estimate (and no Wald interval).
+    t_max = np.full(size, -np.inf)
+    np.maximum.at(t_max, codes, tc)
+    t_min = np.full(size, np.inf)
+    np.minimum.at(t_min, codes, tc)
+    at_max = _sum(codes, np.where(tc == t_max[codes], xs, 0.0), size)
+    at_min = _sum(codes, np.where(tc == t_min[codes], xs, 0.0), size)
+    unbounded = (events > 0) & (spread > 0) & ((at_max == events) | (at_min == events))
+    usable = (events > 0) & (spread > 0) & ~unbounded
     # Start from the constant rate.
     with np.errstate(divide="ignore"):
         beta0 = np.log(np.where(usable, events, 1.0) / _sum(codes, ns, size))
@@ -153,9 +163,17 @@ def poisson_trend(
     beta1 = np.where(usable, beta1, np.nan)
     se = np.where(usable, se, np.nan)
     if not usable.all():
+        sparse = int((~usable & ~unbounded).sum())
+        reasons = []
+        if sparse:
+            reasons.append(f"{sparse} group(s) have no events or fewer than two distinct times")
+        if unbounded.any():
+            reasons.append(
+                f"{int(unbounded.sum())} group(s) have events only in their first or only in "
+                "their last period (no finite trend)"
+            )
         warnings.warn(
-            f"{func}(): {int((~usable).sum())} group(s) have no events or fewer than two distinct "
-            "times; their trend is NA",
+            f"{func}(): {'; '.join(reasons)}; their trend is NA",
             SmallNumberWarning,
             stacklevel=2,
         )
