@@ -42,3 +42,56 @@ def test_p_values_never_round_across_the_threshold() -> None:
     assert change_phrase(90, 70, 0.047, previous_year="2023/24") == (
         "a significant increase from 70 in 2023/24 (p = 0.047)"
     )
+
+
+def test_comparison_words_name_the_figure_its_period_and_source() -> None:
+    from cdop.report._text import comparison_phrase, national_source_note
+
+    tested = comparison_phrase(
+        "lower", "48%", period="2024/25", same_period=True, like_for_like=True, source="NCMD"
+    )
+    assert tested == "significantly lower than England (48% in 2024/25, NCMD)"
+    context = comparison_phrase(
+        "lower",  # a label is never worded when the figure is not like for like
+        "48%",
+        period="2024/25",
+        same_period=False,
+        like_for_like=False,
+        source="NCMD",
+        note="national figure for 2024/25, not 2023/24",
+    )
+    assert "significantly" not in context and "for context only" in context
+    assert "no comparable national figure" in context
+    note = national_source_note(
+        [
+            {"national_period": "2024/25", "national_source": "A. B", "national_url": "https://x"},
+            {"national_period": "2024/25", "national_source": "A. B", "national_url": "https://x"},
+            {"national_period": None, "national_source": None, "national_url": None},
+        ]
+    )
+    assert note.startswith("England: 2024/25, A. B (https://x). A local figure is tested")
+    assert national_source_note([{"national_period": None}]) == ""
+
+
+def test_rate_lines_draw_a_benchmark_only_where_there_is_one() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from cdop.plots._charts import rate_lines
+
+    d = pd.DataFrame(
+        {
+            "year": ["2021/22", "2022/23", "2023/24"],
+            "r": [30.0, 28.0, 31.0],
+            "lo": [20.0] * 3,
+            "hi": [40.0] * 3,
+        }
+    )
+    ax = rate_lines(d, "year", None, "r", "lo", "hi", benchmark={"2023/24": 29.8, "2019/20": 28.0})
+    bench = [line for line in ax.lines if line.get_label() == "England"]
+    assert len(bench) == 1
+    assert bench[0].get_xdata().tolist() == [2.0] and bench[0].get_ydata().tolist() == [29.8]
+    plt.close("all")

@@ -8,7 +8,7 @@ are drawn as an empty slot marked with the suppression marker, never as a value.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -210,7 +210,7 @@ def rate_lines(
     upper: str,
     *,
     ylabel: str = "",
-    benchmark: float | None = None,
+    benchmark: float | Mapping[str, float] | None = None,
     benchmark_label: str = "England",
     group_labels: dict[Any, str] | None = None,
     bands: Sequence[Any] | None = None,
@@ -221,8 +221,11 @@ def rate_lines(
 
     ``bands`` limits the shaded intervals to some groups (many overlapping bands are
     hard to read); ``series_label`` names the line when there are no groups.
-    Missing rates (hidden, or too few events) break the line. An optional horizontal
-    benchmark line (e.g. England) is drawn dashed in black.
+    Missing rates (hidden, or too few events) break the line. A benchmark (e.g.
+    England) is drawn in black: a number as a dashed horizontal line across every
+    year; a mapping ``{x label: value}`` as black diamonds at those years only (the
+    years with a comparable national figure), so no year shows a benchmark it does
+    not have.
 
     Examples
     --------
@@ -234,6 +237,9 @@ def rate_lines(
     >>> ax = rate_lines(d, "year", None, "rate", "lo", "hi", benchmark=3.8)
     >>> len(ax.lines)  # the rate line and the benchmark
     2
+    >>> ax = rate_lines(d, "year", None, "rate", "lo", "hi", benchmark={"2022": 3.8})
+    >>> ax.lines[-1].get_xdata().tolist(), ax.lines[-1].get_ydata().tolist()
+    ([1.0], [3.8])
     """
     ax = _axes(ax, (6.5, 3.4))
     xs = list(dict.fromkeys(data[x].astype(str)))
@@ -250,7 +256,19 @@ def rate_lines(
         ax.plot(pos, mid, label=name, linewidth=1.6, markersize=4, **style)
         if bands is None or key in bands:
             ax.fill_between(pos, lo, hi, color=style["color"], alpha=0.15, linewidth=0)
-    if benchmark is not None:
+    if isinstance(benchmark, Mapping):
+        known = [(positions[str(k)], float(v)) for k, v in benchmark.items() if str(k) in positions]
+        if known:
+            ax.plot(
+                [float(p) for p, _ in known],
+                [v for _, v in known],
+                color="black",
+                linestyle="none",
+                marker="D",
+                markersize=5,
+                label=benchmark_label,
+            )
+    elif benchmark is not None:
         ax.axhline(
             benchmark, color="black", linestyle=(0, (4, 2)), linewidth=1, label=benchmark_label
         )

@@ -9,6 +9,7 @@ zero as Excel does (1 of 8 is 12.5%, printed 13%), so readers can check them in 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Final
 
@@ -23,6 +24,9 @@ __all__ = [
     "fmt_percent",
     "fmt_rate",
     "long_date",
+    "national_source_note",
+    "no_national_phrase",
+    "short_source",
 ]
 
 _MONTHS: Final = (
@@ -142,27 +146,122 @@ def long_date(day: int, month: int, year: int) -> str:
     return f"{day} {_MONTHS[month - 1]} {year}"
 
 
-def comparison_phrase(label: str | None, national: str, *, period: str, same_period: bool) -> str:
-    """Words for a comparison with the national figure, from its test label.
-
-    ``label`` is ``"higher"``, ``"lower"`` or ``"similar"`` (95% interval against the
-    national value); anything else gives a neutral phrase with no claim.
+def short_source(publisher: str) -> str:
+    """A short name of a publisher for running text ("NCMD", "ONS", "NHS Digital").
 
     Examples
     --------
-    >>> comparison_phrase("lower", "24%", period="2016/17", same_period=True)
-    'significantly lower than the national 24% (2016/17)'
+    >>> short_source("University of Bristol (host of the National Child Mortality Database)")
+    'NCMD'
+    >>> short_source("Office for National Statistics"), short_source("NHS Digital")
+    ('ONS', 'NHS Digital')
+    """
+    text = str(publisher)
+    if "National Child Mortality Database" in text:
+        return "NCMD"
+    if "Office for National Statistics" in text:
+        return "ONS"
+    return text.split(". ")[0]
+
+
+def comparison_phrase(
+    label: str | None,
+    national: str,
+    *,
+    period: str,
+    same_period: bool,
+    like_for_like: bool | None = None,
+    source: str | None = None,
+    note: str | None = None,
+) -> str:
+    """Words for a comparison with the national figure, from its test label.
+
+    With ``like_for_like`` (from :func:`cdop.analytics.compare_national`), the words
+    name the national figure, its period and its source, and say "for context only"
+    when the figure is not of the same definition and period (no claim is then made).
+    ``label`` is ``"higher"``, ``"lower"`` or ``"similar"`` (95% interval against the
+    national value).
+
+    Examples
+    --------
+    >>> comparison_phrase("lower", "48%", period="2024/25", same_period=True,
+    ...                   like_for_like=True, source="NCMD")
+    'significantly lower than England (48% in 2024/25, NCMD)'
+    >>> context = comparison_phrase(None, "48%", period="2024/25", same_period=False,
+    ...                             like_for_like=False, source="NCMD",
+    ...                             note="national figure for 2024/25, not 2023/24")
+    >>> context.split("; ")
+    ['with no comparable national figure (national figure for 2024/25, not 2023/24)', \
+'England: 48% in 2024/25 (NCMD), for context only']
     >>> comparison_phrase("similar", "76%", period="2016/17", same_period=False)
     'similar to the national 76% (2016/17, the latest national figure)'
-    >>> comparison_phrase(None, "76%", period="2016/17", same_period=True)
-    'not compared with the national 76% (2016/17)'
     """
+    if like_for_like is not None:
+        cite = f"{national} in {period}" + (f", {source}" if source else "")
+        if not like_for_like:
+            why = f" ({note})" if note else ""
+            src = f" ({source})" if source else ""
+            return (
+                f"with no comparable national figure{why}; England: {national} in {period}"
+                f"{src}, for context only"
+            )
+        if label in {"higher", "lower"}:
+            return f"significantly {label} than England ({cite})"
+        if label == "similar":
+            return f"similar to England ({cite})"
+        return f"not compared with England ({cite})"
     when = period if same_period else f"{period}, the latest national figure"
     if label in {"higher", "lower"}:
         return f"significantly {label} than the national {national} ({when})"
     if label == "similar":
         return f"similar to the national {national} ({when})"
     return f"not compared with the national {national} ({when})"
+
+
+def no_national_phrase() -> str:
+    """Words for a local figure with no national figure of the same definition shipped.
+
+    Examples
+    --------
+    >>> no_national_phrase()
+    'with no comparable national figure published'
+    """
+    return "with no comparable national figure published"
+
+
+def national_source_note(rows: Iterable[Mapping[str, object]]) -> str:
+    """A table note citing the national figures of a comparison, and the policy.
+
+    ``rows`` are rows of :func:`cdop.analytics.compare_national` (``national_period``,
+    ``national_source``, ``national_url``, ``like_for_like``); rows without a national
+    figure are skipped. Empty when none has one.
+
+    Examples
+    --------
+    >>> note = national_source_note([{"national_period": "2024/25", "national_source": "NCMD. "
+    ...     "Data release 2025", "national_url": "https://www.ncmd.info/", "like_for_like": True}])
+    >>> note.split(". A local")[0]
+    'England: 2024/25, NCMD. Data release 2025 (https://www.ncmd.info/)'
+    """
+    cited: dict[str, str] = {}
+    for row in rows:
+        period, src, url = (
+            row.get("national_period"),
+            row.get("national_source"),
+            row.get("national_url"),
+        )
+        if not isinstance(period, str) or not isinstance(src, str):
+            continue
+        link = f" ({url})" if isinstance(url, str) and url else ""
+        cited.setdefault(f"{period}|{src}", f"{period}, {src}{link}")
+    if not cited:
+        return ""
+    return (
+        "England: "
+        + "; ".join(cited.values())
+        + ". A local figure is tested against England only for the same period and "
+        "definition; otherwise the national figure is context."
+    )
 
 
 def change_phrase(
