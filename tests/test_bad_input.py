@@ -340,6 +340,10 @@ CASES: dict[str, tuple[dict[str, str | bytes | None], list[Expect]]] = {
             Expect("factors", F, 2, "case_id", "review_rejected"),
         ],
     ),
+    "analysis row for a panel not yet held (profile)": (
+        {"profile": "case_management", R: sub(REVIEWS_CSV, "A003,2024-06-01,3,", "A003,TBC,,")},
+        [Expect("reviews", R, 4, "date_review_completed", "open_review", "warning")],
+    ),
     "factor recorded twice": (
         {
             F: FACTORS_HEADER
@@ -372,8 +376,10 @@ def _matches(failures: pd.DataFrame, expect: Expect, folder: Path) -> pd.DataFra
 @pytest.mark.parametrize("case", list(CASES))
 def test_bad_input_reports_file_row_column_and_rule(case: str, tmp_path: Path) -> None:
     files, expected = CASES[case]
+    files = dict(files)
+    profile = files.pop("profile", None)
     folder = write_folder(tmp_path / "export", files)
-    report = cdop.validate(folder, today=TODAY)
+    report = cdop.validate(folder, today=TODAY, profile=profile)  # type: ignore[arg-type]
     for expect in expected:
         hit = _matches(report.failures, expect, folder)
         assert len(hit) == 1, f"{case}: expected {expect} in\n{report.failures.to_string()}"
@@ -394,7 +400,7 @@ def test_bad_input_reports_file_row_column_and_rule(case: str, tmp_path: Path) -
     # Strict mode raises the library's error carrying the same report.
     if errors:
         with pytest.raises(CdopValidationError) as info:
-            cdop.read_dataset(folder, today=TODAY)
+            cdop.read_dataset(folder, today=TODAY, profile=profile)  # type: ignore[arg-type]
         assert info.value.report.failures.equals(report.failures)
         assert errors[0].rule in str(info.value) or "more" in str(info.value)
 
@@ -402,7 +408,12 @@ def test_bad_input_reports_file_row_column_and_rule(case: str, tmp_path: Path) -
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DataQualityWarning)
-            ds = cdop.read_dataset(folder, strict=False, today=TODAY)
+            ds = cdop.read_dataset(
+                folder,
+                strict=False,
+                today=TODAY,
+                profile=profile,  # type: ignore[arg-type]
+            )
     except CdopValidationError:
         return  # a required table could not be read at all
     rejected = ds.rejected

@@ -430,6 +430,10 @@ _DOMAIN.update(
         normalise_key(k): v
         for k, v in {
             "intrinsic to the child": "child",
+            "factors in the social environment": "social_environment",
+            "factors in the physical environment": "physical_environment",
+            "factors in service provision": "service_provision",
+            "factors in service delivery": "service_provision",
             "factors intrinsic to the child": "child",
             "social environment": "social_environment",
             "family and environment": "social_environment",

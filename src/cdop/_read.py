@@ -35,11 +35,35 @@ _SUPPORTED = _CSV_SUFFIXES + _EXCEL_SUFFIXES + _PARQUET_SUFFIXES
 
 #: File stems (normalised) recognised for each table in a folder.
 _TABLE_STEMS: Mapping[schema.TableName, tuple[str, ...]] = {
-    "notifications": ("notifications", "notification", "deaths", "notified deaths"),
-    "reviews": ("reviews", "review", "panel reviews", "completed reviews"),
+    "notifications": (
+        "notifications",
+        "notification",
+        "deaths",
+        "notified deaths",
+        "notification form",
+        "notification forms",
+    ),
+    "reviews": (
+        "reviews",
+        "review",
+        "panel reviews",
+        "completed reviews",
+        "analysis form",
+        "analysis forms",
+    ),
     "births": ("births", "live births"),
     "population": ("population", "populations", "child population"),
     "factors": ("factors", "factor", "contributory factors", "analysis factors"),
+}
+
+
+# Cells as written: "N/A" stays "N/A" (validation shows it as the file has it).
+_EXCEL_OPTIONS: Mapping[str, Any] = {
+    "header": None,
+    "dtype": object,
+    "engine": "openpyxl",
+    "keep_default_na": False,
+    "na_values": [],
 }
 
 
@@ -81,12 +105,17 @@ def _issue(
 
 
 def load_raw(
-    source: Source, column_map: Mapping[str, str] | None
+    source: Source,
+    column_map: Mapping[str, str] | None,
+    sheets: Mapping[str, schema.TableName] | None = None,
 ) -> tuple[dict[schema.TableName, RawTable], list[Issue]]:
-    """Read every table of ``source``; return the tables read and source-level issues."""
+    """Read every table of ``source``; return the tables read and source-level issues.
+
+    ``sheets`` maps normalised sheet (or file) names to tables, before the built-in names.
+    """
     known = {c.name for spec in schema.TABLES.values() for c in spec.columns}
     unknown = sorted({v for v in (column_map or {}).values() if v not in known})
-    tables, issues = _load(source, column_map)
+    tables, issues = _load(source, column_map, sheets or {})
     if unknown:
         issues.append(
             _issue(
@@ -103,10 +132,10 @@ def load_raw(
 
 
 def _load(
-    source: Source, column_map: Mapping[str, str] | None
+    source: Source, column_map: Mapping[str, str] | None, sheets: Mapping[str, schema.TableName]
 ) -> tuple[dict[schema.TableName, RawTable], list[Issue]]:
     if isinstance(source, Mapping):
-        return _load_frames(source, column_map)
+        return _load_frames(source, column_map, sheets)
     path = Path(source)
     if not path.exists():
         return {}, [
@@ -121,7 +150,7 @@ def _load(
         ]
     if path.is_file():
         if path.suffix.lower() in _EXCEL_SUFFIXES:
-            return _load_workbook(path, column_map)
+            return _load_workbook(path, column_map, sheets)
         return {}, [
             _issue(
                 "",
@@ -131,11 +160,15 @@ def _load(
                 "files, or one Excel workbook (.xlsx) with a sheet for each.",
             )
         ]
-    return _load_folder(path, column_map)
+    return _load_folder(path, column_map, sheets)
 
 
-def _table_for_stem(stem: str) -> schema.TableName | None:
+def _table_for_stem(
+    stem: str, sheets: Mapping[str, schema.TableName] | None = None
+) -> schema.TableName | None:
     key = normalise_key(stem)
+    if sheets and key in sheets:
+        return sheets[key]
     for table, stems in _TABLE_STEMS.items():
         if key in stems:
             return table
@@ -143,14 +176,14 @@ def _table_for_stem(stem: str) -> schema.TableName | None:
 
 
 def _load_folder(
-    folder: Path, column_map: Mapping[str, str] | None
+    folder: Path, column_map: Mapping[str, str] | None, sheets: Mapping[str, schema.TableName]
 ) -> tuple[dict[schema.TableName, RawTable], list[Issue]]:
     found: dict[schema.TableName, list[Path]] = {}
     issues: list[Issue] = []
     for path in sorted(folder.iterdir()):
         if not path.is_file() or path.name.startswith((".", "~$")):
             continue
-        table = _table_for_stem(path.stem)
+        table = _table_for_stem(path.stem, sheets)
         if table is None:
             continue
         if path.suffix.lower() not in _SUPPORTED:
@@ -186,10 +219,10 @@ def _load_folder(
 
 
 def _load_workbook(
-    path: Path, column_map: Mapping[str, str] | None
+    path: Path, column_map: Mapping[str, str] | None, sheets: Mapping[str, schema.TableName]
 ) -> tuple[dict[schema.TableName, RawTable], list[Issue]]:
     try:
-        sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="openpyxl")
+        book = pd.read_excel(path, sheet_name=None, **_EXCEL_OPTIONS)
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
         return {}, [
             _issue(
@@ -202,11 +235,22 @@ def _load_workbook(
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     tables: dict[schema.TableName, RawTable] = {}
     issues: list[Issue] = []
-    for sheet, cells in sheets.items():
-        table = _table_for_stem(str(sheet))
+    for sheet, cells in book.items():
+        table = _table_for_stem(str(sheet), sheets)
         if table is None:
             continue
         label = f"{path.name}[{sheet}]"
+        if table in tables:
+            issues.append(
+                _issue(
+                    table,
+                    str(path),
+                    "ambiguous_table",
+                    f"{path.name}: sheets {tables[table].file!r} and {label!r} both hold the "
+                    f"{table} table; keep one, or map the sheet names.",
+                )
+            )
+            continue
         tables[table] = _from_cells(table, label, cells, column_map, [])
         tables[table].sha256 = digest
     if not tables:
@@ -215,20 +259,24 @@ def _load_workbook(
                 "",
                 str(path),
                 "missing_table",
-                f"{path.name}: no sheet is named notifications or reviews "
-                f"(sheets: {', '.join(map(str, sheets))}).",
+                f"{path.name}: no sheet holds the notifications or reviews table "
+                f"(sheets: {', '.join(map(str, book))}). Name the sheets, pass "
+                "profile='case_management' for 'Notification Form' and 'Analysis Form', or "
+                'map them in a mapping file ("sheets": {"Your Sheet": "notifications"}).',
             )
         )
     return tables, issues
 
 
 def _load_frames(
-    frames: Mapping[str, pd.DataFrame], column_map: Mapping[str, str] | None
+    frames: Mapping[str, pd.DataFrame],
+    column_map: Mapping[str, str] | None,
+    sheets: Mapping[str, schema.TableName],
 ) -> tuple[dict[schema.TableName, RawTable], list[Issue]]:
     tables: dict[schema.TableName, RawTable] = {}
     issues: list[Issue] = []
     for name, frame in frames.items():
-        table = _table_for_stem(str(name))
+        table = _table_for_stem(str(name), sheets)
         label = f"<{name} DataFrame>"
         if table is None:
             issues.append(
@@ -271,7 +319,7 @@ def _read_file(
     suffix = path.suffix.lower()
     if suffix in _EXCEL_SUFFIXES:
         try:
-            cells = pd.read_excel(path, sheet_name=0, header=None, dtype=object, engine="openpyxl")
+            cells = pd.read_excel(path, sheet_name=0, **_EXCEL_OPTIONS)
         except Exception as exc:  # a damaged or mislabelled workbook
             return _failed(
                 table,

@@ -20,12 +20,14 @@ from __future__ import annotations
 import datetime as dt
 import warnings
 from collections.abc import Mapping
+from pathlib import Path
 
 import pandas as pd
 
 from cdop import schema
 from cdop._read import Source
 from cdop.errors import CdopValidationError, DataQualityWarning
+from cdop.profiles import ImportProfile, resolve_profile
 from cdop.validation import ValidationReport, check_source
 
 __all__ = ["Dataset", "read_dataset"]
@@ -169,6 +171,8 @@ class Dataset:
 def read_dataset(
     source: Source,
     *,
+    profile: str | ImportProfile | None = None,
+    mapping: str | Path | None = None,
     column_map: Mapping[str, str] | None = None,
     strict: bool = True,
     today: dt.date | None = None,
@@ -181,6 +185,13 @@ def read_dataset(
         A folder holding ``notifications`` and ``reviews`` (plus optional ``births`` and
         ``population``) as CSV, XLSX or Parquet; an Excel workbook with a sheet for each;
         or a mapping of table name to DataFrame.
+    profile
+        An import profile, or the name of a built-in one (``"case_management"``): the
+        sheet names, headers and code labels of one kind of export, and whether analysis
+        rows without a review date are open cases (see :mod:`cdop.profiles`).
+    mapping
+        A panel's own mapping file (JSON, see :func:`cdop.profiles.save_mapping`), added to
+        ``profile``.
     column_map
         Export header -> canonical column name, added to (and overriding) the built-in
         map of common export headers.
@@ -223,7 +234,8 @@ def read_dataset(
       case_id   sex  category            category_label
     0      A1  male         8  Perinatal/neonatal event
     """
-    checked = check_source(source, column_map=column_map, today=today)
+    resolved = resolve_profile(profile, mapping)
+    checked = check_source(source, column_map=column_map, today=today, profile=resolved)
     report = checked.report
     missing = [t for t in ("notifications", "reviews") if t not in checked.tables]
     if (strict and not report.ok) or missing:

@@ -13,7 +13,7 @@ File and table: ``missing_source``, ``unsupported_source``, ``missing_table``,
 ``unsupported_file_type``, ``ambiguous_table``, ``empty_file``, ``wrong_file_type``,
 ``unreadable_file``, ``malformed_row``, ``no_rows``, ``missing_column``,
 ``duplicate_column``, ``blank_header``; warnings ``encoding``, ``unknown_column``,
-``column_map``, ``blank_row``.
+``column_map``, ``blank_row``, ``open_review``.
 Values: ``required``, ``date_format``, ``integer_format``, ``invalid_code``,
 ``out_of_range``, ``pattern``, ``future_date``; warnings ``excel_date_serial``,
 ``not_recorded``, ``age_in_words``. A broken value of an optional column is a warning and
@@ -50,6 +50,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Final
 
 import numpy as np
@@ -60,6 +61,7 @@ from cdop._codes import normalise_key, parse_category, parse_code, parse_code_li
 from cdop._identifiers import check_identifiers
 from cdop._issues import Issue, issues_frame
 from cdop._read import RawTable, Source, load_raw
+from cdop.profiles import ImportProfile, resolve_profile
 
 __all__ = ["ValidationReport", "validate"]
 
@@ -105,6 +107,12 @@ _DAYS_PER_UNIT: Final = {
     "h": 1 / 24,
 }
 _EXCEL_EPOCH: Final = pd.Timestamp("1899-12-30")
+# Review dates that say the panel has not met yet (with an import profile's open cases).
+_OPEN_MARKERS: Final = (
+    schema.MISSING_TOKENS
+    | schema.NOT_KNOWN_WORDS
+    | {"tbc", "tba", "pending", "not yet held", "not yet reviewed", "awaiting panel", "open"}
+)
 _EARLIEST: Final = pd.Timestamp("1900-01-01")
 _LATEST: Final = pd.Timestamp("2100-12-31")
 _DATE_DTYPE: Final = "datetime64[ns]"
@@ -591,20 +599,7 @@ class _Checker:
                         f"{self.raw.file}: {len(rows) - 20} more blank rows skipped.",
                     )
                 )
-            self.frame = self.frame[~blank].reset_index(drop=True)
-            self.raw = RawTable(
-                self.raw.table,
-                self.raw.file,
-                self.frame,
-                self.raw.rows[~blank],
-                self.raw.headers,
-                [],
-                self.raw.sha256,
-                self.raw.row_label,
-            )
-            self.n = len(self.frame)
-            self.rejected = np.zeros(self.n, dtype=bool)
-            self.approximate_age = np.zeros(self.n, dtype=bool)
+            self.set_aside(blank)
         if self.n == 0 and self.raw.table == "notifications":
             self.fail_table(
                 "no_rows",
@@ -613,6 +608,42 @@ class _Checker:
             )
             return False
         return True
+
+    def set_aside(self, mask: np.ndarray) -> None:
+        """Leave out rows that are not records (blank rows, open cases) before any check."""
+        self.frame = self.frame[~mask].reset_index(drop=True)
+        self.raw = RawTable(
+            self.raw.table,
+            self.raw.file,
+            self.frame,
+            self.raw.rows[~mask],
+            self.raw.headers,
+            [],
+            self.raw.sha256,
+            self.raw.row_label,
+        )
+        self.n = len(self.frame)
+        self.rejected = np.zeros(self.n, dtype=bool)
+        self.approximate_age = np.zeros(self.n, dtype=bool)
+
+    def set_aside_open_reviews(self) -> None:
+        """Analysis rows without a review date are open cases, not completed reviews."""
+        text = self.text(_R.date_review_completed)
+        if text is None or self.n == 0:
+            return
+        lower = text.str.lower()
+        no_date = (text.isna() | lower.isin(_OPEN_MARKERS)).to_numpy(dtype=bool)
+        if not no_date.any():
+            return
+        self.fail(
+            no_date,
+            _R.date_review_completed,
+            "open_review",
+            "means the panel has not reviewed the case yet: the row is read as an open "
+            "case, not a completed review.",
+            severity="warning",
+        )
+        self.set_aside(no_date)
 
     def check_duplicates(self, key: list[str], rule: str, what: str) -> None:
         present = [k for k in key if k in self.out]
@@ -835,10 +866,19 @@ class Checked:
 
 
 def check_source(
-    source: Source, *, column_map: Mapping[str, str] | None = None, today: dt.date | None = None
+    source: Source,
+    *,
+    column_map: Mapping[str, str] | None = None,
+    today: dt.date | None = None,
+    profile: ImportProfile | None = None,
 ) -> Checked:
     """Read and check every table of ``source`` (the engine behind validate and read_dataset)."""
-    raw_tables, source_issues = load_raw(source, column_map)
+    if profile is not None:
+        column_map = {**profile.columns, **(column_map or {})}
+    raw_tables, source_issues = load_raw(
+        source, column_map, profile.sheet_tables() if profile is not None else None
+    )
+    code_labels = profile.code_labels() if profile is not None else None
     check_identifiers(raw_tables.values())
     now = pd.Timestamp(today if today is not None else dt.date.today())
     for table in ("notifications", "reviews"):
@@ -861,9 +901,11 @@ def check_source(
     for table in schema.TABLES:
         if table not in raw_tables:
             continue
-        checker = _Checker(raw_tables[table])
+        checker = _Checker(raw_tables[table], code_labels)
         checkers[table] = checker
         usable[table] = checker.check_structure()
+        if usable[table] and table == "reviews" and profile is not None and profile.open_reviews:
+            checker.set_aside_open_reviews()
         if usable[table]:
             checker.parse_columns()
     if usable.get("notifications"):
@@ -1080,7 +1122,12 @@ def _rejected_records(c: _Checker | None, failures: pd.DataFrame) -> pd.DataFram
 
 
 def validate(
-    source: Source, *, column_map: Mapping[str, str] | None = None, today: dt.date | None = None
+    source: Source,
+    *,
+    profile: str | ImportProfile | None = None,
+    mapping: str | Path | None = None,
+    column_map: Mapping[str, str] | None = None,
+    today: dt.date | None = None,
 ) -> ValidationReport:
     """Check a source against the data contract and report every failure at once.
 
@@ -1090,6 +1137,11 @@ def validate(
         A folder holding ``notifications`` and ``reviews`` files (and optionally
         ``births`` and ``population``) as CSV, XLSX or Parquet; an Excel workbook with a
         sheet for each; or a mapping of table name to DataFrame.
+    profile
+        An import profile, or the name of a built-in one (``"case_management"``): the
+        sheet names, headers and labels of one kind of export (see :mod:`cdop.profiles`).
+    mapping
+        A mapping file (JSON) saved by a panel for its own export, added to ``profile``.
     column_map
         Export header -> canonical column name, for headers the built-in map does not know.
     today
@@ -1105,4 +1157,5 @@ def validate(
     IdentifierError
         The input holds names, addresses, full postcodes or NHS numbers.
     """
-    return check_source(source, column_map=column_map, today=today).report
+    resolved = resolve_profile(profile, mapping)
+    return check_source(source, column_map=column_map, today=today, profile=resolved).report

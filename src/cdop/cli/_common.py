@@ -2,17 +2,42 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import pandas as pd
 
 from cdop.errors import CdopArgumentError
 from cdop.validation import ValidationReport
 
-__all__ = ["print_report", "read_column_map"]
+__all__ = ["add_source_options", "print_report", "read_column_map", "source_options"]
+
+
+def add_source_options(parser: argparse.ArgumentParser) -> None:
+    """Options of every command that reads exports: an import profile and a mapping file."""
+    from cdop.profiles import PROFILES
+
+    parser.add_argument(
+        "--profile",
+        choices=sorted(PROFILES),
+        default=None,
+        help="import profile of a known export layout (sheet names, headers, labels, "
+        "open cases), e.g. case_management",
+    )
+    parser.add_argument(
+        "--mapping",
+        metavar="FILE.json",
+        default=None,
+        help="the panel's own mapping file (sheets, headers, code labels), added to --profile",
+    )
+
+
+def source_options(args: argparse.Namespace) -> dict[str, Any]:
+    """Keyword arguments of read_dataset/validate from the options of add_source_options."""
+    return {"profile": args.profile, "mapping": args.mapping}
 
 
 def read_column_map(path: str | None) -> dict[str, str] | None:

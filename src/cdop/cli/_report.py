@@ -8,6 +8,7 @@ import sys
 import time
 from typing import Any
 
+from cdop.cli._common import add_source_options
 from cdop.errors import CdopError, CdopValidationError, IdentifierError
 
 __all__ = ["register"]
@@ -62,6 +63,7 @@ def register(commands: Any) -> None:
         metavar="FILE",
         help="JSON object or two-column CSV mapping export headers to canonical column names",
     )
+    add_source_options(parser)
     parser.add_argument(
         "--today",
         type=dt.date.fromisoformat,
@@ -83,7 +85,7 @@ def register(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from cdop import disclosure
-    from cdop.cli._common import print_report, read_column_map
+    from cdop.cli._common import print_report, read_column_map, source_options
     from cdop.dataset import read_dataset
     from cdop.report import AreasResult, BuildResult, build, build_areas
     from cdop.sample import sample_path
@@ -97,7 +99,12 @@ def run(args: argparse.Namespace) -> int:
     source = args.data or sample_path()
     try:
         progress(f"reading and validating {'the bundled sample' if not args.data else source}")
-        ds = read_dataset(source, column_map=read_column_map(args.column_map), today=args.today)
+        ds = read_dataset(
+            source,
+            column_map=read_column_map(args.column_map),
+            today=args.today,
+            **source_options(args),
+        )
         rules = disclosure.DisclosureRules(threshold=args.threshold)
         formats = [f.strip() for f in args.format.split(",") if f.strip()]
         result: BuildResult | AreasResult

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from cdop.cli._common import print_report, read_column_map
+from cdop.cli._common import add_source_options, print_report, read_column_map, source_options
 from cdop.errors import CdopError, IdentifierError
 from cdop.validation import validate
 
@@ -29,6 +29,7 @@ def register(commands: Any) -> None:
         metavar="FILE",
         help="JSON object or two-column CSV mapping export headers to canonical column names",
     )
+    add_source_options(parser)
     parser.add_argument("--out", metavar="FILE.csv", help="also write the full failure table")
     parser.add_argument(
         "--limit", type=int, default=50, help="failures printed per file (default 50)"
@@ -44,7 +45,12 @@ def register(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        report = validate(args.path, column_map=read_column_map(args.column_map), today=args.today)
+        report = validate(
+            args.path,
+            column_map=read_column_map(args.column_map),
+            today=args.today,
+            **source_options(args),
+        )
     except IdentifierError as exc:
         sys.stderr.write(f"cdop validate: refused.\n{exc}\n")
         return 1
