@@ -27,6 +27,11 @@ N = "notifications.csv"
 R = "reviews.csv"
 F = "factors.csv"
 FACTORS_HEADER = "case_id,domain,factor,influence,modifiable\n"
+# A File 1 of IoD2019 (2011 LSOAs) in its published headings, saved as CSV.
+FILE1_2011 = (
+    'LSOA code (2011),"Index of Multiple Deprivation (IMD) Decile"\n'
+    "E01000001,1\nE01000002,4\nE01000003,9\n"
+)
 
 
 @dataclass(frozen=True)
@@ -344,6 +349,18 @@ CASES: dict[str, tuple[dict[str, str | bytes | None], list[Expect]]] = {
         {"profile": "case_management", R: sub(REVIEWS_CSV, "A003,2024-06-01,3,", "A003,TBC,,")},
         [Expect("reviews", R, 4, "date_review_completed", "open_review", "warning")],
     ),
+    "LSOA not in the deprivation file": (
+        {"deprivation": FILE1_2011, N: sub(NOTIFICATIONS_CSV, "E01000002", "E01000777")},
+        [Expect("notifications", N, 3, "lsoa_code", "lsoa_unmatched", "warning")],
+    ),
+    "2021 LSOA against a 2011 deprivation file": (
+        {"deprivation": FILE1_2011, N: sub(NOTIFICATIONS_CSV, "E01000002", "E01034567")},
+        [Expect("notifications", N, 3, "lsoa_code", "lsoa_vintage", "warning")],
+    ),
+    "given decile differs from the deprivation file": (
+        {"deprivation": FILE1_2011.replace("E01000001,1", "E01000001,2")},
+        [Expect("notifications", N, 2, "imd_decile", "imd_lsoa_mismatch", "warning")],
+    ),
     "factor recorded twice": (
         {
             F: FACTORS_HEADER
@@ -378,8 +395,13 @@ def test_bad_input_reports_file_row_column_and_rule(case: str, tmp_path: Path) -
     files, expected = CASES[case]
     files = dict(files)
     profile = files.pop("profile", None)
+    deprivation = None
+    if "deprivation" in files:
+        deprivation = tmp_path / "File_1.csv"
+        deprivation.write_text(str(files.pop("deprivation")))
     folder = write_folder(tmp_path / "export", files)
-    report = cdop.validate(folder, today=TODAY, profile=profile)  # type: ignore[arg-type]
+    options = {"profile": profile, "deprivation": deprivation}
+    report = cdop.validate(folder, today=TODAY, **options)  # type: ignore[arg-type]
     for expect in expected:
         hit = _matches(report.failures, expect, folder)
         assert len(hit) == 1, f"{case}: expected {expect} in\n{report.failures.to_string()}"
@@ -400,7 +422,7 @@ def test_bad_input_reports_file_row_column_and_rule(case: str, tmp_path: Path) -
     # Strict mode raises the library's error carrying the same report.
     if errors:
         with pytest.raises(CdopValidationError) as info:
-            cdop.read_dataset(folder, today=TODAY, profile=profile)  # type: ignore[arg-type]
+            cdop.read_dataset(folder, today=TODAY, **options)  # type: ignore[arg-type]
         assert info.value.report.failures.equals(report.failures)
         assert errors[0].rule in str(info.value) or "more" in str(info.value)
 
@@ -412,7 +434,7 @@ def test_bad_input_reports_file_row_column_and_rule(case: str, tmp_path: Path) -
                 folder,
                 strict=False,
                 today=TODAY,
-                profile=profile,  # type: ignore[arg-type]
+                **options,  # type: ignore[arg-type]
             )
     except CdopValidationError:
         return  # a required table could not be read at all

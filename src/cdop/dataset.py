@@ -25,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from cdop import schema
+from cdop._deprivation import read_file1
 from cdop._read import Source
 from cdop.errors import CdopValidationError, DataQualityWarning
 from cdop.profiles import ImportProfile, resolve_profile
@@ -174,6 +175,7 @@ def read_dataset(
     profile: str | ImportProfile | None = None,
     mapping: str | Path | None = None,
     column_map: Mapping[str, str] | None = None,
+    deprivation: str | Path | None = None,
     strict: bool = True,
     today: dt.date | None = None,
 ) -> Dataset:
@@ -195,6 +197,11 @@ def read_dataset(
     column_map
         Export header -> canonical column name, added to (and overriding) the built-in
         map of common export headers.
+    deprivation
+        File 1 of the English Indices of Deprivation (IoD2019 on 2011 LSOAs, or IoD2025
+        on 2021 LSOAs), as published: the IMD decile and quintile are derived from each
+        notification's LSOA code. Codes not in the file, or of the other vintage, are
+        reported by row (warnings) and get no decile.
     strict
         If True (default), any failure raises :class:`~cdop.errors.CdopValidationError`.
         If False, valid records are kept and rejected ones listed in ``Dataset.rejected``.
@@ -235,7 +242,10 @@ def read_dataset(
     0      A1  male         8  Perinatal/neonatal event
     """
     resolved = resolve_profile(profile, mapping)
-    checked = check_source(source, column_map=column_map, today=today, profile=resolved)
+    dep = read_file1(deprivation) if deprivation is not None else None
+    checked = check_source(
+        source, column_map=column_map, today=today, profile=resolved, deprivation=dep
+    )
     report = checked.report
     missing = [t for t in ("notifications", "reviews") if t not in checked.tables]
     if (strict and not report.ok) or missing:

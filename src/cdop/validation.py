@@ -20,6 +20,8 @@ Values: ``required``, ``date_format``, ``integer_format``, ``invalid_code``,
 is read as missing: only a broken required value rejects a record.
 Within a record: ``notified_before_death``, ``birth_after_death``, ``age_inconsistent``,
 ``imd_inconsistent``; warnings ``detail_inconsistent``, ``meeting_after_review``.
+Deprivation from a File 1 (warnings): ``lsoa_unmatched``, ``lsoa_vintage``,
+``imd_lsoa_mismatch``.
 Across records and tables: ``duplicate_id``, ``duplicate_key``,
 ``review_without_notification``, ``review_before_notification``, ``notification_rejected``,
 ``factor_domain``, ``factor_without_review``, ``review_rejected``.
@@ -58,6 +60,7 @@ import pandas as pd
 
 from cdop import schema
 from cdop._codes import normalise_key, parse_category, parse_code, parse_code_list
+from cdop._deprivation import Deprivation, other_vintage, read_file1, vintage_of_header
 from cdop._identifiers import check_identifiers
 from cdop._issues import Issue, issues_frame
 from cdop._read import RawTable, Source, load_raw
@@ -686,7 +689,74 @@ class _Checker:
         return self.single, self.chunks
 
 
-def _check_notifications(c: _Checker, today: pd.Timestamp) -> None:
+def _apply_deprivation(c: _Checker, dep: Deprivation) -> None:
+    """IMD decile from each LSOA code in a File 1; unmatched codes and vintages by row."""
+    codes = c.out.get(_N.lsoa_code)
+    if codes is None:
+        c.fail_table(
+            "lsoa_unmatched",
+            f"{c.raw.file}: a deprivation file was given but the table has no LSOA code "
+            "column, so no decile was derived.",
+            severity="warning",
+        )
+        return
+    present = codes.notna().to_numpy()
+    declared = vintage_of_header(c.header(_N.lsoa_code))
+    derived = pd.Series(pd.NA, index=codes.index, dtype="Int64")
+    if declared is not None and declared != dep.vintage:
+        c.fail(
+            present,
+            _N.lsoa_code,
+            "lsoa_vintage",
+            f"is a {declared} LSOA code (the column says so) but {dep.file} is "
+            f"{dep.edition}; no decile derived. Give the File 1 of the matching edition.",
+            severity="warning",
+        )
+    else:
+        derived = codes.map(dep.deciles).astype("Int64")
+        unmatched = present & derived.isna().to_numpy()
+        other = unmatched & other_vintage(codes.fillna(""), dep.vintage)
+        c.fail(
+            other,
+            _N.lsoa_code,
+            "lsoa_vintage",
+            f"is not in {dep.file} and is a {2021 if dep.vintage == 2011 else 2011} LSOA "
+            f"code, while the file is {dep.edition}; no decile derived.",
+            severity="warning",
+        )
+        c.fail(
+            unmatched & ~other,
+            _N.lsoa_code,
+            "lsoa_unmatched",
+            f"is not in {dep.file} ({dep.edition}); no decile derived.",
+            severity="warning",
+        )
+    given = c.out.get(_N.imd_decile)
+    if given is not None:
+        differs = (given.notna() & derived.notna() & (given != derived)).to_numpy(
+            dtype=bool, na_value=False
+        )
+        c.fail(
+            differs,
+            _N.imd_decile,
+            "imd_lsoa_mismatch",
+            "differs from the decile of the LSOA in "
+            + dep.file
+            + ", "
+            + derived.astype("str").fillna("")
+            + "; the file's decile is used.",
+            severity="warning",
+        )
+        derived = derived.where(derived.notna(), given)
+    c.out[_N.imd_decile] = derived
+    quintile = c.out.get(_N.imd_quintile)
+    if quintile is not None:  # the quintile follows the file's decile where there is one
+        c.out[_N.imd_quintile] = quintile.where(derived.isna())
+
+
+def _check_notifications(
+    c: _Checker, today: pd.Timestamp, deprivation: Deprivation | None = None
+) -> None:
     out = c.out
     dod, notified = out.get(_N.date_of_death), out.get(_N.date_notified)
     c.future(_N.date_of_death, today)
@@ -740,6 +810,8 @@ def _check_notifications(c: _Checker, today: pd.Timestamp) -> None:
             missing_age = age.isna() & days.notna() & (days >= 0)
             out[_N.age_at_death_days] = age.where(~missing_age, days)
         c.frame = c.frame.drop(columns=[_N.date_of_birth])
+    if deprivation is not None:
+        _apply_deprivation(c, deprivation)
     decile, quintile = out.get(_N.imd_decile), out.get(_N.imd_quintile)
     _derive_quintile(c, decile, quintile, required=False)
     _roll_up(c, _N.ethnicity_detail, _N.ethnicity, schema.ETHNICITY_DETAIL_ROLLUP)
@@ -861,7 +933,7 @@ class Checked:
     tables: dict[schema.TableName, pd.DataFrame]
     rejected: pd.DataFrame
     report: ValidationReport
-    files: dict[schema.TableName, str]
+    files: dict[str, str]
     checksums: dict[str, str]  # file -> SHA-256 of its bytes (files only)
 
 
@@ -871,6 +943,7 @@ def check_source(
     column_map: Mapping[str, str] | None = None,
     today: dt.date | None = None,
     profile: ImportProfile | None = None,
+    deprivation: Deprivation | None = None,
 ) -> Checked:
     """Read and check every table of ``source`` (the engine behind validate and read_dataset)."""
     if profile is not None:
@@ -910,7 +983,7 @@ def check_source(
             checker.parse_columns()
     if usable.get("notifications"):
         c = checkers["notifications"]
-        _check_notifications(c, now)
+        _check_notifications(c, now, deprivation)
         c.check_duplicates([_N.case_id], "duplicate_id", "case_id")
     if usable.get("reviews"):
         c = checkers["reviews"]
@@ -964,8 +1037,10 @@ def check_source(
         tables=tables,
         rejected=rejected,
         report=report,
-        files={t: c.raw.file for t, c in checkers.items()},
-        checksums={r.file: r.sha256 for r in raw_tables.values() if r.sha256},
+        files={t: c.raw.file for t, c in checkers.items()}
+        | ({"deprivation": deprivation.file} if deprivation is not None else {}),
+        checksums={r.file: r.sha256 for r in raw_tables.values() if r.sha256}
+        | ({deprivation.file: deprivation.sha256} if deprivation is not None else {}),
     )
 
 
@@ -1127,6 +1202,7 @@ def validate(
     profile: str | ImportProfile | None = None,
     mapping: str | Path | None = None,
     column_map: Mapping[str, str] | None = None,
+    deprivation: str | Path | None = None,
     today: dt.date | None = None,
 ) -> ValidationReport:
     """Check a source against the data contract and report every failure at once.
@@ -1144,6 +1220,9 @@ def validate(
         A mapping file (JSON) saved by a panel for its own export, added to ``profile``.
     column_map
         Export header -> canonical column name, for headers the built-in map does not know.
+    deprivation
+        File 1 of the English Indices of Deprivation (IoD2019 or IoD2025, as published):
+        the IMD decile and quintile of each notification are derived from its LSOA code.
     today
         The date against which "not in the future" is judged (default: today).
 
@@ -1158,4 +1237,7 @@ def validate(
         The input holds names, addresses, full postcodes or NHS numbers.
     """
     resolved = resolve_profile(profile, mapping)
-    return check_source(source, column_map=column_map, today=today, profile=resolved).report
+    dep = read_file1(deprivation) if deprivation is not None else None
+    return check_source(
+        source, column_map=column_map, today=today, profile=resolved, deprivation=dep
+    ).report

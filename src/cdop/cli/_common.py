@@ -17,7 +17,7 @@ __all__ = ["add_source_options", "print_report", "read_column_map", "source_opti
 
 
 def add_source_options(parser: argparse.ArgumentParser) -> None:
-    """Options of every command that reads exports: an import profile and a mapping file."""
+    """Options of every command that reads exports: profile, mapping file, deprivation file."""
     from cdop.profiles import PROFILES
 
     parser.add_argument(
@@ -33,11 +33,18 @@ def add_source_options(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="the panel's own mapping file (sheets, headers, code labels), added to --profile",
     )
+    parser.add_argument(
+        "--deprivation",
+        metavar="FILE",
+        default=None,
+        help="File 1 of the English Indices of Deprivation (IoD2019 or IoD2025, as "
+        "published): derive the IMD decile of each death from its LSOA code",
+    )
 
 
 def source_options(args: argparse.Namespace) -> dict[str, Any]:
     """Keyword arguments of read_dataset/validate from the options of add_source_options."""
-    return {"profile": args.profile, "mapping": args.mapping}
+    return {"profile": args.profile, "mapping": args.mapping, "deprivation": args.deprivation}
 
 
 def read_column_map(path: str | None) -> dict[str, str] | None:
