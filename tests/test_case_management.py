@@ -12,7 +12,12 @@ import pytest
 from case_management import TODAY, Written, build_workbook
 
 import cdop
-from cdop.errors import CdopArgumentError, CdopValidationError, DataQualityWarning
+from cdop.errors import (
+    CdopArgumentError,
+    CdopValidationError,
+    DataQualityWarning,
+    IdentifierError,
+)
 from cdop.profiles import ImportProfile, read_mapping, save_mapping
 
 
@@ -145,3 +150,44 @@ def test_code_labels_of_a_mapping(tmp_path: Path) -> None:
     path.write_text(json.dumps({"codes": {"place_of_death": {"Ward 7": "hospital"}}}))
     ds = cdop.read_dataset(tables, mapping=path, today=TODAY)
     assert ds.notifications["place_of_death"].iloc[0] == "hospital"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Seen by GP; NHS no 943 476 5919 on the referral",
+        "Collapsed at home, LS6 4AB, ambulance called",
+        "family contact: parent@example.org",
+    ],
+)
+@pytest.mark.parametrize("sheet", ["Notification Form", "Analysis Form"])
+def test_an_identifier_anywhere_in_free_text_is_refused(
+    tmp_path: Path, text: str, sheet: str
+) -> None:
+    plain = build_workbook(tmp_path / "plain.xlsx")
+    cells = [cell for cell in plain.notes_cells if cell[0] == sheet]
+    where = cells[len(cells) // 2]
+    written = build_workbook(tmp_path / "export.xlsx", notes={where: text})
+    with pytest.raises(IdentifierError) as info:
+        cdop.read_dataset(written.path, profile="case_management", strict=False, today=TODAY)
+    message = str(info.value)
+    assert f"export.xlsx[{sheet}], column 'Notes', row {where[1]}:" in message
+    for part in ("943 476 5919", "LS6 4AB", "parent@example.org", text):
+        assert part not in message  # the value is never printed
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cdop.cli",
+            "validate",
+            str(written.path),
+            "--profile",
+            "case_management",
+            "--today",
+            TODAY.isoformat(),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 1 and "refused" in out.stderr
+    assert text not in out.stdout + out.stderr

@@ -34,7 +34,14 @@ def _with_column(header: str, values: list[str]) -> str:
         ("Address Line 1", ["1 High St", "", "", ""], "addresses"),
         ("NHS Number", ["", "", "", ""], "an NHS number"),
         ("Postcode", ["LS6", "SW1A 1AA", "", ""], "a full postcode"),
-        ("Notes", ["", f"nhs {VALID_NHS}", "", ""], None),  # free text is not scanned in parts
+        ("Notes", ["", f"nhs {VALID_NHS}", "", ""], "an NHS number"),  # anywhere in text
+        ("Notes", ["Found at LS6 4AB", "", "", ""], "a full postcode"),
+        ("Notes", ["", "seen at ls64ab", "", ""], "a full postcode"),  # any case, no space
+        ("Notes", ["", "", "mum: a.parent@example.org", ""], "an email address"),
+        ("Notes", ["", "", "", "rang 07700 900123"], "a phone number"),
+        ("Notes", ["+44 113 496 0000 (ward)", "", "", ""], "a phone number"),
+        ("Notes", ["reviewed 03/05/2023, decile 4, LS6", "", "", ""], None),  # no identifier
+        ("Notes", ["case 9434765918 (wrong check digit)", "", "", ""], None),
         ("Reference", ["", "", "943 476 5919", ""], "an NHS number"),
         ("Home", ["", "", "", "M1 1AE"], "a full postcode"),
     ],
@@ -51,7 +58,9 @@ def test_identifier_columns_and_values_are_refused(
     message = str(info.value)
     assert f"notifications.csv, column {header!r}" in message
     assert says in message
-    assert "SW1A 1AA" not in message and "943 476 5919" not in message  # never echoed
+    for value in values:  # never echoed
+        if len(value) > 3:
+            assert value not in message
     with pytest.raises(IdentifierError):
         cdop.validate(folder, today=TODAY)
 
@@ -62,8 +71,7 @@ def test_nhs_number_in_case_id_names_the_row() -> None:
     tables["reviews"].loc[2, "case_id"] = VALID_NHS
     with pytest.raises(
         IdentifierError,
-        match=r"column 'case_id', index 2: the value looks like "
-        r"an NHS number",
+        match=r"column 'case_id', index 2: the text holds an NHS number",
     ):
         cdop.validate(tables, today=TODAY)
 

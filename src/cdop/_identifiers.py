@@ -1,24 +1,34 @@
 """The identifier guard: refuse input holding direct identifiers before reading anything else.
 
 The library works on anonymised records and never needs a name, an address, a full
-postcode or an NHS number. Columns whose header says they hold names or addresses are
-refused by header; full postcodes and NHS numbers (10 digits with a valid Modulus 11
-check digit) are refused wherever they appear. Messages name the file, row and column but
-never repeat the identifying value.
+postcode, an NHS number, an email address or a phone number. Columns whose header says
+they hold names, addresses or NHS numbers are refused by header. Every text cell of every
+column (the contract's and any other) is scanned for NHS numbers (10 digits, spaced or
+dashed, with a valid Modulus 11 check digit), full postcodes (any case, with or without the
+space), email addresses and UK phone numbers, anywhere in the text: "Found at LS6 4AB" is
+refused as surely as "LS6 4AB". Messages name the file, row and column but never repeat
+the identifying value.
+
+The scan reads each distinct cell text once: the distinct texts of a column are joined into
+one string and searched with one regular expression, so that a million-row table costs one
+pass of the regular expression engine per column.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from cdop._codes import normalise_key
 from cdop._read import RawTable
 from cdop.errors import IdentifierError
 
-__all__ = ["check_identifiers", "nhs_number_valid"]
+__all__ = ["check_identifiers", "factorize", "nhs_number_valid"]
 
 _NAME_WORDS = frozenset(
     {
@@ -53,8 +63,25 @@ _POSTCODE_HEADERS = frozenset(
 _NHS_HEADERS = frozenset(
     {"nhs number", "nhs no", "nhs num", "nhs", "nhsnumber", "nhs id", "chi number", "chi"}
 )
-_NHS_SHAPE = r"\d{3}[ -]?\d{3}[ -]?\d{4}"
-_POSTCODE_SHAPE = r"(?:GIR ?0AA|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})"
+# One pattern, four kinds (named groups). Boundaries keep a pattern from matching inside
+# a longer number or word. The inward code of a postcode never uses C, I, K, M, O or V.
+_SCAN = re.compile(
+    r"(?P<nhs>(?<![\d+])\d{3}[ -]?\d{3}[ -]?\d{4}(?!\d))"
+    r"|(?P<postcode>(?<![A-Za-z0-9])(?:[A-Za-z]{1,2}\d[A-Za-z\d]?[ ]?\d"
+    r"[ABD-HJLNP-UW-Zabd-hjlnp-uw-z]{2}|GIR[ ]?0AA)(?![A-Za-z0-9]))"
+    r"|(?P<email>[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"
+    r"|(?P<phone>(?<![\w+])(?:\+44[ ]?(?:\(0\)[ ]?)?|\(?0)[1-37-9][\d ()]{7,13}\d(?!\d))"
+)
+_COARSE = (
+    r"\d{3}[ -]?\d{3}[ -]?\d{4}|[A-Za-z]\d[A-Za-z\d]? ?\d[A-Za-z]{2}|GIR ?0AA|@|"
+    r"(?:\+44|0)[ ()]*[1-37-9][\d ()]{7,13}\d"
+)
+_KINDS = {
+    "nhs": "an NHS number (10 digits with a valid check digit)",
+    "postcode": "a full postcode",
+    "email": "an email address",
+    "phone": "a phone number",
+}
 _WEIGHTS = np.arange(10, 1, -1)
 
 
@@ -93,24 +120,59 @@ def _header_kind(header: str) -> str | None:
     return None
 
 
-def _value_hits(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Positions of NHS numbers and of full postcodes in one text column."""
-    codes, uniques = pd.factorize(text)
+def _is_identifier(kind: str, text: str) -> bool:
+    """Whether a match of the scan really is an identifier of its kind."""
+    if kind == "nhs":
+        numbers = [int(d) for d in re.sub(r"\D", "", text)]
+        return bool(nhs_number_valid(np.array([numbers], dtype=np.int64))[0])
+    if kind == "phone":
+        digits = re.sub(r"\D", "", text)
+        national = digits[2:] if text.startswith("+44") else digits[1:]
+        if text.startswith("+44") and national.startswith("0"):  # +44 (0)113 ...
+            national = national[1:]
+        return len(national) in (9, 10) and national[0] in "12378"
+    return True
+
+
+def _value_hits(codes: np.ndarray, uniques: pd.Series) -> dict[str, np.ndarray]:
+    """Rows of one column holding each kind of identifier, anywhere in the cell text."""
     if len(uniques) == 0:
-        empty = np.empty(0, dtype=np.int64)
-        return empty, empty
-    values = pd.Series(uniques, dtype="str")
-    shaped = values.str.fullmatch(_NHS_SHAPE).fillna(False).to_numpy(dtype=bool)
-    nhs = np.zeros(len(values), dtype=bool)
-    if shaped.any():
-        digits = values[shaped].str.replace(r"\D", "", regex=True)
-        raw = np.frombuffer("".join(digits).encode("ascii"), dtype=np.uint8)
-        matrix = raw.reshape(-1, 10).astype(np.int64) - ord("0")
-        nhs[np.flatnonzero(shaped)] = nhs_number_valid(matrix)
-    postcode = values.str.upper().str.fullmatch(_POSTCODE_SHAPE).fillna(False).to_numpy(dtype=bool)
-    nhs_rows = np.flatnonzero(nhs[codes] & (codes >= 0))
-    postcode_rows = np.flatnonzero(postcode[codes] & (codes >= 0))
-    return nhs_rows, postcode_rows
+        return {}
+    # A coarse pattern (no look-arounds, so Arrow's engine runs it in C++) keeps the texts
+    # that may hold an identifier; the exact pattern then reads only those, joined into one
+    # string (one text a line) by Arrow.
+    texts = pa.array(uniques.str.replace("\n", " ", regex=False).fillna(""), type=pa.string())
+    maybe = pc.match_substring_regex(texts, _COARSE).to_numpy(zero_copy_only=False)
+    if not maybe.any():
+        return {}
+    index = np.flatnonzero(maybe)
+    texts = texts.take(pa.array(index))
+    lengths = pc.utf8_length(texts).to_numpy(zero_copy_only=False).astype(np.int64)
+    starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]])
+    one_list = pa.ListArray.from_arrays(pa.array([0, len(texts)], type=pa.int32()), texts)
+    joined = str(pc.binary_join(one_list, "\n")[0].as_py())
+    found: dict[str, set[int]] = {}
+    for match in _SCAN.finditer(joined):
+        kind = match.lastgroup or ""
+        if _is_identifier(kind, match.group()):
+            line = int(np.searchsorted(starts, match.start(), "right")) - 1
+            found.setdefault(kind, set()).add(int(index[line]))
+    hits: dict[str, np.ndarray] = {}
+    for kind, positions in found.items():
+        flagged = np.zeros(len(uniques) + 1, dtype=bool)
+        flagged[list(positions)] = True
+        hits[kind] = np.flatnonzero(flagged[codes])  # codes of -1 read the last (False) slot
+    return hits
+
+
+def factorize(raw: RawTable, column: str) -> tuple[np.ndarray, pd.Series]:
+    """Codes and distinct texts of one column, computed once per table and column."""
+    cached = raw.factorized.get(column)
+    if cached is None:
+        codes, found = pd.factorize(raw.frame[column])
+        cached = (np.asarray(codes, dtype=np.int64), pd.Series(found, dtype="str"))
+        raw.factorized[column] = cached
+    return cached
 
 
 def check_identifiers(tables: Iterable[RawTable], *, max_listed: int = 10) -> None:
@@ -122,18 +184,14 @@ def check_identifiers(tables: Iterable[RawTable], *, max_listed: int = 10) -> No
             if kind is not None:
                 findings.append(f"{raw.file}, column {header!r}: the header says it holds {kind}.")
                 continue
-            nhs_rows, postcode_rows = _value_hits(raw.frame[column])
-            for rows, kind in (
-                (nhs_rows, "an NHS number (10 digits with a valid check digit)"),
-                (postcode_rows, "a full postcode"),
-            ):
-                if len(rows):
-                    listed = ", ".join(str(r) for r in raw.rows[rows[:5]])
-                    more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
-                    findings.append(
-                        f"{raw.file}, column {header!r}, {raw.row_label} {listed}{more}: "
-                        f"the value looks like {kind}."
-                    )
+            codes, uniques = factorize(raw, column)
+            for key, rows in _value_hits(codes, uniques).items():
+                listed = ", ".join(str(r) for r in raw.rows[rows[:5]])
+                more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
+                findings.append(
+                    f"{raw.file}, column {header!r}, {raw.row_label} {listed}{more}: "
+                    f"the text holds {_KINDS[key]}."
+                )
     if findings:
         listed = "\n".join(f"  - {f}" for f in findings[:max_listed])
         more = (
@@ -143,6 +201,7 @@ def check_identifiers(tables: Iterable[RawTable], *, max_listed: int = 10) -> No
             "The input holds direct identifiers, so it was refused and nothing was read.\n"
             f"{listed}{more}\n"
             "cdop works on anonymised records only and never needs names, addresses, full "
-            "postcodes or NHS numbers. Remove these columns (use a pseudonymous case ID and "
-            "an LSOA code or deprivation decile instead), then try again."
+            "postcodes, NHS numbers, email addresses or phone numbers, in any column, "
+            "free-text notes included. Remove them (use a pseudonymous case ID and an LSOA "
+            "code or deprivation decile instead), then try again."
         )

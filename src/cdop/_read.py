@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
 from cdop import schema
 from cdop._codes import normalise_key
@@ -79,6 +81,8 @@ class RawTable:
     issues: list[Issue] = field(default_factory=list)
     sha256: str = ""  # of the file read ("" for a DataFrame)
     row_label: str = "row"  # "row" (file), "index" (DataFrame index label) or "position"
+    # column -> (codes, distinct texts) of pd.factorize, computed once and shared
+    factorized: dict[str, tuple[np.ndarray, pd.Series]] = field(default_factory=dict)
 
 
 def _issue(
@@ -403,6 +407,9 @@ def _read_csv(
         )
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
     header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+    fast = _read_csv_arrow(text, delimiter, len(header))
+    if fast is not None:
+        return _from_header_body(table, path.name, header, fast, column_map, issues, csv=True)
     try:
         body = pd.read_csv(
             io.StringIO(text),
@@ -411,7 +418,7 @@ def _read_csv(
             skiprows=1,
             dtype=str,
             keep_default_na=False,
-            na_filter=False,
+            na_values=[""],
             skip_blank_lines=False,
             names=list(range(len(header))),
             index_col=False,
@@ -444,7 +451,40 @@ def _read_csv(
         return _failed(
             table, path, "unreadable_file", f"{path.name}: cannot be read as CSV ({exc})."
         )
-    return _from_header_body(table, path.name, header, body, column_map, issues)
+    return _from_header_body(table, path.name, header, body, column_map, issues, csv=True)
+
+
+def _read_csv_arrow(text: str, delimiter: str, width: int) -> pd.DataFrame | None:
+    """The body of a well-formed CSV, read by Arrow's multi-threaded reader.
+
+    Only for a file where every line is a record with exactly ``width`` fields: anything
+    else (a blank line, a ragged row, a quoted line break) returns None, and the file is
+    read by pandas, which numbers and reports such rows.
+    """
+    if width == 0 or "\n\n" in text or '"' in text:
+        return None
+    try:
+        table = pa_csv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pa_csv.ReadOptions(
+                column_names=[str(i) for i in range(width)], skip_rows=1
+            ),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=delimiter, quote_char=False, ignore_empty_lines=False
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys([str(i) for i in range(width)], pa.string()),
+                null_values=[""],
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowException):
+        return None
+    text_dtype = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' "str"
+    frame: pd.DataFrame = table.to_pandas(types_mapper={pa.string(): text_dtype}.get)
+    frame.columns = pd.RangeIndex(width)
+    return frame
 
 
 def _cell_text(value: Any) -> Any:
@@ -489,11 +529,11 @@ def _from_cells(
     return _from_header_body(table, label, header, body, column_map, issues)
 
 
-def _to_text(column: pd.Series) -> pd.Series:
-    """Cells of one column as stripped text (pandas ``str`` dtype), empty cells as NA.
+def _to_text(column: pd.Series, *, csv: bool = False) -> pd.Series:
+    """Cells of one column as text (pandas ``str`` dtype), empty cells as NA.
 
-    Words such as "N/A" are kept as written: validation decides what they mean and shows
-    them as they appear in the file.
+    Text is kept as written, spaces and words such as "N/A" included: validation decides
+    what they mean (reading each distinct text once) and shows them as in the file.
     """
     if pd.api.types.is_datetime64_any_dtype(column.dtype):
         text = column.dt.strftime("%Y-%m-%d")
@@ -501,8 +541,10 @@ def _to_text(column: pd.Series) -> pd.Series:
         text = column
     else:
         text = column.astype(object).map(_cell_text)
-    stripped = text.astype("str").str.strip()
-    result: pd.Series = stripped.where(stripped != "", pd.NA).astype("str")
+    text = text.astype("str")
+    if not csv:  # the CSV reader already gives NA for an empty field
+        text = text.where(text.str.strip() != "", pd.NA)
+    result: pd.Series = text
     return result
 
 
@@ -525,6 +567,8 @@ def _from_header_body(
     body: pd.DataFrame,
     column_map: Mapping[str, str] | None,
     issues: list[Issue],
+    *,
+    csv: bool = False,
 ) -> RawTable:
     spec = schema.TABLES[table]
     issues = list(issues)
@@ -572,7 +616,7 @@ def _from_header_body(
         names.append(canonical)
         keep.append(position)
     frame = pd.DataFrame(
-        {name: _to_text(body.iloc[:, pos]) for name, pos in zip(names, keep, strict=True)},
+        {name: _to_text(body.iloc[:, pos], csv=csv) for name, pos in zip(names, keep, strict=True)},
         index=pd.RangeIndex(len(body)),
     )
     return RawTable(table=table, file=label, frame=frame, rows=rows, headers=headers, issues=issues)

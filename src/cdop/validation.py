@@ -50,7 +50,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
@@ -61,7 +61,7 @@ import pandas as pd
 from cdop import schema
 from cdop._codes import normalise_key, parse_category, parse_code, parse_code_list
 from cdop._deprivation import Deprivation, other_vintage, read_file1, vintage_of_header
-from cdop._identifiers import check_identifiers
+from cdop._identifiers import check_identifiers, factorize
 from cdop._issues import Issue, issues_frame
 from cdop._read import RawTable, Source, load_raw
 from cdop.profiles import ImportProfile, resolve_profile
@@ -211,6 +211,25 @@ def _parse_dates(values: pd.Series, fmt: str) -> pd.Series:
     return result
 
 
+def _stripped(codes: np.ndarray, uniques: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Distinct texts without surrounding spaces (merging " A" and "A"); empty -> missing."""
+    stripped = uniques.str.strip()
+    if stripped.equals(uniques):
+        return codes, uniques
+    new_codes, found = pd.factorize(stripped.where(stripped != ""))
+    per_unique = np.append(np.asarray(new_codes, dtype=np.int64), -1)
+    return per_unique[codes], pd.Series(found, dtype="str")
+
+
+def _day_text(dates: pd.Series, mask: np.ndarray) -> pd.Series:
+    """Dates as dd/mm/yyyy on the rows of ``mask`` ("" elsewhere): formatting every row of a
+    large table would cost more than the check itself."""
+    out = pd.Series("", index=dates.index, dtype="str")
+    if mask.any():
+        out[mask] = dates[mask].dt.strftime("%d/%m/%Y").fillna("")
+    return out
+
+
 def _missing_markers(values: pd.Series, col: schema.Column) -> np.ndarray:
     """Which distinct cell texts of a column mean "no value" ("N/A", "Unknown", ...).
 
@@ -299,7 +318,7 @@ class _Checker:
         mask: np.ndarray,
         column: str,
         rule: str,
-        problem: str | pd.Series,
+        problem: str | pd.Series | Callable[[], str | pd.Series],
         *,
         severity: str = "error",
         values: pd.Series | None = None,
@@ -319,6 +338,8 @@ class _Checker:
         rows = pd.Series(self.raw.rows[positions])
         shown = value.fillna("(blank)")
         shown = shown.where(value.isna(), "'" + shown + "'")
+        if callable(problem):  # built only when something fails: large tables rarely do
+            problem = problem()
         if isinstance(problem, pd.Series):
             problem = problem.iloc[positions].reset_index(drop=True)
         message = (
@@ -367,8 +388,7 @@ class _Checker:
             text = self.text(col.name)
             if text is None:
                 continue
-            codes, found = pd.factorize(text)
-            uniques = pd.Series(found, dtype="str")
+            codes, uniques = _stripped(*factorize(self.raw, col.name))
             marker = _missing_markers(uniques, col)
             marker_rows = _spread(marker, codes, False)
             missing = (codes < 0) | marker_rows
@@ -412,8 +432,8 @@ class _Checker:
             bad = _spread(~matches, codes, False) & (codes >= 0)
             self.fail_value(col, bad, "pattern", f"is not valid; expected {col.rule}.")
             codes = np.where(bad, -1, codes)
-        out = pd.Series(_spread(values.to_numpy(dtype=object), codes, None), dtype="str")
-        return out
+        uniques = pd.array(values.to_numpy(dtype=object), dtype="str")
+        return pd.Series(uniques.take(np.where(codes >= 0, codes, -1), allow_fill=True))
 
     def _dates(self, col: schema.Column, codes: np.ndarray, values: pd.Series) -> pd.Series:
         parsed = pd.Series(pd.NaT, index=values.index, dtype=_DATE_DTYPE)
@@ -444,13 +464,13 @@ class _Checker:
         serial_rows = _spread(serial, codes, False) & present
         row_dates = pd.Series(_spread(parsed.to_numpy(), codes, np.datetime64("NaT")))
         if serial_rows.any():
-            converted = row_dates.dt.strftime("%d/%m/%Y")
+            converted = _day_text(row_dates, serial_rows)
             self.fail(
                 serial_rows,
                 col.name,
                 "excel_date_serial",
                 severity="warning",
-                problem="is an Excel date number; read as " + converted + ".",
+                problem=lambda: "is an Excel date number; read as " + converted + ".",
             )
         return row_dates.astype(_DATE_DTYPE).where(present & ~bad)
 
@@ -492,10 +512,12 @@ class _Checker:
                 rows,
                 col.name,
                 "age_in_words",
-                "is an age in months or years; read as "
-                + result.astype("str").fillna("")
-                + " days, the first day of that age (the age group is exact, the days "
-                "are not).",
+                lambda: (
+                    "is an age in months or years; read as "
+                    + result.astype("str").fillna("")
+                    + " days, the first day of that age (the age group is exact, the days "
+                    "are not)."
+                ),
                 severity="warning",
             )
         return result
@@ -507,9 +529,11 @@ class _Checker:
         self.fail_value(
             col, bad, "invalid_code", f"is not a recognised value; expected {col.rule}."
         )
-        out = _spread(mapped, codes, None)
-        out[bad] = None
-        return pd.Series(pd.Categorical(out, categories=list(col.codes)))
+        position = {code: i for i, code in enumerate(col.codes)}
+        per_unique = np.array([-1 if m is None else position[m] for m in mapped], dtype=np.int64)
+        row_codes = _spread(per_unique, codes, -1)
+        dtype = pd.CategoricalDtype(categories=list(col.codes))
+        return pd.Series(pd.Categorical.from_codes(row_codes, dtype=dtype))
 
     def _code_lists(self, col: schema.Column, codes: np.ndarray, values: pd.Series) -> pd.Series:
         mapped = np.array([parse_code_list(col.name, v) for v in values], dtype=object)
@@ -518,9 +542,9 @@ class _Checker:
         self.fail_value(
             col, bad, "invalid_code", f"is not a recognised list of values; expected {col.rule}."
         )
-        out = _spread(mapped, codes, None)
-        out[bad] = None
-        return pd.Series(out, dtype="str")
+        uniques = pd.array(mapped, dtype="str")
+        taken = uniques.take(np.where(codes >= 0, codes, -1), allow_fill=True)
+        return pd.Series(taken)
 
     def parse_code(self, column: str, value: str) -> str | None:
         extra = self.code_labels.get(column)
@@ -615,6 +639,7 @@ class _Checker:
     def set_aside(self, mask: np.ndarray) -> None:
         """Leave out rows that are not records (blank rows, open cases) before any check."""
         self.frame = self.frame[~mask].reset_index(drop=True)
+        cache = {k: (codes[~mask], u) for k, (codes, u) in self.raw.factorized.items()}
         self.raw = RawTable(
             self.raw.table,
             self.raw.file,
@@ -624,6 +649,7 @@ class _Checker:
             [],
             self.raw.sha256,
             self.raw.row_label,
+            cache,
         )
         self.n = len(self.frame)
         self.rejected = np.zeros(self.n, dtype=bool)
@@ -740,11 +766,13 @@ def _apply_deprivation(c: _Checker, dep: Deprivation) -> None:
             differs,
             _N.imd_decile,
             "imd_lsoa_mismatch",
-            "differs from the decile of the LSOA in "
-            + dep.file
-            + ", "
-            + derived.astype("str").fillna("")
-            + "; the file's decile is used.",
+            lambda: (
+                "differs from the decile of the LSOA in "
+                + dep.file
+                + ", "
+                + derived.astype("str").fillna("")
+                + "; the file's decile is used."
+            ),
             severity="warning",
         )
         derived = derived.where(derived.notna(), given)
@@ -762,14 +790,16 @@ def _check_notifications(
     c.future(_N.date_of_death, today)
     c.future(_N.date_notified, today)
     if dod is not None and notified is not None:
+        early = (notified < dod).to_numpy(dtype=bool, na_value=False)
         c.fail(
-            (notified < dod).to_numpy(dtype=bool, na_value=False),
+            early,
             _N.date_notified,
             "notified_before_death",
-            "is before the date of death "
-            + dod.dt.strftime("%d/%m/%Y").fillna("")
-            + "; a death is notified on or "
-            "after the day it happens.",
+            lambda: (
+                "is before the date of death "
+                + _day_text(dod, early)
+                + "; a death is notified on or after the day it happens."
+            ),
         )
     dob = out.pop(_N.date_of_birth, None)
     if dob is not None and dod is not None:
@@ -803,9 +833,11 @@ def _check_notifications(
                 differs,
                 _N.age_at_death_days,
                 "age_inconsistent",
-                "does not match the dates: date of death minus date of birth is "
-                + days.astype(str)
-                + " days.",
+                lambda: (
+                    "does not match the dates: date of death minus date of birth is "
+                    + days.astype(str)
+                    + " days."
+                ),
             )
             missing_age = age.isna() & days.notna() & (days >= 0)
             out[_N.age_at_death_days] = age.where(~missing_age, days)
@@ -824,29 +856,42 @@ def _roll_up(c: _Checker, detail: str, broad: str, rollup: Mapping[str, str]) ->
     if detailed is None:
         return
     spec = c.spec.column_by_name[broad]
+    # Category codes of the detail -> category codes of the broad column, by array lookup.
+    lookup = np.array(
+        [spec.codes.index(rollup[d]) for d in detailed.cat.categories] + [-1], dtype=np.int64
+    )
+    dtype = pd.CategoricalDtype(categories=list(spec.codes))
     derived = pd.Series(
-        pd.Categorical(detailed.astype(object).map(rollup), categories=list(spec.codes))
+        pd.Categorical.from_codes(lookup[detailed.cat.codes.to_numpy()], dtype=dtype)
     )
     given = c.out.get(broad)
     if given is None:
         c.out[broad] = derived
         return
-    differs = given.notna() & derived.notna() & (given.astype(object) != derived.astype(object))
-    mask = differs.to_numpy(dtype=bool)
+    given_codes = given.cat.codes.to_numpy()
+    derived_codes = derived.cat.codes.to_numpy()
+    mask = (given_codes >= 0) & (derived_codes >= 0) & (given_codes != derived_codes)
     c.fail(
         mask,
         detail,
         "detail_inconsistent",
-        "does not belong to the "
-        + broad
-        + " given, "
-        + given.astype(object).fillna("").astype(str)
-        + f"; {detail} read as missing.",
+        lambda: (
+            "does not belong to the "
+            + broad
+            + " given, "
+            + given.astype(object).fillna("").astype(str)
+            + f"; {detail} read as missing."
+        ),
         severity="warning",
     )
-    kept = detailed.astype(object).where(~pd.Series(mask), None)
-    c.out[detail] = pd.Series(pd.Categorical(kept, categories=list(detailed.cat.categories)))
-    c.out[broad] = given.where(given.notna(), derived)
+    kept = np.where(mask, -1, detailed.cat.codes.to_numpy())
+    detail_dtype = pd.CategoricalDtype(categories=list(detailed.cat.categories))
+    c.out[detail] = pd.Series(pd.Categorical.from_codes(kept, dtype=detail_dtype))
+    c.out[broad] = pd.Series(
+        pd.Categorical.from_codes(
+            np.where(given_codes >= 0, given_codes, derived_codes), dtype=dtype
+        )
+    )
 
 
 def _derive_quintile(
@@ -859,19 +904,22 @@ def _derive_quintile(
         c.out[_N.imd_quintile] = derived
         return
     differs = (quintile != derived).to_numpy(dtype=bool, na_value=False)
-    problem = (
-        "does not match the IMD decile " + decile.astype(str) + " (deciles 1-2 are "
-        "quintile 1, ..., 9-10 are quintile 5)."
-    )
+
+    def problem(end: str = "") -> Callable[[], pd.Series]:
+        return lambda: (
+            "does not match the IMD decile " + decile.astype(str) + " (deciles 1-2 are "
+            "quintile 1, ..., 9-10 are quintile 5)." + end
+        )
+
     if required:
-        c.fail(differs, _N.imd_quintile, "imd_inconsistent", problem)
+        c.fail(differs, _N.imd_quintile, "imd_inconsistent", problem())
         c.out[_N.imd_quintile] = quintile.where(quintile.notna(), derived)
         return
     c.fail(
         differs,
         _N.imd_quintile,
         "imd_inconsistent",
-        problem + " Both are read as missing.",
+        problem(" Both are read as missing."),
         severity="warning",
     )
     keep = pd.Series(~differs)
@@ -1089,9 +1137,11 @@ def _check_reviews_against(
             early,
             _R.date_review_completed,
             "review_before_notification",
-            "is before the case's date notified "
-            + notified.dt.strftime("%d/%m/%Y").fillna("")
-            + "; a review is completed after notification.",
+            lambda: (
+                "is before the case's date notified "
+                + _day_text(notified, early)
+                + "; a review is completed after notification."
+            ),
         )
 
 
@@ -1105,9 +1155,11 @@ def _check_meeting(c: _Checker) -> None:
         late,
         _R.date_review_meeting,
         "meeting_after_review",
-        "is after the panel review "
-        + done.dt.strftime("%d/%m/%Y").fillna("")
-        + "; the review meeting comes first. Read as missing.",
+        lambda: (
+            "is after the panel review "
+            + _day_text(done, late)
+            + "; the review meeting comes first. Read as missing."
+        ),
         severity="warning",
     )
     c.out[_R.date_review_meeting] = meeting.where(~pd.Series(late))
@@ -1126,11 +1178,13 @@ def _check_factors(c: _Checker, reviews: _Checker | None, usable: bool | None) -
             wrong,
             f.factor,
             "factor_domain",
-            "belongs to the domain "
-            + home.fillna("").astype(str)
-            + ", not "
-            + domain.astype(object).fillna("").astype(str)
-            + ".",
+            lambda: (
+                "belongs to the domain "
+                + home.fillna("").astype(str)
+                + ", not "
+                + domain.astype(object).fillna("").astype(str)
+                + "."
+            ),
         )
         keys = pd.DataFrame({k: c.out[k] for k in (f.case_id, f.domain, f.factor)})
         listed = (factor.astype(object) != "other").to_numpy(dtype=bool)
