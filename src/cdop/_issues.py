@@ -7,10 +7,15 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-__all__ = ["ISSUE_COLUMNS", "Issue", "issues_frame"]
+__all__ = ["ISSUE_COLUMNS", "KNOCK_ON_RULES", "Issue", "issues_frame"]
 
 #: Columns of a validation report, in order.
 ISSUE_COLUMNS = ("severity", "table", "file", "row", "column", "value", "rule", "message")
+
+
+#: Rules that only follow from another failure (a review of a rejected notification): listed
+#: after the failures that cause them.
+KNOCK_ON_RULES = frozenset({"notification_rejected", "review_rejected"})
 
 
 class Issue(NamedTuple):
@@ -27,7 +32,10 @@ class Issue(NamedTuple):
 
 
 def issues_frame(single: list[Issue], chunks: list[pd.DataFrame]) -> pd.DataFrame:
-    """Combine single issues and vectorised chunks into one tidy, ordered table."""
+    """Combine single issues and vectorised chunks into one tidy, ordered table.
+
+    Root causes come first (by table, file and row), then the knock-on failures.
+    """
     parts = [pd.DataFrame(single, columns=list(ISSUE_COLUMNS))] if single else []
     parts.extend(chunk for chunk in chunks if len(chunk))
     if not parts:
@@ -41,5 +49,6 @@ def issues_frame(single: list[Issue], chunks: list[pd.DataFrame]) -> pd.DataFram
     order = {"notifications": 0, "reviews": 1, "factors": 2, "births": 3, "population": 4}
     table_rank = frame["table"].map(order).fillna(-1).to_numpy()
     rows = frame["row"].fillna(0).to_numpy(dtype=np.int64)
-    sort = np.lexsort((rows, frame["file"].fillna("").to_numpy(dtype=str), table_rank))
+    knock_on = frame["rule"].isin(KNOCK_ON_RULES).to_numpy()
+    sort = np.lexsort((rows, frame["file"].fillna("").to_numpy(dtype=str), table_rank, knock_on))
     return frame.iloc[sort].reset_index(drop=True)

@@ -48,6 +48,7 @@ False
 from __future__ import annotations
 
 import datetime as dt
+import html
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -62,7 +63,7 @@ from cdop import schema
 from cdop._codes import normalise_key, parse_category, parse_code, parse_code_list
 from cdop._deprivation import Deprivation, other_vintage, read_file1, vintage_of_header
 from cdop._identifiers import check_identifiers, factorize
-from cdop._issues import Issue, issues_frame
+from cdop._issues import KNOCK_ON_RULES, Issue, issues_frame
 from cdop._read import RawTable, Source, load_raw
 from cdop.profiles import ImportProfile, resolve_profile
 
@@ -165,8 +166,54 @@ class ValidationReport:
         """Records accepted per table."""
         return {t: n - self.rows_rejected.get(t, 0) for t, n in self.rows_read.items()}
 
+    def summary_table(self) -> pd.DataFrame:
+        """Failures counted by table, column and rule, with one example value.
+
+        One row per severity, table, column and rule: ``rows`` (how many failures),
+        ``first_row`` (the first row, as numbered in the file) and ``example`` (one value
+        as it appears in the file; "(blank)" for an empty cell). Errors come first, root
+        causes before knock-on failures, then the most frequent.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> import cdop
+        >>> notes = pd.DataFrame({"case_id": ["A", "B", "C"],
+        ...     "date_of_death": ["01/05/2023", "N/A", "31/02/2023"],
+        ...     "date_notified": ["02/05/2023"] * 3, "age_at_death_days": ["3 days"] * 3,
+        ...     "sex": ["M", "F", "F"], "ethnicity": ["White British"] * 3})
+        >>> reviews = pd.DataFrame({"case_id": ["A", "B"], "date_review_completed":
+        ...     ["20/11/2023"] * 2, "category": [8, 8], "modifiable_factors": ["No"] * 2})
+        >>> report = cdop.validate({"notifications": notes, "reviews": reviews})
+        >>> report.summary_table()[["table", "column", "rule", "rows", "example"]]
+                   table         column                   rule  rows     example
+        0  notifications  date_of_death                required     1         N/A
+        1  notifications  date_of_death            date_format     1  31/02/2023
+        2        reviews        case_id  notification_rejected     1           B
+        """
+        failures = self.failures
+        columns = ["severity", "table", "column", "rule", "rows", "first_row", "example"]
+        if failures.empty:
+            return pd.DataFrame({c: pd.Series([], dtype="str") for c in columns})
+        keys = ["severity", "table", "column", "rule"]
+        shown = failures.assign(example=failures["value"].fillna("(blank)"))
+        grouped = shown.groupby(keys, dropna=False, sort=False)
+        table = grouped.agg(
+            rows=("rule", "size"), first_row=("row", "min"), example=("example", "first")
+        ).reset_index()
+        table["first_row"] = table["first_row"].astype("Int64")
+        order = np.lexsort(
+            (
+                -table["rows"].to_numpy(),
+                table["rule"].isin(KNOCK_ON_RULES).to_numpy(),
+                (table["severity"] != "error").to_numpy(),
+            )
+        )
+        return table.iloc[order].reset_index(drop=True)[columns]
+
     def summary(self, max_listed: int = 10) -> str:
-        """A readable summary: counts per table, then the first ``max_listed`` failures."""
+        """A readable summary: counts per table, failures by column and rule, then the
+        first ``max_listed`` failures (root causes first)."""
         errors = self.errors
         warnings = self.warnings
         counts = ", ".join(
@@ -178,22 +225,50 @@ class ValidationReport:
         )
         if errors.empty and warnings.empty:
             return "No failures. " + counts
+        lines = [head + ":"]
+        if max_listed > 0:
+            lines.append("By table, column and rule:")
+            for r in self.summary_table().head(20).itertuples(index=False):
+                column = f", column {r.column!r}" if isinstance(r.column, str) else ""
+                lines.append(
+                    f"  {str(r.severity).upper():7} {r.table}{column}: [{r.rule}] "
+                    f"{r.rows} row(s), e.g. {_example(str(r.example))}"
+                )
+            lines.append("First failures:")
         listed = pd.concat([errors, warnings]).head(max_listed)
-        lines = [head + ":"] + [
-            f"  - [{r}] {m}" for r, m in zip(listed["rule"], listed["message"], strict=True)
-        ]
+        lines += [f"  - [{r}] {m}" for r, m in zip(listed["rule"], listed["message"], strict=True)]
         rest = len(errors) + len(warnings) - len(listed)
-        if rest > 0:
+        if rest > 0 and max_listed > 0:
             lines.append(f"  ... and {rest} more (see the report's failures table).")
         return "\n".join(lines)
 
     def __str__(self) -> str:
         return self.summary()
 
+    def __repr__(self) -> str:
+        n_errors = int((self.failures["severity"] == "error").sum())
+        n_warnings = len(self.failures) - n_errors
+        counts = "; ".join(
+            f"{t} {n} read, {self.rows_rejected.get(t, 0)} rejected"
+            for t, n in self.rows_read.items()
+        )
+        return f"<ValidationReport: {n_errors} errors, {n_warnings} warnings; {counts}>"
+
     def _repr_html_(self) -> str:
-        summary = self.summary(max_listed=0).split("\n")[0]
-        table = self.failures.head(200).to_html(index=False, na_rep="")
-        return f"<p>{summary}</p>{table}"
+        head = html.escape(self.summary(max_listed=0).split("\n")[0].rstrip(":"))
+        if self.failures.empty:
+            return f"<p>{head}</p>"
+        table = self.summary_table().to_html(index=False, na_rep="", max_rows=30)
+        first = self.failures[["severity", "table", "row", "column", "value", "rule"]]
+        listed = first.head(20).to_html(index=False, na_rep="")
+        return (
+            f"<p><b>{head}</b></p><p>By table, column and rule:</p>{table}"
+            f"<p>First failures (all in <code>report.failures</code>):</p>{listed}"
+        )
+
+
+def _example(value: str) -> str:
+    return value if value == "(blank)" else repr(value[:_MAX_VALUE_CHARS])
 
 
 def _spread(per_unique: np.ndarray, codes: np.ndarray, fill: object) -> np.ndarray:

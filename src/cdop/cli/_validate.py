@@ -35,6 +35,12 @@ def register(commands: Any) -> None:
         "--limit", type=int, default=50, help="failures printed per file (default 50)"
     )
     parser.add_argument(
+        "--summary",
+        action="store_true",
+        help="print failures counted by table, column and rule (one example value each) "
+        "instead of every failure",
+    )
+    parser.add_argument(
         "--today",
         type=dt.date.fromisoformat,
         default=None,
@@ -65,5 +71,11 @@ def run(args: argparse.Namespace) -> int:
         counts = ", ".join(f"{n} {t}" for t, n in report.rows_read.items())
         sys.stdout.write(f"OK: no failures ({counts}).\n")
         return 0
-    print_report(report, limit=args.limit)
+    if args.summary:
+        table = report.summary_table()
+        table["example"] = table["example"].str.slice(0, 40)
+        sys.stdout.write(table.to_string(index=False, na_rep="") + "\n\n")
+        sys.stdout.write(report.summary(max_listed=0).split("\n")[0].rstrip(":") + "\n")
+    else:
+        print_report(report, limit=args.limit)
     return 0 if report.ok else 1
