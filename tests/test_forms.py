@@ -214,3 +214,18 @@ def test_sample_covers_every_new_field() -> None:
     modifiable = set(factors.loc[factors["modifiable"] == "yes", "case_id"])
     yes = set(ds.reviews.loc[ds.reviews["modifiable_factors"] == "yes", "case_id"])
     assert yes <= modifiable
+
+
+def test_census_groups_in_the_ethnicity_column_give_the_detail() -> None:
+    tables = frames()
+    tables["notifications"]["ethnicity"] = [
+        "Asian or Asian British: Pakistani",
+        "White",
+        "Other",
+        "Chinese",
+    ]
+    n = cdop.read_dataset(tables, today=TODAY).notifications
+    assert n["ethnicity"].astype(str).tolist() == ["asian", "white", "other", "other"]
+    # A broad label gives no detail; a census group does.
+    assert n["ethnicity_detail"].isna().tolist() == [False, True, True, False]
+    assert n["ethnicity_detail"].dropna().astype(str).tolist() == ["asian_pakistani", "chinese"]

@@ -45,7 +45,8 @@ class Dataset:
     notifications : pandas.DataFrame
         One row per child death notified: the contract columns in order (optional ones
         NA when not supplied; ``date_of_birth`` never kept), then ``age_group`` (derived
-        from ``age_at_death_days``), then any extra columns of the input.
+        from ``age_at_death_days``). Columns outside the contract are scanned for
+        identifiers and dropped.
     reviews : pandas.DataFrame
         One row per completed review, with ``category_label`` derived from ``category``.
     births, population : pandas.DataFrame or None

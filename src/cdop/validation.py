@@ -921,8 +921,40 @@ def _check_notifications(
         _apply_deprivation(c, deprivation)
     decile, quintile = out.get(_N.imd_decile), out.get(_N.imd_quintile)
     _derive_quintile(c, decile, quintile, required=False)
+    if _N.ethnicity_detail not in out:
+        _detail_from_broad(c)
     _roll_up(c, _N.ethnicity_detail, _N.ethnicity, schema.ETHNICITY_DETAIL_ROLLUP)
     _roll_up(c, _N.place_of_death_detail, _N.place_of_death, schema.PLACE_DETAIL_ROLLUP)
+
+
+def _detail_from_broad(c: _Checker) -> None:
+    """Census groups written in the ethnicity column ("Asian or Asian British: Pakistani")
+    also give ``ethnicity_detail``; a broad label ("Asian", "Other") gives no detail."""
+    broad = c.out.get(_N.ethnicity)
+    if broad is None or _N.ethnicity not in c.frame:
+        return
+    codes, uniques = _stripped(*factorize(c.raw, _N.ethnicity))
+    details = [
+        None if normalise_key(text) == "other" else parse_code(_N.ethnicity_detail, text)
+        for text in uniques
+    ]
+    if not any(details):
+        return
+    categories = list(schema.ETHNICITY_DETAIL_CODES)
+    per_unique = np.array(
+        [-1 if d is None else categories.index(d) for d in details] + [-1], dtype=np.int64
+    )
+    row_codes = per_unique[codes]
+    # Keep a detail only where it rolls up to the broad group read from the same cell.
+    rolled = np.array(
+        [list(schema.ETHNICITY_CODES).index(schema.ETHNICITY_DETAIL_ROLLUP[d]) for d in categories]
+        + [-1],
+        dtype=np.int64,
+    )
+    agrees = rolled[row_codes] == broad.cat.codes.to_numpy()
+    row_codes = np.where(agrees, row_codes, -1)
+    dtype = pd.CategoricalDtype(categories=categories)
+    c.out[_N.ethnicity_detail] = pd.Series(pd.Categorical.from_codes(row_codes, dtype=dtype))
 
 
 def _roll_up(c: _Checker, detail: str, broad: str, rollup: Mapping[str, str]) -> None:
