@@ -21,6 +21,7 @@ lives in one :class:`DisclosureRules`. See ``docs/disclosure.md``.
 
 from __future__ import annotations
 
+from cdop.disclosure._linked import CellKey, LinkedCounts, Protection, Reason, audit
 from cdop.disclosure._notes import disclosure_note
 from cdop.disclosure._rates import RateStatus, rate_status, suppress_rates
 from cdop.disclosure._rules import DEFAULT_RULES, DisclosureRules
@@ -41,13 +42,18 @@ from cdop.disclosure._tables import (
 __all__ = [
     "DEFAULT_RULES",
     "AuditMethod",
+    "CellKey",
     "DisclosureRules",
     "Fill",
+    "LinkedCounts",
     "OnHidden",
+    "Protection",
     "RateStatus",
+    "Reason",
     "SuppressedTable",
     "add_totals",
     "apply_mask",
+    "audit",
     "disclosure_note",
     "mask_dependents",
     "rate_status",

@@ -36,9 +36,9 @@ from cdop.report._build import (
 )
 from cdop.report._figures import make_figure
 from cdop.report._model import Chapter, ReportTable, Section
-from cdop.report._sections import financial_label
 from cdop.report._tables import Disclosure
 from cdop.report._text import fmt_count, fmt_interval, fmt_percent, fmt_rate, long_date
+from cdop.report.sections import financial_label
 
 if TYPE_CHECKING:
     import datetime as dt

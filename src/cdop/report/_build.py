@@ -20,9 +20,9 @@ from cdop._version import __version__
 from cdop.dataset import Dataset
 from cdop.errors import CdopArgumentError
 from cdop.report._model import Chapter, ReportFigure, ReportTable, Section
-from cdop.report._sections import SECTIONS, Context, financial_label
 from cdop.report._tables import Disclosure
 from cdop.report._text import long_date
+from cdop.report.sections import SECTIONS, Context, financial_label
 
 __all__ = [
     "FORMATS",
@@ -128,11 +128,16 @@ def build_chapter(
         year=start,
         disclosure=Disclosure(suppress=suppress, rules=rules or disclosure.DisclosureRules()),
     )
-    sections: list[Section] = []
-    for index, make in enumerate(SECTIONS, start=1):
+    chosen = [spec for spec in SECTIONS if spec.available(ds)]
+    finishers = []
+    for index, spec in enumerate(chosen, start=1):
         if progress is not None:
-            progress(f"section {index} of {len(SECTIONS)}: {make.__name__.replace('_', ' ')}")
-        sections.append(make(ctx))
+            progress(f"section {index} of {len(chosen)}: {spec.title.lower()}")
+        finishers.append(spec.plan(ctx))
+    if progress is not None:
+        progress(f"disclosure control over {len(ctx.counts)} published counts")
+    ctx.protect()
+    sections = [finish() for finish in finishers]
     label = financial_label(start)
     return assemble_chapter(
         ds,

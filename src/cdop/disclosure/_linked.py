@@ -1,0 +1,720 @@
+"""Disclosure control over everything a publication prints, read together.
+
+A chapter prints the same counts in several places (a table, its total row, a pooled
+column, a figure label, a sentence), and counts that add up to others (rows to totals,
+years to pooled periods, duration bands to "within 12 months"). Protecting each table on
+its own is not enough: a hidden count can be worked out by combining tables. Here every
+published count is registered once, under a :class:`CellKey` that says exactly what it
+counts, and the linear relations between counts are derived from the keys themselves:
+
+- a count over several levels of a characteristic (several years pooled, infants = the
+  two age bands under one year, "within 12 months" = the bands up to 12 months) is the
+  sum of the counts of its single levels;
+- a count with no condition on a characteristic whose levels are all known (a total) is
+  the sum of the counts of every level, when any of them is published.
+
+Counts that are needed for a relation but never published (a pooled category's single
+years, the "not recorded" level of a total) are *latent*: unknown to a reader, at least 0.
+
+The reader's attack, which :func:`protect` defends against and :func:`audit` measures:
+every hidden count is an unknown whole number, at least 1 (zeros are printed) and every
+latent count at least 0; every shown count is known; every relation holds. For each
+hidden count the reader finds the least and the greatest value it can take (integer
+programming). Protection requires, for every hidden count, that its range has more than
+one value and, for a count from 1 to the threshold, that its greatest possible value is
+above the threshold, so a reader cannot even narrow it to a small number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from cdop.disclosure._rules import DEFAULT_RULES, DisclosureRules
+from cdop.errors import CdopArgumentError
+
+__all__ = [
+    "CellKey",
+    "LinkedCounts",
+    "Protection",
+    "Reason",
+    "audit",
+]
+
+#: Why a count is hidden.
+Reason = Literal["primary", "secondary", "consistency"]
+
+_EPS = 1e-6
+
+
+@dataclass(frozen=True, order=True)
+class CellKey:
+    """What one published count counts: a measure and the levels of each characteristic.
+
+    ``measure`` names the population and its period type (for example ``"reviewed"``:
+    reviews completed in a financial year). ``dims`` holds, sorted by name, each
+    characteristic the count is restricted to and the set of its levels; a characteristic
+    not named is not restricted. Several levels mean the sum over them: several years
+    pooled, or a group of bands.
+
+    Examples
+    --------
+    >>> key = CellKey.of("reviewed", year=["2023/24", "2024/25"], category="5")
+    >>> key.levels("year")
+    frozenset({'2023/24', '2024/25'})
+    >>> key.label()
+    'reviewed: category=5; year=2023/24+2024/25'
+    """
+
+    measure: str
+    dims: tuple[tuple[str, frozenset[str]], ...] = ()
+
+    @classmethod
+    def of(cls, measure: str, **dims: str | Iterable[str]) -> CellKey:
+        """A key from keyword levels: a string for one level, an iterable for several."""
+        parts = []
+        for name, levels in dims.items():
+            chosen = frozenset([levels]) if isinstance(levels, str) else frozenset(levels)
+            if not chosen:
+                raise CdopArgumentError(f"CellKey.of: no levels given for {name!r}")
+            parts.append((name, chosen))
+        return cls(measure, tuple(sorted(parts)))
+
+    def levels(self, dim: str) -> frozenset[str] | None:
+        """The levels of ``dim`` the count covers, or None when it is not restricted."""
+        for name, levels in self.dims:
+            if name == dim:
+                return levels
+        return None
+
+    def without(self, dim: str) -> CellKey:
+        """The same count with ``dim`` unrestricted."""
+        return CellKey(self.measure, tuple(d for d in self.dims if d[0] != dim))
+
+    def having(self, dim: str, levels: Iterable[str]) -> CellKey:
+        """The same count restricted to ``levels`` of ``dim``."""
+        rest = [d for d in self.dims if d[0] != dim]
+        return CellKey(self.measure, tuple(sorted([*rest, (dim, frozenset(levels))])))
+
+    def label(self) -> str:
+        """A readable form of the key."""
+        parts = [f"{name}={'+'.join(sorted(levels))}" for name, levels in self.dims]
+        return f"{self.measure}: {'; '.join(parts)}" if parts else self.measure
+
+
+@dataclass
+class _Cell:
+    value: int
+    places: list[str] = field(default_factory=list)
+    mergeable: bool = False
+
+
+class LinkedCounts:
+    """The register of every count a publication prints, and what ties them together.
+
+    Register each count with :meth:`add` (the same key twice is the same count, and
+    must have the same value), declare the full list of levels of each characteristic
+    with :meth:`universe`, then call :meth:`protect`.
+
+    Examples
+    --------
+    A row of two years and their pooled total: the small year cannot stay hidden alone,
+    so the other year is hidden too, and a reader can no longer tell either.
+
+    >>> counts = LinkedCounts()
+    >>> a = counts.add(CellKey.of("reviewed", year="2023/24", category="2"), 3)
+    >>> b = counts.add(CellKey.of("reviewed", year="2024/25", category="2"), 9)
+    >>> p = counts.add(CellKey.of("reviewed", year=["2023/24", "2024/25"], category="2"), 12)
+    >>> result = counts.protect()
+    >>> [result.hidden(k) for k in (a, b, p)]
+    [True, True, False]
+    >>> audit(counts, result).empty
+    True
+    """
+
+    def __init__(self) -> None:
+        self._cells: dict[CellKey, _Cell] = {}
+        self._universes: dict[str, tuple[str, ...]] = {}
+        self._fixed_shown: set[CellKey] = set()
+        self._fixed_hidden: set[CellKey] = set()
+        self._explicit: list[tuple[tuple[tuple[CellKey, int], ...], str]] = []
+
+    # -- registering -------------------------------------------------------------------
+    def add(self, key: CellKey, value: float, *, place: str = "") -> CellKey:
+        """Register a published count; returns its key.
+
+        Raises
+        ------
+        CdopArgumentError
+            If the value is not a whole number of at least 0, or the key was registered
+            before with another value (two places print the same count differently).
+        """
+        number = float(value)
+        if not np.isfinite(number) or number < 0 or number != int(number):
+            raise CdopArgumentError(
+                f"LinkedCounts.add: a count must be a whole number of at least 0; received "
+                f"{value!r} for {key.label()}"
+            )
+        cell = self._cells.get(key)
+        if cell is None:
+            self._cells[key] = _Cell(int(number), [place] if place else [])
+        else:
+            if cell.value != int(number):
+                raise CdopArgumentError(
+                    f"LinkedCounts.add: {key.label()} is published as {cell.value} in "
+                    f"{', '.join(cell.places) or 'one place'} and as {int(number)} in "
+                    f"{place or 'another'}: one count must have one value"
+                )
+            if place and place not in cell.places:
+                cell.places.append(place)
+        return key
+
+    def universe(self, dim: str, levels: Sequence[str]) -> None:
+        """Declare every level of a characteristic (so the levels add up to a total)."""
+        known = self._universes.get(dim)
+        ordered = tuple(dict.fromkeys(str(level) for level in levels))
+        if known is not None and set(known) != set(ordered):
+            raise CdopArgumentError(
+                f"LinkedCounts.universe: the levels of {dim!r} were declared as "
+                f"{list(known)} and now as {list(ordered)}"
+            )
+        self._universes[dim] = ordered
+
+    def relate(self, terms: Mapping[CellKey, int], *, why: str = "") -> None:
+        """Declare a further linear identity: the sum of ``coefficient * count`` is zero.
+
+        Every key must be registered; the identity is checked on the registered values
+        and kept only where it holds (a reader could not rely on one that does not).
+        """
+        missing = [k.label() for k in terms if k not in self._cells]
+        if missing:
+            raise CdopArgumentError(f"LinkedCounts.relate: not registered: {', '.join(missing)}")
+        if sum(c * self._cells[k].value for k, c in terms.items()) == 0:
+            self._explicit.append((tuple(terms.items()), why))
+
+    def fix(self, key: CellKey, value: float, *, hidden: bool, place: str = "") -> None:
+        """Register a count already published elsewhere (an earlier chapter) as it was
+        published: shown (a reader knows it) or hidden (it must stay protected)."""
+        self.add(key, value, place=place)
+        (self._fixed_hidden if hidden else self._fixed_shown).add(key)
+        (self._fixed_shown if hidden else self._fixed_hidden).discard(key)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._cells
+
+    def __len__(self) -> int:
+        return len(self._cells)
+
+    def value(self, key: CellKey) -> int:
+        """The registered value of a count."""
+        return self._cells[key].value
+
+    @property
+    def keys(self) -> tuple[CellKey, ...]:
+        """Every registered key, in the order registered."""
+        return tuple(self._cells)
+
+    def places(self, key: CellKey) -> tuple[str, ...]:
+        """Where a count is printed."""
+        return tuple(self._cells[key].places)
+
+    def is_fixed(self, key: CellKey) -> bool:
+        """Whether the count's status was fixed by an earlier publication."""
+        return key in self._fixed_shown or key in self._fixed_hidden
+
+    # -- the linear system -------------------------------------------------------------
+    def system(self) -> _System:
+        """Every count (registered, then latent) and the relations between them."""
+        return _build_system(self)
+
+    # -- protection --------------------------------------------------------------------
+    def protect(
+        self,
+        rules: DisclosureRules = DEFAULT_RULES,
+        *,
+        enabled: bool = True,
+    ) -> Protection:
+        """Decide which counts to hide: primary, then secondary until the audit is clean."""
+        system = self.system()
+        hidden = np.zeros(system.n_registered, dtype=np.bool_)
+        reasons: dict[int, Reason] = {}
+        if enabled:
+            _protect(self, system, rules, hidden, reasons)
+        return Protection(
+            keys=system.keys[: system.n_registered],
+            values=system.values[: system.n_registered].copy(),
+            hidden_mask=hidden,
+            reasons=reasons,
+            places={k: self.places(k) for k in system.keys[: system.n_registered]},
+            enabled=enabled,
+        )
+
+
+@dataclass(frozen=True)
+class _System:
+    keys: tuple[CellKey, ...]
+    values: npt.NDArray[np.int64]  # registered values; -1 for latent
+    n_registered: int
+    relations: tuple[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]], ...]
+
+    def dense(self) -> npt.NDArray[np.float64]:
+        """The relations as a matrix: one row per relation, one column per count."""
+        cached = self.__dict__.get("_dense")
+        if cached is None:
+            cached = np.zeros((len(self.relations), len(self.keys)))
+            for row, (cells, coefs) in enumerate(self.relations):
+                np.add.at(cached[row], cells, coefs.astype(np.float64))
+            object.__setattr__(self, "_dense", cached)
+        return cached
+
+
+def _build_system(counts: LinkedCounts) -> _System:
+    registered = list(counts._cells)
+    index: dict[CellKey, int] = {k: i for i, k in enumerate(registered)}
+    keys: list[CellKey] = list(registered)
+    relations: dict[tuple[CellKey, str], tuple[CellKey, list[CellKey]]] = {}
+    universes = counts._universes
+
+    def intern(key: CellKey) -> bool:
+        if key in index:
+            return False
+        index[key] = len(keys)
+        keys.append(key)
+        return True
+
+    changed = True
+    while changed:
+        changed = False
+        for key in list(keys):
+            for dim, levels in key.dims:
+                # several levels: the sum of the single levels
+                if len(levels) > 1 and (key, dim) not in relations:
+                    children = [key.having(dim, [level]) for level in sorted(levels)]
+                    relations[(key, dim)] = (key, children)
+                    for child in children:
+                        changed |= intern(child)
+                    changed = True
+                # a published total over this characteristic: the sum of every level
+                universe = universes.get(dim)
+                parent = key.without(dim)
+                if universe is not None and parent in index and (parent, dim) not in relations:
+                    children = [parent.having(dim, [level]) for level in universe]
+                    relations[(parent, dim)] = (parent, children)
+                    for child in children:
+                        changed |= intern(child)
+                    changed = True
+    rows = []
+    for parent, children in relations.values():
+        cells = np.array([index[parent], *(index[c] for c in children)], dtype=np.int64)
+        coefs = np.array([-1] + [1] * len(children), dtype=np.int64)
+        rows.append((cells, coefs))
+    for terms, _why in counts._explicit:
+        cells = np.array([index[k] for k, _ in terms], dtype=np.int64)
+        coefs = np.array([c for _, c in terms], dtype=np.int64)
+        rows.append((cells, coefs))
+    values = np.full(len(keys), -1, dtype=np.int64)
+    values[: len(registered)] = [counts._cells[k].value for k in registered]
+    return _System(tuple(keys), values, len(registered), tuple(rows))
+
+
+# -- the reader's bounds --------------------------------------------------------------------
+class _Reader:
+    """The reader's knowledge for one set of hidden counts: the unknowns and their bounds.
+
+    Shown counts are known; a relation with a single unknown fixes it (so a latent count
+    can become known, and a hidden count be worked out outright). The counts left free
+    fall into independent groups (linked by relations); each question about a hidden
+    count is answered by integer programming on its group alone.
+    """
+
+    def __init__(self, system: _System, hidden: npt.NDArray[np.bool_]) -> None:
+        self.system = system
+        self.hidden = hidden
+        matrix = system.dense()
+        n = len(system.keys)
+        unknown = np.ones(n, dtype=np.bool_)
+        unknown[: system.n_registered] = hidden
+        values = np.where(unknown, 0.0, system.values.astype(np.float64))
+        solved = np.zeros(n, dtype=np.bool_)
+        nonzero = matrix != 0
+        while True:
+            open_ = unknown & ~solved
+            per_row = nonzero[:, open_].sum(axis=1)
+            rows = np.flatnonzero(per_row == 1)
+            if rows.size == 0:
+                break
+            for row in rows:
+                cells = np.flatnonzero(nonzero[row] & open_)
+                if cells.size != 1 or solved[cells[0]]:
+                    continue
+                cell = int(cells[0])
+                rest = float(matrix[row] @ values)
+                values[cell] = -rest / float(matrix[row, cell])
+                solved[cell] = True
+        self.unknown = unknown
+        self.solved = solved
+        self.values = values
+        self.free = np.flatnonzero(unknown & ~solved)
+        self._position = np.full(n, -1, dtype=np.int64)
+        self._position[self.free] = np.arange(self.free.size)
+        rows_used = np.flatnonzero(nonzero[:, self.free].any(axis=1))
+        self._a = matrix[np.ix_(rows_used, self.free)]
+        self._b = -(matrix[rows_used] @ values)
+        registered = self.free < system.n_registered
+        truth = system.values[self.free].astype(np.float64)
+        self._lower = np.where(registered, np.minimum(1.0, truth), 0.0)
+        # Groups of free counts linked by relations.
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
+
+        r, c = np.nonzero(self._a)
+        size = rows_used.size + self.free.size
+        graph = coo_matrix((np.ones(r.size), (r, rows_used.size + c)), shape=(size, size))
+        _, labels = connected_components(graph, directed=False)
+        self._group = labels[rows_used.size :]
+        self._row_group = labels[: rows_used.size]
+
+    def _program(
+        self, cell: int
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        group = self._group[self._position[cell]]
+        cols = np.flatnonzero(self._group == group)
+        rows = np.flatnonzero(self._row_group == group)
+        return cols, self._a[np.ix_(rows, cols)], self._b[rows]
+
+    def _solve(
+        self,
+        cell: int,
+        objective_cells: Sequence[int],
+        *,
+        sign: float = 1.0,
+        floor: float | None = None,
+        ceiling: float | None = None,
+        caps: Mapping[int, float] | None = None,
+    ) -> npt.NDArray[np.float64] | None:
+        """Maximise (sign 1) or minimise (-1) the given counts over the cell's group, with
+        optional bounds on ``cell``; the solution by flat index, or None if infeasible."""
+        from scipy.optimize import Bounds, LinearConstraint, milp
+
+        cols, a_eq, b_eq = self._program(cell)
+        lower = self._lower[cols].copy()
+        upper = np.full(cols.size, np.inf)
+        local = {int(self.free[c]): k for k, c in enumerate(cols)}
+        k = local[cell]
+        if floor is not None:
+            lower[k] = max(lower[k], floor)
+        if ceiling is not None:
+            upper[k] = ceiling
+        for other, cap in (caps or {}).items():
+            if other in local:
+                upper[local[other]] = max(cap, lower[local[other]])
+        if (upper < lower).any():
+            return None
+        objective = np.zeros(cols.size)
+        for other in objective_cells:
+            if other in local:
+                objective[local[other]] = -sign
+        result = milp(
+            objective,
+            constraints=[LinearConstraint(a_eq, b_eq, b_eq)] if a_eq.shape[0] else None,
+            bounds=Bounds(lower, upper),
+            integrality=np.ones(cols.size, dtype=np.int64),
+        )
+        if result.x is None:
+            if result.status == 3:  # unbounded: the reader learns nothing bounded
+                out = np.full(len(self.system.keys), np.inf * sign)
+                return out
+            return None
+        out = self.values.copy()
+        out[self.free[cols]] = result.x
+        return out
+
+    def is_free(self, cell: int) -> bool:
+        """Whether the hidden count is neither solved by a chain of relations."""
+        return not self.solved[cell]
+
+    def safe(self, cell: int, threshold: int) -> bool:
+        """Whether the hidden count is protected: not fixed and, if small, not narrowed."""
+        if self.solved[cell]:
+            return False
+        truth = int(self.system.values[cell])
+        if self._solve(cell, (), floor=_target(truth, threshold)) is not None:
+            return True
+        if 1 <= truth <= threshold:
+            return False
+        return self._solve(cell, (), ceiling=truth - 1) is not None
+
+    def range(self, cell: int) -> tuple[float, float]:
+        """The least and greatest value the reader can give the hidden count."""
+        if self.solved[cell]:
+            value = float(self.values[cell])
+            return value, value
+        high = self._solve(cell, [cell], sign=1.0)
+        low = self._solve(cell, [cell], sign=-1.0)
+        return (
+            -np.inf if low is None else float(low[cell]),
+            np.inf if high is None else float(high[cell]),
+        )
+
+    def ranges(self, cells: Sequence[int]) -> dict[int, tuple[float, float]]:
+        """:meth:`range` for each cell."""
+        return {int(c): self.range(int(c)) for c in cells}
+
+    def witness(self, pending: Sequence[int], threshold: int) -> set[int]:
+        """Counts shown safe by a few integer solutions that push many counts up at once.
+
+        A solution of the reader's system where a hidden count reaches both more than its
+        true value and more than the threshold proves that count neither fixed nor
+        narrowed; each count is capped at that target so the increase spreads.
+        """
+        safe: set[int] = set()
+        left = [c for c in pending if not self.solved[c]]
+        groups: dict[int, list[int]] = {}
+        for c in left:
+            groups.setdefault(int(self._group[self._position[c]]), []).append(c)
+        for members in groups.values():
+            caps = {c: float(_target(int(self.system.values[c]), threshold)) for c in members}
+            for _ in range(3):
+                todo = [c for c in members if c not in safe]
+                if not todo:
+                    break
+                found = self._solve(todo[0], todo, caps=caps)
+                if found is None:
+                    break
+                new = {c for c in todo if found[c] >= caps[c] - _EPS}
+                if not new:
+                    break
+                safe |= new
+        return safe
+
+
+def _exposed(low: float, high: float, truth: int, threshold: int) -> Literal["exact", "narrow", ""]:
+    if np.isfinite(low) and np.isfinite(high) and high - low < 0.5:
+        return "exact"
+    if 1 <= truth <= threshold and high < threshold + 1 - _EPS:
+        return "narrow"
+    return ""
+
+
+def audit(
+    counts: LinkedCounts, protection: Protection, rules: DisclosureRules = DEFAULT_RULES
+) -> pd.DataFrame:
+    """Hidden counts a reader could work out or narrow, by integer programming.
+
+    One row per exposed count: ``key``, ``value``, ``low``, ``high`` (the reader's range)
+    and ``exposure`` (``"exact"``: one possible value; ``"narrow"``: a count from 1 to
+    the threshold whose greatest possible value is not above the threshold). Empty
+    when the protection holds.
+    """
+    system = counts.system()
+    hidden = np.array(
+        [protection.hidden(k) for k in system.keys[: system.n_registered]], dtype=np.bool_
+    )
+    reader = _Reader(system, hidden)
+    rows = []
+    for cell in np.flatnonzero(hidden):
+        low, high = reader.range(int(cell))
+        truth = int(system.values[cell])
+        how = _exposed(low, high, truth, rules.threshold)
+        if how:
+            rows.append(
+                {
+                    "key": system.keys[cell].label(),
+                    "value": truth,
+                    "low": low,
+                    "high": high,
+                    "exposure": how,
+                }
+            )
+    return pd.DataFrame(rows, columns=["key", "value", "low", "high", "exposure"])
+
+
+# -- choosing what to hide ------------------------------------------------------------------
+def _target(truth: int, threshold: int) -> int:
+    """The value a reader must be unable to rule out: above the threshold for a small
+    count, above the true value for any other."""
+    return threshold + 1 if 1 <= truth <= threshold else truth + 1
+
+
+def _protect(
+    counts: LinkedCounts,
+    system: _System,
+    rules: DisclosureRules,
+    hidden: npt.NDArray[np.bool_],
+    reasons: dict[int, Reason],
+) -> None:
+    n_reg = system.n_registered
+    values = system.values[:n_reg]
+    threshold = rules.threshold
+    fixed_shown = np.array([k in counts._fixed_shown for k in system.keys[:n_reg]], dtype=bool)
+    fixed_hidden = np.array([k in counts._fixed_hidden for k in system.keys[:n_reg]], dtype=bool)
+    small = (values >= 1) & (values <= threshold)
+    for cell in np.flatnonzero(small & ~fixed_shown):
+        hidden[cell] = True
+        reasons[int(cell)] = "primary"
+    for cell in np.flatnonzero(fixed_hidden & ~hidden):
+        hidden[cell] = True
+        reasons[int(cell)] = "consistency"
+    if not rules.secondary:
+        return
+    neighbours: list[set[int]] = [set() for _ in system.keys]
+    parents = np.zeros(len(system.keys), dtype=np.int64)
+    for cells, coefs in system.relations:
+        members = [int(c) for c in cells]
+        for c in members:
+            neighbours[c].update(members)
+        for c, coef in zip(cells, coefs, strict=True):
+            if coef < 0:
+                parents[int(c)] += 1
+    # Hiding more never makes a protected count unprotected (the reader knows less), so
+    # a count once shown safe stays safe.
+    certified: set[int] = set()
+    for _ in range(n_reg + 1):
+        reader = _Reader(system, hidden)
+        target = _first_exposed(reader, threshold, certified)
+        if target is None:
+            return
+        choice = _complement(
+            target, reader, values, threshold, hidden, fixed_shown, neighbours, parents
+        )
+        if choice is None:  # pragma: no cover - every registered count is hidden
+            return
+        hidden[choice] = True
+        reasons.setdefault(choice, "secondary")
+    raise RuntimeError("secondary suppression did not settle")  # pragma: no cover
+
+
+def _first_exposed(reader: _Reader, threshold: int, certified: set[int]) -> int | None:
+    """The first hidden count the reader can work out or narrow; None if none."""
+    hidden_cells = [int(c) for c in np.flatnonzero(reader.hidden)]
+    for cell in hidden_cells:
+        if reader.solved[cell]:
+            return cell
+    pending = [c for c in hidden_cells if c not in certified]
+    if not pending:
+        return None
+    certified.update(reader.witness(pending, threshold))
+    for cell in pending:
+        if cell in certified:
+            continue
+        if not reader.safe(cell, threshold):
+            return cell
+        certified.add(cell)
+    return None
+
+
+def _complement(
+    target: int,
+    reader: _Reader,
+    values: npt.NDArray[np.int64],
+    threshold: int,
+    hidden: npt.NDArray[np.bool_],
+    fixed_shown: npt.NDArray[np.bool_],
+    neighbours: list[set[int]],
+    parents: npt.NDArray[np.int64],
+) -> int | None:
+    """The shown count to hide next so that ``target`` is protected, hiding least.
+
+    Candidates are the shown counts that share a relation with the target, or with a
+    hidden or latent count linked to it. They are tried cheapest first (a count that is
+    not a total, a non-zero count, the smallest value); the first whose hiding protects
+    the target is taken, else the cheapest.
+    """
+    n_reg = len(values)
+    near: set[int] = set()
+    frontier = [target]
+    seen = {target}
+    while frontier:
+        cell = frontier.pop()
+        for other in neighbours[cell]:
+            if other in seen:
+                continue
+            seen.add(other)
+            if other < n_reg and not hidden[other]:
+                near.add(other)
+            else:
+                frontier.append(other)
+    candidates = [c for c in near if not fixed_shown[c]]
+    if not candidates:
+        candidates = [c for c in range(n_reg) if not hidden[c] and not fixed_shown[c]]
+    if not candidates:
+        return None
+
+    def cost(c: int) -> tuple[int, int, int, int]:
+        return (int(values[c] == 0), int(parents[c] > 0), int(values[c]), c)
+
+    candidates.sort(key=cost)
+    for c in candidates[:12]:
+        trial = hidden.copy()
+        trial[c] = True
+        if _Reader(reader.system, trial).safe(target, threshold):
+            return c
+    return candidates[0]
+
+
+# -- the result -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Protection:
+    """What to hide: for every registered count, hidden or shown, and why.
+
+    Attributes
+    ----------
+    keys, values
+        The registered counts and their true values.
+    hidden_mask
+        Whether each is hidden.
+    reasons
+        For each hidden count (by position): ``"primary"`` (a count from 1 to the
+        threshold), ``"secondary"`` (hidden so that no small count can be worked out) or
+        ``"consistency"`` (hidden in an earlier publication).
+    enabled
+        False when disclosure control is off (nothing hidden).
+    """
+
+    keys: tuple[CellKey, ...]
+    values: npt.NDArray[np.int64]
+    hidden_mask: npt.NDArray[np.bool_]
+    reasons: Mapping[int, Reason]
+    places: Mapping[CellKey, tuple[str, ...]]
+    enabled: bool = True
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", {k: i for i, k in enumerate(self.keys)})
+
+    def hidden(self, key: CellKey) -> bool:
+        """Whether the count under ``key`` is hidden (False for an unknown key)."""
+        position: dict[CellKey, int] = self._index  # type: ignore[attr-defined]
+        index = position.get(key)
+        return bool(self.hidden_mask[index]) if index is not None else False
+
+    def trail(self) -> pd.DataFrame:
+        """The audit trail for the coordinator (never for publication): one row per
+        hidden count with its key, true value, reason and where it is printed."""
+        rows = [
+            {
+                "count": self.keys[i].label(),
+                "value": int(self.values[i]),
+                "reason": self.reasons.get(int(i), "secondary"),
+                "printed_in": "; ".join(self.places.get(self.keys[i], ())),
+            }
+            for i in np.flatnonzero(self.hidden_mask)
+        ]
+        return pd.DataFrame(rows, columns=["count", "value", "reason", "printed_in"])
+
+    def loss(self) -> dict[str, int]:
+        """Information loss: counts published, hidden (by reason) and the sum hidden."""
+        hidden = np.flatnonzero(self.hidden_mask)
+        by_reason = dict.fromkeys(("primary", "secondary", "consistency"), 0)
+        for i in hidden:
+            by_reason[str(self.reasons.get(int(i), "secondary"))] += 1
+        return {
+            "counts": len(self.keys),
+            "hidden": int(hidden.size),
+            **by_reason,
+            "sum_hidden": int(self.values[hidden].sum()),
+        }

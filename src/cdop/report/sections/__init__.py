@@ -1,0 +1,34 @@
+"""The sections of the chapter, one module each, in chapter order.
+
+Each module defines ``SECTION``, a :class:`SectionSpec`: its identifier, title, the
+optional inputs it needs, and ``plan(ctx)``, which computes the section's figures from
+the analytics and registers every count it prints, and returns the function that writes
+the section once disclosure control has run over the whole chapter. To add a section,
+add a module and list it in :data:`SECTIONS`.
+"""
+
+from __future__ import annotations
+
+from cdop.report.sections import (
+    activity,
+    categories,
+    characteristics,
+    child,
+    durations,
+    infant,
+    place,
+)
+from cdop.report.sections._base import Context, SectionSpec, financial_label
+
+__all__ = ["SECTIONS", "Context", "SectionSpec", "financial_label"]
+
+#: The sections in chapter order.
+SECTIONS: tuple[SectionSpec, ...] = (
+    activity.SECTION,
+    durations.SECTION,
+    characteristics.SECTION,
+    categories.SECTION,
+    place.SECTION,
+    infant.SECTION,
+    child.SECTION,
+)

@@ -1,0 +1,440 @@
+"""What every section shares: the context, the keys of published counts, count tables.
+
+A section is built in two steps. First it computes its figures from the analytics and
+*registers* every count it will print (table cells, totals, figure values, counts in its
+sentences, the numerators of its rates) in the chapter's
+:class:`~cdop.disclosure.LinkedCounts`, under a :class:`~cdop.disclosure.CellKey` that says
+exactly what the count counts. Then, once disclosure control has decided over the whole
+chapter which counts to hide, it *finishes*: it writes its tables, figures and sentences,
+asking :meth:`Context.hidden` for each count. So a count printed in two places is hidden
+in both, and the relations between tables are protected together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final, Literal
+
+import numpy as np
+import pandas as pd
+
+from cdop import schema
+from cdop.dataset import Dataset
+from cdop.disclosure import CellKey, LinkedCounts, Protection
+from cdop.report._model import ReportTable, Section
+from cdop.report._tables import Disclosure
+from cdop.report._text import comparison_phrase, count_percent, fmt_count
+
+__all__ = [
+    "DIM",
+    "MEASURE",
+    "NOT_RECORDED",
+    "VERDICT",
+    "Context",
+    "Disclosure",
+    "Finish",
+    "GridPlan",
+    "SectionSpec",
+    "financial_label",
+    "plan_grid",
+]
+
+_N = schema.NOTIFICATIONS
+_R = schema.REVIEWS
+
+#: Label of a level the record does not give.
+NOT_RECORDED: Final = "Not recorded"
+#: Code of that level in the keys of published counts.
+NOT_RECORDED_CODE: Final = "not_recorded"
+
+
+class MEASURE:
+    """What a published count counts, with its period type (keys of published counts)."""
+
+    NOTIFIED: Final = "deaths notified (financial year notified)"
+    REVIEWED: Final = "reviews completed (financial year completed)"
+    OPEN: Final = "cases open at 31 March"
+    DEATHS: Final = "deaths (financial year of death)"
+    INFANT_DEATHS_CALENDAR: Final = "infant deaths (calendar year of death)"
+    INFANT_DEATHS_FINANCIAL: Final = "infant deaths (financial year of death)"
+
+
+class DIM:
+    """Characteristics of published counts (keys of published counts)."""
+
+    YEAR: Final = "year"
+    AREA: Final = "area"
+    CATEGORY: Final = "category"
+    MODIFIABLE: Final = "modifiable_factors"
+    SEX: Final = "sex"
+    ETHNICITY: Final = "ethnicity"
+    AGE: Final = "age_group"
+    PLACE: Final = "place_of_death"
+    EXPECTED: Final = "expected_death"
+    MONTHS: Final = "complete_months"
+    QUINTILE: Final = "imd_quintile"
+
+
+#: Table wording of a comparison with England at 95%.
+VERDICT: Final = {
+    "higher": "Significantly higher",
+    "lower": "Significantly lower",
+    "similar": "Similar",
+}
+
+#: Complete months of a review's duration, as levels: 0 to 12, then 13 or more.
+MONTH_LEVELS: Final = (*(str(m) for m in range(13)), "13+")
+
+
+def month_levels(low: int, high: int | None) -> list[str]:
+    """The month levels of a band from ``low`` to ``high`` complete months (None: no end)."""
+    top = 12 if high is None else min(high, 12)
+    levels = [str(m) for m in range(low, top + 1)]
+    if high is None or high >= 13:
+        levels.append("13+")
+    return levels
+
+
+def financial_label(start: int) -> str:
+    """Label of the financial year starting in April of ``start`` ("2024/25").
+
+    Examples
+    --------
+    >>> financial_label(2024), financial_label(1999)
+    ('2024/25', '1999/00')
+    """
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every section needs: the data, the reporting year, disclosure control and the
+    register of every count the chapter prints."""
+
+    ds: Dataset
+    year: int  # the financial year starting in April of this calendar year
+    disclosure: Disclosure
+    years_shown: int = 5
+    pool: int = 3
+    counts: LinkedCounts = field(default_factory=LinkedCounts)
+    area: str | None = None
+    _state: dict[str, Protection] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return financial_label(self.year)
+
+    @property
+    def previous(self) -> str:
+        return financial_label(self.year - 1)
+
+    def last(self, count: int) -> list[str]:
+        """The last ``count`` financial years up to the reporting year, oldest first."""
+        return [financial_label(y) for y in range(self.year - count + 1, self.year + 1)]
+
+    @property
+    def pooled_label(self) -> str:
+        years = self.last(self.pool)
+        return f"{years[0]} to {years[-1]}"
+
+    # -- counts ---------------------------------------------------------------------------
+    def key(self, measure: str, **dims: str | Sequence[str]) -> CellKey:
+        """The key of a count of this chapter (the area, for an area's chapter, included)."""
+        if self.area is not None:
+            dims = {**dims, DIM.AREA: self.area}
+        return CellKey.of(measure, **dims)
+
+    def count(self, key: CellKey, value: float, place: str) -> CellKey:
+        """Register a count the chapter prints (in a table, a figure or a sentence)."""
+        return self.counts.add(key, value, place=place)
+
+    def protect(self) -> Protection:
+        """Decide what to hide over every count registered; sections may then finish."""
+        protection = self.counts.protect(self.disclosure.rules, enabled=self.disclosure.suppress)
+        self._state["protection"] = protection
+        return protection
+
+    @property
+    def protection(self) -> Protection:
+        try:
+            return self._state["protection"]
+        except KeyError:  # pragma: no cover - a section finishing before protection
+            raise RuntimeError("a section finished before disclosure control ran") from None
+
+    def hidden(self, *keys: CellKey) -> bool:
+        """Whether any of the counts is hidden (so a figure built on them is too)."""
+        return any(self.protection.hidden(k) for k in keys)
+
+    def rate_status(self, key: CellKey, events: float) -> str:
+        """ "suppressed" (its count is hidden, or too few events), "unreliable" or "ok"."""
+        if not self.disclosure.suppress:
+            return "ok"
+        rules = self.disclosure.rules
+        if self.hidden(key) or events < rules.min_rate_events:
+            return "suppressed"
+        return "unreliable" if events < rules.unreliable_rate_events else "ok"
+
+
+#: A section's second step: write its tables, figures and sentences.
+Finish = Callable[[], Section]
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    """A section of the chapter: its identifier, title, the inputs it needs, its plan."""
+
+    id: str
+    title: str
+    plan: Callable[[Context], Finish]
+    needs: tuple[Literal["births", "population"], ...] = ()
+
+    def available(self, ds: Dataset) -> bool:
+        """Whether the dataset holds every input the section needs."""
+        return all(getattr(ds, name) is not None for name in self.needs)
+
+
+# -- helpers --------------------------------------------------------------------------------
+def levels_of(frame: pd.DataFrame, column: str, labels: Mapping[str, str]) -> pd.Series:
+    """The display label of each row's level ("Not recorded" for a missing one)."""
+    values = frame[column].astype("object")
+    return values.map(lambda v: labels.get(v, NOT_RECORDED) if isinstance(v, str) else NOT_RECORDED)
+
+
+def pivot(
+    frame: pd.DataFrame, row: str, column: str, value: str, order: Sequence[str]
+) -> pd.DataFrame:
+    """A grid of ``value`` by ``row`` and ``column`` in the given row order (zeros filled)."""
+    grid = frame.pivot_table(
+        index=row, columns=column, values=value, aggfunc="sum", observed=False, sort=False
+    )
+    return grid.reindex(index=list(order)).fillna(0)
+
+
+def versus(row: Any, fmt: Callable[[float], str]) -> str:
+    """ ", similar to the national 24% (2016/17)" from a compare_national row; "" if none."""
+    value = row["national_value"]
+    if pd.isna(value):
+        return ""
+    label = None if pd.isna(row["comparison_95"]) else str(row["comparison_95"])
+    same = False if pd.isna(row["same_period"]) else bool(row["same_period"])
+    phrase = comparison_phrase(
+        label, fmt(float(value)), period=str(row["national_period"]), same_period=same
+    )
+    return ", " + phrase
+
+
+def count_words(n: int, hidden: bool, noun: str) -> str:
+    """ "12 child deaths", or words without the number when it is hidden."""
+    if hidden:
+        return f"a small number of {noun} (not shown, to protect confidentiality)"
+    return f"{fmt_count(n)} {noun}"
+
+
+def place(table_id: str, row: str, column: str) -> str:
+    """Where a table cell is printed, as the audit trail shows it."""
+    return f"table {table_id}: {row} / {column}"
+
+
+# -- count tables ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class GridPlan:
+    """A table of counts registered for disclosure control, to be finished afterwards.
+
+    ``values`` and ``keys`` hold the inner cells (rows by columns); the published totals
+    (a total row, a total column, both) have keys of their own. Rows listed in
+    ``silent_rows`` are registered (a reader knows them: they are zero throughout) but
+    not printed.
+    """
+
+    ctx: Context
+    table_id: str
+    title: str
+    row_header: str
+    rows: tuple[str, ...]
+    columns: tuple[str, ...]
+    values: np.ndarray
+    keys: tuple[tuple[CellKey, ...], ...]
+    column_total_keys: tuple[CellKey, ...] | None
+    row_total_keys: tuple[CellKey, ...] | None
+    grand_key: CellKey | None
+    total_row: str | None
+    total_column: str | None
+    percent: Literal["column", "row"] | None
+    extra: Mapping[str, Sequence[str]]
+    notes: tuple[str, ...]
+    row_name: str
+    column_name: str
+    silent_rows: frozenset[str] = frozenset()
+
+    # -- after protection -------------------------------------------------------------
+    def hidden(self, row: str, column: str) -> bool:
+        """Whether the inner cell is hidden."""
+        i, j = self.rows.index(row), self.columns.index(column)
+        return self.ctx.hidden(self.keys[i][j])
+
+    def mask(self) -> pd.DataFrame:
+        """Hidden inner cells, as a frame shaped like the grid."""
+        data = [[self.ctx.hidden(k) for k in row] for row in self.keys]
+        return pd.DataFrame(data, index=list(self.rows), columns=list(self.columns), dtype=bool)
+
+    def denominator(self, i: int, j: int) -> tuple[CellKey | None, int]:
+        """The key and value of the total a cell's percentage is of."""
+        if self.percent == "column" and self.column_total_keys is not None:
+            return self.column_total_keys[j], int(self.values[:, j].sum())
+        if self.percent == "row" and self.row_total_keys is not None:
+            return self.row_total_keys[i], int(self.values[i].sum())
+        if self.percent == "column":
+            return None, int(self.values[:, j].sum())
+        return None, int(self.values[i].sum())
+
+    def share(self, i: int, j: int) -> float | None:
+        """The cell's percentage, or None when it (or its total) is hidden."""
+        if self.percent is None:
+            return None
+        key, total = self.denominator(i, j)
+        if self.ctx.hidden(self.keys[i][j]) or (key is not None and self.ctx.hidden(key)):
+            return None
+        return 100.0 * float(self.values[i, j]) / total if total else 0.0
+
+    def table(self) -> ReportTable:
+        """The finished table: hidden counts (and their percentages) show the marker."""
+        marker = self.ctx.disclosure.marker
+        hidden_any = False
+
+        def cell(value: int, key: CellKey, share: float | None) -> str:
+            nonlocal hidden_any
+            if self.ctx.hidden(key):
+                hidden_any = True
+                return marker
+            return fmt_count(value) if share is None else count_percent(value, share)
+
+        header = [self.row_header, *self.columns]
+        if self.total_column:
+            header.append(self.total_column)
+        header.extend(self.extra)
+        out_rows: list[tuple[str, ...]] = []
+        tidy: list[dict[str, Any]] = []
+        for i, label in enumerate(self.rows):
+            if label in self.silent_rows:
+                continue
+            cells = [label]
+            for j, column in enumerate(self.columns):
+                share = self.share(i, j)
+                value = int(self.values[i, j])
+                hidden = self.ctx.hidden(self.keys[i][j])
+                cells.append(cell(value, self.keys[i][j], share))
+                record: dict[str, Any] = {
+                    self.row_name: label,
+                    self.column_name: column,
+                    "n": marker if hidden else str(value),
+                }
+                if self.percent is not None:
+                    record["percent"] = "" if share is None else f"{share:.1f}"
+                record["suppressed"] = hidden
+                tidy.append(record)
+            if self.total_column and self.row_total_keys is not None:
+                cells.append(cell(int(self.values[i].sum()), self.row_total_keys[i], None))
+            cells.extend(str(values[i]) for values in self.extra.values())
+            out_rows.append(tuple(cells))
+        if self.total_row and self.column_total_keys is not None:
+            totals = [self.total_row]
+            for j, key in enumerate(self.column_total_keys):
+                totals.append(cell(int(self.values[:, j].sum()), key, None))
+            if self.total_column and self.grand_key is not None:
+                totals.append(cell(int(self.values.sum()), self.grand_key, None))
+            totals.extend("" for _ in self.extra)
+            out_rows.append(tuple(totals))
+        notes = self.notes
+        if hidden_any:
+            notes = (*notes, self.ctx.disclosure.note(hidden_counts=True))
+        return ReportTable(
+            id=self.table_id,
+            title=self.title,
+            header=tuple(header),
+            rows=tuple(out_rows),
+            tidy=pd.DataFrame(tidy),
+            notes=tuple(n for n in notes if n),
+        )
+
+
+def plan_grid(
+    ctx: Context,
+    table_id: str,
+    title: str,
+    grid: pd.DataFrame,
+    *,
+    keys: Sequence[Sequence[CellKey]],
+    row_header: str,
+    column_total_keys: Sequence[CellKey] | None = None,
+    row_total_keys: Sequence[CellKey] | None = None,
+    grand_key: CellKey | None = None,
+    total_row: str | None = None,
+    total_column: str | None = None,
+    percent: Literal["column", "row"] | None = None,
+    extra: Mapping[str, Sequence[str]] | None = None,
+    notes: Sequence[str] = (),
+    row_name: str = "group",
+    column_name: str = "year",
+    silent_rows: Sequence[str] = (),
+) -> GridPlan:
+    """Register a table of counts (inner cells and published totals) and plan it.
+
+    ``grid`` holds the counts (index: row labels; columns: column labels); ``keys`` the
+    key of each inner cell; ``column_total_keys`` the keys of the total row's cells
+    (``total_row`` is its label), ``row_total_keys`` those of the total column.
+    """
+    values = grid.to_numpy(dtype=np.int64)
+    rows = tuple(str(r) for r in grid.index)
+    columns = tuple(str(c) for c in grid.columns)
+    for i, row in enumerate(rows):
+        for j, column in enumerate(columns):
+            ctx.count(keys[i][j], values[i, j], place(table_id, row, column))
+    if column_total_keys is not None:
+        for j, column in enumerate(columns):
+            ctx.count(column_total_keys[j], values[:, j].sum(), place(table_id, "total", column))
+    if row_total_keys is not None:
+        for i, row in enumerate(rows):
+            ctx.count(row_total_keys[i], values[i].sum(), place(table_id, row, "total"))
+    if grand_key is not None:
+        ctx.count(grand_key, values.sum(), place(table_id, "total", "total"))
+    return GridPlan(
+        ctx=ctx,
+        table_id=table_id,
+        title=title,
+        row_header=row_header,
+        rows=rows,
+        columns=columns,
+        values=values,
+        keys=tuple(tuple(row) for row in keys),
+        column_total_keys=None if column_total_keys is None else tuple(column_total_keys),
+        row_total_keys=None if row_total_keys is None else tuple(row_total_keys),
+        grand_key=grand_key,
+        total_row=total_row,
+        total_column=total_column,
+        percent=percent,
+        extra=dict(extra or {}),
+        notes=tuple(notes),
+        row_name=row_name,
+        column_name=column_name,
+        silent_rows=frozenset(silent_rows),
+    )
+
+
+# -- rates ----------------------------------------------------------------------------------
+def rate_cell(rate: float, lo: float, hi: float, status: str, marker: str) -> str:
+    """A rate with its interval and flag as printed ("9.3 (6.6-12.7) u"), or the marker."""
+    from cdop.report._text import fmt_interval, fmt_rate
+
+    if status == "suppressed":
+        return marker
+    flag = " u" if status == "unreliable" else ""
+    return f"{fmt_rate(rate)} ({fmt_interval(lo, hi)}){flag}"
+
+
+def rate_notes(ctx: Context, statuses: Sequence[str]) -> tuple[str, ...]:
+    """The disclosure note under a table of rates, when any rate is hidden or flagged."""
+    found = {str(s) for s in statuses}
+    if not ctx.disclosure.suppress or not found & {"suppressed", "unreliable"}:
+        return ()
+    return (ctx.disclosure.note(statuses=sorted(found)),)

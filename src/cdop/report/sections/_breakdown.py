@@ -1,0 +1,108 @@
+"""Count tables of reviews by one characteristic and year, with sparse levels merged."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from cdop import analytics
+from cdop.report._text import fmt_percent
+from cdop.report.sections._base import (
+    MEASURE,
+    NOT_RECORDED,
+    NOT_RECORDED_CODE,
+    Context,
+    GridPlan,
+    plan_grid,
+)
+
+__all__ = ["plan_breakdown"]
+
+
+def plan_breakdown(
+    ctx: Context,
+    variable: str,
+    dim: str,
+    labels: Mapping[str, str],
+    table_id: str,
+    title: str,
+    row_header: str,
+    *,
+    years: list[str],
+    merges: Sequence[tuple[tuple[str, ...], str]] = (),
+    national: tuple[str, str] | None = None,
+    notes: Sequence[str] = (),
+) -> tuple[GridPlan, pd.DataFrame]:
+    """Plan the table of reviews by ``variable`` (codes labelled by ``labels``) and year.
+
+    Every level is registered, "Not recorded" included (printed only when not zero), so
+    the rows add up to the total a reader sees. ``merges`` lists groups of codes printed
+    as one row (with its label) when any of their counts is small, so that a sparse level
+    such as "not stated" is merged rather than hidden with a larger count beside it.
+    """
+    data = analytics.breakdown(ctx.ds, variable, years=years)
+    codes = (
+        data[variable]
+        .astype("object")
+        .map(lambda v: str(v) if not pd.isna(v) and str(v) in labels else NOT_RECORDED_CODE)
+    )
+    data = data.assign(code=codes, year=data["year"].astype(str))
+    universe = [*labels, NOT_RECORDED_CODE]
+    ctx.counts.universe(dim, universe)
+    grid = data.pivot_table(
+        index="code", columns="year", values="n", aggfunc="sum", observed=False, sort=False
+    )
+    grid = grid.reindex(index=universe, columns=years).fillna(0).astype("int64")
+    threshold = ctx.disclosure.rules.threshold
+    groups: list[tuple[list[str], str]] = [
+        ([code], labels.get(code, NOT_RECORDED)) for code in universe
+    ]
+    for members, merged_label in merges:
+        rows = grid.loc[list(members)]
+        small = ((rows >= 1) & (rows <= threshold)).to_numpy().any()
+        if ctx.disclosure.suppress and small:
+            groups = [g for g in groups if g[0][0] not in members]
+            groups.append((list(members), merged_label))
+            groups.sort(key=lambda g: min(universe.index(c) for c in g[0]))
+    merged = pd.DataFrame(
+        [grid.loc[codes_].sum(axis=0) for codes_, _ in groups],
+        index=[label for _, label in groups],
+    ).astype("int64")
+    silent = [
+        label
+        for codes_, label in groups
+        if codes_ == [NOT_RECORDED_CODE] and not merged.loc[label].any()
+    ]
+    keys = [
+        [ctx.key(MEASURE.REVIEWED, year=y, **{dim: codes_}) for y in years] for codes_, _ in groups
+    ]
+    extra: dict[str, list[str]] = {}
+    notes = list(notes)
+    if national is not None:
+        indicator, period_note = national
+        bench = analytics.national_benchmarks()
+        bench = bench[bench["indicator"] == indicator]
+        by_code = dict(zip(bench["level"].astype(str), bench["value"], strict=True))
+        periods = sorted(set(bench["period"].astype(str)))
+        extra[f"England {periods[-1]}"] = [
+            fmt_percent(by_code[c[0]]) if len(c) == 1 and c[0] in by_code else ""
+            for c, _label in groups
+        ]
+        notes.append(period_note)
+    plan = plan_grid(
+        ctx,
+        table_id,
+        title,
+        merged,
+        keys=keys,
+        column_total_keys=[ctx.key(MEASURE.REVIEWED, year=y) for y in years],
+        row_header=row_header,
+        total_row="Total",
+        percent="column",
+        extra=extra,
+        notes=notes,
+        row_name=variable,
+        silent_rows=silent,
+    )
+    return plan, data

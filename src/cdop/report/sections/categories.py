@@ -1,0 +1,186 @@
+"""Section: category of death and modifiable factors."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from cdop import analytics, schema
+from cdop.plots._charts import horizontal_bars
+from cdop.report._figures import make_figure
+from cdop.report._model import Section
+from cdop.report._text import fmt_count, fmt_interval, fmt_percent
+from cdop.report.sections._base import (
+    DIM,
+    MEASURE,
+    NOT_RECORDED,
+    NOT_RECORDED_CODE,
+    Context,
+    Finish,
+    SectionSpec,
+    plan_grid,
+    versus,
+)
+from cdop.report.sections._breakdown import plan_breakdown
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = ["CATEGORY_LABELS", "MODIFIABLE_LABELS", "SECTION", "plan"]
+
+_R = schema.REVIEWS
+
+CATEGORY_LABELS = {str(code): f"{code}. {label}" for code, label in schema.CATEGORY_LABELS.items()}
+MODIFIABLE_LABELS = {
+    "yes": "Modifiable factors",
+    "no": "No modifiable factors",
+    "insufficient_information": "Insufficient information",
+}
+
+
+def _code(value: object, labels: dict[str, str]) -> str:
+    text = str(value)
+    return text if text in labels else NOT_RECORDED_CODE
+
+
+def plan(ctx: Context) -> Finish:
+    years = ctx.last(3)
+    table, _ = plan_breakdown(
+        ctx,
+        _R.category,
+        DIM.CATEGORY,
+        CATEGORY_LABELS,
+        "category",
+        f"Deaths reviewed by category of death, {years[0]} to {years[-1]}",
+        "Category of death",
+        years=years,
+        notes=(
+            "The panel records the highest category that applies (the categories are "
+            "hierarchical).",
+        ),
+    )
+    ctx.counts.universe(DIM.MODIFIABLE, [*MODIFIABLE_LABELS, NOT_RECORDED_CODE])
+    # Modifiable factors by category, pooled over three years (numbers are small).
+    cross = analytics.breakdown(ctx.ds, [_R.category, _R.modifiable_factors], years=years)
+    cross = cross.assign(
+        cat=[_code(v, CATEGORY_LABELS) for v in cross[_R.category]],
+        mod=[_code(v, MODIFIABLE_LABELS) for v in cross[_R.modifiable_factors]],
+    )
+    cat_codes = [*CATEGORY_LABELS, NOT_RECORDED_CODE]
+    mod_codes = [*MODIFIABLE_LABELS, NOT_RECORDED_CODE]
+    cgrid = (
+        cross.pivot_table(index="cat", columns="mod", values="n", aggfunc="sum", observed=False)
+        .reindex(index=cat_codes, columns=mod_codes)
+        .fillna(0)
+        .astype("int64")
+    )
+    if not cgrid[NOT_RECORDED_CODE].any():
+        cgrid = cgrid.drop(columns=NOT_RECORDED_CODE)
+    rows_kept = [c for c in cat_codes if c != NOT_RECORDED_CODE or cgrid.loc[c].any()]
+    cgrid = cgrid.loc[rows_kept]
+    cat_label = {**CATEGORY_LABELS, NOT_RECORDED_CODE: NOT_RECORDED}
+    mod_label = {**MODIFIABLE_LABELS, NOT_RECORDED_CODE: NOT_RECORDED}
+    pooled = years
+    keys = [
+        [
+            ctx.key(MEASURE.REVIEWED, year=pooled, **{DIM.CATEGORY: c, DIM.MODIFIABLE: m})
+            for m in cgrid.columns
+        ]
+        for c in cgrid.index
+    ]
+    row_keys = [ctx.key(MEASURE.REVIEWED, year=pooled, **{DIM.CATEGORY: c}) for c in cgrid.index]
+    shown = cgrid.rename(index=cat_label, columns=mod_label)
+    cross_table = plan_grid(
+        ctx,
+        "category_modifiable",
+        f"Modifiable factors by category of death, {ctx.pooled_label}",
+        shown,
+        keys=keys,
+        column_total_keys=[
+            ctx.key(MEASURE.REVIEWED, year=pooled, **{DIM.MODIFIABLE: m}) for m in cgrid.columns
+        ],
+        row_total_keys=row_keys,
+        grand_key=ctx.key(MEASURE.REVIEWED, year=pooled),
+        row_header="Category of death",
+        total_row="Total",
+        total_column="Reviews",
+        percent="row",
+        row_name="category",
+        column_name="modifiable_factors",
+        notes=(
+            f"Three years pooled ({ctx.pooled_label}) because numbers are small. Percentages "
+            "are of the reviews in each category.",
+        ),
+    )
+    # The modifiable-factor sentence: reviews of the year with modifiable factors.
+    mod = analytics.breakdown(ctx.ds, _R.modifiable_factors, years=[ctx.label])
+    yes = mod[mod[_R.modifiable_factors] == "yes"].assign(year=ctx.label)
+    n_yes = int(yes["n"].iloc[0]) if len(yes) else 0
+    yes_key = ctx.key(MEASURE.REVIEWED, year=ctx.label, **{DIM.MODIFIABLE: "yes"})
+    total_key = ctx.key(MEASURE.REVIEWED, year=ctx.label)
+    ctx.count(yes_key, n_yes, "sentence: reviews with modifiable factors")
+
+    def finish() -> Section:
+        sentences = []
+        j = table.columns.index(ctx.label)
+        visible = [
+            (int(table.values[i, j]), label)
+            for i, label in enumerate(table.rows)
+            if label not in table.silent_rows and not ctx.hidden(table.keys[i][j])
+        ]
+        if visible and max(visible)[0] > 0 and not ctx.hidden(total_key):
+            n, label = max(visible, key=lambda item: item[0])
+            total = int(table.values[:, j].sum())
+            sentences.append(
+                f"The most common category of death in {ctx.label} was "
+                f"{label.split('. ', 1)[1].lower()} ({fmt_count(n)} of {fmt_count(total)} "
+                "reviews)."
+            )
+        if len(yes) and not ctx.hidden(yes_key, total_key):
+            row = analytics.compare_national(yes, "reviews_with_modifiable_factors").iloc[0]
+            sentences.append(
+                f"Modifiable factors were identified in {fmt_count(n_yes)} reviews "
+                f"({fmt_percent(row['percent'])}, 95% CI "
+                f"{fmt_interval(row['lower_ci'], row['upper_ci'], percent=True)})"
+                + versus(row, fmt_percent)
+                + "."
+            )
+        labels = [cat_label[c] for c in cgrid.index]
+        values = [
+            np.nan if ctx.hidden(k) else float(v)
+            for k, v in zip(row_keys, cgrid.sum(axis=1), strict=True)
+        ]
+        plot = pd.DataFrame({"category": labels, "n": values})
+
+        def draw(ax: Axes) -> None:
+            horizontal_bars(
+                plot,
+                "category",
+                "n",
+                xlabel=f"Reviews, {ctx.pooled_label}",
+                marker=ctx.disclosure.marker,
+                ax=ax,
+            )
+
+        figure = make_figure(
+            "category",
+            f"Deaths reviewed by category of death, {ctx.pooled_label}",
+            "Horizontal bar chart of reviews by category of death.",
+            draw,
+            margins=(2.9, 0.5, 0.25, 0.3),
+            size=(6.5, 4.8),
+        )
+        return Section(
+            "categories",
+            "Category of death and modifiable factors",
+            (" ".join(sentences),),
+            (table.table(), cross_table.table()),
+            (figure,),
+        )
+
+    return finish
+
+
+SECTION = SectionSpec("categories", "Category of death and modifiable factors", plan)

@@ -1,0 +1,233 @@
+"""Section: how long reviews take (duration bands, and reviews within 6 and 12 months)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from cdop import analytics
+from cdop.analytics._durations import NATIONAL_BANDS, REPORT_BANDS, Band
+from cdop.plots._charts import stacked_shares
+from cdop.report._figures import make_figure
+from cdop.report._model import ReportTable, Section
+from cdop.report._text import fmt_count, fmt_interval, fmt_percent
+from cdop.report.sections._base import (
+    DIM,
+    MEASURE,
+    MONTH_LEVELS,
+    VERDICT,
+    Context,
+    Finish,
+    GridPlan,
+    SectionSpec,
+    month_levels,
+    pivot,
+    plan_grid,
+    versus,
+)
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = ["SECTION", "plan"]
+
+#: The timeliness measures: column of review_timeliness, label, indicator, band, months.
+_TIMELINESS = (
+    ("within_6_months", "Completed within 6 months", "review_duration_band", "Under 6 months", 5),
+    ("within_12_months", "Completed within 12 months", "reviews_within_12_months", None, 12),
+)
+
+
+def _band_grid(
+    ctx: Context,
+    preset: str,
+    bands: tuple[Band, ...],
+    years: list[str],
+    table_id: str,
+    title: str,
+    **options: Any,
+) -> tuple[GridPlan, pd.DataFrame]:
+    data = analytics.review_durations(ctx.ds, preset, years=years)  # type: ignore[arg-type]
+    order = [b.label for b in bands]
+    grid = pivot(data, "band", "year", "n", order)
+    grid.columns = grid.columns.astype(str)
+    grid = grid[years].astype("int64")
+    months = {b.label: month_levels(b.min_months, b.max_months) for b in bands}
+    keys = [
+        [ctx.key(MEASURE.REVIEWED, year=y, **{DIM.MONTHS: months[b]}) for y in years] for b in order
+    ]
+    plan = plan_grid(
+        ctx,
+        table_id,
+        title,
+        grid,
+        keys=keys,
+        column_total_keys=[ctx.key(MEASURE.REVIEWED, year=y) for y in years],
+        row_header="Duration",
+        total_row="Total reviews",
+        percent="column",
+        row_name="band",
+        **options,
+    )
+    return plan, data
+
+
+def plan(ctx: Context) -> Finish:
+    years = ctx.last(3)
+    ctx.counts.universe(DIM.MONTHS, MONTH_LEVELS)
+    national = analytics.review_durations(ctx.ds, "national", years=years)
+    compared = analytics.compare_national(national, "review_duration_band")
+    latest = compared[compared["year"].astype(str) == ctx.label].set_index("band")
+    order = [b.label for b in NATIONAL_BANDS]
+    england = [fmt_percent(v) for v in latest["national_value"].reindex(order)]
+    period = str(latest["national_period"].iloc[0]) if len(latest) else ""
+    table, _ = _band_grid(
+        ctx,
+        "national",
+        NATIONAL_BANDS,
+        years,
+        "review_durations",
+        f"Reviews completed by time from notification, {years[0]} to {years[-1]}",
+        extra={f"England {period}": england},
+        notes=(
+            "Duration in whole calendar months from notification to the panel's review.",
+            f"England: all reviews completed in {period} (latest published national figures).",
+        ),
+    )
+    detail, _ = _band_grid(
+        ctx,
+        "report",
+        REPORT_BANDS,
+        years,
+        "review_durations_detail",
+        f"Reviews completed by duration band, {years[0]} to {years[-1]}",
+        notes=(
+            "In the figure, the shares of hidden counts are left blank, so a bar can stop "
+            "short of 100%.",
+        ),
+    )
+    timely = analytics.review_timeliness(ctx.ds, years=[ctx.label])
+    total = int(timely["reviews"].iloc[0])
+    total_key = ctx.key(MEASURE.REVIEWED, year=ctx.label)
+    ctx.count(total_key, total, "sentence: reviews completed")
+    measures = []
+    for column, label, indicator, level, top in _TIMELINESS:
+        local = timely.assign(year=timely["year"].astype(str))
+        if level is not None:
+            local = local.assign(band=level)
+        row = analytics.compare_national(local, indicator, x=column, n="reviews").iloc[0]
+        key = ctx.key(MEASURE.REVIEWED, year=ctx.label, **{DIM.MONTHS: month_levels(0, top)})
+        ctx.count(key, int(row[column]), f"table review_timeliness: {label}")
+        measures.append((column, label, row, key))
+
+    def finish() -> Section:
+        rows: list[tuple[str, ...]] = []
+        tidy_rows: list[dict[str, Any]] = []
+        sentences: list[str] = []
+        marker = ctx.disclosure.marker
+        for column, label, row, key in measures:
+            n = int(row[column])
+            hidden = ctx.hidden(key, total_key)
+            pct, lo, hi = (
+                row[f"{column}_percent"],
+                row[f"{column}_lower_ci"],
+                row[f"{column}_upper_ci"],
+            )
+            label_95 = str(row["comparison_95"]) if pd.notna(row["comparison_95"]) else None
+            shown = (
+                [marker] * 3
+                if hidden
+                else [
+                    f"{fmt_count(n)} of {fmt_count(total)}",
+                    fmt_percent(pct),
+                    fmt_interval(lo, hi, percent=True),
+                ]
+            )
+            comparison = "–" if hidden or label_95 is None else VERDICT[label_95]
+            england_cell = (
+                "–"
+                if pd.isna(row["national_value"])
+                else f"{fmt_percent(float(row['national_value']))} ({row['national_period']})"
+            )
+            rows.append((label, *shown, england_cell, comparison))
+            tidy_rows.append(
+                {
+                    "measure": column,
+                    "year": ctx.label,
+                    "n": marker if hidden else str(n),
+                    "reviews": marker if ctx.hidden(total_key) else str(total),
+                    "percent": "" if hidden else f"{pct:.1f}",
+                    "lower_ci": "" if hidden else f"{lo:.1f}",
+                    "upper_ci": "" if hidden else f"{hi:.1f}",
+                    "england_percent": row["national_value"],
+                    "england_period": row["national_period"],
+                    "comparison_95": "" if hidden else (label_95 or ""),
+                    "comparison_99_8": "" if hidden else str(row["comparison_99_8"]),
+                    "p_value": "" if hidden else f"{row['p_value']:.4f}",
+                    "suppressed": hidden,
+                }
+            )
+            if not hidden:
+                sentences.append(
+                    f"{fmt_percent(pct)} of reviews ({fmt_count(n)} of {fmt_count(total)}) were "
+                    f"{label[0].lower() + label[1:]} (95% CI "
+                    f"{fmt_interval(lo, hi, percent=True)})" + versus(row, fmt_percent) + "."
+                )
+        notes = [
+            "Within 6 months: fewer than 6 complete months from notification; within 12 "
+            "months: 12 complete months or fewer.",
+            "Compared with England: the 95% Wilson interval of the local percentage lies "
+            "wholly above (significantly higher) or below (significantly lower) the "
+            "national figure, or includes it (similar). The exact binomial p-value is in "
+            "the CSV table.",
+        ]
+        if any(r["suppressed"] for r in tidy_rows):
+            notes.append(ctx.disclosure.note(hidden_counts=True))
+        timeliness = ReportTable(
+            "review_timeliness",
+            f"Reviews completed within 6 and 12 months, {ctx.label}, compared with England",
+            ("Measure", "Reviews", "Percentage", "95% CI", "England", "Compared with England"),
+            tuple(rows),
+            pd.DataFrame(tidy_rows),
+            notes=tuple(notes),
+        )
+        intro = (
+            f"In {ctx.label} the panel completed {fmt_count(total)} reviews. "
+            if not ctx.hidden(total_key)
+            else ""
+        )
+        plot = pd.DataFrame(
+            [
+                {"year": y, "band": b, "percent": detail.share(i, j)}
+                for i, b in enumerate(detail.rows)
+                for j, y in enumerate(detail.columns)
+            ]
+        )
+        plot["percent"] = plot["percent"].astype(float)
+        plot.loc[plot["percent"].isna(), "percent"] = np.nan
+
+        def draw(ax: Axes) -> None:
+            stacked_shares(plot, "year", "band", "percent", order=list(detail.rows), ax=ax)
+
+        figure = make_figure(
+            "review_durations",
+            f"Reviews completed by duration band, {years[0]} to {years[-1]}",
+            "Stacked bar chart of the percentage of reviews in each duration band per year.",
+            draw,
+            margins=(0.75, 0.5, 0.15, 0.75),
+            size=(6.5, 2.6),
+        )
+        return Section(
+            "review_durations",
+            "How long reviews take",
+            ((intro + " ".join(sentences)).strip(),),
+            (table.table(), detail.table(), timeliness),
+            (figure,),
+        )
+
+    return finish
+
+
+SECTION = SectionSpec("review_durations", "How long reviews take", plan)

@@ -1,0 +1,221 @@
+"""Section: infant mortality by deprivation quintile, and across all areas."""
+
+from __future__ import annotations
+
+import warnings
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from cdop import analytics, schema
+from cdop.errors import DataQualityWarning
+from cdop.plots._charts import rate_lines
+from cdop.report._figures import make_figure
+from cdop.report._model import ReportTable, Section
+from cdop.report._text import fmt_interval, fmt_rate
+from cdop.report.sections._base import (
+    DIM,
+    MEASURE,
+    Context,
+    Finish,
+    SectionSpec,
+    rate_cell,
+    rate_notes,
+    versus,
+)
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = ["SECTION", "plan"]
+
+_N = schema.NOTIFICATIONS
+_QUINTILES = (1, 2, 3, 4, 5)
+_LABELS = {
+    1: "Quintile 1 (most deprived)",
+    2: "Quintile 2",
+    3: "Quintile 3",
+    4: "Quintile 4",
+    5: "Quintile 5 (least deprived)",
+}
+
+
+def _calendar_years(period: str) -> list[str]:
+    """The calendar years of a pooled period label ("2018-2020"), or of one year."""
+    first, _, last = period.partition("-")
+    end = int(last) if last else int(first)
+    return [str(y) for y in range(int(first), end + 1)]
+
+
+def plan(ctx: Context) -> Finish:
+    all_rates = analytics.infant_mortality(ctx.ds, pool=ctx.pool)
+    shown_periods = list(dict.fromkeys(all_rates["year"].astype(str)))[-ctx.years_shown :]
+    all_rates = all_rates[all_rates["year"].astype(str).isin(shown_periods)]
+    rates = all_rates[all_rates[_N.imd_quintile].notna()].copy()
+    rates["year"] = rates["year"].astype(str)
+    ctx.counts.universe(DIM.QUINTILE, [*(str(q) for q in _QUINTILES), "missing"])
+    periods = list(dict.fromkeys(rates["year"]))
+    keys: dict[tuple[str, int], Any] = {}
+    for record in rates.to_dict("records"):
+        q = int(record[_N.imd_quintile])
+        key = ctx.key(
+            MEASURE.INFANT_DEATHS_CALENDAR,
+            year=_calendar_years(record["year"]),
+            **{DIM.QUINTILE: str(q)},
+        )
+        keys[(record["year"], q)] = key
+        ctx.count(
+            key,
+            int(record["deaths"]),
+            f"table infant_mortality_deprivation: {record['year']} / quintile {q}",
+        )
+    with warnings.catch_warnings():  # periods without a gradient show "–" with a note
+        warnings.simplefilter("ignore", DataQualityWarning)
+        gradient = analytics.mortality_inequality(all_rates, rii=False)
+    gradient["year"] = gradient["year"].astype(str)
+    gradient = gradient.set_index("year")
+    overall = analytics.infant_mortality(ctx.ds, by=None, period="financial", years=[ctx.label])
+    cmp = analytics.compare_national(
+        overall.assign(year=overall["year"].astype(str)), "infant_mortality_rate"
+    ).iloc[0]
+    overall_key = ctx.key(MEASURE.INFANT_DEATHS_FINANCIAL, year=ctx.label)
+    ctx.count(overall_key, int(cmp["deaths"]), "sentence: infant deaths in the year")
+
+    def finish() -> Section:
+        marker = ctx.disclosure.marker
+        status = {
+            (p, q): ctx.rate_status(keys[(p, q)], float(r))
+            for (p, q), r in zip(
+                zip(rates["year"], rates[_N.imd_quintile].astype(int), strict=True),
+                rates["deaths"],
+                strict=True,
+            )
+        }
+        rows = []
+        tidy = []
+        for period in periods:
+            part = rates[rates["year"] == period].set_index(_N.imd_quintile)
+            cells = [period]
+            for q in _QUINTILES:
+                r = part.loc[q]
+                s = status[(period, q)]
+                hidden = s == "suppressed"
+                cells.append(rate_cell(r["rate"], r["lower_ci"], r["upper_ci"], s, marker))
+                tidy.append(
+                    {
+                        "period": period,
+                        "imd_quintile": q,
+                        "deaths": marker if ctx.hidden(keys[(period, q)]) else int(r["deaths"]),
+                        "live_births": int(r["live_births"]),
+                        "rate_per_1000": "" if hidden else f"{r['rate']:.3f}",
+                        "lower_ci": "" if hidden else f"{r['lower_ci']:.3f}",
+                        "upper_ci": "" if hidden else f"{r['upper_ci']:.3f}",
+                        "flag": {"unreliable": "u"}.get(s, ""),
+                    }
+                )
+            g = gradient.loc[period]
+            # The SII is a function of every quintile's rate: shown only when all are.
+            all_shown = all(status[(period, q)] != "suppressed" for q in _QUINTILES)
+            cells.append(
+                "–"
+                if pd.isna(g["sii"]) or not all_shown
+                else f"{fmt_rate(g['sii'])} ({fmt_interval(g['sii_lower_ci'], g['sii_upper_ci'])})"
+            )
+            rows.append(tuple(cells))
+        table = ReportTable(
+            "infant_mortality_deprivation",
+            f"Infant mortality rate per 1,000 live births by "
+            f"deprivation quintile, {ctx.pool}-year periods",
+            (
+                "Period",
+                *(_LABELS[q] for q in _QUINTILES),
+                "SII",
+            ),
+            tuple(rows),
+            pd.DataFrame(tidy),
+            notes=(
+                "Rate per 1,000 live births (95% confidence interval): exact Poisson below 10 "
+                "deaths, Byar's method from 10. Quintiles of the Index of Multiple Deprivation "
+                "of the area of residence; 1 = most deprived.",
+                "SII: slope index of inequality, the modelled difference in rate between the "
+                "most and least deprived ends of the deprivation scale (95% interval by "
+                "simulation); – where a quintile had no deaths or no births in the period, or "
+                "where a quintile's rate is not shown.",
+                *rate_notes(ctx, list(status.values())),
+            ),
+        )
+        last = periods[-1]
+        g = gradient.loc[last]
+        sentences = []
+        ratio_sig = g["rate_ratio_lower_ci"] > 1 or g["rate_ratio_upper_ci"] < 1
+        part = rates[rates["year"] == last].set_index(_N.imd_quintile)
+        most, least = part.loc[1], part.loc[5]
+        if (
+            status[(last, 1)] != "suppressed"
+            and status[(last, 5)] != "suppressed"
+            and pd.notna(g["rate_ratio_lower_ci"])
+        ):
+            sentences.append(
+                f"In {last}, infant mortality in the most deprived fifth of areas was "
+                f"{fmt_rate(most['rate'])} per 1,000 live births against "
+                f"{fmt_rate(least['rate'])} in the least deprived: a rate ratio of "
+                f"{fmt_rate(g['rate_ratio'], digits=2)} (95% CI "
+                f"{fmt_interval(g['rate_ratio_lower_ci'], g['rate_ratio_upper_ci'], digits=2)}), "
+                + (
+                    "a statistically significant difference."
+                    if ratio_sig
+                    else "not a statistically significant difference."
+                )
+            )
+        if ctx.rate_status(overall_key, float(cmp["deaths"])) != "suppressed":
+            sentences.append(
+                f"Across all areas, infant mortality in {ctx.label} was {fmt_rate(cmp['rate'])} "
+                f"per 1,000 live births (95% CI {fmt_interval(cmp['lower_ci'], cmp['upper_ci'])})"
+                + versus(cmp, fmt_rate)
+                + "."
+            )
+        plot = rates.copy()
+        hide = np.array(
+            [
+                status[(p, int(q))] == "suppressed"
+                for p, q in zip(plot["year"], plot[_N.imd_quintile], strict=True)
+            ],
+            dtype=bool,
+        )
+        plot.loc[hide, ["rate", "lower_ci", "upper_ci"]] = np.nan
+
+        def draw(ax: Axes) -> None:
+            rate_lines(
+                plot,
+                "year",
+                _N.imd_quintile,
+                "rate",
+                "lower_ci",
+                "upper_ci",
+                ylabel="Deaths per 1,000 live births",
+                group_labels=_LABELS,
+                bands=[1, 5],
+                ax=ax,
+            )
+
+        figure = make_figure(
+            "infant_mortality",
+            f"Infant mortality by deprivation quintile, {ctx.pool}-year periods",
+            "Line chart of infant mortality rates for each deprivation quintile over time, "
+            "with 95% confidence bands for the most and least deprived quintiles.",
+            draw,
+            margins=(0.6, 0.45, 2.05, 0.1),
+        )
+        return Section(
+            "infant_mortality",
+            "Infant mortality and deprivation",
+            (" ".join(sentences),),
+            (table,),
+            (figure,),
+        )
+
+    return finish
+
+
+SECTION = SectionSpec("infant_mortality", "Infant mortality and deprivation", plan, ("births",))
