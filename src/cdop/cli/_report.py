@@ -51,6 +51,14 @@ def register(commands: Any) -> None:
     )
     parser.add_argument("--panel", default="the panel", help="panel name for the subtitle")
     parser.add_argument(
+        "--previous",
+        action="append",
+        default=None,
+        metavar="DIR",
+        help="folder of an earlier chapter as published (repeatable): the counts it hid stay "
+        "hidden; by default earlier chapters are rebuilt from the same data",
+    )
+    parser.add_argument(
         "--threshold", type=int, default=5, help="hide counts from 1 to this number (default 5)"
     )
     parser.add_argument(
@@ -132,6 +140,7 @@ def run(args: argparse.Namespace) -> int:
                 date=args.date,
                 panel=args.panel,
                 progress=progress,
+                previous=args.previous,
             )
     except CdopValidationError as exc:
         sys.stderr.write("cdop report: the data failed validation; nothing was written.\n")

@@ -194,8 +194,11 @@ class LinkedCounts:
         missing = [k.label() for k in terms if k not in self._cells]
         if missing:
             raise CdopArgumentError(f"LinkedCounts.relate: not registered: {', '.join(missing)}")
-        if sum(c * self._cells[k].value for k, c in terms.items()) == 0:
-            self._explicit.append((tuple(terms.items()), why))
+        entry = tuple(sorted(terms.items()))
+        if sum(c * self._cells[k].value for k, c in entry) == 0 and all(
+            entry != terms_ for terms_, _ in self._explicit
+        ):
+            self._explicit.append((entry, why))
 
     def fix(self, key: CellKey, value: float, *, hidden: bool, place: str = "") -> None:
         """Register a count already published elsewhere (an earlier chapter) as it was
@@ -203,6 +206,34 @@ class LinkedCounts:
         self.add(key, value, place=place)
         (self._fixed_hidden if hidden else self._fixed_shown).add(key)
         (self._fixed_shown if hidden else self._fixed_hidden).discard(key)
+
+    def subset(self, keys: Iterable[CellKey], *, known: Iterable[CellKey] = ()) -> LinkedCounts:
+        """The register restricted to ``keys``, with ``known`` counts added as shown.
+
+        Declared identities are kept when every count in them is included. Counts of
+        ``known`` are treated as known to the reader (the cautious assumption for counts
+        decided elsewhere).
+        """
+        out = LinkedCounts()
+        out._universes = dict(self._universes)
+        for key in keys:
+            cell = self._cells[key]
+            out._cells[key] = _Cell(cell.value, list(cell.places))
+            if key in self._fixed_hidden:
+                out._fixed_hidden.add(key)
+            if key in self._fixed_shown:
+                out._fixed_shown.add(key)
+        for key in known:
+            if key not in out._cells:
+                out.fix(key, self._cells[key].value, hidden=False)
+        out._explicit = [
+            (terms, why) for terms, why in self._explicit if all(k in out._cells for k, _ in terms)
+        ]
+        return out
+
+    def explicit_keys(self) -> tuple[CellKey, ...]:
+        """Every count named in a declared identity."""
+        return tuple(dict.fromkeys(k for terms, _ in self._explicit for k, _ in terms))
 
     def __contains__(self, key: object) -> bool:
         return key in self._cells
@@ -252,6 +283,7 @@ class LinkedCounts:
             reasons=reasons,
             places={k: self.places(k) for k in system.keys[: system.n_registered]},
             enabled=enabled,
+            counts=self,
         )
 
 
@@ -424,6 +456,8 @@ class _Reader:
             constraints=[LinearConstraint(a_eq, b_eq, b_eq)] if a_eq.shape[0] else None,
             bounds=Bounds(lower, upper),
             integrality=np.ones(cols.size, dtype=np.int64),
+            # a witness needs a good solution, not the best one; bounds need the best
+            options={"mip_rel_gap": 0.5} if caps else None,
         )
         if result.x is None:
             if result.status == 3:  # unbounded: the reader learns nothing bounded
@@ -502,15 +536,21 @@ def _exposed(low: float, high: float, truth: int, threshold: int) -> Literal["ex
 
 
 def audit(
-    counts: LinkedCounts, protection: Protection, rules: DisclosureRules = DEFAULT_RULES
+    counts: LinkedCounts | None,
+    protection: Protection,
+    rules: DisclosureRules = DEFAULT_RULES,
 ) -> pd.DataFrame:
     """Hidden counts a reader could work out or narrow, by integer programming.
 
     One row per exposed count: ``key``, ``value``, ``low``, ``high`` (the reader's range)
     and ``exposure`` (``"exact"``: one possible value; ``"narrow"``: a count from 1 to
     the threshold whose greatest possible value is not above the threshold). Empty
-    when the protection holds.
+    when the protection holds. ``counts`` may be None: the counts the protection was
+    worked out on.
     """
+    counts = counts if counts is not None else protection.counts
+    if counts is None:
+        raise CdopArgumentError("audit: give the LinkedCounts the protection was worked out on")
     system = counts.system()
     hidden = np.array(
         [protection.hidden(k) for k in system.keys[: system.n_registered]], dtype=np.bool_
@@ -582,8 +622,8 @@ def _protect(
         choice = _complement(
             target, reader, values, threshold, hidden, fixed_shown, neighbours, parents
         )
-        if choice is None:  # pragma: no cover - every registered count is hidden
-            return
+        if choice is None:  # pragma: no cover - nothing shown is linked to it
+            raise RuntimeError(f"no count can protect {system.keys[target].label()}")
         hidden[choice] = True
         reasons.setdefault(choice, "secondary")
     raise RuntimeError("secondary suppression did not settle")  # pragma: no cover
@@ -639,14 +679,20 @@ def _complement(
                 near.add(other)
             else:
                 frontier.append(other)
-    candidates = [c for c in near if not fixed_shown[c]]
-    if not candidates:
-        candidates = [c for c in range(n_reg) if not hidden[c] and not fixed_shown[c]]
+    # Counts fixed by an earlier publication are a last resort: hiding one keeps this
+    # publication safe, though it no longer agrees with the earlier one.
+    candidates = [c for c in near if not fixed_shown[c]] or sorted(near)
     if not candidates:
         return None
 
-    def cost(c: int) -> tuple[int, int, int, int]:
-        return (int(values[c] == 0), int(parents[c] > 0), int(values[c]), c)
+    truth = int(values[target])
+    # A complement smaller than this cannot lift a small target above the threshold
+    # through one relation: try the others first.
+    need = threshold + 2 - truth if 1 <= truth <= threshold else 1
+
+    def cost(c: int) -> tuple[int, int, int, int, int]:
+        value = int(values[c])
+        return (int(value == 0), int(parents[c] > 0), int(value < need), value, c)
 
     candidates.sort(key=cost)
     for c in candidates[:12]:
@@ -682,6 +728,7 @@ class Protection:
     reasons: Mapping[int, Reason]
     places: Mapping[CellKey, tuple[str, ...]]
     enabled: bool = True
+    counts: LinkedCounts | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", {k: i for i, k in enumerate(self.keys)})

@@ -19,6 +19,7 @@ from cdop import disclosure, schema
 from cdop._version import __version__
 from cdop.dataset import Dataset
 from cdop.errors import CdopArgumentError
+from cdop.report._history import read_previous, year_blocks
 from cdop.report._model import Chapter, ReportFigure, ReportTable, Section
 from cdop.report._tables import Disclosure
 from cdop.report._text import long_date
@@ -103,6 +104,7 @@ def build_chapter(
     date: dt.date | None = None,
     panel: str = "the panel",
     progress: Callable[[str], None] | None = None,
+    previous: Sequence[str | Path] | None = None,
 ) -> Chapter:
     """Compute every section of the chapter (nothing is written).
 
@@ -121,22 +123,32 @@ def build_chapter(
         Date printed on the chapter; none is printed if not given (never the clock).
     panel
         Name of the panel, printed in the subtitle.
+    previous
+        Folders of the panel's earlier chapters as published, when they were built
+        from other data or rules: the counts they showed stay shown and those they hid
+        stay hidden. Without them, the counts of each year are decided the same way in
+        every chapter built from ``ds`` (see :mod:`cdop.report._history`).
     """
     start = _parse_year(year, ds)
-    ctx = Context(
-        ds=ds,
-        year=start,
-        disclosure=Disclosure(suppress=suppress, rules=rules or disclosure.DisclosureRules()),
-    )
+    settings = Disclosure(suppress=suppress, rules=rules or disclosure.DisclosureRules())
+    ctx = Context(ds=ds, year=start, disclosure=settings)
     chosen = [spec for spec in SECTIONS if spec.available(ds)]
     finishers = []
     for index, spec in enumerate(chosen, start=1):
         if progress is not None:
             progress(f"section {index} of {len(chosen)}: {spec.title.lower()}")
         finishers.append(spec.plan(ctx))
+    if suppress:
+        if progress is not None:
+            progress("the counts of each year, as every chapter prints them")
+        published = year_blocks(ctx, chosen)
+        if previous is not None:
+            published.update(read_previous(previous, ds, settings, chosen))
+        for key, (value, hidden) in published.items():
+            ctx.counts.fix(key, value, hidden=hidden)
     if progress is not None:
         progress(f"disclosure control over {len(ctx.counts)} published counts")
-    ctx.protect()
+    protection = ctx.protect()
     sections = [finish() for finish in finishers]
     label = financial_label(start)
     return assemble_chapter(
@@ -148,6 +160,7 @@ def build_chapter(
         start=start,
         settings=ctx.disclosure,
         date=date,
+        protection=protection,
     )
 
 
@@ -161,6 +174,7 @@ def assemble_chapter(
     settings: Disclosure,
     date: dt.date | None,
     options: str = "",
+    protection: disclosure.Protection | None = None,
 ) -> Chapter:
     """A chapter from its sections, with the matter every chapter shares: the printed
     date, the provenance note (library version, options, SHA-256 of each input file),
@@ -171,9 +185,22 @@ def assemble_chapter(
         f"year={label}; {options + '; ' if options else ''}disclosure control="
         f"{'on' if settings.suppress else 'OFF'}; threshold={settings.rules.threshold}"
     )
+    loss = protection.loss() if protection is not None and settings.suppress else None
     provenance = (
         ("cdop version", __version__),
         ("Options", described),
+        *(
+            (
+                (
+                    "Disclosure control",
+                    f"{loss['hidden']} of the {loss['counts']} counts the chapter prints are "
+                    "hidden (small counts, the counts that would reveal them, and counts "
+                    "hidden in earlier chapters)",
+                ),
+            )
+            if loss is not None
+            else ()
+        ),
         *((f"SHA-256 of {name}", digest) for name, digest in sorted(ds.checksums.items())),
     )
     published = f"Published {long_date(date.day, date.month, date.year)}. " if date else ""
@@ -184,6 +211,7 @@ def assemble_chapter(
         sections=tuple(sections),
         provenance=provenance,
         stamp=None if settings.suppress else NOT_FOR_PUBLICATION,
+        protection=protection,
         disclosure_note=disclosure.disclosure_note(settings.rules)
         if settings.suppress
         else (
@@ -250,6 +278,7 @@ def build(
     date: dt.date | None = None,
     panel: str = "the panel",
     progress: Callable[[str], None] | None = None,
+    previous: Sequence[str | Path] | None = None,
 ) -> BuildResult:
     """Build the chapter and write it to ``out`` in the chosen formats.
 
@@ -282,7 +311,14 @@ def build(
         )
     target = check_out(out)
     chapter = build_chapter(
-        ds, year=year, suppress=suppress, rules=rules, date=date, panel=panel, progress=progress
+        ds,
+        year=year,
+        suppress=suppress,
+        rules=rules,
+        date=date,
+        panel=panel,
+        progress=progress,
+        previous=previous,
     )
     with staged(target) as staging:
         if progress is not None:

@@ -8,9 +8,12 @@ final strings: disclosure control has already been applied.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from cdop.disclosure import Protection
 
 __all__ = ["Align", "Chapter", "ReportFigure", "ReportTable", "Section"]
 
@@ -109,6 +112,9 @@ class Chapter:
         "NOT FOR PUBLICATION" when disclosure control is off; printed on every output.
     disclosure_note
         The disclosure rules in words, printed once.
+    protection
+        What disclosure control hid and why, for the coordinator (never printed):
+        ``protection.trail()`` and ``protection.loss()``.
     """
 
     title: str
@@ -119,6 +125,7 @@ class Chapter:
     stamp: str | None = None
     disclosure_note: str = ""
     intro: tuple[str, ...] = field(default=())
+    protection: Protection | None = field(default=None, repr=False, compare=False)
 
     @property
     def tables(self) -> tuple[ReportTable, ...]:

@@ -83,6 +83,10 @@ VERDICT: Final = {
     "similar": "Similar",
 }
 
+#: First financial year of the fixed pooled periods: child death reviews became statutory
+#: in April 2008.
+POOL_ANCHOR: Final = 2008
+
 #: Complete months of a review's duration, as levels: 0 to 12, then 13 or more.
 MONTH_LEVELS: Final = (*(str(m) for m in range(13)), "13+")
 
@@ -134,8 +138,16 @@ class Context:
         return [financial_label(y) for y in range(self.year - count + 1, self.year + 1)]
 
     @property
+    def pooled_years(self) -> list[str]:
+        """The latest complete pooled period: fixed windows of ``pool`` financial years
+        counted from :data:`POOL_ANCHOR` (2008/09, 2011/12, ... for three years), so that
+        consecutive chapters print the same window or windows that do not overlap."""
+        end = self.year - (self.year - POOL_ANCHOR - (self.pool - 1)) % self.pool
+        return [financial_label(y) for y in range(end - self.pool + 1, end + 1)]
+
+    @property
     def pooled_label(self) -> str:
-        years = self.last(self.pool)
+        years = self.pooled_years
         return f"{years[0]} to {years[-1]}"
 
     # -- counts ---------------------------------------------------------------------------
@@ -297,6 +309,27 @@ class GridPlan:
             return None
         return 100.0 * float(self.values[i, j]) / total if total else 0.0
 
+    def _tidy_total(
+        self, row: str, column: str, key: CellKey, *, i: int | None = None, j: int | None = None
+    ) -> dict[str, Any]:
+        """The CSV record of a published total (the row or column sum, or the grand total)."""
+        if i is not None:
+            value = int(self.values[i].sum())
+        elif j is not None:
+            value = int(self.values[:, j].sum())
+        else:
+            value = int(self.values.sum())
+        hidden = self.ctx.hidden(key)
+        record: dict[str, Any] = {
+            self.row_name: row,
+            self.column_name: column,
+            "n": self.ctx.disclosure.marker if hidden else str(value),
+        }
+        if self.percent is not None:
+            record["percent"] = ""  # a total's share is not printed
+        record["suppressed"] = hidden
+        return record
+
     def table(self) -> ReportTable:
         """The finished table: hidden counts (and their percentages) show the marker."""
         marker = self.ctx.disclosure.marker
@@ -335,14 +368,17 @@ class GridPlan:
                 tidy.append(record)
             if self.total_column and self.row_total_keys is not None:
                 cells.append(cell(int(self.values[i].sum()), self.row_total_keys[i], None))
+                tidy.append(self._tidy_total(label, self.total_column, self.row_total_keys[i], i=i))
             cells.extend(str(values[i]) for values in self.extra.values())
             out_rows.append(tuple(cells))
         if self.total_row and self.column_total_keys is not None:
             totals = [self.total_row]
             for j, key in enumerate(self.column_total_keys):
                 totals.append(cell(int(self.values[:, j].sum()), key, None))
+                tidy.append(self._tidy_total(self.total_row, self.columns[j], key, j=j))
             if self.total_column and self.grand_key is not None:
                 totals.append(cell(int(self.values.sum()), self.grand_key, None))
+                tidy.append(self._tidy_total(self.total_row, self.total_column, self.grand_key))
             totals.extend("" for _ in self.extra)
             out_rows.append(tuple(totals))
         notes = self.notes
@@ -390,14 +426,16 @@ def plan_grid(
     for i, row in enumerate(rows):
         for j, column in enumerate(columns):
             ctx.count(keys[i][j], values[i, j], place(table_id, row, column))
+    row_total = total_row or "Total"
+    column_total = total_column or "Total"
     if column_total_keys is not None:
         for j, column in enumerate(columns):
-            ctx.count(column_total_keys[j], values[:, j].sum(), place(table_id, "total", column))
+            ctx.count(column_total_keys[j], values[:, j].sum(), place(table_id, row_total, column))
     if row_total_keys is not None:
         for i, row in enumerate(rows):
-            ctx.count(row_total_keys[i], values[i].sum(), place(table_id, row, "total"))
+            ctx.count(row_total_keys[i], values[i].sum(), place(table_id, row, column_total))
     if grand_key is not None:
-        ctx.count(grand_key, values.sum(), place(table_id, "total", "total"))
+        ctx.count(grand_key, values.sum(), place(table_id, row_total, column_total))
     return GridPlan(
         ctx=ctx,
         table_id=table_id,

@@ -63,7 +63,8 @@ def plan(ctx: Context) -> Finish:
     )
     ctx.counts.universe(DIM.MODIFIABLE, [*MODIFIABLE_LABELS, NOT_RECORDED_CODE])
     # Modifiable factors by category, pooled over three years (numbers are small).
-    cross = analytics.breakdown(ctx.ds, [_R.category, _R.modifiable_factors], years=years)
+    pooled = ctx.pooled_years
+    cross = analytics.breakdown(ctx.ds, [_R.category, _R.modifiable_factors], years=pooled)
     cross = cross.assign(
         cat=[_code(v, CATEGORY_LABELS) for v in cross[_R.category]],
         mod=[_code(v, MODIFIABLE_LABELS) for v in cross[_R.modifiable_factors]],
@@ -82,7 +83,6 @@ def plan(ctx: Context) -> Finish:
     cgrid = cgrid.loc[rows_kept]
     cat_label = {**CATEGORY_LABELS, NOT_RECORDED_CODE: NOT_RECORDED}
     mod_label = {**MODIFIABLE_LABELS, NOT_RECORDED_CODE: NOT_RECORDED}
-    pooled = years
     keys = [
         [
             ctx.key(MEASURE.REVIEWED, year=pooled, **{DIM.CATEGORY: c, DIM.MODIFIABLE: m})
@@ -110,7 +110,8 @@ def plan(ctx: Context) -> Finish:
         row_name="category",
         column_name="modifiable_factors",
         notes=(
-            f"Three years pooled ({ctx.pooled_label}) because numbers are small. Percentages "
+            f"Three years pooled ({ctx.pooled_label}, the latest complete period of the "
+            "fixed three-year periods from 2008/09) because numbers are small. Percentages "
             "are of the reviews in each category.",
         ),
     )

@@ -1,0 +1,172 @@
+"""Counts that several chapters print, decided the same way in every chapter.
+
+A panel publishes a chapter every year, and consecutive chapters print the same years:
+the counts of 2023/24 appear in the 2023/24 chapter and again in the 2024/25 one. If the
+two chapters hid different counts of 2023/24, a reader holding both could combine them.
+
+So the counts of one financial year (every table's column for that year, and the
+sentences about it) are decided once, from that year's counts alone, as a *year block*:
+the block of year Y is the chapter of year Y restricted to the counts of year Y, protected
+on its own (counts of other years it is tied to, such as the cases open a year before,
+are taken as known to the reader, the cautious assumption). Every chapter that prints a
+year prints it with that year's block. A chapter then protects what is its own (pooled
+periods, rates over calendar years) with the year blocks fixed. Pooled periods are fixed
+three-year windows, so consecutive chapters print the same window or windows that do not
+overlap, never two windows that differ by one year.
+
+A panel whose earlier chapters were built otherwise (other data, other rules) gives their
+folders (``previous``): what they published is kept, whatever the blocks would say.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from cdop.dataset import Dataset
+from cdop.disclosure import CellKey
+from cdop.errors import CdopArgumentError
+from cdop.report._tables import Disclosure
+from cdop.report.sections import Context, SectionSpec, financial_label
+from cdop.report.sections._base import DIM
+
+__all__ = ["Published", "read_previous", "year_blocks"]
+
+#: Counts published elsewhere: their value and whether they were hidden.
+Published = dict[CellKey, tuple[int, bool]]
+#: Year blocks worked out in this process, by dataset, year and settings (the dataset is
+#: kept with them so that its id cannot be reused by another).
+_BLOCKS: dict[tuple[object, ...], tuple[Dataset, Published]] = {}
+_MAX_CACHED = 64
+
+
+def _is_financial(label: str) -> bool:
+    return len(label) == 7 and label[4] == "/" and label[:4].isdigit()
+
+
+def _single_year(key: CellKey) -> str | None:
+    """The financial year of a count of one financial year ("2024/25"), else None."""
+    levels = key.levels(DIM.YEAR)
+    if levels is None or len(levels) != 1:
+        return None
+    (label,) = levels
+    return label if _is_financial(label) else None
+
+
+def _block(source: Context, label: str) -> Published:
+    counts = source.counts
+    keys = [k for k in counts.keys if _single_year(k) == label]
+    known = [k for k in counts.explicit_keys() if _single_year(k) != label]
+    block = counts.subset(keys, known=known)
+    protection = block.protect(source.disclosure.rules)
+    return {k: (counts.value(k), protection.hidden(k)) for k in keys}
+
+
+def year_blocks(ctx: Context, sections: Sequence[SectionSpec]) -> Published:
+    """The year block of every financial year the chapter prints (see the module)."""
+    if not ctx.disclosure.suppress:
+        return {}
+    # Every financial year the chapter prints, alone or within a pooled period.
+    labels = sorted(
+        {
+            label
+            for key in ctx.counts.keys
+            for label in key.levels(DIM.YEAR) or ()
+            if _is_financial(label)
+        }
+    )
+    out: Published = {}
+    for label in labels:
+        year = int(label[:4])
+        memo = (
+            id(ctx.ds),
+            year,
+            ctx.disclosure,
+            tuple(s.id for s in sections),
+            ctx.area,
+            ctx.years_shown,
+            ctx.pool,
+        )
+        cached = _BLOCKS.get(memo)
+        if cached is not None and cached[0] is ctx.ds:
+            out.update(cached[1])
+            continue
+        if year == ctx.year:
+            source = ctx
+        else:
+            source = Context(
+                ds=ctx.ds,
+                year=year,
+                disclosure=ctx.disclosure,
+                years_shown=ctx.years_shown,
+                pool=ctx.pool,
+                area=ctx.area,
+            )
+            for spec in sections:
+                spec.plan(source)
+        block = _block(source, label)
+        if len(_BLOCKS) >= _MAX_CACHED:
+            _BLOCKS.clear()
+        _BLOCKS[memo] = (ctx.ds, block)
+        out.update(block)
+    return out
+
+
+def read_previous(
+    folders: Iterable[str | Path],
+    ds: Dataset,
+    settings: Disclosure,
+    sections: Sequence[SectionSpec],
+    *,
+    area: str | None = None,
+) -> Published:
+    """What earlier chapters, written by :func:`cdop.report.build` into ``folders``,
+    published: each folder's chapter is planned again from ``ds`` (for the keys of its
+    counts), and its published tables say which counts were hidden."""
+    published: Published = {}
+    for folder in folders:
+        root = Path(folder)
+        tables = root / "tables"
+        if not tables.is_dir():
+            raise CdopArgumentError(
+                f"previous: {root} holds no tables/ folder; give the folder of an earlier "
+                "chapter written by cdop report"
+            )
+        ctx = Context(ds=ds, year=_chapter_year(root), disclosure=settings, area=area)
+        for spec in sections:
+            spec.plan(ctx)
+        shown = _published_cells(tables, settings.marker)
+        for key in ctx.counts.keys:
+            for where in ctx.counts.places(key):
+                if where in shown:
+                    published[key] = (ctx.counts.value(key), shown[where])
+                    break
+    return published
+
+
+def _chapter_year(root: Path) -> int:
+    chapter = root / "chapter.md"
+    if not chapter.is_file():
+        raise CdopArgumentError(f"previous: {root} holds no chapter.md")
+    for line in chapter.read_text(encoding="utf-8").splitlines()[:3]:
+        if "annual report" in line:
+            label = line.rsplit(" ", 1)[-1]
+            if label[:4].isdigit() and financial_label(int(label[:4])) == label:
+                return int(label[:4])
+    raise CdopArgumentError(f"previous: the reporting year of {chapter} cannot be read")
+
+
+def _published_cells(tables: Path, marker: str) -> dict[str, bool]:
+    """Each table cell's place ("table <id>: <row> / <column>") and whether it was hidden."""
+    out: dict[str, bool] = {}
+    for path in sorted(tables.glob("*.csv")):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        if "suppressed" not in frame.columns or "n" not in frame.columns or frame.shape[1] < 3:
+            continue
+        row_name, column_name = frame.columns[0], frame.columns[1]
+        for record in frame.to_dict("records"):
+            where = f"table {path.stem}: {record[row_name]} / {record[column_name]}"
+            out[where] = record["n"] == marker
+    return out
