@@ -87,17 +87,47 @@ VERDICT: Final = {
 #: in April 2008.
 POOL_ANCHOR: Final = 2008
 
-#: Complete months of a review's duration, as levels: 0 to 12, then 13 or more.
-MONTH_LEVELS: Final = (*(str(m) for m in range(13)), "13+")
+#: Levels of a review's duration: 0 to 11 complete months; 12 complete months split at 12
+#: months to the day ("12=": at most, "12+": more); then 13 or more.
+MONTH_LEVELS: Final = (*(str(m) for m in range(12)), "12=", "12+", "13+")
 
 
-def month_levels(low: int, high: int | None) -> list[str]:
-    """The month levels of a band from ``low`` to ``high`` complete months (None: no end)."""
-    top = 12 if high is None else min(high, 12)
-    levels = [str(m) for m in range(low, top + 1)]
-    if high is None or high >= 13:
-        levels.append("13+")
-    return levels
+def band_levels(bands: Sequence[Any]) -> dict[str, list[str]]:
+    """The duration levels of each band (``Band`` of :mod:`cdop.analytics`), in order.
+
+    A band whose upper bound is "to the day" (``to_the_day``) at 12 months holds "12="
+    and passes "12+" to the band after it.
+
+    Examples
+    --------
+    >>> from cdop.analytics._durations import NATIONAL_BANDS
+    >>> band_levels(NATIONAL_BANDS)["Over 12 months"]
+    ['12+', '13+']
+    """
+    out: dict[str, list[str]] = {}
+    carry: list[str] = []
+    for band in bands:
+        low, high = int(band.min_months), band.max_months
+        levels, carry = list(carry), []
+        top = 11 if high is None else min(int(high), 11)
+        levels += [str(m) for m in range(low, top + 1)]
+        if low <= 12 and (high is None or high >= 12):
+            if getattr(band, "to_the_day", False) and high == 12:
+                levels.append("12=")
+                carry = ["12+"]
+            else:
+                levels += ["12=", "12+"]
+        if high is None or high >= 13:
+            levels.append("13+")
+        out[str(band.label)] = levels
+    return out
+
+
+#: The duration levels of "within 6 months" and "within 12 months" (to the day).
+WITHIN_LEVELS: Final = {
+    6: tuple(str(m) for m in range(6)),
+    12: (*(str(m) for m in range(12)), "12="),
+}
 
 
 def financial_label(start: int) -> str:

@@ -18,11 +18,12 @@ from cdop.report.sections._base import (
     MEASURE,
     MONTH_LEVELS,
     VERDICT,
+    WITHIN_LEVELS,
     Context,
     Finish,
     GridPlan,
     SectionSpec,
-    month_levels,
+    band_levels,
     pivot,
     plan_grid,
     versus,
@@ -36,7 +37,7 @@ __all__ = ["SECTION", "plan"]
 #: The timeliness measures: column of review_timeliness, label, indicator, band, months.
 _TIMELINESS = (
     ("within_6_months", "Completed within 6 months", "review_duration_band", "Under 6 months", 5),
-    ("within_12_months", "Completed within 12 months", "reviews_within_12_months", None, 12),
+    ("within_12_months", "Completed within 12 months", "reviews_within_12_months", None, 11),
 )
 
 
@@ -54,7 +55,7 @@ def _band_grid(
     grid = pivot(data, "band", "year", "n", order)
     grid.columns = grid.columns.astype(str)
     grid = grid[years].astype("int64")
-    months = {b.label: month_levels(b.min_months, b.max_months) for b in bands}
+    months = band_levels(bands)
     keys = [
         [ctx.key(MEASURE.REVIEWED, year=y, **{DIM.MONTHS: months[b]}) for y in years] for b in order
     ]
@@ -118,7 +119,7 @@ def plan(ctx: Context) -> Finish:
         if level is not None:
             local = local.assign(band=level)
         row = analytics.compare_national(local, indicator, x=column, n="reviews").iloc[0]
-        key = ctx.key(MEASURE.REVIEWED, year=ctx.label, **{DIM.MONTHS: month_levels(0, top)})
+        key = ctx.key(MEASURE.REVIEWED, year=ctx.label, **{DIM.MONTHS: WITHIN_LEVELS[top + 1]})
         ctx.count(key, int(row[column]), f"table review_timeliness: {label}")
         measures.append((column, label, row, key))
 
