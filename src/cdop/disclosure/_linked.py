@@ -65,8 +65,8 @@ class CellKey:
     Examples
     --------
     >>> key = CellKey.of("reviewed", year=["2023/24", "2024/25"], category="5")
-    >>> key.levels("year")
-    frozenset({'2023/24', '2024/25'})
+    >>> sorted(key.levels("year"))
+    ['2023/24', '2024/25']
     >>> key.label()
     'reviewed: category=5; year=2023/24+2024/25'
     """

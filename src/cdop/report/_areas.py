@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +23,7 @@ import pandas as pd
 
 from cdop import analytics, disclosure, schema
 from cdop.dataset import Dataset
+from cdop.disclosure import CellKey, LinkedCounts
 from cdop.errors import CdopArgumentError
 from cdop.report._build import (
     FORMATS,
@@ -30,15 +31,18 @@ from cdop.report._build import (
     _numbered,
     _parse_year,
     assemble_chapter,
-    build_chapter,
     check_out,
+    plan_chapter,
     staged,
 )
 from cdop.report._figures import make_figure
+from cdop.report._history import Published
 from cdop.report._model import Chapter, ReportTable, Section
 from cdop.report._tables import Disclosure
 from cdop.report._text import fmt_count, fmt_interval, fmt_percent, fmt_rate, long_date
 from cdop.report.sections import financial_label
+from cdop.report.sections._base import DIM, MEASURE, WITHIN_LEVELS
+from cdop.report.sections.infant import calendar_years
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -112,18 +116,71 @@ def _slug(area: str) -> str:
 
 
 # -- the comparison chapter ---------------------------------------------------------------
-def _hide_small(
-    numerator: np.ndarray, denominator: np.ndarray, settings: Disclosure, *, complement: bool
+#: Measures whose counts an area's chapter prints and the comparison chapter prints again.
+_LINKED: Final = (MEASURE.REVIEWED, MEASURE.INFANT_DEATHS_CALENDAR, MEASURE.DEATHS)
+#: Level of the area characteristic for records with no area.
+_NO_AREA: Final = "\x00no area"
+
+
+def area_published(
+    ds: Dataset, area: str, *, by: str, start: int, settings: Disclosure
+) -> Published:
+    """What the chapter of one area prints of the counts the comparison chapter repeats."""
+    ctx, _, protection = plan_chapter(area_dataset(ds, area, by=by), start, settings)
+    return _linked(ctx.counts.keys, ctx.counts.value, protection.hidden)
+
+
+def _linked(
+    keys: Sequence[CellKey], value: Callable[[CellKey], int], hidden: Callable[[CellKey], bool]
+) -> Published:
+    return {k: (value(k), hidden(k)) for k in keys if k.measure in _LINKED}
+
+
+def _count_masks(
+    numerator: np.ndarray,
+    keys: Sequence[CellKey],
+    published: Sequence[Published],
+    settings: Disclosure,
+    *,
+    extra: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Areas whose figure would reveal a count from 1 to the threshold."""
+    """Per area: is its count hidden? Yes when it is small, when its own chapter hides
+    any of the counts it is made of (``keys``, or does not print them while the count is
+    not zero), or when ``extra`` says so."""
     if not settings.suppress:
         return np.zeros(len(numerator), dtype=bool)
-    low, high = 1, settings.rules.threshold
-    small = (numerator >= low) & (numerator <= high)
-    if complement:
-        rest = denominator - numerator
-        small |= (rest >= low) & (rest <= high)
-    return np.asarray(small, dtype=bool)
+    threshold = settings.rules.threshold
+    out = (numerator >= 1) & (numerator <= threshold)
+    for i, pub in enumerate(published):
+        for key in keys:
+            entry = pub.get(key)
+            if (entry is None and numerator[i] > 0) or (entry is not None and entry[1]):
+                out[i] = True
+    if extra is not None:
+        out |= extra
+    return np.asarray(out, dtype=bool)
+
+
+def _total_hidden(
+    measure: str,
+    areas: Sequence[str],
+    counts: np.ndarray,
+    hidden: np.ndarray,
+    total: float,
+    settings: Disclosure,
+) -> bool:
+    """Whether the count of all areas together must be hidden: with it shown, a reader
+    could work out (or narrow to a small number) an area's hidden count."""
+    if not settings.suppress or not hidden.any():
+        return False
+    linked = LinkedCounts()
+    linked.universe(DIM.AREA, [*areas, _NO_AREA])
+    for area, n, h in zip(areas, counts, hidden, strict=True):
+        linked.fix(CellKey.of(measure, **{DIM.AREA: area}), int(n), hidden=bool(h))
+    rest = round(total - float(counts.sum()))
+    linked.fix(CellKey.of(measure, **{DIM.AREA: _NO_AREA}), max(rest, 0), hidden=False)
+    key = linked.add(CellKey.of(measure), round(total))
+    return linked.protect(settings.rules).hidden(key)
 
 
 def _area_section(
@@ -140,18 +197,24 @@ def _area_section(
     period: str,
     notes: Sequence[str],
     ylabel: str,
+    count_hidden: np.ndarray,
+    denominator_hidden: np.ndarray,
+    benchmark_hidden: bool,
 ) -> Section:
     marker = settings.marker
     numerator = compared["numerator"].to_numpy(dtype=float)
-    denominator = compared["denominator"].to_numpy(dtype=float)
-    count_hidden = _hide_small(numerator, denominator, settings, complement=percent)
-    # A percentage and its denominator give the count away; rates follow their own rule
-    # (none from fewer than 3 events).
-    hidden = count_hidden if percent else settings.rate_status(numerator) == "suppressed"
+    # A figure is shown only when its count (and a percentage's denominator) is shown:
+    # with the denominator, a percentage or rate gives the count back. No rate from
+    # fewer than the minimum number of events.
+    hidden = count_hidden | denominator_hidden
+    if not percent and settings.suppress:
+        hidden = hidden | (numerator < settings.rules.min_rate_events)
+    if benchmark_hidden:  # no comparison with a value that cannot be shown
+        compared = compared.assign(comparison_95=np.nan, comparison_99_8=np.nan, rank=np.nan)
     rows: list[tuple[str, ...]] = []
     tidy: list[dict[str, Any]] = []
-    for record, hide, hide_count in zip(
-        compared.to_dict("records"), hidden, count_hidden | hidden, strict=True
+    for record, hide, hide_count, hide_denominator in zip(
+        compared.to_dict("records"), hidden, count_hidden, denominator_hidden, strict=True
     ):
         value, lo, hi = record["value"], record["lower_ci_95"], record["upper_ci_95"]
         fmt = fmt_percent if percent else fmt_rate
@@ -176,7 +239,7 @@ def _area_section(
                 rank,
                 str(record[by]),
                 marker if hide_count else fmt_count(record["numerator"]),
-                fmt_count(record["denominator"]),
+                marker if hide_denominator else fmt_count(record["denominator"]),
                 shown_value,
                 comparison,
                 outer,
@@ -187,18 +250,20 @@ def _area_section(
                 by: record[by],
                 "rank": "" if rank == "–" else rank,
                 "numerator": marker if hide_count else int(record["numerator"]),
-                "denominator": record["denominator"],
+                "denominator": marker if hide_denominator else record["denominator"],
                 "value": "" if hide else f"{value:.3f}",
                 "lower_ci_95": "" if hide else f"{lo:.3f}",
                 "upper_ci_95": "" if hide else f"{hi:.3f}",
-                "benchmark_value": f"{record['benchmark_value']:.3f}",
+                "benchmark_value": "" if benchmark_hidden else f"{record['benchmark_value']:.3f}",
                 "comparison_95": "" if comparison == "–" else str(record["comparison_95"]),
                 "comparison_99_8": "" if outer == "–" else str(record["comparison_99_8"]),
                 "suppressed": bool(hide),
             }
         )
     england = float(compared["benchmark_value"].iloc[0]) if len(compared) else float("nan")
-    england_text = fmt_percent(england) if percent else fmt_rate(england)
+    england_text = (
+        marker if benchmark_hidden else (fmt_percent(england) if percent else fmt_rate(england))
+    )
     all_notes = [
         *notes,
         f"All areas: the areas together, {england_text}. Compared with all areas: "
@@ -206,6 +271,11 @@ def _area_section(
         "(lower) the value of all areas, or includes it (similar); the funnel plot shows "
         "the same test.",
     ]
+    if benchmark_hidden:
+        all_notes.append(
+            "The value of all areas together is not shown: with it, a hidden count could be "
+            "worked out. Areas are therefore not compared with it."
+        )
     if (count_hidden | hidden).any():
         all_notes.append(
             disclosure.disclosure_note(settings.rules, hidden_counts=True)
@@ -229,6 +299,8 @@ def _area_section(
         align=("right", "left", "right", "right", "right", "left", "left"),
     )
     plotted = compared[~hidden & compared["value"].notna().to_numpy()]
+    if benchmark_hidden:
+        plotted = plotted.iloc[0:0]
 
     def draw(ax: Axes) -> None:
         from cdop.plots import funnel_plot
@@ -260,6 +332,9 @@ def _area_section(
         f"Of {len(compared)} areas, {higher} had {title.lower()} significantly higher than "
         f"all areas together ({england_text}) at the 99.8% level and {lower} significantly "
         f"lower."
+        if not benchmark_hidden
+        else f"Numbers are too small to compare the {len(compared)} areas with all areas "
+        "together without revealing a hidden count."
     )
     return Section(section_id, title, (text,), (table_out,), (figure,))
 
@@ -273,6 +348,7 @@ def comparison_chapter(
     rules: disclosure.DisclosureRules | None = None,
     date: dt.date | None = None,
     pool: int = 3,
+    published: Mapping[str, Published] | None = None,
 ) -> Chapter:
     """The chapter comparing areas: ranked tables and funnel plots against all areas together.
 
@@ -280,15 +356,51 @@ def comparison_chapter(
     (the latest pooled period of ``pool`` calendar years) and child mortality (the
     reporting year), each with every area's value, interval and comparison with all
     areas together at 95% and 99.8%.
+
+    An area's count is printed here only when its own chapter prints it (``published``:
+    what each area's chapter printed, as :func:`build_areas` gathers it; worked out here
+    when not given), so the comparison chapter read with the area chapters gives nothing
+    away; the value of all areas together is hidden when it would let a hidden count be
+    worked out.
     """
     start = _parse_year(year, ds)
     label = financial_label(start)
     settings = Disclosure(suppress=suppress, rules=rules or disclosure.DisclosureRules())
     sections: list[Section] = []
+    if settings.suppress and published is None:
+        published = {
+            str(a): area_published(ds, str(a), by=by, start=start, settings=settings)
+            for a in sorted(str(a) for a in ds.notifications[by].dropna().unique())
+        }
+    by_area = dict(published or {})
+
+    def masks(
+        frame: pd.DataFrame,
+        compared: pd.DataFrame,
+        column: str,
+        source: str,
+        keys: Sequence[CellKey],
+        measure: str,
+        *,
+        extra: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, bool]:
+        """Which areas' counts are hidden, and whether the total of all areas is."""
+        names = [str(a) for a in compared[by]]
+        counts = compared[column].to_numpy(dtype=float)
+        hidden = _count_masks(
+            counts, keys, [by_area.get(a, {}) for a in names], settings, extra=extra
+        )
+        indexed = frame.set_index(frame[by].astype(str))
+        total = float(indexed.loc[~indexed.index.isin(names), source].sum())
+        return hidden, _total_hidden(measure, names, counts, hidden, total, settings)
 
     timely = analytics.with_total(analytics.review_timeliness, ds, by=by, years=[label])
     timely = timely[timely[by].notna()]
     compared = analytics.compare_areas(timely, x="within_12_months", n="reviews", area=by)
+    within = CellKey.of(MEASURE.REVIEWED, year=label, **{DIM.MONTHS: WITHIN_LEVELS[12]})
+    reviews = CellKey.of(MEASURE.REVIEWED, year=label)
+    n_hidden, n_total = masks(timely, compared, "numerator", "within_12_months", [within], "within")
+    d_hidden, d_total = masks(timely, compared, "denominator", "reviews", [reviews], "reviews")
     sections.append(
         _area_section(
             "areas_within_12_months",
@@ -302,7 +414,10 @@ def comparison_chapter(
             percent=True,
             period=label,
             ylabel="Reviews completed within 12 months (%)",
-            notes=("Within 12 months: 12 complete months or fewer from notification.",),
+            notes=("Within 12 months: at most 12 months to the day from notification.",),
+            count_hidden=n_hidden,
+            denominator_hidden=d_hidden,
+            benchmark_hidden=n_total or d_total,
         )
     )
 
@@ -315,6 +430,33 @@ def comparison_chapter(
         last = infant["year"].astype(str).max()
         infant = infant[infant["year"].astype(str) == last]
         compared = analytics.compare_areas(infant, area=by)
+        quintiles = [
+            CellKey.of(
+                MEASURE.INFANT_DEATHS_CALENDAR,
+                year=calendar_years(str(last)),
+                **{DIM.QUINTILE: str(q)},
+            )
+            for q in range(1, 6)
+        ]
+        # Deaths with no deprivation quintile = the area's deaths less its quintiles':
+        # a small number of them would be a small count given away.
+        unplaced = np.array(
+            [
+                n - sum(by_area.get(str(a), {}).get(k, (0, False))[0] for k in quintiles)
+                for a, n in zip(compared[by], compared["numerator"], strict=True)
+            ],
+            dtype=float,
+        )
+        threshold = settings.rules.threshold
+        n_hidden, n_total = masks(
+            infant,
+            compared,
+            "numerator",
+            "deaths",
+            quintiles,
+            "infant deaths",
+            extra=(unplaced >= 1) & (unplaced <= threshold),
+        )
         sections.append(
             _area_section(
                 "areas_infant_mortality",
@@ -331,6 +473,9 @@ def comparison_chapter(
                 notes=(
                     f"Deaths under one year per 1,000 live births, {pool} calendar years pooled.",
                 ),
+                count_hidden=n_hidden,
+                denominator_hidden=np.zeros(len(compared), dtype=bool),
+                benchmark_hidden=n_total,
             )
         )
     population_ok = ds.population is not None and by in ds.population.columns
@@ -340,6 +485,8 @@ def comparison_chapter(
         population_ok = not child.empty
     if population_ok:
         compared = analytics.compare_areas(child, area=by)
+        deaths = CellKey.of(MEASURE.DEATHS, year=label)
+        n_hidden, n_total = masks(child, compared, "numerator", "deaths", [deaths], "deaths")
         sections.append(
             _area_section(
                 "areas_child_mortality",
@@ -354,6 +501,9 @@ def comparison_chapter(
                 period=label,
                 ylabel="Deaths per 100,000 children",
                 notes=("Deaths notified in the year per 100,000 resident children aged 0-17.",),
+                count_hidden=n_hidden,
+                denominator_hidden=np.zeros(len(compared), dtype=bool),
+                benchmark_hidden=n_total,
             )
         )
     return assemble_chapter(
@@ -380,7 +530,8 @@ def _init_worker(ds: Dataset, options: dict[str, Any]) -> None:
     matplotlib.use("Agg")
 
 
-def _build_one(area: str, folder: str) -> list[str]:
+def _build_one(area: str, folder: str) -> tuple[list[str], Published]:
+    from cdop.report._build import build_chapter
     from cdop.report._render import render
 
     ds: Dataset = _WORKER_DATA["ds"]
@@ -390,7 +541,19 @@ def _build_one(area: str, folder: str) -> list[str]:
     chapter = build_chapter(area_dataset(ds, area, by=by), panel=area, **options)
     chapter = dataclasses.replace(chapter, title=f"{chapter.title}: {area}")
     written = render(chapter, Path(folder), formats, date=options.get("date"))
-    return [str(p) for p in written]
+    protection = chapter.protection
+    published: Published = (
+        {}
+        if protection is None
+        else {
+            key: (int(value), bool(hidden))
+            for key, value, hidden in zip(
+                protection.keys, protection.values, protection.hidden_mask, strict=True
+            )
+            if key.measure in _LINKED
+        }
+    )
+    return [str(p) for p in written], published
 
 
 def build_areas(
@@ -426,12 +589,6 @@ def build_areas(
     target = check_out(out)
     files: list[Path] = []
     with staged(target) as staging:
-        if progress is not None:
-            progress(f"comparison chapter of {len(areas)} areas")
-        comparison = comparison_chapter(
-            ds, year=start, by=by, suppress=suppress, rules=rules, date=date
-        )
-        files += render(comparison, staging / "comparison", formats, date=date)
         options = {
             "year": start,
             "suppress": suppress,
@@ -452,8 +609,24 @@ def build_areas(
                 max_workers=count, initializer=_init_worker, initargs=(ds, options)
             ) as pool:
                 results = list(pool.map(_build_one, areas, [str(f) for f in folders]))
-        for written in results:
+        for written, _ in results:
             files += [Path(p) for p in written]
+        # The comparison chapter prints an area's count only where its chapter does.
+        if progress is not None:
+            progress(f"comparison chapter of {len(areas)} areas")
+        comparison = comparison_chapter(
+            ds,
+            year=start,
+            by=by,
+            suppress=suppress,
+            rules=rules,
+            date=date,
+            published={a: published for a, (_, published) in zip(areas, results, strict=True)},
+        )
+        files = [
+            *render(comparison, staging / "comparison", formats, date=date),
+            *files,
+        ]
         index = ["# Child death review chapters", "", "- [Areas compared](comparison/chapter.md)"]
         index += [f"- [{a}](areas/{s}/chapter.md)" for a, s in zip(areas, slugs, strict=True)]
         (staging / "README.md").write_text("\n".join(index) + "\n", encoding="utf-8")

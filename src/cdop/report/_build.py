@@ -131,24 +131,9 @@ def build_chapter(
     """
     start = _parse_year(year, ds)
     settings = Disclosure(suppress=suppress, rules=rules or disclosure.DisclosureRules())
-    ctx = Context(ds=ds, year=start, disclosure=settings)
-    chosen = [spec for spec in SECTIONS if spec.available(ds)]
-    finishers = []
-    for index, spec in enumerate(chosen, start=1):
-        if progress is not None:
-            progress(f"section {index} of {len(chosen)}: {spec.title.lower()}")
-        finishers.append(spec.plan(ctx))
-    if suppress:
-        if progress is not None:
-            progress("the counts of each year, as every chapter prints them")
-        published = year_blocks(ctx, chosen)
-        if previous is not None:
-            published.update(read_previous(previous, ds, settings, chosen))
-        for key, (value, hidden) in published.items():
-            ctx.counts.fix(key, value, hidden=hidden)
-    if progress is not None:
-        progress(f"disclosure control over {len(ctx.counts)} published counts")
-    protection = ctx.protect()
+    ctx, finishers, protection = plan_chapter(
+        ds, start, settings, previous=previous, progress=progress
+    )
     sections = [finish() for finish in finishers]
     label = financial_label(start)
     return assemble_chapter(
@@ -162,6 +147,39 @@ def build_chapter(
         date=date,
         protection=protection,
     )
+
+
+def plan_chapter(
+    ds: Dataset,
+    start: int,
+    settings: Disclosure,
+    *,
+    previous: Sequence[str | Path] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[Context, list[Callable[[], Section]], disclosure.Protection]:
+    """Plan every section and run disclosure control over the chapter as a whole.
+
+    Returns the context, each section's finishing step and the protection (what is
+    hidden); the sections are written by calling the finishing steps.
+    """
+    ctx = Context(ds=ds, year=start, disclosure=settings)
+    chosen = [spec for spec in SECTIONS if spec.available(ds)]
+    finishers = []
+    for index, spec in enumerate(chosen, start=1):
+        if progress is not None:
+            progress(f"section {index} of {len(chosen)}: {spec.title.lower()}")
+        finishers.append(spec.plan(ctx))
+    if settings.suppress:
+        if progress is not None:
+            progress("the counts of each year, as every chapter prints them")
+        published = year_blocks(ctx, chosen)
+        if previous is not None:
+            published.update(read_previous(previous, ds, settings, chosen))
+        for key, (value, hidden) in published.items():
+            ctx.counts.fix(key, value, hidden=hidden)
+    if progress is not None:
+        progress(f"disclosure control over {len(ctx.counts)} published counts")
+    return ctx, finishers, ctx.protect()
 
 
 def assemble_chapter(

@@ -28,7 +28,7 @@ from cdop.report.sections._base import (
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["SECTION", "plan"]
+__all__ = ["SECTION", "calendar_years", "plan"]
 
 _N = schema.NOTIFICATIONS
 _QUINTILES = (1, 2, 3, 4, 5)
@@ -41,7 +41,7 @@ _LABELS = {
 }
 
 
-def _calendar_years(period: str) -> list[str]:
+def calendar_years(period: str) -> list[str]:
     """The calendar years of a pooled period label ("2018-2020"), or of one year."""
     first, _, last = period.partition("-")
     end = int(last) if last else int(first)
@@ -61,7 +61,7 @@ def plan(ctx: Context) -> Finish:
         q = int(record[_N.imd_quintile])
         key = ctx.key(
             MEASURE.INFANT_DEATHS_CALENDAR,
-            year=_calendar_years(record["year"]),
+            year=calendar_years(record["year"]),
             **{DIM.QUINTILE: str(q)},
         )
         keys[(record["year"], q)] = key
