@@ -104,7 +104,7 @@ def build_chapter(
     date: dt.date | None = None,
     panel: str = "the panel",
     progress: Callable[[str], None] | None = None,
-    previous: Sequence[str | Path] | None = None,
+    previous: str | Path | Sequence[str | Path] | None = None,
 ) -> Chapter:
     """Compute every section of the chapter (nothing is written).
 
@@ -154,7 +154,7 @@ def plan_chapter(
     start: int,
     settings: Disclosure,
     *,
-    previous: Sequence[str | Path] | None = None,
+    previous: str | Path | Sequence[str | Path] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> tuple[Context, list[Callable[[], Section]], disclosure.Protection]:
     """Plan every section and run disclosure control over the chapter as a whole.
@@ -174,7 +174,8 @@ def plan_chapter(
             progress("the counts of each year, as every chapter prints them")
         published = year_blocks(ctx, chosen)
         if previous is not None:
-            published.update(read_previous(previous, ds, settings, chosen))
+            folders = [previous] if isinstance(previous, str | Path) else list(previous)
+            published.update(read_previous(folders, ds, settings, chosen))
         for key, (value, hidden) in published.items():
             ctx.counts.fix(key, value, hidden=hidden)
     if progress is not None:
@@ -296,7 +297,7 @@ def build(
     date: dt.date | None = None,
     panel: str = "the panel",
     progress: Callable[[str], None] | None = None,
-    previous: Sequence[str | Path] | None = None,
+    previous: str | Path | Sequence[str | Path] | None = None,
 ) -> BuildResult:
     """Build the chapter and write it to ``out`` in the chosen formats.
 
