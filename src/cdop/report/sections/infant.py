@@ -70,11 +70,6 @@ def plan(ctx: Context) -> Finish:
             int(record["deaths"]),
             f"table infant_mortality_deprivation: {record['year']} / quintile {q}",
         )
-    with warnings.catch_warnings():  # periods without a gradient show "–" with a note
-        warnings.simplefilter("ignore", DataQualityWarning)
-        gradient = analytics.mortality_inequality(all_rates, rii=False)
-    gradient["year"] = gradient["year"].astype(str)
-    gradient = gradient.set_index("year")
     overall = analytics.infant_mortality(ctx.ds, by=None, period="financial", years=[ctx.label])
     cmp = analytics.compare_national(
         overall.assign(year=overall["year"].astype(str)), "infant_mortality_rate"
@@ -83,6 +78,13 @@ def plan(ctx: Context) -> Finish:
     ctx.count(overall_key, int(cmp["deaths"]), "sentence: infant deaths in the year")
 
     def finish() -> Section:
+        # The gradient prints no count of its own: worked out only when the section is
+        # written (it is not needed to decide what to hide).
+        with warnings.catch_warnings():  # periods without a gradient show "–" with a note
+            warnings.simplefilter("ignore", DataQualityWarning)
+            gradient = analytics.mortality_inequality(all_rates, rii=False)
+        gradient["year"] = gradient["year"].astype(str)
+        gradient = gradient.set_index("year")
         marker = ctx.disclosure.marker
         status = {
             (p, q): ctx.rate_status(keys[(p, q)], float(r))
