@@ -355,13 +355,30 @@ def test_narrative_claims_follow_the_tests(sample: cdop.Dataset) -> None:
     text = " ".join(p for s in chapter.sections for p in s.paragraphs)
     child = analytics.compare_national(analytics.child_mortality(sample), "child_mortality_rate")
     last = child.iloc[-1]
-    word = {
-        "higher": "significantly higher",
-        "lower": "significantly lower",
-        "similar": "similar to",
-    }[last["comparison_95"]]
     assert f"{last['rate']:.1f} per 100,000" in text
-    assert f"{word} " in text
+    # No national rate for 2024/25 is published: the sentence says so, and tests nothing.
+    assert not bool(last["like_for_like"])
+    assert (f"child mortality rate was {last['rate']:.1f} per 100,000 children") in text
+    assert "with no comparable national figure (national figure for 2023/24, not 2024/25); " in text
+    assert "England: 29.8 in 2023/24 (NCMD), for context only" in text
+    # Modifiable factors in 2024/25 are tested against England's 2024/25 figure (48%).
+    mod = analytics.breakdown(sample, "modifiable_factors", years=["2024/25"])
+    yes = analytics.compare_national(mod, "reviews_with_modifiable_factors")
+    yes = yes[yes["modifiable_factors"] == "yes"].iloc[0]
+    assert bool(yes["like_for_like"])
+    word = {
+        "higher": "significantly higher than",
+        "lower": "significantly lower than",
+        "similar": "similar to",
+    }[yes["comparison_95"]]
+    assert f"{word} England (48% in 2024/25, NCMD)" in text
+    # Every comparison word in the chapter comes with England's figure and its source.
+    for phrase in (
+        "significantly higher than the national",
+        "significantly lower than the national",
+        "the latest national figure",
+    ):
+        assert phrase not in text
     pd.testing.assert_index_equal(
         pd.Index([s.id for s in chapter.sections]),
         pd.Index(
@@ -404,3 +421,61 @@ def test_word_and_excel_tables_match_the_chapter_cell_by_cell(built: Path) -> No
         assert [tuple(c.replace(",", "") for c in r) for r in got] == [
             tuple(c.replace(",", "") for c in r) for r in expected
         ], table.id
+
+
+def _section(chapter: object, section_id: str) -> object:
+    return next(s for s in chapter.sections if s.id == section_id)  # type: ignore[attr-defined]
+
+
+def test_child_mortality_counts_deaths_by_date_of_death_and_marks_england_by_year(
+    sample: cdop.Dataset,
+) -> None:
+    chapter = build_chapter(sample, year=YEAR)
+    child = _section(chapter, "child_mortality")
+    table = child.tables[0]  # type: ignore[attr-defined]
+    assert any("by date of death (not by date of notification)" in n for n in table.notes)
+    assert not any("latest national rate" in n for n in table.notes)
+    assert any(
+        n.startswith("England: 2023/24, National Child Mortality Database") for n in table.notes
+    )
+    # England is shown only for 2023/24, the one year it publishes a rate for.
+    england = {row[0]: row[4] for row in table.rows}
+    assert england == {
+        "2020/21": "–",
+        "2021/22": "–",
+        "2022/23": "–",
+        "2023/24": "29.8 (2023/24)",
+        "2024/25": "–",
+    }
+    tidy = table.tidy  # type: ignore[attr-defined]
+    assert tidy.loc[tidy["year"] != "2023/24", "england_rate"].eq("").all()
+
+
+@pytest.mark.filterwarnings("ignore::cdop.errors.DataQualityWarning")  # derived columns
+def test_deaths_without_a_quintile_are_counted_in_a_note(sample: cdop.Dataset) -> None:
+    tables = {
+        name: getattr(sample, name).copy()
+        for name in ("notifications", "reviews", "births", "population")
+    }
+    notes = tables["notifications"]
+    infants = notes.index[
+        (notes["age_at_death_days"] < 365) & (notes["date_of_death"].dt.year == 2024)
+    ]
+    for col in ("imd_quintile", "imd_decile", "lsoa_code"):
+        if col in notes.columns:
+            notes.loc[infants[:7], col] = pd.NA
+    ds = cdop.read_dataset(tables, today=dt.date(2026, 1, 1))
+    infant = _section(build_chapter(ds, year=YEAR), "infant_mortality")
+    note = next(n for n in infant.tables[0].notes if n.startswith("Deaths with no deprivation"))  # type: ignore[attr-defined]
+    assert note.endswith("2022-2024: 7.")
+    assert "the rate ratio and the SII" in note
+
+
+def test_rate_ratio_and_sii_are_both_reported_and_their_difference_explained(
+    sample: cdop.Dataset,
+) -> None:
+    text = " ".join(_section(build_chapter(sample, year=YEAR), "infant_mortality").paragraphs)  # type: ignore[attr-defined]
+    # In the sample 2022-2024 the ratio of the extreme fifths is significant, the SII is not.
+    assert "a rate ratio of 2.18 (95% CI 1.10 to 4.33), a statistically significant" in text
+    assert "slope index of inequality" in text and "not statistically significant" in text
+    assert "the two measures differ because" in text

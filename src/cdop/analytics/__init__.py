@@ -40,10 +40,14 @@ from cdop.analytics._gradient import mortality_inequality, mortality_trend
 from cdop.analytics._mortality import InfantMeasure, child_mortality, infant_mortality
 from cdop.analytics._national import (
     BENCHMARK_COLUMNS,
+    INDICATORS,
     NATIONAL_EDITION,
     BenchmarkUnit,
+    Indicator,
+    NationalComparisonWarning,
     compare_national,
     national_benchmarks,
+    read_national,
 )
 from cdop.analytics._periods import (
     PeriodKind,
@@ -57,6 +61,7 @@ __all__ = [
     "AREA_COMPARISON_COLUMNS",
     "BENCHMARK_COLUMNS",
     "FUNNEL_LIMIT_COLUMNS",
+    "INDICATORS",
     "NATIONAL_BANDS",
     "NATIONAL_EDITION",
     "REPORT_BANDS",
@@ -66,7 +71,9 @@ __all__ = [
     "Basis",
     "BenchmarkUnit",
     "DurationStart",
+    "Indicator",
     "InfantMeasure",
+    "NationalComparisonWarning",
     "PeriodKind",
     "Years",
     "activity",
@@ -81,6 +88,7 @@ __all__ = [
     "mortality_trend",
     "national_benchmarks",
     "period_labels",
+    "read_national",
     "review_durations",
     "review_timeliness",
     "with_total",

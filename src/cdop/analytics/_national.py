@@ -1,68 +1,119 @@
-"""National benchmarks (England) and the comparison of local figures with them.
+"""National figures (England) with their sources, and like-for-like comparison with them.
 
-The shipped table ``data/national.csv`` holds the national figures of child death
-review statistics with their period and source. Its ``edition`` column versions the
-table (:data:`NATIONAL_EDITION`); a new edition adds or corrects rows and changes
-the edition of every row. Rows are identified by ``indicator``, ``period`` and
-``level``; :func:`national_benchmarks` lets users add rows or override shipped ones.
+The shipped table ``data/national.csv`` holds national child death figures, each with
+its value, unit, definition of value and denominator, period and period type,
+geography, publisher, title, address, table or page, and the sentence of the source
+that gives the value (see ``docs/national-figures.md``). Every row is validated when
+it is read, shipped or added: a value that does not appear in its quoted sentence is
+refused. Its ``edition`` column versions the table (:data:`NATIONAL_EDITION`).
+
+:func:`compare_national` tests a local figure only against a national figure of the
+same indicator, geography England, the same period type and the same period (or one
+within ``max_gap`` years on the same side of the April 2019 reforms); any other
+national figure is given as context, with the reason, and no verdict.
 """
 
 from __future__ import annotations
 
 import functools
+import math
+import re
+import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 from importlib import resources
+from os import PathLike
 from typing import Final, Literal, TypeAlias
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from cdop.analytics._common import DEATHS, TOTAL, YEAR, N, fail
-from cdop.analytics._periods import parse_label
+from cdop.analytics._periods import Span, parse_label
+from cdop.errors import NationalComparisonWarning
 
 __all__ = [
     "BENCHMARK_COLUMNS",
+    "INDICATORS",
     "NATIONAL_EDITION",
     "BenchmarkUnit",
+    "Indicator",
+    "NationalComparisonWarning",
     "compare_national",
     "national_benchmarks",
+    "read_national",
 ]
 
-#: Edition of the shipped national benchmarks.
-NATIONAL_EDITION: Final = "2026.1"
-#: Units of a benchmark: a count (not comparable), a percentage or a rate.
+#: Edition of the shipped national figures.
+NATIONAL_EDITION: Final = "2026.2"
+#: Units of a national figure: a count (context only), a percentage or a rate.
 BenchmarkUnit: TypeAlias = Literal["count", "percent", "per 1,000", "per 100,000"]
 
 EDITION: Final = "edition"
 INDICATOR: Final = "indicator"
 PERIOD: Final = "period"
+PERIOD_TYPE: Final = "period_type"
 VARIABLE: Final = "variable"
 LEVEL: Final = "level"
 VALUE: Final = "value"
 NUMERATOR: Final = "numerator"
 DENOMINATOR: Final = "denominator"
 UNIT: Final = "unit"
-SOURCE: Final = "source"
+DEFINITION: Final = "definition"
+DENOMINATOR_DEFINITION: Final = "denominator_definition"
+GEOGRAPHY: Final = "geography"
+PUBLISHER: Final = "publisher"
+TITLE: Final = "title"
+URL: Final = "url"
+LOCATION: Final = "location"
+QUOTE: Final = "quote"
 NOTE: Final = "note"
-#: Columns of :func:`national_benchmarks`, in order.
+#: Columns of :func:`national_benchmarks` (and of a national CSV), in order.
 BENCHMARK_COLUMNS: Final = (
     EDITION,
     INDICATOR,
     PERIOD,
+    PERIOD_TYPE,
     VARIABLE,
     LEVEL,
     VALUE,
     NUMERATOR,
     DENOMINATOR,
     UNIT,
-    SOURCE,
+    DEFINITION,
+    DENOMINATOR_DEFINITION,
+    GEOGRAPHY,
+    PUBLISHER,
+    TITLE,
+    URL,
+    LOCATION,
+    QUOTE,
     NOTE,
 )
-_TEXT: Final = (EDITION, INDICATOR, PERIOD, VARIABLE, LEVEL, UNIT, SOURCE, NOTE)
 _NUMBERS: Final = (VALUE, NUMERATOR, DENOMINATOR)
-_REQUIRED: Final = (INDICATOR, PERIOD, VALUE, UNIT)
+#: Columns every row must fill.
+_REQUIRED: Final = (
+    INDICATOR,
+    PERIOD,
+    PERIOD_TYPE,
+    VALUE,
+    UNIT,
+    DEFINITION,
+    DENOMINATOR_DEFINITION,
+    GEOGRAPHY,
+    PUBLISHER,
+    TITLE,
+    URL,
+    LOCATION,
+    QUOTE,
+)
 _USER_EDITION: Final = "user"
+_PERIOD_TYPES: Final = {"financial year": "financial", "calendar year": "calendar"}
+#: Geography a national figure must have to be tested against.
+ENGLAND: Final = "England"
+#: The current child death review process (statutory guidance 2018, NCMD) started here;
+#: figures on either side of it are not like for like.
+REFORM_DATE: Final = pd.Timestamp(2019, 4, 1)
 
 #: Statistic and multiplier of each unit.
 _UNITS: Final[dict[str, tuple[Literal["rate", "proportion"] | None, float]]] = {
@@ -72,118 +123,323 @@ _UNITS: Final[dict[str, tuple[Literal["rate", "proportion"] | None, float]]] = {
     "per 100,000": ("rate", 100_000.0),
 }
 _METHODS: Final = {
-    "proportion": "Wilson score interval excludes the national value; exact binomial test",
-    "rate": "Poisson interval (exact below 10 events, Byar's from 10) excludes the national "
-    "value; exact Poisson test",
+    "proportion": "Wilson score interval against the national value; score test p-value "
+    "(the test the interval inverts)",
+    "rate": "Poisson interval (exact below 10 events, Byar's from 10) against the national "
+    "value; exact or Byar's test p-value (the test the interval inverts)",
+}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """An indicator the library computes locally: its unit and the column of its levels."""
+
+    unit: BenchmarkUnit
+    variable: str | None
+    local: str
+
+
+#: Indicators the library knows, with the local table to compare with them. National
+#: rows may add other indicators; these are checked for unit and variable.
+INDICATORS: Final[dict[str, Indicator]] = {
+    "reviews_completed": Indicator("count", None, "reviews completed (context only)"),
+    "deaths_notified": Indicator("count", None, "deaths notified (context only)"),
+    "reviews_with_modifiable_factors": Indicator(
+        "percent", "modifiable_factors", 'breakdown(ds, "modifiable_factors")'
+    ),
+    "reviews_under_1_year": Indicator("percent", None, "under-1 reviews (x) of reviews (n)"),
+    "deaths_under_1_year": Indicator("percent", None, "under-1 deaths (x) of deaths (n)"),
+    "review_duration_band": Indicator("percent", "band", 'review_durations(ds, "national")'),
+    "reviews_within_12_months": Indicator(
+        "percent", None, 'review_timeliness(ds), x="within_12_months", n="reviews"'
+    ),
+    "reviews_by_sex": Indicator("percent", "sex", 'breakdown(ds, "sex")'),
+    "reviews_by_ethnicity": Indicator("percent", "ethnicity", 'breakdown(ds, "ethnicity")'),
+    "reviews_by_category": Indicator("percent", "category", 'breakdown(ds, "category")'),
+    "child_mortality_rate": Indicator("per 100,000", None, "child_mortality(ds)"),
+    "infant_mortality_rate": Indicator("per 1,000", None, "infant_mortality(ds)"),
+    "infant_mortality_rate_by_imd_quintile": Indicator(
+        "per 1,000", "imd_quintile", 'infant_mortality(ds, by="imd_quintile")'
+    ),
+    "child_mortality_rate_by_imd_quintile": Indicator(
+        "per 100,000", "imd_quintile", 'child_mortality(ds, by="imd_quintile")'
+    ),
+    "infant_mortality_rate_by_imd_decile": Indicator(
+        "per 1,000", "imd_decile", 'infant_mortality(ds, by="imd_decile")'
+    ),
 }
 
 NATIONAL_PERIOD: Final = "national_period"
 NATIONAL_VALUE: Final = "national_value"
+NATIONAL_SOURCE: Final = "national_source"
+NATIONAL_URL: Final = "national_url"
 SAME_PERIOD: Final = "same_period"
+LIKE_FOR_LIKE: Final = "like_for_like"
+COMPARISON_NOTE: Final = "comparison_note"
 P_VALUE: Final = "p_value"
 COMPARISON_METHOD: Final = "comparison_method"
 
 
-def _typed(func: str, table: pd.DataFrame, arg: str) -> pd.DataFrame:
+#: Notes of a national figure of another kind of period or geography (warned about).
+_MISMATCH_KIND: Final = "; local figures for "
+_MISMATCH_GEO: Final = ", not England"
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _number_forms(text: str, value: float) -> set[str]:
+    """How a source may write ``value``: as typed, with or without thousands separators."""
+    forms = {text}
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    if value == int(value):
+        forms |= {f"{int(value):,}", f"{int(value)}"}
+    decimals = max(decimals, 1) if value != int(value) else decimals
+    if decimals:
+        forms |= {f"{value:,.{decimals}f}", f"{value:.{decimals}f}"}
+    return forms
+
+
+def value_in_quote(value_text: str, value: float, quote: str) -> bool:
+    """Whether the quoted sentence states ``value`` (as a whole number token).
+
+    Examples
+    --------
+    >>> value_in_quote("3595", 3595.0, "3,595 child death reviews were completed")
+    True
+    >>> value_in_quote("42.0", 42.0, "most deprived areas (42.0 per 100,000)")
+    True
+    >>> value_in_quote("4.2", 4.2, "most deprived areas (42.0 per 100,000)")
+    False
+    """
+    for form in _number_forms(value_text, value):
+        if re.search(rf"(?<![\d.,]){re.escape(form)}(?![\d]|[.,]\d)", quote):
+            return True
+    return False
+
+
+def _problems(frame: pd.DataFrame, raw: pd.DataFrame, first_row: int) -> list[str]:
+    """Every rule broken by a row, as 'row R, column C: value V: rule'."""
+    out: list[str] = []
+
+    def add(i: int, col: str, value: object, rule: str) -> None:
+        out.append(f"row {i + first_row}, column {col!r}: {value!r}: {rule}")
+
+    for i in range(len(frame)):
+        row = frame.iloc[i]
+        for col in _REQUIRED:
+            if col in _NUMBERS:
+                continue
+            if pd.isna(row[col]):
+                add(i, col, raw.iloc[i].get(col, ""), "must not be empty")
+        text = raw.iloc[i].get(VALUE, "")
+        value = row[VALUE]
+        if pd.isna(value) or not math.isfinite(value) or value < 0:
+            add(i, VALUE, text, "must be a number >= 0")
+        unit = row[UNIT]
+        if pd.notna(unit) and unit not in _UNITS:
+            add(i, UNIT, unit, f"must be one of {', '.join(repr(u) for u in _UNITS)}")
+        elif unit == "percent" and pd.notna(value) and value > 100:
+            add(i, VALUE, text, "a percentage must be at most 100")
+        for col in (NUMERATOR, DENOMINATOR):
+            cell = raw.iloc[i].get(col, "")
+            if str(cell).strip() not in ("", "nan", "None") and pd.isna(row[col]):
+                add(i, col, cell, "must be a number or empty")
+        span = parse_label(str(row[PERIOD])) if pd.notna(row[PERIOD]) else None
+        if pd.notna(row[PERIOD]) and span is None:
+            add(i, PERIOD, row[PERIOD], "must be a period label such as '2017/18' or '2022'")
+        ptype = row[PERIOD_TYPE]
+        if pd.notna(ptype) and ptype not in _PERIOD_TYPES:
+            add(i, PERIOD_TYPE, ptype, "must be 'financial year' or 'calendar year'")
+        elif span is not None and pd.notna(ptype) and _PERIOD_TYPES[ptype] != span.kind:
+            add(i, PERIOD_TYPE, ptype, f"does not match the period {row[PERIOD]!r}")
+        if pd.isna(row[VARIABLE]) != pd.isna(row[LEVEL]):
+            add(i, LEVEL, row[LEVEL], "variable and level must be given together")
+        known = INDICATORS.get(str(row[INDICATOR]))
+        if known is not None:
+            if pd.notna(unit) and unit != known.unit:
+                add(i, UNIT, unit, f"indicator {row[INDICATOR]!r} is in {known.unit!r}")
+            variable = None if pd.isna(row[VARIABLE]) else str(row[VARIABLE])
+            if variable != known.variable:
+                add(
+                    i,
+                    VARIABLE,
+                    variable or "",
+                    f"indicator {row[INDICATOR]!r} is given by {known.variable or 'no variable'}",
+                )
+        url = row[URL]
+        if pd.notna(url) and not str(url).startswith(("https://", "http://")):
+            add(i, URL, url, "must be a web address starting with https://")
+        quote = row[QUOTE]
+        if pd.notna(quote) and pd.notna(value) and not value_in_quote(str(text), value, quote):
+            add(i, QUOTE, quote, f"does not state the value {text}")
+    key = _key(frame)
+    dup = key.duplicated(keep="first") & frame[INDICATOR].notna()
+    for j in np.flatnonzero(dup.to_numpy()):
+        add(
+            int(j),
+            INDICATOR,
+            frame[INDICATOR].iloc[int(j)],
+            "repeats the indicator, period, level and geography of an earlier row",
+        )
+    return out
+
+
+def _typed(func: str, table: pd.DataFrame, source: str, *, first_row: int = 1) -> pd.DataFrame:
     missing = [c for c in _REQUIRED if c not in table.columns]
     if missing:
         raise fail(
             func,
-            f"argument `{arg}` must have columns {', '.join(_REQUIRED)}; "
-            f"missing {', '.join(missing)}",
+            f"{source}: the national figures need the columns {', '.join(BENCHMARK_COLUMNS)}"
+            f" (see docs/national-figures.md); missing {', '.join(missing)}",
         )
+    unknown = [str(c) for c in table.columns if c not in BENCHMARK_COLUMNS]
+    if unknown:
+        raise fail(func, f"{source}: unknown columns {', '.join(unknown)}")
+    raw = table.reset_index(drop=True).astype("object").where(table.notna().to_numpy(), "")
     out = pd.DataFrame(index=pd.RangeIndex(len(table)))
     for col in BENCHMARK_COLUMNS:
-        values = table[col].to_numpy() if col in table.columns else np.full(len(table), None)
+        values = raw[col].to_numpy() if col in raw.columns else np.full(len(raw), "")
         if col in _NUMBERS:
-            out[col] = pd.to_numeric(pd.Series(values), errors="coerce").astype("float64")
+            text = pd.Series(values, dtype="str").str.replace(",", "").str.strip()
+            out[col] = pd.to_numeric(text, errors="coerce").astype("float64")
         else:
             text = pd.Series(values, dtype="str").str.strip()
-            out[col] = text.where(text.notna() & (text != ""))
-    bad_unit = ~out[UNIT].isin(list(_UNITS))
-    if bad_unit.any():
-        raise fail(
-            func,
-            f"argument `{arg}`: column 'unit' must be one of "
-            f"{', '.join(repr(u) for u in _UNITS)}; received "
-            f"{out.loc[bad_unit, UNIT].iloc[0]!r}",
-        )
-    bad_period = out[PERIOD].map(lambda p: parse_label(str(p)) is None)
-    if bad_period.any():
-        raise fail(
-            func,
-            f"argument `{arg}`: column 'period' must hold labels such as "
-            f"'2017/18', '2022' or '2015-2017'; received "
-            f"{out.loc[bad_period, PERIOD].iloc[0]!r}",
-        )
-    if out[VALUE].isna().any() or out[INDICATOR].isna().any():
-        raise fail(func, f"argument `{arg}`: every row needs an indicator and a numeric value")
+            out[col] = text.where(text.notna() & (text != "") & (text != "nan"))
+    problems = _problems(out, raw, first_row)
+    if problems:
+        listed = "; ".join(problems[:10])
+        more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
+        raise fail(func, f"{source}: {len(problems)} problem(s): {listed}{more}")
     return out
 
 
 def _key(frame: pd.DataFrame) -> pd.Series:
-    return frame[INDICATOR] + "|" + frame[PERIOD] + "|" + frame[LEVEL].fillna("")
+    return (
+        frame[INDICATOR].fillna("")
+        + "|"
+        + frame[PERIOD].fillna("")
+        + "|"
+        + frame[LEVEL].fillna("")
+        + "|"
+        + frame[GEOGRAPHY].fillna("")
+    )
+
+
+def _read_csv(func: str, path: str | PathLike[str]) -> pd.DataFrame:
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise fail(func, f"cannot read national figures from {str(path)!r}: {exc}") from exc
+    # Row numbers as in a spreadsheet: the header is row 1.
+    return _typed(func, raw, f"file {str(path)!r}", first_row=2)
 
 
 @functools.cache
 def _shipped() -> pd.DataFrame:
-    """The shipped table, read once per process (callers get copies)."""
+    """The shipped table, read and validated once per process (callers get copies)."""
     path = resources.files("cdop.analytics").joinpath("data", "national.csv")
     with path.open("r", encoding="utf-8") as handle:
-        return _typed(
-            "national_benchmarks", pd.read_csv(handle, dtype=str, keep_default_na=False), "shipped"
-        )
+        raw = pd.read_csv(handle, dtype=str, keep_default_na=False)
+    return _typed("national_benchmarks", raw, "shipped national.csv", first_row=2)
 
 
-def national_benchmarks(extra: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The national benchmarks (England), optionally with rows added or overridden.
+def read_national(path: str | PathLike[str]) -> pd.DataFrame:
+    """Read and validate a CSV of national figures in the layout of the shipped table.
+
+    Use it for a release published after this version of the library: a CSV with the
+    columns of :data:`BENCHMARK_COLUMNS` (see ``docs/national-figures.md``), one row per
+    figure. Every row must give the value, unit, definitions of value and denominator,
+    period and period type, geography, publisher, title, web address, table or page,
+    and the sentence of the source that states the value.
 
     Parameters
     ----------
-    extra : pandas.DataFrame, optional
-        Rows to add, with at least ``indicator``, ``period``, ``value`` and ``unit``
-        (``"count"``, ``"percent"``, ``"per 1,000"`` or ``"per 100,000"``), and
-        ``variable`` / ``level`` for a figure of one level (e.g. ``sex`` / ``male``).
-        A row with the ``indicator``, ``period`` and ``level`` of a shipped row
-        replaces it. Their ``edition`` is ``"user"`` unless given.
+    path : str or path-like
 
     Returns
     -------
     pandas.DataFrame
-        One row per figure, columns in this order:
+        The rows, typed as :func:`national_benchmarks` returns them; pass them as
+        ``extra`` to :func:`national_benchmarks` (or as ``national`` to
+        :func:`compare_national` after that).
 
-        - ``edition``: edition of the shipped table (``"2026.1"``) or ``"user"``;
-        - ``indicator``: e.g. ``"reviews_with_modifiable_factors"``;
-        - ``period``: ``"2017/18"`` (financial year), ``"2022"`` (calendar year);
-        - ``variable``, ``level``: the column and level the figure is for (e.g.
-          ``"modifiable_factors"`` / ``"yes"``), missing for a whole-population figure;
-        - ``value``: on the scale of ``unit``;
-        - ``numerator``, ``denominator``: where published (else missing);
-        - ``unit``; ``source``: the publication; ``note``.
+    Raises
+    ------
+    CdopArgumentError
+        Naming the file, row, column, value and rule of every problem (up to 10).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from cdop.analytics import national_benchmarks, read_national
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> national_benchmarks().head(1).to_csv(folder / "mine.csv", index=False)
+    >>> read_national(folder / "mine.csv")["value"].tolist()
+    [3575.0]
+    """
+    return _read_csv("read_national", path)
+
+
+def national_benchmarks(extra: pd.DataFrame | str | PathLike[str] | None = None) -> pd.DataFrame:
+    """The national figures (England), optionally with rows added or overridden.
+
+    Parameters
+    ----------
+    extra : pandas.DataFrame or path of a CSV, optional
+        Rows in the layout of the shipped table (:data:`BENCHMARK_COLUMNS`; every
+        column of a row filled except ``variable``, ``level``, ``numerator``,
+        ``denominator``, ``note`` and ``edition``), validated as the shipped rows are.
+        A row with the ``indicator``, ``period``, ``level`` and ``geography`` of a
+        shipped row replaces it. Their ``edition`` is ``"user"`` unless given.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per figure, columns :data:`BENCHMARK_COLUMNS`:
+
+        - ``edition``: edition of the shipped table or ``"user"``;
+        - ``indicator``, e.g. ``"reviews_with_modifiable_factors"``;
+        - ``period``: ``"2017/18"`` or ``"2023"``; ``period_type``: ``"financial
+          year"`` or ``"calendar year"``;
+        - ``variable``, ``level``: the column and level of the figure (e.g.
+          ``modifiable_factors`` / ``yes``), missing for a whole-population figure;
+        - ``value`` on the scale of ``unit``; ``numerator``, ``denominator`` where
+          published;
+        - ``unit``; ``definition`` (what the value counts);
+          ``denominator_definition``; ``geography``;
+        - ``publisher``, ``title``, ``url``, ``location`` (table, page or section),
+          ``quote`` (the sentence of the source giving the value), ``note``.
 
     Examples
     --------
     >>> from cdop.analytics import national_benchmarks
     >>> nb = national_benchmarks()
     >>> row = nb[nb["indicator"] == "child_mortality_rate"]
-    >>> print(row[["period", "value", "unit"]].to_string(index=False))
-     period  value        unit
-    2023/24   29.8 per 100,000
-    >>> mine = pd.DataFrame({"indicator": ["child_mortality_rate"], "period": ["2024/25"],
-    ...                      "value": [30.1], "unit": ["per 100,000"]})
-    >>> national_benchmarks(mine).query("indicator == 'child_mortality_rate'")["edition"].tolist()
-    ['2026.1', 'user']
+    >>> print(row[["period", "value", "unit", "publisher"]].to_string(index=False))
+     period  value        unit                        publisher
+    2023/24   29.8 per 100,000 National Child Mortality Database
     """
     func = "national_benchmarks"
     shipped = _shipped().copy()
     if extra is None:
         return shipped
-    if not isinstance(extra, pd.DataFrame):
-        raise fail(func, f"argument `extra` must be a DataFrame; received {type(extra).__name__}")
-    user = _typed(func, extra, "extra")
+    if isinstance(extra, (str, PathLike)):
+        user = _read_csv(func, extra)
+    elif isinstance(extra, pd.DataFrame):
+        user = _typed(func, extra, "argument `extra`")
+    else:
+        raise fail(
+            func,
+            f"argument `extra` must be a DataFrame or the path of a CSV; received "
+            f"{type(extra).__name__}",
+        )
     user[EDITION] = user[EDITION].fillna(_USER_EDITION)
     kept = shipped[~_key(shipped).isin(set(_key(user)))]
     return pd.concat([kept, user], ignore_index=True)
+
+
+# ------------------------------------------------------------------------- comparing
 
 
 def compare_national(
@@ -194,21 +450,25 @@ def compare_national(
     x: str | None = None,
     n: str | None = None,
     confidence: float | Sequence[float] = (0.95, 0.998),
+    max_gap: int = 0,
 ) -> pd.DataFrame:
-    """Compare local figures with the national value: significantly higher, lower or similar.
+    """Compare local figures with the national figure, like for like only.
 
-    Each row of ``local`` (an analytics table with a ``year`` column) is joined to the
-    national figure of ``indicator`` for the same period, or else the latest
-    national figure for a period ending on or before the local one
-    (``same_period`` is then False). When the indicator is given by level (its
-    ``variable``, e.g. ``sex``), rows are matched on that column of ``local`` too;
-    rows with no national figure get missing comparisons.
+    **Policy.** A local row is *tested* only against a national figure that is like
+    for like: the same ``indicator`` (and level), geography England, the same period
+    type (financial or calendar years) and the same period, or a period at most
+    ``max_gap`` years away that is on the same side of 1 April 2019 (when the
+    current child death review process and the NCMD began). Otherwise the national
+    figure nearest in time is given as **context**: ``national_value`` and
+    ``national_period`` are filled, ``like_for_like`` is False, the comparison
+    columns are missing and ``comparison_note`` says why. There is no silent
+    fallback to another era.
 
-    The comparison is :func:`cdop.stats.compare`: the local interval (Wilson for
-    percentages, exact/Byar's Poisson for rates) at each confidence level either
-    excludes the national value (``"higher"`` / ``"lower"``) or not (``"similar"``),
-    the national value being taken as fixed; ``p_value`` is an exact two-sided test
-    (binomial for percentages, Poisson for rates; central form).
+    The test is :func:`cdop.stats.compare`: the local interval (Wilson for
+    percentages, exact/Byar's Poisson for rates) at each level excludes the
+    national value (``"higher"`` / ``"lower"``) or not (``"similar"``), the national
+    value taken as fixed; ``p_value`` is the test the interval inverts (score test;
+    exact or Byar's Poisson test), so label and p-value never disagree.
 
     Parameters
     ----------
@@ -216,41 +476,60 @@ def compare_national(
         A table from :func:`breakdown`, :func:`review_durations`,
         :func:`review_timeliness`, :func:`infant_mortality`, :func:`child_mortality`.
     indicator : str
-        An indicator of the benchmarks (see :func:`national_benchmarks`); count
-        indicators cannot be compared.
+        An indicator of :data:`INDICATORS` or of the national table.
     national : pandas.DataFrame, optional
-        Benchmarks to use (default :func:`national_benchmarks`).
+        National figures (default :func:`national_benchmarks`), validated.
     x, n : str, optional
         Numerator and denominator columns of ``local``. Defaults: ``n`` and ``total``
         for percentages; ``deaths`` and ``live_births`` (or ``population``) for rates.
-        :func:`review_timeliness` needs them given (e.g. ``x="within_12_months",
-        n="reviews"``).
     confidence : float or sequence of float, default (0.95, 0.998)
+    max_gap : int, default 0
+        Largest distance in years between the local and the national period for a
+        test (0: the same period only).
 
     Returns
     -------
     pandas.DataFrame
         ``local`` (same index and columns), then:
 
-        - ``national_period``, ``national_value``: the national figure used;
-        - ``same_period``: False when an earlier period was used (missing if none);
-        - ``comparison_95``, ``comparison_99_8``: ``"higher"``, ``"lower"`` or
-          ``"similar"`` (``comparison`` with one level);
-        - ``p_value``; ``comparison_method``: the method in words.
+        - ``national_period``, ``national_value``: the national figure tested
+          against, or given as context (missing when there is none);
+        - ``national_source`` (publisher and title), ``national_url``;
+        - ``same_period``: the national period is the local one;
+        - ``like_for_like``: True when tested;
+        - ``comparison_note``: "like for like", or why there is no test;
+        - ``comparison_95``, ``comparison_99_8`` (``comparison`` with one level):
+          ``"higher"``, ``"lower"`` or ``"similar"``, only when like for like;
+        - ``p_value`` (only when like for like); ``comparison_method``.
+
+    Raises
+    ------
+    CdopArgumentError
+        For an unknown indicator, a count indicator, columns not found, or rows split
+        by another column (e.g. by quintile) compared with a whole-population figure.
+
+    Warns
+    -----
+    NationalComparisonWarning
+        When no local row can be tested because the national figures are of another
+        period type (calendar vs financial years) or geography.
 
     Examples
     --------
     >>> import cdop
     >>> from cdop.analytics import breakdown, compare_national
     >>> ds = cdop.load_sample()
-    >>> mod = breakdown(ds, "modifiable_factors", years=["2017/18", "2024/25"])
+    >>> mod = breakdown(ds, "modifiable_factors", years=["2017/18", "2023/24", "2024/25"])
     >>> out = compare_national(mod, "reviews_with_modifiable_factors")
     >>> yes = out[out["modifiable_factors"] == "yes"]
     >>> print(yes[["year", "n", "total", "national_value", "comparison_95"]].to_string(
     ...     index=False))
        year  n  total  national_value comparison_95
     2017/18  4     25            28.0       similar
+    2023/24 17     54            48.0           NaN
     2024/25 26     74            48.0         lower
+    >>> print(yes["comparison_note"].iloc[1])
+    national figure for 2024/25, not 2023/24
     """
     func = "compare_national"
     from cdop import stats
@@ -259,56 +538,57 @@ def compare_national(
         raise fail(func, f"argument `local` must be a DataFrame; received {type(local).__name__}")
     if YEAR not in local.columns:
         raise fail(func, "argument `local` must have a 'year' column (an analytics table)")
-    table = national_benchmarks() if national is None else _typed(func, national, "national")
+    if isinstance(max_gap, bool) or not isinstance(max_gap, (int, np.integer)) or max_gap < 0:
+        raise fail(func, f"argument `max_gap` must be a whole number >= 0; received {max_gap!r}")
+    table = national_benchmarks() if national is None else _typed(func, national, "`national`")
     rows = table[table[INDICATOR] == indicator].reset_index(drop=True)
-    if rows.empty:
-        known = ", ".join(sorted(table[INDICATOR].unique()))
-        raise fail(func, f"argument `indicator` must be one of {known}; received {indicator!r}")
-    units = rows[UNIT].unique()
-    if len(units) != 1:
-        raise fail(func, f"indicator {indicator!r} mixes units {', '.join(units)}")
-    statistic, multiplier = _UNITS[str(units[0])]
+    known = INDICATORS.get(indicator)
+    if rows.empty and known is None:
+        names = sorted(set(table[INDICATOR]) | set(INDICATORS))
+        raise fail(
+            func, f"argument `indicator` must be one of {', '.join(names)}; received {indicator!r}"
+        )
+    unit = known.unit if known is not None else str(rows[UNIT].iloc[0])
+    statistic, multiplier = _UNITS[unit]
     if statistic is None:
         raise fail(
             func, f"indicator {indicator!r} is a count; only percentages and rates can be compared"
         )
+    variable = known.variable if known is not None else _one_variable(func, indicator, rows)
     x_col, n_col = _x_n(func, local, statistic, x, n)
-    variables = rows[VARIABLE].dropna().unique()
-    if len(variables) > 1:
-        raise fail(func, f"indicator {indicator!r} mixes variables {', '.join(variables)}")
-    variable = str(variables[0]) if len(variables) else None
     if variable is not None and variable not in local.columns:
         raise fail(
             func,
-            f"indicator {indicator!r} is given by {variable!r}; argument `local` "
-            f"has no such column",
+            f"indicator {indicator!r} is given by {variable!r}; argument `local` has no such "
+            f"column",
         )
+    if variable is None:
+        _check_one_row_per_year(func, local, indicator)
 
-    # Parse each distinct label once; a row's span is then (kind, first, last, end day).
-    local_codes, labels = pd.factorize(local[YEAR].astype("str"))
-    local_info = _span_table(func, list(labels), "local", "year")[local_codes]
-    nat_info = _span_table(func, [str(p) for p in rows[PERIOD]], "national", PERIOD)
-    local_end = local_info[:, 3]
-    nat_end = nat_info[:, 3]
-    nat_len = nat_info[:, 2] - nat_info[:, 1]
-    valid = nat_end[None, :] <= local_end[:, None]
-    if variable is not None:
-        local_level = local[variable].astype("str").to_numpy()
-        nat_level = rows[LEVEL].astype("str").to_numpy()
-        valid &= local_level[:, None] == nat_level[None, :]
-    # Latest end first; among equal ends the single year (shortest span).
-    score = np.where(valid, nat_end[None, :] * 1000 - nat_len[None, :], np.iinfo(np.int64).min)
-    best = np.argmax(score, axis=1) if len(rows) else np.zeros(len(local), dtype=np.intp)
-    found = valid[np.arange(len(local)), best] if len(local) else np.zeros(0, dtype=bool)
-    national_value = np.where(found, rows[VALUE].to_numpy(dtype=np.float64)[best], np.nan)
-    national_period = pd.Series(rows[PERIOD].to_numpy()[best], dtype="str").where(found)
-    same = found & (nat_info[best, :3] == local_info[:, :3]).all(axis=1)
+    spans = [_span(func, label) for label in local[YEAR].astype("str")]
+    levels = local[variable].astype("str").tolist() if variable is not None else [""] * len(local)
+    nat_spans = [parse_label(str(p)) for p in rows[PERIOD]]
+    picks = [
+        _pick(rows, nat_spans, span, level, variable, max_gap)
+        for span, level in zip(spans, levels, strict=True)
+    ]
+    idx = np.array([p[0] for p in picks], dtype=np.intp)
+    found = idx >= 0
+    tested = np.array([p[1] for p in picks], dtype=bool)
+    notes = [p[2] for p in picks]
+    take = np.where(found, idx, 0)
 
+    def column(col: str) -> pd.Series:
+        values = rows[col].to_numpy()[take] if len(rows) else np.full(len(local), None)
+        return pd.Series(values, index=local.index, dtype="object").where(found)
+
+    national_value = pd.to_numeric(column(VALUE)).to_numpy(dtype=np.float64)
+    national_value = np.where(found, national_value, np.nan)
     work = pd.DataFrame(
         {
             "x": pd.to_numeric(local[x_col]).to_numpy(dtype=np.float64),
             "n": pd.to_numeric(local[n_col]).to_numpy(dtype=np.float64),
-            "national": national_value,
+            "national": np.where(tested, national_value, np.nan),
         }
     )
     work["n"] = work["n"].where(work["n"] > 0)
@@ -324,33 +604,153 @@ def compare_national(
     )
     label_cols = [c for c in compared.columns if c.startswith("comparison")]
     out = local.copy()
-    out[NATIONAL_PERIOD] = national_period.to_numpy()
+    out[NATIONAL_PERIOD] = column(PERIOD).astype("str").where(found).to_numpy()
     out[NATIONAL_VALUE] = national_value
-    out[SAME_PERIOD] = pd.array(np.where(found, same, False), dtype="boolean")
-    out.loc[~found, SAME_PERIOD] = pd.NA
-    for col in label_cols:
-        out[col] = compared[col].where(found).to_numpy()
-    out[P_VALUE] = compared[P_VALUE].to_numpy(dtype=np.float64)
-    out[COMPARISON_METHOD] = pd.Series(_METHODS[statistic], index=out.index, dtype="str").where(
-        found
+    out[NATIONAL_SOURCE] = (column(PUBLISHER) + ". " + column(TITLE)).where(found).to_numpy()
+    out[NATIONAL_URL] = column(URL).to_numpy()
+    same = np.array(
+        [
+            f and nat_spans[i] is not None and _same(nat_spans[i], s)
+            for f, i, s in zip(found, take, spans, strict=True)
+        ],
+        dtype=bool,
     )
+    out[SAME_PERIOD] = pd.array(same, dtype="boolean")
+    out.loc[~found, SAME_PERIOD] = pd.NA
+    out[LIKE_FOR_LIKE] = tested
+    out[COMPARISON_NOTE] = notes
+    for col in label_cols:
+        out[col] = compared[col].where(tested).to_numpy()
+    out[P_VALUE] = np.where(tested, compared[P_VALUE].to_numpy(dtype=np.float64), np.nan)
+    out[COMPARISON_METHOD] = pd.Series(_METHODS[statistic], index=out.index, dtype="str").where(
+        tested
+    )
+    mismatched = [
+        note
+        for note, f in zip(notes, found, strict=True)
+        if f and (_MISMATCH_KIND in note or _MISMATCH_GEO in note)
+    ]
+    if len(out) and not tested.any() and mismatched:
+        warnings.warn(
+            f"{func}(): no row of `local` could be tested against the national figures of "
+            f"{indicator!r}: {mismatched[0]}; they are given as "
+            f"context only (see the column 'comparison_note')",
+            NationalComparisonWarning,
+            stacklevel=2,
+        )
     return out
 
 
-def _span_table(func: str, labels: list[str], arg: str, column: str) -> npt.NDArray[np.int64]:
-    """Per label: period kind (0 financial, 1 calendar), first and last start years, end day."""
-    out = np.zeros((len(labels), 4), dtype=np.int64)
-    for i, label in enumerate(labels):
-        span = parse_label(label)
-        if span is None:
-            raise fail(
-                func,
-                f"argument `{arg}`: column {column!r} holds {label!r}, not a "
-                f"period label such as '2017/18', '2022' or '2015-2017'",
-            )
-        end = int((span.end - pd.Timestamp(1970, 1, 1)).days)
-        out[i] = (int(span.kind == "calendar"), span.first, span.last, end)
-    return out
+def _one_variable(func: str, indicator: str, rows: pd.DataFrame) -> str | None:
+    variables = rows[VARIABLE].dropna().unique()
+    if len(variables) > 1:
+        raise fail(func, f"indicator {indicator!r} mixes variables {', '.join(variables)}")
+    return str(variables[0]) if len(variables) else None
+
+
+def _check_one_row_per_year(func: str, local: pd.DataFrame, indicator: str) -> None:
+    dup = local[YEAR].astype("str").duplicated(keep=False)
+    if not dup.any():
+        return
+    year = str(local.loc[dup, YEAR].iloc[0])
+    others = [
+        str(c)
+        for c in local.columns
+        if c != YEAR
+        and local.loc[dup].groupby(local.loc[dup, YEAR].astype("str"))[c].nunique().gt(1).any()
+    ]
+    split = f" (split by {', '.join(others[:3])})" if others else ""
+    raise fail(
+        func,
+        f"argument `local` has {int(dup[local[YEAR].astype('str') == year].sum())} rows for "
+        f"{year}{split}, but {indicator!r} is a figure for the whole population; compare the "
+        f"overall rows, or use an indicator given by that column (e.g. "
+        f"'..._by_imd_quintile')",
+    )
+
+
+def _span(func: str, label: str) -> Span:
+    span = parse_label(label)
+    if span is None:
+        raise fail(
+            func,
+            f"argument `local`: column 'year' holds {label!r}, not a period label such as "
+            f"'2017/18', '2022' or '2015-2017'",
+        )
+    return span
+
+
+def _same(a: Span, b: Span) -> bool:
+    return a.kind == b.kind and a.first == b.first and a.last == b.last
+
+
+def _gap(a: Span, b: Span) -> int:
+    return max(abs(a.last - b.last), abs(a.first - b.first))
+
+
+def _side(span: Span) -> bool:
+    return bool(span.start >= REFORM_DATE)
+
+
+def _pick(
+    rows: pd.DataFrame,
+    spans: list[Span | None],
+    local: Span,
+    level: str,
+    variable: str | None,
+    max_gap: int,
+) -> tuple[int, bool, str]:
+    """(row index or -1, tested, note) for one local row."""
+    levels = rows[LEVEL].astype("str").to_numpy()
+    geo = rows[GEOGRAPHY].astype("str").to_numpy()
+    candidates = [
+        (i, s)
+        for i, s in enumerate(spans)
+        if s is not None and (variable is None or levels[i] == level)
+    ]
+    if not candidates:
+        what = f" for {variable} {level}" if variable is not None else ""
+        return -1, False, f"no national figure{what}"
+    testable = [
+        (i, s)
+        for i, s in candidates
+        if geo[i] == ENGLAND
+        and s.kind == local.kind
+        and _gap(s, local) <= max_gap
+        and _side(s) == _side(local)
+    ]
+    if testable:
+        best, _ = min(testable, key=lambda c: (_gap(c[1], local), -c[1].last))
+        return best, True, "like for like"
+    # Context: nearest in time, preferring England and the same period type.
+    best, s = min(
+        candidates,
+        key=lambda c: (
+            int(geo[c[0]] != ENGLAND),
+            int(c[1].kind != local.kind),
+            abs(int((c[1].end - local.end).days)),
+            -c[1].last,
+        ),
+    )
+    period = str(rows[PERIOD].iloc[best])
+    if geo[best] != ENGLAND:
+        note = f"national figure for {geo[best]}{_MISMATCH_GEO}"
+    elif s.kind != local.kind:
+        note = f"national figure for a {s.kind} year ({period}){_MISMATCH_KIND}{local.kind} years"
+    elif _side(s) != _side(local) and _gap(s, local) <= max_gap:
+        note = f"national figure for {period}, on the other side of the April 2019 review reforms"
+    else:
+        note = f"national figure for {period}, not {_label(local)}"
+    return best, False, note
+
+
+def _label(span: Span) -> str:
+    if span.kind == "financial":
+        first = f"{span.first}/{(span.first + 1) % 100:02d}"
+        if span.first == span.last:
+            return first
+        return f"{first}-{span.last}/{(span.last + 1) % 100:02d}"
+    return str(span.first) if span.first == span.last else f"{span.first}-{span.last}"
 
 
 def _x_n(

@@ -9,9 +9,9 @@ zero as Excel does (1 of 8 is 12.5%, printed 13%), so readers can check them in 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Final
+from typing import Any, Final
 
 __all__ = [
     "change_phrase",
@@ -229,12 +229,12 @@ def no_national_phrase() -> str:
     return "with no comparable national figure published"
 
 
-def national_source_note(rows: Iterable[Mapping[str, object]]) -> str:
+def national_source_note(rows: Iterable[Any]) -> str:
     """A table note citing the national figures of a comparison, and the policy.
 
-    ``rows`` are rows of :func:`cdop.analytics.compare_national` (``national_period``,
-    ``national_source``, ``national_url``, ``like_for_like``); rows without a national
-    figure are skipped. Empty when none has one.
+    ``rows`` are mappings or Series, rows of :func:`cdop.analytics.compare_national`
+    (``national_period``, ``national_source``, ``national_url``, ``like_for_like``); rows
+    without a national figure are skipped. Empty when none has one.
 
     Examples
     --------

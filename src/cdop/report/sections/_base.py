@@ -24,7 +24,13 @@ from cdop.dataset import Dataset
 from cdop.disclosure import CellKey, LinkedCounts, Protection
 from cdop.report._model import ReportTable, Section
 from cdop.report._tables import Disclosure
-from cdop.report._text import comparison_phrase, count_percent, fmt_count
+from cdop.report._text import (
+    comparison_phrase,
+    count_percent,
+    fmt_count,
+    no_national_phrase,
+    short_source,
+)
 
 __all__ = [
     "DIM",
@@ -254,16 +260,41 @@ def pivot(
 
 
 def versus(row: Any, fmt: Callable[[float], str]) -> str:
-    """ ", similar to the national 24% (2016/17)" from a compare_national row; "" if none."""
+    """Words for a compare_national row: the test against England, or why there is none.
+
+    ", similar to England (29.8 in 2023/24, NCMD)" when like for like; otherwise the
+    national figure is named as context only, or no comparable figure is said to exist.
+    """
     value = row["national_value"]
     if pd.isna(value):
-        return ""
+        return ", " + no_national_phrase()
     label = None if pd.isna(row["comparison_95"]) else str(row["comparison_95"])
     same = False if pd.isna(row["same_period"]) else bool(row["same_period"])
+    like = bool(row["like_for_like"]) if "like_for_like" in row else None
+    source = row.get("national_source") if hasattr(row, "get") else None
     phrase = comparison_phrase(
-        label, fmt(float(value)), period=str(row["national_period"]), same_period=same
+        label,
+        fmt(float(value)),
+        period=str(row["national_period"]),
+        same_period=same,
+        like_for_like=like,
+        source=short_source(str(source)) if isinstance(source, str) else None,
+        note=str(row["comparison_note"]) if "comparison_note" in row else None,
     )
     return ", " + phrase
+
+
+def england_cell(row: Any, fmt: Callable[[float], str], *, context: bool = True) -> str:
+    """The England cell of a table row: the like-for-like figure, or context marked so.
+
+    With ``context=False`` a figure that is not like for like is not shown ("–").
+    """
+    value = row["national_value"]
+    like = bool(row.get("like_for_like", True))
+    if pd.isna(value) or (not like and not context):
+        return "–"
+    text = f"{fmt(float(value))} ({row['national_period']})"
+    return text if like else f"{text}, context only"
 
 
 def count_words(n: int, hidden: bool, noun: str) -> str:

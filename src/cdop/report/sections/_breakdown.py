@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from cdop import analytics
-from cdop.report._text import fmt_percent
+from cdop.report._text import fmt_percent, national_source_note
 from cdop.report.sections._base import (
     MEASURE,
     NOT_RECORDED,
@@ -31,7 +31,7 @@ def plan_breakdown(
     *,
     years: list[str],
     merges: Sequence[tuple[tuple[str, ...], str]] = (),
-    national: tuple[str, str] | None = None,
+    national: str | None = None,
     notes: Sequence[str] = (),
 ) -> tuple[GridPlan, pd.DataFrame]:
     """Plan the table of reviews by ``variable`` (codes labelled by ``labels``) and year.
@@ -80,16 +80,29 @@ def plan_breakdown(
     extra: dict[str, list[str]] = {}
     notes = list(notes)
     if national is not None:
-        indicator, period_note = national
+        # England's figures for the reporting year only (like for like); none, no column.
         bench = analytics.national_benchmarks()
-        bench = bench[bench["indicator"] == indicator]
-        by_code = dict(zip(bench["level"].astype(str), bench["value"], strict=True))
-        periods = sorted(set(bench["period"].astype(str)))
-        extra[f"England {periods[-1]}"] = [
-            fmt_percent(by_code[c[0]]) if len(c) == 1 and c[0] in by_code else ""
-            for c, _label in groups
+        bench = bench[
+            (bench["indicator"] == national)
+            & (bench["period"] == ctx.label)
+            & (bench["geography"] == "England")
         ]
-        notes.append(period_note)
+        if len(bench):
+            by_code = dict(zip(bench["level"].astype(str), bench["value"], strict=True))
+            extra[f"England {ctx.label}"] = [
+                fmt_percent(by_code[c[0]]) if len(c) == 1 and c[0] in by_code else ""
+                for c, _label in groups
+            ]
+            notes.append(
+                national_source_note(
+                    {
+                        "national_period": r["period"],
+                        "national_source": f"{r['publisher']}. {r['title']}",
+                        "national_url": r["url"],
+                    }
+                    for r in bench.to_dict("records")
+                )
+            )
     plan = plan_grid(
         ctx,
         table_id,

@@ -51,7 +51,7 @@ def plan(ctx: Context) -> Finish:
         "Sex",
         years=years,
         merges=((("indeterminate", "not_stated", "not_recorded"), "Indeterminate or not stated"),),
-        national=("reviews_by_sex", "England: deaths reviewed in 2016/17."),
+        national="reviews_by_sex",
     )
     eth, _ = plan_breakdown(
         ctx,

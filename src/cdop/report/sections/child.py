@@ -11,13 +11,14 @@ from cdop import analytics
 from cdop.plots._charts import rate_lines
 from cdop.report._figures import make_figure
 from cdop.report._model import ReportTable, Section
-from cdop.report._text import fmt_count, fmt_interval, fmt_rate
+from cdop.report._text import fmt_count, fmt_interval, fmt_rate, national_source_note
 from cdop.report.sections._base import (
     MEASURE,
     VERDICT,
     Context,
     Finish,
     SectionSpec,
+    england_cell,
     rate_cell,
     rate_notes,
     versus,
@@ -51,11 +52,7 @@ def plan(ctx: Context) -> Finish:
             comparison = (
                 "–" if hidden or pd.isna(r["comparison_95"]) else VERDICT[str(r["comparison_95"])]
             )
-            england = (
-                "–"
-                if pd.isna(r["national_value"])
-                else f"{fmt_rate(r['national_value'])} ({r['national_period']})"
-            )
+            england = england_cell(r, fmt_rate, context=False)
             rows.append(
                 (
                     r["year"],
@@ -75,17 +72,22 @@ def plan(ctx: Context) -> Finish:
                     "lower_ci": "" if hidden else f"{r['lower_ci']:.3f}",
                     "upper_ci": "" if hidden else f"{r['upper_ci']:.3f}",
                     "flag": "u" if s == "unreliable" else "",
-                    "england_rate": r["national_value"],
-                    "england_period": r["national_period"],
+                    "england_rate": r["national_value"] if r["like_for_like"] else "",
+                    "england_period": r["national_period"] if r["like_for_like"] else "",
                     "comparison_95": ""
                     if hidden or pd.isna(r["comparison_95"])
                     else str(r["comparison_95"]),
                 }
             )
+        tested = cmp[cmp["like_for_like"].astype(bool)]
         notes = [
-            "Deaths notified in the year per 100,000 resident children aged 0-17 "
-            "(mid-year population).",
-            "England: the latest national rate for the same or an earlier year.",
+            "Deaths in the year by date of death (not by date of notification) per 100,000 "
+            "resident children aged 0-17 (mid-year population).",
+            national_source_note(tested.to_dict("records"))
+            or "England: no national rate of the same definition is published for these years.",
+            "Compared with England: the 95% interval of the local rate (exact Poisson below 10 "
+            "deaths, Byar's method from 10) lies wholly above (significantly higher) or below "
+            "(significantly lower) England's rate for the same year, or includes it (similar).",
             *rate_notes(ctx, status),
         ]
         if any(ctx.hidden(k) for k in keys):
@@ -116,12 +118,10 @@ def plan(ctx: Context) -> Finish:
             )
         plot = cmp.copy()
         plot.loc[np.array(status) == "suppressed", ["rate", "lower_ci", "upper_ci"]] = np.nan
-        bench = (
-            float(cmp["national_value"].dropna().iloc[-1])
-            if cmp["national_value"].notna().any()
-            else None
-        )
-        bench_period = str(cmp["national_period"].dropna().iloc[-1]) if bench is not None else ""
+        # England only at the years it has a rate of the same definition and period.
+        bench = {
+            str(y): float(v) for y, v in zip(tested["year"], tested["national_value"], strict=True)
+        }
 
         def draw(ax: Axes) -> None:
             rate_lines(
@@ -132,8 +132,8 @@ def plan(ctx: Context) -> Finish:
                 "lower_ci",
                 "upper_ci",
                 ylabel="Deaths per 100,000 children",
-                benchmark=bench,
-                benchmark_label=f"England {bench_period}",
+                benchmark=bench or None,
+                benchmark_label="England (same year)",
                 series_label="Panel (95% CI shaded)",
                 ax=ax,
             )
@@ -141,8 +141,8 @@ def plan(ctx: Context) -> Finish:
         figure = make_figure(
             "child_mortality",
             f"Child mortality rate, {years[0]} to {years[-1]}",
-            "Line chart of the child mortality rate with its 95% confidence band and the "
-            "England rate.",
+            "Line chart of the child mortality rate with its 95% confidence band, and "
+            "England's rate marked at the years for which it is published.",
             draw,
             margins=(0.6, 0.45, 1.75, 0.1),
         )

@@ -12,7 +12,13 @@ from cdop.analytics._durations import NATIONAL_BANDS, REPORT_BANDS, Band
 from cdop.plots._charts import stacked_shares
 from cdop.report._figures import make_figure
 from cdop.report._model import ReportTable, Section
-from cdop.report._text import fmt_count, fmt_interval, fmt_percent
+from cdop.report._text import (
+    excel_round,
+    fmt_count,
+    fmt_interval,
+    fmt_percent,
+    national_source_note,
+)
 from cdop.report.sections._base import (
     DIM,
     MEASURE,
@@ -24,6 +30,7 @@ from cdop.report.sections._base import (
     GridPlan,
     SectionSpec,
     band_levels,
+    england_cell,
     pivot,
     plan_grid,
     versus,
@@ -36,8 +43,20 @@ __all__ = ["SECTION", "plan"]
 
 #: The timeliness measures: column of review_timeliness, label, indicator, band, months.
 _TIMELINESS = (
-    ("within_6_months", "Completed within 6 months", "review_duration_band", "Under 6 months", 5),
-    ("within_12_months", "Completed within 12 months", "reviews_within_12_months", None, 11),
+    ("within_6_months", "Completed in under 6 months", "review_duration_band", "Under 6 months", 5),
+    (
+        "within_12_months",
+        "Completed within 12 months (to the day)",
+        "reviews_within_12_months",
+        None,
+        11,
+    ),
+)
+#: What the bands count, in the words of the tables.
+_BAND_NOTE = (
+    "Duration from notification to the panel's review. Under 6 months: fewer than 6 complete "
+    "months; 6 to 12 months: from 6 months up to 12 months to the day; over 12 months: more "
+    "than 12 months to the day (a review taking 12 months and 20 days is over 12 months)."
 )
 
 
@@ -80,10 +99,15 @@ def plan(ctx: Context) -> Finish:
     ctx.counts.universe(DIM.MONTHS, MONTH_LEVELS)
     national = analytics.review_durations(ctx.ds, "national", years=years)
     compared = analytics.compare_national(national, "review_duration_band")
-    latest = compared[compared["year"].astype(str) == ctx.label].set_index("band")
+    latest = compared[compared["year"].astype(str) == ctx.label]
+    latest = latest[latest["like_for_like"].astype(bool)].set_index("band")
     order = [b.label for b in NATIONAL_BANDS]
-    england = [fmt_percent(v) for v in latest["national_value"].reindex(order)]
-    period = str(latest["national_period"].iloc[0]) if len(latest) else ""
+    extra: dict[str, list[str]] = {}
+    if len(latest):
+        extra[f"England {ctx.label}"] = [
+            fmt_percent(v) for v in latest["national_value"].reindex(order)
+        ]
+    source = national_source_note(latest.to_dict("records"))
     table, _ = _band_grid(
         ctx,
         "national",
@@ -91,10 +115,12 @@ def plan(ctx: Context) -> Finish:
         years,
         "review_durations",
         f"Reviews completed by time from notification, {years[0]} to {years[-1]}",
-        extra={f"England {period}": england},
+        extra=extra,
         notes=(
-            "Duration in whole calendar months from notification to the panel's review.",
-            f"England: all reviews completed in {period} (latest published national figures).",
+            _BAND_NOTE,
+            source
+            or f"England: no national figure of the same definition is published for "
+            f"{ctx.label}, so none is shown.",
         ),
     )
     detail, _ = _band_grid(
@@ -147,23 +173,20 @@ def plan(ctx: Context) -> Finish:
                 ]
             )
             comparison = "–" if hidden or label_95 is None else VERDICT[label_95]
-            england_cell = (
-                "–"
-                if pd.isna(row["national_value"])
-                else f"{fmt_percent(float(row['national_value']))} ({row['national_period']})"
-            )
-            rows.append((label, *shown, england_cell, comparison))
+            england = england_cell(row, fmt_percent)
+            rows.append((label, *shown, england, comparison))
             tidy_rows.append(
                 {
                     "measure": column,
                     "year": ctx.label,
                     "n": marker if hidden else str(n),
                     "reviews": marker if ctx.hidden(total_key) else str(total),
-                    "percent": "" if hidden else f"{pct:.1f}",
-                    "lower_ci": "" if hidden else f"{lo:.1f}",
-                    "upper_ci": "" if hidden else f"{hi:.1f}",
+                    "percent": "" if hidden else str(excel_round(pct, 1)),
+                    "lower_ci": "" if hidden else str(excel_round(lo, 1)),
+                    "upper_ci": "" if hidden else str(excel_round(hi, 1)),
                     "england_percent": row["national_value"],
                     "england_period": row["national_period"],
+                    "england_like_for_like": bool(row["like_for_like"]),
                     "comparison_95": "" if hidden else (label_95 or ""),
                     "comparison_99_8": "" if hidden else str(row["comparison_99_8"]),
                     "p_value": "" if hidden else f"{row['p_value']:.4f}",
@@ -177,18 +200,27 @@ def plan(ctx: Context) -> Finish:
                     f"{fmt_interval(lo, hi, percent=True)})" + versus(row, fmt_percent) + "."
                 )
         notes = [
-            "Within 6 months: fewer than 6 complete months from notification; within 12 "
-            "months: 12 complete months or fewer.",
-            "Compared with England: the 95% Wilson interval of the local percentage lies "
-            "wholly above (significantly higher) or below (significantly lower) the "
-            "national figure, or includes it (similar). The exact binomial p-value is in "
-            "the CSV table.",
+            "Under 6 months: fewer than 6 complete months from notification; within 12 "
+            "months: at most 12 months to the day (12 months and 20 days is not within 12 "
+            "months).",
+            "Compared with England, only where England's figure has the same definition and "
+            "period: the 95% Wilson interval of the local percentage lies wholly above "
+            "(significantly higher) or below (significantly lower) the national figure, or "
+            "includes it (similar). The p-value of the same test (the score test) is in the "
+            "CSV table.",
         ]
+        cited = national_source_note([row for _, _, row, _ in measures])
+        notes.append(
+            cited
+            or f"England: no national figure of the same definition is published for "
+            f"{ctx.label}, so there is no comparison."
+        )
         if any(r["suppressed"] for r in tidy_rows):
             notes.append(ctx.disclosure.note(hidden_counts=True))
         timeliness = ReportTable(
             "review_timeliness",
-            f"Reviews completed within 6 and 12 months, {ctx.label}, compared with England",
+            f"Reviews completed in under 6 months and within 12 months, {ctx.label}, "
+            "compared with England",
             ("Measure", "Reviews", "Percentage", "95% CI", "England", "Compared with England"),
             tuple(rows),
             pd.DataFrame(tidy_rows),

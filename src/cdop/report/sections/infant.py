@@ -13,7 +13,7 @@ from cdop.errors import DataQualityWarning
 from cdop.plots._charts import rate_lines
 from cdop.report._figures import make_figure
 from cdop.report._model import ReportTable, Section
-from cdop.report._text import fmt_interval, fmt_rate
+from cdop.report._text import fmt_count, fmt_interval, fmt_rate
 from cdop.report.sections._base import (
     DIM,
     MEASURE,
@@ -56,6 +56,21 @@ def plan(ctx: Context) -> Finish:
     rates["year"] = rates["year"].astype(str)
     ctx.counts.universe(DIM.QUINTILE, [*(str(q) for q in _QUINTILES), "missing"])
     periods = list(dict.fromkeys(rates["year"]))
+    # Deaths with no quintile are left out of the quintile rates, the ratio and the SII:
+    # the table's note says how many, per period.
+    no_quintile = all_rates[all_rates[_N.imd_quintile].isna()].assign(
+        year=lambda f: f["year"].astype(str)
+    )
+    missing: dict[str, tuple[int, Any]] = {}
+    for period in periods:
+        n_missing = int(no_quintile.loc[no_quintile["year"] == period, "deaths"].sum())
+        key = ctx.key(
+            MEASURE.INFANT_DEATHS_CALENDAR,
+            year=calendar_years(period),
+            **{DIM.QUINTILE: "missing"},
+        )
+        ctx.count(key, n_missing, f"note infant_mortality_deprivation: {period} / no quintile")
+        missing[period] = (n_missing, key)
     keys: dict[tuple[str, int], Any] = {}
     for record in rates.to_dict("records"):
         q = int(record[_N.imd_quintile])
@@ -144,6 +159,7 @@ def plan(ctx: Context) -> Finish:
                 "most and least deprived ends of the deprivation scale (95% interval by "
                 "simulation); – where a quintile had no deaths or no births in the period, or "
                 "where a quintile's rate is not shown.",
+                _missing_note(ctx, missing),
                 *rate_notes(ctx, list(status.values())),
             ),
         )
@@ -165,11 +181,28 @@ def plan(ctx: Context) -> Finish:
                 f"{fmt_rate(g['rate_ratio'], digits=2)} (95% CI "
                 f"{fmt_interval(g['rate_ratio_lower_ci'], g['rate_ratio_upper_ci'], digits=2)}), "
                 + (
-                    "a statistically significant difference."
+                    "a statistically significant difference between those two fifths."
                     if ratio_sig
-                    else "not a statistically significant difference."
+                    else "not a statistically significant difference between those two fifths."
                 )
             )
+            all_shown = all(status[(last, q)] != "suppressed" for q in _QUINTILES)
+            if pd.notna(g["sii"]) and all_shown:
+                sii_sig = g["sii_lower_ci"] > 0 or g["sii_upper_ci"] < 0
+                sentences.append(
+                    f"The slope index of inequality, which uses all five fifths weighted by "
+                    f"their births, was {fmt_rate(g['sii'])} per 1,000 (95% CI "
+                    f"{fmt_interval(g['sii_lower_ci'], g['sii_upper_ci'])}), "
+                    + ("statistically significant" if sii_sig else "not statistically significant")
+                    + (
+                        "."
+                        if sii_sig == ratio_sig
+                        else ": the two measures differ because the rate ratio compares only the "
+                        "most and least deprived fifths, while the SII fits a line through all "
+                        "five, so it is less driven by the two extremes and its interval "
+                        "reflects the spread of the middle fifths too."
+                    )
+                )
         if ctx.rate_status(overall_key, float(cmp["deaths"])) != "suppressed":
             sentences.append(
                 f"Across all areas, infant mortality in {ctx.label} was {fmt_rate(cmp['rate'])} "
@@ -218,6 +251,19 @@ def plan(ctx: Context) -> Finish:
         )
 
     return finish
+
+
+def _missing_note(ctx: Context, missing: dict[str, tuple[int, Any]]) -> str:
+    """How many deaths had no deprivation quintile, per period (hidden when small)."""
+    parts = []
+    for period, (n, key) in missing.items():
+        parts.append(f"{period}: {ctx.disclosure.marker if ctx.hidden(key) else fmt_count(n)}")
+    return (
+        "Deaths with no deprivation quintile (no area of residence, or one outside the "
+        "index) are left out of the quintile rates, the rate ratio and the SII: "
+        + "; ".join(parts)
+        + "."
+    )
 
 
 SECTION = SectionSpec("infant_mortality", "Infant mortality and deprivation", plan, ("births",))
