@@ -23,15 +23,17 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from importlib import resources
 from pathlib import Path
-from typing import Final
+from typing import IO, Final
 
 import numpy as np
 import pandas as pd
 
 from cdop import schema
 from cdop.dataset import Dataset, read_dataset
+from cdop.errors import CdopArgumentError
 
 __all__ = [
     "SAMPLE_SEED",
@@ -422,7 +424,15 @@ def _csv_text(frame: pd.DataFrame) -> str:
 def write_sample(out_dir: str | Path, *, seed: int = SAMPLE_SEED) -> list[Path]:
     """Write the sample tables as CSV files into ``out_dir`` (created if needed).
 
+    Existing files are never replaced: if any of the four files is already there (real
+    exports, say), nothing is written and an error names it.
+
     Returns the paths written.
+
+    Raises
+    ------
+    CdopArgumentError
+        If ``out_dir`` already holds a file of one of the sample's names.
 
     Examples
     --------
@@ -431,15 +441,25 @@ def write_sample(out_dir: str | Path, *, seed: int = SAMPLE_SEED) -> list[Path]:
     ...     [p.name for p in write_sample(tmp)]
     ['notifications.csv', 'reviews.csv', 'births.csv', 'population.csv', 'factors.csv']
     """
+    from cdop._files import write_new_file
+
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / f"{name}.csv" for name in SAMPLE_TABLES]
+    taken = [p.name for p in paths if p.exists() or p.is_symlink()]
+    if taken:
+        raise CdopArgumentError(
+            f"out_dir: {out} already holds {', '.join(taken)}; the sample never replaces "
+            "a file. Choose a new or empty folder"
+        )
     tables = generate_sample(seed)
-    paths = []
-    for name in SAMPLE_TABLES:
-        path = out / f"{name}.csv"
-        path.write_text(_csv_text(tables[name]), encoding="utf-8", newline="")
-        paths.append(path)
+    for name, path in zip(SAMPLE_TABLES, paths, strict=True):
+        payload = _csv_text(tables[name]).encode("utf-8")
+        write_new_file(path, functools.partial(_write_bytes, payload), what="out_dir")
     return paths
+
+
+def _write_bytes(payload: bytes, handle: IO[bytes]) -> None:
+    handle.write(payload)
 
 
 def sample_path() -> Path:

@@ -335,13 +335,13 @@ def test_cli_invalid_input_leaves_nothing(
     out = tmp_path / "r"
     assert main(["report", "--data", str(data), "--out", str(out)]) == 1
     assert not out.exists()
-    assert not list(tmp_path.glob(".cdop-report-*"))
+    assert not list(tmp_path.glob(".cdop-*"))
     assert "invalid_code" in capsys.readouterr().err
 
 
 def test_refuses_to_replace_a_folder_it_did_not_write(sample: cdop.Dataset, tmp_path: Path) -> None:
     (tmp_path / "mine.txt").write_text("keep me")
-    with pytest.raises(cdop.CdopArgumentError, match="not an earlier report folder"):
+    with pytest.raises(cdop.CdopArgumentError, match="which cdop did not write"):
         build(sample, out=tmp_path, formats=["md"])
     assert (tmp_path / "mine.txt").read_text() == "keep me"
 

@@ -6,18 +6,84 @@
     Check a folder of exports against the data contract; print every failure.
 ``cdop sample OUT_DIR``
     Write the bundled sample data as CSV files.
+
+Exit codes: 0 success; 1 the data failed validation or were refused; 2 a wrong
+argument, or a file that cannot be read or written (one line says which and why);
+130 interrupted by Ctrl-C; 128 + N ended by signal N (143 for SIGTERM, 129 for SIGHUP);
+141 the output pipe was closed (as in ``cdop validate exports/ | head``). Whatever the
+code, no output folder is left half-written and no file of the user's is changed.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
+import os
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from types import FrameType
 
 from cdop._version import __version__
 from cdop.cli import _report, _sample, _validate
 
 __all__ = ["main"]
+
+#: Exit codes (see the module docstring).
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 128 + signal.SIGINT
+EXIT_PIPE = 141
+
+
+class _Signalled(BaseException):
+    """Raised in the main thread when SIGTERM or SIGHUP arrives, so that every ``finally``
+    and cleanup runs (staging folders are removed) before the command exits."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_signal(signum: int, frame: FrameType | None) -> None:
+    raise _Signalled(signum)
+
+
+@contextlib.contextmanager
+def _signals_raise() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into an exception for the block (main thread only)."""
+    names = [n for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    try:
+        old = {n: signal.signal(getattr(signal, n), _raise_signal) for n in names}
+    except ValueError:  # not the main thread: leave the handlers alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        for name, handler in old.items():
+            signal.signal(getattr(signal, name), handler)
+
+
+def _os_message(exc: OSError) -> str:
+    """One line for a file that cannot be read or written."""
+    reasons = {
+        errno.ENOSPC: "the disk is full",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+        errno.EROFS: "the file system is read-only",
+        errno.ENAMETOOLONG: "a file or folder name is too long",
+    }
+    reason = reasons.get(exc.errno or 0, exc.strerror or str(exc))
+    where = f" ({exc.filename})" if exc.filename is not None else ""
+    return f"cannot read or write a file{where}: {reason}; no output was left half-written"
+
+
+def _quiet_stdout() -> None:
+    """After a closed pipe, point stdout at the null device so that exiting is silent."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -37,7 +103,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (0 success, 1 failures found, 2 usage)."""
     parser = _parser()
     args = parser.parse_args(argv)
-    code: int = args.run(args)
+    name = f"cdop {args.command}"
+    try:
+        with _signals_raise():
+            code: int = args.run(args)
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_stdout()
+        return EXIT_PIPE
+    except KeyboardInterrupt:
+        sys.stderr.write(f"{name}: interrupted; nothing was written.\n")
+        return EXIT_INTERRUPTED
+    except _Signalled as exc:
+        sys.stderr.write(
+            f"{name}: stopped by {signal.Signals(exc.signum).name}; nothing was written.\n"
+        )
+        return 128 + exc.signum
+    except OSError as exc:
+        sys.stderr.write(f"{name}: {_os_message(exc)}.\n")
+        return EXIT_USAGE
     return code
 
 

@@ -8,6 +8,7 @@ import sys
 import time
 from typing import Any
 
+from cdop.cli._args import positive_int
 from cdop.cli._common import add_source_options
 from cdop.errors import CdopError, CdopValidationError, IdentifierError
 
@@ -85,7 +86,10 @@ def register(commands: Any) -> None:
         "a chapter comparing them; the data are read and validated once",
     )
     parser.add_argument(
-        "--workers", type=int, default=None, help="processes for --by (default: one per core)"
+        "--workers",
+        type=positive_int,
+        default=None,
+        help="processes for --by, 1 or more (default: one per core)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress messages")
     parser.set_defaults(run=run)

@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from cdop.errors import CdopError
 from cdop.sample import SAMPLE_SEED, write_sample
 
 __all__ = ["register"]
@@ -18,7 +19,9 @@ def register(commands: Any) -> None:
         description="Write the fictional sample panel (notifications, reviews, births, "
         "population) as CSV files, to try the library or to see the expected layout.",
     )
-    parser.add_argument("out_dir", help="folder to write into (created if needed)")
+    parser.add_argument(
+        "out_dir", help="folder to write into (created if needed; no file in it is replaced)"
+    )
     parser.add_argument(
         "--seed",
         type=int,
@@ -29,6 +32,11 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    for path in write_sample(args.out_dir, seed=args.seed):
+    try:
+        paths = write_sample(args.out_dir, seed=args.seed)
+    except CdopError as exc:
+        sys.stderr.write(f"cdop sample: {exc}\n")
+        return 2
+    for path in paths:
         sys.stdout.write(f"wrote {path}\n")
     return 0

@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from pathlib import Path
 from typing import Any
 
+from cdop._files import write_new_file
+from cdop._safe import neutralise_frame
+from cdop.cli._args import positive_int
 from cdop.cli._common import add_source_options, print_report, read_column_map, source_options
 from cdop.errors import CdopError, IdentifierError
 from cdop.validation import validate
@@ -30,9 +32,14 @@ def register(commands: Any) -> None:
         help="JSON object or two-column CSV mapping export headers to canonical column names",
     )
     add_source_options(parser)
-    parser.add_argument("--out", metavar="FILE.csv", help="also write the full failure table")
     parser.add_argument(
-        "--limit", type=int, default=50, help="failures printed per file (default 50)"
+        "--out",
+        metavar="FILE.csv",
+        help="also write the full failure table to this new file (an existing file is "
+        "never replaced)",
+    )
+    parser.add_argument(
+        "--limit", type=positive_int, default=50, help="failures printed per file (default 50)"
     )
     parser.add_argument(
         "--summary",
@@ -64,9 +71,16 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"cdop validate: {exc}\n")
         return 2
     if args.out:
-        out = Path(args.out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        report.failures.to_csv(out, index=False)
+        table = neutralise_frame(report.failures)
+        try:
+            write_new_file(
+                args.out,
+                lambda handle: handle.write(table.to_csv(index=False).encode("utf-8")),
+                what="--out",
+            )
+        except CdopError as exc:
+            sys.stderr.write(f"cdop validate: {exc}\n")
+            return 2
     if report.failures.empty:
         counts = ", ".join(f"{n} {t}" for t, n in report.rows_read.items())
         sys.stdout.write(f"OK: no failures ({counts}).\n")

@@ -46,6 +46,7 @@ _RC: Final[dict[str, Any]] = {
     "savefig.dpi": FIGURE_DPI,
     "svg.hashsalt": "cdop",  # stable SVG ids: the same figure gives the same bytes
     "svg.fonttype": "none",
+    "text.parse_math": False,  # "$" in a name is a dollar sign, not mathematics
     "pdf.fonttype": 42,
 }
 

@@ -10,8 +10,10 @@ funnel plots, under the same disclosure control.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -22,6 +24,8 @@ import numpy as np
 import pandas as pd
 
 from cdop import analytics, disclosure, schema
+from cdop._files import check_output_folder, output_folder
+from cdop._safe import check_name
 from cdop.dataset import Dataset
 from cdop.disclosure import CellKey, LinkedCounts
 from cdop.errors import CdopArgumentError
@@ -31,9 +35,7 @@ from cdop.report._build import (
     _numbered,
     _parse_year,
     assemble_chapter,
-    check_out,
     plan_chapter,
-    staged,
 )
 from cdop.report._figures import make_figure
 from cdop.report._history import Published
@@ -49,7 +51,7 @@ if TYPE_CHECKING:
 
     from matplotlib.axes import Axes
 
-__all__ = ["AreasResult", "area_dataset", "build_areas", "comparison_chapter"]
+__all__ = ["AreasResult", "area_dataset", "build_areas", "check_areas", "comparison_chapter"]
 
 _N = schema.NOTIFICATIONS
 _R = schema.REVIEWS
@@ -110,9 +112,81 @@ def area_dataset(ds: Dataset, area: str, *, by: str = _N.residence_area) -> Data
     )
 
 
+#: Longest folder name for an area, in bytes (file systems allow 255).
+_MAX_SLUG_BYTES: Final = 80
+#: Names Windows keeps for devices, which cannot name a folder there.
+_RESERVED: Final = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{d}{i}" for d in ("com", "lpt") for i in range(1, 10)]
+)
+
+
 def _slug(area: str) -> str:
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", area).strip("-").lower()
-    return slug or "area"
+    """The folder name of an area: lower-case letters and digits joined by ``-``.
+
+    Long names are cut to :data:`_MAX_SLUG_BYTES` bytes and end with a short hash of the
+    whole name, so that two long names stay apart.
+
+    Examples
+    --------
+    >>> _slug("North Moor & Dale"), _slug("Ynys Môn"), _slug("NUL"), _slug("***")
+    ('north-moor-dale', 'ynys-môn', 'nul-area', 'area')
+    >>> len(_slug("x" * 200).encode())
+    80
+    """
+    text = unicodedata.normalize("NFKC", area).casefold()
+    slug = re.sub(r"[\W_]+", "-", text).strip("-") or "area"
+    if slug in _RESERVED:
+        slug += "-area"
+    if len(slug.encode()) > _MAX_SLUG_BYTES:
+        digest = hashlib.sha256(area.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+        head = slug.encode()[: _MAX_SLUG_BYTES - len(digest) - 1].decode("utf-8", "ignore")
+        slug = f"{head.rstrip('-')}-{digest}"
+    return slug
+
+
+def check_areas(areas: Sequence[str], by: str) -> list[str]:
+    """The folder name of each area, after checking every name up front.
+
+    Raises
+    ------
+    CdopArgumentError
+        If a name is not fit for a title or a folder (see :func:`cdop._safe.check_name`),
+        is "England" (the comparison's name for all areas together), or two names differ
+        only in case, spaces or punctuation (they would share a folder).
+
+    Examples
+    --------
+    >>> check_areas(["Northmoor", "Southvale"], "residence_area")
+    ['northmoor', 'southvale']
+    >>> check_areas(["North Moor", "north-moor"], "residence_area")
+    Traceback (most recent call last):
+    ...
+    cdop.errors.CdopArgumentError: by: the areas 'North Moor' and 'north-moor' ...
+    """
+    slugs: dict[str, str] = {}
+    for area in areas:
+        check_name(area, f"by: an area in {by!r}")
+        if area.strip().casefold() == "england":
+            raise CdopArgumentError(
+                f"by: an area in {by!r} is named {area!r}; the comparison chapter uses "
+                "'England' for all areas together, so rename that area in the data"
+            )
+        slug = _slug(area)
+        if slug in slugs:
+            raise CdopArgumentError(
+                f"by: the areas {slugs[slug]!r} and {area!r} in {by!r} differ only in case, "
+                f"spaces or punctuation, so they would share the folder {slug!r}; if they "
+                "are one area, spell it one way in the data"
+            )
+        slugs[slug] = area
+    return list(slugs)
+
+
+def _link_text(text: str) -> str:
+    """Markdown link text: escaped (square brackets and ``<`` included)."""
+    from cdop.report._markdown import escape_markdown
+
+    return escape_markdown(text)
 
 
 # -- the comparison chapter ---------------------------------------------------------------
@@ -523,6 +597,13 @@ _WORKER_DATA: dict[str, Any] = {}
 
 
 def _init_worker(ds: Dataset, options: dict[str, Any]) -> None:
+    import signal
+
+    # Ctrl-C and a closed terminal reach every process of the group: the main process
+    # handles them (and cleans up); a worker carries on until it is told to stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
     _WORKER_DATA["ds"] = ds
     _WORKER_DATA["options"] = options
     import matplotlib
@@ -579,16 +660,16 @@ def build_areas(
 
     if by not in ds.notifications.columns:
         raise CdopArgumentError(f"by: no column {by!r} in the notifications")
+    if workers is not None and (isinstance(workers, bool) or workers < 1):
+        raise CdopArgumentError(f"workers: expected a whole number of 1 or more, got {workers!r}")
     areas = sorted(str(a) for a in ds.notifications[by].dropna().unique())
     if not areas:
         raise CdopArgumentError(f"by: the column {by!r} holds no values")
-    slugs = [_slug(a) for a in areas]
-    if len(set(slugs)) != len(slugs):
-        raise CdopArgumentError(f"by: two areas give the same folder name ({by!r})")
+    slugs = check_areas(areas, by)
     start = _parse_year(year, ds)
-    target = check_out(out)
+    target = check_output_folder(out)
     files: list[Path] = []
-    with staged(target) as staging:
+    with output_folder(target) as staging:
         options = {
             "year": start,
             "suppress": suppress,
@@ -602,13 +683,18 @@ def build_areas(
         if progress is not None:
             progress(f"{len(areas)} area chapters with {count} worker(s)")
         if count == 1:
-            _init_worker(ds, options)
+            _WORKER_DATA.update(ds=ds, options=options)
             results = [_build_one(a, str(f)) for a, f in zip(areas, folders, strict=True)]
         else:
-            with ProcessPoolExecutor(
+            pool = ProcessPoolExecutor(
                 max_workers=count, initializer=_init_worker, initargs=(ds, options)
-            ) as pool:
+            )
+            try:
                 results = list(pool.map(_build_one, areas, [str(f) for f in folders]))
+            finally:
+                # On an error or an interruption, run no more chapters: wait only for
+                # those being written, so that the staging folder can be removed whole.
+                pool.shutdown(wait=True, cancel_futures=True)
         for written, _ in results:
             files += [Path(p) for p in written]
         # The comparison chapter prints an area's count only where its chapter does.
@@ -628,7 +714,9 @@ def build_areas(
             *files,
         ]
         index = ["# Child death review chapters", "", "- [Areas compared](comparison/chapter.md)"]
-        index += [f"- [{a}](areas/{s}/chapter.md)" for a, s in zip(areas, slugs, strict=True)]
+        index += [
+            f"- [{_link_text(a)}](areas/{s}/chapter.md)" for a, s in zip(areas, slugs, strict=True)
+        ]
         (staging / "README.md").write_text("\n".join(index) + "\n", encoding="utf-8")
     moved = tuple(target / p.relative_to(staging) for p in files)
     return AreasResult(

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
-import os
-import shutil
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
@@ -16,6 +12,8 @@ from typing import Final, Literal
 import pandas as pd
 
 from cdop import disclosure, schema
+from cdop._files import check_output_folder, output_folder
+from cdop._safe import check_name
 from cdop._version import __version__
 from cdop.dataset import Dataset
 from cdop.errors import CdopArgumentError
@@ -40,8 +38,6 @@ Format = Literal["md", "html", "docx", "xlsx", "csv"]
 FORMATS: Final[tuple[Format, ...]] = ("md", "html", "docx", "xlsx", "csv")
 #: Printed on every output when disclosure control is off.
 NOT_FOR_PUBLICATION: Final = "NOT FOR PUBLICATION"
-#: Marks a folder written by :func:`build`, so a rebuild may replace it.
-_MARKER_FILE: Final = ".cdop-report"
 
 
 @dataclass(frozen=True)
@@ -129,6 +125,7 @@ def build_chapter(
         stay hidden. Without them, the counts of each year are decided the same way in
         every chapter built from ``ds`` (see :mod:`cdop.report._history`).
     """
+    check_name(panel, "panel")
     start = _parse_year(year, ds)
     settings = Disclosure(suppress=suppress, rules=rules or disclosure.DisclosureRules())
     ctx, finishers, protection = plan_chapter(
@@ -256,36 +253,6 @@ def _numbered(sections: Sequence[Section]) -> list[Section]:
     return out
 
 
-def check_out(out: str | Path) -> Path:
-    """The output folder, refused if it holds anything but an earlier report."""
-    target = Path(out)
-    if target.exists() and (
-        not target.is_dir() or (any(target.iterdir()) and not (target / _MARKER_FILE).exists())
-    ):
-        raise CdopArgumentError(
-            f"out: {target} exists and is not an earlier report folder; choose a new or "
-            "empty folder (it is replaced as a whole)"
-        )
-    return target
-
-
-@contextlib.contextmanager
-def staged(target: Path) -> Iterator[Path]:
-    """A temporary folder beside ``target`` that replaces it when the block succeeds and
-    is removed when it fails, so an output folder is written in full or not at all."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".cdop-report-", dir=target.parent))
-    try:
-        yield staging
-        (staging / _MARKER_FILE).write_text("Written by cdop; replaced by each rebuild.\n")
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-
-
 def build(
     ds: Dataset,
     *,
@@ -301,9 +268,10 @@ def build(
 ) -> BuildResult:
     """Build the chapter and write it to ``out`` in the chosen formats.
 
-    The output folder is written in full or not at all: files go to a temporary folder
-    beside ``out`` that replaces it at the end. An existing ``out`` is replaced only if it
-    is empty or was written by this function.
+    The output folder is written in full or not at all: files go to a hidden folder
+    beside ``out`` that replaces it at the end by one atomic rename. An existing ``out``
+    is replaced only if it is empty or holds nothing but the files an earlier build wrote
+    there, unchanged; one build writes to a folder at a time (see :mod:`cdop._files`).
 
     Returns
     -------
@@ -328,18 +296,18 @@ def build(
             f"formats: expected some of {', '.join(FORMATS)}; got "
             f"{', '.join(map(str, formats)) or 'none'}"
         )
-    target = check_out(out)
-    chapter = build_chapter(
-        ds,
-        year=year,
-        suppress=suppress,
-        rules=rules,
-        date=date,
-        panel=panel,
-        progress=progress,
-        previous=previous,
-    )
-    with staged(target) as staging:
+    target = check_output_folder(out)
+    with output_folder(target) as staging:
+        chapter = build_chapter(
+            ds,
+            year=year,
+            suppress=suppress,
+            rules=rules,
+            date=date,
+            panel=panel,
+            progress=progress,
+            previous=previous,
+        )
         if progress is not None:
             progress(f"writing {', '.join(formats)}")
         written = render(chapter, staging, formats, date=date)

@@ -8,6 +8,7 @@ rules, which file is which table) goes in ``tables/README.txt`` instead.
 
 from __future__ import annotations
 
+from cdop._safe import neutralise_frame
 from cdop.report._house import DISCLOSURE_HEADING
 from cdop.report._model import Chapter, ReportTable
 
@@ -17,6 +18,9 @@ __all__ = ["csv_text", "readme_text"]
 def csv_text(table: ReportTable) -> str:
     """The tidy table as CSV text (LF line endings, no index).
 
+    Text that a spreadsheet would read as a formula gets a leading apostrophe
+    (:func:`cdop._safe.neutralise_cell`), so opening the file never runs anything.
+
     Examples
     --------
     >>> import pandas as pd
@@ -24,7 +28,7 @@ def csv_text(table: ReportTable) -> str:
     >>> csv_text(t)
     'a,b\\n1,x\\n'
     """
-    return table.tidy.to_csv(index=False, lineterminator="\n")
+    return neutralise_frame(table.tidy).to_csv(index=False, lineterminator="\n")
 
 
 def readme_text(chapter: Chapter) -> str:

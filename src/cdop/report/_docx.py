@@ -20,6 +20,7 @@ import struct
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final
 
+from cdop._safe import xml_text
 from cdop.report._deterministic import DEFAULT_DOCUMENT_DATE, normalise_zip
 from cdop.report._house import (
     BODY_PT,
@@ -52,6 +53,13 @@ _TABLE_TEXT: Final = "Table Text"
 _TABLE_NOTE: Final = "Table Note"
 _STAMP: Final = "Stamp"
 _TABLE_STYLE: Final = "CDOP Table"
+_MAX_PROPERTY: Final = 255
+
+
+def _property(text: str) -> str:
+    """A document property: Word allows at most 255 characters, and only what XML allows."""
+    text = xml_text(text)
+    return text if len(text) <= _MAX_PROPERTY else text[: _MAX_PROPERTY - 1] + "…"
 
 
 def _png_size(png: bytes) -> tuple[int, int]:
@@ -190,12 +198,12 @@ def _page_setup(doc: Document, stamp: str | None) -> None:
         head = section.header.paragraphs[0]
         head.style = doc.styles[_STAMP]
         head.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        head.add_run(stamp)
+        head.add_run(xml_text(stamp))
     foot = section.footer.paragraphs[0]
     foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
     if stamp:
         foot.style = doc.styles[_STAMP]
-        foot.add_run(stamp)
+        foot.add_run(xml_text(stamp))
         foot = section.footer.add_paragraph()
         foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
     foot.add_run("Page ")
@@ -220,9 +228,9 @@ def _caption(doc: Document, label: str, number: int, title: str, keep_next: bool
     if number:
         paragraph.add_run(f"{label} ")
         _add_field(paragraph, f"SEQ {label} \\* ARABIC", str(number))
-        paragraph.add_run(f". {title}")
+        paragraph.add_run(xml_text(f". {title}"))
     else:
-        paragraph.add_run(title)
+        paragraph.add_run(xml_text(title))
 
 
 def _table_borders() -> Any:
@@ -243,7 +251,7 @@ def _table_borders() -> Any:
 def _styled(doc: Document, style: str, text: str = "") -> Any:
     """A new paragraph in ``style``, set by id (python-docx compares a style given by name
     with the default style, scanning every style each time)."""
-    paragraph = doc.add_paragraph(text)
+    paragraph = doc.add_paragraph(xml_text(text))
     paragraph._p.style = doc.styles[style].style_id
     return paragraph
 
@@ -301,7 +309,7 @@ def _add_table(
             if i < len(all_rows) - 1:
                 paragraph.paragraph_format.keep_with_next = i == 0
             text = values[j] if j < len(values) else ""
-            run = paragraph.add_run(text)
+            run = paragraph.add_run(xml_text(text))
             if i == 0:
                 run.bold = True
             if layout.size_pt != TABLE_PT:
@@ -345,8 +353,8 @@ def _add_figure(doc: Document, figure: ReportFigure) -> None:
     shape = run.add_picture(io.BytesIO(figure.png), width=Mm(width), height=Mm(height))
     doc_pr = shape._inline.docPr
     doc_pr.set("name", f"{figure.id}.png")
-    doc_pr.set("descr", figure.alt)
-    doc_pr.set("title", figure.caption)
+    doc_pr.set("descr", xml_text(figure.alt))
+    doc_pr.set("title", xml_text(figure.caption))
     _caption(doc, "Figure", figure.number, figure.title, keep_next=False)
 
 
@@ -375,14 +383,14 @@ def render_docx(chapter: Chapter, date: dt.date = DEFAULT_DOCUMENT_DATE) -> byte
     if chapter.subtitle:
         _styled(doc, "Subtitle", chapter.subtitle)
     if chapter.date_text:
-        doc.add_paragraph(chapter.date_text)
+        doc.add_paragraph(xml_text(chapter.date_text))
     for text in chapter.intro:
-        doc.add_paragraph(text)
+        doc.add_paragraph(xml_text(text))
 
     for section in chapter.sections:
         _styled(doc, "Heading 1", section.title)
         for text in section.paragraphs:
-            doc.add_paragraph(text)
+            doc.add_paragraph(xml_text(text))
         for table in section.tables:
             _add_report_table(doc, table)
         for figure in section.figures:
@@ -390,7 +398,7 @@ def render_docx(chapter: Chapter, date: dt.date = DEFAULT_DOCUMENT_DATE) -> byte
 
     if chapter.disclosure_note:
         _styled(doc, "Heading 1", DISCLOSURE_HEADING)
-        doc.add_paragraph(chapter.disclosure_note)
+        doc.add_paragraph(xml_text(chapter.disclosure_note))
     if chapter.provenance:
         _styled(doc, "Heading 1", PROVENANCE_HEADING)
         _add_table(
@@ -405,11 +413,11 @@ def render_docx(chapter: Chapter, date: dt.date = DEFAULT_DOCUMENT_DATE) -> byte
 
     when = dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC)
     props = doc.core_properties
-    props.title = chapter.title
-    props.subject = chapter.subtitle
+    props.title = _property(chapter.title)
+    props.subject = _property(chapter.subtitle)
     props.author = "cdop"
     props.last_modified_by = "cdop"
-    props.comments = chapter.stamp or ""
+    props.comments = _property(chapter.stamp or "")
     props.language = "en-GB"
     props.revision = 1
     props.created = when

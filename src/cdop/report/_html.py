@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import base64
 import re
-from html import escape
+from html import escape as _html_escape
 from typing import Final
 
+from cdop._safe import xml_text
 from cdop.report._house import (
     BODY_PT,
     DISCLOSURE_HEADING,
@@ -40,6 +41,11 @@ _URL: Final = re.compile(r"url\(#([^)]+)\)")
 _SLUG: Final = re.compile(r"[^A-Za-z0-9_-]+")
 
 
+def escape(text: str) -> str:
+    """Text escaped for HTML content and attributes, with characters XML forbids replaced."""
+    return _html_escape(xml_text(text))
+
+
 def _slug(text: str) -> str:
     return _SLUG.sub("-", text).strip("-") or "x"
 
@@ -47,7 +53,7 @@ def _slug(text: str) -> str:
 def _css(stamp: str | None) -> str:
     page_stamp = ""
     if stamp:
-        quoted = stamp.replace("\\", "\\\\").replace('"', '\\"')
+        quoted = "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in stamp)
         box = f'content: "{quoted}"; color: #{STAMP_RGB}; font: bold 10pt {FONT_STACK};'
         page_stamp = f"  @top-center {{ {box} }}\n  @bottom-center {{ {box} }}\n"
     return f"""\
@@ -128,7 +134,7 @@ def inline_svg(figure: ReportFigure) -> str:
     reference to one) is prefixed with the figure id so that figures cannot clash; the
     root gets ``role="img"`` and a ``<title>`` with the alternative text.
     """
-    text = figure.svg.decode("utf-8")
+    text = xml_text(figure.svg.decode("utf-8", errors="replace"))
     text = _METADATA.sub("", _XML_PROLOGUE.sub("", text)).strip()
     prefix = f"{_slug(figure.id)}-"
     text = _ID.sub(lambda m: f'id="{prefix}{m.group(1)}"', text)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from cdop._safe import xml_text
 from cdop.report._house import DISCLOSURE_HEADING, PROVENANCE_HEADER, PROVENANCE_HEADING
 from cdop.report._model import Align, Chapter, ReportFigure, ReportTable
 
@@ -17,7 +18,7 @@ __all__ = ["escape_markdown", "render_markdown"]
 
 _SPACE: Final = re.compile(r"\s+")
 #: Always markup: backslash, backtick, asterisk, and underscores that are not inside a word.
-_INLINE: Final = re.compile(r"[\\`*]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+_INLINE: Final = re.compile(r"[\\`*\[\]]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
 #: "<" that would open an HTML tag, comment or declaration.
 _TAG_OPEN: Final = re.compile(r"<(?=[A-Za-z/!?])")
 #: What makes a line a heading, quote, rule, list item or setext underline.
@@ -28,7 +29,10 @@ _ALL_ASTERISKS: Final = re.compile(r"\*+")
 def escape_markdown(text: str, *, cell: bool = False) -> str:
     r"""Escape what Markdown would read as markup; fold newlines into spaces.
 
-    Escaped: backslashes, backticks, asterisks, underscores that are not inside a word
+    Characters XML forbids (control characters) become U+FFFD.
+
+    Escaped: backslashes, backticks, asterisks, square brackets (so no link can be
+    made from data), underscores that are not inside a word
     (``imd_quintile`` is left alone), ``<`` that would open an HTML tag, and a first
     character that would start a heading, quote, rule or list. In a table cell (``cell``)
     ``|`` is escaped instead of the first character, and a cell that is only asterisks
@@ -43,7 +47,7 @@ def escape_markdown(text: str, *, cell: bool = False) -> str:
     >>> escape_markdown("*", cell=True), escape_markdown("a | b", cell=True)
     ('*', 'a \\| b')
     """
-    text = _SPACE.sub(" ", text).strip()
+    text = _SPACE.sub(" ", xml_text(text)).strip()
     if cell and _ALL_ASTERISKS.fullmatch(text):
         return text
     text = _INLINE.sub(lambda m: "\\" + m.group(0), text)
@@ -82,7 +86,7 @@ def table_markdown(table: ReportTable) -> list[str]:
 
 def figure_markdown(figure: ReportFigure) -> list[str]:
     """Lines of one figure: the image with its alternative text, then the caption."""
-    alt = escape_markdown(figure.alt).replace("[", "\\[").replace("]", "\\]")
+    alt = escape_markdown(figure.alt)
     return [f"![{alt}](figures/{figure.id}.png)", "", f"*{escape_markdown(figure.caption)}*"]
 
 

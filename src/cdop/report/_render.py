@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Final, Literal, get_args
 
+from cdop._safe import xml_text
 from cdop.errors import CdopArgumentError
 from cdop.report._csv import csv_text, readme_text
 from cdop.report._deterministic import DEFAULT_DOCUMENT_DATE
@@ -26,7 +27,8 @@ FORMATS: Final[tuple[Format, ...]] = get_args(Format)
 
 
 def _text_bytes(text: str) -> bytes:
-    return text.encode("utf-8")
+    """UTF-8 bytes; characters XML forbids (controls, lone surrogates) become U+FFFD."""
+    return xml_text(text).encode("utf-8")
 
 
 def render(

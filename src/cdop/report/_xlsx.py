@@ -4,8 +4,10 @@ Each table sheet has the caption in A1 (the stamp in A2 when set), a bold header
 the display cells and the notes under the table. Cells that display a plain integer
 ("12", "1,234") are written as numbers with a matching number format; every other
 cell (percentages in brackets, suppression markers, rates) stays text, exactly as
-displayed. The "About" sheet holds the title, date, stamp, a list of the tables, the
-disclosure note and the provenance.
+displayed, except that text which a spreadsheet would read as a formula gets a leading
+apostrophe (:func:`cdop._safe.neutralise_cell`): no cell of the workbook is ever live.
+The "About" sheet holds the title, date, stamp, a list of the tables, the disclosure
+note and the provenance.
 
 openpyxl is imported inside :func:`render_xlsx` only. The saved archive is normalised
 (:mod:`cdop.report._deterministic`) so the same chapter gives the same bytes.
@@ -19,6 +21,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, Final
 
+from cdop._safe import neutralise_cell, xml_text
 from cdop.report._deterministic import DEFAULT_DOCUMENT_DATE, normalise_zip
 from cdop.report._house import (
     DISCLOSURE_HEADING,
@@ -86,7 +89,12 @@ def _styles() -> dict[str, Any]:
 
 
 def _put(ws: Any, row: int, col: int, value: object, font: Any, align: Any = None) -> Any:
+    """Write one cell; text is neutralised (never a formula, only characters XML allows)."""
+    if isinstance(value, str):
+        value = neutralise_cell(value)
     cell = ws.cell(row=row, column=col, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # text, whatever it looks like
     cell.font = font
     if align is not None:
         cell.alignment = align
@@ -211,11 +219,11 @@ def render_xlsx(chapter: Chapter, date: dt.date = DEFAULT_DOCUMENT_DATE) -> byte
 
     when = dt.datetime(date.year, date.month, date.day)
     props = workbook.properties
-    props.title = chapter.title
-    props.subject = chapter.subtitle
+    props.title = xml_text(chapter.title)
+    props.subject = xml_text(chapter.subtitle)
     props.creator = "cdop"
     props.lastModifiedBy = "cdop"
-    props.description = chapter.stamp or None
+    props.description = xml_text(chapter.stamp) if chapter.stamp else None
     props.language = "en-GB"
     props.created = when
     props.modified = when
