@@ -324,8 +324,8 @@ def test_hostile_area_names_are_written_inert(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("names", "words"),
     [
-        (("England", "Southvale"), "'England' for all areas together"),
-        (("ENGLAND ", "Southvale"), "'England' for all areas together"),
+        (("All areas", "Southvale"), "uses 'All areas' for the areas together"),
+        (("ALL AREAS ", "Southvale"), "uses 'All areas' for the areas together"),
         (("North Moor", "north-moor"), "differ only in case, spaces or punctuation"),
         (("North\x07moor", "Southvale"), "U+0007 (a control character)"),
     ],

@@ -26,6 +26,7 @@ import pandas as pd
 from cdop import analytics, disclosure, schema
 from cdop._files import check_output_folder, output_folder
 from cdop._safe import check_name
+from cdop.analytics._areas import ALL_AREAS
 from cdop.dataset import Dataset
 from cdop.disclosure import CellKey, LinkedCounts
 from cdop.errors import CdopArgumentError
@@ -151,13 +152,13 @@ def check_areas(areas: Sequence[str], by: str) -> list[str]:
     ------
     CdopArgumentError
         If a name is not fit for a title or a folder (see :func:`cdop._safe.check_name`),
-        is "England" (the comparison's name for all areas together), or two names differ
+        is "All areas" (the comparison's name for the areas together), or two names differ
         only in case, spaces or punctuation (they would share a folder).
 
     Examples
     --------
-    >>> check_areas(["Northmoor", "Southvale"], "residence_area")
-    ['northmoor', 'southvale']
+    >>> check_areas(["England", "Northmoor", "Southvale"], "residence_area")
+    ['england', 'northmoor', 'southvale']
     >>> check_areas(["North Moor", "north-moor"], "residence_area")
     Traceback (most recent call last):
     ...
@@ -166,10 +167,10 @@ def check_areas(areas: Sequence[str], by: str) -> list[str]:
     slugs: dict[str, str] = {}
     for area in areas:
         check_name(area, f"by: an area in {by!r}")
-        if area.strip().casefold() == "england":
+        if area.strip().casefold() == ALL_AREAS.casefold():
             raise CdopArgumentError(
                 f"by: an area in {by!r} is named {area!r}; the comparison chapter uses "
-                "'England' for all areas together, so rename that area in the data"
+                f"{ALL_AREAS!r} for the areas together, so rename that area in the data"
             )
         slug = _slug(area)
         if slug in slugs:
