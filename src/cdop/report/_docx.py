@@ -286,8 +286,9 @@ def _add_table(
 
     text_style = doc.styles[_TABLE_TEXT].style_id
     all_rows: list[Sequence[str]] = [header, *rows]
-    for i, values in enumerate(all_rows):
-        row = table.rows[i]
+    # One pass over the rows: python-docx's ``table.rows[i]`` lists every row on each call,
+    # which made large tables (a comparison of thousands of areas) quadratic.
+    for i, (row, values) in enumerate(zip(table.rows, all_rows, strict=True)):
         tr_pr = row._tr.get_or_add_trPr()
         tr_pr.append(_el("w:cantSplit"))
         if i == 0:
