@@ -30,6 +30,7 @@ HOSTILE = [
     "a\ud800b",
     "\u202eevil",
     "x" * 5000,
+    "2" * 309,  # an integer too long for a spreadsheet number
 ]
 
 

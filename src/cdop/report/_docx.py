@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import struct
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
+from xml.sax.saxutils import escape as xml_escape
 
 from cdop._safe import xml_text
 from cdop.report._deterministic import DEFAULT_DOCUMENT_DATE, normalise_zip
@@ -256,6 +259,61 @@ def _styled(doc: Document, style: str, text: str = "") -> Any:
     return paragraph
 
 
+@dataclass(frozen=True)
+class _CellFormat:
+    style_id: str
+    widths_twips: tuple[int, ...]
+    right: tuple[bool, ...]
+    size: int | None  # half-points, when the table is set smaller than the house size
+
+
+_BREAKS: Final = re.compile(r"([\t\n\r])")
+
+
+def _run_xml(text: str, properties: str) -> str:
+    """One run of text as WordprocessingML: tabs and line breaks as Word writes them."""
+    parts = []
+    for piece in _BREAKS.split(xml_text(text)):
+        if piece == "\t":
+            parts.append("<w:tab/>")
+        elif piece in ("\n", "\r"):
+            parts.append("<w:br/>")
+        elif piece:
+            space = ' xml:space="preserve"' if piece != piece.strip() else ""
+            parts.append(f"<w:t{space}>{xml_escape(piece)}</w:t>")
+    rpr = f"<w:rPr>{properties}</w:rPr>" if properties else ""
+    return f"<w:r>{rpr}{''.join(parts)}</w:r>" if parts or rpr else "<w:r/>"
+
+
+def _row_xml(
+    values: Sequence[str], ncols: int, fmt: _CellFormat, *, header: bool, keep_next: bool | None
+) -> str:
+    """One table row: never split across pages; the header row repeats on every page."""
+    cells = []
+    keep = (
+        "" if keep_next is None else ("<w:keepNext/>" if keep_next else '<w:keepNext w:val="0"/>')
+    )
+    rule = (
+        f'<w:tcBorders><w:bottom w:val="single" w:sz="12" w:space="0" w:color="{HEADING_RGB}"/>'
+        f'</w:tcBorders><w:shd w:val="clear" w:color="auto" w:fill="{HEADER_FILL_RGB}"/>'
+        if header
+        else ""
+    )
+    run_properties = ("<w:b/>" if header else "") + (
+        f'<w:sz w:val="{fmt.size}"/>' if fmt.size is not None else ""
+    )
+    for j in range(ncols):
+        text = values[j] if j < len(values) else ""
+        jc = "right" if fmt.right[j] else "left"
+        cells.append(
+            f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{fmt.widths_twips[j]}"/>{rule}</w:tcPr>'
+            f'<w:p><w:pPr><w:pStyle w:val="{fmt.style_id}"/>{keep}<w:jc w:val="{jc}"/></w:pPr>'
+            f"{_run_xml(text, run_properties)}</w:p></w:tc>"
+        )
+    head = "<w:tblHeader/>" if header else ""
+    return f"<w:tr><w:trPr><w:cantSplit/>{head}</w:trPr>{''.join(cells)}</w:tr>"
+
+
 def _add_table(
     doc: Document,
     label_number: int,
@@ -266,13 +324,14 @@ def _add_table(
     notes: Sequence[str],
 ) -> None:
     from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm, Pt
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+    from docx.shared import Mm
 
     if title is not None:
         _caption(doc, "Table", label_number, title, keep_next=True)
     ncols = len(header)
-    table = doc.add_table(rows=1 + len(rows), cols=ncols, style=_TABLE_STYLE)
+    table = doc.add_table(rows=0, cols=ncols, style=_TABLE_STYLE)
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
     tbl_pr = table._tbl.tblPr
@@ -283,38 +342,25 @@ def _add_table(
     widths = layout.widths_mm
     for j, width in enumerate(widths):
         table.columns[j].width = Mm(width)
-
-    text_style = doc.styles[_TABLE_TEXT].style_id
+    # The rows are written as XML text and parsed once: python-docx's objects cost a
+    # few milliseconds a cell, and its ``rows[i]`` lists every row on each call, which
+    # made a comparison of thousands of areas take hours.
+    cell_format = _CellFormat(
+        style_id=doc.styles[_TABLE_TEXT].style_id,
+        widths_twips=tuple(int(Mm(w).twips) for w in widths),
+        right=tuple(j < len(aligns) and aligns[j] == "right" for j in range(ncols)),
+        size=None if layout.size_pt == TABLE_PT else round(layout.size_pt * 2),
+    )
     all_rows: list[Sequence[str]] = [header, *rows]
-    # One pass over the rows: python-docx's ``table.rows[i]`` lists every row on each call,
-    # which made large tables (a comparison of thousands of areas) quadratic.
-    for i, (row, values) in enumerate(zip(table.rows, all_rows, strict=True)):
-        tr_pr = row._tr.get_or_add_trPr()
-        tr_pr.append(_el("w:cantSplit"))
-        if i == 0:
-            tr_pr.append(_el("w:tblHeader"))
-        cells = row.cells  # computed from the XML on every access: take it once a row
-        for j in range(ncols):
-            cell = cells[j]
-            cell.width = Mm(widths[j])
-            if i == 0:
-                tc_pr = cell._tc.get_or_add_tcPr()
-                rule = _el("w:tcBorders")
-                rule.append(_el("w:bottom", val="single", sz="12", space="0", color=HEADING_RGB))
-                tc_pr.append(rule)
-                tc_pr.append(_el("w:shd", val="clear", color="auto", fill=HEADER_FILL_RGB))
-            paragraph = cell.paragraphs[0]
-            paragraph._p.style = text_style  # by id: much faster than by style object
-            right = j < len(aligns) and aligns[j] == "right"
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if right else WD_ALIGN_PARAGRAPH.LEFT
-            if i < len(all_rows) - 1:
-                paragraph.paragraph_format.keep_with_next = i == 0
-            text = values[j] if j < len(values) else ""
-            run = paragraph.add_run(xml_text(text))
-            if i == 0:
-                run.bold = True
-            if layout.size_pt != TABLE_PT:
-                run.font.size = Pt(layout.size_pt)
+    last = len(all_rows) - 1
+    xml = "".join(
+        _row_xml(
+            values, ncols, cell_format, header=i == 0, keep_next=(i == 0) if i < last else None
+        )
+        for i, values in enumerate(all_rows)
+    )
+    for tr in parse_xml(f"<w:tbl {nsdecls('w')}>{xml}</w:tbl>"):
+        table._tbl.append(tr)
     for i, note in enumerate(notes):
         paragraph = _styled(doc, _TABLE_NOTE, note)
         if i == 0:

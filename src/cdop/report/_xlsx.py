@@ -41,6 +41,8 @@ __all__ = ["ABOUT_SHEET", "render_xlsx", "sheet_names"]
 ABOUT_SHEET: Final = "About"
 _MAX_SHEET_NAME: Final = 31
 _BAD_SHEET_CHARS: Final = re.compile(r"[\[\]:*?/\\]")
+#: Excel holds 15 significant digits: a longer integer stays text, digit for digit.
+_EXACT_LIMIT: Final = 10**15
 _MIN_WIDTH: Final = 8
 _MAX_WIDTH: Final = 60
 
@@ -104,7 +106,9 @@ def _put(ws: Any, row: int, col: int, value: object, font: Any, align: Any = Non
 def _display_value(text: str) -> tuple[object, str | None]:
     """The value to write for a display cell, and its number format."""
     if is_plain_integer(text):
-        return int(text.replace(",", "")), ("#,##0" if "," in text else "0")
+        value = int(text.replace(",", ""))
+        if abs(value) < _EXACT_LIMIT:
+            return value, ("#,##0" if "," in text else "0")
     return text, None
 
 
