@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import re
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +24,13 @@ import pyarrow.csv as pa_csv
 
 from cdop import schema
 from cdop._codes import normalise_key
+from cdop._csvtext import (
+    decode_export,
+    field_limit,
+    normalise_line_ends,
+    ragged_records,
+    sniff_delimiter,
+)
 from cdop._issues import Issue
 
 __all__ = ["RawTable", "Source", "load_raw"]
@@ -345,8 +352,68 @@ def _read_file(
             )
         header = [str(c) for c in frame.columns]
         frame.columns = pd.RangeIndex(len(header))
-        return _from_header_body(table, path.name, header, frame, column_map, [])
+        frame, issues = numeric_dates(table, path.name, header, frame, column_map)
+        return _from_header_body(table, path.name, header, frame, column_map, issues)
     return _read_csv(table, path, column_map)
+
+
+def numeric_dates(
+    table: schema.TableName,
+    label: str,
+    header: list[str],
+    frame: pd.DataFrame,
+    column_map: Mapping[str, str] | None,
+) -> tuple[pd.DataFrame, list[Issue]]:
+    """Date columns a Parquet file stores as numbers, read as dates with a warning.
+
+    Parquet's own date type counts days since 1 January 1970; spreadsheets count days
+    since 30 December 1899 (Excel serials). The ranges taken do not overlap: 7,305 to
+    36,524 are days since 1970 (1990 to 2069), 36,526 to 62,458 are serials (2000 to
+    2069). A column wholly in one range is read by that rule and a warning names the column and the
+    rule; any other numbers are left for validation to reject.
+    """
+    lookup = _header_lookup(schema.TABLES[table], column_map)
+    spec = schema.TABLES[table].column_by_name
+    issues: list[Issue] = []
+    out = frame.copy()
+    for position, name in enumerate(header):
+        canonical = lookup.get(normalise_key(name.strip()), "")
+        column = out[position]
+        if (
+            canonical not in spec
+            or spec[canonical].kind != "date"
+            or not pd.api.types.is_numeric_dtype(column.dtype)
+            or pd.api.types.is_bool_dtype(column.dtype)
+        ):
+            continue
+        values = pd.to_numeric(column, errors="coerce").dropna()
+        if values.empty or not (values == values.round()).all():
+            continue
+        for low, high, origin, rule in _NUMERIC_DATE_RULES:
+            if values.between(low, high).all():
+                days = pd.to_timedelta(pd.to_numeric(column, errors="coerce"), unit="D")
+                out[position] = (pd.Timestamp(origin) + days).dt.strftime("%Y-%m-%d")
+                issues.append(
+                    _issue(
+                        table,
+                        label,
+                        "numeric_date",
+                        severity="warning",
+                        column=name,
+                        message=f"{label}, column {name!r}: the dates are stored as numbers; "
+                        f"they were read as {rule}. Check a few against the source, or "
+                        "store the column as a date.",
+                    )
+                )
+                break
+    return out, issues
+
+
+#: Numbers read as dates (see :func:`numeric_dates`): range, origin, the rule in words.
+_NUMERIC_DATE_RULES = (
+    (7305, 36524, "1970-01-01", "days since 1 January 1970 (Parquet's date type)"),
+    (36526, 62458, "1899-12-30", "Excel serial numbers (days since 30 December 1899)"),
+)
 
 
 def _failed(table: schema.TableName, path: Path, rule: str, message: str) -> RawTable:
@@ -379,7 +446,8 @@ def _read_csv(
             f"{path.name}: this is an Excel workbook saved with a .csv name; "
             "rename it to .xlsx or save it as CSV from Excel.",
         )
-    if data.startswith(b"PAR1") or b"\x00" in data[:4096]:
+    text, codec, cp1252_rows = decode_export(data)
+    if text is None or data.startswith(b"PAR1") or (codec == "utf-8" and b"\x00" in data[:4096]):
         return _failed(
             table,
             path,
@@ -388,66 +456,65 @@ def _read_csv(
             "table as CSV (.csv), Excel (.xlsx) or Parquet (.parquet).",
         )
     issues: list[Issue] = []
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        text = data.decode("cp1252", errors="replace")
+    if cp1252_rows:
+        shown = ", ".join(map(str, cp1252_rows[:10])) + (", ..." if len(cp1252_rows) > 10 else "")
         issues.append(
             _issue(
                 table,
                 path.name,
                 "encoding",
                 severity="warning",
-                row=line,
-                message=f"{path.name}, row {line}: the file is not UTF-8; read "
-                "it as Windows-1252 (Excel's 'CSV' encoding). Check accented "
-                "characters, or save as 'CSV UTF-8'.",
+                row=cp1252_rows[0],
+                message=f"{path.name}, row{'s' if len(cp1252_rows) > 1 else ''} {shown}: "
+                "some characters are not UTF-8; only those were read as Windows-1252 "
+                "(Excel's 'CSV' encoding). Check the accented characters there, or save "
+                "the file as 'CSV UTF-8'.",
             )
         )
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
-    fast = _read_csv_arrow(text, delimiter, len(header))
-    if fast is not None:
-        return _from_header_body(table, path.name, header, fast, column_map, issues, csv=True)
+    text, _ = normalise_line_ends(text)
+    default = "\t" if path.suffix.lower() == ".tsv" else ","
+    delimiter = sniff_delimiter(text.split("\n", 1)[0], default)
+    if delimiter != default:
+        name = {"\t": "tab", ";": "semicolon", "|": "vertical bar"}[delimiter]
+        issues.append(
+            _issue(
+                table,
+                path.name,
+                "delimiter",
+                severity="warning",
+                row=1,
+                message=f"{path.name}: the header holds no {'comma' if default == ',' else 'tab'}"
+                f" but {name}s, so the file was read with the {name} as the delimiter.",
+            )
+        )
     try:
-        body = pd.read_csv(
-            io.StringIO(text),
-            sep=delimiter,
-            header=None,
-            skiprows=1,
-            dtype=str,
-            keep_default_na=False,
-            na_values=[""],
-            skip_blank_lines=False,
-            names=list(range(len(header))),
-            index_col=False,
-            engine="c",
-            lineterminator="\n",
-            on_bad_lines="error",
-        )
-    except pd.errors.ParserError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        row = int(match.group(1)) if match else None
-        return RawTable(
-            table=table,
-            file=path.name,
-            frame=pd.DataFrame(),
-            rows=np.empty(0, dtype=np.int64),
-            issues=[
-                *issues,
-                _issue(
-                    table,
-                    path.name,
-                    "malformed_row",
-                    row=row,
-                    message=f"{path.name}, row {row}: the row has more fields than "
-                    f"the header ({len(header)} columns); check for an unquoted comma "
-                    f"in a value. (Reader said: {exc}.)",
-                ),
-            ],
-        )
-    except (UnicodeError, ValueError) as exc:
+        with field_limit():
+            header = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
+        fast = _read_csv_arrow(text, delimiter, len(header))
+        if fast is not None:
+            return _from_header_body(table, path.name, header, fast, column_map, issues, csv=True)
+        with warnings.catch_warnings():
+            # pandas warns (and drops fields) when the first row is longer than the
+            # header: that is a ragged row, found and reported below.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            body = pd.read_csv(
+                io.StringIO(text),
+                sep=delimiter,
+                header=None,
+                skiprows=1,
+                dtype=str,
+                keep_default_na=False,
+                na_values=[""],
+                skip_blank_lines=False,
+                names=list(range(len(header))),
+                index_col=False,
+                engine="c",
+                lineterminator="\n",
+                on_bad_lines="error",
+            )
+    except (pd.errors.ParserError, pd.errors.ParserWarning):
+        return _ragged(table, path.name, text, delimiter, header, column_map, issues)
+    except (UnicodeError, ValueError, csv.Error) as exc:
         return _failed(
             table, path, "unreadable_file", f"{path.name}: cannot be read as CSV ({exc})."
         )
@@ -487,6 +554,48 @@ def _read_csv_arrow(text: str, delimiter: str, width: int) -> pd.DataFrame | Non
     return frame
 
 
+def _ragged(
+    table: schema.TableName,
+    label: str,
+    text: str,
+    delimiter: str,
+    header: list[str],
+    column_map: Mapping[str, str] | None,
+    issues: list[Issue],
+) -> RawTable:
+    """A CSV file with rows longer than its header: every such row is reported (the table
+    is then rejected as a whole, every record counted), none is silently cut."""
+    try:
+        records, long_rows = ragged_records(text, delimiter, len(header))
+    except csv.Error as exc:
+        return RawTable(
+            table=table,
+            file=label,
+            frame=pd.DataFrame(),
+            rows=np.empty(0, dtype=np.int64),
+            issues=[
+                *issues,
+                _issue(table, label, "unreadable_file", f"{label}: cannot be read as CSV ({exc})."),
+            ],
+        )
+    cells = [[value if value != "" else None for value in record] for record in records]
+    body = pd.DataFrame(cells, columns=pd.RangeIndex(len(header)), dtype=object)
+    raw = _from_header_body(table, label, header, body, column_map, issues, csv=True)
+    for row in long_rows:
+        raw.issues.append(
+            _issue(
+                table,
+                label,
+                "malformed_row",
+                row=row,
+                message=f"{label}, row {row}: the row has more fields than the header "
+                f"({len(header)} columns); check for an unquoted "
+                f"{'comma' if delimiter == ',' else 'delimiter'} in a value.",
+            )
+        )
+    return raw
+
+
 def _cell_text(value: Any) -> Any:
     """Text of one spreadsheet cell, as a person reading the sheet would see it."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
@@ -523,10 +632,50 @@ def _from_cells(
                 )
             ],
         )
-    header = ["" if pd.isna(h) else _cell_text(h) for h in cells.iloc[0].tolist()]
-    body = cells.iloc[1:].reset_index(drop=True)
+    start = _header_row(table, cells, column_map)
+    if start:
+        issues = [
+            *issues,
+            _issue(
+                table,
+                label,
+                "title_rows",
+                severity="warning",
+                row=start + 1,
+                message=f"{label}: the column headings are on row {start + 1}; the "
+                f"{start} row{'s' if start > 1 else ''} above them (titles or notes) "
+                "were skipped.",
+            ),
+        ]
+    header = ["" if pd.isna(h) else _cell_text(h) for h in cells.iloc[start].tolist()]
+    body = cells.iloc[start + 1 :].reset_index(drop=True)
     body.columns = pd.RangeIndex(len(header))
-    return _from_header_body(table, label, header, body, column_map, issues)
+    raw = _from_header_body(table, label, header, body, column_map, issues)
+    raw.rows = raw.rows + start
+    return raw
+
+
+#: How far down a sheet the column headings are looked for, below title rows.
+_HEADER_SEARCH_ROWS = 20
+
+
+def _header_row(
+    table: schema.TableName, cells: pd.DataFrame, column_map: Mapping[str, str] | None
+) -> int:
+    """The position of the heading row: 0, unless row 1 names fewer than two columns of the
+    contract and a row below it (within the first rows) names two or more."""
+    lookup = _header_lookup(schema.TABLES[table], column_map)
+
+    def known(position: int) -> int:
+        values = cells.iloc[position].tolist()
+        return sum(1 for v in values if not pd.isna(v) and normalise_key(str(v).strip()) in lookup)
+
+    if known(0) >= 2:
+        return 0
+    for position in range(1, min(len(cells), _HEADER_SEARCH_ROWS)):
+        if known(position) >= 2:
+            return position
+    return 0
 
 
 def _to_text(column: pd.Series, *, csv: bool = False) -> pd.Series:

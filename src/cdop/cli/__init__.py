@@ -22,8 +22,10 @@ import errno
 import os
 import signal
 import sys
+import warnings
 from collections.abc import Iterator, Sequence
 from types import FrameType
+from typing import Any, TextIO
 
 from cdop._version import __version__
 from cdop.cli import _report, _sample, _validate
@@ -79,6 +81,24 @@ def _os_message(exc: OSError) -> str:
     return f"cannot read or write a file{where}: {reason}; no output was left half-written"
 
 
+def _one_line_warning(name: str) -> Any:
+    """A ``warnings.showwarning`` printing one line per warning (no source line), naming
+    the command, so that a library's warning reads like the command's own messages."""
+
+    def show(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: TextIO | None = None,
+        line: str | None = None,
+    ) -> None:
+        text = " ".join(str(message).split())
+        (file or sys.stderr).write(f"{name}: warning: {text}\n")
+
+    return show
+
+
 def _quiet_stdout() -> None:
     """After a closed pipe, point stdout at the null device so that exiting is silent."""
     with contextlib.suppress(OSError, ValueError):
@@ -105,7 +125,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     name = f"cdop {args.command}"
     try:
-        with _signals_raise():
+        with _signals_raise(), warnings.catch_warnings():
+            warnings.showwarning = _one_line_warning(name)
             code: int = args.run(args)
             sys.stdout.flush()
     except BrokenPipeError:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
 import sys
 from pathlib import Path
@@ -48,32 +50,64 @@ def source_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def read_column_map(path: str | None) -> dict[str, str] | None:
-    """Read a column map: a JSON object, or a two-column CSV (header, column)."""
+    """Read a column map: a JSON object, or a two-column CSV (export header, column).
+
+    Every problem with the file (missing, empty, not UTF-8, broken quoting, a row without
+    two values, one header mapped twice) is a :class:`CdopArgumentError` naming the file
+    and the row.
+    """
     if path is None:
         return None
     file = Path(path)
     if not file.is_file():
         raise CdopArgumentError(f"--column-map: no such file {path!r}.")
+    try:
+        text = file.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CdopArgumentError(
+            f"--column-map: {path} is not UTF-8 text (byte {exc.start + 1}); save it as "
+            "UTF-8 ('CSV UTF-8' in Excel)."
+        ) from exc
+    if not text.strip():
+        raise CdopArgumentError(f"--column-map: {path} is empty.")
     if file.suffix.lower() == ".json":
         try:
-            mapping = json.loads(file.read_text(encoding="utf-8-sig"))
+            mapping = json.loads(text)
         except json.JSONDecodeError as exc:
             raise CdopArgumentError(f"--column-map: {path} is not valid JSON ({exc}).") from exc
         if not isinstance(mapping, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
+            isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip()
+            for k, v in mapping.items()
         ):
             raise CdopArgumentError(
                 f"--column-map: {path} must hold one JSON object of "
-                '"Export header": "canonical_column" pairs.'
+                '"Export header": "canonical_column" pairs, none blank.'
             )
-        return mapping
-    frame = pd.read_csv(file, dtype=str, header=None, encoding="utf-8-sig")
-    if frame.shape[1] != 2:
+        return {k.strip(): v.strip() for k, v in mapping.items()}
+    mapping = {}
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as exc:
         raise CdopArgumentError(
-            f"--column-map: {path} must have two columns (export header, canonical column); "
-            f"found {frame.shape[1]}."
-        )
-    return dict(zip(frame[0].str.strip(), frame[1].str.strip(), strict=True))
+            f"--column-map: {path} cannot be read as CSV ({exc}); check the quotes."
+        ) from exc
+    for number, row in enumerate(rows, start=1):
+        cells = [c.strip() for c in row]
+        if not any(cells):
+            continue
+        if len(cells) != 2 or not all(cells):
+            raise CdopArgumentError(
+                f"--column-map: {path}, row {number}: expected two values (export header, "
+                f"canonical column); found {row!r}."
+            )
+        header, column = cells
+        if header in mapping and mapping[header] != column:
+            raise CdopArgumentError(
+                f"--column-map: {path}, row {number}: {header!r} is mapped twice "
+                f"({mapping[header]!r} and {column!r})."
+            )
+        mapping[header] = column
+    return mapping
 
 
 def print_report(report: ValidationReport, *, limit: int, stream: TextIO | None = None) -> None:

@@ -36,6 +36,7 @@ from cdop.report._build import (
     _numbered,
     _parse_year,
     assemble_chapter,
+    check_year_in_data,
     plan_chapter,
 )
 from cdop.report._figures import make_figure
@@ -668,6 +669,7 @@ def build_areas(
         raise CdopArgumentError(f"by: the column {by!r} holds no values")
     slugs = check_areas(areas, by)
     start = _parse_year(year, ds)
+    check_year_in_data(start, ds)
     target = check_output_folder(out)
     files: list[Path] = []
     with output_folder(target) as staging:

@@ -91,6 +91,39 @@ def _parse_year(year: str | int | None, ds: Dataset) -> int:
     return start
 
 
+def check_year_in_data(start: int, ds: Dataset) -> None:
+    """Refuse a reporting year outside the years the data cover (a chapter of zeros).
+
+    Raises
+    ------
+    CdopArgumentError
+        Naming the year asked for and the years the data cover.
+
+    Examples
+    --------
+    >>> import cdop
+    >>> check_year_in_data(2031, cdop.load_sample())
+    Traceback (most recent call last):
+    ...
+    cdop.errors.CdopArgumentError: year: 2031/32 is outside the data, ...
+    """
+    dates = pd.concat(
+        [
+            ds.notifications[schema.NOTIFICATIONS.date_notified],
+            ds.reviews[schema.REVIEWS.date_review_completed],
+        ]
+    ).dropna()
+    if dates.empty:
+        raise CdopArgumentError("the dataset holds no dates, so no reporting year can be chosen")
+    starts = [t.year if t.month >= 4 else t.year - 1 for t in (dates.min(), dates.max())]
+    first, last = (int(y) for y in starts)
+    if not first <= start <= last:
+        raise CdopArgumentError(
+            f"year: {financial_label(start)} is outside the data, which cover "
+            f"{financial_label(first)} to {financial_label(last)}; choose a year in that range"
+        )
+
+
 def build_chapter(
     ds: Dataset,
     *,
@@ -297,6 +330,7 @@ def build(
             f"{', '.join(map(str, formats)) or 'none'}"
         )
     target = check_output_folder(out)
+    check_year_in_data(_parse_year(year, ds), ds)
     with output_folder(target) as staging:
         chapter = build_chapter(
             ds,

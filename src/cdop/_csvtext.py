@@ -1,0 +1,156 @@
+"""CSV exports as text: the encoding, the line endings, the delimiter and ragged rows.
+
+What real exports do, and what is done about it (the reader reports each as an issue):
+
+- UTF-8, with or without a byte-order mark: read as is.
+- UTF-16 (what Excel writes as "Unicode Text"): recognised by its byte-order mark, or by
+  the zero bytes of ASCII text, and read as such.
+- A few bytes that are not UTF-8 in an otherwise UTF-8 file, or a whole file in
+  Windows-1252 (Excel's "CSV"): only those bytes are read as Windows-1252, so that the
+  rest of the file keeps its characters; the rows holding them are named.
+- Line endings: LF, CRLF and CR alone (old Mac exports) are all read as line ends.
+- The delimiter: a comma, or a tab for ``.tsv``; a header that holds no comma but a
+  semicolon, tab or bar is read with that delimiter, and the choice is reported.
+- Rows with more fields than the header: every such row is found and reported.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import io
+import re
+from collections.abc import Iterator
+from typing import Final
+
+__all__ = [
+    "DELIMITER_CANDIDATES",
+    "decode_export",
+    "field_limit",
+    "normalise_line_ends",
+    "ragged_records",
+    "sniff_delimiter",
+]
+
+#: Delimiters tried when a header holds no comma.
+DELIMITER_CANDIDATES: Final = (";", "\t", "|")
+_BARE_CR: Final = re.compile(r"\r(?!\n)")
+_CR_NEWLINES: Final = re.compile(r"\r\n?")
+_FALLBACK: Final = "cdop-windows-1252"
+_bad_bytes: list[int] = []
+
+
+def _windows_1252(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeDecodeError):  # pragma: no cover - decoding only
+        raise exc
+    _bad_bytes.append(exc.start)
+    return exc.object[exc.start : exc.end].decode("cp1252", errors="replace"), exc.end
+
+
+codecs.register_error(_FALLBACK, _windows_1252)
+
+
+def _utf16(data: bytes) -> str | None:
+    """The UTF-16 codec of ``data``, or None when it is not UTF-16."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    sample = data[:4096]
+    if len(sample) >= 4 and len(sample) % 2 == 0:
+        even, odd = sample[0::2], sample[1::2]
+        if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+            return "utf-16-le"
+        if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+            return "utf-16-be"
+    return None
+
+
+def decode_export(data: bytes) -> tuple[str | None, str, list[int]]:
+    """The text of a CSV export, the encoding used and the line of each byte read as
+    Windows-1252 (empty when the file is clean UTF-8 or UTF-16).
+
+    Returns ``(None, "", [])`` when the bytes are not text in any of these encodings.
+
+    Examples
+    --------
+    >>> decode_export("área,n\\nÉire,1\\n".encode())[:2]
+    ('área,n\\nÉire,1\\n', 'utf-8')
+    >>> decode_export("área,n\\n".encode() + "Éire,1\\n".encode("cp1252"))
+    ('área,n\\nÉire,1\\n', 'utf-8', [2])
+    >>> decode_export("a,b\\n".encode("utf-16"))[:2]
+    ('a,b\\n', 'utf-16')
+    """
+    codec = _utf16(data)
+    if codec is not None:
+        try:
+            return data.decode(codec).removeprefix("\ufeff"), codec, []
+        except UnicodeDecodeError:
+            return None, "", []
+    _bad_bytes.clear()
+    text = data.decode("utf-8-sig", errors=_FALLBACK)
+    lines = [data.count(b"\n", 0, at) + 1 for at in _bad_bytes]
+    _bad_bytes.clear()
+    return text, "utf-8", sorted(set(lines))
+
+
+def normalise_line_ends(text: str) -> tuple[str, bool]:
+    """``text`` with CR alone and CRLF read as LF; whether there was a CR alone.
+
+    Examples
+    --------
+    >>> normalise_line_ends("a,b\\r1,2\\r")
+    ('a,b\\n1,2\\n', True)
+    >>> normalise_line_ends("a,b\\r\\n1,2\\r\\n")
+    ('a,b\\r\\n1,2\\r\\n', False)
+    """
+    if _BARE_CR.search(text) is None:
+        return text, False
+    return _CR_NEWLINES.sub("\n", text), True
+
+
+def sniff_delimiter(header_line: str, default: str) -> str:
+    """The delimiter of a file from its first line: ``default`` unless that line holds
+    no ``default`` but one of :data:`DELIMITER_CANDIDATES`.
+
+    Examples
+    --------
+    >>> sniff_delimiter("case_id;date_of_death;sex", ","), sniff_delimiter("a,b", ",")
+    (';', ',')
+    """
+    if default in header_line:
+        return default
+    counts = {d: header_line.count(d) for d in DELIMITER_CANDIDATES if d != default}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else default
+
+
+@contextlib.contextmanager
+def field_limit() -> Iterator[None]:
+    """Let the csv module read fields of any size (its default stops at 128 KiB)."""
+    old = csv.field_size_limit()
+    csv.field_size_limit(2**31 - 1)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
+
+
+def ragged_records(text: str, delimiter: str, width: int) -> tuple[list[list[str]], list[int]]:
+    """Every record after the header, cut or padded to ``width`` fields, and the record
+    number (header = 1) of each record that had more than ``width`` fields.
+
+    Examples
+    --------
+    >>> ragged_records("a,b\\n1,2,3\\n4\\n5,6,7,8\\n", ",", 2)
+    ([['1', '2'], ['4', ''], ['5', '6']], [2, 4])
+    """
+    records: list[list[str]] = []
+    long_rows: list[int] = []
+    with field_limit():
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        next(reader, None)
+        for number, fields in enumerate(reader, start=2):
+            if len(fields) > width:
+                long_rows.append(number)
+            records.append((fields + [""] * width)[:width])
+    return records, long_rows
