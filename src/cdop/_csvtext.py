@@ -8,7 +8,7 @@ What real exports do, and what is done about it (the reader reports each as an i
 - A few bytes that are not UTF-8 in an otherwise UTF-8 file, or a whole file in
   Windows-1252 (Excel's "CSV"): only those bytes are read as Windows-1252, so that the
   rest of the file keeps its characters; the rows holding them are named.
-- Line endings: LF, CRLF and CR alone (old Mac exports) are all read as line ends.
+- Line endings: LF, CRLF, and CR alone in a file with no LF (old Mac exports).
 - The delimiter: a comma, or a tab for ``.tsv``; a header that holds no comma but a
   semicolon, tab or bar is read with that delimiter, and the choice is reported.
 - Rows with more fields than the header: every such row is found and reported.
@@ -20,7 +20,6 @@ import codecs
 import contextlib
 import csv
 import io
-import re
 from collections.abc import Iterator
 from typing import Final
 
@@ -35,8 +34,6 @@ __all__ = [
 
 #: Delimiters tried when a header holds no comma.
 DELIMITER_CANDIDATES: Final = (";", "\t", "|")
-_BARE_CR: Final = re.compile(r"\r(?!\n)")
-_CR_NEWLINES: Final = re.compile(r"\r\n?")
 _FALLBACK: Final = "cdop-windows-1252"
 _bad_bytes: list[int] = []
 
@@ -94,18 +91,22 @@ def decode_export(data: bytes) -> tuple[str | None, str, list[int]]:
 
 
 def normalise_line_ends(text: str) -> tuple[str, bool]:
-    """``text`` with CR alone and CRLF read as LF; whether there was a CR alone.
+    r"""``text`` with CR read as the line end when the file has no LF at all (old Mac
+    exports); whether that was done. In a file with LF line ends a CR is data (or the
+    CR of CRLF) and is kept.
 
     Examples
     --------
-    >>> normalise_line_ends("a,b\\r1,2\\r")
-    ('a,b\\n1,2\\n', True)
-    >>> normalise_line_ends("a,b\\r\\n1,2\\r\\n")
-    ('a,b\\r\\n1,2\\r\\n', False)
+    >>> normalise_line_ends("a,b\r1,2\r")
+    ('a,b\n1,2\n', True)
+    >>> normalise_line_ends("a,b\r\n1,2\r\n")
+    ('a,b\r\n1,2\r\n', False)
+    >>> normalise_line_ends("a,b\n\r,2\n")
+    ('a,b\n\r,2\n', False)
     """
-    if _BARE_CR.search(text) is None:
+    if "\n" in text or "\r" not in text:
         return text, False
-    return _CR_NEWLINES.sub("\n", text), True
+    return text.replace("\r", "\n"), True
 
 
 def sniff_delimiter(header_line: str, default: str) -> str:
