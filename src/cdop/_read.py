@@ -525,11 +525,14 @@ def _read_csv_arrow(text: str, delimiter: str, width: int) -> pd.DataFrame | Non
     """The body of a well-formed CSV, read by Arrow's multi-threaded reader.
 
     Only for a file where every line is a record with exactly ``width`` fields: anything
-    else (a blank line, a ragged row, a quoted line break) returns None, and the file is
-    read by pandas, which numbers and reports such rows.
+    else (a blank line, a ragged row, a quoted line break, a carriage return outside
+    CRLF) returns None, and the file is read by pandas, which numbers and reports such
+    rows.
     """
     if width == 0 or "\n\n" in text or '"' in text:
         return None
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
+        return None  # a CR that is not part of CRLF is data, but Arrow would end a line there
     try:
         table = pa_csv.read_csv(
             io.BytesIO(text.encode("utf-8")),
