@@ -193,12 +193,23 @@ def plan_chapter(
     hidden); the sections are written by calling the finishing steps.
     """
     ctx = Context(ds=ds, year=start, disclosure=settings)
-    chosen = [spec for spec in SECTIONS if spec.available(ds)]
+    available = [spec for spec in SECTIONS if spec.available(ds)]
+    chosen = []
     finishers = []
-    for index, spec in enumerate(chosen, start=1):
+    for index, spec in enumerate(available, start=1):
         if progress is not None:
-            progress(f"section {index} of {len(chosen)}: {spec.title.lower()}")
-        finishers.append(spec.plan(ctx))
+            progress(f"section {index} of {len(available)}: {spec.title.lower()}")
+        before = len(ctx.counts)
+        try:
+            finishers.append(spec.plan(ctx))
+        except CdopArgumentError:
+            # Too little data for the section (for example fewer consecutive years than
+            # a pooled period): it is left out. Its analytics fail before it registers
+            # anything it would print.
+            if len(ctx.counts) != before:
+                raise
+            continue
+        chosen.append(spec)
     if settings.suppress:
         if progress is not None:
             progress("the counts of each year, as every chapter prints them")

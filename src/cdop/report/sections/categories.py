@@ -77,10 +77,44 @@ def plan(ctx: Context) -> Finish:
         .fillna(0)
         .astype("int64")
     )
+    # A "Not recorded" row or column that is zero throughout is not printed, and a
+    # reader then knows the printed rows and columns add up to the totals: its zero
+    # counts are registered as printed.
+    pooled_place = "table category_modifiable: not recorded (zero, not printed)"
     if not cgrid[NOT_RECORDED_CODE].any():
+        for c in cgrid.index:
+            ctx.count(
+                ctx.key(
+                    MEASURE.REVIEWED,
+                    year=pooled,
+                    **{DIM.CATEGORY: c, DIM.MODIFIABLE: NOT_RECORDED_CODE},
+                ),
+                0,
+                pooled_place,
+            )
+        ctx.count(
+            ctx.key(MEASURE.REVIEWED, year=pooled, **{DIM.MODIFIABLE: NOT_RECORDED_CODE}),
+            0,
+            pooled_place,
+        )
         cgrid = cgrid.drop(columns=NOT_RECORDED_CODE)
-    rows_kept = [c for c in cat_codes if c != NOT_RECORDED_CODE or cgrid.loc[c].any()]
-    cgrid = cgrid.loc[rows_kept]
+    if not cgrid.loc[NOT_RECORDED_CODE].any():
+        for m in cgrid.columns:
+            ctx.count(
+                ctx.key(
+                    MEASURE.REVIEWED,
+                    year=pooled,
+                    **{DIM.CATEGORY: NOT_RECORDED_CODE, DIM.MODIFIABLE: m},
+                ),
+                0,
+                pooled_place,
+            )
+        ctx.count(
+            ctx.key(MEASURE.REVIEWED, year=pooled, **{DIM.CATEGORY: NOT_RECORDED_CODE}),
+            0,
+            pooled_place,
+        )
+        cgrid = cgrid.drop(index=NOT_RECORDED_CODE)
     cat_label = {**CATEGORY_LABELS, NOT_RECORDED_CODE: NOT_RECORDED}
     mod_label = {**MODIFIABLE_LABELS, NOT_RECORDED_CODE: NOT_RECORDED}
     keys = [
