@@ -1,0 +1,477 @@
+"""A reader's attack on the published chapter: no hidden count may be worked out.
+
+The attacker (``reader_attack``) is written without looking at the suppression code. It
+reads the files a chapter publishes (Markdown, CSV, Excel), as a reader would, and
+bounds every hidden count by integer programming. The acceptance tests below build
+chapters with disclosure control on and require that no hidden count is RECOVERED
+(one possible value) or NARROWED (all possible values within 1 to 5).
+
+The attacker itself is tested first: it must recover leaks planted by hand and the
+leaks of a chapter published before chapter-wide disclosure control (kept in
+``data/published_2024_25``), and it must be sound: on real builds, the true value of
+every hidden count (from a ``--no-suppress`` build) lies within the bounds it finds.
+
+Figures are not read by the reader, so the builds here do not draw them (``savefig``
+writes an empty file), which keeps the file fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import io
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from reader_attack import attack, leaks, rate_counts, true_values
+
+import cdop
+from cdop.dataset import read_dataset
+from cdop.errors import CdopError
+from cdop.report import Format, build, build_areas
+from cdop.sample import generate_sample
+
+DATA = Path(__file__).parent / "data"
+PUBLISHED = DATA / "published_2024_25"
+# Reporting years of the bundled sample (2017/18 to 2024/25, see cdop.sample).
+SAMPLE_YEARS = [f"{y}/{(y + 1) % 100:02d}" for y in range(2017, 2025)]
+PANELS = 50
+FORMATS: list[Format] = ["md", "csv", "xlsx"]
+PANEL_FORMATS: list[Format] = ["md", "csv"]
+
+
+def _blank(kind: str) -> bytes:
+    if kind == "svg":
+        return b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>'
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (1, 1), "white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def no_drawing() -> Iterator[None]:
+    """Figures are not read by the attacker: save a blank image instead of drawing."""
+    import matplotlib.figure
+
+    def savefig(self: Any, fname: Any, *args: object, **kwargs: Any) -> None:
+        kind = str(kwargs.get("format") or Path(str(fname)).suffix.lstrip(".") or "png")
+        if kind.lower() == "rgba":  # raw pixels: one white row of the figure's width
+            width = round(self.get_size_inches()[0] * float(kwargs.get("dpi") or self.dpi))
+            data = b"\xff" * (4 * width)
+        else:
+            data = _blank(kind.lower())
+        if hasattr(fname, "write"):
+            fname.write(data)
+        else:
+            Path(str(fname)).write_bytes(data)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(matplotlib.figure.Figure, "savefig", savefig)
+        yield
+
+
+def show(result: pd.DataFrame) -> str:
+    with pd.option_context("display.width", 250, "display.max_colwidth", 60):
+        return leaks(result).to_string()
+
+
+def by_place(result: pd.DataFrame) -> dict[tuple[str, str, str], dict[Any, Any]]:
+    """Hidden counts by (table title before its years, row, column)."""
+    return {
+        (str(r["table"]).split(",")[0], str(r["row"]), str(r["column"])): r
+        for r in result.to_dict("records")
+    }
+
+
+def unsound(result: pd.DataFrame, folders: list[Path], truth: list[Path]) -> pd.DataFrame:
+    """Hidden counts whose true value is unknown or lies outside the attacker's bounds.
+
+    ``truth``: the same chapters built with ``--no-suppress``. The true value of a merged
+    level ("other or not stated") is worked out from the truth's separate levels.
+    """
+    true = true_values(result, folders, truth)
+    bad = true.isna() | (true < result["min"]) | (true > result["max"])
+    return result.assign(true=true)[bad].drop(columns="quantity")
+
+
+# --------------------------------------------------------------------------------------
+# The attacker finds leaks
+# --------------------------------------------------------------------------------------
+
+HAND_MADE_MD = """\
+# Child death review: annual report 2024/25
+
+Data on child deaths reviewed by the panel, 1 April 2024 to 31 March 2025
+
+**Table 1. Deaths reviewed by sex, 2023/24 to 2024/25**
+
+| Sex | 2023/24 | 2024/25 |
+|:---|---:|---:|
+| Male | 10 (50%) | 12 (60%) |
+| Female | 7 (35%) | * |
+| Not stated | * | * |
+| Total | 20 | 20 |
+
+**Table 2. Infant mortality rate per 1,000 live births by deprivation quintile, 3-year periods**
+
+| Period | Quintile 1 (most deprived) | Quintile 2 |
+|:---|---:|---:|
+| 2022-2024 | 5.0 (1.0 to 14.6) u | 20.0 (13.5 to 28.6) |
+
+**Table 3. Child mortality rate per 100,000 children aged 0-17, 2024/25**
+
+| Year | Deaths | Children aged 0-17 | Rate (95% CI) |
+|:---|---:|---:|---:|
+| 2024/25 | * | 20,000 | 20.0 (5.4 to 51.2) u |
+"""
+HAND_MADE_README = """\
+Child death review: annual report 2024/25
+
+sex.csv                           Table 1. Deaths reviewed by sex, 2023/24 to 2024/25
+infant.csv                        Table 2. Infant mortality rate per 1,000 live births by \
+deprivation quintile, 3-year periods
+child.csv                         Table 3. Child mortality rate per 100,000 children aged \
+0-17, 2024/25
+"""
+# Quintile 1: 3 deaths (5.0 per 1,000 of 600 births; exact limits 1.031 and 14.612),
+# births not shown: only the ratio of the limits to the rate gives the count away.
+HAND_MADE_INFANT = """\
+period,imd_quintile,deaths,live_births,rate_per_1000,lower_ci,upper_ci,flag
+2022-2024,1,*,,5.000,1.031,14.612,u
+2022-2024,2,30,1500,20.000,13.491,28.552,
+"""
+HAND_MADE_CHILD = """\
+year,deaths,population,rate_per_100000,lower_ci,upper_ci,flag
+2024/25,*,20000,20.000,5.449,51.208,u
+"""
+
+
+def test_attacker_recovers_hand_made_leaks(tmp_path: Path) -> None:
+    # Table 1, 2023/24: not stated = 20 - 10 - 7 = 3 (row total and all but one cell).
+    # Table 2 / infant.csv: 3 deaths from the rate and its exact interval alone.
+    # Table 3 / child.csv: 4 deaths = 20.0 per 100,000 x 20,000 children.
+    (tmp_path / "tables").mkdir()
+    (tmp_path / "chapter.md").write_text(HAND_MADE_MD, encoding="utf-8")
+    (tmp_path / "tables" / "README.txt").write_text(HAND_MADE_README, encoding="utf-8")
+    (tmp_path / "tables" / "infant.csv").write_text(HAND_MADE_INFANT, encoding="utf-8")
+    (tmp_path / "tables" / "child.csv").write_text(HAND_MADE_CHILD, encoding="utf-8")
+    result = attack([tmp_path])
+    found = {k: (r["min"], r["max"], r["verdict"]) for k, r in by_place(result).items()}
+    assert found[("Deaths reviewed by sex", "Not stated", "2023/24")] == (3, 3, "RECOVERED")
+    assert found[("Deaths reviewed by sex", "Female", "2024/25")][2] == "safe"
+    infant = next(v for k, v in found.items() if k[1].startswith("2022-2024 quintile 1"))
+    assert infant == (3, 3, "RECOVERED")
+    child = next(v for k, v in found.items() if k[0].startswith("Child mortality"))
+    assert child == (4, 4, "RECOVERED")
+
+
+MERGED_2023_24 = """\
+# Child death review: annual report 2023/24
+
+**Table 1. Deaths reviewed by sex, 2022/23 to 2023/24**
+
+| Sex | 2022/23 | 2023/24 |
+|:---|---:|---:|
+| Male | 10 | 12 |
+| Female | 9 | 10 |
+| Indeterminate | 0 | 6 |
+| Not stated | 0 | * |
+| Total | 19 | * |
+"""
+MERGED_2024_25 = """\
+# Child death review: annual report 2024/25
+
+**Table 1. Deaths reviewed by sex, 2023/24 to 2024/25**
+
+| Sex | 2023/24 | 2024/25 |
+|:---|---:|---:|
+| Male | 12 | 14 |
+| Female | 10 | 11 |
+| Indeterminate or not stated | 8 | 0 |
+| Total | 30 | 25 |
+"""
+UNEXPECTED_2023_24 = """\
+# Child death review: annual report 2023/24
+
+In 2023/24, 6 of the 30 deaths reviewed (20%) were unexpected.
+
+**Table 1. Expected and unexpected deaths reviewed, 2022/23 to 2023/24**
+
+| Death | 2022/23 | 2023/24 |
+|:---|---:|---:|
+| Expected | 15 | * |
+| Unexpected or not stated | 4 | * |
+| Total | 19 | 30 |
+"""
+
+
+def test_attacker_reads_levels_merged_in_one_chapter_and_not_another(tmp_path: Path) -> None:
+    # The 2024/25 chapter merges "Indeterminate" and "Not stated" of 2023/24 (8); the
+    # 2023/24 chapter prints Indeterminate (6) and hides Not stated: 8 - 6 = 2. Read
+    # alone, the 2023/24 chapter hides it (its total is hidden too).
+    for name, text in (("a", MERGED_2023_24), ("b", MERGED_2024_25), ("c", UNEXPECTED_2023_24)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "chapter.md").write_text(text, encoding="utf-8")
+    alone = by_place(attack([tmp_path / "a"]))
+    assert alone[("Deaths reviewed by sex", "Not stated", "2023/24")]["verdict"] == "safe"
+    got = by_place(attack([tmp_path / "a", tmp_path / "b"]))
+    cell = got[("Deaths reviewed by sex", "Not stated", "2023/24")]
+    assert (cell["min"], cell["max"], cell["verdict"]) == (2, 2, "RECOVERED")
+    # "6 of the 30 were unexpected" names a part of "Unexpected or not stated": that
+    # merged level is at least 6 (at least 0 without the sentence).
+    merged = by_place(attack([tmp_path / "c"]))[
+        ("Expected and unexpected deaths reviewed", "Unexpected or not stated", "2023/24")
+    ]
+    assert (merged["min"], merged["max"]) == (6, 30)
+
+
+def test_rate_counts_from_interval_ratio() -> None:
+    # 5.0 (1.0 to 14.6) per 1,000: 3 deaths (exact limits 0.619 and 8.767 for 3;
+    # 1.031 and 14.612 per 1,000 of 600 births); 4 deaths would give 5.0 (1.4 to 12.8).
+    counts = rate_counts(5.0, 1.0, 14.6, 0.05)
+    assert 3 in counts
+    assert 4 not in counts and 2 not in counts
+    assert 12 in rate_counts(12.0, 6.2, 21.0, 0.05)  # Byar from 10: 12 deaths per 1,000
+
+
+def test_attacker_recovers_the_leaks_of_a_chapter_published_before() -> None:
+    # data/published_2024_25: chapter.md, chapter.xlsx and tables/ of `cdop report
+    # --year 2024/25` on the bundled sample, as built at commit 83ef2a7 (before
+    # chapter-wide disclosure control). True values below from the
+    # same command with --no-suppress.
+    result = attack([PUBLISHED])
+    got = by_place(result)
+    # Pooled "Reviews" column of the modifiable-factors table (20 for category 5, three
+    # years) minus the yearly category table's 9 (2022/23) and 6 (2023/24): 5 in 2024/25.
+    cat5 = got[
+        (
+            "Deaths reviewed by category of death",
+            "5. Acute medical or surgical condition",
+            "2024/25",
+        )
+    ]
+    assert (cat5["min"], cat5["max"], cat5["verdict"]) == (5, 5, "RECOVERED")
+    # Category 10 in 2022/23: 18 pooled - 8 - 6 = 4.
+    cat10 = got[
+        (
+            "Deaths reviewed by category of death",
+            "10. Sudden unexpected, unexplained death",
+            "2022/23",
+        )
+    ]
+    assert (cat10["min"], cat10["max"], cat10["verdict"]) == (4, 4, "RECOVERED")
+    # Sex 2022/23: indeterminate + not stated = 75 - 48 - 24 = 3, so each is 1 or 2
+    # (true: 2 and 1).
+    sex = got[("Deaths reviewed by sex", "Indeterminate", "2022/23")]
+    assert (sex["min1"], sex["max1"], sex["verdict"]) == (1, 2, "NARROWED")
+
+
+def test_attacker_recovers_leaks_of_two_chapters_published_before() -> None:
+    # data/published_2023_24 (md and csv): the 2023/24 chapter built the same way. Read
+    # alone, neither chapter gives category 3 in 2021/22 away; together (the pooled
+    # tables of both chapters and their yearly tables overlap) it is 3 (true value from
+    # --no-suppress).
+    def cell(result: pd.DataFrame) -> pd.Series:
+        rows = result[
+            result["table"].str.startswith("Deaths reviewed by category of death")
+            & result["row"].str.startswith("3. Trauma")
+            & (result["column"] == "2021/22")
+        ]
+        return rows.iloc[0]
+
+    alone = cell(attack([DATA / "published_2023_24"]))
+    assert alone["verdict"] == "safe"
+    together = cell(attack([DATA / "published_2023_24", PUBLISHED]))
+    assert (together["min"], together["max"], together["verdict"]) == (3, 3, "RECOVERED")
+
+
+def test_attacker_recovers_leaks_of_area_chapters_published_before() -> None:
+    # data/published_areas_2024_25: chapter.md and tables/ of `cdop report --by
+    # residence_area` (2024/25) on the bundled sample, as built at commit 83ef2a7. True
+    # values from the same command with --no-suppress.
+    result = attack([DATA / "published_areas_2024_25"])
+
+    def cell(folder: str, table: str, row: str, column: str) -> pd.Series:
+        rows = result[
+            (result["folder"] == folder)
+            & result["table"].str.startswith(table)
+            & (result["row"] == row)
+            & (result["column"] == column)
+        ]
+        return rows.iloc[0]
+
+    # A rate from 4 deaths (flagged u) times the live births in tables/*.csv: 4.
+    infant = cell("northmoor", "Infant mortality", "2020-2022 quintile 5", "deaths")
+    assert (infant["min"], infant["max"], infant["verdict"]) == (4, 4, "RECOVERED")
+    # Tables 2 and 3 print "Over 12 months" and "Over 1 year" under different masks, with
+    # their totals: 4 reviews took over a year in Southvale in 2023/24.
+    over = cell("southvale", "Reviews completed by time", "Over 12 months", "2023/24")
+    assert (over["min"], over["max"], over["verdict"]) == (4, 4, "RECOVERED")
+    # Hidden in Table 2, printed in Table 3 as "<6 months": 6.
+    under = cell("southvale", "Reviews completed by time", "Under 6 months", "2023/24")
+    assert (under["min"], under["max"], under["verdict"]) == (6, 6, "RECOVERED")
+
+
+def test_attacker_is_sound_on_the_published_chapter() -> None:
+    result = attack([PUBLISHED])
+    assert len(result) > 40
+    bad = unsound(result, [PUBLISHED], [DATA / "published_2024_25_no_suppress"])
+    assert len(bad) == 0, bad.to_string()
+
+
+# --------------------------------------------------------------------------------------
+# Acceptance: nothing hidden can be worked out
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample_chapters(tmp_path_factory: pytest.TempPathFactory, no_drawing: None) -> dict[str, Path]:
+    """The chapter of every year, built in turn as a panel would, each one told of the
+    chapter published the year before when ``build`` can be (a ``previous`` folder)."""
+    ds = cdop.load_sample()
+    root = tmp_path_factory.mktemp("sample")
+    out: dict[str, Path] = {}
+    previous: Path | None = None
+    for year in SAMPLE_YEARS:
+        folder = root / year.replace("/", "_")
+        options: dict[str, Any] = {}
+        if previous is not None and "previous" in inspect.signature(build).parameters:
+            options["previous"] = previous
+        build(ds, out=folder, year=year, formats=FORMATS, **options)
+        out[year] = previous = folder
+    return out
+
+
+@pytest.mark.parametrize("year", SAMPLE_YEARS)
+def test_sample_chapter_of_every_year(sample_chapters: dict[str, Path], year: str) -> None:
+    result = attack([sample_chapters[year]])
+    assert len(leaks(result)) == 0, f"{year}: hidden counts worked out\n{show(result)}"
+
+
+@pytest.mark.parametrize("years", list(itertools.pairwise(SAMPLE_YEARS)))
+def test_two_consecutive_chapters_together(
+    sample_chapters: dict[str, Path], years: tuple[str, str]
+) -> None:
+    result = attack([sample_chapters[y] for y in years])
+    assert len(leaks(result)) == 0, f"{years}: hidden counts worked out\n{show(result)}"
+
+
+@pytest.fixture(scope="module")
+def area_chapters(tmp_path_factory: pytest.TempPathFactory, no_drawing: None) -> Path:
+    out = tmp_path_factory.mktemp("areas") / "report"
+    build_areas(cdop.load_sample(), out=out, formats=FORMATS, workers=1)
+    return out
+
+
+@pytest.mark.parametrize("area", ["northmoor", "southvale"])
+def test_an_area_chapter_with_the_comparison_chapter(area_chapters: Path, area: str) -> None:
+    result = attack([area_chapters / "areas" / area, area_chapters / "comparison"])
+    assert len(leaks(result)) == 0, f"{area}: hidden counts worked out\n{show(result)}"
+
+
+def test_all_area_chapters_with_the_comparison_chapter(area_chapters: Path) -> None:
+    result = attack([area_chapters])
+    assert len(leaks(result)) == 0, f"hidden counts worked out\n{show(result)}"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the panel's own chapter and its area chapters are protected apart: read "
+    "together (each count of the panel is the sum over the areas), hidden counts of the "
+    "area chapters are worked out",
+)
+def test_the_panel_chapter_with_its_area_chapters(
+    sample_chapters: dict[str, Path], area_chapters: Path
+) -> None:
+    result = attack([sample_chapters["2024/25"], area_chapters])
+    assert len(leaks(result)) == 0, f"hidden counts worked out\n{show(result)}"
+
+
+def test_attacker_is_sound_on_area_chapters(
+    area_chapters: Path,
+    sample_chapters: dict[str, Path],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    # the area chapters, the comparison chapter and the panel's own chapter of the year
+    # (each count of the panel is the sum of the same count over the areas)
+    ds = cdop.load_sample()
+    truth_out = tmp_path_factory.mktemp("areas_truth") / "report"
+    build_areas(ds, out=truth_out, formats=PANEL_FORMATS, workers=1, suppress=False)
+    panel_truth = tmp_path_factory.mktemp("panel_truth") / "report"
+    build(ds, out=panel_truth, year="2024/25", formats=PANEL_FORMATS, suppress=False)
+    published = [area_chapters, sample_chapters["2024/25"]]
+    result = attack(published)
+    bad = unsound(result, published, [truth_out, panel_truth])
+    assert len(bad) == 0, bad.to_string()
+
+
+def small_panel(seed: int, folder: Path) -> Path:
+    """A small panel: 8-30 deaths a year over 3-7 years, with births and population.
+
+    The sample generator's panel (about 70 deaths a year) for 3 to 7 reporting years
+    ending 2024/25, with a random share of 12% to 42% of its deaths (and their reviews)
+    kept, and births and population scaled by the same share.
+    """
+    rng = np.random.default_rng(seed)
+    years = int(rng.integers(3, 8))
+    share = float(rng.uniform(0.12, 0.42))
+    tables = generate_sample(seed, first_year=2025 - years, last_year=2024)
+    notifications = tables["notifications"]
+    notifications = notifications[rng.random(len(notifications)) < share]
+    reviews = tables["reviews"]
+    reviews = reviews[reviews["case_id"].isin(notifications["case_id"])]
+    births = tables["births"].assign(
+        live_births=lambda b: (b["live_births"] * share).round().astype(int)
+    )
+    population = tables["population"].assign(
+        population=lambda p: (p["population"] * share).round().astype(int)
+    )
+    folder.mkdir(parents=True)
+    for name, frame in {
+        "notifications": notifications,
+        "reviews": reviews,
+        "births": births,
+        "population": population,
+    }.items():
+        frame.to_csv(folder / f"{name}.csv", index=False)
+    return folder
+
+
+@functools.cache
+def panel_seeds() -> list[int]:
+    return [1000 + i for i in range(PANELS)]
+
+
+@pytest.fixture(scope="module")
+def panels_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("panels")
+
+
+@pytest.mark.parametrize("seed", panel_seeds())
+def test_small_generated_panel(panels_root: Path, no_drawing: None, seed: int) -> None:
+    ds = read_dataset(small_panel(seed, panels_root / f"data{seed}"))
+    out = panels_root / f"report{seed}"
+    try:
+        build(ds, out=out, formats=PANEL_FORMATS)
+    except CdopError as exc:
+        pytest.fail(f"panel {seed}: the chapter does not build: {exc}")
+    result = attack([out])
+    assert len(leaks(result)) == 0, f"panel {seed}: hidden counts worked out\n{show(result)}"
+
+
+@pytest.mark.parametrize("seed", panel_seeds()[:3])
+def test_attacker_is_sound_on_small_panels(panels_root: Path, no_drawing: None, seed: int) -> None:
+    ds = read_dataset(small_panel(seed, panels_root / f"sound{seed}"))
+    out, truth_out = panels_root / f"sound_report{seed}", panels_root / f"sound_truth{seed}"
+    build(ds, out=out, formats=PANEL_FORMATS)
+    build(ds, out=truth_out, formats=PANEL_FORMATS, suppress=False)
+    result = attack([out])
+    bad = unsound(result, [out], [truth_out])
+    assert len(bad) == 0, bad.to_string()
