@@ -77,43 +77,23 @@ def plan(ctx: Context) -> Finish:
         .fillna(0)
         .astype("int64")
     )
+
     # A "Not recorded" row or column that is zero throughout is not printed, and a
     # reader then knows the printed rows and columns add up to the totals: its zero
     # counts are registered as printed.
-    pooled_place = "table category_modifiable: not recorded (zero, not printed)"
+    def zero(**dims: str) -> None:
+        key = ctx.key(MEASURE.REVIEWED, year=pooled, **dims)
+        ctx.count(key, 0, "table category_modifiable: not recorded (zero, not printed)")
+
     if not cgrid[NOT_RECORDED_CODE].any():
         for c in cgrid.index:
-            ctx.count(
-                ctx.key(
-                    MEASURE.REVIEWED,
-                    year=pooled,
-                    **{DIM.CATEGORY: c, DIM.MODIFIABLE: NOT_RECORDED_CODE},
-                ),
-                0,
-                pooled_place,
-            )
-        ctx.count(
-            ctx.key(MEASURE.REVIEWED, year=pooled, **{DIM.MODIFIABLE: NOT_RECORDED_CODE}),
-            0,
-            pooled_place,
-        )
+            zero(**{DIM.CATEGORY: c, DIM.MODIFIABLE: NOT_RECORDED_CODE})
+        zero(**{DIM.MODIFIABLE: NOT_RECORDED_CODE})
         cgrid = cgrid.drop(columns=NOT_RECORDED_CODE)
     if not cgrid.loc[NOT_RECORDED_CODE].any():
         for m in cgrid.columns:
-            ctx.count(
-                ctx.key(
-                    MEASURE.REVIEWED,
-                    year=pooled,
-                    **{DIM.CATEGORY: NOT_RECORDED_CODE, DIM.MODIFIABLE: m},
-                ),
-                0,
-                pooled_place,
-            )
-        ctx.count(
-            ctx.key(MEASURE.REVIEWED, year=pooled, **{DIM.CATEGORY: NOT_RECORDED_CODE}),
-            0,
-            pooled_place,
-        )
+            zero(**{DIM.CATEGORY: NOT_RECORDED_CODE, DIM.MODIFIABLE: m})
+        zero(**{DIM.CATEGORY: NOT_RECORDED_CODE})
         cgrid = cgrid.drop(index=NOT_RECORDED_CODE)
     cat_label = {**CATEGORY_LABELS, NOT_RECORDED_CODE: NOT_RECORDED}
     mod_label = {**MODIFIABLE_LABELS, NOT_RECORDED_CODE: NOT_RECORDED}
