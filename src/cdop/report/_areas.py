@@ -433,22 +433,19 @@ def comparison_chapter(
     reporting year), each with every area's value, interval and comparison with all
     areas together at 95% and 99.8%.
 
-    An area's count is printed here only when its own chapter prints it (``published``:
-    what each area's chapter printed, as :func:`build_areas` gathers it; worked out here
-    when not given), so the comparison chapter read with the area chapters gives nothing
-    away; the value of all areas together is hidden when it would let a hidden count be
-    worked out.
+    With ``published`` (what each area's chapter printed, as :func:`build_areas` gathers
+    it, or :func:`area_published` for one area), an area's count is printed here only when
+    its own chapter prints it, so the two read together give nothing away. Without it the
+    chapter is protected on its own (small counts hidden). Either way the value of all
+    areas together is hidden when it would let a hidden count be worked out.
     """
     start = _parse_year(year, ds)
     label = financial_label(start)
     settings = Disclosure(suppress=suppress, rules=rules or disclosure.DisclosureRules())
     sections: list[Section] = []
-    if settings.suppress and published is None:
-        published = {
-            str(a): area_published(ds, str(a), by=by, start=start, settings=settings)
-            for a in sorted(str(a) for a in ds.notifications[by].dropna().unique())
-        }
-    by_area = dict(published or {})
+    # Without the area chapters (published is None) the chapter is protected on its own:
+    # small counts hidden, and the value of all areas hidden where it would give one back.
+    by_area = None if published is None else dict(published)
 
     def masks(
         frame: pd.DataFrame,
@@ -464,7 +461,11 @@ def comparison_chapter(
         names = [str(a) for a in compared[by]]
         counts = compared[column].to_numpy(dtype=float)
         hidden = _count_masks(
-            counts, keys, [by_area.get(a, {}) for a in names], settings, extra=extra
+            counts,
+            keys if by_area is not None else [],
+            [by_area.get(a, {}) if by_area is not None else {} for a in names],
+            settings,
+            extra=extra,
         )
         indexed = frame.set_index(frame[by].astype(str))
         total = float(indexed.loc[~indexed.index.isin(names), source].sum())
@@ -516,9 +517,13 @@ def comparison_chapter(
         ]
         # Deaths with no deprivation quintile = the area's deaths less its quintiles':
         # a small number of them would be a small count given away.
+        # (Only with the area chapters, which print the quintiles.)
+        area_counts = by_area or {}
         unplaced = np.array(
             [
-                n - sum(by_area.get(str(a), {}).get(k, (0, False))[0] for k in quintiles)
+                n - sum(area_counts.get(str(a), {}).get(k, (0, False))[0] for k in quintiles)
+                if by_area is not None
+                else 0
                 for a, n in zip(compared[by], compared["numerator"], strict=True)
             ],
             dtype=float,
