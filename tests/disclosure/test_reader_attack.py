@@ -41,9 +41,9 @@ DATA = Path(__file__).parent / "data"
 PUBLISHED = DATA / "published_2024_25"
 # Reporting years of the bundled sample (2017/18 to 2024/25, see cdop.sample).
 SAMPLE_YEARS = [f"{y}/{(y + 1) % 100:02d}" for y in range(2017, 2025)]
-# Small generated panels attacked in each run: a dozen keeps the suite quick on two cores;
+# Small generated panels attacked in each run (at least 50 in CI);
 # set CDOP_ATTACK_PANELS (e.g. 200) for a wider search before a release.
-PANELS = int(os.environ.get("CDOP_ATTACK_PANELS", "12"))
+PANELS = int(os.environ.get("CDOP_ATTACK_PANELS", "50"))
 FORMATS: list[Format] = ["md", "csv", "xlsx"]
 PANEL_FORMATS: list[Format] = ["md", "csv"]
 
