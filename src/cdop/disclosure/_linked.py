@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -304,6 +304,20 @@ class _System:
             object.__setattr__(self, "_dense", cached)
         return cached
 
+    def sparse(self) -> tuple[Any, Any]:
+        """The relations as sparse matrices, by row (CSR) and by column (CSC)."""
+        cached = self.__dict__.get("_sparse")
+        if cached is None:
+            from scipy.sparse import csr_matrix
+
+            by_row = csr_matrix(self.dense())
+            by_row.sort_indices()
+            by_col = by_row.tocsc()
+            by_col.sort_indices()
+            cached = (by_row, by_col)
+            object.__setattr__(self, "_sparse", cached)
+        return cached
+
 
 def _build_system(counts: LinkedCounts) -> _System:
     registered = list(counts._cells)
@@ -354,6 +368,42 @@ def _build_system(counts: LinkedCounts) -> _System:
     return _System(tuple(keys), values, len(registered), tuple(rows))
 
 
+def _propagate(
+    system: _System, hidden: npt.NDArray[np.bool_]
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], npt.NDArray[np.float64]]:
+    """What the reader works out from the relations alone: the unknown counts (hidden or
+    never printed), which of them a chain of relations fixes, and their values."""
+    by_row, by_col = system.sparse()
+    n = len(system.keys)
+    unknown = np.ones(n, dtype=np.bool_)
+    unknown[: system.n_registered] = hidden
+    values = np.where(unknown, 0.0, system.values.astype(np.float64))
+    solved = np.zeros(n, dtype=np.bool_)
+    # Unknowns left open in each relation; a relation with one left fixes it, which may
+    # leave another relation with one, and so on.
+    row_ptr, row_cells, row_coefs = by_row.indptr, by_row.indices, by_row.data
+    col_ptr, col_rows = by_col.indptr, by_col.indices
+    running = np.concatenate(([0], np.cumsum(unknown[row_cells], dtype=np.int64)))
+    open_per_row = running[row_ptr[1:]] - running[row_ptr[:-1]]
+    queue = [int(r) for r in np.flatnonzero(open_per_row == 1)]
+    while queue:
+        row = queue.pop()
+        if open_per_row[row] != 1:
+            continue
+        start, stop = row_ptr[row], row_ptr[row + 1]
+        cells = row_cells[start:stop]
+        coefs = row_coefs[start:stop]
+        open_here = unknown[cells] & ~solved[cells]
+        cell = int(cells[open_here][0])
+        values[cell] = -float(coefs @ values[cells]) / float(coefs[open_here][0])
+        solved[cell] = True
+        for other in col_rows[col_ptr[cell] : col_ptr[cell + 1]]:
+            open_per_row[other] -= 1
+            if open_per_row[other] == 1:
+                queue.append(int(other))
+    return unknown, solved, values
+
+
 # -- the reader's bounds --------------------------------------------------------------------
 class _Reader:
     """The reader's knowledge for one set of hidden counts: the unknowns and their bounds.
@@ -367,36 +417,24 @@ class _Reader:
     def __init__(self, system: _System, hidden: npt.NDArray[np.bool_]) -> None:
         self.system = system
         self.hidden = hidden
-        matrix = system.dense()
+        by_row, _ = system.sparse()
+        row_ptr, row_cells, row_coefs = by_row.indptr, by_row.indices, by_row.data
         n = len(system.keys)
-        unknown = np.ones(n, dtype=np.bool_)
-        unknown[: system.n_registered] = hidden
-        values = np.where(unknown, 0.0, system.values.astype(np.float64))
-        solved = np.zeros(n, dtype=np.bool_)
-        nonzero = matrix != 0
-        while True:
-            open_ = unknown & ~solved
-            per_row = nonzero[:, open_].sum(axis=1)
-            rows = np.flatnonzero(per_row == 1)
-            if rows.size == 0:
-                break
-            for row in rows:
-                cells = np.flatnonzero(nonzero[row] & open_)
-                if cells.size != 1 or solved[cells[0]]:
-                    continue
-                cell = int(cells[0])
-                rest = float(matrix[row] @ values)
-                values[cell] = -rest / float(matrix[row, cell])
-                solved[cell] = True
+        unknown, solved, values = _propagate(system, hidden)
         self.unknown = unknown
         self.solved = solved
         self.values = values
         self.free = np.flatnonzero(unknown & ~solved)
         self._position = np.full(n, -1, dtype=np.int64)
         self._position[self.free] = np.arange(self.free.size)
-        rows_used = np.flatnonzero(nonzero[:, self.free].any(axis=1))
-        self._a = matrix[np.ix_(rows_used, self.free)]
-        self._b = -(matrix[rows_used] @ values)
+        # The relations left with free counts, as (relation, position among the free
+        # counts, coefficient) entries.
+        entry_rows = np.repeat(np.arange(row_ptr.size - 1), np.diff(row_ptr))
+        keep = unknown[row_cells] & ~solved[row_cells]
+        self._entry_rows = entry_rows[keep]
+        self._entry_cols = self._position[row_cells[keep]]
+        self._entry_coefs = row_coefs[keep]
+        self._b = -(by_row @ values)
         registered = self.free < system.n_registered
         truth = system.values[self.free].astype(np.float64)
         self._lower = np.where(registered, np.minimum(1.0, truth), 0.0)
@@ -404,20 +442,27 @@ class _Reader:
         from scipy.sparse import coo_matrix
         from scipy.sparse.csgraph import connected_components
 
-        r, c = np.nonzero(self._a)
-        size = rows_used.size + self.free.size
-        graph = coo_matrix((np.ones(r.size), (r, rows_used.size + c)), shape=(size, size))
+        n_rows = row_ptr.size - 1
+        size = n_rows + self.free.size
+        graph = coo_matrix(
+            (np.ones(self._entry_rows.size), (self._entry_rows, n_rows + self._entry_cols)),
+            shape=(size, size),
+        )
         _, labels = connected_components(graph, directed=False)
-        self._group = labels[rows_used.size :]
-        self._row_group = labels[: rows_used.size]
+        self._group = labels[n_rows:]
+        self._entry_group = self._group[self._entry_cols]
 
     def _program(
         self, cell: int
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         group = self._group[self._position[cell]]
         cols = np.flatnonzero(self._group == group)
-        rows = np.flatnonzero(self._row_group == group)
-        return cols, self._a[np.ix_(rows, cols)], self._b[rows]
+        mine = self._entry_group == group
+        rows, row_at = np.unique(self._entry_rows[mine], return_inverse=True)
+        col_at = np.searchsorted(cols, self._entry_cols[mine])
+        a_eq = np.zeros((rows.size, cols.size))
+        np.add.at(a_eq, (row_at, col_at), self._entry_coefs[mine])
+        return cols, a_eq, self._b[rows]
 
     def _solve(
         self,
@@ -698,6 +743,8 @@ def _complement(
     for c in candidates[:12]:
         trial = hidden.copy()
         trial[c] = True
+        if _propagate(reader.system, trial)[1][target]:
+            continue  # still worked out through a chain of relations
         if _Reader(reader.system, trial).safe(target, threshold):
             return c
     return candidates[0]
