@@ -109,3 +109,20 @@ def test_comparison_hides_small_areas() -> None:
             assert deaths == "*" or int(deaths.replace(",", "")) > 40
             if row[4] == "*":
                 assert deaths == "*"
+
+
+def test_with_panel_needs_by(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from cdop.cli import main
+
+    code = main(["report", "--with-panel", "--out", str(tmp_path / "out"), "--quiet"])
+    assert code == 2
+    assert "--with-panel" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_with_panel_refuses_an_unsafe_panel_name(sample: cdop.Dataset, tmp_path: Path) -> None:
+    with pytest.raises(cdop.CdopError, match="panel"):
+        build_areas(
+            sample, out=tmp_path / "out", formats=["md"], with_panel=True, panel="<script>\x00"
+        )
+    assert not (tmp_path / "out").exists()

@@ -86,6 +86,12 @@ def register(commands: Any) -> None:
         "a chapter comparing them; the data are read and validated once",
     )
     parser.add_argument(
+        "--with-panel",
+        action="store_true",
+        help="with --by: also the panel's own chapter (panel/), protected together with "
+        "the area chapters (publish a panel chapter beside area chapters only this way)",
+    )
+    parser.add_argument(
         "--workers",
         type=positive_int,
         default=None,
@@ -108,6 +114,12 @@ def run(args: argparse.Namespace) -> int:
         if not args.quiet:
             sys.stderr.write(f"[{time.perf_counter() - started:5.1f}s] {message}\n")
 
+    if args.with_panel and not args.by:
+        sys.stderr.write(
+            "cdop report: --with-panel builds the panel's chapter beside its areas' "
+            "chapters, so it needs --by COLUMN (for example --by residence_area)\n"
+        )
+        return 2
     source = args.data or sample_path()
     try:
         progress(f"reading and validating {'the bundled sample' if not args.data else source}")
@@ -132,6 +144,8 @@ def run(args: argparse.Namespace) -> int:
                 date=args.date,
                 workers=args.workers,
                 progress=progress,
+                with_panel=args.with_panel,
+                panel=args.panel,
             )
         else:
             result = build(

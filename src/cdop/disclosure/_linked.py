@@ -231,6 +231,27 @@ class LinkedCounts:
         ]
         return out
 
+    def merge(self, other: LinkedCounts) -> None:
+        """Add every count, declared level and identity of ``other`` (the registers of
+        several publications read together).
+
+        Raises
+        ------
+        CdopArgumentError
+            If a count is registered in both with different values, or a characteristic
+            with different levels.
+        """
+        for dim, levels in other._universes.items():
+            self.universe(dim, levels)
+        for key, cell in other._cells.items():
+            for place in cell.places or [""]:
+                self.add(key, cell.value, place=place)
+        self._fixed_hidden |= other._fixed_hidden
+        self._fixed_shown |= other._fixed_shown - self._fixed_hidden
+        for terms, why in other._explicit:
+            if all(terms != mine for mine, _ in self._explicit):
+                self._explicit.append((terms, why))
+
     def explicit_keys(self) -> tuple[CellKey, ...]:
         """Every count named in a declared identity."""
         return tuple(dict.fromkeys(k for terms, _ in self._explicit for k, _ in terms))
@@ -799,6 +820,22 @@ class Protection:
             for i in np.flatnonzero(self.hidden_mask)
         ]
         return pd.DataFrame(rows, columns=["count", "value", "reason", "printed_in"])
+
+    def restrict(self, keys: Iterable[CellKey]) -> Protection:
+        """The protection of the counts under ``keys`` alone (one publication of several
+        protected together), for its audit trail and information loss."""
+        position: dict[CellKey, int] = self._index  # type: ignore[attr-defined]
+        chosen = [position[k] for k in dict.fromkeys(keys) if k in position]
+        renumber = {old: new for new, old in enumerate(chosen)}
+        return Protection(
+            keys=tuple(self.keys[i] for i in chosen),
+            values=self.values[chosen].copy(),
+            hidden_mask=self.hidden_mask[chosen].copy(),
+            reasons={renumber[i]: r for i, r in self.reasons.items() if i in renumber},
+            places={self.keys[i]: self.places.get(self.keys[i], ()) for i in chosen},
+            enabled=self.enabled,
+            counts=None,
+        )
 
     def loss(self) -> dict[str, int]:
         """Information loss: counts published, hidden (by reason) and the sum hidden."""

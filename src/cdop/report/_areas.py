@@ -37,6 +37,7 @@ from cdop.report._build import (
     _parse_year,
     assemble_chapter,
     check_year_in_data,
+    finish_chapter,
     plan_chapter,
 )
 from cdop.report._figures import make_figure
@@ -69,6 +70,7 @@ class AreasResult:
     folders: tuple[Path, ...]  # one per area, in the order of ``areas``
     comparison: Path
     files: tuple[Path, ...]
+    panel: Path | None = None  # the panel's own chapter, when built with its areas
 
 
 def area_dataset(ds: Dataset, area: str, *, by: str = _N.residence_area) -> Dataset:
@@ -656,12 +658,22 @@ def build_areas(
     date: dt.date | None = None,
     workers: int | None = None,
     progress: Callable[[str], None] | None = None,
+    with_panel: bool = False,
+    panel: str = "the panel",
 ) -> AreasResult:
     """Build one chapter per area (``out/areas/<area>/``) and a comparison chapter
     (``out/comparison/``), from one validated dataset, using ``workers`` processes.
 
     Outputs are identical whatever the number of workers. The folder is written in full
     or not at all, like :func:`cdop.report.build`.
+
+    With ``with_panel``, the panel's own chapter is written too (``out/panel/``), and it
+    and the area chapters are protected as one publication: each count of the panel is
+    the sum of its areas' counts, so chapters protected one by one could be subtracted
+    from one another. Build them this way when the panel publishes its own chapter and
+    its areas' chapters (and never publish a panel chapter built on its own beside area
+    chapters). The chapters are then planned in one process. ``panel`` names the panel
+    in its chapter's subtitle.
     """
     from cdop.report._render import render
 
@@ -673,6 +685,8 @@ def build_areas(
     if not areas:
         raise CdopArgumentError(f"by: the column {by!r} holds no values")
     slugs = check_areas(areas, by)
+    if with_panel:
+        check_name(panel, "panel")
     start = _parse_year(year, ds)
     check_year_in_data(start, ds)
     target = check_output_folder(out)
@@ -690,7 +704,13 @@ def build_areas(
         count = workers or os.cpu_count() or 1
         if progress is not None:
             progress(f"{len(areas)} area chapters with {count} worker(s)")
-        if count == 1:
+        panel_folder = staging / "panel" if with_panel else None
+        if panel_folder is not None:
+            results, panel_files = _build_together(
+                ds, areas, folders, panel_folder, options, panel=panel, progress=progress
+            )
+            files += panel_files
+        elif count == 1:
             _WORKER_DATA.update(ds=ds, options=options)
             results = [_build_one(a, str(f)) for a, f in zip(areas, folders, strict=True)]
         else:
@@ -721,7 +741,10 @@ def build_areas(
             *render(comparison, staging / "comparison", formats, date=date),
             *files,
         ]
-        index = ["# Child death review chapters", "", "- [Areas compared](comparison/chapter.md)"]
+        index = ["# Child death review chapters", ""]
+        if panel_folder is not None:
+            index.append("- [The panel as a whole](panel/chapter.md)")
+        index.append("- [Areas compared](comparison/chapter.md)")
         index += [
             f"- [{_link_text(a)}](areas/{s}/chapter.md)" for a, s in zip(areas, slugs, strict=True)
         ]
@@ -733,4 +756,55 @@ def build_areas(
         folders=tuple(target / "areas" / s for s in slugs),
         comparison=target / "comparison",
         files=moved,
+        panel=target / "panel" if with_panel else None,
     )
+
+
+def _build_together(
+    ds: Dataset,
+    areas: Sequence[str],
+    folders: Sequence[Path],
+    panel_folder: Path,
+    options: Mapping[str, Any],
+    *,
+    panel: str,
+    progress: Callable[[str], None] | None,
+) -> tuple[list[tuple[list[str], Published]], list[Path]]:
+    """The panel's chapter and its areas' chapters, protected together (one process)."""
+    from cdop.report._render import render
+    from cdop.report._together import plan_together, published_for_comparison
+
+    by = str(options["by"])
+    start = int(options["year"])
+    date = options.get("date")
+    formats = list(options["formats"])
+    rules = options.get("rules") or disclosure.DisclosureRules()
+    settings = Disclosure(suppress=bool(options["suppress"]), rules=rules)
+    members, joint = plan_together(
+        ds,
+        [(area, area_dataset(ds, area, by=by)) for area in areas],
+        start,
+        settings,
+        no_area=bool(ds.notifications[by].isna().any()),
+        progress=progress,
+    )
+    written: list[Path] = []
+    results: list[tuple[list[str], Published]] = []
+    for member in members:
+        chapter = finish_chapter(
+            member.ds,
+            member.finishers,
+            start=start,
+            settings=settings,
+            date=date,
+            panel=member.area or panel,
+            protection=member.protection(joint),
+        )
+        if member.area is None:
+            written += render(chapter, panel_folder, formats, date=date)
+            continue
+        chapter = dataclasses.replace(chapter, title=f"{chapter.title}: {member.area}")
+        folder = folders[areas.index(member.area)]
+        files = render(chapter, folder, formats, date=date)
+        results.append(([str(p) for p in files], published_for_comparison(member, joint, _LINKED)))
+    return results, written

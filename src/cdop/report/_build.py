@@ -21,7 +21,7 @@ from cdop.report._history import read_previous, year_blocks
 from cdop.report._model import Chapter, ReportFigure, ReportTable, Section
 from cdop.report._tables import Disclosure
 from cdop.report._text import long_date
-from cdop.report.sections import SECTIONS, Context, financial_label
+from cdop.report.sections import SECTIONS, Context, SectionSpec, financial_label
 
 __all__ = [
     "FORMATS",
@@ -161,9 +161,25 @@ def build_chapter(
     check_name(panel, "panel")
     start = _parse_year(year, ds)
     settings = Disclosure(suppress=suppress, rules=rules or disclosure.DisclosureRules())
-    ctx, finishers, protection = plan_chapter(
+    _ctx, finishers, protection = plan_chapter(
         ds, start, settings, previous=previous, progress=progress
     )
+    return finish_chapter(
+        ds, finishers, start=start, settings=settings, date=date, panel=panel, protection=protection
+    )
+
+
+def finish_chapter(
+    ds: Dataset,
+    finishers: Sequence[Callable[[], Section]],
+    *,
+    start: int,
+    settings: Disclosure,
+    date: dt.date | None,
+    panel: str,
+    protection: disclosure.Protection,
+) -> Chapter:
+    """Write the planned sections (once disclosure control has run) into a chapter."""
     sections = [finish() for finish in finishers]
     label = financial_label(start)
     return assemble_chapter(
@@ -173,27 +189,20 @@ def build_chapter(
         subtitle=f"Data on child deaths reviewed by {panel}, 1 April {start} to "
         f"{long_date(31, 3, start + 1)}",
         start=start,
-        settings=ctx.disclosure,
+        settings=settings,
         date=date,
         protection=protection,
     )
 
 
-def plan_chapter(
-    ds: Dataset,
-    start: int,
-    settings: Disclosure,
-    *,
-    previous: str | Path | Sequence[str | Path] | None = None,
-    progress: Callable[[str], None] | None = None,
-) -> tuple[Context, list[Callable[[], Section]], disclosure.Protection]:
-    """Plan every section and run disclosure control over the chapter as a whole.
+def plan_sections(
+    ctx: Context, *, progress: Callable[[str], None] | None = None
+) -> tuple[list[SectionSpec], list[Callable[[], Section]]]:
+    """Plan every section the data allow: the sections planned and their finishing steps.
 
-    Returns the context, each section's finishing step and the protection (what is
-    hidden); the sections are written by calling the finishing steps.
+    Each registers the counts it prints in ``ctx.counts``; nothing is protected yet.
     """
-    ctx = Context(ds=ds, year=start, disclosure=settings)
-    available = [spec for spec in SECTIONS if spec.available(ds)]
+    available = [spec for spec in SECTIONS if spec.available(ctx.ds)]
     chosen = []
     finishers = []
     for index, spec in enumerate(available, start=1):
@@ -210,6 +219,24 @@ def plan_chapter(
                 raise
             continue
         chosen.append(spec)
+    return chosen, finishers
+
+
+def plan_chapter(
+    ds: Dataset,
+    start: int,
+    settings: Disclosure,
+    *,
+    previous: str | Path | Sequence[str | Path] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[Context, list[Callable[[], Section]], disclosure.Protection]:
+    """Plan every section and run disclosure control over the chapter as a whole.
+
+    Returns the context, each section's finishing step and the protection (what is
+    hidden); the sections are written by calling the finishing steps.
+    """
+    ctx = Context(ds=ds, year=start, disclosure=settings)
+    chosen, finishers = plan_sections(ctx, progress=progress)
     if settings.suppress:
         if progress is not None:
             progress("the counts of each year, as every chapter prints them")

@@ -32,7 +32,7 @@ from cdop.report._tables import Disclosure
 from cdop.report.sections import Context, SectionSpec, financial_label
 from cdop.report.sections._base import DIM
 
-__all__ = ["Published", "read_previous", "year_blocks"]
+__all__ = ["Published", "read_previous", "single_year", "year_blocks"]
 
 #: Counts published elsewhere: their value and whether they were hidden.
 Published = dict[CellKey, tuple[int, bool]]
@@ -46,7 +46,7 @@ def _is_financial(label: str) -> bool:
     return len(label) == 7 and label[4] == "/" and label[:4].isdigit()
 
 
-def _single_year(key: CellKey) -> str | None:
+def single_year(key: CellKey) -> str | None:
     """The financial year of a count of one financial year ("2024/25"), else None."""
     levels = key.levels(DIM.YEAR)
     if levels is None or len(levels) != 1:
@@ -57,8 +57,8 @@ def _single_year(key: CellKey) -> str | None:
 
 def _block(source: Context, label: str) -> Published:
     counts = source.counts
-    keys = [k for k in counts.keys if _single_year(k) == label]
-    known = [k for k in counts.explicit_keys() if _single_year(k) != label]
+    keys = [k for k in counts.keys if single_year(k) == label]
+    known = [k for k in counts.explicit_keys() if single_year(k) != label]
     block = counts.subset(keys, known=known)
     protection = block.protect(source.disclosure.rules)
     return {k: (counts.value(k), protection.hidden(k)) for k in keys}
