@@ -59,7 +59,8 @@ NATIONAL_SEED: Final = 20250401
 #: Areas and reporting years of the full national dataset.
 NATIONAL_AREAS: Final = 150
 NATIONAL_YEARS: Final = 20
-#: Data are as extracted on this day: reviews completed later are still open.
+#: Data are as extracted on this day (31 March after ``last_year``, here the default
+#: 2024/25): reviews completed later are still open.
 NATIONAL_EXTRACT_DATE: Final = dt.date(2025, 3, 31)
 
 _N = schema.NOTIFICATIONS
@@ -261,7 +262,8 @@ def generate_national(
     age = (low + np.floor(skew * (high - low))).astype(np.int64)
     delay = rng.choice(np.array([0, 1, 1, 1, 2, 2, 3, 5]), size=n).astype("timedelta64[D]")
     notified = death + delay
-    extract = np.datetime64(NATIONAL_EXTRACT_DATE, "D")
+    # Extracted at the end of the last reporting year (NATIONAL_EXTRACT_DATE by default).
+    extract = np.datetime64(dt.date(last_year + 1, 3, 31), "D")
 
     category = _categorical(rng, _CATEGORY_BY_AGE[age_group]) + 1
     unexpected_cat = np.isin(category, _UNEXPECTED_CATEGORIES)

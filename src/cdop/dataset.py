@@ -169,6 +169,33 @@ class Dataset:
             parts.append(f"{len(self._rejected)} rejected")
         return f"<cdop.Dataset: {', '.join(parts)}>"
 
+    def summary_table(self) -> pd.DataFrame:
+        """One row per table: records held, the years they cover, the file they came from.
+
+        Notifications are dated by death and reviews by completion, in reporting
+        (financial) years; births and population by calendar year. A table not supplied
+        has no records and says so.
+
+        Examples
+        --------
+        >>> import cdop
+        >>> cdop.load_sample().summary_table()[["table", "records", "years"]]
+                   table  records                          years
+        0  notifications      ...  2017/18 to 2024/25 (8 years)
+        1        reviews      ...  2017/18 to 2024/25 (8 years)
+        2         births      ...       2016 to 2025 (10 years)
+        3     population      ...       2016 to 2025 (10 years)
+        4        factors      ...
+        """
+        from cdop._display_data import dataset_summary
+
+        return dataset_summary(self)
+
+    def _repr_html_(self) -> str:
+        from cdop._display_data import dataset_html
+
+        return dataset_html(self)
+
 
 def read_dataset(
     source: Source,

@@ -26,7 +26,7 @@ import datetime as dt
 import functools
 from importlib import resources
 from pathlib import Path
-from typing import IO, Final
+from typing import IO, TYPE_CHECKING, Final
 
 import numpy as np
 import pandas as pd
@@ -34,6 +34,9 @@ import pandas as pd
 from cdop import schema
 from cdop.dataset import Dataset, read_dataset
 from cdop.errors import CdopArgumentError
+
+if TYPE_CHECKING:
+    from cdop.analytics import Years
 
 __all__ = [
     "SAMPLE_SEED",
@@ -50,6 +53,9 @@ SAMPLE_SEED: Final = 20170401
 SAMPLE_TABLES: Final = ("notifications", "reviews", "births", "population", "factors")
 #: Data are as extracted on this day: reviews completed later are still open.
 EXTRACT_DATE: Final = dt.date(2025, 3, 31)
+# Reporting years of the bundled sample, and of a generated one by default.
+_FIRST_YEAR: Final = 2017
+_LAST_YEAR: Final = 2024
 
 _N = schema.NOTIFICATIONS
 _R = schema.REVIEWS
@@ -467,8 +473,45 @@ def sample_path() -> Path:
     return Path(str(resources.files("cdop") / "data" / "sample"))
 
 
-def load_sample() -> Dataset:
-    """Read and validate the bundled sample: a fictional panel, 2017/18 to 2024/25.
+def load_sample(
+    *, areas: int | None = None, years: Years = None, seed: int | None = None
+) -> Dataset:
+    """The sample data, read and validated: one fictional panel, or many fictional areas.
+
+    With no arguments: the bundled sample, a fictional panel of two areas (Northmoor and
+    Southvale) for reporting years 2017/18 to 2024/25, with every table the chapter uses.
+
+    With ``areas`` (and optionally ``years``): a generated multi-area dataset for
+    comparing areas, funnel plots and one chapter per area. Each fictional local
+    authority is on average 1/150 of England (about 23 deaths and 3,900 live births a
+    year); a few areas have genuinely higher or lower mortality, or review more slowly or
+    quickly, so that comparisons find outliers. The same arguments always give the same
+    data. It holds notifications, reviews, births and population (no factors table).
+
+    Parameters
+    ----------
+    areas
+        Number of fictional areas (1 or more; 150 is England-sized, about 3,500 deaths a
+        year). None (default): the bundled two-area panel.
+    years
+        Reporting years to cover, consecutive: a year ("2024/25" or 2024, the year in
+        which April falls) or a sequence of them (``range(2015, 2025)``,
+        ``["2019/20", "2024/25"]`` means 2019/20 to 2024/25). Default: 2017/18 to 2024/25.
+        Only with ``areas``.
+    seed
+        Seed of the generator (default: a fixed one). Only with ``areas``.
+
+    Returns
+    -------
+    Dataset
+        Validated, as :func:`cdop.read_dataset` returns it. Generated data are extracted
+        on 31 March after the last year, so the last year's late reviews are still open.
+
+    Raises
+    ------
+    CdopArgumentError
+        If ``areas`` is not a whole number of 1 or more, ``years`` is not a year or a
+        sequence of them, or ``years`` or ``seed`` is given without ``areas``.
 
     Examples
     --------
@@ -476,5 +519,55 @@ def load_sample() -> Dataset:
     >>> ds = cdop.load_sample()
     >>> ds.births is not None and ds.population is not None
     True
+    >>> many = cdop.load_sample(areas=12, years=range(2020, 2025))
+    >>> many.notifications["residence_area"].nunique()
+    12
+    >>> sorted(many.births["year"].unique().tolist())  # calendar years around them
+    [2019, 2020, 2021, 2022, 2023, 2024, 2025]
     """
-    return read_dataset(sample_path(), strict=True)
+    if areas is None:
+        if years is not None or seed is not None:
+            raise CdopArgumentError(
+                "load_sample(): `years` and `seed` go with `areas` (a generated multi-area "
+                "sample); the bundled sample covers 2017/18 to 2024/25. Pass areas=2 or more "
+                "to choose the years"
+            )
+        return read_dataset(sample_path(), strict=True)
+    if isinstance(areas, bool) or not isinstance(areas, int) or areas < 1:
+        raise CdopArgumentError(
+            f"load_sample(): `areas` must be a whole number of 1 or more; got {areas!r}"
+        )
+    from cdop._national_sample import NATIONAL_SEED, generate_national
+
+    first, last = _year_span(years)
+    tables = generate_national(
+        NATIONAL_SEED if seed is None else seed,
+        areas=areas,
+        years=last - first + 1,
+        last_year=last,
+    )
+    return read_dataset(tables, strict=True, today=dt.date(last + 1, 3, 31))
+
+
+def _year_span(years: Years) -> tuple[int, int]:
+    """First and last reporting year of ``years`` (default 2017/18 to 2024/25)."""
+    if years is None:
+        return _FIRST_YEAR, _LAST_YEAR
+    given = [years] if isinstance(years, str | int) else list(years)
+    starts = []
+    for year in given:
+        text = str(year).strip()
+        start = int(text[:4]) if text[:4].isdigit() else None
+        if (
+            isinstance(year, bool)
+            or start is None
+            or (len(text) > 4 and text != f"{start}/{(start + 1) % 100:02d}")
+        ):
+            raise CdopArgumentError(
+                "load_sample(): `years` must be reporting years such as '2024/25' or 2024 "
+                f"(or a sequence of them); got {year!r}"
+            )
+        starts.append(start)
+    if not starts:
+        raise CdopArgumentError("load_sample(): `years` is empty; give at least one year")
+    return min(starts), max(starts)

@@ -48,7 +48,6 @@ False
 from __future__ import annotations
 
 import datetime as dt
-import html
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -255,16 +254,79 @@ class ValidationReport:
         return f"<ValidationReport: {n_errors} errors, {n_warnings} warnings; {counts}>"
 
     def _repr_html_(self) -> str:
-        head = html.escape(self.summary(max_listed=0).split("\n")[0].rstrip(":"))
-        if self.failures.empty:
-            return f"<p>{head}</p>"
-        table = self.summary_table().to_html(index=False, na_rep="", max_rows=30)
-        first = self.failures[["severity", "table", "row", "column", "value", "rule"]]
-        listed = first.head(20).to_html(index=False, na_rep="")
-        return (
-            f"<p><b>{head}</b></p><p>By table, column and rule:</p>{table}"
-            f"<p>First failures (all in <code>report.failures</code>):</p>{listed}"
+        from cdop import _display
+
+        n_errors = int((self.failures["severity"] == "error").sum())
+        n_warnings = len(self.failures) - n_errors
+        verdict = (
+            "the data can be read"
+            if n_errors == 0
+            else "records with errors are rejected (read with strict=False to keep the rest)"
         )
+        parts = [
+            _display.heading(
+                "Validation report",
+                f"{n_errors:,} error(s) and {n_warnings:,} warning(s): {verdict}",
+            )
+        ]
+        if self.rows_read:
+            parts.append(
+                _display.html_table(
+                    ("Table", "Records read", "Accepted", "Rejected"),
+                    [
+                        (
+                            t,
+                            f"{n:,}",
+                            f"{n - self.rows_rejected.get(t, 0):,}",
+                            f"{self.rows_rejected.get(t, 0):,}",
+                        )
+                        for t, n in self.rows_read.items()
+                    ],
+                )
+            )
+        if self.failures.empty:
+            parts.append(_display.paragraph("No failures.", note=True))
+            return _display.block(*parts, kind="validation")
+        summary = self.summary_table().head(30)
+        parts.append(
+            _display.html_table(
+                ("Severity", "Table", "Column", "Rule", "Rows", "First row", "Example"),
+                [
+                    (
+                        r.severity,
+                        r.table,
+                        _blank(r.column),
+                        r.rule,
+                        r.rows,
+                        _blank(r.first_row),
+                        _example(str(r.example)),
+                    )
+                    for r in summary.itertuples(index=False)
+                ],
+                caption="By table, column and rule (root causes first)",
+                align=("left", "left", "left", "left", "right", "right", "left"),
+            )
+        )
+        listed = pd.concat([self.errors, self.warnings]).head(10)
+        parts.append(
+            _display.html_table(
+                ("Table", "Row", "Column", "Value", "What is wrong"),
+                [
+                    (r.table, _blank(r.row), _blank(r.column), _blank(r.value), r.message)
+                    for r in listed.itertuples(index=False)
+                ],
+                caption=f"First failures ({len(listed)} of {len(self.failures):,}; all in "
+                "report.failures)",
+                align=("left", "right", "left", "left", "left"),
+            )
+        )
+        return _display.block(*parts, kind="validation")
+
+
+def _blank(value: object) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value)
 
 
 def _example(value: str) -> str:

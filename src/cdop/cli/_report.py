@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 from cdop.cli._args import positive_int
@@ -97,7 +98,9 @@ def register(commands: Any) -> None:
         default=None,
         help="processes for --by, 1 or more (default: one per core)",
     )
-    parser.add_argument("--quiet", action="store_true", help="no progress messages")
+    parser.add_argument(
+        "--quiet", action="store_true", help="no progress bar and no progress messages"
+    )
     parser.set_defaults(run=run)
 
 
@@ -120,6 +123,10 @@ def run(args: argparse.Namespace) -> int:
             "chapters, so it needs --by COLUMN (for example --by residence_area)\n"
         )
         return 2
+    # A bar on a terminal; timed messages when the error stream goes to a file or a log.
+    work: bool | Callable[[str], None] = (
+        False if args.quiet else True if sys.stderr.isatty() else progress
+    )
     source = args.data or sample_path()
     try:
         progress(f"reading and validating {'the bundled sample' if not args.data else source}")
@@ -143,7 +150,7 @@ def run(args: argparse.Namespace) -> int:
                 rules=rules,
                 date=args.date,
                 workers=args.workers,
-                progress=progress,
+                progress=work,
                 with_panel=args.with_panel,
                 panel=args.panel,
             )
@@ -157,7 +164,7 @@ def run(args: argparse.Namespace) -> int:
                 rules=rules,
                 date=args.date,
                 panel=args.panel,
-                progress=progress,
+                progress=work,
                 previous=args.previous,
             )
     except CdopValidationError as exc:

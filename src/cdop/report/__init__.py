@@ -26,7 +26,8 @@ from cdop.report._build import (
     build_chapter,
     latest_complete_year,
 )
-from cdop.report._model import Chapter, ReportFigure, ReportTable, Section
+from cdop.report._model import Chapter, ChapterTables, ReportFigure, ReportTable, Section
+from cdop.report._publishable import publishable
 
 __all__ = [
     "FORMATS",
@@ -34,6 +35,7 @@ __all__ = [
     "AreasResult",
     "BuildResult",
     "Chapter",
+    "ChapterTables",
     "Format",
     "ReportFigure",
     "ReportTable",
@@ -44,4 +46,5 @@ __all__ = [
     "build_chapter",
     "comparison_chapter",
     "latest_complete_year",
+    "publishable",
 ]

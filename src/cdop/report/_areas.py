@@ -9,6 +9,7 @@ funnel plots, under the same disclosure control.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import os
@@ -25,6 +26,7 @@ import pandas as pd
 
 from cdop import analytics, disclosure, schema
 from cdop._files import check_output_folder, output_folder
+from cdop._progress import ProgressOption, progress_tracker
 from cdop._safe import check_name
 from cdop.analytics._areas import ALL_AREAS
 from cdop.dataset import Dataset
@@ -628,7 +630,7 @@ def _build_one(area: str, folder: str) -> tuple[list[str], Published]:
     options = dict(_WORKER_DATA["options"])
     by = options.pop("by")
     formats = options.pop("formats")
-    chapter = build_chapter(area_dataset(ds, area, by=by), panel=area, **options)
+    chapter = build_chapter(area_dataset(ds, area, by=by), panel=area, progress=False, **options)
     chapter = dataclasses.replace(chapter, title=f"{chapter.title}: {area}")
     written = render(chapter, Path(folder), formats, date=options.get("date"))
     protection = chapter.protection
@@ -657,7 +659,7 @@ def build_areas(
     rules: disclosure.DisclosureRules | None = None,
     date: dt.date | None = None,
     workers: int | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: ProgressOption = None,
     with_panel: bool = False,
     panel: str = "the panel",
 ) -> AreasResult:
@@ -673,7 +675,9 @@ def build_areas(
     from one another. Build them this way when the panel publishes its own chapter and
     its areas' chapters (and never publish a panel chapter built on its own beside area
     chapters). The chapters are then planned in one process. ``panel`` names the panel
-    in its chapter's subtitle.
+    in its chapter's subtitle. ``progress`` is as in :func:`cdop.report.build`: by
+    default a bar counting the areas in a notebook or an interactive session, nothing
+    elsewhere.
     """
     from cdop.report._render import render
 
@@ -691,7 +695,8 @@ def build_areas(
     check_year_in_data(start, ds)
     target = check_output_folder(out)
     files: list[Path] = []
-    with output_folder(target) as staging:
+    with contextlib.ExitStack() as stack:
+        staging = stack.enter_context(output_folder(target))
         options = {
             "year": start,
             "suppress": suppress,
@@ -702,23 +707,38 @@ def build_areas(
         }
         folders = [staging / "areas" / slug for slug in slugs]
         count = workers or os.cpu_count() or 1
-        if progress is not None:
-            progress(f"{len(areas)} area chapters with {count} worker(s)")
+        tracker = stack.enter_context(
+            progress_tracker(progress, total=len(areas) + 1, desc="area chapters", unit="areas")
+        )
+        tracker.note(f"{len(areas)} area chapters with {count} worker(s)")
+        results: list[tuple[list[str], Published]] = []
         panel_folder = staging / "panel" if with_panel else None
         if panel_folder is not None:
             results, panel_files = _build_together(
-                ds, areas, folders, panel_folder, options, panel=panel, progress=progress
+                ds,
+                areas,
+                folders,
+                panel_folder,
+                options,
+                panel=panel,
+                progress=tracker.note if tracker.shown else None,
             )
             files += panel_files
+            tracker.step("the panel's chapter and its areas' chapters written", len(areas))
         elif count == 1:
             _WORKER_DATA.update(ds=ds, options=options)
-            results = [_build_one(a, str(f)) for a, f in zip(areas, folders, strict=True)]
+            for area, folder in zip(areas, folders, strict=True):
+                results.append(_build_one(area, str(folder)))
+                tracker.step(f"chapter of {area} written")
         else:
             pool = ProcessPoolExecutor(
                 max_workers=count, initializer=_init_worker, initargs=(ds, options)
             )
             try:
-                results = list(pool.map(_build_one, areas, [str(f) for f in folders]))
+                chapters = pool.map(_build_one, areas, [str(f) for f in folders])
+                for area, result in zip(areas, chapters, strict=True):
+                    results.append(result)
+                    tracker.step(f"chapter of {area} written")
             finally:
                 # On an error or an interruption, run no more chapters: wait only for
                 # those being written, so that the staging folder can be removed whole.
@@ -726,8 +746,7 @@ def build_areas(
         for written, _ in results:
             files += [Path(p) for p in written]
         # The comparison chapter prints an area's count only where its chapter does.
-        if progress is not None:
-            progress(f"comparison chapter of {len(areas)} areas")
+        tracker.note(f"comparison chapter of {len(areas)} areas")
         comparison = comparison_chapter(
             ds,
             year=start,
@@ -749,6 +768,7 @@ def build_areas(
             f"- [{_link_text(a)}](areas/{s}/chapter.md)" for a, s in zip(areas, slugs, strict=True)
         ]
         (staging / "README.md").write_text("\n".join(index) + "\n", encoding="utf-8")
+        tracker.step("comparison chapter written")
     moved = tuple(target / p.relative_to(staging) for p in files)
     return AreasResult(
         out=target,

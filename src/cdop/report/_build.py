@@ -13,6 +13,7 @@ import pandas as pd
 
 from cdop import disclosure, schema
 from cdop._files import check_output_folder, output_folder
+from cdop._progress import Progress, ProgressOption, progress_tracker
 from cdop._safe import check_name
 from cdop._version import __version__
 from cdop.dataset import Dataset
@@ -132,7 +133,7 @@ def build_chapter(
     rules: disclosure.DisclosureRules | None = None,
     date: dt.date | None = None,
     panel: str = "the panel",
-    progress: Callable[[str], None] | None = None,
+    progress: ProgressOption = None,
     previous: str | Path | Sequence[str | Path] | None = None,
 ) -> Chapter:
     """Compute every section of the chapter (nothing is written).
@@ -152,20 +153,69 @@ def build_chapter(
         Date printed on the chapter; none is printed if not given (never the clock).
     panel
         Name of the panel, printed in the subtitle.
+    progress
+        ``None`` (default): a progress bar in a notebook or an interactive session, nothing
+        elsewhere; ``True`` or ``False``: a bar always or never; a function: called with a
+        message at each step (``print`` gives a log).
     previous
         Folders of the panel's earlier chapters as published, when they were built
         from other data or rules: the counts they showed stay shown and those they hid
         stay hidden. Without them, the counts of each year are decided the same way in
         every chapter built from ``ds`` (see :mod:`cdop.report._history`).
+
+    Returns
+    -------
+    Chapter
+        Its tables by id (``chapter.tables["review_durations"]``), each shown in a
+        notebook as published and taken as a DataFrame with ``.to_frame()``.
     """
     check_name(panel, "panel")
+    with progress_tracker(
+        progress, total=_chapter_steps(ds), desc="chapter", unit="steps"
+    ) as tracker:
+        return _chapter(
+            ds,
+            year=year,
+            suppress=suppress,
+            rules=rules,
+            date=date,
+            panel=panel,
+            previous=previous,
+            tracker=tracker,
+        )
+
+
+def _chapter_steps(ds: Dataset) -> int:
+    """About how many progress steps a chapter takes (the bar ends at 100% regardless)."""
+    planned = sum(1 for spec in SECTIONS if spec.available(ds))
+    return 2 * planned + 2
+
+
+def _chapter(
+    ds: Dataset,
+    *,
+    year: str | int | None,
+    suppress: bool,
+    rules: disclosure.DisclosureRules | None,
+    date: dt.date | None,
+    panel: str,
+    previous: str | Path | Sequence[str | Path] | None,
+    tracker: Progress,
+) -> Chapter:
     start = _parse_year(year, ds)
     settings = Disclosure(suppress=suppress, rules=rules or disclosure.DisclosureRules())
     _ctx, finishers, protection = plan_chapter(
-        ds, start, settings, previous=previous, progress=progress
+        ds, start, settings, previous=previous, progress=tracker if tracker.shown else None
     )
     return finish_chapter(
-        ds, finishers, start=start, settings=settings, date=date, panel=panel, protection=protection
+        ds,
+        finishers,
+        start=start,
+        settings=settings,
+        date=date,
+        panel=panel,
+        protection=protection,
+        progress=tracker if tracker.shown else None,
     )
 
 
@@ -178,9 +228,15 @@ def finish_chapter(
     date: dt.date | None,
     panel: str,
     protection: disclosure.Protection,
+    progress: Callable[[str], None] | None = None,
 ) -> Chapter:
     """Write the planned sections (once disclosure control has run) into a chapter."""
-    sections = [finish() for finish in finishers]
+    sections = []
+    for index, finish in enumerate(finishers, start=1):
+        section = finish()
+        sections.append(section)
+        if progress is not None:
+            progress(f"section {index} of {len(finishers)} written: {section.title.lower()}")
     label = financial_label(start)
     return assemble_chapter(
         ds,
@@ -334,7 +390,7 @@ def build(
     rules: disclosure.DisclosureRules | None = None,
     date: dt.date | None = None,
     panel: str = "the panel",
-    progress: Callable[[str], None] | None = None,
+    progress: ProgressOption = None,
     previous: str | Path | Sequence[str | Path] | None = None,
 ) -> BuildResult:
     """Build the chapter and write it to ``out`` in the chosen formats.
@@ -369,19 +425,25 @@ def build(
         )
     target = check_output_folder(out)
     check_year_in_data(_parse_year(year, ds), ds)
-    with output_folder(target) as staging:
-        chapter = build_chapter(
+    check_name(panel, "panel")
+    with (
+        progress_tracker(
+            progress, total=_chapter_steps(ds) + 1, desc="chapter", unit="steps"
+        ) as tracker,
+        output_folder(target) as staging,
+    ):
+        chapter = _chapter(
             ds,
             year=year,
             suppress=suppress,
             rules=rules,
             date=date,
             panel=panel,
-            progress=progress,
             previous=previous,
+            tracker=tracker,
         )
-        if progress is not None:
-            progress(f"writing {', '.join(formats)}")
+        tracker.note(f"writing {', '.join(formats)}")
         written = render(chapter, staging, formats, date=date)
+        tracker.step(f"wrote {', '.join(formats)}")
     files = tuple(target / p.relative_to(staging) for p in written)
     return BuildResult(chapter=chapter, out=target, files=files)

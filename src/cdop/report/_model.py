@@ -7,15 +7,18 @@ final strings: disclosure control has already been applied.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Literal, overload
 
 import pandas as pd
+
+from cdop.errors import CdopArgumentError
 
 if TYPE_CHECKING:
     from cdop.disclosure import Protection
 
-__all__ = ["Align", "Chapter", "ReportFigure", "ReportTable", "Section"]
+__all__ = ["Align", "Chapter", "ChapterTables", "ReportFigure", "ReportTable", "Section"]
 
 Align = Literal["left", "right"]
 
@@ -42,6 +45,28 @@ class ReportTable:
         Alignment of each column; the first is usually left, numbers right.
     number
         Table number within the chapter.
+    stamp
+        "NOT FOR PUBLICATION" when the table comes from a chapter built without
+        disclosure control (shown above it in a notebook).
+
+    Examples
+    --------
+    A chapter's tables are ``chapter.tables["id"]``; in a notebook one shows as published.
+
+    >>> import pandas as pd
+    >>> table = ReportTable(
+    ...     id="sex", title="Deaths reviewed by sex, 2024/25", header=("Sex", "Number", "%"),
+    ...     rows=(("Male", "41", "55%"), ("Female", "33", "45%"), ("Total", "74", "100%")),
+    ...     tidy=pd.DataFrame(), notes=("Source: panel records.",), number=4)
+    >>> table.caption
+    'Table 4. Deaths reviewed by sex, 2024/25'
+    >>> table.to_frame()
+          Sex Number     %
+    0    Male     41   55%
+    1  Female     33   45%
+    2   Total     74  100%
+    >>> table.to_frame().attrs["notes"]
+    ['Source: panel records.']
     """
 
     id: str
@@ -52,6 +77,7 @@ class ReportTable:
     notes: tuple[str, ...] = ()
     align: tuple[Align, ...] = ()
     number: int = 0
+    stamp: str | None = field(default=None, compare=False)
 
     def column_alignments(self) -> tuple[Align, ...]:
         """Alignment per column: as given, else the first left and the rest right."""
@@ -64,6 +90,120 @@ class ReportTable:
     def caption(self) -> str:
         """ "Table N. Title"."""
         return f"Table {self.number}. {self.title}" if self.number else self.title
+
+    def to_frame(self) -> pd.DataFrame:
+        """The table as published: its headings as columns, its cells as printed.
+
+        Every cell is text exactly as the chapter prints it (counts hidden by disclosure
+        control show the marker), so the frame can be pasted as it is. The caption and
+        notes travel in ``frame.attrs``. For the values behind the table use
+        :attr:`tidy`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One column per heading (text), one row per printed row; ``attrs`` holds
+            ``id``, ``caption`` and ``notes``.
+        """
+        frame = pd.DataFrame(
+            [list(row) for row in self.rows], columns=list(self.header), dtype="object"
+        )
+        frame.attrs = {"id": self.id, "caption": self.caption, "notes": list(self.notes)}
+        return frame
+
+    def _repr_html_(self) -> str:
+        from cdop import _display
+
+        parts = []
+        if self.stamp:
+            parts.append(_display.paragraph(self.stamp, stamp=True))
+        parts.append(
+            _display.html_table(
+                self.header, self.rows, caption=self.caption, align=self.column_alignments()
+            )
+        )
+        parts += [_display.paragraph(note, note=True) for note in self.notes]
+        return _display.block(*parts, kind="table")
+
+    def __repr__(self) -> str:
+        return f"<ReportTable {self.id!r}: {self.caption}; {len(self.rows)} rows>"
+
+
+class ChapterTables(Sequence[ReportTable]):
+    """The chapter's tables in order, also found by id: ``chapter.tables["review_durations"]``.
+
+    Iterating gives the tables (not their ids); ``ids`` lists the ids in order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> def table(id: str) -> ReportTable:
+    ...     return ReportTable(id=id, title=id, header=("x",), rows=(), tidy=pd.DataFrame())
+    >>> tables = ChapterTables([table("activity"), table("review_durations")])
+    >>> tables.ids
+    ('activity', 'review_durations')
+    >>> tables["review_durations"] is tables[1], len(tables), "activity" in tables
+    (True, 2, True)
+    >>> [t.id for t in tables]
+    ['activity', 'review_durations']
+    >>> tables["durations"]
+    Traceback (most recent call last):
+    ...
+    cdop.errors.CdopArgumentError: no table 'durations' in the chapter; its tables are ...
+    """
+
+    __slots__ = ("_by_id", "_tables")
+
+    def __init__(self, tables: Sequence[ReportTable]) -> None:
+        self._tables = tuple(tables)
+        self._by_id = {t.id: t for t in self._tables}
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """The tables' ids, in chapter order."""
+        return tuple(t.id for t in self._tables)
+
+    @overload
+    def __getitem__(self, key: int) -> ReportTable: ...
+
+    @overload
+    def __getitem__(self, key: str) -> ReportTable: ...
+
+    @overload
+    def __getitem__(self, key: slice) -> tuple[ReportTable, ...]: ...
+
+    def __getitem__(self, key: int | str | slice) -> ReportTable | tuple[ReportTable, ...]:
+        if isinstance(key, str):
+            try:
+                return self._by_id[key]
+            except KeyError:
+                raise CdopArgumentError(
+                    f"no table {key!r} in the chapter; its tables are "
+                    + ", ".join(repr(i) for i in self.ids)
+                ) from None
+        return self._tables[key]
+
+    def __len__(self) -> int:
+        return len(self._tables)
+
+    def __iter__(self) -> Iterator[ReportTable]:
+        return iter(self._tables)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._by_id if isinstance(item, str) else item in self._tables
+
+    def __repr__(self) -> str:
+        return f"<ChapterTables: {', '.join(self.ids)}>"
+
+    def _repr_html_(self) -> str:
+        from cdop import _display
+
+        rows = [(t.id, t.caption, len(t.rows)) for t in self._tables]
+        return _display.block(
+            _display.heading("Tables of the chapter", "(open one with tables[id])"),
+            _display.html_table(("id", "caption", "rows"), rows, align=("left", "left", "right")),
+            kind="tables",
+        )
 
 
 @dataclass(frozen=True)
@@ -128,11 +268,18 @@ class Chapter:
     protection: Protection | None = field(default=None, repr=False, compare=False)
 
     @property
-    def tables(self) -> tuple[ReportTable, ...]:
-        """Every table in order."""
-        return tuple(t for s in self.sections for t in s.tables)
+    def tables(self) -> ChapterTables:
+        """Every table in order, also by id (``chapter.tables["review_durations"]``)."""
+        return ChapterTables(
+            [replace(t, stamp=self.stamp) for s in self.sections for t in s.tables]
+        )
 
     @property
     def figures(self) -> tuple[ReportFigure, ...]:
         """Every figure in order."""
         return tuple(f for s in self.sections for f in s.figures)
+
+    def _repr_html_(self) -> str:
+        from cdop.report._notebook import chapter_html
+
+        return chapter_html(self)

@@ -1,0 +1,106 @@
+"""publishable(): an analytics result with the chapter's disclosure rules and formats.
+
+Every expected cell is worked out by hand in the test from the default rules (hide 1-5,
+"*", no rate below 3 events, "u" below 20: docs/disclosure.md) and the chapter's
+rounding (half away from zero, as Excel's ROUND).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import cdop
+from cdop import analytics
+from cdop.disclosure import DisclosureRules
+from cdop.report import publishable
+
+
+def test_small_counts_and_a_count_that_would_reveal_them_are_hidden() -> None:
+    result = pd.DataFrame(
+        {
+            "year": ["2023/24"] * 3,
+            "band": ["Under 6 months", "6-12 months", "Over 12 months"],
+            "n": [14, 3, 9],
+            "total": [26, 26, 26],
+            "percent": [100 * 14 / 26, 100 * 3 / 26, 100 * 9 / 26],
+        }
+    )
+    table = publishable(result)
+    # 3 is small; the year's total of 26 is printed, so 26 - 14 - 9 would give it away:
+    # one more count of the year is hidden (9, the smaller of the two left).
+    assert table.to_frame()["n"].tolist() == ["14", "*", "*"]
+    # 14 / 26 = 53.85% -> "54%"; the percentages of hidden counts are hidden with them.
+    assert table.to_frame()["percent"].tolist() == ["54%", "*", "*"]
+    assert table.tidy["n"].tolist() == [14, pd.NA, pd.NA]
+    assert table.tidy["suppressed"].tolist() == [False, True, True]
+    assert table.notes[0].startswith("* Counts from 1 to 5 are not shown")
+
+
+def test_a_count_close_to_its_total_is_hidden() -> None:
+    # 22 of 24 reviews within 12 months: 2 were not, a small count readers could work out.
+    result = pd.DataFrame(
+        {"year": ["2024/25", "2023/24"], "n": [22, 30], "total": [24, 60], "percent": [91.7, 50.0]}
+    )
+    assert publishable(result).to_frame()["n"].tolist() == ["*", "30"]
+
+
+def test_rates_from_few_deaths_are_withheld_or_flagged() -> None:
+    result = pd.DataFrame(
+        {
+            "year": ["2022", "2023", "2024"],
+            "deaths": [7, 12, 25],
+            "live_births": [3100, 3050, 2990],
+            "rate": [7 / 3.1, 12 / 3.05, 25 / 2.99],
+            "lower_ci": [0.91, 2.03, 5.41],
+            "upper_ci": [4.65, 6.87, 12.34],
+            "method": ["Exact", "Byars", "Byars"],
+        }
+    )
+    rules = DisclosureRules(min_rate_events=8)
+    frame = publishable(result, rules=rules).to_frame()
+    # 7 deaths: shown (above 5) but fewer than 8, so no rate; 12: rate flagged u (< 20);
+    # 25: the rate as it is. 12 / 3.05 = 3.934 -> "3.9"; 25 / 2.99 = 8.361 -> "8.4".
+    assert frame["deaths"].tolist() == ["7", "12", "25"]
+    assert frame["rate"].tolist() == ["*", "3.9 u", "8.4"]
+    assert frame["lower_ci"].tolist() == ["*", "2.0", "5.4"]
+    assert frame["live_births"].tolist() == ["3,100", "3,050", "2,990"]  # never hidden
+    assert "method" not in frame.columns
+    notes = " ".join(publishable(result, rules=rules).notes)
+    assert "Rates based on fewer than 8 deaths are not shown." in notes
+    assert "Intervals: Byars, Exact." in notes
+
+
+def test_p_values_never_print_as_zero() -> None:
+    result = pd.DataFrame({"year": ["2024/25"], "n": [40], "p_value": [0.0]})
+    assert publishable(result).to_frame()["p_value"].tolist() == ["p < 0.001"]
+
+
+def test_real_analytics_results_keep_their_rows_and_hide_small_counts() -> None:
+    ds = cdop.load_sample()
+    result = analytics.breakdown(ds, "category")
+    table = publishable(result, title="Category of death")
+    frame = table.to_frame()
+    assert len(frame) == len(result) and table.caption == "Category of death"
+    counts = result["n"].to_numpy()
+    shown = frame["n"].to_numpy()
+    small = (counts >= 1) & (counts <= 5)
+    assert (shown[small] == "*").all()
+    zeros = counts == 0
+    assert (shown[zeros] == "0").all()
+    # Nothing shown is a small count, and shown counts are the true counts.
+    visible = shown != "*"
+    assert [int(s.replace(",", "")) for s in shown[visible]] == counts[visible].tolist()
+    # The input is not changed.
+    assert result.equals(analytics.breakdown(ds, "category"))
+
+
+def test_wrong_input_explains_itself() -> None:
+    with pytest.raises(cdop.CdopArgumentError, match="no rows"):
+        publishable(pd.DataFrame({"n": []}))
+    with pytest.raises(cdop.CdopArgumentError, match="expected a pandas DataFrame"):
+        publishable([1, 2])  # type: ignore[arg-type]
+    with pytest.raises(cdop.CdopArgumentError, match="counts: no column 'deaths'"):
+        publishable(pd.DataFrame({"n": [1]}), counts=["deaths"])
+    with pytest.raises(cdop.CdopArgumentError, match=r"whole numbers of 0 or more; row 1 holds -2"):
+        publishable(pd.DataFrame({"year": ["a", "b"], "n": [3, -2]}), counts=["n"])
