@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from cdop import plots as plots
     from cdop import report as report
     from cdop import stats as stats
+    from cdop.report import publishable as publishable
 
 __all__ = [
     "CdopArgumentError",
@@ -50,6 +51,7 @@ __all__ = [
     "disclosure",
     "load_sample",
     "plots",
+    "publishable",
     "read_dataset",
     "report",
     "schema",
@@ -64,4 +66,6 @@ _LAZY_SUBMODULES = frozenset({"analytics", "disclosure", "plots", "report", "sta
 def __getattr__(name: str) -> Any:
     if name in _LAZY_SUBMODULES:
         return importlib.import_module(f"cdop.{name}")
+    if name == "publishable":  # cdop.report.publishable, without importing the report early
+        return importlib.import_module("cdop.report").publishable
     raise AttributeError(f"module 'cdop' has no attribute {name!r}")
