@@ -2,7 +2,10 @@
 
 Build with ``sphinx-build -W --keep-going -b html docs docs/_build/html`` (warnings are
 errors). Pages are Markdown (MyST) except the API reference, which autodoc builds from
-the docstrings of the public modules (NumPy style, read by napoleon).
+the docstrings of the public modules (NumPy style, read by napoleon). The notebooks of
+``notebooks/`` (linked as ``docs/notebooks``) are committed without outputs and executed
+by myst-nb during the build, so the site shows them with their results; pass
+``-D nb_execution_mode=off`` to build without running them.
 """
 
 from __future__ import annotations
@@ -21,20 +24,28 @@ copyright = "cdop contributors"  # no year: the build is the same whenever it ru
 version = release = cdop.__version__
 
 extensions = [
-    "myst_parser",
+    "myst_nb",
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
 ]
 
-source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}
 root_doc = "index"
-exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "notebooks/walkthrough"]
 language = "en"
 today_fmt = "%Y"
 
 # Markdown
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
+
+# Notebooks: run in a temporary folder (what they write goes there), streams merged so
+# a progress bar shows its finished line only.
+nb_execution_mode = "auto"  # run notebooks without outputs: the committed ones
+nb_execution_in_temp = True
+nb_execution_timeout = 600
+nb_execution_raise_on_error = True
+nb_merge_streams = True
 
 # API reference
 autodoc_member_order = "bysource"
@@ -60,4 +71,6 @@ html_show_sourcelink = False
 
 
 def setup(app: Any) -> None:
-    os.environ.setdefault("MPLBACKEND", "Agg")
+    # Figures in the notebooks are shown by the kernel's own inline backend: a backend
+    # named for this process (no display here) would hide them.
+    os.environ.pop("MPLBACKEND", None)

@@ -42,6 +42,13 @@ def test_docs_build_without_warnings(tmp_path: Path) -> None:
     html = tmp_path / "html"
     for page in ["index", "user-guide", "data-contract", "analytics", "methods-statistics", "api"]:
         assert (html / f"{page}.html").is_file(), page
+    # The notebooks, committed without outputs, are shown executed: their tables and
+    # figures are in the pages.
+    coordinator = (html / "notebooks" / "coordinator-walkthrough.html").read_text("utf-8")
+    assert "cdop-validation" in coordinator and "cdop-chapter" in coordinator
+    assert "[review_durations]" in coordinator  # the chapter lists its tables by id
+    analyst = (html / "notebooks" / "analyst-deprivation.html").read_text("utf-8")
+    assert "cdop-dataset" in analyst and "<img" in analyst
     api = (html / "api.html").read_text(encoding="utf-8")
     for name in [
         "cdop.read_dataset",

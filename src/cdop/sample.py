@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from cdop import schema
+from cdop._sample_export import write_case_management_sample
 from cdop.dataset import Dataset, read_dataset
 from cdop.errors import CdopArgumentError
 
@@ -44,6 +45,7 @@ __all__ = [
     "generate_sample",
     "load_sample",
     "sample_path",
+    "write_case_management_sample",
     "write_sample",
 ]
 

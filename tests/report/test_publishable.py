@@ -104,3 +104,33 @@ def test_wrong_input_explains_itself() -> None:
         publishable(pd.DataFrame({"n": [1]}), counts=["deaths"])
     with pytest.raises(cdop.CdopArgumentError, match=r"whole numbers of 0 or more; row 1 holds -2"):
         publishable(pd.DataFrame({"year": ["a", "b"], "n": [3, -2]}), counts=["n"])
+
+
+def test_a_value_of_unknown_kind_must_be_named() -> None:
+    result = pd.DataFrame({"residence_area": ["A", "B"], "numerator": [7, 30], "value": [1.0, 2]})
+    with pytest.raises(cdop.CdopArgumentError, match="statistic='rate' or statistic='proportion'"):
+        publishable(result)
+    rates = publishable(result, statistic="rate").to_frame()
+    assert rates["value"].tolist() == ["1.0 u", "2.0"]  # 7 deaths < 20: flagged
+    shares = publishable(result, statistic="proportion").to_frame()
+    assert shares["value"].tolist() == ["1%", "2%"]  # percentages: never flagged
+
+
+def test_area_rates_with_financial_year_births() -> None:
+    # compare_areas' columns for rates: the denominator counts live births, shared out from
+    # calendar years for a financial year (3/4 of 2024 + 1/4 of 2025 = 1,056.25 here).
+    result = pd.DataFrame(
+        {
+            "residence_area": ["Irevale", "Caldene"],
+            "numerator": [2, 35],
+            "denominator": [0.75 * 1060 + 0.25 * 1045, 5045.0],
+            "value": [1000 * 2 / 1056.25, 1000 * 35 / 5045],
+            "statistic": ["rate", "rate"],
+        }
+    )
+    table = publishable(result)
+    frame = table.to_frame()
+    assert frame["numerator"].tolist() == ["*", "35"]
+    assert frame["denominator"].tolist() == ["1,056", "5,045"]  # births are never hidden
+    assert frame["value"].tolist() == ["*", "6.9"]  # 35 / 5,045 x 1,000 = 6.94
+    assert any("not whole numbers" in note for note in table.notes)

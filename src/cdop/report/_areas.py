@@ -674,10 +674,33 @@ def build_areas(
     the sum of its areas' counts, so chapters protected one by one could be subtracted
     from one another. Build them this way when the panel publishes its own chapter and
     its areas' chapters (and never publish a panel chapter built on its own beside area
-    chapters). The chapters are then planned in one process. ``panel`` names the panel
-    in its chapter's subtitle. ``progress`` is as in :func:`cdop.report.build`: by
-    default a bar counting the areas in a notebook or an interactive session, nothing
-    elsewhere.
+    chapters). The chapters are then planned in one process.
+
+    Parameters
+    ----------
+    ds
+        The validated dataset of every area.
+    out
+        The output folder, written as a whole.
+    by
+        The column naming each record's area (default the area of residence).
+    year, formats, suppress, rules, date
+        As in :func:`cdop.report.build`.
+    workers
+        Processes building chapters at once, 1 or more (default one per core).
+    progress
+        As in :func:`cdop.report.build`: by default a bar counting the areas in a
+        notebook or an interactive session, nothing elsewhere.
+    with_panel
+        Also build the panel's own chapter, protected together with its areas' chapters.
+    panel
+        The panel's name, in its chapter's subtitle (with ``with_panel``).
+
+    Returns
+    -------
+    AreasResult
+        The areas, their folders, the comparison chapter's folder (and the panel's, with
+        ``with_panel``) and every file written.
     """
     from cdop.report._render import render
 

@@ -400,11 +400,48 @@ def build(
     is replaced only if it is empty or holds nothing but the files an earlier build wrote
     there, unchanged; one build writes to a folder at a time (see :mod:`cdop._files`).
 
+    Parameters
+    ----------
+    ds
+        The validated dataset (:func:`cdop.read_dataset`).
+    out
+        The output folder, written as a whole.
+    year
+        Reporting year, "2024/25" or 2024 (the year in which April falls); default the
+        latest year the data cover in full (:func:`latest_complete_year`). A year outside
+        the data is refused.
+    formats
+        Some of ``"md"``, ``"html"``, ``"docx"``, ``"xlsx"``, ``"csv"`` (default all;
+        figures are written as PNG and SVG with any format).
+    suppress
+        Apply disclosure control (default). When False every output is stamped
+        "NOT FOR PUBLICATION".
+    rules
+        Disclosure rules (default :class:`cdop.disclosure.DisclosureRules`: hide counts
+        from 1 to 5, no rate from fewer than 3 deaths, "u" below 20).
+    date
+        Date printed on the chapter as its publication date; none is printed if not given
+        (never the clock, so the same data give the same files).
+    panel
+        Name of the panel, printed in the subtitle.
+    progress
+        ``None`` (default): a progress bar in a notebook or an interactive session,
+        nothing elsewhere; ``True`` or ``False``: a bar always or never; a function:
+        called with a message at each step (``print`` gives a log).
+    previous
+        Folders of the panel's earlier chapters as published, when they were built from
+        other data or rules: the counts they hid stay hidden (see :func:`build_chapter`).
+
     Returns
     -------
     BuildResult
         The chapter and the paths written (``chapter.md``, ``chapter.html``,
         ``chapter.docx``, ``chapter.xlsx``, ``tables/<id>.csv``, ``figures/<id>.png|svg``).
+
+    Raises
+    ------
+    CdopArgumentError
+        A format, year, panel name or output folder that cannot be used, with the reason.
 
     Examples
     --------

@@ -222,6 +222,12 @@ class ReportFigure:
         """ "Figure N. Title"."""
         return f"Figure {self.number}. {self.title}" if self.number else self.title
 
+    def __repr__(self) -> str:
+        return f"<ReportFigure {self.id!r}: {self.caption}; PNG {len(self.png):,} bytes>"
+
+    def _repr_png_(self) -> bytes:
+        return self.png
+
 
 @dataclass(frozen=True)
 class Section:
@@ -232,6 +238,12 @@ class Section:
     paragraphs: tuple[str, ...]
     tables: tuple[ReportTable, ...] = ()
     figures: tuple[ReportFigure, ...] = ()
+
+    def __repr__(self) -> str:
+        return (
+            f"<Section {self.id!r}: {self.title}; {len(self.tables)} tables, "
+            f"{len(self.figures)} figures>"
+        )
 
 
 @dataclass(frozen=True)
@@ -278,6 +290,13 @@ class Chapter:
     def figures(self) -> tuple[ReportFigure, ...]:
         """Every figure in order."""
         return tuple(f for s in self.sections for f in s.figures)
+
+    def __repr__(self) -> str:
+        stamp = f" [{self.stamp}]" if self.stamp else ""
+        return (
+            f"<Chapter{stamp}: {self.title!r}; {len(self.sections)} sections, "
+            f"{len(self.tables)} tables, {len(self.figures)} figures>"
+        )
 
     def _repr_html_(self) -> str:
         from cdop.report._notebook import chapter_html

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Hashable, Sequence
-from typing import Final
+from typing import Final, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -79,15 +79,45 @@ def _detect_keys(result: pd.DataFrame) -> list[Hashable]:
     return keys
 
 
-def _detect_counts(result: pd.DataFrame, keys: Sequence[Hashable]) -> list[Hashable]:
+def _detect_counts(
+    result: pd.DataFrame, keys: Sequence[Hashable], living: frozenset[str]
+) -> list[Hashable]:
     return [
         name
         for name in result.columns
         if name not in keys
-        and name not in _POPULATION_COUNTS
+        and name not in living
         and name not in _NOT_COUNTS
         and _is_integer(result[name])
     ]
+
+
+def _kinds(
+    frame: pd.DataFrame, statistic: Literal["rate", "proportion"] | None
+) -> npt.NDArray[np.bool_]:
+    """Which rows are rates (the others are proportions or plain counts)."""
+    if statistic is not None:
+        if statistic not in ("rate", "proportion"):
+            raise CdopArgumentError(
+                f"statistic: expected 'rate' or 'proportion', got {statistic!r}"
+            )
+        return np.full(len(frame), statistic == "rate", dtype=np.bool_)
+    if "statistic" in frame.columns:
+        named = frame["statistic"].astype("string")
+        return np.asarray(
+            named.str.contains("rate|ratio", case=False, na=False).to_numpy(), dtype=np.bool_
+        )
+    if "rate" in frame.columns:
+        return np.ones(len(frame), dtype=np.bool_)
+    if "value" in frame.columns and not any(
+        w in str(c) for c in frame.columns for w in _PERCENT_WORDS
+    ):
+        raise CdopArgumentError(
+            "publishable(): the result has a 'value' column but nothing says whether it is "
+            "a rate or a proportion (disclosure control treats them differently); keep its "
+            "'statistic' column, or pass statistic='rate' or statistic='proportion'"
+        )
+    return np.zeros(len(frame), dtype=np.bool_)
 
 
 def _owner(column: str, counts: Sequence[Hashable]) -> Hashable | None:
@@ -134,6 +164,7 @@ def publishable(
     title: str = "",
     counts: Sequence[Hashable] | None = None,
     keys: Sequence[Hashable] | None = None,
+    statistic: Literal["rate", "proportion"] | None = None,
     events: str = "deaths",
 ) -> ReportTable:
     """An analytics result as the chapter would publish it: disclosure control, then formats.
@@ -170,6 +201,11 @@ def publishable(
     keys
         The columns that identify a row (default: the data contract's columns and
         ``year``, ``period``, ``band``).
+    statistic
+        Whether ``value`` is a ``"rate"`` or a ``"proportion"`` (default: from the
+        result's ``statistic`` column, or its ``rate`` or ``percent`` column). Rates
+        follow the rules for rates; the denominator of a rate (live births, children)
+        counts the living and is shown as it is.
     events
         What the rates count, for the notes ("deaths").
 
@@ -216,8 +252,10 @@ def publishable(
                 + ", ".join(map(str, result.columns))
             )
     frame = result.reset_index(drop=True)
+    is_rate = _kinds(frame, statistic)
+    living = _POPULATION_COUNTS | ({"denominator"} if is_rate.any() else set())
     key_cols = list(keys) if keys is not None else _detect_keys(frame)
-    count_cols = list(counts) if counts is not None else _detect_counts(frame, key_cols)
+    count_cols = list(counts) if counts is not None else _detect_counts(frame, key_cols, living)
     for c in count_cols:
         numbers = pd.to_numeric(frame[c], errors="coerce")
         bad = numbers.isna() | (numbers < 0) | (numbers % 1 != 0)
@@ -252,13 +290,7 @@ def publishable(
 
     # Rates: none from too few events, a flag on unreliable ones.
     event_col = next((c for c in count_cols if c != denominator), None)
-    statistic = frame["statistic"].astype("string") if "statistic" in frame.columns else None
-    is_rate = np.zeros(len(frame), dtype=bool)
-    if event_col is not None:
-        if statistic is not None:
-            is_rate = statistic.str.contains("rate|ratio", case=False, na=False).to_numpy()
-        elif "rate" in frame.columns:
-            is_rate[:] = True
+    named = frame["statistic"].astype("string") if "statistic" in frame.columns else None
     status: npt.NDArray[np.object_] = np.full(len(frame), "ok", dtype=object)
     if event_col is not None and is_rate.any():
         found = disclosure.rate_status(frame[event_col].to_numpy(dtype=np.float64), rules)
@@ -267,6 +299,7 @@ def publishable(
     shown_cols = [c for c in frame.columns if c not in _METADATA]
     cells: list[list[str]] = [[] for _ in range(len(frame))]
     tidy = frame.copy()
+    fractions = False
     for c in shown_cols:
         series = frame[c]
         name = str(c)
@@ -278,14 +311,20 @@ def publishable(
                 for v, h in zip(series, hidden[c], strict=True)
             ]
             tidy[c] = series.astype("Int64").mask(hidden[c])
-        elif c in _POPULATION_COUNTS and pd.api.types.is_numeric_dtype(series.dtype):
+        elif c in living and pd.api.types.is_numeric_dtype(series.dtype):
             texts = ["" if pd.isna(v) else fmt_count(float(v)) for v in series]
+            numbers = series.astype("float64")
+            fractions = fractions or bool((numbers.dropna() % 1 != 0).any())
         else:
             owner = _owner(name, count_cols)
             gone = hidden[owner] if owner is not None else any_hidden
             rate_like = owner is None and event_col is not None
             gone = gone | (rate_like & (status == "suppressed"))
-            texts = _format(name, series, statistic, _percent_family(name, frame.columns))
+            percent = (
+                _percent_family(name, frame.columns)
+                or (name in _RATE_COLUMNS or "_ci" in name) & ~is_rate
+            )
+            texts = _format(name, series, named, percent)
             if rate_like and name in _RATE_COLUMNS:
                 texts = [
                     t + f" {rules.unreliable_flag}" if s == "unreliable" and t else t
@@ -309,6 +348,12 @@ def publishable(
     )
     if note:
         notes.append(note)
+    if fractions:
+        notes.append(
+            "Live births in a financial year are shared out from the calendar years it "
+            "spans (three quarters of one, a quarter of the next), so they are not whole "
+            "numbers; they are shown rounded."
+        )
     if "method" in frame.columns:
         methods = sorted({str(m) for m in frame["method"].dropna().unique()})
         if methods:
@@ -341,7 +386,10 @@ def _percent_family(name: str, columns: pd.Index) -> bool:
 
 
 def _format(
-    name: str, series: pd.Series, statistic: pd.Series | None, percent_column: bool
+    name: str,
+    series: pd.Series,
+    statistic: pd.Series | None,
+    percent_column: bool | npt.NDArray[np.bool_],
 ) -> list[str]:
     """Printed text of a computed column: percentages, rates, p-values, other numbers."""
     if not pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype):
@@ -351,7 +399,7 @@ def _format(
     values = series.astype("float64").to_numpy()
     if "p_value" in name:
         return ["" if math.isnan(v) else fmt_p(float(v)) for v in values]
-    percent = np.full(len(values), percent_column)
+    percent = np.broadcast_to(np.asarray(percent_column, dtype=np.bool_), len(values)).copy()
     if statistic is not None:
         percent |= statistic.str.contains("|".join(_PERCENT_WORDS), case=False, na=False).to_numpy()
     return [
