@@ -49,8 +49,12 @@ class Dataset:
         identifiers and dropped.
     reviews : pandas.DataFrame
         One row per completed review, with ``category_label`` derived from ``category``.
-    births, population : pandas.DataFrame or None
-        Denominator tables, when supplied.
+    births : pandas.DataFrame or None
+        Live births by year and deprivation quintile (the denominator of infant
+        mortality), when supplied.
+    population : pandas.DataFrame or None
+        Children by year and age group (the denominator of child mortality), when
+        supplied.
     factors : pandas.DataFrame or None
         The analysis form's factors (one row per factor recorded for a reviewed death),
         with ``factor_label``, when supplied.

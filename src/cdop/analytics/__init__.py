@@ -27,6 +27,7 @@ from cdop.analytics._areas import (
     with_total,
 )
 from cdop.analytics._breakdown import Basis, breakdown
+from cdop.analytics._common import By
 from cdop.analytics._durations import (
     NATIONAL_BANDS,
     REPORT_BANDS,
@@ -70,6 +71,7 @@ __all__ = [
     "BandPreset",
     "Basis",
     "BenchmarkUnit",
+    "By",
     "DurationStart",
     "Indicator",
     "InfantMeasure",

@@ -189,7 +189,9 @@ def infant_mortality(
     are the live births of ``ds.births`` (calendar years). For financial years the
     births are estimated as ``0.75 x births(Y) + 0.25 x births(Y + 1)`` (April to
     December of year Y, January to March of Y + 1), so both calendar years are
-    needed.
+    needed, and the estimate is usually not a whole number (``0.75 x 1,329 + 0.25 x
+    1,342 = 1,332.25``): it is kept exact for the rate, and printed rounded by the
+    chapter and :func:`cdop.report.publishable`.
 
     Rate ``= deaths / live_births x 1000`` with exact Poisson limits below 10 deaths
     and Byar's at 10 or more (:func:`cdop.stats.rate`).

@@ -24,7 +24,9 @@ from cdop.errors import CdopArgumentError
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 ConfidenceArg: TypeAlias = float | Sequence[float]
 GroupBy: TypeAlias = str | Sequence[str] | None
-NaPolicy: TypeAlias = Literal["raise", "propagate", "zero"]
+#: What a statistic of one row does with a missing numerator or denominator: raise, or
+#: give that row a missing value and limits.
+NaPolicy: TypeAlias = Literal["raise", "propagate"]
 
 #: Output columns every statistic appends (single confidence level).
 VALUE = "value"

@@ -74,7 +74,9 @@ def rate(
     na : {"raise", "propagate"}, default "raise"
         Missing ``x`` or ``n``: raise :class:`~cdop.errors.CdopArgumentError`, or
         return NA value and limits for that row (as the reference does; a group
-        containing a missing value is NA).
+        containing a missing value is NA). ``"zero"`` is refused here: a missing count
+        of a rate is not known to be none. It belongs to the standardised rates
+        (:func:`dsr`, :func:`isr`), where an age band with no record has no deaths.
 
     Returns
     -------
