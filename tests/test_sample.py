@@ -50,7 +50,27 @@ def test_sample_follows_national_patterns() -> None:
     assert len(n) > len(ds.reviews)  # cases still open
     births = ds.births
     assert births is not None
-    assert births.groupby("year")["live_births"].sum().between(5000, 7000).all()
+    assert births.groupby("year")["live_births"].sum().between(10_500, 12_500).all()
+
+
+def test_sample_mortality_is_about_englands() -> None:
+    # England: 3.8 infant deaths per 1,000 live births (NCMD, year to 31 March 2025) and
+    # 29.8 deaths per 100,000 children (NCMD, 2023/24). The sample over the calendar years
+    # 2018-2024, counted by hand from the files: 306 infant deaths over 79,325 live births
+    # (3.86 per 1,000); 482 deaths over 1,628,595 child-years (29.6 per 100,000).
+    ds = cdop.load_sample()
+    n = ds.notifications
+    in_years = n["date_of_death"].dt.year.between(2018, 2024)
+    infants = int((in_years & (n["age_at_death_days"] < 365)).sum())
+    births = ds.births
+    population = ds.population
+    assert births is not None and population is not None
+    live_births = int(births.loc[births["year"].between(2018, 2024), "live_births"].sum())
+    children = int(population.loc[population["year"].between(2018, 2024), "population"].sum())
+    assert (infants, live_births) == (306, 79_325)
+    assert (int(in_years.sum()), children) == (482, 1_628_595)
+    assert round(1000 * infants / live_births, 2) == 3.86
+    assert round(100_000 * int(in_years.sum()) / children, 1) == 29.6
 
 
 def test_generator_is_deterministic() -> None:

@@ -41,7 +41,6 @@ from cdop.sample import (
     _CATEGORY_BY_AGE,
     _ETHNICITY_SHARES,
     _PLACE_SHARES,
-    _POPULATION_PER_BIRTHS,
     _UNEXPECTED_CATEGORIES,
 )
 
@@ -72,6 +71,13 @@ _P = schema.POPULATION
 _DEATHS_PER_YEAR: Final = 3500.0
 _BIRTHS_PER_YEAR: Final = 590_000.0
 # Children per live birth of the year, by population age group (about 12 million in all).
+_POPULATION_PER_BIRTHS: Final = {
+    "under_1": 1.0,
+    "1-4": 4.05,
+    "5-9": 5.2,
+    "10-14": 5.1,
+    "15-17": 2.95,
+}
 _POPULATION_SCALE: Final = 1.1
 # Relative mortality by deprivation quintile of the births (1 = most deprived).
 _QUINTILE_RISK: Final = np.array([2.3, 1.7, 1.35, 1.15, 1.0])

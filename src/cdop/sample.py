@@ -4,8 +4,10 @@ The sample follows the national patterns of child deaths in England (about 60% i
 and 42% neonates, the usual shares of the categories of death, about 56% boys, a
 deprivation gradient, review durations with a long tail and cases still open at each
 year end) for reporting years 2017/18 to 2024/25, with about 70 notifications a year,
-about 6,000 live births a year by deprivation quintile and the child population by age
-group, across two fictional local authorities. No record describes a real child.
+about 11,500 live births a year by deprivation quintile and about 230,000 children by
+age group, across two fictional local authorities. Its infant and child mortality rates
+are about England's (3.8 per 1,000 live births, 30 per 100,000 children). No record
+describes a real child.
 
 The CSV files shipped inside the package are the output of :func:`generate_sample` with
 the default seed; a test regenerates them and compares bytes, so they cannot drift.
@@ -84,12 +86,20 @@ _DECILE_SHARES: Final = (0.15, 0.14, 0.12, 0.11, 0.10, 0.09, 0.08, 0.08, 0.07, 0
 _BIRTH_QUINTILE_SHARES: Final = (0.24, 0.21, 0.19, 0.18, 0.18)
 _ETHNICITY_SHARES: Final = (0.70, 0.05, 0.12, 0.05, 0.03, 0.05)
 _PLACE_SHARES: Final = (0.76, 0.14, 0.04, 0.04, 0.01, 0.01, 0.00)
-_POPULATION_PER_BIRTHS: Final = {
+# Denominators at England's levels for about 70 deaths a year (about 42 infants): live
+# births in the first calendar year, falling by 1% a year, give an infant mortality rate
+# of about 3.8 per 1,000 (England 2024/25: 3.8); children aged 0-17, about 20 times
+# the births as in England (about 12 million children, 590,000 births), give a child
+# mortality rate of about 30 per 100,000 (England 2023/24: 29.8).
+_BIRTHS_FIRST_YEAR: Final = 12_000
+_UNDER_1_POPULATION: Final = 11_400
+# Children of each age group per child under 1 (England's mid-year estimates, rounded).
+_POPULATION_PER_UNDER_1: Final = {
     "under_1": 1.0,
-    "1-4": 4.05,
-    "5-9": 5.2,
-    "10-14": 5.1,
-    "15-17": 2.95,
+    "1-4": 4.2,
+    "5-9": 5.7,
+    "10-14": 6.0,
+    "15-17": 3.5,
 }
 # Categories mostly unexpected, and with modifiable factors more often.
 _UNEXPECTED_CATEGORIES: Final = (1, 2, 3, 10)
@@ -226,14 +236,15 @@ def generate_sample(
     birth_rows = []
     pop_rows = []
     for y in calendar:
-        total = rng.normal(6000, 120) * (1 - 0.01 * (y - calendar[0]))
+        total = rng.normal(_BIRTHS_FIRST_YEAR, 0.02 * _BIRTHS_FIRST_YEAR) * (
+            1 - 0.01 * (y - calendar[0])
+        )
         for a, area_share in zip(_AREAS, _AREA_SHARE, strict=True):
             for q, share in enumerate(_BIRTH_QUINTILE_SHARES, start=1):
                 birth_rows.append((int(y), q, a, round(total * area_share * share)))
-            for group, ratio in _POPULATION_PER_BIRTHS.items():
-                pop_rows.append(
-                    (int(y), group, a, round(6000 * area_share * ratio * rng.normal(1, 0.01)))
-                )
+            for group, ratio in _POPULATION_PER_UNDER_1.items():
+                size = _UNDER_1_POPULATION * area_share * ratio * rng.normal(1, 0.01)
+                pop_rows.append((int(y), group, a, round(size)))
     births = pd.DataFrame(
         birth_rows, columns=[_B.year, _B.imd_quintile, _B.residence_area, _B.live_births]
     )
