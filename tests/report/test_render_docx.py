@@ -12,6 +12,10 @@ from docx.oxml.ns import qn
 from report_fixtures import STAMP, make_chapter
 
 from cdop.report._docx import render_docx
+from cdop.report._house import PROVENANCE_NOTE
+from cdop.report._model import APPENDIX_HEADING
+
+NBSP = "\u00a0"
 
 
 def _open(data: bytes):  # type: ignore[no-untyped-def]
@@ -23,8 +27,13 @@ def test_every_cell_in_real_tables() -> None:
     document = _open(render_docx(chapter))
     assert len(document.tables) == len(chapter.tables) + 1  # and the provenance table
     for table, found in zip(chapter.tables, document.tables, strict=False):
-        cells = [tuple(c.text for c in row.cells) for row in found.rows]
+        cells = [tuple(c.text.replace(NBSP, " ") for c in row.cells) for row in found.rows]
         assert cells == [table.header, *table.rows]
+        # No-break spaces only inside numbers (right-aligned), never in the header.
+        for i, row in enumerate(found.rows):
+            for cell, align in zip(row.cells, table.column_alignments(), strict=True):
+                if NBSP in cell.text:
+                    assert i > 0 and align == "right"
     provenance = [tuple(c.text for c in row.cells) for row in document.tables[-1].rows]
     assert provenance[1:] == [tuple(p) for p in chapter.provenance]
 
@@ -69,7 +78,18 @@ def test_captions_notes_and_figures_in_order() -> None:
         "Figure 1. Deaths notified per year",
         "Table 2. Place of death",
     ]
-    assert order[-2:] == ["Provenance", "TABLE"]
+    # The contents at the front; the appendix (disclosure note, provenance) at the end,
+    # closing on the provenance note (text, never an empty paragraph).
+    assert order[order.index("Contents") + 1] == chapter.contents()[0].title
+    appendix = len(order) - 1 - order[::-1].index(APPENDIX_HEADING)  # after the contents
+    assert order[appendix:] == [
+        APPENDIX_HEADING,
+        "Disclosure control",
+        chapter.disclosure_note,
+        "Provenance",
+        "TABLE",
+        PROVENANCE_NOTE,
+    ]
     # Captions number with a SEQ field, as Word's Insert Caption does.
     xml = document.element.xml
     assert " SEQ Table \\* ARABIC " in xml

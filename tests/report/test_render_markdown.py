@@ -16,6 +16,11 @@ Panel, 2021/22
 
 *Produced 1 April 2026*
 
+## Contents
+
+- [Sex](#sex)
+- [Appendix: how this chapter was made](#appendix-how-this-chapter-was-made)
+
 ## Sex
 
 Twelve girls died.
@@ -33,15 +38,19 @@ Twelve girls died.
 
 *Figure 1. Deaths by sex*
 
-## Disclosure control
+## Appendix: how this chapter was made
+
+### Disclosure control
 
 Counts from 1 to 5 are shown as \*.
 
-## Provenance
+### Provenance
 
 | Item | Value |
 |:---|:---|
 | cdop version | 0.1.0 |
+
+SHA-256: the fingerprint of each input file; the same files give the same fingerprints.
 
 **NOT FOR PUBLICATION**
 """

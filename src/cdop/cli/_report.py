@@ -61,6 +61,13 @@ def register(commands: Any) -> None:
         "hidden; by default earlier chapters are rebuilt from the same data",
     )
     parser.add_argument(
+        "--template",
+        metavar="FILE.docx",
+        default=None,
+        help="the panel's own Word template (.docx or .dotx): the Word file uses its styles, "
+        "page setup, headers and footers",
+    )
+    parser.add_argument(
         "--threshold", type=int, default=5, help="hide counts from 1 to this number (default 5)"
     )
     parser.add_argument(
@@ -153,6 +160,7 @@ def run(args: argparse.Namespace) -> int:
                 progress=work,
                 with_panel=args.with_panel,
                 panel=args.panel,
+                template=args.template,
             )
         else:
             result = build(
@@ -166,6 +174,7 @@ def run(args: argparse.Namespace) -> int:
                 panel=args.panel,
                 progress=work,
                 previous=args.previous,
+                template=args.template,
             )
     except CdopValidationError as exc:
         sys.stderr.write("cdop report: the data failed validation; nothing was written.\n")

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 __all__ = ["grouped_bars", "horizontal_bars", "rate_lines", "stacked_shares"]
 
 _HATCHES = ("", "//", "..", "xx", "\\\\", "++", "--", "oo")
+#: The benchmark (England): dark grey, apart from every series colour, itself black.
+_BENCHMARK_COLOUR = "#595959"
 
 
 def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
@@ -220,12 +222,14 @@ def rate_lines(
     """Rates over time, one line per group, with shaded confidence intervals.
 
     ``bands`` limits the shaded intervals to some groups (many overlapping bands are
-    hard to read); ``series_label`` names the line when there are no groups.
+    hard to read); each band drawn is named in the legend ("95% CI, <group>").
+    ``series_label`` names the line when there are no groups. Every line has its own
+    colour, marker and line style, so lines are told apart in greyscale too.
     Missing rates (hidden, or too few events) break the line. A benchmark (e.g.
-    England) is drawn in black: a number as a dashed horizontal line across every
-    year; a mapping ``{x label: value}`` as black diamonds at those years only (the
-    years with a comparable national figure), so no year shows a benchmark it does
-    not have.
+    England) is drawn in dark grey: a number as a long-dashed horizontal line without
+    markers across every year, labelled with its value at the right-hand end; a
+    mapping ``{x label: value}`` as diamonds at those years only (the years with a
+    comparable national figure), so no year shows a benchmark it does not have.
 
     Examples
     --------
@@ -237,6 +241,8 @@ def rate_lines(
     >>> ax = rate_lines(d, "year", None, "rate", "lo", "hi", benchmark=3.8)
     >>> len(ax.lines)  # the rate line and the benchmark
     2
+    >>> ax.get_legend_handles_labels()[1]  # the band is named in the legend
+    ['95% CI', 'England']
     >>> ax = rate_lines(d, "year", None, "rate", "lo", "hi", benchmark={"2022": 3.8})
     >>> ax.lines[-1].get_xdata().tolist(), ax.lines[-1].get_ydata().tolist()
     ([1.0], [3.8])
@@ -255,14 +261,17 @@ def rate_lines(
         name = series_label if key is None else (group_labels or {}).get(key, str(key))
         ax.plot(pos, mid, label=name, linewidth=1.6, markersize=4, **style)
         if bands is None or key in bands:
-            ax.fill_between(pos, lo, hi, color=style["color"], alpha=0.15, linewidth=0)
+            band_name = "95% CI" if key is None or name is None else f"95% CI, {name}"
+            ax.fill_between(
+                pos, lo, hi, color=style["color"], alpha=0.15, linewidth=0, label=band_name
+            )
     if isinstance(benchmark, Mapping):
         known = [(positions[str(k)], float(v)) for k, v in benchmark.items() if str(k) in positions]
         if known:
             ax.plot(
                 [float(p) for p, _ in known],
                 [v for _, v in known],
-                color="black",
+                color=_BENCHMARK_COLOUR,
                 linestyle="none",
                 marker="D",
                 markersize=5,
@@ -270,7 +279,21 @@ def rate_lines(
             )
     elif benchmark is not None:
         ax.axhline(
-            benchmark, color="black", linestyle=(0, (4, 2)), linewidth=1, label=benchmark_label
+            benchmark,
+            color=_BENCHMARK_COLOUR,
+            linestyle=(0, (8, 3)),
+            linewidth=1.3,
+            label=benchmark_label,
+        )
+        ax.annotate(
+            f"{benchmark:g}",
+            (1.0, benchmark),
+            xycoords=("axes fraction", "data"),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=7,
+            color=_BENCHMARK_COLOUR,
         )
     ax.set_xticks(range(len(xs)), xs)
     ax.set_ylabel(ylabel)

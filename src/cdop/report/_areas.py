@@ -630,9 +630,10 @@ def _build_one(area: str, folder: str) -> tuple[list[str], Published]:
     options = dict(_WORKER_DATA["options"])
     by = options.pop("by")
     formats = options.pop("formats")
+    template = options.pop("template", None)
     chapter = build_chapter(area_dataset(ds, area, by=by), panel=area, progress=False, **options)
     chapter = dataclasses.replace(chapter, title=f"{chapter.title}: {area}")
-    written = render(chapter, Path(folder), formats, date=options.get("date"))
+    written = render(chapter, Path(folder), formats, date=options.get("date"), template=template)
     protection = chapter.protection
     published: Published = (
         {}
@@ -662,12 +663,14 @@ def build_areas(
     progress: ProgressOption = None,
     with_panel: bool = False,
     panel: str = "the panel",
+    template: str | Path | None = None,
 ) -> AreasResult:
     """Build one chapter per area (``out/areas/<area>/``) and a comparison chapter
     (``out/comparison/``), from one validated dataset, using ``workers`` processes.
 
     Outputs are identical whatever the number of workers. The folder is written in full
-    or not at all, like :func:`cdop.report.build`.
+    or not at all, like :func:`cdop.report.build`; every Word file takes its styles from
+    ``template`` when one is given.
 
     With ``with_panel``, the panel's own chapter is written too (``out/panel/``), and it
     and the area chapters are protected as one publication: each count of the panel is
@@ -695,6 +698,9 @@ def build_areas(
         Also build the panel's own chapter, protected together with its areas' chapters.
     panel
         The panel's name, in its chapter's subtitle (with ``with_panel``).
+    template
+        A panel's own Word file whose styles every Word output takes, as in
+        :func:`cdop.report.build`.
 
     Returns
     -------
@@ -702,7 +708,10 @@ def build_areas(
         The areas, their folders, the comparison chapter's folder (and the panel's, with
         ``with_panel``) and every file written.
     """
+    from cdop.report._docx import check_template
     from cdop.report._render import render
+
+    template_bytes = None if template is None else check_template(template)
 
     if by not in ds.notifications.columns:
         raise CdopArgumentError(f"by: no column {by!r} in the notifications")
@@ -727,6 +736,7 @@ def build_areas(
             "date": date,
             "by": by,
             "formats": list(formats),
+            "template": template_bytes,
         }
         folders = [staging / "areas" / slug for slug in slugs]
         count = workers or os.cpu_count() or 1
@@ -780,7 +790,9 @@ def build_areas(
             published={a: published for a, (_, published) in zip(areas, results, strict=True)},
         )
         files = [
-            *render(comparison, staging / "comparison", formats, date=date),
+            *render(
+                comparison, staging / "comparison", formats, date=date, template=template_bytes
+            ),
             *files,
         ]
         index = ["# Child death review chapters", ""]
@@ -821,6 +833,7 @@ def _build_together(
     start = int(options["year"])
     date = options.get("date")
     formats = list(options["formats"])
+    template = options.get("template")
     rules = options.get("rules") or disclosure.DisclosureRules()
     settings = Disclosure(suppress=bool(options["suppress"]), rules=rules)
     members, joint = plan_together(
@@ -844,10 +857,10 @@ def _build_together(
             protection=member.protection(joint),
         )
         if member.area is None:
-            written += render(chapter, panel_folder, formats, date=date)
+            written += render(chapter, panel_folder, formats, date=date, template=template)
             continue
         chapter = dataclasses.replace(chapter, title=f"{chapter.title}: {member.area}")
         folder = folders[areas.index(member.area)]
-        files = render(chapter, folder, formats, date=date)
+        files = render(chapter, folder, formats, date=date, template=template)
         results.append(([str(p) for p in files], published_for_comparison(member, joint, _LINKED)))
     return results, written

@@ -355,6 +355,7 @@ def assemble_chapter(
         provenance=provenance,
         stamp=None if settings.suppress else NOT_FOR_PUBLICATION,
         protection=protection,
+        marker=settings.rules.marker if settings.suppress else "",
         disclosure_note=disclosure.disclosure_note(settings.rules)
         if settings.suppress
         else (
@@ -365,9 +366,12 @@ def assemble_chapter(
 
 
 def _numbered(sections: Sequence[Section]) -> list[Section]:
+    """The sections in reading order (front sections first), tables and figures numbered."""
     table_no = figure_no = 0
     out = []
-    for section in sections:
+    ordered = [s for s in sections if s.placement == "front"]
+    ordered += [s for s in sections if s.placement != "front"]
+    for section in ordered:
         tables: list[ReportTable] = []
         figures: list[ReportFigure] = []
         for table in section.tables:
@@ -392,6 +396,7 @@ def build(
     panel: str = "the panel",
     progress: ProgressOption = None,
     previous: str | Path | Sequence[str | Path] | None = None,
+    template: str | Path | None = None,
 ) -> BuildResult:
     """Build the chapter and write it to ``out`` in the chosen formats.
 
@@ -431,6 +436,10 @@ def build(
     previous
         Folders of the panel's earlier chapters as published, when they were built from
         other data or rules: the counts they hid stay hidden (see :func:`build_chapter`).
+    template
+        A panel's own Word file (``.docx`` or ``.dotx``): the Word output takes its
+        styles, page setup, headers and footers (a missing or damaged file is refused
+        before anything is built).
 
     Returns
     -------
@@ -462,6 +471,11 @@ def build(
         )
     target = check_output_folder(out)
     check_year_in_data(_parse_year(year, ds), ds)
+    template_bytes = None
+    if template is not None:
+        from cdop.report._docx import check_template
+
+        template_bytes = check_template(template)
     check_name(panel, "panel")
     with (
         progress_tracker(
@@ -480,7 +494,7 @@ def build(
             tracker=tracker,
         )
         tracker.note(f"writing {', '.join(formats)}")
-        written = render(chapter, staging, formats, date=date)
+        written = render(chapter, staging, formats, date=date, template=template_bytes)
         tracker.step(f"wrote {', '.join(formats)}")
     files = tuple(target / p.relative_to(staging) for p in written)
     return BuildResult(chapter=chapter, out=target, files=files)

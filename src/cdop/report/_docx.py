@@ -5,7 +5,21 @@ Caption style with a ``SEQ`` field ("Table N." above each table, "Figure N." bel
 figure), tables with a header row that repeats on every page and numbers aligned
 right, notes under each table, figures sized to the page width with their alternative
 text. When the chapter carries a stamp it is printed in the header and footer of every
-page. The document ends with the disclosure note and the provenance table.
+page. The chapter opens with its contents (linked to the headings) and any front
+sections (key messages); it ends with an appendix holding the disclosure note and the
+provenance table.
+
+On paper: a table's caption, header and first rows stay together, and so do its last
+rows and its first note, so no table starts at the foot of a page and no total row is
+stranded on the next; a short table is kept whole. Table text is never below 9 pt: a
+table whose numbers do not fit the width of a portrait page gets a landscape page of
+its own. Each table carries alternative text that says what the suppression marker
+means, so a screen reader does not just read "asterisk". The document ends with text,
+never an empty paragraph that could spill onto a blank last page.
+
+With a panel's own template (``template=``), its styles, page size, margins, headers
+and footers are used; only the styles the chapter needs and the template lacks are
+added (from the template's own Normal style).
 
 python-docx is imported inside :func:`render_docx` only, so that ``import cdop`` stays
 light. The saved archive is normalised (:mod:`cdop.report._deterministic`) so the same
@@ -20,6 +34,7 @@ import re
 import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 from xml.sax.saxutils import escape as xml_escape
 
@@ -33,23 +48,23 @@ from cdop.report._house import (
     HEADING_RGB,
     PROVENANCE_HEADER,
     PROVENANCE_HEADING,
+    PROVENANCE_NOTE,
     RULE_RGB,
     STAMP_RGB,
     TABLE_PT,
     TEXT_RGB,
 )
-from cdop.report._model import Align, Chapter, ReportFigure, ReportTable
+from cdop.report._model import APPENDIX_HEADING, Align, Chapter, ReportFigure, ReportTable
 from cdop.report._widths import layout_table
 
 if TYPE_CHECKING:
     from docx.document import Document
     from docx.text.paragraph import Paragraph
 
-__all__ = ["render_docx"]
+__all__ = ["check_template", "render_docx"]
 
 _PAGE_MM: Final = (210.0, 297.0)
 _MARGIN_MM: Final = 20.0
-_USABLE_MM: Final = (_PAGE_MM[0] - 2 * _MARGIN_MM, _PAGE_MM[1] - 2 * _MARGIN_MM)
 #: A figure never takes more than this share of the page height.
 _FIGURE_MAX_HEIGHT_SHARE: Final = 0.6
 _TABLE_TEXT: Final = "Table Text"
@@ -57,6 +72,14 @@ _TABLE_NOTE: Final = "Table Note"
 _STAMP: Final = "Stamp"
 _TABLE_STYLE: Final = "CDOP Table"
 _MAX_PROPERTY: Final = 255
+_CONTENTS_HEADING: Final = "Contents"
+_CONTENTS_ENTRY: Final = "Contents Entry"
+#: A table with at most this many rows (header included) is kept on one page whole.
+_KEEP_WHOLE_ROWS: Final = 16
+#: Otherwise its header and first body rows stay together, and so do its last rows.
+_KEEP_FIRST_ROWS: Final = 3
+_KEEP_LAST_ROWS: Final = 3
+_NBSP: Final = "\u00a0"
 
 
 def _property(text: str) -> str:
@@ -112,7 +135,7 @@ def _style_fonts_and_colour(style: Any, size: float, rgb: str, bold: bool | None
 
 
 def _house_styles(doc: Document) -> None:
-    from docx.enum.style import WD_STYLE_TYPE
+    """The house look over python-docx's default template: one font, house sizes."""
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
@@ -155,58 +178,159 @@ def _house_styles(doc: Document) -> None:
     caption.paragraph_format.space_before = Pt(10)
     caption.paragraph_format.space_after = Pt(4)
 
-    table_text: Any = styles.add_style(_TABLE_TEXT, WD_STYLE_TYPE.PARAGRAPH)
-    table_text.base_style = normal
-    table_text.font.size = Pt(TABLE_PT)
-    table_text.paragraph_format.space_before = Pt(2)
-    table_text.paragraph_format.space_after = Pt(2)
-    table_text.paragraph_format.line_spacing = 1.0
 
-    note: Any = styles.add_style(_TABLE_NOTE, WD_STYLE_TYPE.PARAGRAPH)
-    note.base_style = normal
-    note.font.size = Pt(TABLE_PT - 0.5)
-    note.paragraph_format.space_before = Pt(2)
-    note.paragraph_format.space_after = Pt(2)
-    note.paragraph_format.line_spacing = 1.0
+def _has_style(doc: Document, name: str) -> bool:
+    """Whether the document defines the style (Word stores built-in names in lower case)."""
+    from docx.oxml.ns import qn
 
-    table_style: Any = styles.add_style(_TABLE_STYLE, WD_STYLE_TYPE.TABLE)
-    table_style.base_style = styles["Normal Table"]
-    table_style.element.append(_el_with("w:tblPr", _table_borders()))
-    header_row = _el("w:tblStylePr", type="firstRow")
-    header_row.append(_el_with("w:rPr", _el("w:b")))
-    header_row.append(
-        _el_with("w:tcPr", _el("w:shd", val="clear", color="auto", fill=HEADER_FILL_RGB))
-    )
-    table_style.element.append(header_row)
-
-    stamp: Any = styles.add_style(_STAMP, WD_STYLE_TYPE.PARAGRAPH)
-    stamp.base_style = normal
-    _style_fonts_and_colour(stamp, 11, STAMP_RGB, True)
-    stamp.paragraph_format.space_after = Pt(0)
+    wanted = name.lower()
+    for el in doc.styles.element.iterchildren(qn("w:style")):
+        named = el.find(qn("w:name"))
+        if named is not None and str(named.get(qn("w:val"))).lower() == wanted:
+            return True
+    return False
 
 
-def _page_setup(doc: Document, stamp: str | None) -> None:
+def _chapter_styles(doc: Document, house: bool) -> None:
+    """The styles the chapter uses that a template may lack, added from its Normal.
+
+    With the house look (``house``) every one is set; with a panel's template, a style
+    the template already defines is left exactly as the template has it.
+    """
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Pt
+
+    styles = doc.styles
+    normal: Any = styles["Normal"]
+
+    def paragraph_style(name: str) -> Any | None:
+        if not house and _has_style(doc, name):
+            return None
+        if _has_style(doc, name):
+            return styles[name]
+        style: Any = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = normal
+        return style
+
+    # Styles Word knows by name (latent in most templates): added when missing, in the
+    # template's font, so a template without them still gives a tidy chapter.
+    for name, size, bold in (
+        ("Title", 24.0, True),
+        ("Subtitle", 14.0, False),
+        ("Heading 1", 16.0, True),
+        ("Heading 2", 13.0, True),
+        ("Caption", BODY_PT - 0.5, True),
+    ):
+        if house or _has_style(doc, name):
+            continue
+        added: Any = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        added.base_style = normal
+        added.font.size = Pt(size)
+        added.font.bold = bold
+        added.paragraph_format.keep_with_next = name != "Caption"
+        added.paragraph_format.space_before = Pt(12 if name.startswith("Heading") else 0)
+
+    table_text = paragraph_style(_TABLE_TEXT)
+    if table_text is not None:
+        table_text.font.size = Pt(TABLE_PT)
+        table_text.paragraph_format.space_before = Pt(2)
+        table_text.paragraph_format.space_after = Pt(2)
+        table_text.paragraph_format.line_spacing = 1.0
+
+    note = paragraph_style(_TABLE_NOTE)
+    if note is not None:
+        note.font.size = Pt(TABLE_PT)
+        note.paragraph_format.space_before = Pt(2)
+        note.paragraph_format.space_after = Pt(2)
+        note.paragraph_format.line_spacing = 1.0
+
+    entry = paragraph_style(_CONTENTS_ENTRY)
+    if entry is not None:
+        entry.paragraph_format.space_after = Pt(2)
+        entry.paragraph_format.left_indent = Pt(6)
+
+    if house or not _has_style(doc, _TABLE_STYLE):
+        table_style: Any = styles.add_style(_TABLE_STYLE, WD_STYLE_TYPE.TABLE)
+        table_style.base_style = styles["Normal Table"] if _has_style(doc, "Normal Table") else None
+        table_style.element.append(_el_with("w:tblPr", _table_borders()))
+        header_row = _el("w:tblStylePr", type="firstRow")
+        header_row.append(_el_with("w:rPr", _el("w:b")))
+        header_row.append(
+            _el_with("w:tcPr", _el("w:shd", val="clear", color="auto", fill=HEADER_FILL_RGB))
+        )
+        table_style.element.append(header_row)
+
+    stamp = paragraph_style(_STAMP)
+    if stamp is not None:
+        if house:
+            _style_fonts_and_colour(stamp, 11, STAMP_RGB, True)
+        else:
+            from docx.shared import RGBColor
+
+            stamp.font.size = Pt(11)
+            stamp.font.bold = True
+            stamp.font.color.rgb = RGBColor.from_string(STAMP_RGB)
+        stamp.paragraph_format.space_after = Pt(0)
+
+
+@dataclass(frozen=True)
+class _Page:
+    """The text area of a page in millimetres, portrait and landscape."""
+
+    width_mm: float
+    height_mm: float
+    landscape_width_mm: float
+
+    @classmethod
+    def of(cls, doc: Document) -> _Page:
+        section = doc.sections[0]
+
+        def mm(value: Any, default: float) -> float:
+            return float(value.mm) if value is not None else default
+
+        width = mm(section.page_width, _PAGE_MM[0])
+        height = mm(section.page_height, _PAGE_MM[1])
+        left, right = mm(section.left_margin, _MARGIN_MM), mm(section.right_margin, _MARGIN_MM)
+        top, bottom = mm(section.top_margin, _MARGIN_MM), mm(section.bottom_margin, _MARGIN_MM)
+        long = max(width, height)
+        return cls(
+            width_mm=width - left - right,
+            height_mm=height - top - bottom,
+            landscape_width_mm=long - left - right,
+        )
+
+
+def _page_setup(doc: Document, stamp: str | None, house: bool) -> None:
+    """A4 with the house margins (unless a template sets the page), the stamp in the
+    header and footer, the page number in the footer (unless the template's footer
+    has text of its own)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm
 
     section = doc.sections[0]
-    section.page_width = Mm(_PAGE_MM[0])
-    section.page_height = Mm(_PAGE_MM[1])
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Mm(_MARGIN_MM))
-    section.header_distance = Mm(10)
-    section.footer_distance = Mm(10)
+    if house:
+        section.page_width = Mm(_PAGE_MM[0])
+        section.page_height = Mm(_PAGE_MM[1])
+        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            setattr(section, side, Mm(_MARGIN_MM))
+        section.header_distance = Mm(10)
+        section.footer_distance = Mm(10)
 
     if stamp:
-        head = section.header.paragraphs[0]
-        head.style = doc.styles[_STAMP]
+        head = section.header.add_paragraph() if not house else section.header.paragraphs[0]
+        head._p.style = doc.styles[_STAMP].style_id
         head.alignment = WD_ALIGN_PARAGRAPH.CENTER
         head.add_run(xml_text(stamp))
-    foot = section.footer.paragraphs[0]
+    footer_text = "".join(p.text for p in section.footer.paragraphs).strip()
+    if not house and footer_text and not stamp:
+        return
+    foot = section.footer.paragraphs[0] if house else section.footer.add_paragraph()
     foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
     if stamp:
-        foot.style = doc.styles[_STAMP]
+        foot._p.style = doc.styles[_STAMP].style_id
         foot.add_run(xml_text(stamp))
+        if not house and footer_text:
+            return
         foot = section.footer.add_paragraph()
         foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
     foot.add_run("Page ")
@@ -259,12 +383,61 @@ def _styled(doc: Document, style: str, text: str = "") -> Any:
     return paragraph
 
 
+class _Bookmarks:
+    """Bookmarks on the headings the contents link to (``_Toc`` names: Word hides them)."""
+
+    def __init__(self, anchors: Sequence[str]) -> None:
+        self.names = {anchor: f"_Toc_cdop_{i}" for i, anchor in enumerate(anchors, start=1)}
+
+    def heading(self, doc: Document, style: str, text: str, anchor: str | None) -> Any:
+        paragraph = _styled(doc, style, text)
+        name = self.names.get(anchor or "")
+        if name is not None:
+            ident = name.rsplit("_", 1)[1]
+            paragraph._p.insert(1, _el("w:bookmarkStart", id=ident, name=name))
+            paragraph._p.append(_el("w:bookmarkEnd", id=ident))
+        return paragraph
+
+
+def _add_contents(doc: Document, chapter: Chapter, marks: _Bookmarks) -> None:
+    """The contents: one line per section, each a link to its heading.
+
+    The lines sit inside a ``TOC`` field, so Word's "Update field" adds page numbers;
+    until then (and in LibreOffice) the linked titles are shown as written.
+    """
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    _styled(doc, "Heading 1", _CONTENTS_HEADING)
+    entries = chapter.contents()
+    style_id = doc.styles[_CONTENTS_ENTRY].style_id
+    colour = f'<w:color w:val="{HEADING_RGB}"/>'
+    for i, entry in enumerate(entries):
+        begin = (
+            '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+            '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-1" \\h \\z \\u </w:instrText></w:r>'
+            '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+            if i == 0
+            else ""
+        )
+        end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>' if i == len(entries) - 1 else ""
+        link = (
+            f'<w:hyperlink w:anchor="{marks.names[entry.anchor]}" w:history="1">'
+            f"<w:r><w:rPr>{colour}</w:rPr><w:t>{xml_escape(xml_text(entry.title))}</w:t></w:r>"
+            "</w:hyperlink>"
+        )
+        p = parse_xml(
+            f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{style_id}"/></w:pPr>'
+            f"{begin}{link}{end}</w:p>"
+        )
+        doc.element.body.get_or_add_sectPr().addprevious(p)
+
+
 @dataclass(frozen=True)
 class _CellFormat:
     style_id: str
     widths_twips: tuple[int, ...]
     right: tuple[bool, ...]
-    size: int | None  # half-points, when the table is set smaller than the house size
 
 
 _BREAKS: Final = re.compile(r"([\t\n\r])")
@@ -285,25 +458,35 @@ def _run_xml(text: str, properties: str) -> str:
     return f"<w:r>{rpr}{''.join(parts)}</w:r>" if parts or rpr else "<w:r/>"
 
 
+def _keep_rows(n_rows: int) -> list[bool]:
+    """Which rows keep with the next (header included): a short table whole; a long one
+    its header with the first rows and its last rows together, and the last row with
+    the first note, so a table never starts with a row or two at the foot of a page and
+    no total row is stranded on the next."""
+    if n_rows <= _KEEP_WHOLE_ROWS:
+        return [True] * n_rows
+    first = set(range(_KEEP_FIRST_ROWS))
+    last = set(range(n_rows - _KEEP_LAST_ROWS, n_rows))
+    return [i in first or i in last for i in range(n_rows)]
+
+
 def _row_xml(
-    values: Sequence[str], ncols: int, fmt: _CellFormat, *, header: bool, keep_next: bool | None
+    values: Sequence[str], ncols: int, fmt: _CellFormat, *, header: bool, keep_next: bool
 ) -> str:
     """One table row: never split across pages; the header row repeats on every page."""
     cells = []
-    keep = (
-        "" if keep_next is None else ("<w:keepNext/>" if keep_next else '<w:keepNext w:val="0"/>')
-    )
+    keep = "<w:keepNext/>" if keep_next else ""
     rule = (
         f'<w:tcBorders><w:bottom w:val="single" w:sz="12" w:space="0" w:color="{HEADING_RGB}"/>'
         f'</w:tcBorders><w:shd w:val="clear" w:color="auto" w:fill="{HEADER_FILL_RGB}"/>'
         if header
         else ""
     )
-    run_properties = ("<w:b/>" if header else "") + (
-        f'<w:sz w:val="{fmt.size}"/>' if fmt.size is not None else ""
-    )
+    run_properties = "<w:b/>" if header else ""
     for j in range(ncols):
         text = values[j] if j < len(values) else ""
+        if fmt.right[j] and not header:  # a number with its interval never wraps
+            text = text.replace(" ", _NBSP)
         jc = "right" if fmt.right[j] else "left"
         cells.append(
             f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{fmt.widths_twips[j]}"/>{rule}</w:tcPr>'
@@ -314,31 +497,78 @@ def _row_xml(
     return f"<w:tr><w:trPr><w:cantSplit/>{head}</w:trPr>{''.join(cells)}</w:tr>"
 
 
+def _alt_text(caption: str, rows: Sequence[Sequence[str]], marker: str) -> str:
+    """The table's alternative text: its caption, and what the marker means if used."""
+    if marker and any(marker in cell for row in rows for cell in row):
+        return (
+            f"{caption}. A cell showing {marker} is a count not shown, to protect the "
+            "families of the children (see the note under the table)."
+        )
+    return caption
+
+
+def _section_break(doc: Document, landscape: bool) -> None:
+    """End the current section at the last paragraph; the next pages are landscape or
+    portrait. Headers and footers carry on (the new section inherits them)."""
+    from docx.enum.section import WD_ORIENT
+    from docx.oxml.ns import qn
+
+    body = doc.element.body
+    sentinel = body.get_or_add_sectPr()
+    last = sentinel.getprevious()
+    if last is None or last.tag != qn("w:p"):
+        last = doc.add_paragraph()._p
+    last.set_sectPr(sentinel.clone())
+    for ref in sentinel.xpath("w:headerReference|w:footerReference"):
+        sentinel.remove(ref)
+    section = doc.sections[-1]
+    width, height = section.page_width, section.page_height
+    if width is None or height is None:
+        return
+    short, long = sorted((width, height))
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (long, short) if landscape else (short, long)
+
+
 def _add_table(
     doc: Document,
+    page: _Page,
     label_number: int,
     title: str | None,
     header: Sequence[str],
     rows: Sequence[Sequence[str]],
     aligns: Sequence[Align],
     notes: Sequence[str],
+    *,
+    marker: str = "",
+    alt: str = "",
+    spacer: bool = True,
 ) -> None:
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
     from docx.shared import Mm
 
+    layout = layout_table(header, rows, aligns, TABLE_PT, page.width_mm)
+    landscape = not layout.fits and page.landscape_width_mm > page.width_mm
+    if landscape:
+        _section_break(doc, True)
+        layout = layout_table(header, rows, aligns, TABLE_PT, page.landscape_width_mm)
     if title is not None:
         _caption(doc, "Table", label_number, title, keep_next=True)
     ncols = len(header)
-    table = doc.add_table(rows=0, cols=ncols, style=_TABLE_STYLE)
+    table = doc.add_table(rows=0, cols=ncols)
+    table._tbl.tblPr.style = doc.styles[_TABLE_STYLE].style_id
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
     tbl_pr = table._tbl.tblPr
     tbl_pr.insert_element_before(
         _table_borders(), "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption"
     )
-    layout = layout_table(header, rows, aligns, TABLE_PT, _USABLE_MM[0])
+    described = alt or _alt_text(title or "", rows, marker)
+    if described:  # alternative text (Word's Table Properties > Alt Text)
+        tbl_pr.append(_el("w:tblCaption", val=_property(title or described)))
+        tbl_pr.append(_el("w:tblDescription", val=xml_text(described)))
     widths = layout.widths_mm
     for j, width in enumerate(widths):
         table.columns[j].width = Mm(width)
@@ -349,14 +579,13 @@ def _add_table(
         style_id=doc.styles[_TABLE_TEXT].style_id,
         widths_twips=tuple(int(Mm(w).twips) for w in widths),
         right=tuple(j < len(aligns) and aligns[j] == "right" for j in range(ncols)),
-        size=None if layout.size_pt == TABLE_PT else round(layout.size_pt * 2),
     )
     all_rows: list[Sequence[str]] = [header, *rows]
-    last = len(all_rows) - 1
+    keeps = _keep_rows(len(all_rows))
+    if not notes:  # nothing under the table to keep its last row with
+        keeps[-1] = False
     xml = "".join(
-        _row_xml(
-            values, ncols, cell_format, header=i == 0, keep_next=(i == 0) if i < last else None
-        )
+        _row_xml(values, ncols, cell_format, header=i == 0, keep_next=keeps[i])
         for i, values in enumerate(all_rows)
     )
     for tr in parse_xml(f"<w:tbl {nsdecls('w')}>{xml}</w:tbl>"):
@@ -365,31 +594,37 @@ def _add_table(
         paragraph = _styled(doc, _TABLE_NOTE, note)
         if i == 0:
             paragraph.paragraph_format.space_before = Mm(1.5)
-    # Space after the table block before the next paragraph.
-    spacer = _styled(doc, _TABLE_NOTE)
-    spacer.paragraph_format.space_after = Mm(2)
+    if landscape:
+        _section_break(doc, False)
+    elif spacer:
+        # Space after the table block before the next paragraph.
+        gap = _styled(doc, _TABLE_NOTE)
+        gap.paragraph_format.space_after = Mm(2)
 
 
-def _add_report_table(doc: Document, table: ReportTable) -> None:
+def _add_report_table(doc: Document, page: _Page, table: ReportTable, marker: str) -> None:
     _add_table(
         doc,
+        page,
         table.number,
         table.title,
         table.header,
         table.rows,
         table.column_alignments(),
         table.notes,
+        marker=marker,
+        alt=_alt_text(table.caption, table.rows, marker),
     )
 
 
-def _add_figure(doc: Document, figure: ReportFigure) -> None:
+def _add_figure(doc: Document, page: _Page, figure: ReportFigure) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm
 
     width_px, height_px = _png_size(figure.png)
-    width = _USABLE_MM[0]
+    width = page.width_mm
     height = width * height_px / width_px
-    limit = _USABLE_MM[1] * _FIGURE_MAX_HEIGHT_SHARE
+    limit = page.height_mm * _FIGURE_MAX_HEIGHT_SHARE
     if height > limit:
         width, height = width * limit / height, limit
     paragraph = doc.add_paragraph()
@@ -402,10 +637,89 @@ def _add_figure(doc: Document, figure: ReportFigure) -> None:
     doc_pr.set("name", f"{figure.id}.png")
     doc_pr.set("descr", xml_text(figure.alt))
     doc_pr.set("title", xml_text(figure.caption))
-    _caption(doc, "Figure", figure.number, figure.title, keep_next=False)
+    _caption(doc, "Figure", figure.number, figure.title, keep_next=bool(figure.notes))
+    for i, note in enumerate(figure.notes):
+        paragraph = _styled(doc, _TABLE_NOTE, note)
+        paragraph.paragraph_format.keep_with_next = i < len(figure.notes) - 1
 
 
-def render_docx(chapter: Chapter, date: dt.date = DEFAULT_DOCUMENT_DATE) -> bytes:
+def _open(template: bytes | None) -> Document:
+    """A new document: python-docx's default, or the panel's template emptied of text.
+
+    A ``.dotx`` template is opened as the document it describes.
+    """
+    import docx
+
+    if template is None:
+        return docx.Document()
+    doc = docx.Document(io.BytesIO(_as_document(template)))
+    doc._body.clear_content()
+    return doc
+
+
+def _as_document(data: bytes) -> bytes:
+    """A template's bytes with its content type made a document's (``.dotx`` to ``.docx``)."""
+    import zipfile
+
+    kind = b"wordprocessingml.template.main+xml"
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        types = source.read("[Content_Types].xml")
+        if kind not in types:
+            return data
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                payload = source.read(info.filename)
+                if info.filename == "[Content_Types].xml":
+                    payload = payload.replace(kind, b"wordprocessingml.document.main+xml")
+                target.writestr(info, payload)
+    return out.getvalue()
+
+
+def check_template(path: str | Path) -> bytes:
+    """The bytes of a panel's Word template, or a clear error saying what is wrong.
+
+    Raises
+    ------
+    CdopArgumentError
+        If the file is missing, is not a Word document or template (``.docx``,
+        ``.dotx``), or cannot be opened as one.
+    """
+    import zipfile
+
+    from cdop.errors import CdopArgumentError
+
+    file = Path(path)
+    if not file.is_file():
+        raise CdopArgumentError(
+            f"template: expected a Word file (.docx or .dotx); {str(file)!r} "
+            + ("is a folder" if file.is_dir() else "does not exist")
+        )
+    data = file.read_bytes()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except zipfile.BadZipFile:
+        names = set()
+    if "word/document.xml" not in names or "word/styles.xml" not in names:
+        raise CdopArgumentError(
+            f"template: expected a Word file (.docx or .dotx) with its styles; {str(file)!r} "
+            "is not one (save the template from Word as a Word Document or Word Template)"
+        )
+    try:
+        _open(data)
+    except Exception as exc:  # python-docx raises several kinds on a damaged file
+        raise CdopArgumentError(
+            f"template: {str(file)!r} could not be read as a Word file ({exc})"
+        ) from exc
+    return data
+
+
+def render_docx(
+    chapter: Chapter,
+    date: dt.date = DEFAULT_DOCUMENT_DATE,
+    template: bytes | None = None,
+) -> bytes:
     """The chapter as the bytes of a Word document.
 
     Parameters
@@ -414,17 +728,24 @@ def render_docx(chapter: Chapter, date: dt.date = DEFAULT_DOCUMENT_DATE) -> byte
         The chapter to lay out.
     date
         Creation and modification date written into the file (never the clock).
+    template
+        The bytes of a panel's own Word file (``.docx`` or ``.dotx``) whose styles,
+        page setup, headers and footers the chapter uses (see :func:`check_template`);
+        by default the house style.
 
     Returns
     -------
     bytes
         The ``.docx`` file, identical for identical inputs.
     """
-    import docx
-
-    doc = docx.Document()
-    _house_styles(doc)
-    _page_setup(doc, chapter.stamp)
+    house = template is None
+    doc = _open(template)
+    if house:
+        _house_styles(doc)
+    _chapter_styles(doc, house)
+    _page_setup(doc, chapter.stamp, house)
+    page = _Page.of(doc)
+    marks = _Bookmarks([e.anchor for e in chapter.contents()])
 
     _styled(doc, "Title", chapter.title)
     if chapter.subtitle:
@@ -433,29 +754,36 @@ def render_docx(chapter: Chapter, date: dt.date = DEFAULT_DOCUMENT_DATE) -> byte
         doc.add_paragraph(xml_text(chapter.date_text))
     for text in chapter.intro:
         doc.add_paragraph(xml_text(text))
+    _add_contents(doc, chapter, marks)
 
-    for section in chapter.sections:
-        _styled(doc, "Heading 1", section.title)
+    for section in (*chapter.front, *chapter.body):
+        marks.heading(doc, "Heading 1", section.title, f"section-{section.id}")
         for text in section.paragraphs:
             doc.add_paragraph(xml_text(text))
         for table in section.tables:
-            _add_report_table(doc, table)
+            _add_report_table(doc, page, table, chapter.marker)
         for figure in section.figures:
-            _add_figure(doc, figure)
+            _add_figure(doc, page, figure)
 
+    if chapter.has_appendix:
+        heading = marks.heading(doc, "Heading 1", APPENDIX_HEADING, "appendix")
+        heading.paragraph_format.page_break_before = True
     if chapter.disclosure_note:
-        _styled(doc, "Heading 1", DISCLOSURE_HEADING)
+        _styled(doc, "Heading 2", DISCLOSURE_HEADING)
         doc.add_paragraph(xml_text(chapter.disclosure_note))
     if chapter.provenance:
-        _styled(doc, "Heading 1", PROVENANCE_HEADING)
+        _styled(doc, "Heading 2", PROVENANCE_HEADING)
         _add_table(
             doc,
+            page,
             0,
             None,
             PROVENANCE_HEADER,
             [list(pair) for pair in chapter.provenance],
             ("left", "left"),
-            (),
+            (PROVENANCE_NOTE,),
+            alt=PROVENANCE_HEADING,
+            spacer=False,
         )
 
     when = dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC)

@@ -22,6 +22,7 @@ __all__ = [
     "HEADING_RGB",
     "PROVENANCE_HEADER",
     "PROVENANCE_HEADING",
+    "PROVENANCE_NOTE",
     "RULE_RGB",
     "STAMP_RGB",
     "TABLE_PT",
@@ -46,6 +47,9 @@ STAMP_RGB: Final = "B00020"
 DISCLOSURE_HEADING: Final = "Disclosure control"
 PROVENANCE_HEADING: Final = "Provenance"
 PROVENANCE_HEADER: Final = ("Item", "Value")
+PROVENANCE_NOTE: Final = (
+    "SHA-256: the fingerprint of each input file; the same files give the same fingerprints."
+)
 
 _SAFE_ID: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _PLAIN_INTEGER: Final = re.compile(r"-?(?:0|[1-9][0-9]*|[1-9][0-9]{0,2}(?:,[0-9]{3})+)")

@@ -5,6 +5,12 @@ No external resources: the style sheet is inline and figures are inline SVG (wit
 Tables are semantic (``<caption>``, ``<thead>``, ``<th scope>``) with their notes linked
 by ``aria-describedby``. When the chapter carries a stamp, a banner shows it at the top
 of the page, of every section and at the bottom, and on every printed page.
+
+A contents list (links to the sections) follows the title; the disclosure note and the
+provenance close the page as its appendix. The suppression marker in a cell is an
+``<abbr>`` whose words a screen reader reads ("not shown") instead of "asterisk". The page
+reads on a phone (400 px): tables scroll sideways inside their own box, figures shrink to
+the width, numbers and intervals never wrap mid-value.
 """
 
 from __future__ import annotations
@@ -23,12 +29,13 @@ from cdop.report._house import (
     HEADING_RGB,
     PROVENANCE_HEADER,
     PROVENANCE_HEADING,
+    PROVENANCE_NOTE,
     RULE_RGB,
     STAMP_RGB,
     TABLE_PT,
     TEXT_RGB,
 )
-from cdop.report._model import Chapter, ReportFigure, ReportTable
+from cdop.report._model import APPENDIX_HEADING, Chapter, ReportFigure, ReportTable
 
 __all__ = ["inline_svg", "render_html"]
 
@@ -39,6 +46,9 @@ _ID: Final = re.compile(r'\bid="([^"]+)"')
 _HREF: Final = re.compile(r'(\bhref=")#([^"]+)"')
 _URL: Final = re.compile(r"url\(#([^)]+)\)")
 _SLUG: Final = re.compile(r"[^A-Za-z0-9_-]+")
+#: Words a screen reader says for the suppression marker, and its tooltip.
+MARKER_WORDS: Final = "not shown"
+MARKER_TITLE: Final = "Not shown: a small count, or one that would let a small count be worked out"
 
 
 def escape(text: str) -> str:
@@ -67,8 +77,10 @@ body {{
   max-width: 52rem;
   margin: 0 auto;
   padding: 1.5rem 1.25rem 3rem;
+  overflow-wrap: break-word;
 }}
-h1, h2 {{ color: #{HEADING_RGB}; line-height: 1.2; }}
+h1, h2, h3 {{ color: #{HEADING_RGB}; line-height: 1.2; }}
+h3 {{ font-size: 1.1em; margin: 1.2em 0 0.4em; }}
 h1 {{ font-size: 1.9em; margin: 0.4em 0 0.2em; }}
 h2 {{ font-size: 1.35em; margin: 1.6em 0 0.5em; border-bottom: 2px solid #{RULE_RGB}; \
 padding-bottom: 0.15em; }}
@@ -83,14 +95,14 @@ padding-bottom: 0.15em; }}
   padding: 0.35em 0.5em;
   margin: 0.8em 0;
 }}
-.table-block {{ margin: 1.2em 0 1.6em; overflow-x: auto; }}
+.table-block {{ margin: 1.2em 0 1.6em; }}
+.table-scroll {{ overflow-x: auto; -webkit-overflow-scrolling: touch; max-width: 100%; }}
+.table-scroll:focus {{ outline: 2px solid #{HEADING_RGB}; }}
 table {{ border-collapse: collapse; font-size: {TABLE_PT}pt; min-width: 50%; }}
-caption {{
-  caption-side: top;
-  text-align: left;
+.table-caption {{
   font-weight: bold;
   color: #{HEADING_RGB};
-  padding: 0 0 0.4em;
+  margin: 0 0 0.4em;
 }}
 th, td {{ padding: 0.3em 0.6em; border-bottom: 1px solid #{RULE_RGB}; vertical-align: top; }}
 thead th {{
@@ -100,13 +112,25 @@ thead th {{
   font-weight: bold;
 }}
 tbody th {{ font-weight: normal; }}
+thead th.r {{ white-space: normal; }}
 .l {{ text-align: left; }}
-.r {{ text-align: right; font-variant-numeric: tabular-nums; }}
+.r {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}
+abbr.marker {{ text-decoration: none; cursor: help; }}
+nav.contents ol {{ padding-left: 1.4em; margin: 0.3em 0 1em; }}
+nav.contents li {{ margin: 0.15em 0; }}
+a {{ color: #{HEADING_RGB}; }}
 .notes {{ font-size: {TABLE_PT}pt; color: #333; margin: 0.4em 0 0; }}
 .notes p {{ margin: 0.15em 0; }}
 figure {{ margin: 1.2em 0 1.6em; }}
-figure svg, figure img {{ display: block; width: 100%; max-width: 44rem; height: auto; }}
+figure svg, figure img {{ display: block; width: 100%; max-width: min(100%, 44rem); height: auto; }}
 figcaption {{ font-weight: bold; color: #{HEADING_RGB}; margin-top: 0.4em; }}
+figcaption .notes {{ font-weight: normal; color: #333; }}
+@media (max-width: 32rem) {{
+  body {{ padding: 1rem 0.75rem 2rem; font-size: 11pt; }}
+  h1 {{ font-size: 1.55em; }}
+  h2 {{ font-size: 1.2em; }}
+  th, td {{ padding: 0.25em 0.4em; }}
+}}
 .provenance td {{ word-break: break-all; }}
 .visually-hidden {{
   position: absolute; width: 1px; height: 1px; overflow: hidden;
@@ -116,8 +140,8 @@ figcaption {{ font-weight: bold; color: #{HEADING_RGB}; margin-top: 0.4em; }}
   body {{ max-width: none; padding: 0; font-size: 10pt; }}
   thead {{ display: table-header-group; }}
   tr, figure, .stamp {{ break-inside: avoid; }}
-  caption, h2 {{ break-after: avoid; }}
-  .table-block {{ overflow: visible; }}
+  .table-caption, h2, h3 {{ break-after: avoid; }}
+  .table-scroll {{ overflow: visible; }}
   section {{ break-before: auto; }}
 }}
 @page {{
@@ -158,19 +182,39 @@ def _figure_html(figure: ReportFigure) -> str:
     else:
         data = base64.b64encode(figure.png).decode("ascii")
         body = f'<img alt="{escape(figure.alt)}" src="data:image/png;base64,{data}">'
+    notes = "".join(f"<p>{escape(n)}</p>" for n in figure.notes)
+    notes = f'<div class="notes">{notes}</div>' if notes else ""
     return (
         f'<figure id="figure-{_slug(figure.id)}">\n{body}\n'
-        f"<figcaption>{escape(figure.caption)}</figcaption>\n</figure>"
+        f"<figcaption>{escape(figure.caption)}{notes}</figcaption>\n</figure>"
     )
 
 
-def _table_html(table: ReportTable) -> str:
+def _cell(text: str, marker: str) -> str:
+    """A cell's text; the suppression marker as words a screen reader reads."""
+    if marker and text.strip() == marker:
+        return (
+            f'<abbr class="marker" title="{MARKER_TITLE}">'
+            f'<span aria-hidden="true">{escape(marker)}</span>'
+            f'<span class="visually-hidden">{MARKER_WORDS}</span></abbr>'
+        )
+    return escape(text)
+
+
+def _table_html(table: ReportTable, marker: str = "") -> str:
     aligns = ["r" if a == "right" else "l" for a in table.column_alignments()]
     ident = f"table-{_slug(table.id)}"
     notes_id = f"{ident}-notes"
     described = f' aria-describedby="{notes_id}"' if table.notes else ""
-    lines = ['<div class="table-block">', f'<table id="{ident}"{described}>']
-    lines.append(f"<caption>{escape(table.caption)}</caption>")
+    # The caption shows above the scrolling box, so it wraps to the screen however wide
+    # the table is; the table keeps its own <caption> for screen readers.
+    lines = [
+        '<div class="table-block">',
+        f'<p class="table-caption" id="{ident}-c" aria-hidden="true">{escape(table.caption)}</p>',
+        f'<div class="table-scroll" role="region" tabindex="0" aria-labelledby="{ident}-c">',
+        f'<table id="{ident}"{described}>',
+        f'<caption class="visually-hidden">{escape(table.caption)}</caption>',
+    ]
     heads = "".join(
         f'<th scope="col" class="{a}">{escape(h)}</th>'
         for h, a in zip(table.header, aligns, strict=False)
@@ -182,10 +226,11 @@ def _table_html(table: ReportTable) -> str:
         for j, cell in enumerate(row):
             a = aligns[j] if j < len(aligns) else "l"
             tag = 'th scope="row"' if j == 0 else "td"
-            cells.append(f'<{tag} class="{a}">{escape(cell)}</{tag.split()[0]}>')
+            cells.append(f'<{tag} class="{a}">{_cell(cell, marker)}</{tag.split()[0]}>')
         lines.append(f"<tr>{''.join(cells)}</tr>")
     lines.append("</tbody>")
     lines.append("</table>")
+    lines.append("</div>")
     if table.notes:
         notes = "".join(f"<p>{escape(n)}</p>" for n in table.notes)
         lines.append(f'<div class="notes" id="{notes_id}">{notes}</div>')
@@ -229,26 +274,34 @@ def render_html(chapter: Chapter) -> str:
     out.append("</header>")
     out.append("<main>")
     out.extend(f"<p>{escape(p)}</p>" for p in chapter.intro)
-    for section in chapter.sections:
+    out.append('<nav class="contents" aria-labelledby="contents-h">')
+    out.append('<h2 id="contents-h">Contents</h2>')
+    out.append("<ol>")
+    out.extend(
+        f'<li><a href="#{_slug(e.anchor)}">{escape(e.title)}</a></li>' for e in chapter.contents()
+    )
+    out.append("</ol>")
+    out.append("</nav>")
+    for section in (*chapter.front, *chapter.body):
         sid = f"section-{_slug(section.id)}"
         out.append(f'<section id="{sid}" aria-labelledby="{sid}-h">')
         if stamp:
             out.append(stamp)
         out.append(f'<h2 id="{sid}-h">{escape(section.title)}</h2>')
         out.extend(f"<p>{escape(p)}</p>" for p in section.paragraphs)
-        out.extend(_table_html(t) for t in section.tables)
+        out.extend(_table_html(t, chapter.marker) for t in section.tables)
         out.extend(_figure_html(f) for f in section.figures)
         out.append("</section>")
-    if chapter.disclosure_note or chapter.provenance:
-        out.append('<section id="about" aria-labelledby="about-h">')
+    if chapter.has_appendix:
+        out.append('<section id="appendix" aria-labelledby="appendix-h">')
         if stamp:
             out.append(stamp)
+        out.append(f'<h2 id="appendix-h">{escape(APPENDIX_HEADING)}</h2>')
         if chapter.disclosure_note:
-            out.append(f'<h2 id="about-h">{DISCLOSURE_HEADING}</h2>')
+            out.append(f"<h3>{DISCLOSURE_HEADING}</h3>")
             out.append(f"<p>{escape(chapter.disclosure_note)}</p>")
         if chapter.provenance:
-            hid = ' id="about-h"' if not chapter.disclosure_note else ""
-            out.append(f"<h2{hid}>{PROVENANCE_HEADING}</h2>")
+            out.append(f"<h3>{PROVENANCE_HEADING}</h3>")
             out.append(_provenance_table(chapter))
         out.append("</section>")
     out.append("</main>")
@@ -265,7 +318,8 @@ def _provenance_table(chapter: Chapter) -> str:
         for k, v in chapter.provenance
     )
     return (
-        '<div class="table-block">\n<table class="provenance">\n'
+        '<div class="table-block">\n<div class="table-scroll">\n<table class="provenance">\n'
         f'<caption class="visually-hidden">{PROVENANCE_HEADING}</caption>\n'
-        f"<thead><tr>{heads}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>\n</div>"
+        f"<thead><tr>{heads}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>\n</div>\n"
+        f'<div class="notes"><p>{escape(PROVENANCE_NOTE)}</p></div>\n</div>'
     )

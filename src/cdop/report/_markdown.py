@@ -2,7 +2,9 @@
 
 Tables are pipe tables with their column alignment, the caption in bold above and the
 notes under; figures link to ``figures/<id>.png`` with their alternative text and the
-caption under. The stamp, when set, is printed at the top and at the bottom.
+caption under. The contents (links to the headings) follow the title; the disclosure
+note and the provenance close the chapter as its appendix. The stamp, when set, is
+printed at the top and at the bottom.
 """
 
 from __future__ import annotations
@@ -11,10 +13,15 @@ import re
 from typing import Final
 
 from cdop._safe import xml_text
-from cdop.report._house import DISCLOSURE_HEADING, PROVENANCE_HEADER, PROVENANCE_HEADING
-from cdop.report._model import Align, Chapter, ReportFigure, ReportTable
+from cdop.report._house import (
+    DISCLOSURE_HEADING,
+    PROVENANCE_HEADER,
+    PROVENANCE_HEADING,
+    PROVENANCE_NOTE,
+)
+from cdop.report._model import APPENDIX_HEADING, Align, Chapter, ReportFigure, ReportTable
 
-__all__ = ["escape_markdown", "render_markdown"]
+__all__ = ["escape_markdown", "heading_anchor", "render_markdown"]
 
 _SPACE: Final = re.compile(r"\s+")
 #: Always markup: backslash, backtick, asterisk, and underscores that are not inside a word.
@@ -24,6 +31,8 @@ _TAG_OPEN: Final = re.compile(r"<(?=[A-Za-z/!?])")
 #: What makes a line a heading, quote, rule, list item or setext underline.
 _BLOCK_START: Final = re.compile(r"^(?:[#>+=-]|\d+(?=[.)](?:\s|$)))")
 _ALL_ASTERISKS: Final = re.compile(r"\*+")
+#: What GitHub drops from a heading to make its anchor.
+_ANCHOR_DROP: Final = re.compile(r"[^\w\- ]", re.UNICODE)
 
 
 def escape_markdown(text: str, *, cell: bool = False) -> str:
@@ -61,6 +70,18 @@ def escape_markdown(text: str, *, cell: bool = False) -> str:
     return text
 
 
+def heading_anchor(title: str) -> str:
+    """The anchor GitHub (and most Markdown viewers) give a heading, for the contents.
+
+    Examples
+    --------
+    >>> heading_anchor("Appendix: how this chapter was made")
+    'appendix-how-this-chapter-was-made'
+    """
+    text = _SPACE.sub(" ", xml_text(title)).strip().lower()
+    return _ANCHOR_DROP.sub("", text).replace(" ", "-")
+
+
 def _delimiter(align: Align) -> str:
     return "---:" if align == "right" else ":---"
 
@@ -85,9 +106,20 @@ def table_markdown(table: ReportTable) -> list[str]:
 
 
 def figure_markdown(figure: ReportFigure) -> list[str]:
-    """Lines of one figure: the image with its alternative text, then the caption."""
+    """Lines of one figure: the image with its alternative text, the caption, its notes."""
     alt = escape_markdown(figure.alt)
-    return [f"![{alt}](figures/{figure.id}.png)", "", f"*{escape_markdown(figure.caption)}*"]
+    lines = [f"![{alt}](figures/{figure.id}.png)", "", f"*{escape_markdown(figure.caption)}*"]
+    for note in figure.notes:
+        lines.extend(["", escape_markdown(note)])
+    return lines
+
+
+def _contents(chapter: Chapter) -> list[str]:
+    """The contents as a list of links to the headings."""
+    return [
+        f"- [{escape_markdown(entry.title)}](#{heading_anchor(entry.title)})"
+        for entry in chapter.contents()
+    ]
 
 
 def render_markdown(chapter: Chapter) -> str:
@@ -113,19 +145,24 @@ def render_markdown(chapter: Chapter) -> str:
     if chapter.date_text:
         blocks.append([f"*{escape_markdown(chapter.date_text)}*"])
     blocks.extend([escape_markdown(p)] for p in chapter.intro)
-    for section in chapter.sections:
+    blocks.append(["## Contents"])
+    blocks.append(_contents(chapter))
+    for section in (*chapter.front, *chapter.body):
         blocks.append([f"## {escape_markdown(section.title)}"])
         blocks.extend([escape_markdown(p)] for p in section.paragraphs)
         blocks.extend(table_markdown(t) for t in section.tables)
         blocks.extend(figure_markdown(f) for f in section.figures)
+    if chapter.has_appendix:
+        blocks.append([f"## {APPENDIX_HEADING}"])
     if chapter.disclosure_note:
-        blocks.append([f"## {DISCLOSURE_HEADING}"])
+        blocks.append([f"### {DISCLOSURE_HEADING}"])
         blocks.append([escape_markdown(chapter.disclosure_note)])
     if chapter.provenance:
-        blocks.append([f"## {PROVENANCE_HEADING}"])
+        blocks.append([f"### {PROVENANCE_HEADING}"])
         rows = [_pipe_row(PROVENANCE_HEADER), "|:---|:---|"]
         rows.extend(_pipe_row([label, value]) for label, value in chapter.provenance)
         blocks.append(rows)
+        blocks.append([escape_markdown(PROVENANCE_NOTE)])
     if stamp:
         blocks.append(stamp)
     return "\n\n".join("\n".join(b) for b in blocks) + "\n"

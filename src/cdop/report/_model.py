@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Literal, overload
+from typing import TYPE_CHECKING, Final, Literal, overload
 
 import pandas as pd
 
@@ -18,9 +18,24 @@ from cdop.errors import CdopArgumentError
 if TYPE_CHECKING:
     from cdop.disclosure import Protection
 
-__all__ = ["Align", "Chapter", "ChapterTables", "ReportFigure", "ReportTable", "Section"]
+__all__ = [
+    "APPENDIX_HEADING",
+    "Align",
+    "Chapter",
+    "ChapterTables",
+    "ContentsEntry",
+    "Placement",
+    "ReportFigure",
+    "ReportTable",
+    "Section",
+]
 
 Align = Literal["left", "right"]
+#: Where a section sits: "front" (key messages, before the body, after the contents) or
+#: "body".
+Placement = Literal["front", "body"]
+#: Heading of the appendix that holds the disclosure note and the provenance.
+APPENDIX_HEADING: Final = "Appendix: how this chapter was made"
 
 
 @dataclass(frozen=True)
@@ -208,7 +223,11 @@ class ChapterTables(Sequence[ReportTable]):
 
 @dataclass(frozen=True)
 class ReportFigure:
-    """One figure: PNG (300 dpi) and SVG bytes, with a caption and alternative text."""
+    """One figure: PNG (300 dpi) and SVG bytes, with a caption and alternative text.
+
+    ``notes`` are printed under the figure's caption (what a reader needs to read it,
+    such as why a bar stops short of 100%).
+    """
 
     id: str
     title: str
@@ -216,6 +235,7 @@ class ReportFigure:
     png: bytes
     svg: bytes
     number: int = 0
+    notes: tuple[str, ...] = ()
 
     @property
     def caption(self) -> str:
@@ -231,19 +251,33 @@ class ReportFigure:
 
 @dataclass(frozen=True)
 class Section:
-    """A section: a heading, one or two paragraphs of generated narrative, tables, figures."""
+    """A section: a heading, one or two paragraphs of generated narrative, tables, figures.
+
+    ``placement="front"`` puts the section before the body, straight after the contents
+    (key messages); front sections are numbered first.
+    """
 
     id: str
     title: str
     paragraphs: tuple[str, ...]
     tables: tuple[ReportTable, ...] = ()
     figures: tuple[ReportFigure, ...] = ()
+    placement: Placement = "body"
 
     def __repr__(self) -> str:
         return (
             f"<Section {self.id!r}: {self.title}; {len(self.tables)} tables, "
             f"{len(self.figures)} figures>"
         )
+
+
+@dataclass(frozen=True)
+class ContentsEntry:
+    """One line of the contents: the anchor every format links to, the title, the level."""
+
+    anchor: str
+    title: str
+    level: int = 1
 
 
 @dataclass(frozen=True)
@@ -263,7 +297,10 @@ class Chapter:
     stamp
         "NOT FOR PUBLICATION" when disclosure control is off; printed on every output.
     disclosure_note
-        The disclosure rules in words, printed once.
+        The disclosure rules in words, printed once (in the appendix).
+    marker
+        The marker of a hidden count ("*"); the HTML and Word files give it words a
+        screen reader reads. Empty when disclosure control is off.
     protection
         What disclosure control hid and why, for the coordinator (never printed):
         ``protection.trail()`` and ``protection.loss()``.
@@ -277,19 +314,47 @@ class Chapter:
     stamp: str | None = None
     disclosure_note: str = ""
     intro: tuple[str, ...] = field(default=())
+    marker: str = ""
     protection: Protection | None = field(default=None, repr=False, compare=False)
 
     @property
+    def front(self) -> tuple[Section, ...]:
+        """The sections placed at the front (key messages), in order."""
+        return tuple(s for s in self.sections if s.placement == "front")
+
+    @property
+    def body(self) -> tuple[Section, ...]:
+        """The sections of the body, in order."""
+        return tuple(s for s in self.sections if s.placement != "front")
+
+    @property
+    def has_appendix(self) -> bool:
+        """Whether the chapter ends with the appendix (disclosure note, provenance)."""
+        return bool(self.disclosure_note or self.provenance)
+
+    def contents(self) -> tuple[ContentsEntry, ...]:
+        """The contents list every format prints: front sections, body, appendix.
+
+        Anchors are the HTML ids (``section-<id>``, ``appendix``) that the Word file uses
+        as bookmark names and Markdown as link targets.
+        """
+        entries = [ContentsEntry(f"section-{s.id}", s.title) for s in (*self.front, *self.body)]
+        if self.has_appendix:
+            entries.append(ContentsEntry("appendix", APPENDIX_HEADING))
+        return tuple(entries)
+
+    @property
     def tables(self) -> ChapterTables:
-        """Every table in order, also by id (``chapter.tables["review_durations"]``)."""
+        """Every table in reading order (front sections first), also by id
+        (``chapter.tables["review_durations"]``)."""
         return ChapterTables(
-            [replace(t, stamp=self.stamp) for s in self.sections for t in s.tables]
+            [replace(t, stamp=self.stamp) for s in (*self.front, *self.body) for t in s.tables]
         )
 
     @property
     def figures(self) -> tuple[ReportFigure, ...]:
-        """Every figure in order."""
-        return tuple(f for s in self.sections for f in s.figures)
+        """Every figure in reading order (front sections first)."""
+        return tuple(f for s in (*self.front, *self.body) for f in s.figures)
 
     def __repr__(self) -> str:
         stamp = f" [{self.stamp}]" if self.stamp else ""

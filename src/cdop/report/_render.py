@@ -37,6 +37,7 @@ def render(
     formats: Sequence[Format] = FORMATS,
     *,
     date: dt.date | None = None,
+    template: bytes | None = None,
 ) -> list[Path]:
     """Write the chapter to ``out_dir`` in the given formats.
 
@@ -61,6 +62,9 @@ def render(
     date
         Creation date written into the Word and Excel files; by default 1 January 2000.
         Never the clock, so that outputs are reproducible.
+    template
+        The bytes of a panel's own Word file whose styles the Word output uses (see
+        :func:`cdop.report._docx.check_template`); by default the house style.
 
     Returns
     -------
@@ -95,7 +99,7 @@ def render(
         elif fmt == "docx":
             from cdop.report._docx import render_docx
 
-            outputs.append((out_dir / "chapter.docx", render_docx(chapter, when)))
+            outputs.append((out_dir / "chapter.docx", render_docx(chapter, when, template)))
         elif fmt == "xlsx":
             from cdop.report._xlsx import render_xlsx
 

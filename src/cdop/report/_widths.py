@@ -6,7 +6,9 @@ them strictly), so the renderer measures each column's text with the metrics of 
 automatic table layout does: every column as wide as its longest line when the table
 fits the page; otherwise each column at least as wide as its longest word (numbers
 never wrap) and the remaining width shared in proportion to what each column lacks.
-A table whose numbers do not fit at the table font size is set one point smaller.
+Tables are never set below the table font size (9 pt, the smallest size a printed table
+is read at): a table whose numbers do not fit the page's width says so (``fits``), and
+the Word renderer then gives it a landscape page.
 """
 
 from __future__ import annotations
@@ -77,10 +79,15 @@ def text_width_mm(text: str, size_pt: float, bold: bool = False) -> float:
 
 @dataclass(frozen=True)
 class TableLayout:
-    """Font size (points) and column widths (millimetres) of one table."""
+    """Font size (points) and column widths (millimetres) of one table.
+
+    ``fits`` is False when even the narrowest sensible widths (every number on one line)
+    add up to more than the width given: the widths are then squeezed in proportion.
+    """
 
     size_pt: float
     widths_mm: tuple[float, ...]
+    fits: bool = True
 
 
 def _longest_word(text: str, size: float, bold: bool = False) -> float:
@@ -113,7 +120,7 @@ def layout_table(
     size_pt: float,
     width_mm: float,
 ) -> TableLayout:
-    """Choose the font size and column widths of a table.
+    """Choose the column widths of a table at its font size.
 
     Parameters
     ----------
@@ -122,36 +129,37 @@ def layout_table(
     aligns
         Alignment of each column; right-aligned (numeric) columns are not wrapped.
     size_pt
-        Table font size; one point less is used if that lets every line fit.
+        Table font size (never reduced).
     width_mm
         Text width of the page.
 
     Returns
     -------
     TableLayout
-        The size and the widths, which never add up to more than ``width_mm``.
+        The size and the widths, which never add up to more than ``width_mm``, and
+        whether every number fits on one line.
 
     Examples
     --------
     >>> layout = layout_table(("Sex", "Deaths"), [("Female", "12")], ("left", "right"), 9, 170)
-    >>> layout.size_pt, round(sum(layout.widths_mm))
-    (9, 85)
+    >>> layout.size_pt, round(sum(layout.widths_mm)), layout.fits
+    (9, 85, True)
+    >>> wide = layout_table(("Period", "Rate"), [("2020-2022", "10.9 (7.9 to 14.7)" * 9)],
+    ...                     ("left", "right"), 9, 170)
+    >>> wide.fits, round(sum(wide.widths_mm))
+    (False, 170)
     """
     lows, highs = _bounds(header, rows, aligns, size_pt)
-    size = size_pt
-    if sum(highs) > width_mm:
-        small_lows, small_highs = _bounds(header, rows, aligns, size_pt - 1)
-        if sum(small_highs) <= width_mm:
-            size, lows, highs = size_pt - 1, small_lows, small_highs
+    fits = sum(lows) <= width_mm
     if sum(highs) <= width_mm:
         widths = highs
         floor = width_mm * MIN_SHARE
         if sum(widths) < floor:
             widths = [w * floor / sum(widths) for w in widths]
-    elif sum(lows) <= width_mm:
+    elif fits:
         spare = width_mm - sum(lows)
         lack = [h - lo for h, lo in zip(highs, lows, strict=True)]
         widths = [lo + spare * k / sum(lack) for lo, k in zip(lows, lack, strict=True)]
     else:
         widths = [lo * width_mm / sum(lows) for lo in lows]
-    return TableLayout(size, tuple(widths))
+    return TableLayout(size_pt, tuple(widths), fits)

@@ -159,6 +159,8 @@ def _print_setup(ws: Any) -> None:
 
 
 def _about_sheet(ws: Any, chapter: Chapter, names: Sequence[str], st: dict[str, Any]) -> None:
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
     _put(ws, 1, 1, chapter.title, st["title"])
     row = 1
     for text in (chapter.subtitle, chapter.date_text):
@@ -170,11 +172,17 @@ def _about_sheet(ws: Any, chapter: Chapter, names: Sequence[str], st: dict[str, 
         _put(ws, row, 1, chapter.stamp, st["stamp"])
     if chapter.tables:
         row += 2
+        _put(ws, row, 1, "Contents", st["caption"])
+        row += 1
         _put(ws, row, 1, "Sheet", st["bold"]).fill = st["fill"]
         _put(ws, row, 2, "Table", st["bold"]).fill = st["fill"]
         for name, table in zip(names, chapter.tables, strict=True):
             row += 1
-            _put(ws, row, 1, name, st["text"], st["left"])
+            link = _put(ws, row, 1, name, st["text"], st["left"])
+            quoted = name.replace("'", "''")
+            link.hyperlink = Hyperlink(
+                ref=link.coordinate, location=f"'{quoted}'!A1", display=name
+            )  # a link within the workbook
             _put(ws, row, 2, table.caption, st["text"], st["wrap"])
     if chapter.disclosure_note:
         row += 2

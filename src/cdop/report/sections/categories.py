@@ -40,6 +40,10 @@ MODIFIABLE_LABELS = {
 }
 
 
+#: Pooled periods are named in words ("three years pooled").
+_NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five"}
+
+
 def _code(value: object, labels: dict[str, str]) -> str:
     text = str(value)
     return text if text in labels else NOT_RECORDED_CODE
@@ -174,15 +178,17 @@ def plan(ctx: Context) -> Finish:
                 plot,
                 "category",
                 "n",
-                xlabel=f"Reviews, {ctx.pooled_label}",
+                xlabel=f"Reviews, {ctx.pooled_label} together",
                 marker=ctx.disclosure.marker,
                 ax=ax,
             )
 
         figure = make_figure(
             "category",
-            f"Deaths reviewed by category of death, {ctx.pooled_label}",
-            "Horizontal bar chart of reviews by category of death.",
+            f"Deaths reviewed by category of death, {_NUMBER_WORDS.get(len(pooled), len(pooled))} "
+            f"years pooled ({ctx.pooled_label})",
+            f"Horizontal bar chart of reviews by category of death, the {len(pooled)} "
+            f"years {ctx.pooled_label} together.",
             draw,
             margins=(2.9, 0.5, 0.25, 0.3),
             size=(6.5, 4.8),

@@ -134,7 +134,7 @@ def plan(ctx: Context) -> Finish:
                 ylabel="Deaths per 100,000 children",
                 benchmark=bench or None,
                 benchmark_label="England (same year)",
-                series_label="Panel (95% CI shaded)",
+                series_label="Panel",
                 ax=ax,
             )
 

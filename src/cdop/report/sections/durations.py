@@ -1,14 +1,20 @@
-"""Section: how long reviews take (duration bands, and reviews within 6 and 12 months)."""
+"""Section: how long reviews take (duration bands, and reviews within 6 and 12 months).
+
+One table of duration bands: fine bands that add up to the national bands (under 6
+months, 6 to 12 months to the day, over 12 months to the day), so the panel's own detail
+and the national comparison are read from the same rows.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from cdop import analytics
-from cdop.analytics._durations import NATIONAL_BANDS, REPORT_BANDS, Band
+from cdop.analytics._durations import NATIONAL_BANDS, Band
 from cdop.plots._charts import stacked_shares
 from cdop.report._figures import make_figure
 from cdop.report._model import ReportTable, Section
@@ -52,24 +58,41 @@ _TIMELINESS = (
         11,
     ),
 )
-#: What the bands count, in the words of the tables.
+#: The chapter's bands: finer than the national ones, and adding up to them (6-7, 8-9
+#: and 10 to 12 months make the national "6 to 12 months").
+CHAPTER_BANDS: tuple[Band, ...] = (
+    Band("Under 6 months", 0, 5),
+    Band("6-7 months", 6, 7),
+    Band("8-9 months", 8, 9),
+    Band("10 to 12 months", 10, 12, True),
+    Band("Over 12 months", 13, None),
+)
+#: What the bands count, in the words of the table.
 _BAND_NOTE = (
     "Duration from notification to the panel's review. Under 6 months: fewer than 6 complete "
-    "months; 6 to 12 months: from 6 months up to 12 months to the day; over 12 months: more "
-    "than 12 months to the day (a review taking 12 months and 20 days is over 12 months)."
+    "months; 6-7 and 8-9 months: complete months; 10 to 12 months: from 10 months up to 12 "
+    "months to the day; over 12 months: more than 12 months to the day (a review taking 12 "
+    "months and 20 days is over 12 months). The national bands are under 6 months, 6 to 12 "
+    "months (the three middle rows together) and over 12 months."
 )
+#: Under the figure: a hidden share is left blank.
+_SHORT_BAR_NOTE = "The shares of counts not shown are left blank, so a bar can stop short of 100%."
+
+
+def _england_shares(latest: pd.DataFrame, order: list[str]) -> list[str]:
+    """England's share of reviews in each national band, as printed."""
+    return [fmt_percent(v) for v in latest["national_value"].reindex(order)]
 
 
 def _band_grid(
     ctx: Context,
-    preset: str,
     bands: tuple[Band, ...],
     years: list[str],
     table_id: str,
     title: str,
     **options: Any,
 ) -> tuple[GridPlan, pd.DataFrame]:
-    data = analytics.review_durations(ctx.ds, preset, years=years)  # type: ignore[arg-type]
+    data = analytics.review_durations(ctx.ds, bands, years=years)
     order = [b.label for b in bands]
     grid = pivot(data, "band", "year", "n", order)
     grid.columns = grid.columns.astype(str)
@@ -102,38 +125,25 @@ def plan(ctx: Context) -> Finish:
     latest = compared[compared["year"].astype(str) == ctx.label]
     latest = latest[latest["like_for_like"].astype(bool)].set_index("band")
     order = [b.label for b in NATIONAL_BANDS]
-    extra: dict[str, list[str]] = {}
-    if len(latest):
-        extra[f"England {ctx.label}"] = [
-            fmt_percent(v) for v in latest["national_value"].reindex(order)
-        ]
     source = national_source_note(latest.to_dict("records"))
-    table, _ = _band_grid(
-        ctx,
-        "national",
-        NATIONAL_BANDS,
-        years,
-        "review_durations",
-        f"Reviews completed by time from notification, {years[0]} to {years[-1]}",
-        extra=extra,
-        notes=(
-            _BAND_NOTE,
-            source
-            or f"England: no national figure of the same definition is published for "
-            f"{ctx.label}, so none is shown.",
-        ),
-    )
+    if len(latest):
+        shares = ", ".join(
+            f"{band.lower()} {value}"
+            for band, value in zip(order, _england_shares(latest, order), strict=True)
+        )
+        england = f"England {ctx.label}: {shares}. {source}"
+    else:
+        england = (
+            f"England: no national figure of the same definition is published for "
+            f"{ctx.label}, so none is shown."
+        )
     detail, _ = _band_grid(
         ctx,
-        "report",
-        REPORT_BANDS,
+        CHAPTER_BANDS,
         years,
-        "review_durations_detail",
-        f"Reviews completed by duration band, {years[0]} to {years[-1]}",
-        notes=(
-            "In the figure, the shares of hidden counts are left blank, so a bar can stop "
-            "short of 100%.",
-        ),
+        "review_durations",
+        f"Reviews completed by time from notification to review, {years[0]} to {years[-1]}",
+        notes=(_BAND_NOTE, england),
     )
     timely = analytics.review_timeliness(ctx.ds, years=[ctx.label])
     total = int(timely["reviews"].iloc[0])
@@ -246,17 +256,19 @@ def plan(ctx: Context) -> Finish:
 
         figure = make_figure(
             "review_durations",
-            f"Reviews completed by duration band, {years[0]} to {years[-1]}",
+            f"Reviews completed by time from notification to review, {years[0]} to {years[-1]}",
             "Stacked bar chart of the percentage of reviews in each duration band per year.",
             draw,
             margins=(0.75, 0.5, 0.15, 0.75),
             size=(6.5, 2.6),
         )
+        if plot["percent"].isna().any():
+            figure = dataclasses.replace(figure, notes=(_SHORT_BAR_NOTE,))
         return Section(
             "review_durations",
             "How long reviews take",
             ((intro + " ".join(sentences)).strip(),),
-            (table.table(), detail.table(), timeliness),
+            (detail.table(), timeliness),
             (figure,),
         )
 

@@ -13,7 +13,7 @@ from cdop.errors import DataQualityWarning
 from cdop.plots._charts import rate_lines
 from cdop.report._figures import make_figure
 from cdop.report._model import ReportTable, Section
-from cdop.report._text import fmt_count, fmt_interval, fmt_rate
+from cdop.report._text import fmt_count, fmt_interval, fmt_rate, short_source
 from cdop.report.sections._base import (
     DIM,
     MEASURE,
@@ -220,6 +220,17 @@ def plan(ctx: Context) -> Finish:
         )
         plot.loc[hide, ["rate", "lower_ci", "upper_ci"]] = np.nan
 
+        # England's infant mortality rate of the reporting year, all areas together: a
+        # level to read the quintiles against (a financial year, not the pooled periods).
+        national = cmp["national_value"]
+        england = None if pd.isna(national) else float(national)
+        england_label = (
+            f"England {cmp['national_period']}, all areas"
+            f" ({short_source(str(cmp['national_source']))})"
+            if england is not None
+            else ""
+        )
+
         def draw(ax: Axes) -> None:
             rate_lines(
                 plot,
@@ -231,6 +242,8 @@ def plan(ctx: Context) -> Finish:
                 ylabel="Deaths per 1,000 live births",
                 group_labels=_LABELS,
                 bands=[1, 5],
+                benchmark=england,
+                benchmark_label=england_label,
                 ax=ax,
             )
 
@@ -238,9 +251,16 @@ def plan(ctx: Context) -> Finish:
             "infant_mortality",
             f"Infant mortality by deprivation quintile, {ctx.pool}-year periods",
             "Line chart of infant mortality rates for each deprivation quintile over time, "
-            "with 95% confidence bands for the most and least deprived quintiles.",
+            "each quintile with its own marker and line style, with 95% confidence bands "
+            "for the most and least deprived quintiles"
+            + (
+                f" and a dashed line at England's rate of {fmt_rate(england)} per 1,000 live "
+                f"births in {cmp['national_period']}."
+                if england is not None
+                else "."
+            ),
             draw,
-            margins=(0.6, 0.45, 2.05, 0.1),
+            margins=(0.6, 0.45, 2.45, 0.1),
         )
         return Section(
             "infant_mortality",
