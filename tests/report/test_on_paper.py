@@ -176,31 +176,70 @@ def test_table_text_and_notes_are_at_least_9_pt(table: ReportTable | None) -> No
     assert sizes and min(sizes) >= 9.0 == TABLE_PT
 
 
-def test_a_wide_table_gets_a_landscape_page_and_its_values_do_not_wrap() -> None:
+def test_a_wide_table_is_split_into_parts_that_fit_and_its_values_do_not_wrap() -> None:
     from cdop.report._widths import text_width_mm
 
-    document = _open(render_docx(_with_table(_wide_table())))
+    chapter = _with_table(_wide_table())
+    document = _open(render_docx(chapter))
+    assert [s.orientation for s in document.sections] == [WD_ORIENT.PORTRAIT]
+    parts = [t for t in document.tables if t.rows[0].cells[0].text == "Period"]
+    # Two parts, each repeating the period column, holding every column once.
+    assert [[c.text for c in t.rows[0].cells] for t in parts] == [
+        ["Period", "Quintile 1", "Quintile 2", "Quintile 3"],
+        ["Period", "Quintile 4", "Quintile 5", "SII"],
+    ]
+    table = chapter.tables[-1]
+    for part in parts:
+        for row, expected in zip(part.rows[1:], table.rows, strict=True):
+            heads = [c.text for c in part.rows[0].cells]
+            got = [c.text.replace("\u00a0", " ") for c in row.cells]
+            assert got == [expected[table.header.index(h)] for h in heads]
+    # The second part's caption says it continues the table; the notes follow the last.
+    captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
+    assert f"Table 3 (continued). {table.title}" in captions
+    after = parts[1]._tbl.getnext()
+    assert after.xpath("string(.)") == table.notes[0]
+    # The parts stay together: every row keeps with the next, the caption too.
+    assert all(_keeps(parts[0])) and all(_keeps(parts[1]))
+    # Every column is wide enough for its widest cell on one line, and a value's spaces
+    # do not break (no-break spaces).
+    for part in parts:
+        widths = [c.width.mm for c in part.columns]
+        assert sum(widths) <= 170 + 1e-6
+        for row in part.rows[1:]:
+            for j, cell in enumerate(row.cells):
+                assert text_width_mm(cell.text, TABLE_PT) < widths[j]
+                if j:
+                    assert " " not in cell.text and "\u00a0" in cell.text
+    # Alternative text names each part.
+    described = parts[1]._tbl.tblPr.find(qn("w:tblDescription")).get(qn("w:val"))
+    assert "(part 2 of 2: columns Quintile 4, Quintile 5, SII)" in described
+
+
+def test_a_table_that_cannot_be_split_gets_a_landscape_page() -> None:
+    value = "12.3 (10.1 to 14.9) " * 7
+    table = ReportTable(
+        id="unsplittable",
+        title="One very wide column",
+        header=("Period", "Rates"),
+        rows=(("2020-2022", value.strip()),),
+        tidy=pd.DataFrame({"period": ["2020-2022"]}),
+        notes=("A note.",),
+        number=3,
+    )
+    document = _open(render_docx(_with_table(table)))
     sections = document.sections
-    orientations = [s.orientation for s in sections]
-    # Portrait, then the wide table's landscape page, then portrait again.
-    assert orientations == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
-    landscape = sections[1]
-    assert landscape.page_width > landscape.page_height
-    # The landscape section holds the wide table: its body ends on the table's last note.
+    assert [s.orientation for s in sections] == [
+        WD_ORIENT.PORTRAIT,
+        WD_ORIENT.LANDSCAPE,
+        WD_ORIENT.PORTRAIT,
+    ]
+    assert sections[1].page_width > sections[1].page_height
     body = list(document.element.body.iterchildren())
     breaks = [i for i, el in enumerate(body) if el.xpath("./w:pPr/w:sectPr")]
     inside = body[breaks[0] + 1 : breaks[1] + 1]
+    assert _word_table(document, "Period")._tbl in inside
     assert [el.tag for el in inside].count(qn("w:tbl")) == 1
-    table = _word_table(document, "Period")
-    assert table._tbl in inside
-    # Every column is wide enough for its widest cell on one line, and a value's spaces
-    # do not break (no-break spaces).
-    widths = [c.width.mm for c in table.columns]
-    for row in table.rows[1:]:
-        for j, cell in enumerate(row.cells):
-            assert text_width_mm(cell.text, TABLE_PT) < widths[j]
-            if j:
-                assert " " not in cell.text and "\u00a0" in cell.text
     # Headers and footers carry on (inherited, not dropped).
     assert all(s.footer.is_linked_to_previous for s in sections[1:])
 
@@ -486,3 +525,21 @@ def test_a_missing_or_invalid_template_is_a_clear_error(tmp_path: Path) -> None:
         z.writestr("word/styles.xml", "not xml")
     with pytest.raises(CdopArgumentError, match="could not be read as a Word file"):
         check_template(broken)
+
+
+def test_build_refuses_a_missing_template_before_anything_is_written(tmp_path: Path) -> None:
+    import cdop
+    from cdop.report import build
+
+    out = tmp_path / "report"
+    with pytest.raises(CdopArgumentError, match="template: expected a Word file"):
+        build(cdop.load_sample(), out=out, template=tmp_path / "panel.docx", formats=["docx"])
+    assert not out.exists()
+
+
+def test_cli_template_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from cdop.cli import main
+
+    code = main(["report", "--out", str(tmp_path / "r"), "--template", str(tmp_path / "x.docx")])
+    assert code == 2
+    assert "template: expected a Word file (.docx or .dotx)" in capsys.readouterr().err

@@ -12,10 +12,11 @@ provenance table.
 On paper: a table's caption, header and first rows stay together, and so do its last
 rows and its first note, so no table starts at the foot of a page and no total row is
 stranded on the next; a short table is kept whole. Table text is never below 9 pt: a
-table whose numbers do not fit the width of a portrait page gets a landscape page of
-its own. Each table carries alternative text that says what the suppression marker
-means, so a screen reader does not just read "asterisk". The document ends with text,
-never an empty paragraph that could spill onto a blank last page.
+table whose numbers do not fit the width of the page is split into parts that do, each
+repeating the first column ("Table N (continued)"), or, when it cannot be, gets a
+landscape page. Each table carries alternative text that says what the suppression
+marker means, so a screen reader does not just read "asterisk". The document ends with
+text, never an empty paragraph that could spill onto a blank last page.
 
 With a panel's own template (``template=``), its styles, page size, margins, headers
 and footers are used; only the styles the chapter needs and the template lacks are
@@ -55,7 +56,7 @@ from cdop.report._house import (
     TEXT_RGB,
 )
 from cdop.report._model import APPENDIX_HEADING, Align, Chapter, ReportFigure, ReportTable
-from cdop.report._widths import layout_table
+from cdop.report._widths import column_groups, layout_table
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -280,6 +281,7 @@ class _Page:
     width_mm: float
     height_mm: float
     landscape_width_mm: float
+    landscape_height_mm: float
 
     @classmethod
     def of(cls, doc: Document) -> _Page:
@@ -297,7 +299,30 @@ class _Page:
             width_mm=width - left - right,
             height_mm=height - top - bottom,
             landscape_width_mm=long - left - right,
+            landscape_height_mm=min(width, height) - top - bottom,
         )
+
+
+@dataclass
+class _Flow:
+    """Where the text flows now: on portrait pages, or on the landscape page of a table
+    too wide for a portrait page even when split."""
+
+    page: _Page
+    landscape: bool = False
+
+    @property
+    def width_mm(self) -> float:
+        return self.page.landscape_width_mm if self.landscape else self.page.width_mm
+
+    @property
+    def height_mm(self) -> float:
+        return self.page.landscape_height_mm if self.landscape else self.page.height_mm
+
+    def turn(self, doc: Document, landscape: bool) -> None:
+        if landscape != self.landscape:
+            _section_break(doc, landscape)
+            self.landscape = landscape
 
 
 def _page_setup(doc: Document, stamp: str | None, house: bool) -> None:
@@ -532,7 +557,7 @@ def _section_break(doc: Document, landscape: bool) -> None:
 
 def _add_table(
     doc: Document,
-    page: _Page,
+    flow: _Flow,
     label_number: int,
     title: str | None,
     header: Sequence[str],
@@ -544,18 +569,78 @@ def _add_table(
     alt: str = "",
     spacer: bool = True,
 ) -> None:
+    """A table with its caption and notes.
+
+    A table too wide for the page at 9 pt is split into parts that fit, each repeating
+    the first column ("Table N (continued)"); one that cannot be split so gets a
+    landscape page of its own.
+    """
+    from docx.shared import Mm
+
+    layout = layout_table(header, rows, aligns, TABLE_PT, flow.width_mm)
+    if layout.fits:
+        parts = [list(range(len(header)))]
+    else:
+        groups = column_groups(header, rows, aligns, TABLE_PT, flow.width_mm)
+        parts = [[0, *g] for g in groups] if groups else [list(range(len(header)))]
+    landscape = not layout.fits and len(parts) == 1
+    if landscape:
+        flow.turn(doc, True)
+    described = alt or _alt_text(title or "", rows, marker)
+    for k, columns in enumerate(parts):
+        last = k == len(parts) - 1
+        if title is not None:
+            if k == 0:
+                _caption(doc, "Table", label_number, title, keep_next=True)
+            else:
+                paragraph = _styled(doc, "Caption", f"Table {label_number} (continued). {title}")
+                paragraph.paragraph_format.keep_with_next = True
+        part_alt = (
+            described
+            if len(parts) == 1
+            else f"{described} (part {k + 1} of {len(parts)}: columns "
+            f"{', '.join(header[j] for j in columns[1:])})"
+        )
+        _table_part(
+            doc,
+            flow,
+            [header[j] for j in columns],
+            [[r[j] if j < len(r) else "" for j in columns] for r in rows],
+            [aligns[j] if j < len(aligns) else "right" for j in columns],
+            title=title,
+            alt=part_alt,
+            keep_last=bool(notes) or not last,
+        )
+    for i, note in enumerate(notes):
+        paragraph = _styled(doc, _TABLE_NOTE, note)
+        if i == 0:
+            paragraph.paragraph_format.space_before = Mm(1.5)
+    if spacer:
+        # Space after the table block before the next paragraph.
+        gap = _styled(doc, _TABLE_NOTE)
+        gap.paragraph_format.space_after = Mm(2)
+    if landscape:
+        flow.turn(doc, False)
+
+
+def _table_part(
+    doc: Document,
+    flow: _Flow,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    aligns: Sequence[Align],
+    *,
+    title: str | None,
+    alt: str,
+    keep_last: bool,
+) -> None:
+    """One Word table: style, borders, alternative text, widths and rows."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
     from docx.shared import Mm
 
-    layout = layout_table(header, rows, aligns, TABLE_PT, page.width_mm)
-    landscape = not layout.fits and page.landscape_width_mm > page.width_mm
-    if landscape:
-        _section_break(doc, True)
-        layout = layout_table(header, rows, aligns, TABLE_PT, page.landscape_width_mm)
-    if title is not None:
-        _caption(doc, "Table", label_number, title, keep_next=True)
+    layout = layout_table(header, rows, aligns, TABLE_PT, flow.width_mm)
     ncols = len(header)
     table = doc.add_table(rows=0, cols=ncols)
     table._tbl.tblPr.style = doc.styles[_TABLE_STYLE].style_id
@@ -565,10 +650,9 @@ def _add_table(
     tbl_pr.insert_element_before(
         _table_borders(), "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption"
     )
-    described = alt or _alt_text(title or "", rows, marker)
-    if described:  # alternative text (Word's Table Properties > Alt Text)
-        tbl_pr.append(_el("w:tblCaption", val=_property(title or described)))
-        tbl_pr.append(_el("w:tblDescription", val=xml_text(described)))
+    if alt:  # alternative text (Word's Table Properties > Alt Text)
+        tbl_pr.append(_el("w:tblCaption", val=_property(title or alt)))
+        tbl_pr.append(_el("w:tblDescription", val=xml_text(alt)))
     widths = layout.widths_mm
     for j, width in enumerate(widths):
         table.columns[j].width = Mm(width)
@@ -582,7 +666,7 @@ def _add_table(
     )
     all_rows: list[Sequence[str]] = [header, *rows]
     keeps = _keep_rows(len(all_rows))
-    if not notes:  # nothing under the table to keep its last row with
+    if not keep_last:  # nothing under the table to keep its last row with
         keeps[-1] = False
     xml = "".join(
         _row_xml(values, ncols, cell_format, header=i == 0, keep_next=keeps[i])
@@ -590,22 +674,12 @@ def _add_table(
     )
     for tr in parse_xml(f"<w:tbl {nsdecls('w')}>{xml}</w:tbl>"):
         table._tbl.append(tr)
-    for i, note in enumerate(notes):
-        paragraph = _styled(doc, _TABLE_NOTE, note)
-        if i == 0:
-            paragraph.paragraph_format.space_before = Mm(1.5)
-    if landscape:
-        _section_break(doc, False)
-    elif spacer:
-        # Space after the table block before the next paragraph.
-        gap = _styled(doc, _TABLE_NOTE)
-        gap.paragraph_format.space_after = Mm(2)
 
 
-def _add_report_table(doc: Document, page: _Page, table: ReportTable, marker: str) -> None:
+def _add_report_table(doc: Document, flow: _Flow, table: ReportTable, marker: str) -> None:
     _add_table(
         doc,
-        page,
+        flow,
         table.number,
         table.title,
         table.header,
@@ -617,14 +691,14 @@ def _add_report_table(doc: Document, page: _Page, table: ReportTable, marker: st
     )
 
 
-def _add_figure(doc: Document, page: _Page, figure: ReportFigure) -> None:
+def _add_figure(doc: Document, flow: _Flow, figure: ReportFigure) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm
 
     width_px, height_px = _png_size(figure.png)
-    width = page.width_mm
+    width = flow.width_mm
     height = width * height_px / width_px
-    limit = page.height_mm * _FIGURE_MAX_HEIGHT_SHARE
+    limit = flow.height_mm * _FIGURE_MAX_HEIGHT_SHARE
     if height > limit:
         width, height = width * limit / height, limit
     paragraph = doc.add_paragraph()
@@ -744,7 +818,7 @@ def render_docx(
         _house_styles(doc)
     _chapter_styles(doc, house)
     _page_setup(doc, chapter.stamp, house)
-    page = _Page.of(doc)
+    flow = _Flow(_Page.of(doc))
     marks = _Bookmarks([e.anchor for e in chapter.contents()])
 
     _styled(doc, "Title", chapter.title)
@@ -761,9 +835,9 @@ def render_docx(
         for text in section.paragraphs:
             doc.add_paragraph(xml_text(text))
         for table in section.tables:
-            _add_report_table(doc, page, table, chapter.marker)
+            _add_report_table(doc, flow, table, chapter.marker)
         for figure in section.figures:
-            _add_figure(doc, page, figure)
+            _add_figure(doc, flow, figure)
 
     if chapter.has_appendix:
         heading = marks.heading(doc, "Heading 1", APPENDIX_HEADING, "appendix")
@@ -775,7 +849,7 @@ def render_docx(
         _styled(doc, "Heading 2", PROVENANCE_HEADING)
         _add_table(
             doc,
-            page,
+            flow,
             0,
             None,
             PROVENANCE_HEADER,

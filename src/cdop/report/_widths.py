@@ -19,7 +19,7 @@ from typing import Final
 
 from cdop.report._model import Align
 
-__all__ = ["TableLayout", "layout_table", "text_width_mm"]
+__all__ = ["TableLayout", "column_groups", "layout_table", "text_width_mm"]
 
 _PT_MM: Final = 25.4 / 72
 #: Advance widths of Arial / Helvetica regular, in thousandths of an em.
@@ -163,3 +163,38 @@ def layout_table(
     else:
         widths = [lo * width_mm / sum(lows) for lo in lows]
     return TableLayout(size_pt, tuple(widths), fits)
+
+
+def column_groups(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    aligns: Sequence[Align],
+    size_pt: float,
+    width_mm: float,
+) -> list[list[int]] | None:
+    """Split a table too wide for the page into parts that fit, each repeating column 0.
+
+    The fewest parts are used, with the columns shared among them as evenly as their
+    order allows. None when even one column beside the first does not fit.
+
+    Examples
+    --------
+    >>> cells = ("10.9 (7.9 to 14.6)",) * 6
+    >>> column_groups(("Period", *"ABCDEF"), [("2020-2022", *cells)], ["left"] + ["right"] * 6,
+    ...               9, 170)
+    [[1, 2, 3], [4, 5, 6]]
+    """
+    lows, _ = _bounds(header, rows, aligns, size_pt)
+    first, rest = lows[0], lows[1:]
+    if not rest or first + max(rest) > width_mm:
+        return None
+    for parts in range(1, len(rest) + 1):
+        size, extra = divmod(len(rest), parts)
+        groups, start = [], 1
+        for k in range(parts):
+            end = start + size + (1 if k < extra else 0)
+            groups.append(list(range(start, end)))
+            start = end
+        if all(first + sum(lows[j] for j in g) <= width_mm for g in groups):
+            return groups
+    return None
