@@ -116,6 +116,7 @@ thead th.r {{ white-space: normal; }}
 .l {{ text-align: left; }}
 .r {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}
 abbr.marker {{ text-decoration: none; cursor: help; }}
+.nowrap {{ white-space: nowrap; }}
 nav.contents ol {{ padding-left: 1.4em; margin: 0.3em 0 1em; }}
 nav.contents li {{ margin: 0.15em 0; }}
 a {{ color: #{HEADING_RGB}; }}
@@ -191,13 +192,17 @@ def _figure_html(figure: ReportFigure) -> str:
 
 
 def _cell(text: str, marker: str) -> str:
-    """A cell's text; the suppression marker as words a screen reader reads."""
+    """A cell's text; the suppression marker as words a screen reader reads; a period
+    ("2018-2020") kept on one line."""
     if marker and text.strip() == marker:
         return (
             f'<abbr class="marker" title="{MARKER_TITLE}">'
             f'<span aria-hidden="true">{escape(marker)}</span>'
             f'<span class="visually-hidden">{MARKER_WORDS}</span></abbr>'
         )
+    if "-" in text and not any(c.isspace() for c in text):
+        # A period ("2018-2020") never breaks at its hyphen.
+        return f'<span class="nowrap">{escape(text)}</span>'
     return escape(text)
 
 
