@@ -479,6 +479,13 @@ def test_a_panel_template_gives_its_styles(tmp_path: Path, dotx: bool) -> None:
     assert styles["Table Text"].base_style.name == "Normal"
     assert "Arial" not in styles.element.xml
     assert min(_sizes_in_tables(document)) >= 9.0
+    # Columns are measured in Arial: a template's own font is allowed a fifth more.
+    from cdop.report._widths import CELL_PAD_MM, text_width_mm
+
+    panel = _word_table(document, "Year")  # narrow enough for every heading on one line
+    for column, cell in zip(panel.columns, panel.rows[0].cells, strict=True):
+        wanted = text_width_mm(cell.text, TABLE_PT * 1.2, bold=True) + CELL_PAD_MM
+        assert column.width.mm >= wanted - 0.01
 
 
 def test_house_style_without_a_template_is_unchanged() -> None:

@@ -310,6 +310,13 @@ class _Flow:
 
     page: _Page
     landscape: bool = False
+    #: Widths are measured in Arial; a template's fonts (unknown here) are allowed more.
+    font_scale: float = 1.0
+
+    @property
+    def measure_pt(self) -> float:
+        """The size at which table text is measured for column widths."""
+        return TABLE_PT * self.font_scale
 
     @property
     def width_mm(self) -> float:
@@ -577,11 +584,11 @@ def _add_table(
     """
     from docx.shared import Mm
 
-    layout = layout_table(header, rows, aligns, TABLE_PT, flow.width_mm)
+    layout = layout_table(header, rows, aligns, flow.measure_pt, flow.width_mm)
     if layout.fits:
         parts = [list(range(len(header)))]
     else:
-        groups = column_groups(header, rows, aligns, TABLE_PT, flow.width_mm)
+        groups = column_groups(header, rows, aligns, flow.measure_pt, flow.width_mm)
         parts = [[0, *g] for g in groups] if groups else [list(range(len(header)))]
     landscape = not layout.fits and len(parts) == 1
     if landscape:
@@ -640,7 +647,7 @@ def _table_part(
     from docx.oxml.ns import nsdecls
     from docx.shared import Mm
 
-    layout = layout_table(header, rows, aligns, TABLE_PT, flow.width_mm)
+    layout = layout_table(header, rows, aligns, flow.measure_pt, flow.width_mm)
     ncols = len(header)
     table = doc.add_table(rows=0, cols=ncols)
     table._tbl.tblPr.style = doc.styles[_TABLE_STYLE].style_id
@@ -715,6 +722,18 @@ def _add_figure(doc: Document, flow: _Flow, figure: ReportFigure) -> None:
     for i, note in enumerate(figure.notes):
         paragraph = _styled(doc, _TABLE_NOTE, note)
         paragraph.paragraph_format.keep_with_next = i < len(figure.notes) - 1
+
+
+#: How much wider than Arial a template's font may set the same text (Verdana, the
+#: widest common choice, is about a fifth wider).
+_TEMPLATE_FONT_ALLOWANCE: Final = 1.2
+
+
+def _template_font_scale(doc: Document) -> float:
+    """How much more width a template's table text needs than Arial at 9 pt."""
+    size = doc.styles[_TABLE_TEXT].font.size
+    points = TABLE_PT if size is None else float(size.pt)
+    return _TEMPLATE_FONT_ALLOWANCE * max(points, TABLE_PT) / TABLE_PT
 
 
 def _open(template: bytes | None) -> Document:
@@ -818,7 +837,7 @@ def render_docx(
         _house_styles(doc)
     _chapter_styles(doc, house)
     _page_setup(doc, chapter.stamp, house)
-    flow = _Flow(_Page.of(doc))
+    flow = _Flow(_Page.of(doc), font_scale=1.0 if house else _template_font_scale(doc))
     marks = _Bookmarks([e.anchor for e in chapter.contents()])
 
     _styled(doc, "Title", chapter.title)
