@@ -22,7 +22,9 @@ __all__ = [
     "byar_ci",
     "exact_poisson_ci",
     "poisson_ci",
+    "poisson_limits",
     "wilson_ci",
+    "wilson_limits",
     "z_value",
 ]
 
@@ -192,20 +194,71 @@ def poisson_ci(
     func = "poisson_ci"
     level = check_level(func, confidence)
     obs = _count_array(count, "count", func)
-    small = obs < threshold
-    lower = np.full(obs.shape, np.nan)
-    upper = np.full(obs.shape, np.nan)
-    if np.any(small):
-        lo, up = exact_poisson_ci(obs[small], level)
+    lower, upper = poisson_limits(obs.reshape(-1), level, threshold=threshold)
+    return lower.reshape(obs.shape), upper.reshape(obs.shape)
+
+
+def poisson_limits(
+    obs: FloatArray, level: float, *, threshold: float = BYAR_THRESHOLD
+) -> tuple[FloatArray, FloatArray]:
+    """:func:`poisson_ci` on counts already checked (float64, >= 0 or NaN, finite) and one
+    level already parsed: the kernel the DataFrame statistics call."""
+    # Byar's limits on every row (a NaN count gives NaN), then the exact ones on the few
+    # small counts: position by position the same numbers as computing each part apart.
+    lower, upper = _byar_large(obs, level)
+    small = np.flatnonzero(obs < threshold)
+    if small.size:
+        lo, up = _exact(obs[small], level)
         lower[small] = lo
         upper[small] = up
-    large = obs >= threshold
-    if np.any(large):
-        lo, up = byar_ci(obs[large], level)
-        # Byar's lower limit only fails (NaN) as the level approaches 1: the limit is then 0.
-        lower[large] = np.where(np.isnan(lo), 0.0, lo)
-        upper[large] = up
     return lower, upper
+
+
+def _exact(obs: FloatArray, level: float) -> tuple[FloatArray, FloatArray]:
+    """Exact limits of checked counts (the arithmetic of :func:`exact_poisson_ci`)."""
+    alpha = 1.0 - level
+    with np.errstate(invalid="ignore", divide="ignore"):
+        lower = np.where(
+            obs > 0, special.gammaincinv(np.where(obs > 0, obs, 1.0), alpha / 2.0), 0.0
+        )
+        upper = special.gammainccinv(obs + 1.0, alpha / 2.0)
+    lower = np.where(np.isnan(obs), np.nan, lower)
+    if level == 1.0:
+        lower = np.where(np.isnan(obs), np.nan, 0.0)
+        upper = np.where(np.isnan(obs), np.nan, np.inf)
+    return np.asarray(lower, dtype=np.float64), np.asarray(upper, dtype=np.float64)
+
+
+def _byar_large(obs: FloatArray, level: float) -> tuple[FloatArray, FloatArray]:
+    """Byar's limits of counts (meant for those of at least :data:`BYAR_THRESHOLD`), a
+    failed (negative) lower limit read as 0.
+
+    The same operations, in the same order, as :func:`byar_ci`, done in place on two
+    arrays: the results are identical to the last bit.
+    """
+    z = float(-special.ndtri((1.0 - level) / 2.0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lower = _byar_bound(obs, -z)
+        upper = _byar_bound(obs + 1.0, z)
+    np.copyto(lower, 0.0, where=lower < 0)
+    return lower, upper
+
+
+def _byar_bound(obs: FloatArray, signed_z: float) -> FloatArray:
+    """``obs (1 - 1/(9 obs) -/+ z/(3 sqrt(obs)))^3`` in place (``signed_z`` carries the sign)."""
+    term = np.sqrt(obs)
+    term *= 3.0
+    np.divide(abs(signed_z), term, out=term)
+    out = 9.0 * obs
+    np.divide(1.0, out, out=out)
+    np.subtract(1.0, out, out=out)
+    if signed_z < 0:
+        out -= term
+    else:
+        out += term
+    np.power(out, 3, out=out)
+    out *= obs
+    return out
 
 
 def wilson_ci(x: Any, n: Any, confidence: float = 0.95) -> tuple[FloatArray, FloatArray]:
@@ -256,21 +309,52 @@ def wilson_ci(x: Any, n: Any, confidence: float = 0.95) -> tuple[FloatArray, Flo
             raise fail(func, "argument `n` must be > 0; received zero or negative values")
         if np.any(xs > ns):
             raise fail(func, "argument `x` must not exceed `n`; received x > n")
+    shape = np.broadcast(xs, ns).shape
+    lower, upper = wilson_limits(
+        np.broadcast_to(xs, shape).reshape(-1), np.broadcast_to(ns, shape).reshape(-1), level
+    )
+    return lower.reshape(shape), upper.reshape(shape)
+
+
+def wilson_limits(xs: FloatArray, ns: FloatArray, level: float) -> tuple[FloatArray, FloatArray]:
+    """:func:`wilson_ci` on arrays already checked (same shape, ``0 <= x <= n``, ``n > 0``,
+    or NaN) and one level already parsed: the kernel the DataFrame statistics call.
+
+    The operations of the formula are done in place, in the order written, so that the
+    limits are identical to the last bit to the formula evaluated term by term.
+    """
+    nan = np.isnan(xs) | np.isnan(ns) if _has_nan(xs) or _has_nan(ns) else None
     if level == 1.0:
-        nan = np.isnan(xs) | np.isnan(ns)
-        shape = np.broadcast(xs, ns).shape
-        return (
-            np.where(nan, np.nan, np.zeros(shape)),
-            np.where(nan, np.nan, np.ones(shape)),
-        )
-    z = float(-special.ndtri((1.0 - level) / 2.0))
-    z2 = z * z
-    with np.errstate(invalid="ignore", divide="ignore"):
-        root = z * np.sqrt(z2 + 4.0 * xs * (1.0 - xs / ns))
-        lower = (2.0 * xs + z2 - root) / 2.0 / (ns + z2)
-        upper = (2.0 * xs + z2 + root) / 2.0 / (ns + z2)
-    lower = np.where(xs == 0, 0.0, np.maximum(lower, 0.0))
-    upper = np.where(xs == ns, 1.0, np.minimum(upper, 1.0))
-    lower = np.where(np.isnan(xs) | np.isnan(ns), np.nan, lower)
-    upper = np.where(np.isnan(xs) | np.isnan(ns), np.nan, upper)
-    return np.asarray(lower, dtype=np.float64), np.asarray(upper, dtype=np.float64)
+        lower, upper = np.zeros(xs.shape), np.ones(xs.shape)
+    else:
+        z = float(-special.ndtri((1.0 - level) / 2.0))
+        z2 = z * z
+        with np.errstate(invalid="ignore", divide="ignore"):
+            root = xs / ns  # z sqrt(z^2 + 4 x (1 - x/n))
+            np.subtract(1.0, root, out=root)
+            np.multiply(4.0 * xs, root, out=root)
+            root += z2
+            np.sqrt(root, out=root)
+            root *= z
+            centre = 2.0 * xs
+            centre += z2
+            half = ns + z2  # (2x + z^2 -/+ root) / 2 / (n + z^2)
+            lower = centre - root
+            lower /= 2.0
+            lower /= half
+            upper = np.add(centre, root, out=centre)
+            upper /= 2.0
+            upper /= half
+        np.maximum(lower, 0.0, out=lower)
+        np.copyto(lower, 0.0, where=xs == 0)
+        np.minimum(upper, 1.0, out=upper)
+        np.copyto(upper, 1.0, where=xs == ns)
+    if nan is not None:
+        np.copyto(lower, np.nan, where=nan)
+        np.copyto(upper, np.nan, where=nan)
+    return lower, upper
+
+
+def _has_nan(values: FloatArray) -> bool:
+    """Whether an array holds NaN, without a boolean array of its size (NaN poisons a sum)."""
+    return bool(np.isnan(np.add.reduce(values, axis=None)))

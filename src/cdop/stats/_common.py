@@ -247,7 +247,26 @@ def numeric_column(
             func,
             f"argument `{arg}` (column {col!r}) must be numeric; received dtype {dtype}",
         )
-    values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+    if isinstance(dtype, np.dtype) and dtype.kind in "iu":  # NumPy integers: never missing
+        whole = series.to_numpy()
+        values = whole.astype(np.float64)
+        if min_value is None or not whole.size:
+            return values
+        lowest = whole.min()
+        if lowest > min_value or (lowest == min_value and not strict_min):
+            return values
+    elif isinstance(dtype, np.dtype):  # NumPy floats: NaN is missing
+        values = series.to_numpy(dtype=np.float64, copy=True)
+    else:  # nullable and Arrow-backed columns: NA is missing
+        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+    if values.size and np.isfinite(np.add.reduce(values, axis=None)):
+        # No NaN or infinity anywhere (either would poison the sum; large finite values
+        # that overflow it are looked at one by one below): one pass instead of two masks.
+        if min_value is None:
+            return values
+        lowest = float(np.minimum.reduce(values, axis=None))
+        if lowest > min_value or (lowest == min_value and not strict_min):
+            return values
     missing = np.isnan(values)
     if not allow_na and missing.any():
         raise fail(
@@ -288,7 +307,9 @@ def check_not_above(
     with np.errstate(invalid="ignore"):
         bad = x > n
     if bad.any():
-        pairs = [f"{float(a)!r}/{float(b)!r}" for a, b in zip(x, n, strict=True)]
+        pairs = np.empty(len(x), dtype=object)
+        for pos in np.flatnonzero(bad)[: _MAX_ROWS_LISTED + 1]:
+            pairs[pos] = f"{float(x[pos])!r}/{float(n[pos])!r}"
         raise fail(
             func,
             f"argument `{x_arg}` (column {x_col!r}) must not exceed `{n_arg}` (column {n_col!r}) "
@@ -322,11 +343,53 @@ def group_codes(
     df: pd.DataFrame, group_cols: Sequence[str]
 ) -> tuple[npt.NDArray[np.intp], pd.DataFrame]:
     """Group number of every row (groups sorted by key, missing keys kept) and the key table."""
+    if len(group_cols) == 1:
+        fast = _single_key_codes(df[group_cols[0]])
+        if fast is not None:
+            return fast
     grouper = df.groupby(list(group_cols), sort=True, dropna=False, observed=True)
     codes: npt.NDArray[np.intp] = np.asarray(grouper.ngroup().to_numpy(), dtype=np.intp)
     keys = grouper.size().index.to_frame(index=False)
     keys.columns = list(group_cols)
     return codes, keys
+
+
+def _single_key_codes(key: pd.Series) -> tuple[npt.NDArray[np.intp], pd.DataFrame] | None:
+    """:func:`group_codes` of one integer or text key without missing values, by one sorted
+    factorisation (what ``groupby`` does, without building a grouper); None for any other
+    key, which ``groupby`` then handles."""
+    dtype = key.dtype
+    plain_int = isinstance(dtype, np.dtype) and (
+        dtype.kind == "i" or (dtype.kind == "u" and dtype.itemsize <= 4)
+    )
+    text = pd.api.types.is_string_dtype(dtype) and not isinstance(dtype, np.dtype)
+    if not (plain_int or text) or key.hasnans:
+        return None
+    if plain_int and len(key):
+        dense = _dense_int_codes(key.to_numpy())
+        if dense is not None:
+            return dense[0], pd.DataFrame({key.name: pd.Series(dense[1], dtype=dtype)})
+    codes, uniques = pd.factorize(key, sort=True)
+    keys = pd.DataFrame({key.name: pd.Series(uniques, dtype=dtype)})
+    return np.asarray(codes, dtype=np.intp), keys
+
+
+def _dense_int_codes(
+    values: npt.NDArray[np.integer[Any]],
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.integer[Any]]] | None:
+    """Sorted factorisation of integers spanning a range not much wider than their number
+    (area codes, years, group numbers): counted per value instead of hashed. None when the
+    range is too wide for that."""
+    low, high = int(values.min()), int(values.max())
+    span = high - low + 1
+    if span > 2 * len(values) + 1024:
+        return None
+    offset = (values - low if low else values).astype(np.intp, copy=False)
+    present = np.bincount(offset, minlength=span) > 0
+    rank = np.cumsum(present, dtype=np.intp) - 1
+    codes: npt.NDArray[np.intp] = rank[offset]
+    uniques = (np.flatnonzero(present) + low).astype(values.dtype)
+    return codes, uniques
 
 
 def group_sums(
@@ -341,6 +404,11 @@ def group_sums(
     ngroups = len(keys)
     sums: dict[str, FloatArray] = {}
     for name, values in arrays.items():
+        if not np.isnan(np.add.reduce(values, axis=None)):  # nothing missing: sum as it is
+            sums[name] = np.bincount(codes, weights=values, minlength=ngroups).astype(
+                np.float64, copy=False
+            )
+            continue
         missing = np.isnan(values)
         total = np.bincount(codes, weights=np.where(missing, 0.0, values), minlength=ngroups)
         if nan_if_any_missing and missing.any():
@@ -356,20 +424,52 @@ def group_sums(
 def text_column(
     categories: Sequence[str], codes: npt.NDArray[np.integer[Any]], index: pd.Index
 ) -> pd.Series:
-    """A string column built from category codes (``-1`` is missing), fast for large frames."""
+    """A string column built from category codes (``-1`` is missing), fast for large frames.
+
+    The texts are gathered by Arrow and handed to pandas without a Python object per row.
+    """
     import pyarrow as pa
 
     cats = pa.array(list(categories), type=pa.large_string())
-    mask = np.asarray(codes) < 0
-    idx = pa.array(np.where(mask, 0, codes).astype(np.int32), mask=mask)
-    arr = cats.take(idx)
-    series = pd.Series(arr.to_pandas(), dtype="str")
-    series.index = index
-    return series
+    codes = np.asarray(codes)
+    mask = codes < 0
+    if mask.any():
+        idx = pa.array(np.where(mask, 0, codes).astype(np.int32), mask=mask)
+    else:
+        idx = pa.array(codes)
+    return _arrow_text(cats.take(idx), index)
+
+
+#: Rows of the one Arrow chunk a constant text column repeats (see :func:`constant_text`).
+_CONSTANT_CHUNK = 1 << 16
 
 
 def constant_text(text: str, length: int, index: pd.Index) -> pd.Series:
-    return text_column([text], np.zeros(length, dtype=np.int8), index)
+    """A string column holding ``text`` on every row.
+
+    A long column is one Arrow chunk of ``text`` repeated, referred to as many times as
+    needed: the same values and dtype as a column of separate texts, built in microseconds
+    and held in kilobytes (Arrow arrays are immutable, so the chunks can be shared).
+    """
+    import pyarrow as pa
+
+    value = pa.scalar(text, type=pa.large_string())
+    if length <= _CONSTANT_CHUNK:
+        return _arrow_text(pa.repeat(value, length), index)
+    full, rest = divmod(length, _CONSTANT_CHUNK)
+    chunk = pa.repeat(value, _CONSTANT_CHUNK)
+    chunks = [chunk] * full + ([chunk.slice(0, rest)] if rest else [])
+    return _arrow_text(pa.chunked_array(chunks, type=pa.large_string()), index)
+
+
+def _arrow_text(arr: Any, index: pd.Index) -> pd.Series:
+    """Arrow large strings as a pandas ``str`` column, without copying the texts."""
+    import pyarrow as pa
+
+    text_dtype = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' "str"
+    series = pd.Series(arr.to_pandas(types_mapper={pa.large_string(): text_dtype}.get))
+    series.index = index
+    return series
 
 
 def format_number(value: float) -> str:
@@ -412,7 +512,8 @@ def assemble(
     )
     if extra:
         columns.update(extra)
-    new = pd.DataFrame(columns, index=index)
+    # The arrays are new and owned here: no copy, and no consolidation into one block.
+    new = pd.DataFrame(columns, index=index, copy=False)
     return pd.concat([base, new], axis=1) if len(base.columns) else new
 
 

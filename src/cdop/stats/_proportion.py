@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cdop.stats._ci import wilson_ci
+from cdop.stats._ci import wilson_limits
 from cdop.stats._common import (
     ConfidenceArg,
     FloatArray,
@@ -112,11 +112,16 @@ def proportion_frame(
     func: str, base: pd.DataFrame, xs: FloatArray, ns: FloatArray, mult: float, levels: Levels
 ) -> pd.DataFrame:
     with np.errstate(invalid="ignore", divide="ignore"):
-        value = xs / ns * mult
+        value = xs / ns
+        if mult != 1.0:
+            value *= mult
     limits = []
     for level in levels.values:
-        lo, up = wilson_ci(xs, ns, level)
-        limits.append((lo * mult, up * mult))
+        lo, up = wilson_limits(xs, ns, level)
+        if mult != 1.0:
+            lo *= mult
+            up *= mult
+        limits.append((lo, up))
     return assemble(
         base,
         value,

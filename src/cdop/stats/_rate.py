@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cdop.stats._ci import BYAR_THRESHOLD, poisson_ci
+from cdop.stats._ci import BYAR_THRESHOLD, poisson_limits
 from cdop.stats._common import (
     ConfidenceArg,
     FloatArray,
@@ -25,7 +25,10 @@ __all__ = ["rate", "rate_method_column"]
 
 def rate_method_column(x: FloatArray, index: pd.Index) -> pd.Series:
     """``"Exact"`` below :data:`BYAR_THRESHOLD` events, ``"Byars"`` at or above, NA if missing."""
-    codes = np.where(np.isnan(x), -1, np.where(x < BYAR_THRESHOLD, 0, 1)).astype(np.int8)
+    codes = (x >= BYAR_THRESHOLD).view(np.int8)  # 0 exact, 1 Byar's (a NaN count is neither)
+    missing = np.isnan(x)
+    if missing.any():
+        codes = np.where(missing, np.int8(-1), codes)
     return text_column(["Exact", "Byars"], codes, index)
 
 
@@ -130,9 +133,12 @@ def _rate_frame(
         value = xs / ns * mult
     limits = []
     for level in levels.values:
-        lo, up = poisson_ci(xs, level)
+        lo, up = poisson_limits(xs, level)
         with np.errstate(invalid="ignore", divide="ignore"):
-            limits.append((lo / ns * mult, up / ns * mult))
+            for limit in (lo, up):  # in place: limit / n * multiplier
+                limit /= ns
+                limit *= mult
+        limits.append((lo, up))
     method = rate_method_column(xs, base.index)
     return assemble(
         base,
