@@ -1,12 +1,23 @@
 """Benchmarks of the whole library at national scale: one table, one JSON file.
 
-Run: ``python benchmarks/run.py [--data DIR] [--skip-areas]``
+Run: ``python benchmarks/run.py [--data DIR] [--skip-areas] [--rows N]``
 
 Each step runs in a fresh Python process, so its wall time and peak memory (the
-process's maximum resident set, children included) are its own:
+process's maximum resident set, children included) are its own. Every figure is also
+given as a ratio to a reference measured in the same run, so that a busy machine, which
+slows both alike, cannot hide a regression (or fake a gain):
 
-- ``import cdop`` (wall time of ``python -c "import cdop"`` minus a bare ``python -c pass``);
-- read + validate the national Parquet data (150 areas, 20 years; target < 3 s);
+- ``import cdop``: the time it adds to ``import pandas`` (both read from
+  ``python -X importtime``, best of three; target: at most 0.25 s), and its ratio to
+  ``import pandas``;
+- read + validate the national Parquet data (150 areas, 20 years; target < 3 s), against
+  reading the same files bare with ``pandas.read_parquet`` in the same process;
+- read + validate ``--rows`` notifications and as many reviews from CSV (the input of
+  ``benchmarks/validate.py``; target < 4 s for 1,000,000 + 1,000,000), against reading the
+  same files bare with ``pyarrow.csv`` in the same process;
+- the ``rate`` and ``proportion`` kernels on ``--rows`` rows, ungrouped and in 10,000 groups,
+  against a bare numpy kernel of the same formula (target: at most 2x) and against
+  pandas + statsmodels/scipy written by hand (target: faster), from ``benchmarks/stats.py``;
 - each analytics table for all areas at once, and all of them together (target < 2 s);
 - the report chapter of the bundled sample through the command line, including Python
   start-up (target < 10 s);
@@ -14,7 +25,8 @@ process's maximum resident set, children included) are its own:
 - every area's chapter, every format, figures included, plus the comparison chapter,
   with both cores (``cdop report --by residence_area``; target < 120 s, < 2 GB).
 
-The national data are generated first if absent (``benchmarks/national.py``). Results are
+The last four have no reference of the same run yet: their ratio is to the target. The
+national data are generated first if absent (``benchmarks/national.py``). Results are
 printed as a table and written to ``benchmarks/results.json`` for comparison across
 changes.
 """
@@ -23,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import resource
 import subprocess
@@ -37,8 +50,9 @@ DATA = HERE / "_data" / "national"
 RESULTS = HERE / "results.json"
 
 TARGETS = {
-    "import cdop": None,
+    "import cdop": 0.25,
     "read + validate (national)": 3.0,
+    "read + validate CSV": 4.0,
     "all analytics, 150 areas + England": 2.0,
     "sample report, CLI incl. start-up": 10.0,
     "comparison chapter (150 areas)": 15.0,
@@ -67,12 +81,43 @@ def _child(code: str, *args: str) -> dict[str, Any]:
 
 
 _READ = """
-import json, sys, time, datetime as dt, resource
+import json, sys, time, datetime as dt, resource, pathlib
 t = time.perf_counter()
 import cdop
 ds = cdop.read_dataset(sys.argv[1], today=dt.date(2026, 1, 1))
-print(json.dumps({"wall_s": time.perf_counter() - t, "notifications": len(ds.notifications),
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+wall = time.perf_counter() - t
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+import pandas as pd
+t = time.perf_counter()
+frames = [pd.read_parquet(p) for p in sorted(pathlib.Path(sys.argv[1]).glob("*.parquet"))]
+print(json.dumps({"wall_s": wall, "notifications": len(ds.notifications), "peak_mb": peak,
+                  "reference_s": time.perf_counter() - t,
+                  "reference": "pandas.read_parquet of the same files"}))
+"""
+
+_READ_CSV = """
+import json, sys, time, datetime as dt, resource, pathlib
+t = time.perf_counter()
+import cdop
+ds = cdop.read_dataset(sys.argv[1], today=dt.date(2026, 1, 1))
+wall = time.perf_counter() - t
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+import pyarrow.csv
+t = time.perf_counter()
+tables = [pyarrow.csv.read_csv(p) for p in sorted(pathlib.Path(sys.argv[1]).glob("*.csv"))]
+print(json.dumps({"wall_s": wall, "notifications": len(ds.notifications), "peak_mb": peak,
+                  "reference_s": time.perf_counter() - t,
+                  "reference": "pyarrow.csv.read_csv of the same files"}))
+"""
+
+_KERNELS = """
+import json, sys
+sys.path.insert(0, "benchmarks")
+import stats
+rows, groups = int(sys.argv[1]), 10_000
+table, status = stats.compare_statistics(rows, groups)
+print(json.dumps({"rows": [[r[0], float(r[1]), float(r[2]), float(r[5])] for r in table],
+                  "status": status}))
 """
 
 _ANALYTICS = """
@@ -119,6 +164,25 @@ def _cli(*args: str) -> dict[str, Any]:
     return {"wall_s": wall, "peak_mb_so_far": peak}
 
 
+def _import_seconds(module: str, repeat: int = 3) -> float:
+    """Cumulative import time of ``module`` in a fresh interpreter, from ``-X importtime``
+    (best of ``repeat``): the time ``import module`` takes, start-up excluded."""
+    best = float("inf")
+    for _ in range(repeat):
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", f"import {module}"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=HERE.parent,
+        )
+        for line in done.stderr.splitlines():
+            parts = [p.strip() for p in line.removeprefix("import time:").split("|")]
+            if len(parts) == 3 and parts[2] == module:
+                best = min(best, int(parts[1]) / 1e6)
+    return best
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DATA)
@@ -127,16 +191,45 @@ def main() -> int:
         action="store_true",
         help="leave out the 150 area chapters (the longest step)",
     )
+    parser.add_argument(
+        "--rows",
+        type=int,
+        default=1_000_000,
+        help="rows of the CSV read and of the kernels (default 1,000,000)",
+    )
     args = parser.parse_args()
     if not (args.data / "notifications.parquet").is_file():
         subprocess.run([sys.executable, str(HERE / "national.py"), str(args.data)], check=True)
     data = str(args.data)
     results: dict[str, dict[str, Any]] = {}
 
-    bare = _child("import json; print(json.dumps({}))")["process_wall_s"]
-    with_import = _child("import json, cdop; print(json.dumps({}))")["process_wall_s"]
-    results["import cdop"] = {"wall_s": max(with_import - bare, 0.0)}
+    pandas_s = _import_seconds("pandas")
+    cdop_s = _import_seconds("cdop")
+    results["import cdop (added to import pandas)"] = {
+        "wall_s": cdop_s - pandas_s,
+        "reference_s": pandas_s,
+        "reference": "import pandas",
+    }
     results["read + validate (national)"] = _child(_READ, data)
+    sys.path.insert(0, str(HERE))
+    from validate import make_input
+
+    csv_folder = make_input(args.rows)
+    results[f"read + validate CSV, {args.rows:,} + {args.rows:,}"] = _child(
+        _READ_CSV, str(csv_folder)
+    )
+    kernels = _child(_KERNELS, str(args.rows))
+    for label, ours, floor, hand in kernels["rows"]:
+        results[f"kernel {label} / floor"] = {
+            "wall_s": ours,
+            "reference_s": floor,
+            "reference": "bare numpy kernel (CPU time)",
+        }
+        results[f"kernel {label} / by hand"] = {
+            "wall_s": ours,
+            "reference_s": hand,
+            "reference": "pandas + statsmodels/scipy (CPU time)",
+        }
     results["all analytics, 150 areas + England"] = _child(_ANALYTICS, data)
     with tempfile.TemporaryDirectory() as tmp:
         results["sample report, CLI incl. start-up"] = _cli(
@@ -163,23 +256,56 @@ def main() -> int:
             "python": platform.python_version(),
             "cpus": _cpus(),
             "platform": platform.platform(),
+            "load_average": list(os.getloadavg()),
         },
         "date": time.strftime("%Y-%m-%d"),
         "results": results,
     }
     RESULTS.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
-    print(f"{'step':<44}{'wall s':>9}{'target s':>10}{'ratio':>8}{'peak MB':>10}")
+    print(f"load average at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    width = max(len(name) for name in results) + 2
+    print(f"{'step':<{width}}{'s':>9}{'ref s':>9}{'ratio':>8}{'target':>11}{'peak MB':>9}")
     for name, row in results.items():
-        target = TARGETS.get(name)
-        ratio = f"{row['wall_s'] / target:.2f}" if target else "–"
+        reference = row.get("reference_s")
+        target = _target(name)
+        if reference:
+            ratio = f"{row['wall_s'] / reference:.2f}"
+            ref_text = f"{reference:.3f}"
+        else:
+            ratio = f"{row['wall_s'] / target:.2f}*" if target else "-"
+            ref_text = "-"
         peak = row.get("peak_mb", row.get("peak_mb_so_far"))
-        peak_text = "–" if peak is None else str(round(peak))
-        target_text = "–" if target is None else f"{target:.1f}"
-        print(f"{name:<44}{row['wall_s']:>9.2f}{target_text:>10}{ratio:>8}{peak_text:>10}")
+        print(
+            f"{name:<{width}}{row['wall_s']:>9.3f}{ref_text:>9}{ratio:>8}"
+            f"{_target_text(name, target):>11}"
+            f"{'-' if peak is None else str(round(peak)):>9}"
+        )
+    print("ratio: to the reference measured in the same run (* to the target: no reference yet)")
+    for name, row in results.items():
+        if "reference" in row:
+            print(f"  {name}: reference is {row['reference']}")
     for name, seconds in results["all analytics, 150 areas + England"].get("calls", {}).items():
         print(f"  {name:<42}{seconds:>9.3f}")
     print(f"written {RESULTS.relative_to(HERE.parent)}")
     return 0
+
+
+def _target_text(name: str, target: float | None) -> str:
+    if target is None:
+        return "-"
+    if name.startswith("kernel"):
+        return f"ratio<{target:g}" if target == 1.0 else f"ratio<={target:g}"
+    return f"{target:g} s"
+
+
+def _target(name: str) -> float | None:
+    """The target of a step: seconds, or for a kernel the largest ratio allowed."""
+    if name.startswith("kernel"):
+        return 2.0 if name.endswith("/ floor") else 1.0
+    for prefix, target in TARGETS.items():
+        if name.startswith(prefix):
+            return target
+    return None
 
 
 def _cpus() -> int:

@@ -30,6 +30,7 @@ __all__ = [
     "normalise_line_ends",
     "ragged_records",
     "sniff_delimiter",
+    "utf16_codec",
 ]
 
 #: Delimiters tried when a header holds no comma.
@@ -48,7 +49,7 @@ def _windows_1252(exc: UnicodeError) -> tuple[str, int]:
 codecs.register_error(_FALLBACK, _windows_1252)
 
 
-def _utf16(data: bytes) -> str | None:
+def utf16_codec(data: bytes) -> str | None:
     """The UTF-16 codec of ``data``, or None when it is not UTF-16."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
@@ -77,7 +78,7 @@ def decode_export(data: bytes) -> tuple[str | None, str, list[int]]:
     >>> decode_export("a,b\\n".encode("utf-16"))[:2]
     ('a,b\\n', 'utf-16')
     """
-    codec = _utf16(data)
+    codec = utf16_codec(data)
     if codec is not None:
         try:
             return data.decode(codec).removeprefix("\ufeff"), codec, []

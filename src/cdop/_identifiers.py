@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cdop._codes import normalise_key
-from cdop._read import RawTable
+from cdop._read import RawTable, factorize_text
 from cdop.errors import IdentifierError
 
 __all__ = ["check_identifiers", "factorize", "nhs_number_valid"]
@@ -166,11 +166,15 @@ def _value_hits(codes: np.ndarray, uniques: pd.Series) -> dict[str, np.ndarray]:
 
 
 def factorize(raw: RawTable, column: str) -> tuple[np.ndarray, pd.Series]:
-    """Codes and distinct texts of one column, computed once per table and column."""
+    """Codes and distinct texts of one column, computed once per table and column.
+
+    As :func:`pandas.factorize`: the distinct texts in order of first appearance, the
+    code of each row (-1 for a missing cell). Columns are coded as they are read (see
+    ``cdop._read``), so this is mostly a look-up.
+    """
     cached = raw.factorized.get(column)
     if cached is None:
-        codes, found = pd.factorize(raw.frame[column])
-        cached = (np.asarray(codes, dtype=np.int64), pd.Series(found, dtype="str"))
+        cached = factorize_text(raw.frame[column])
         raw.factorized[column] = cached
     return cached
 

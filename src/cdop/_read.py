@@ -4,15 +4,24 @@ Every source becomes a :class:`RawTable`: text cells (missing cells as NA), the 
 row number of each record (header = row 1), the original header of each column, and the
 problems met while reading (an empty file, a wrong file type, an undecodable byte, a
 ragged row). Nothing here raises for bad input: problems are returned as issues.
+
+A well-formed UTF-8 CSV file (the usual export) is parsed by Arrow straight from its
+bytes, on every core, each column coded as it is read (its distinct texts once, a small
+code a cell; see :func:`_encoded`). Anything else (other encodings, quotes, ragged rows,
+blank lines) is read as text, by Arrow where it can and by pandas and the csv module
+where it cannot, and ends in the same coded columns: every path gives the same table.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
+import re
+import threading
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from cdop import schema
@@ -30,6 +40,7 @@ from cdop._csvtext import (
     normalise_line_ends,
     ragged_records,
     sniff_delimiter,
+    utf16_codec,
 )
 from cdop._issues import Issue
 
@@ -78,7 +89,12 @@ _EXCEL_OPTIONS: Mapping[str, Any] = {
 
 @dataclass
 class RawTable:
-    """A table as read: canonical column names where recognised, text cells, row numbers."""
+    """A table as read: canonical column names where recognised, text cells, row numbers.
+
+    Each column of ``frame`` holds the texts as written: a pandas ``Categorical`` of
+    ``str`` categories, or ``str`` for a column of mostly distinct texts (see
+    :func:`_encoded`); an empty cell is NA.
+    """
 
     table: schema.TableName
     file: str
@@ -224,7 +240,8 @@ def _load_folder(
             )
             continue
         raw = _read_file(table, paths[0], column_map)
-        raw.sha256 = hashlib.sha256(paths[0].read_bytes()).hexdigest()
+        if not raw.sha256:  # the CSV reader hashes the bytes it has read
+            raw.sha256 = hashlib.sha256(paths[0].read_bytes()).hexdigest()
         tables[table] = raw
     return tables, issues
 
@@ -430,7 +447,30 @@ def _read_csv(
     table: schema.TableName, path: Path, column_map: Mapping[str, str] | None
 ) -> RawTable:
     data = path.read_bytes()
-    if not data.strip():
+    digest = _Digest(data)  # hashed on another thread while the text is parsed
+    raw = _read_csv_bytes(table, path, data, column_map)
+    raw.sha256 = digest.hexdigest()
+    return raw
+
+
+class _Digest:
+    """SHA-256 of some bytes, computed on a thread of its own (hashlib lets go of the
+    interpreter lock for large inputs), so that reading a file costs no extra time."""
+
+    def __init__(self, data: bytes) -> None:
+        self._hash = hashlib.sha256()
+        self._thread = threading.Thread(target=self._hash.update, args=(data,), daemon=True)
+        self._thread.start()
+
+    def hexdigest(self) -> str:
+        self._thread.join()
+        return self._hash.hexdigest()
+
+
+def _read_csv_bytes(
+    table: schema.TableName, path: Path, data: bytes, column_map: Mapping[str, str] | None
+) -> RawTable:
+    if not data or data.isspace():
         return _failed(
             table,
             path,
@@ -446,6 +486,9 @@ def _read_csv(
             f"{path.name}: this is an Excel workbook saved with a .csv name; "
             "rename it to .xlsx or save it as CSV from Excel.",
         )
+    fast = _read_clean_utf8(table, path, data, column_map)
+    if fast is not None:
+        return fast
     text, codec, cp1252_rows = decode_export(data)
     if text is None or data.startswith(b"PAR1") or (codec == "utf-8" and b"\x00" in data[:4096]):
         return _failed(
@@ -472,27 +515,16 @@ def _read_csv(
             )
         )
     text, _ = normalise_line_ends(text)
-    default = "\t" if path.suffix.lower() == ".tsv" else ","
-    delimiter = sniff_delimiter(text.split("\n", 1)[0], default)
-    if delimiter != default:
-        name = {"\t": "tab", ";": "semicolon", "|": "vertical bar"}[delimiter]
-        issues.append(
-            _issue(
-                table,
-                path.name,
-                "delimiter",
-                severity="warning",
-                row=1,
-                message=f"{path.name}: the header holds no {'comma' if default == ',' else 'tab'}"
-                f" but {name}s, so the file was read with the {name} as the delimiter.",
-            )
-        )
+    delimiter, delimiter_issues = _delimiter(table, path, _first_line(text))
+    issues.extend(delimiter_issues)
     try:
         with field_limit():
-            header = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
-        fast = _read_csv_arrow(text, delimiter, len(header))
-        if fast is not None:
-            return _from_header_body(table, path.name, header, fast, column_map, issues, csv=True)
+            header = next(csv.reader(_lines(text), delimiter=delimiter), [])
+        read = _read_csv_arrow(text, delimiter, len(header))
+        if read is not None:
+            return _from_header_body(
+                table, path.name, header, read[0], column_map, issues, csv=True, factorized=read[1]
+            )
         with warnings.catch_warnings():
             # pandas warns (and drops fields) when the first row is longer than the
             # header: that is a ragged row, found and reported below.
@@ -521,40 +553,138 @@ def _read_csv(
     return _from_header_body(table, path.name, header, body, column_map, issues, csv=True)
 
 
-def _read_csv_arrow(text: str, delimiter: str, width: int) -> pd.DataFrame | None:
-    """The body of a well-formed CSV, read by Arrow's multi-threaded reader.
+def _first_line(text: str) -> str:
+    end = text.find("\n")
+    return text if end < 0 else text[:end]
 
-    Only for a file where every line is a record with exactly ``width`` fields: anything
-    else (a blank line, a ragged row, a quoted line break, a carriage return outside
-    CRLF) returns None, and the file is read by pandas, which numbers and reports such
-    rows.
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` one at a time, ended as ``io.StringIO(text, newline="")`` ends
+    them (LF, CRLF or CR, kept): the csv module reads the header without a copy of the
+    whole file."""
+    for line in _LINE.finditer(text):
+        yield line.group()
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _delimiter(table: schema.TableName, path: Path, first_line: str) -> tuple[str, list[Issue]]:
+    """The delimiter read from the header line, and a warning when it is not the default."""
+    default = "\t" if path.suffix.lower() == ".tsv" else ","
+    delimiter = sniff_delimiter(first_line, default)
+    if delimiter == default:
+        return delimiter, []
+    name = {"\t": "tab", ";": "semicolon", "|": "vertical bar"}[delimiter]
+    return delimiter, [
+        _issue(
+            table,
+            path.name,
+            "delimiter",
+            severity="warning",
+            row=1,
+            message=f"{path.name}: the header holds no {'comma' if default == ',' else 'tab'}"
+            f" but {name}s, so the file was read with the {name} as the delimiter.",
+        )
+    ]
+
+
+def _read_clean_utf8(
+    table: schema.TableName, path: Path, data: bytes, column_map: Mapping[str, str] | None
+) -> RawTable | None:
+    """A well-formed UTF-8 CSV file read by Arrow straight from its bytes, without decoding
+    it into text first: the common case, at the speed of Arrow and in little memory.
+
+    None for anything else (UTF-16, bytes that are not UTF-8, a binary file, line ends
+    other than LF and CRLF, quotes, blank lines, ragged rows): the text reader takes those,
+    as it takes every file, with the same results.
     """
-    if width == 0 or "\n\n" in text or '"' in text:
+    if (
+        utf16_codec(data) is not None
+        or data.startswith(b"PAR1")
+        or b"\x00" in data[:4096]
+        or b'"' in data
+        or b"\n\n" in data
+    ):
+        return None
+    end = data.find(b"\n")
+    if end < 0 or (b"\r" in data and data.count(b"\r") != data.count(b"\r\n")):
+        return None
+    try:
+        first_line = data[:end].decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    delimiter, issues = _delimiter(table, path, first_line)
+    with field_limit():
+        header = next(csv.reader([first_line], delimiter=delimiter), [])
+    source = pa.py_buffer(data)
+    if data.startswith(codecs.BOM_UTF8):
+        source = source.slice(len(codecs.BOM_UTF8))
+    read = _arrow_body(source, delimiter, len(header))
+    if read is None:
+        return None
+    body, factorized = read
+    return _from_header_body(
+        table, path.name, header, body, column_map, issues, csv=True, factorized=factorized
+    )
+
+
+def _read_csv_arrow(
+    text: str, delimiter: str, width: int
+) -> tuple[pd.DataFrame, dict[int, Factorized]] | None:
+    """The body of a well-formed CSV text (decoded from UTF-16 or Windows-1252), read by
+    Arrow: see :func:`_arrow_body`. None for a file Arrow cannot read as it is."""
+    if "\n\n" in text or '"' in text:
         return None
     if "\r" in text and text.count("\r") != text.count("\r\n"):
         return None  # a CR that is not part of CRLF is data, but Arrow would end a line there
+    return _arrow_body(pa.py_buffer(text.encode("utf-8")), delimiter, width)
+
+
+def _arrow_body(
+    source: Any, delimiter: str, width: int
+) -> tuple[pd.DataFrame, dict[int, Factorized]] | None:
+    """The records of a CSV file (after the header line) read by Arrow's multi-threaded
+    reader, each column encoded as it is read (see :func:`_encoded`), and the codes of the
+    columns kept as text.
+
+    Only for a file where every line is a record with exactly ``width`` fields and no
+    quotes: anything else (a blank line, a ragged row, a quoted line break, a carriage
+    return outside CRLF, bytes that are not UTF-8) returns None, and the file is read by
+    pandas, which numbers and reports such rows.
+    """
+    if width == 0:
+        return None
+    names = [str(i) for i in range(width)]
     try:
         table = pa_csv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
-            read_options=pa_csv.ReadOptions(
-                column_names=[str(i) for i in range(width)], skip_rows=1
-            ),
+            pa.BufferReader(source),
+            read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1),
             parse_options=pa_csv.ParseOptions(
                 delimiter=delimiter, quote_char=False, ignore_empty_lines=False
             ),
             convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys([str(i) for i in range(width)], pa.string()),
+                column_types=dict.fromkeys(names, pa.dictionary(pa.int32(), pa.large_string())),
                 null_values=[""],
                 strings_can_be_null=True,
                 quoted_strings_can_be_null=False,
             ),
         )
     except (pa.ArrowInvalid, pa.ArrowException):
+        pa.default_memory_pool().release_unused()
         return None
-    text_dtype = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' "str"
-    frame: pd.DataFrame = table.to_pandas(types_mapper={pa.string(): text_dtype}.get)
-    frame.columns = pd.RangeIndex(width)
-    return frame
+    columns: dict[int, pd.Series] = {}
+    factorized: dict[int, Factorized] = {}
+    for position, column in enumerate(table.columns):
+        columns[position], known = _from_dictionary(column, table.num_rows)
+        if known is not None:
+            factorized[position] = known
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows))
+    del table
+    # The parser's buffers are free now; give them back to the system rather than keep
+    # them in Arrow's pool for the rest of the session.
+    pa.default_memory_pool().release_unused()
+    return frame, factorized
 
 
 def _ragged(
@@ -685,8 +815,11 @@ def _to_text(column: pd.Series, *, csv: bool = False) -> pd.Series:
     """Cells of one column as text (pandas ``str`` dtype), empty cells as NA.
 
     Text is kept as written, spaces and words such as "N/A" included: validation decides
-    what they mean (reading each distinct text once) and shows them as in the file.
+    what they mean (reading each distinct text once) and shows them as in the file. A
+    column already encoded (see :func:`_encoded`) is returned as it is.
     """
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column
     if pd.api.types.is_datetime64_any_dtype(column.dtype):
         text = column.dt.strftime("%Y-%m-%d")
     elif pd.api.types.is_string_dtype(column.dtype) and column.dtype != object:
@@ -698,6 +831,87 @@ def _to_text(column: pd.Series, *, csv: bool = False) -> pd.Series:
         text = text.where(text.str.strip() != "", pd.NA)
     result: pd.Series = text
     return result
+
+
+#: Codes of the cells of a column (-1 for a missing cell) and its distinct texts.
+Factorized = tuple[np.ndarray, pd.Series]
+
+
+def factorize_text(values: pd.Series) -> Factorized:
+    """As :func:`pandas.factorize` for a text column: the distinct texts in order of first
+    appearance and the code of each cell (-1 for a missing cell), as 32-bit integers (or
+    the codes of a coded column, see :func:`_encoded`)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):  # coded as read: nothing to hash
+        uniques = pd.Series(values.cat.categories, dtype="str").reset_index(drop=True)
+        return values.cat.codes.to_numpy(), uniques
+    if not isinstance(values.dtype, pd.StringDtype) or values.dtype.storage != "pyarrow":
+        codes, found = pd.factorize(values)
+        return np.asarray(codes, dtype=np.int32), pd.Series(found, dtype="str")
+    encoded = pc.dictionary_encode(pa.chunked_array(pa.array(values.array)))
+    if not encoded.num_chunks:
+        return np.empty(0, dtype=np.int32), pd.Series([], dtype="str")
+    combined = encoded.combine_chunks()
+    return _codes(combined.indices), _texts(combined.dictionary)
+
+
+def _codes(indices: Any) -> np.ndarray:
+    """Arrow dictionary indices as codes, -1 for a missing cell."""
+    if indices.null_count:
+        indices = pc.fill_null(indices, -1)
+    codes: np.ndarray = indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+    return codes
+
+
+def _texts(strings: Any) -> pd.Series:
+    """Arrow strings as a pandas ``str`` column (no copy of large strings)."""
+    text_dtype = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' "str"
+    strings = strings.cast(pa.large_string())
+    return pd.Series(strings.to_pandas(types_mapper={pa.large_string(): text_dtype}.get))
+
+
+def _from_dictionary(column: Any, length: int) -> tuple[pd.Series, Factorized | None]:
+    """One dictionary-encoded Arrow column as :func:`_encoded` would hold it."""
+    unified = column.unify_dictionaries()
+    if unified.num_chunks == 0:
+        return _encoded(_texts(pa.array([], type=pa.large_string())))
+    dictionary = unified.chunk(0).dictionary  # one dictionary for every chunk now
+    indices = pa.chunked_array([chunk.indices for chunk in unified.chunks], type=pa.int32())
+    codes, uniques = _codes(indices.combine_chunks()), _texts(dictionary)
+    if _mostly_distinct(len(uniques), length):
+        return _texts(pc.take(dictionary, indices)), (codes, uniques)
+    return _categorical(codes, uniques), None
+
+
+def _mostly_distinct(distinct: int, length: int) -> bool:
+    """Whether a column is mostly distinct texts (an ID), kept as text rather than coded."""
+    return distinct > max(length // 2, 1)
+
+
+def _categorical(codes: np.ndarray, uniques: pd.Series) -> pd.Series:
+    dtype = pd.CategoricalDtype(pd.Index(uniques, dtype="str"))
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype))
+
+
+def _encoded(
+    text: pd.Series, factorized: Factorized | None = None
+) -> tuple[pd.Series, Factorized | None]:
+    """A text column held as its distinct texts (in order of first appearance) and the
+    code of each cell: a pandas ``Categorical`` of ``str`` categories, NA for an empty cell.
+
+    Export columns repeat a few values (codes, dates, yes/no), so a code of one or two
+    bytes a cell replaces a string of its own: a tenth of the memory, and each distinct
+    text is read once by validation (see ``cdop._identifiers.factorize``). A column of
+    mostly distinct texts (an ID) stays ``str``: coding it would only add the codes. Its
+    factorisation (given, or computed here) is returned with it, for validation to reuse.
+    """
+    if isinstance(text.dtype, pd.CategoricalDtype):
+        if text.cat.categories.dtype == "str":
+            return text, None
+        return _categorical(text.cat.codes.to_numpy(), pd.Series(text.cat.categories)), None
+    codes, uniques = factorized if factorized is not None else factorize_text(text)
+    if _mostly_distinct(len(uniques), len(text)):
+        return text, (codes, uniques)
+    return _categorical(codes, uniques), None
 
 
 def _header_lookup(spec: schema.TableSpec, column_map: Mapping[str, str] | None) -> dict[str, str]:
@@ -721,6 +935,7 @@ def _from_header_body(
     issues: list[Issue],
     *,
     csv: bool = False,
+    factorized: Mapping[int, Factorized] | None = None,
 ) -> RawTable:
     spec = schema.TABLES[table]
     issues = list(issues)
@@ -767,8 +982,21 @@ def _from_header_body(
         headers[canonical] = text
         names.append(canonical)
         keep.append(position)
-    frame = pd.DataFrame(
-        {name: _to_text(body.iloc[:, pos], csv=csv) for name, pos in zip(names, keep, strict=True)},
-        index=pd.RangeIndex(len(body)),
+    columns: dict[str, pd.Series] = {}
+    codes: dict[str, Factorized] = {}
+    for name, pos in zip(names, keep, strict=True):
+        known = factorized.get(pos) if factorized is not None else None
+        column, kept = _encoded(_to_text(body.iloc[:, pos], csv=csv), known)
+        columns[name] = column.set_axis(pd.RangeIndex(len(body)))
+        if kept is not None:
+            codes[name] = kept
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(len(body)))
+    return RawTable(
+        table=table,
+        file=label,
+        frame=frame,
+        rows=rows,
+        headers=headers,
+        issues=issues,
+        factorized=codes,
     )
-    return RawTable(table=table, file=label, frame=frame, rows=rows, headers=headers, issues=issues)

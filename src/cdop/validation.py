@@ -1105,12 +1105,13 @@ def _age_group(days: pd.Series) -> pd.Series:
 def _assemble(c: _Checker) -> pd.DataFrame:
     """The accepted records of one table, typed, in contract order, extras after."""
     keep = ~c.rejected
+    all_kept = bool(keep.all())
     columns: dict[str, pd.Series] = {}
     for col in c.spec.columns:
         if col.name == _N.date_of_birth:
             continue
         if col.name in c.out:
-            series = c.out[col.name]
+            series = c.out.pop(col.name)  # handed over: held once, not twice
         elif col.kind == "date":
             series = pd.Series(pd.NaT, index=range(c.n), dtype=_DATE_DTYPE)
         elif col.kind == "integer":
@@ -1119,11 +1120,13 @@ def _assemble(c: _Checker) -> pd.DataFrame:
             series = pd.Series(pd.Categorical([None] * c.n, categories=list(col.codes)))
         else:
             series = pd.Series(pd.NA, index=range(c.n), dtype="str")
-        series = series[keep].reset_index(drop=True)
+        if not all_kept:
+            series = series[keep].reset_index(drop=True)
         if col.required and col.kind == "integer":
             series = series.astype("int64")
         columns[col.name] = series
-    frame = pd.DataFrame(columns)
+    # The columns are new and owned here: no copy of them, and no consolidation.
+    frame = pd.DataFrame(columns, copy=False)
     if c.raw.table == "notifications":
         frame[schema.DERIVED.age_group] = _age_group(frame[_N.age_at_death_days])
     if c.raw.table == "reviews":
