@@ -68,14 +68,20 @@ def dataset_summary(ds: Dataset) -> pd.DataFrame:
 
 def missing_sections(ds: Dataset) -> list[tuple[str, str]]:
     """(section title, what data would add it) for each section the dataset cannot give."""
-    from cdop.report.sections import SECTIONS
+    from cdop.errors import CdopArgumentError
+    from cdop.report._build import latest_complete_year
+    from cdop.report._tables import Disclosure
+    from cdop.report.sections import SECTIONS, Context
 
+    try:
+        ctx = Context(ds=ds, year=latest_complete_year(ds), disclosure=Disclosure())
+    except CdopArgumentError:  # no dates: no chapter to speak of
+        return []
     out = []
     for spec in SECTIONS:
-        if spec.available(ds):
-            continue
-        needs = [n for n in spec.needs if getattr(ds, n) is None]
-        out.append((spec.title, "needs " + " and ".join(f"the {n} table" for n in needs)))
+        missing = spec.unmet(ctx)
+        if missing:
+            out.append((spec.title, "needs " + "; and ".join(missing.values())))
     return out
 
 

@@ -9,14 +9,18 @@ notebook or a script can catch the whole family with one ``except`` clause::
     └── IdentifierError     input holds direct identifiers and is refused
 
 Non-fatal issues are warnings derived from :class:`CdopWarning`.
+
+This module imports nothing else of the library, so every module may raise these
+errors without an import circle.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from cdop.validation import ValidationReport
+    import pandas as pd
 
 __all__ = [
     "CdopArgumentError",
@@ -24,10 +28,53 @@ __all__ = [
     "CdopValidationError",
     "CdopWarning",
     "DataQualityWarning",
+    "FailureReport",
     "IdentifierError",
     "NationalComparisonWarning",
     "SmallNumberWarning",
 ]
+
+
+class FailureReport(Protocol):
+    """What a :class:`CdopValidationError` carries: every failure found in a source.
+
+    :class:`cdop.validation.ValidationReport` is the library's report; this protocol
+    names its reading side, so that the errors need not import the validation.
+    """
+
+    @property
+    def failures(self) -> pd.DataFrame:
+        """One row per failure (severity, table, file, row, column, value, rule, message)."""
+
+    @property
+    def rows_read(self) -> Mapping[str, int]:
+        """Records read per table."""
+
+    @property
+    def rows_rejected(self) -> Mapping[str, int]:
+        """Records per table with at least one error."""
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing fails (warnings allowed)."""
+
+    @property
+    def errors(self) -> pd.DataFrame:
+        """The failures that reject a record or a file."""
+
+    @property
+    def warnings(self) -> pd.DataFrame:
+        """Findings that do not reject anything but deserve a look."""
+
+    @property
+    def rows_accepted(self) -> dict[str, int]:
+        """Records accepted per table."""
+
+    def summary_table(self) -> pd.DataFrame:
+        """Failures counted by table, column and rule, with one example value."""
+
+    def summary(self, max_listed: int = 10) -> str:
+        """A readable summary of the failures."""
 
 
 class CdopError(Exception):
@@ -56,12 +103,12 @@ class CdopValidationError(CdopError):
 
     Attributes
     ----------
-    report : ValidationReport
-        Every failure found, one row per failure (table, file, row, column,
-        value, rule, message).
+    report : FailureReport
+        The :class:`cdop.validation.ValidationReport`: every failure found, one row per
+        failure (table, file, row, column, value, rule, message).
     """
 
-    def __init__(self, report: ValidationReport, *, max_listed: int = 10) -> None:
+    def __init__(self, report: FailureReport, *, max_listed: int = 10) -> None:
         self.report = report
         super().__init__(report.summary(max_listed=max_listed))
 

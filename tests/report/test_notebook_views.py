@@ -56,7 +56,10 @@ def test_dataset_view_says_which_sections_lack_which_table(tmp_path: Path) -> No
     assert rows["births"][1:] == ("–", "–", "–", "not supplied")
     missing = tables[-1]["rows"]
     assert missing[0] == ("Section left out of the chapter", "What would add it")  # type: ignore[index]
-    assert ("Infant mortality and deprivation", "needs the births table") in missing  # type: ignore[operator]
+    assert (
+        "Infant mortality and deprivation",
+        "needs a births table (live births by calendar year and deprivation quintile)",
+    ) in missing  # type: ignore[operator]
     summary = ds.summary_table()
     assert summary.loc[summary["table"] == "births", "records"].item() == 0
 

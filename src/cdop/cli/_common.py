@@ -12,8 +12,7 @@ from typing import Any, TextIO
 
 import pandas as pd
 
-from cdop.errors import CdopArgumentError
-from cdop.validation import ValidationReport
+from cdop.errors import CdopArgumentError, FailureReport
 
 __all__ = ["add_source_options", "print_report", "read_column_map", "source_options"]
 
@@ -110,7 +109,7 @@ def read_column_map(path: str | None) -> dict[str, str] | None:
     return mapping
 
 
-def print_report(report: ValidationReport, *, limit: int, stream: TextIO | None = None) -> None:
+def print_report(report: FailureReport, *, limit: int, stream: TextIO | None = None) -> None:
     """Print the failure table, grouped by file, errors before warnings."""
     stream = sys.stdout if stream is None else stream
     failures = pd.concat([report.errors, report.warnings], ignore_index=True)

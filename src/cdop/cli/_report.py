@@ -11,7 +11,7 @@ from typing import Any
 
 from cdop.cli._args import positive_int
 from cdop.cli._common import add_source_options
-from cdop.errors import CdopError, CdopValidationError, IdentifierError
+from cdop.errors import CdopArgumentError, CdopError, CdopValidationError, IdentifierError
 
 __all__ = ["register"]
 
@@ -51,7 +51,23 @@ def register(commands: Any) -> None:
         default=None,
         help="date printed on the chapter (YYYY-MM-DD); none by default",
     )
-    parser.add_argument("--panel", default="the panel", help="panel name for the subtitle")
+    parser.add_argument(
+        "--panel",
+        default=None,
+        help="panel name for the subtitle (default: the settings' panel, else 'the panel')",
+    )
+    parser.add_argument(
+        "--settings",
+        metavar="FILE",
+        help="chapter settings (TOML): panel name, local authorities, sections, threshold "
+        "and the panel's text blocks, so that next year's build is the same command",
+    )
+    parser.add_argument(
+        "--sections",
+        metavar="LIST",
+        help="comma-separated section ids, in the order wanted (default: every section the "
+        "data support): " + ", ".join(_section_ids()),
+    )
     parser.add_argument(
         "--previous",
         action="append",
@@ -68,7 +84,10 @@ def register(commands: Any) -> None:
         "page setup, headers and footers",
     )
     parser.add_argument(
-        "--threshold", type=int, default=5, help="hide counts from 1 to this number (default 5)"
+        "--threshold",
+        type=int,
+        default=None,
+        help="hide counts from 1 to this number (default: the settings' threshold, else 5)",
     )
     parser.add_argument(
         "--no-suppress",
@@ -111,11 +130,18 @@ def register(commands: Any) -> None:
     parser.set_defaults(run=run)
 
 
+def _section_ids() -> list[str]:
+    from cdop.report.sections import SECTIONS
+
+    return [spec.id for spec in SECTIONS]
+
+
 def run(args: argparse.Namespace) -> int:
     from cdop import disclosure
     from cdop.cli._common import print_report, read_column_map, source_options
     from cdop.dataset import read_dataset
     from cdop.report import AreasResult, BuildResult, build, build_areas
+    from cdop.report._build import chapter_settings, choose_sections
     from cdop.sample import sample_path
 
     started = time.perf_counter()
@@ -143,9 +169,25 @@ def run(args: argparse.Namespace) -> int:
             today=args.today,
             **source_options(args),
         )
-        rules = disclosure.DisclosureRules(threshold=args.threshold)
+        settings = chapter_settings(args.settings)
+        sections = (
+            None
+            if args.sections is None
+            else [s.strip() for s in args.sections.split(",") if s.strip()]
+        )
+        choose_sections(
+            settings.sections if sections is None else sections,
+            source=settings.source if sections is None else None,
+        )
+        threshold = args.threshold if args.threshold is not None else settings.threshold
+        rules = disclosure.DisclosureRules(threshold=5 if threshold is None else threshold)
         formats = [f.strip() for f in args.format.split(",") if f.strip()]
         result: BuildResult | AreasResult
+        if args.by and (sections is not None or settings.sections is not None):
+            raise CdopArgumentError(
+                "--sections (or sections in the settings) chooses the sections of one "
+                "chapter; with --by every area's chapter has every section the data support"
+            )
         if args.by:
             result = build_areas(
                 ds,
@@ -159,7 +201,7 @@ def run(args: argparse.Namespace) -> int:
                 workers=args.workers,
                 progress=work,
                 with_panel=args.with_panel,
-                panel=args.panel,
+                panel=args.panel or settings.panel or "the panel",
                 template=args.template,
             )
         else:
@@ -175,6 +217,8 @@ def run(args: argparse.Namespace) -> int:
                 progress=work,
                 previous=args.previous,
                 template=args.template,
+                sections=sections,
+                settings=settings,
             )
     except CdopValidationError as exc:
         sys.stderr.write("cdop report: the data failed validation; nothing was written.\n")
@@ -186,6 +230,9 @@ def run(args: argparse.Namespace) -> int:
     except CdopError as exc:
         sys.stderr.write(f"cdop report: {exc}\n")
         return 2
+    if isinstance(result, BuildResult):
+        for omission in result.chapter.omitted:
+            sys.stderr.write(f"cdop report: not included: {omission.line}\n")
     progress(f"wrote {len(result.files)} files to {result.out}")
     if args.no_suppress:
         sys.stderr.write(

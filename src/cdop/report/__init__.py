@@ -26,8 +26,9 @@ from cdop.report._build import (
     build_chapter,
     latest_complete_year,
 )
-from cdop.report._model import Chapter, ChapterTables, ReportFigure, ReportTable, Section
+from cdop.report._model import Chapter, ChapterTables, Omission, ReportFigure, ReportTable, Section
 from cdop.report._publishable import publishable
+from cdop.report._settings import ChapterSettings, read_settings
 
 __all__ = [
     "FORMATS",
@@ -35,8 +36,10 @@ __all__ = [
     "AreasResult",
     "BuildResult",
     "Chapter",
+    "ChapterSettings",
     "ChapterTables",
     "Format",
+    "Omission",
     "ReportFigure",
     "ReportTable",
     "Section",
@@ -47,4 +50,5 @@ __all__ = [
     "comparison_chapter",
     "latest_complete_year",
     "publishable",
+    "read_settings",
 ]

@@ -855,6 +855,7 @@ def _build_together(
             date=date,
             panel=member.area or panel,
             protection=member.protection(joint),
+            omitted=member.ctx.omitted,
         )
         if member.area is None:
             written += render(chapter, panel_folder, formats, date=date, template=template)

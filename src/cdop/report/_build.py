@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,10 +20,12 @@ from cdop._version import __version__
 from cdop.dataset import Dataset
 from cdop.errors import CdopArgumentError
 from cdop.report._history import read_previous, year_blocks
-from cdop.report._model import Chapter, ReportFigure, ReportTable, Section
+from cdop.report._model import Chapter, Omission, ReportFigure, ReportTable, Section
+from cdop.report._settings import ChapterSettings, read_settings
 from cdop.report._tables import Disclosure
 from cdop.report._text import long_date
 from cdop.report.sections import SECTIONS, Context, SectionSpec, financial_label
+from cdop.report.sections._base import plan_sections as plan_each
 
 __all__ = [
     "FORMATS",
@@ -31,6 +34,8 @@ __all__ = [
     "Format",
     "build",
     "build_chapter",
+    "chapter_settings",
+    "choose_sections",
     "latest_complete_year",
 ]
 
@@ -125,6 +130,88 @@ def check_year_in_data(start: int, ds: Dataset) -> None:
         )
 
 
+def chapter_settings(settings: ChapterSettings | str | Path | None) -> ChapterSettings:
+    """The chapter settings: as given, read from a settings file, or none (defaults).
+
+    Examples
+    --------
+    >>> chapter_settings(None)
+    ChapterSettings(panel=None, local_authorities=(), sections=None, threshold=None, \
+learning=None, actions=None, panel_activity=None, source=None)
+    """
+    if settings is None:
+        return ChapterSettings()
+    if isinstance(settings, ChapterSettings):
+        return settings
+    if isinstance(settings, str | Path):
+        return read_settings(settings)
+    raise CdopArgumentError(
+        "settings: expected a ChapterSettings or the path of a settings file (TOML); got "
+        f"{type(settings).__name__}"
+    )
+
+
+def choose_sections(
+    sections: Sequence[str] | None, *, source: Path | None = None
+) -> tuple[SectionSpec, ...]:
+    """The sections chosen by id, in the order given (every section when None).
+
+    Raises
+    ------
+    CdopArgumentError
+        Naming an unknown (or repeated) section and listing the valid ids.
+
+    Examples
+    --------
+    >>> [s.id for s in choose_sections(["child_mortality", "activity"])]
+    ['child_mortality', 'activity']
+    >>> choose_sections(["infant"])
+    Traceback (most recent call last):
+    ...
+    cdop.errors.CdopArgumentError: sections: unknown section 'infant' (did you mean \
+'infant_mortality'?); the sections are activity, ...
+    """
+    if sections is None:
+        return SECTIONS
+    where = "sections" if source is None else f"sections (in {source})"
+    if isinstance(sections, str):
+        sections = [s.strip() for s in sections.split(",") if s.strip()]
+    by_id = {spec.id: spec for spec in SECTIONS}
+    valid = ", ".join(by_id)
+    chosen: list[SectionSpec] = []
+    for name in sections:
+        if not isinstance(name, str) or name not in by_id:
+            close = [i for i in by_id if str(name) and i.startswith(str(name))]
+            close = close or difflib.get_close_matches(str(name), list(by_id), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise CdopArgumentError(
+                f"{where}: unknown section {name!r}{hint}; the sections are {valid}"
+            )
+        if by_id[name] in chosen:
+            raise CdopArgumentError(f"{where}: section {name!r} is listed twice")
+        chosen.append(by_id[name])
+    if not chosen:
+        raise CdopArgumentError(f"{where}: choose at least one section among {valid}")
+    return tuple(chosen)
+
+
+#: Title of the chapter's last section, listing what the data did not support.
+NOT_INCLUDED_TITLE: Final = "Not included in this chapter"
+
+
+def not_included(omitted: Sequence[Omission]) -> Section:
+    """The section listing what was left out, one line each with what data would add it."""
+    return Section(
+        "not_included",
+        NOT_INCLUDED_TITLE,
+        (
+            "These parts of the report are left out because the data given do not support "
+            "them. The data named would add them:",
+            *(o.line for o in omitted),
+        ),
+    )
+
+
 def build_chapter(
     ds: Dataset,
     *,
@@ -132,11 +219,17 @@ def build_chapter(
     suppress: bool = True,
     rules: disclosure.DisclosureRules | None = None,
     date: dt.date | None = None,
-    panel: str = "the panel",
+    panel: str | None = None,
     progress: ProgressOption = None,
     previous: str | Path | Sequence[str | Path] | None = None,
+    sections: Sequence[str] | None = None,
+    settings: ChapterSettings | str | Path | None = None,
 ) -> Chapter:
     """Compute every section of the chapter (nothing is written).
+
+    Sections the data do not support (an optional table or field missing, too few years
+    to pool) are left out, and the chapter's last section says what data would add each
+    (also in ``chapter.omitted``).
 
     Parameters
     ----------
@@ -148,11 +241,13 @@ def build_chapter(
         Apply disclosure control (default). When False every output is stamped
         "NOT FOR PUBLICATION".
     rules
-        Disclosure rules (default :class:`cdop.disclosure.DisclosureRules`).
+        Disclosure rules (default :class:`cdop.disclosure.DisclosureRules`, with the
+        settings' threshold when they give one).
     date
         Date printed on the chapter; none is printed if not given (never the clock).
     panel
-        Name of the panel, printed in the subtitle.
+        Name of the panel, printed in the subtitle (default: the settings' name, else
+        "the panel").
     progress
         ``None`` (default): a progress bar in a notebook or an interactive session, nothing
         elsewhere; ``True`` or ``False``: a bar always or never; a function: called with a
@@ -162,16 +257,43 @@ def build_chapter(
         from other data or rules: the counts they showed stay shown and those they hid
         stay hidden. Without them, the counts of each year are decided the same way in
         every chapter built from ``ds`` (see :mod:`cdop.report._history`).
+    sections
+        Section ids in the order wanted (default: the settings' list, else every
+        section); the ids are those of :data:`cdop.report.sections.SECTIONS`.
+    settings
+        Chapter settings, or the path of a settings file (TOML, see
+        :mod:`cdop.report._settings`); the arguments above win over them.
 
     Returns
     -------
     Chapter
         Its tables by id (``chapter.tables["review_durations"]``), each shown in a
-        notebook as published and taken as a DataFrame with ``.to_frame()``.
+        notebook as published and taken as a DataFrame with ``.to_frame()``; the
+        sections left out, with what data would add them, in ``chapter.omitted``.
+
+    Examples
+    --------
+    >>> import cdop
+    >>> chapter = build_chapter(cdop.load_sample(), sections=["child_mortality"])
+    >>> [s.id for s in chapter.sections], chapter.omitted
+    (['child_mortality'], ())
     """
+    options = chapter_settings(settings)
+    panel = options.panel if panel is None else panel
+    panel = "the panel" if panel is None else panel
     check_name(panel, "panel")
+    specs = choose_sections(
+        options.sections if sections is None else sections,
+        source=options.source if sections is None else None,
+    )
+    if rules is None:
+        rules = (
+            disclosure.DisclosureRules()
+            if options.threshold is None
+            else disclosure.DisclosureRules(threshold=options.threshold)
+        )
     with progress_tracker(
-        progress, total=_chapter_steps(ds), desc="chapter", unit="steps"
+        progress, total=_chapter_steps(len(specs)), desc="chapter", unit="steps"
     ) as tracker:
         return _chapter(
             ds,
@@ -182,13 +304,14 @@ def build_chapter(
             panel=panel,
             previous=previous,
             tracker=tracker,
+            sections=specs,
+            settings=options,
         )
 
 
-def _chapter_steps(ds: Dataset) -> int:
+def _chapter_steps(sections: int) -> int:
     """About how many progress steps a chapter takes (the bar ends at 100% regardless)."""
-    planned = sum(1 for spec in SECTIONS if spec.available(ds))
-    return 2 * planned + 2
+    return 2 * sections + 2
 
 
 def _chapter(
@@ -196,26 +319,35 @@ def _chapter(
     *,
     year: str | int | None,
     suppress: bool,
-    rules: disclosure.DisclosureRules | None,
+    rules: disclosure.DisclosureRules,
     date: dt.date | None,
     panel: str,
     previous: str | Path | Sequence[str | Path] | None,
     tracker: Progress,
+    sections: Sequence[SectionSpec],
+    settings: ChapterSettings,
 ) -> Chapter:
     start = _parse_year(year, ds)
-    settings = Disclosure(suppress=suppress, rules=rules or disclosure.DisclosureRules())
-    _ctx, finishers, protection = plan_chapter(
-        ds, start, settings, previous=previous, progress=tracker if tracker.shown else None
+    protect = Disclosure(suppress=suppress, rules=rules)
+    ctx, finishers, protection = plan_chapter(
+        ds,
+        start,
+        protect,
+        previous=previous,
+        progress=tracker if tracker.shown else None,
+        sections=sections,
+        chapter_settings=settings,
     )
     return finish_chapter(
         ds,
         finishers,
         start=start,
-        settings=settings,
+        settings=protect,
         date=date,
         panel=panel,
         protection=protection,
         progress=tracker if tracker.shown else None,
+        omitted=ctx.omitted,
     )
 
 
@@ -229,18 +361,22 @@ def finish_chapter(
     panel: str,
     protection: disclosure.Protection,
     progress: Callable[[str], None] | None = None,
+    omitted: Sequence[Omission] = (),
 ) -> Chapter:
-    """Write the planned sections (once disclosure control has run) into a chapter."""
-    sections = []
+    """Write the planned sections (once disclosure control has run) into a chapter; the
+    sections left out are listed in its last section."""
+    written = []
     for index, finish in enumerate(finishers, start=1):
         section = finish()
-        sections.append(section)
+        written.append(section)
         if progress is not None:
             progress(f"section {index} of {len(finishers)} written: {section.title.lower()}")
+    if omitted:
+        written.append(not_included(omitted))
     label = financial_label(start)
     return assemble_chapter(
         ds,
-        _numbered(sections),
+        _numbered(written),
         title=f"Child death review: annual report {label}",
         subtitle=f"Data on child deaths reviewed by {panel}, 1 April {start} to "
         f"{long_date(31, 3, start + 1)}",
@@ -248,34 +384,22 @@ def finish_chapter(
         settings=settings,
         date=date,
         protection=protection,
+        omitted=omitted,
     )
 
 
 def plan_sections(
-    ctx: Context, *, progress: Callable[[str], None] | None = None
+    ctx: Context,
+    *,
+    progress: Callable[[str], None] | None = None,
+    sections: Sequence[SectionSpec] = SECTIONS,
 ) -> tuple[list[SectionSpec], list[Callable[[], Section]]]:
-    """Plan every section the data allow: the sections planned and their finishing steps.
+    """Plan the sections whose needs ``ctx`` meets: the sections planned and their
+    finishing steps (the others are recorded in ``ctx.omitted``).
 
     Each registers the counts it prints in ``ctx.counts``; nothing is protected yet.
     """
-    available = [spec for spec in SECTIONS if spec.available(ctx.ds)]
-    chosen = []
-    finishers = []
-    for index, spec in enumerate(available, start=1):
-        if progress is not None:
-            progress(f"section {index} of {len(available)}: {spec.title.lower()}")
-        before = len(ctx.counts)
-        try:
-            finishers.append(spec.plan(ctx))
-        except CdopArgumentError:
-            # Too little data for the section (for example fewer consecutive years than
-            # a pooled period): it is left out. Its analytics fail before it registers
-            # anything it would print.
-            if len(ctx.counts) != before:
-                raise
-            continue
-        chosen.append(spec)
-    return chosen, finishers
+    return plan_each(ctx, sections, progress)
 
 
 def plan_chapter(
@@ -285,14 +409,20 @@ def plan_chapter(
     *,
     previous: str | Path | Sequence[str | Path] | None = None,
     progress: Callable[[str], None] | None = None,
+    sections: Sequence[SectionSpec] = SECTIONS,
+    chapter_settings: ChapterSettings | None = None,
 ) -> tuple[Context, list[Callable[[], Section]], disclosure.Protection]:
     """Plan every section and run disclosure control over the chapter as a whole.
 
-    Returns the context, each section's finishing step and the protection (what is
-    hidden); the sections are written by calling the finishing steps.
+    Sections whose needs the data do not meet are left out (``ctx.omitted`` says which
+    and what data would add them). Returns the context, each planned section's finishing
+    step and the protection (what is hidden); the sections are written by calling the
+    finishing steps.
     """
-    ctx = Context(ds=ds, year=start, disclosure=settings)
-    chosen, finishers = plan_sections(ctx, progress=progress)
+    ctx = Context(
+        ds=ds, year=start, disclosure=settings, settings=chapter_settings or ChapterSettings()
+    )
+    chosen, finishers = plan_sections(ctx, progress=progress, sections=sections)
     if settings.suppress:
         if progress is not None:
             progress("the counts of each year, as every chapter prints them")
@@ -318,6 +448,7 @@ def assemble_chapter(
     date: dt.date | None,
     options: str = "",
     protection: disclosure.Protection | None = None,
+    omitted: Sequence[Omission] = (),
 ) -> Chapter:
     """A chapter from its sections, with the matter every chapter shares: the printed
     date, the provenance note (library version, options, SHA-256 of each input file),
@@ -356,6 +487,7 @@ def assemble_chapter(
         stamp=None if settings.suppress else NOT_FOR_PUBLICATION,
         protection=protection,
         marker=settings.rules.marker if settings.suppress else "",
+        omitted=tuple(omitted),
         disclosure_note=disclosure.disclosure_note(settings.rules)
         if settings.suppress
         else (
@@ -393,12 +525,18 @@ def build(
     suppress: bool = True,
     rules: disclosure.DisclosureRules | None = None,
     date: dt.date | None = None,
-    panel: str = "the panel",
+    panel: str | None = None,
     progress: ProgressOption = None,
     previous: str | Path | Sequence[str | Path] | None = None,
     template: str | Path | None = None,
+    sections: Sequence[str] | None = None,
+    settings: ChapterSettings | str | Path | None = None,
 ) -> BuildResult:
     """Build the chapter and write it to ``out`` in the chosen formats.
+
+    The arguments other than ``out`` and ``formats`` are those of :func:`build_chapter`:
+    ``sections`` chooses the sections and their order, ``settings`` reads a chapter
+    settings file; sections the data do not support are left out and listed.
 
     The output folder is written in full or not at all: files go to a hidden folder
     beside ``out`` that replaces it at the end by one atomic rename. An existing ``out``
@@ -476,10 +614,23 @@ def build(
         from cdop.report._docx import check_template
 
         template_bytes = check_template(template)
+    options = chapter_settings(settings)
+    specs = choose_sections(
+        options.sections if sections is None else sections,
+        source=options.source if sections is None else None,
+    )
+    panel = options.panel if panel is None else panel
+    panel = "the panel" if panel is None else panel
     check_name(panel, "panel")
+    if rules is None:
+        rules = (
+            disclosure.DisclosureRules()
+            if options.threshold is None
+            else disclosure.DisclosureRules(threshold=options.threshold)
+        )
     with (
         progress_tracker(
-            progress, total=_chapter_steps(ds) + 1, desc="chapter", unit="steps"
+            progress, total=_chapter_steps(len(specs)) + 1, desc="chapter", unit="steps"
         ) as tracker,
         output_folder(target) as staging,
     ):
@@ -492,6 +643,8 @@ def build(
             panel=panel,
             previous=previous,
             tracker=tracker,
+            sections=specs,
+            settings=options,
         )
         tracker.note(f"writing {', '.join(formats)}")
         written = render(chapter, staging, formats, date=date, template=template_bytes)

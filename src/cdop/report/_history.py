@@ -30,7 +30,7 @@ from cdop.disclosure import CellKey
 from cdop.errors import CdopArgumentError
 from cdop.report._tables import Disclosure
 from cdop.report.sections import Context, SectionSpec, financial_label
-from cdop.report.sections._base import DIM
+from cdop.report.sections._base import DIM, plan_sections
 
 __all__ = ["Published", "read_previous", "single_year", "year_blocks"]
 
@@ -88,6 +88,7 @@ def year_blocks(ctx: Context, sections: Sequence[SectionSpec]) -> Published:
             ctx.area,
             ctx.years_shown,
             ctx.pool,
+            ctx.settings,
         )
         cached = _BLOCKS.get(memo)
         if cached is not None and cached[0] is ctx.ds:
@@ -103,9 +104,9 @@ def year_blocks(ctx: Context, sections: Sequence[SectionSpec]) -> Published:
                 years_shown=ctx.years_shown,
                 pool=ctx.pool,
                 area=ctx.area,
+                settings=ctx.settings,
             )
-            for spec in sections:
-                spec.plan(source)
+            plan_sections(source, sections)
         block = _block(source, label)
         if len(_BLOCKS) >= _MAX_CACHED:
             _BLOCKS.clear()
@@ -135,8 +136,7 @@ def read_previous(
                 "chapter written by cdop report"
             )
         ctx = Context(ds=ds, year=_chapter_year(root), disclosure=settings, area=area)
-        for spec in sections:
-            spec.plan(ctx)
+        plan_sections(ctx, sections)
         shown = _published_cells(tables, settings.marker)
         for key in ctx.counts.keys:
             for where in ctx.counts.places(key):

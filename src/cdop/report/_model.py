@@ -24,6 +24,7 @@ __all__ = [
     "Chapter",
     "ChapterTables",
     "ContentsEntry",
+    "Omission",
     "Placement",
     "ReportFigure",
     "ReportTable",
@@ -281,6 +282,26 @@ class ContentsEntry:
 
 
 @dataclass(frozen=True)
+class Omission:
+    """A section (or part of one) left out of the chapter, and what data would add it.
+
+    Examples
+    --------
+    >>> Omission("child_mortality", "Child mortality", ("a population table",)).line
+    'Child mortality: needs a population table.'
+    """
+
+    id: str
+    title: str
+    needs: tuple[str, ...]
+
+    @property
+    def line(self) -> str:
+        """The one line the chapter prints: what was left out and what would add it."""
+        return f"{self.title}: needs {'; and '.join(self.needs)}."
+
+
+@dataclass(frozen=True)
 class Chapter:
     """The whole chapter.
 
@@ -304,6 +325,9 @@ class Chapter:
     protection
         What disclosure control hid and why, for the coordinator (never printed):
         ``protection.trail()`` and ``protection.loss()``.
+    omitted
+        The sections (or parts) left out because the data do not support them, each
+        with what data would add it; the chapter lists them in its last section.
     """
 
     title: str
@@ -316,6 +340,7 @@ class Chapter:
     intro: tuple[str, ...] = field(default=())
     marker: str = ""
     protection: Protection | None = field(default=None, repr=False, compare=False)
+    omitted: tuple[Omission, ...] = field(default=())
 
     @property
     def front(self) -> tuple[Section, ...]:

@@ -91,8 +91,7 @@ def _joint_blocks(
                     pool=member.ctx.pool,
                     area=member.area,
                 )
-                for spec in member.sections:
-                    spec.plan(source)
+                plan_sections(source, sections=member.sections)
             counts = source.counts
             keys = [k for k in counts.keys if single_year(k) == label]
             known = [k for k in counts.explicit_keys() if single_year(k) != label]

@@ -1,10 +1,13 @@
 """The sections of the chapter, one module each, in chapter order.
 
-Each module defines ``SECTION``, a :class:`SectionSpec`: its identifier, title, the
-optional inputs it needs, and ``plan(ctx)``, which computes the section's figures from
-the analytics and registers every count it prints, and returns the function that writes
-the section once disclosure control has run over the whole chapter. To add a section,
-add a module and list it in :data:`SECTIONS`.
+Each module defines ``SECTION``, a :class:`SectionSpec`: its identifier, title, what it
+needs from the data (``needs``, see :mod:`cdop.report.sections._needs`), and
+``plan(ctx)``, which computes the section's figures from the analytics and registers
+every count it prints, and returns the function that writes the section once disclosure
+control has run over the whole chapter. A section whose needs the data do not meet is
+left out, and the chapter's last section says what data would add it. To add a section,
+add a module and list it in :data:`SECTIONS`; its ``id`` is what ``sections=`` and
+``--sections`` choose it by.
 """
 
 from __future__ import annotations

@@ -22,7 +22,9 @@ import pandas as pd
 from cdop import schema
 from cdop.dataset import Dataset
 from cdop.disclosure import CellKey, LinkedCounts, Protection
-from cdop.report._model import ReportTable, Section
+from cdop.errors import CdopArgumentError
+from cdop.report._model import Omission, ReportTable, Section
+from cdop.report._settings import ChapterSettings
 from cdop.report._tables import Disclosure
 from cdop.report._text import (
     comparison_phrase,
@@ -31,6 +33,7 @@ from cdop.report._text import (
     no_national_phrase,
     short_source,
 )
+from cdop.report.sections._needs import Need, data_years, resolve, unmet
 
 __all__ = [
     "DIM",
@@ -44,6 +47,8 @@ __all__ = [
     "SectionSpec",
     "financial_label",
     "plan_grid",
+    "plan_sections",
+    "span",
 ]
 
 _N = schema.NOTIFICATIONS
@@ -136,6 +141,17 @@ WITHIN_LEVELS: Final = {
 }
 
 
+def span(years: Sequence[str]) -> str:
+    """The years of a table in words: "2022/23 to 2024/25", or the one year.
+
+    Examples
+    --------
+    >>> span(["2022/23", "2023/24", "2024/25"]), span(["2024/25"])
+    ('2022/23 to 2024/25', '2024/25')
+    """
+    return years[0] if len(years) == 1 else f"{years[0]} to {years[-1]}"
+
+
 def financial_label(start: int) -> str:
     """Label of the financial year starting in April of ``start`` ("2024/25").
 
@@ -159,7 +175,10 @@ class Context:
     pool: int = 3
     counts: LinkedCounts = field(default_factory=LinkedCounts)
     area: str | None = None
+    settings: ChapterSettings = field(default_factory=ChapterSettings)
     _state: dict[str, Protection] = field(default_factory=dict)
+    _omitted: list[Omission] = field(default_factory=list)
+    _covered: list[tuple[int, int] | None] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -169,9 +188,24 @@ class Context:
     def previous(self) -> str:
         return financial_label(self.year - 1)
 
+    @property
+    def covered(self) -> tuple[int, int] | None:
+        """The first and last financial years (start years) the data cover, or None.
+
+        From the first to the last date recorded (a notification or a completed review):
+        years outside are not in the data, so the chapter never shows them as zeros.
+        """
+        if not self._covered:
+            self._covered.append(data_years(self))
+        return self._covered[0]
+
     def last(self, count: int) -> list[str]:
-        """The last ``count`` financial years up to the reporting year, oldest first."""
-        return [financial_label(y) for y in range(self.year - count + 1, self.year + 1)]
+        """The last ``count`` financial years up to the reporting year, oldest first,
+        from the first year the data cover (the reporting year at least)."""
+        first = self.year - count + 1
+        if self.covered is not None:
+            first = min(max(first, self.covered[0]), self.year)
+        return [financial_label(y) for y in range(first, self.year + 1)]
 
     @property
     def pooled_years(self) -> list[str]:
@@ -185,6 +219,25 @@ class Context:
     def pooled_label(self) -> str:
         years = self.pooled_years
         return f"{years[0]} to {years[-1]}"
+
+    # -- what the data do not support ----------------------------------------------------
+    def unmet(self, *needs: str | Need) -> dict[str, str]:
+        """The needs the data (or settings) do not meet, each with what would meet it.
+
+        Sections check their declared needs before planning (see :class:`SectionSpec`);
+        a section may also check the needs of one of its parts, and leave the part out
+        with :meth:`leave_out`.
+        """
+        return unmet(self, needs)
+
+    def leave_out(self, id: str, title: str, missing: Mapping[str, str]) -> None:
+        """Record a section (or part of one) left out, with what data would add it."""
+        self._omitted.append(Omission(id, title, tuple(missing.values())))
+
+    @property
+    def omitted(self) -> tuple[Omission, ...]:
+        """What was left out so far, in order."""
+        return tuple(self._omitted)
 
     # -- counts ---------------------------------------------------------------------------
     def key(self, measure: str, **dims: str | Sequence[str]) -> CellKey:
@@ -230,16 +283,69 @@ Finish = Callable[[], Section]
 
 @dataclass(frozen=True)
 class SectionSpec:
-    """A section of the chapter: its identifier, title, the inputs it needs, its plan."""
+    """A section of the chapter: its identifier, title, the inputs it needs, its plan.
+
+    ``needs`` names what the section needs from the data and the settings (see
+    :mod:`cdop.report.sections._needs`: ``"births"``, ``"population"``,
+    ``"deprivation"``, ``"factors"``, ``"pooled_years"``, ``"calendar_pool"``, any
+    optional column such as ``"gestation_weeks"``, or a :class:`Need` of the section's
+    own, for example on ``ctx.settings``). They are checked before the section is
+    planned; a section with an unmet need is left out and the chapter says what data
+    would add it. ``plan`` may then rely on them.
+
+    Examples
+    --------
+    >>> from cdop.report.sections import SECTIONS
+    >>> [spec.needs for spec in SECTIONS if spec.id == "infant_mortality"]
+    [('births', 'deprivation', 'calendar_pool')]
+    """
 
     id: str
     title: str
     plan: Callable[[Context], Finish]
-    needs: tuple[Literal["births", "population"], ...] = ()
+    needs: tuple[str | Need, ...] = ()
 
-    def available(self, ds: Dataset) -> bool:
-        """Whether the dataset holds every input the section needs."""
-        return all(getattr(ds, name) is not None for name in self.needs)
+    def __post_init__(self) -> None:
+        for need in self.needs:
+            resolve(need)  # an unknown name fails when the section is defined
+
+    def unmet(self, ctx: Context) -> dict[str, str]:
+        """The section's needs that ``ctx`` does not meet, with what would meet them."""
+        return unmet(ctx, self.needs)
+
+
+def plan_sections(
+    ctx: Context,
+    specs: Sequence[SectionSpec],
+    progress: Callable[[str], None] | None = None,
+) -> tuple[list[SectionSpec], list[Finish]]:
+    """Plan the sections whose needs ``ctx`` meets; record the others as left out.
+
+    Returns the sections planned and their finishing steps, in order.
+    """
+    planned: list[SectionSpec] = []
+    finishers: list[Finish] = []
+    for index, spec in enumerate(specs, start=1):
+        missing = spec.unmet(ctx)
+        if missing:
+            ctx.leave_out(spec.id, spec.title, missing)
+            continue
+        if progress is not None:
+            progress(f"section {index} of {len(specs)}: {spec.title.lower()}")
+        before = len(ctx.counts)
+        try:
+            finishers.append(spec.plan(ctx))
+        except CdopArgumentError as exc:
+            # A need the section does not declare (its analytics refuse the data before
+            # it registers anything it would print): left out all the same, with the
+            # analytics' reason, so that the chapter is still built. Declaring the need
+            # gives the reader a better line.
+            if len(ctx.counts) != before:
+                raise
+            ctx.leave_out(spec.id, spec.title, {"": f"data it could not use ({exc})"})
+            continue
+        planned.append(spec)
+    return planned, finishers
 
 
 # -- helpers --------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from cdop.report.sections._base import (
     SectionSpec,
     count_words,
     plan_grid,
+    span,
 )
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ def plan(ctx: Context) -> Finish:
     table = plan_grid(
         ctx,
         "activity",
-        f"Child deaths notified and reviews completed, {years[0]} to {years[-1]}",
+        f"Child deaths notified and reviews completed, {span(years)}",
         grid.rename(columns={k: v[0] for k, v in _COLUMNS.items()}),
         keys=keys,
         row_header="Year",
@@ -119,7 +120,7 @@ def plan(ctx: Context) -> Finish:
 
         figure = make_figure(
             "activity",
-            f"Deaths notified and reviews completed, {years[0]} to {years[-1]}",
+            f"Deaths notified and reviews completed, {span(years)}",
             "Bar chart of deaths notified and reviews completed per year.",
             draw,
             margins=(0.6, 0.45, 0.1, 0.45),

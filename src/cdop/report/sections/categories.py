@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 
 from cdop import analytics, schema
+from cdop.disclosure import CellKey
 from cdop.plots._charts import horizontal_bars
 from cdop.report._figures import make_figure
-from cdop.report._model import Section
+from cdop.report._model import ReportFigure, Section
 from cdop.report._text import fmt_count, fmt_interval, fmt_percent
 from cdop.report.sections._base import (
     DIM,
@@ -19,8 +20,10 @@ from cdop.report.sections._base import (
     NOT_RECORDED_CODE,
     Context,
     Finish,
+    GridPlan,
     SectionSpec,
     plan_grid,
+    span,
     versus,
 )
 from cdop.report.sections._breakdown import plan_breakdown
@@ -49,24 +52,11 @@ def _code(value: object, labels: dict[str, str]) -> str:
     return text if text in labels else NOT_RECORDED_CODE
 
 
-def plan(ctx: Context) -> Finish:
-    years = ctx.last(3)
-    table, _ = plan_breakdown(
-        ctx,
-        _R.category,
-        DIM.CATEGORY,
-        CATEGORY_LABELS,
-        "category",
-        f"Deaths reviewed by category of death, {years[0]} to {years[-1]}",
-        "Category of death",
-        years=years,
-        notes=(
-            "The panel records the highest category that applies (the categories are "
-            "hierarchical).",
-        ),
-    )
-    ctx.counts.universe(DIM.MODIFIABLE, [*MODIFIABLE_LABELS, NOT_RECORDED_CODE])
-    # Modifiable factors by category, pooled over three years (numbers are small).
+_POOLED_TITLE = "Modifiable factors by category of death, three years pooled"
+
+
+def _plan_pooled(ctx: Context) -> tuple[GridPlan, pd.DataFrame, list[CellKey]]:
+    """The pooled table of modifiable factors by category, registered."""
     pooled = ctx.pooled_years
     cross = analytics.breakdown(ctx.ds, [_R.category, _R.modifiable_factors], years=pooled)
     cross = cross.assign(
@@ -133,6 +123,32 @@ def plan(ctx: Context) -> Finish:
             "are of the reviews in each category.",
         ),
     )
+    return cross_table, cgrid, row_keys
+
+
+def plan(ctx: Context) -> Finish:
+    years = ctx.last(3)
+    table, _ = plan_breakdown(
+        ctx,
+        _R.category,
+        DIM.CATEGORY,
+        CATEGORY_LABELS,
+        "category",
+        f"Deaths reviewed by category of death, {span(years)}",
+        "Category of death",
+        years=years,
+        notes=(
+            "The panel records the highest category that applies (the categories are "
+            "hierarchical).",
+        ),
+    )
+    ctx.counts.universe(DIM.MODIFIABLE, [*MODIFIABLE_LABELS, NOT_RECORDED_CODE])
+    # Modifiable factors by category, pooled over three years (numbers are small), when
+    # the data cover the pooled period; otherwise the chapter says what would add it.
+    missing = ctx.unmet("pooled_years")
+    pooled_part = None if missing else _plan_pooled(ctx)
+    if missing:
+        ctx.leave_out("category_modifiable", _POOLED_TITLE, missing)
     # The modifiable-factor sentence: reviews of the year with modifiable factors.
     mod = analytics.breakdown(ctx.ds, _R.modifiable_factors, years=[ctx.label])
     yes = mod[mod[_R.modifiable_factors] == "yes"].assign(year=ctx.label)
@@ -166,42 +182,56 @@ def plan(ctx: Context) -> Finish:
                 + versus(row, fmt_percent)
                 + "."
             )
-        labels = [cat_label[c] for c in cgrid.index]
-        values = [
-            np.nan if ctx.hidden(k) else float(v)
-            for k, v in zip(row_keys, cgrid.sum(axis=1), strict=True)
-        ]
-        plot = pd.DataFrame({"category": labels, "n": values})
-
-        def draw(ax: Axes) -> None:
-            horizontal_bars(
-                plot,
-                "category",
-                "n",
-                xlabel=f"Reviews, {ctx.pooled_label} together",
-                marker=ctx.disclosure.marker,
-                ax=ax,
+        if pooled_part is None:
+            return Section(
+                "categories",
+                "Category of death and modifiable factors",
+                (" ".join(sentences),),
+                (table.table(),),
             )
-
-        figure = make_figure(
-            "category",
-            f"Deaths reviewed by category of death, {_NUMBER_WORDS.get(len(pooled), len(pooled))} "
-            f"years pooled ({ctx.pooled_label})",
-            f"Horizontal bar chart of reviews by category of death, the {len(pooled)} "
-            f"years {ctx.pooled_label} together.",
-            draw,
-            margins=(2.9, 0.5, 0.25, 0.3),
-            size=(6.5, 4.8),
-        )
+        cross_table, cgrid, row_keys = pooled_part
         return Section(
             "categories",
             "Category of death and modifiable factors",
             (" ".join(sentences),),
             (table.table(), cross_table.table()),
-            (figure,),
+            (_figure(ctx, cgrid, row_keys),),
         )
 
     return finish
+
+
+def _figure(ctx: Context, cgrid: pd.DataFrame, row_keys: list[CellKey]) -> ReportFigure:
+    """Bar chart of the pooled reviews by category (hidden counts marked)."""
+    cat_label = {**CATEGORY_LABELS, NOT_RECORDED_CODE: NOT_RECORDED}
+    labels = [cat_label[c] for c in cgrid.index]
+    values = [
+        np.nan if ctx.hidden(k) else float(v)
+        for k, v in zip(row_keys, cgrid.sum(axis=1), strict=True)
+    ]
+    plot = pd.DataFrame({"category": labels, "n": values})
+
+    def draw(ax: Axes) -> None:
+        horizontal_bars(
+            plot,
+            "category",
+            "n",
+            xlabel=f"Reviews, {ctx.pooled_label} together",
+            marker=ctx.disclosure.marker,
+            ax=ax,
+        )
+
+    pooled = ctx.pooled_years
+    return make_figure(
+        "category",
+        f"Deaths reviewed by category of death, {_NUMBER_WORDS.get(len(pooled), len(pooled))} "
+        f"years pooled ({ctx.pooled_label})",
+        f"Horizontal bar chart of reviews by category of death, the {len(pooled)} "
+        f"years {ctx.pooled_label} together.",
+        draw,
+        margins=(2.9, 0.5, 0.25, 0.3),
+        size=(6.5, 4.8),
+    )
 
 
 SECTION = SectionSpec("categories", "Category of death and modifiable factors", plan)

@@ -21,6 +21,7 @@ from cdop.report.sections._base import (
     england_cell,
     rate_cell,
     rate_notes,
+    span,
     versus,
 )
 
@@ -94,7 +95,7 @@ def plan(ctx: Context) -> Finish:
             notes.append(ctx.disclosure.note(hidden_counts=True))
         table = ReportTable(
             "child_mortality",
-            f"Child mortality rate per 100,000 children aged 0-17, {years[0]} to {years[-1]}",
+            f"Child mortality rate per 100,000 children aged 0-17, {span(years)}",
             (
                 "Year",
                 "Deaths",
@@ -140,7 +141,7 @@ def plan(ctx: Context) -> Finish:
 
         figure = make_figure(
             "child_mortality",
-            f"Child mortality rate, {years[0]} to {years[-1]}",
+            f"Child mortality rate, {span(years)}",
             "Line chart of the child mortality rate with its 95% confidence band, and "
             "England's rate marked at the years for which it is published.",
             draw,

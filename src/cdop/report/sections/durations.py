@@ -39,6 +39,7 @@ from cdop.report.sections._base import (
     england_cell,
     pivot,
     plan_grid,
+    span,
     versus,
 )
 
@@ -142,7 +143,7 @@ def plan(ctx: Context) -> Finish:
         CHAPTER_BANDS,
         years,
         "review_durations",
-        f"Reviews completed by time from notification to review, {years[0]} to {years[-1]}",
+        f"Reviews completed by time from notification to review, {span(years)}",
         notes=(_BAND_NOTE, england),
     )
     timely = analytics.review_timeliness(ctx.ds, years=[ctx.label])
@@ -256,7 +257,7 @@ def plan(ctx: Context) -> Finish:
 
         figure = make_figure(
             "review_durations",
-            f"Reviews completed by time from notification to review, {years[0]} to {years[-1]}",
+            f"Reviews completed by time from notification to review, {span(years)}",
             "Stacked bar chart of the percentage of reviews in each duration band per year.",
             draw,
             margins=(0.75, 0.5, 0.15, 0.75),

@@ -286,4 +286,9 @@ def _missing_note(ctx: Context, missing: dict[str, tuple[int, Any]]) -> str:
     )
 
 
-SECTION = SectionSpec("infant_mortality", "Infant mortality and deprivation", plan, ("births",))
+SECTION = SectionSpec(
+    "infant_mortality",
+    "Infant mortality and deprivation",
+    plan,
+    ("births", "deprivation", "calendar_pool"),
+)

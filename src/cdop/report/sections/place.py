@@ -5,7 +5,7 @@ from __future__ import annotations
 from cdop import schema
 from cdop.report._model import Section
 from cdop.report._text import fmt_count, fmt_percent
-from cdop.report.sections._base import DIM, MEASURE, Context, Finish, SectionSpec
+from cdop.report.sections._base import DIM, MEASURE, Context, Finish, SectionSpec, span
 from cdop.report.sections._breakdown import plan_breakdown
 
 __all__ = ["EXPECTED_LABELS", "PLACE_LABELS", "SECTION", "plan"]
@@ -32,7 +32,7 @@ def plan(ctx: Context) -> Finish:
         DIM.PLACE,
         PLACE_LABELS,
         "place_of_death",
-        f"Deaths reviewed by place of death, {years[0]} to {years[-1]}",
+        f"Deaths reviewed by place of death, {span(years)}",
         "Place of death",
         years=years,
         merges=((("abroad", "other", "not_stated", "not_recorded"), "Elsewhere or not stated"),),
@@ -43,7 +43,7 @@ def plan(ctx: Context) -> Finish:
         DIM.EXPECTED,
         EXPECTED_LABELS,
         "expected_death",
-        f"Expected and unexpected deaths reviewed, {years[0]} to {years[-1]}",
+        f"Expected and unexpected deaths reviewed, {span(years)}",
         "Death",
         years=years,
         merges=((("unexpected", "not_stated", "not_recorded"), "Unexpected or not stated"),),

@@ -1,0 +1,192 @@
+"""The chapter adapts to the data it has: sections whose inputs are missing are left out,
+and the chapter says in one line what data would add each; it never stops.
+
+The panels here are the sample generator's over five reporting years (2020/21 to
+2024/25: small, and enough for the fixed pooled period 2020/21 to 2022/23 and three
+complete calendar years to pool infant mortality), with optional tables or fields taken
+away as a coordinator's exports would lack them.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import cdop
+from cdop.errors import CdopArgumentError
+from cdop.report import build, build_chapter
+from cdop.report._build import NOT_INCLUDED_TITLE, choose_sections
+from cdop.report.sections import SECTIONS
+from cdop.sample import generate_sample
+
+OPTIONAL = ("births", "population", "deprivation", "factors")
+ALL_IDS = [spec.id for spec in SECTIONS]
+# What each missing input is called in the chapter's "Not included" lines.
+PHRASES = {
+    "births": "a births table (live births by calendar year and deprivation quintile)",
+    "population": "a population table (children by calendar year and age group)",
+    "deprivation": "the deprivation decile of each death",
+    "factors": "a factors table (the factors recorded on the analysis form)",
+}
+
+
+@functools.cache
+def _tables(first_year: int = 2020, last_year: int = 2024) -> dict[str, pd.DataFrame]:
+    return generate_sample(first_year=first_year, last_year=last_year)
+
+
+def panel(
+    absent: tuple[str, ...] = (),
+    *,
+    years: tuple[int, ...] | None = None,
+    keep_lsoa: bool = True,
+) -> cdop.Dataset:
+    """The small sample panel without the ``absent`` inputs; ``years`` keeps the cases
+    notified in those financial years (and their reviews and factors) only."""
+    tables = {name: frame.copy() for name, frame in _tables().items()}
+    notes = tables["notifications"]
+    if years is not None:
+        notified = pd.to_datetime(notes["date_notified"])
+        start = notified.dt.year - (notified.dt.month < 4)
+        notes = notes[start.isin(years)]
+        kept = set(notes["case_id"])
+        for name in ("reviews", "factors"):
+            tables[name] = tables[name][tables[name]["case_id"].isin(kept)]
+    if "deprivation" in absent:
+        notes = notes.drop(columns=["imd_decile"] + ([] if keep_lsoa else ["lsoa_code"]))
+    tables["notifications"] = notes
+    for name in ("births", "population", "factors"):
+        if name in absent:
+            del tables[name]
+    return cdop.read_dataset(tables)
+
+
+def _needing(absent: tuple[str, ...]) -> set[str]:
+    """Sections declaring a need for an absent input (their declared needs)."""
+    return {spec.id for spec in SECTIONS if set(absent) & {str(n) for n in spec.needs}}
+
+
+@pytest.mark.parametrize(
+    "absent",
+    [c for r in range(len(OPTIONAL) + 1) for c in itertools.combinations(OPTIONAL, r)],
+    ids=lambda c: "+".join(c) or "none-absent",
+)
+def test_every_combination_of_optional_inputs_builds(absent: tuple[str, ...]) -> None:
+    chapter = build_chapter(panel(absent), year="2024/25", suppress=False)
+    ids = [s.id for s in chapter.sections]
+    left_out = {o.id for o in chapter.omitted}
+    # Independently of the declarations: infant mortality needs births and deprivation,
+    # child mortality the population.
+    assert ("infant_mortality" in left_out) == bool({"births", "deprivation"} & set(absent))
+    assert ("child_mortality" in left_out) == ("population" in absent)
+    assert left_out == _needing(absent)
+    kept = [i for i in ALL_IDS if i not in left_out]
+    assert ids == kept + (["not_included"] if left_out else [])
+    for omission in chapter.omitted:
+        spec = next(s for s in SECTIONS if s.id == omission.id)
+        named = [a for a in absent if a in {str(n) for n in spec.needs}]
+        for a in named:
+            assert any(PHRASES[a] in need for need in omission.needs), (omission, a)
+        assert omission.line.startswith(f"{spec.title}: needs ")
+    if left_out:
+        last = chapter.sections[-1]
+        assert last.title == NOT_INCLUDED_TITLE
+        assert set(last.paragraphs[1:]) == {o.line for o in chapter.omitted}
+
+
+@pytest.mark.parametrize("absent", [(a,) for a in OPTIONAL] + [OPTIONAL])
+def test_published_chapter_names_what_is_missing(absent: tuple[str, ...], tmp_path: Path) -> None:
+    result = build(panel(absent), out=tmp_path / "out", year="2024/25", formats=["md", "csv"])
+    text = (tmp_path / "out" / "chapter.md").read_text(encoding="utf-8")
+    for omission in result.chapter.omitted:
+        assert omission.line in text
+    if result.chapter.omitted:
+        assert NOT_INCLUDED_TITLE in text
+    tables = {p.stem for p in (tmp_path / "out" / "tables").glob("*.csv")}
+    assert ("infant_mortality_deprivation" in tables) == (
+        not {"births", "deprivation"} & set(absent)
+    )
+    assert ("child_mortality" in tables) == ("population" not in absent)
+
+
+def test_lsoa_codes_without_deciles_say_how_to_get_them() -> None:
+    chapter = build_chapter(panel(("deprivation",)), year="2024/25", suppress=False)
+    (line,) = [o.line for o in chapter.omitted if o.id == "infant_mortality"]
+    assert "the deaths carry LSOA codes" in line and "--deprivation FILE" in line
+    chapter = build_chapter(
+        panel(("deprivation",), keep_lsoa=False), year="2024/25", suppress=False
+    )
+    (line,) = [o.line for o in chapter.omitted if o.id == "infant_mortality"]
+    assert "imd_decile" in line and "LSOA codes" not in line
+
+
+def test_three_financial_years_leave_out_the_pooled_parts() -> None:
+    # 2022/23 to 2024/25: two complete calendar years (2023, 2024), fewer than the
+    # three the infant rates pool; the fixed pooled period 2020/21 to 2022/23 is not
+    # wholly in the data.
+    chapter = build_chapter(panel(years=(2022, 2023, 2024)), year="2024/25")
+    lines = {o.id: o.line for o in chapter.omitted}
+    assert set(lines) == {"infant_mortality", "category_modifiable"}
+    assert (
+        "complete calendar years in the data, with births: 2023, 2024 only"
+        in lines["infant_mortality"]
+    )
+    assert "2020/21 to 2022/23" in lines["category_modifiable"]
+    assert "the data cover 2022/23 to 2024/25" in lines["category_modifiable"]
+    categories = next(s for s in chapter.sections if s.id == "categories")
+    assert [t.id for t in categories.tables] == ["category"]
+    assert categories.figures == ()
+
+
+def test_one_year_of_data_builds() -> None:
+    chapter = build_chapter(panel(years=(2024,)), year="2024/25")
+    lines = {o.id: o.line for o in chapter.omitted}
+    assert set(lines) == {"infant_mortality", "category_modifiable"}
+    assert "with births: none" in lines["infant_mortality"]
+    assert "the data cover 2024/25)" in lines["category_modifiable"]
+    assert [s.id for s in chapter.sections][-1] == "not_included"
+
+
+def test_one_area_builds_every_section() -> None:
+    ds = panel()
+    one = cdop.report.area_dataset(ds, "Northmoor", by="residence_area")
+    chapter = build_chapter(one, year="2024/25")
+    assert [s.id for s in chapter.sections] == ALL_IDS
+    assert chapter.omitted == ()
+
+
+# -- choosing sections ---------------------------------------------------------------------
+def test_sections_choose_and_order() -> None:
+    chapter = build_chapter(
+        panel(), year="2024/25", suppress=False, sections=["child_mortality", "activity"]
+    )
+    assert [s.id for s in chapter.sections] == ["child_mortality", "activity"]
+    assert [t.number for t in chapter.tables] == list(range(1, len(chapter.tables) + 1))
+
+
+def test_a_chosen_section_the_data_do_not_support_is_named() -> None:
+    chapter = build_chapter(
+        panel(("population",)), year="2024/25", suppress=False, sections=["child_mortality"]
+    )
+    assert [s.id for s in chapter.sections] == ["not_included"]
+    assert [o.id for o in chapter.omitted] == ["child_mortality"]
+
+
+@pytest.mark.parametrize(
+    ("sections", "message"),
+    [
+        (["infant"], "unknown section 'infant' (did you mean 'infant_mortality'?)"),
+        (["activity", "activity"], "section 'activity' is listed twice"),
+        ([], "choose at least one section"),
+    ],
+)
+def test_unknown_sections_are_named_with_the_valid_ids(sections: list[str], message: str) -> None:
+    with pytest.raises(CdopArgumentError) as info:
+        choose_sections(sections)
+    assert message in str(info.value)
+    if "unknown" in message:
+        assert "the sections are " + ", ".join(ALL_IDS) in str(info.value)
