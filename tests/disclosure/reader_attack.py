@@ -86,6 +86,8 @@ PER_RE = re.compile(r"per ([\d,]+)")
 TOTAL_COLUMNS = {"reviews", "deaths", "deaths reviewed", "reviews completed"}
 U_DEATHS = 20  # "u": a rate from fewer than 20 deaths (ONS)
 HIDDEN = {"*", "<5", "[c]", "c"}
+# a table note saying a record can be counted in several rows
+OVERLAP_RE = re.compile(r"more than one row|several rows", re.IGNORECASE)
 NONE = {"", "–", "-", "—", "..", "n/a", "None"}
 
 
@@ -518,6 +520,9 @@ class Reader:
         self.facts = Facts()
         self.pooled_stems: dict[str, set[str]] = {}
         self.prefix = ""
+        # row axes of tables whose note says a record can be in several rows: their rows
+        # are not a breakdown of a total (a reader does not add them up)
+        self.overlapping: set[str] = set()
 
     # -- helpers
     def axis(self, name: str, labels: Iterable[str]) -> str:
@@ -534,7 +539,7 @@ class Reader:
 
     def count(self, q: Quantity, cell: Cell, where: Where) -> None:
         for axis, _ in q.dims:
-            if axis in self.facts.axes:
+            if axis in self.facts.axes and axis not in self.overlapping:
                 self.facts.covers[axis].update((q.scope, q.family, y) for y in q.years)
         if cell.kind == "hidden":
             self.facts.hidden.append((q, where))
@@ -560,8 +565,13 @@ class Reader:
             for t in ch.tables
             if re.search(r"(all )?areas together", t.notes, flags=re.IGNORECASE)
         }
+        # the note under a table, in any format, says whether its rows overlap; the CSV
+        # file of the table (no notes) is read the same way
+        overlap = {strip_number(t.title) for t in ch.tables if OVERLAP_RE.search(t.notes)}
         for t in ch.tables:
             self.prefix = f"{ch.folder}|{t.source}|"
+            if strip_number(t.title) in overlap:
+                self.overlapping.add(f"{self.prefix}{t.stem}:rows")
             if ch.kind == "comparison":
                 self.comparison(ch, t)
             else:
@@ -654,8 +664,9 @@ class Reader:
                 total_cell = parse_cell(r[total_col])
                 self.count(row_q, total_cell, self.where(ch, t, str(r[0]), header[total_col]))
                 self.adds_up(parts, (row_q, total_cell))
-        for j, total in column_totals.items():
-            self.adds_up(columns[j], total)
+        if f"{self.prefix}{t.stem}:rows" not in self.overlapping:
+            for j, total in column_totals.items():
+                self.adds_up(columns[j], total)
 
     def adds_up(self, parts: list[tuple[Quantity, Cell]], total: tuple[Quantity, Cell]) -> None:
         """The rows of a table add up to its total (unless the shown numbers say not)."""

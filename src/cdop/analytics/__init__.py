@@ -37,6 +37,7 @@ from cdop.analytics._durations import (
     review_durations,
     review_timeliness,
 )
+from cdop.analytics._factors import FactorLevel, factor_reviews
 from cdop.analytics._gradient import mortality_inequality, mortality_trend
 from cdop.analytics._mortality import InfantMeasure, child_mortality, infant_mortality
 from cdop.analytics._national import (
@@ -73,6 +74,7 @@ __all__ = [
     "BenchmarkUnit",
     "By",
     "DurationStart",
+    "FactorLevel",
     "Indicator",
     "InfantMeasure",
     "NationalComparisonWarning",
@@ -85,6 +87,7 @@ __all__ = [
     "compare_areas",
     "compare_national",
     "complete_months",
+    "factor_reviews",
     "infant_mortality",
     "mortality_inequality",
     "mortality_trend",

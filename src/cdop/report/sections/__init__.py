@@ -18,6 +18,7 @@ from cdop.report.sections import (
     characteristics,
     child,
     durations,
+    factors,
     infant,
     place,
 )
@@ -31,6 +32,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
     durations.SECTION,
     characteristics.SECTION,
     categories.SECTION,
+    factors.SECTION,
     place.SECTION,
     infant.SECTION,
     child.SECTION,

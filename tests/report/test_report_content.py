@@ -1,0 +1,160 @@
+"""The chapter's sections on factors, infancy and age, checked cell by cell.
+
+Every expected count here is worked out from the bundled sample's CSV files with plain
+pandas (not through cdop): the notifications and reviews joined on case_id, the year a
+review was completed counted from 1 April, ages from age_at_death_days.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+import cdop
+from cdop.report import build_chapter
+from cdop.sample import sample_path
+
+YEAR = "2024/25"
+#: The latest complete fixed three-year period (2008/09, 2011/12, ... 2020/21) by 2024/25.
+POOLED = (2020, 2021, 2022)
+POOLED_LABEL = "2020/21 to 2022/23"
+
+
+@pytest.fixture(scope="module")
+def raw() -> pd.DataFrame:
+    """Reviews joined to their notification, from the CSV files, with the review's year."""
+    path = sample_path()
+    notes = pd.read_csv(path / "notifications.csv", dtype=str)
+    reviews = pd.read_csv(path / "reviews.csv", dtype=str)
+    out = reviews.merge(notes, on="case_id", how="inner", validate="one_to_one")
+    done = pd.to_datetime(out["date_review_completed"])
+    out["review_year"] = done.dt.year - (done.dt.month < 4)
+    out["age_days"] = out["age_at_death_days"].astype(int)
+    return out
+
+
+@pytest.fixture(scope="module")
+def pooled(raw: pd.DataFrame) -> pd.DataFrame:
+    return raw[raw["review_year"].isin(POOLED)]
+
+
+@pytest.fixture(scope="module")
+def sample() -> cdop.Dataset:
+    return cdop.load_sample()
+
+
+@pytest.fixture(scope="module")
+def open_chapter(sample: cdop.Dataset) -> cdop.report.Chapter:
+    """Every count printed (disclosure control off)."""
+    return build_chapter(sample, year=YEAR, suppress=False)
+
+
+@pytest.fixture(scope="module")
+def chapter(sample: cdop.Dataset) -> cdop.report.Chapter:
+    return build_chapter(sample, year=YEAR)
+
+
+def _table(chapter: cdop.report.Chapter, table_id: str) -> cdop.report.ReportTable:
+    (table,) = [t for t in chapter.tables if t.id == table_id]
+    return table
+
+
+def _cells(table: cdop.report.ReportTable) -> dict[tuple[str, str], str]:
+    """(row label, column header) -> the printed text, for every cell of the table."""
+    header = table.header
+    return {(row[0], header[j]): row[j] for row in table.rows for j in range(1, len(header))}
+
+
+def _number(text: str) -> int:
+    return int(text.split(" (")[0].replace(",", ""))
+
+
+# -- modifiable factors by domain and by named factor -------------------------------------
+@pytest.fixture(scope="module")
+def factor_rows(pooled: pd.DataFrame) -> pd.DataFrame:
+    """The factors of the reviews completed in the pooled period, from factors.csv."""
+    factors = pd.read_csv(sample_path() / "factors.csv", dtype=str)
+    return factors[factors["case_id"].isin(set(pooled["case_id"]))]
+
+
+def _reviews_by(rows: pd.DataFrame, by: list[str]) -> dict[tuple[str, ...], tuple[int, int]]:
+    """(level) -> (reviews recording it, reviews recording it as modifiable)."""
+    out: dict[tuple[str, ...], tuple[int, int]] = {}
+    for level, part in rows.groupby(by):
+        yes = part.loc[part["modifiable"] == "yes", "case_id"].nunique()
+        out[tuple(level)] = (part["case_id"].nunique(), yes)
+    return out
+
+
+def _factor_cells(counts: dict[str, tuple[int, int]]) -> dict[tuple[str, str], int]:
+    out = {}
+    for label, (n, yes) in counts.items():
+        out[(label, "Modifiable")] = yes
+        out[(label, "Not modifiable or not stated")] = n - yes
+        out[(label, "Reviews")] = n
+    return out
+
+
+def test_factors_by_domain_every_cell(
+    open_chapter: cdop.report.Chapter, factor_rows: pd.DataFrame
+) -> None:
+    table = _table(open_chapter, "factor_domain")
+    assert table.title.endswith(POOLED_LABEL)
+    labels = cdop.schema.FACTOR_DOMAIN_LABELS
+    counts = {labels[d]: v for (d,), v in _reviews_by(factor_rows, ["domain"]).items()}
+    printed = {cell: _number(text) for cell, text in _cells(table).items()}
+    assert printed == _factor_cells(counts)
+    # A review counted in several domains: the rows add up to more than the reviews.
+    assert sum(n for n, _ in counts.values()) > factor_rows["case_id"].nunique()
+
+
+def test_factors_by_name_every_cell(
+    open_chapter: cdop.report.Chapter, factor_rows: pd.DataFrame
+) -> None:
+    table = _table(open_chapter, "factor_named")
+    domains = cdop.schema.FACTOR_DOMAIN_LABELS
+    counts = {}
+    for (domain, factor), value in _reviews_by(factor_rows, ["domain", "factor"]).items():
+        label = cdop.schema.FACTOR_LABELS[factor]
+        if factor == "other":
+            label = f"{label} ({domains[domain].lower()})"
+        counts[label] = value
+    printed = {cell: _number(text) for cell, text in _cells(table).items()}
+    assert printed == _factor_cells(counts)
+    # Rows in the order of the analysis form: domain by domain.
+    order = [r[0] for r in table.rows]
+    assert order.index("Smoking in pregnancy") < order.index("Poor housing or poverty")
+
+
+def test_factor_tables_published_cells(
+    chapter: cdop.report.Chapter, open_chapter: cdop.report.Chapter
+) -> None:
+    for table_id in ("factor_domain", "factor_named"):
+        truth = {c: _number(t) for c, t in _cells(_table(open_chapter, table_id)).items()}
+        cells = _cells(_table(chapter, table_id))
+        assert set(cells) == set(truth)
+        shown = {c: t for c, t in cells.items() if t != "*"}
+        assert shown, table_id
+        for cell, text in shown.items():
+            assert _number(text) == truth[cell]
+            assert not 1 <= _number(text) <= 5
+    section = next(s for s in chapter.sections if s.id == "factors")
+    text = " ".join(section.paragraphs)
+    domain_table = _cells(_table(chapter, "factor_domain"))
+    words = {
+        "factors intrinsic to the child": "Factors intrinsic to the child",
+        "the social environment, family and parenting capacity": "Factors in the social "
+        "environment, including family and parenting capacity",
+        "the physical environment": "Factors in the physical environment",
+        "service provision": "Factors in service provision",
+    }
+    named = 0
+    for phrase, row in words.items():
+        if m := re.search(rf"{phrase} \((\d+)\)", text):
+            assert _number(domain_table[(row, "Modifiable")]) == int(m.group(1))
+            named += 1
+        else:
+            assert domain_table[(row, "Modifiable")] == "*"
+    assert named
