@@ -46,6 +46,8 @@ __all__ = [
     "AGE_GROUPS",
     "AGE_GROUP_BOUNDS_DAYS",
     "BIRTHS",
+    "BIRTHWEIGHT_BANDS",
+    "BIRTHWEIGHT_BAND_BOUNDS_GRAMS",
     "CATEGORY_LABELS",
     "DELAY_REASON_CODES",
     "DELAY_REASON_LABELS",
@@ -61,6 +63,8 @@ __all__ = [
     "FACTOR_DOMAINS",
     "FACTOR_DOMAIN_LABELS",
     "FACTOR_LABELS",
+    "GESTATION_BANDS",
+    "GESTATION_BAND_BOUNDS_WEEKS",
     "INFLUENCE_CODES",
     "INFLUENCE_LABELS",
     "MAX_AGE_DAYS",
@@ -281,6 +285,27 @@ AGE_GROUPS: Final = (
 #: group is :data:`MAX_AGE_DAYS`. Year boundaries are N x 365.25 days rounded up, so a child
 #: is in "1-4 years" from day 365 (the national "28-364 days" ends at 364).
 AGE_GROUP_BOUNDS_DAYS: Final = (0, 28, 365, 1827, 3653, 5479)
+#: Gestation at birth in bands of completed weeks, in report order: extremely preterm
+#: (under 24 and 24-27 weeks), very preterm (28-31), moderate to late preterm (32-36), term.
+GESTATION_BANDS: Final = (
+    "Under 24 weeks",
+    "24-27 weeks",
+    "28-31 weeks",
+    "32-36 weeks",
+    "37 weeks or more",
+)
+#: Lower bound (inclusive, completed weeks) of each of :data:`GESTATION_BANDS`.
+GESTATION_BAND_BOUNDS_WEEKS: Final = (0, 24, 28, 32, 37)
+#: Birthweight bands, in report order: extremely low (under 1,000 g), very low (under
+#: 1,500 g), low (under 2,500 g), and 2,500 g or more.
+BIRTHWEIGHT_BANDS: Final = (
+    "Under 1,000 g",
+    "1,000-1,499 g",
+    "1,500-2,499 g",
+    "2,500 g or more",
+)
+#: Lower bound (inclusive, grams) of each of :data:`BIRTHWEIGHT_BANDS`.
+BIRTHWEIGHT_BAND_BOUNDS_GRAMS: Final = (0, 1000, 1500, 2500)
 #: Age groups of the population denominators, in order.
 POPULATION_AGE_GROUPS: Final = ("under_1", "1-4", "5-9", "10-14", "15-17")
 
@@ -411,6 +436,8 @@ class _DerivedColumns:
     category_label: Final = "category_label"
     factor_label: Final = "factor_label"
     open_review: Final = "open_review"
+    gestation_band: Final = "gestation_band"
+    birthweight_band: Final = "birthweight_band"
 
 
 #: Column names of the notifications table (``NOTIFICATIONS.case_id == "case_id"``).

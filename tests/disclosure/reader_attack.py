@@ -256,6 +256,13 @@ def family_of(title: str) -> str:
         return "infant_deaths"
     if "child mortality" in t:
         return "child_deaths"
+    # counts of a group of deaths the title names: not the reviews of the whole year
+    if "sudden unexpected deaths in infancy" in t:
+        return "sudi_reviews"
+    if "neonatal mortality" in t:
+        return "neonatal_deaths"
+    if "neonatal deaths" in t:
+        return "neonatal_reviews"
     return "reviews"
 
 

@@ -158,3 +158,89 @@ def test_factor_tables_published_cells(
         else:
             assert domain_table[(row, "Modifiable")] == "*"
     assert named
+
+
+# -- sudden unexpected deaths in infancy ---------------------------------------------------
+SLEEP_PLACES = {
+    "cot_or_moses_basket": "Cot or Moses basket",
+    "adult_bed": "Adult bed",
+    "sofa_or_armchair": "Sofa or armchair",
+    "car_seat_or_pram": "Car seat or pram",
+    "other": "Other",
+    "not_stated": "Not stated",
+}
+POSITIONS = {
+    "back": "On the back",
+    "side": "On the side",
+    "front": "On the front",
+    "not_stated": "Not stated",
+}
+
+
+@pytest.fixture(scope="module")
+def sudi(pooled: pd.DataFrame) -> pd.DataFrame:
+    """Deaths under one year notified as unexpected, reviewed in the pooled period."""
+    return pooled[(pooled["age_days"] < 365) & (pooled["expected_death"] == "unexpected")]
+
+
+def _level_cells(
+    rows: pd.DataFrame, column: str, labels: dict[str, str], header: str
+) -> dict[tuple[str, str], int]:
+    out = {(label, header): int((rows[column] == code).sum()) for code, label in labels.items()}
+    missing = int(rows[column].isna().sum())
+    if missing:
+        out[("Not recorded", header)] = missing
+    out[("Total", header)] = len(rows)
+    return out
+
+
+def test_sudi_tables_every_cell(open_chapter: cdop.report.Chapter, sudi: pd.DataFrame) -> None:
+    assert len(sudi) > 0
+    for table_id, column, labels in (
+        ("sudi_sleep_place", "sleep_place", SLEEP_PLACES),
+        ("sudi_sleep_position", "sleep_position", POSITIONS),
+    ):
+        table = _table(open_chapter, table_id)
+        printed = {cell: _number(text) for cell, text in _cells(table).items()}
+        assert printed == _level_cells(sudi, column, labels, POOLED_LABEL), table_id
+    table = _table(open_chapter, "sudi_circumstances")
+    expected = {}
+    for column, label in (
+        ("co_sleeping", "Sharing a sleep surface with an adult or child (co-sleeping)"),
+        ("smoking", "Smoking by a parent or carer"),
+        ("alcohol_or_drugs", "Alcohol or drugs used by a carer"),
+    ):
+        values = sudi[column]
+        expected[(label, "Yes")] = int((values == "yes").sum())
+        expected[(label, "No")] = int((values == "no").sum())
+        expected[(label, "Not stated or not recorded")] = int(
+            ((values == "not_stated") | values.isna()).sum()
+        )
+        expected[(label, "Deaths")] = len(sudi)
+    assert {c: _number(t) for c, t in _cells(table).items()} == expected
+
+
+def test_sudi_sentence_and_published_cells(
+    chapter: cdop.report.Chapter,
+    open_chapter: cdop.report.Chapter,
+    sudi: pd.DataFrame,
+    pooled: pd.DataFrame,
+) -> None:
+    section = next(s for s in open_chapter.sections if s.id == "sudi")
+    infants = int((pooled["age_days"] < 365).sum())
+    share = round(100 * len(sudi) / infants)
+    assert (
+        f"the panel reviewed {len(sudi)} sudden unexpected deaths in infancy ({share}% of "
+        f"the {infants} infant deaths reviewed)" in section.paragraphs[0]
+    )
+    for table_id in ("sudi_sleep_place", "sudi_sleep_position", "sudi_circumstances"):
+        truth = {c: _number(t) for c, t in _cells(_table(open_chapter, table_id)).items()}
+        cells = _cells(_table(chapter, table_id))
+        assert set(cells) <= set(truth)
+        for cell, text in cells.items():
+            if text != "*":
+                assert _number(text) == truth[cell]
+                assert not 1 <= _number(text) <= 5
+    published = " ".join(next(s for s in chapter.sections if s.id == "sudi").paragraphs)
+    if str(len(sudi)) not in published:
+        assert "too small" in published

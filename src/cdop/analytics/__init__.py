@@ -39,6 +39,13 @@ from cdop.analytics._durations import (
 )
 from cdop.analytics._factors import FactorLevel, factor_reviews
 from cdop.analytics._gradient import mortality_inequality, mortality_trend
+from cdop.analytics._infancy import (
+    NeonatalBand,
+    SleepField,
+    neonatal_bands,
+    sudi_circumstances,
+    sudi_mask,
+)
 from cdop.analytics._mortality import InfantMeasure, child_mortality, infant_mortality
 from cdop.analytics._national import (
     BENCHMARK_COLUMNS,
@@ -78,7 +85,9 @@ __all__ = [
     "Indicator",
     "InfantMeasure",
     "NationalComparisonWarning",
+    "NeonatalBand",
     "PeriodKind",
+    "SleepField",
     "Years",
     "activity",
     "area_funnel_limits",
@@ -92,9 +101,12 @@ __all__ = [
     "mortality_inequality",
     "mortality_trend",
     "national_benchmarks",
+    "neonatal_bands",
     "period_labels",
     "read_national",
     "review_durations",
     "review_timeliness",
+    "sudi_circumstances",
+    "sudi_mask",
     "with_total",
 ]

@@ -21,6 +21,7 @@ from cdop.report.sections import (
     factors,
     infant,
     place,
+    sudi,
 )
 from cdop.report.sections._base import Context, SectionSpec, financial_label
 
@@ -35,5 +36,6 @@ SECTIONS: tuple[SectionSpec, ...] = (
     factors.SECTION,
     place.SECTION,
     infant.SECTION,
+    sudi.SECTION,
     child.SECTION,
 )
