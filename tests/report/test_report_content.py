@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 import cdop
+from cdop.dataset import read_dataset
 from cdop.report import build_chapter
 from cdop.sample import sample_path
 
@@ -244,3 +245,102 @@ def test_sudi_sentence_and_published_cells(
     published = " ".join(next(s for s in chapter.sections if s.id == "sudi").paragraphs)
     if str(len(sudi)) not in published:
         assert "too small" in published
+
+
+# -- neonatal deaths ------------------------------------------------------------------------
+def _band(value: str, bounds: list[tuple[int, str]]) -> str:
+    if pd.isna(value):
+        return "Not recorded"
+    number = int(value)
+    return [label for low, label in bounds if number >= low][-1]
+
+
+GESTATION = [
+    (0, "Under 24 weeks"),
+    (24, "24-27 weeks"),
+    (28, "28-31 weeks"),
+    (32, "32-36 weeks"),
+    (37, "37 weeks or more"),
+]
+BIRTHWEIGHT = [
+    (0, "Under 1,000 g"),
+    (1000, "1,000-1,499 g"),
+    (1500, "1,500-2,499 g"),
+    (2500, "2,500 g or more"),
+]
+
+
+def test_neonatal_band_tables_every_cell(
+    open_chapter: cdop.report.Chapter, chapter: cdop.report.Chapter, pooled: pd.DataFrame
+) -> None:
+    neonatal = pooled[pooled["age_days"] < 28]
+    for table_id, column, bounds in (
+        ("neonatal_gestation", "gestation_weeks", GESTATION),
+        ("neonatal_birthweight", "birthweight_grams", BIRTHWEIGHT),
+    ):
+        bands = neonatal[column].map(lambda v, b=bounds: _band(v, b))
+        expected = {(label, POOLED_LABEL): int((bands == label).sum()) for _, label in bounds}
+        if (bands == "Not recorded").any():
+            expected[("Not recorded", POOLED_LABEL)] = int((bands == "Not recorded").sum())
+        expected[("Total", POOLED_LABEL)] = len(neonatal)
+        printed = {c: _number(t) for c, t in _cells(_table(open_chapter, table_id)).items()}
+        assert printed == expected, table_id
+        for cell, text in _cells(_table(chapter, table_id)).items():
+            if text != "*":
+                assert _number(text) == expected[cell]
+                assert not 1 <= _number(text) <= 5
+
+
+def test_neonatal_mortality_rate_every_row(open_chapter: cdop.report.Chapter) -> None:
+    path = sample_path()
+    notes = pd.read_csv(path / "notifications.csv", dtype=str)
+    births = pd.read_csv(path / "births.csv", dtype=str)
+    died = pd.to_datetime(notes["date_of_death"]).dt.year
+    neonatal = died[notes["age_at_death_days"].astype(int) < 28]
+    live = (
+        births.assign(n=births["live_births"].astype(int))
+        .groupby(births["year"].astype(int))["n"]
+        .sum()
+    )
+    table = _table(open_chapter, "neonatal_mortality")
+    assert table.header[1:3] == ("Neonatal deaths", "Live births")
+    assert len(table.rows) == 5
+    for period, deaths, born, rate in table.rows:
+        first, last = (int(y) for y in period.split("-"))
+        span = range(first, last + 1)
+        assert last - first == 2
+        n = int(neonatal.isin(span).sum())
+        b = int(live.loc[list(span)].sum())
+        assert _number(deaths) == n and _number(born) == b, period
+        assert rate.split(" (")[0] == f"{n / b * 1000:.1f}", period
+    assert "No England neonatal mortality rate" in " ".join(table.notes)
+    section = next(s for s in open_chapter.sections if s.id == "neonatal")
+    assert "not compared with England" in section.paragraphs[0]
+
+
+def test_sections_left_out_without_their_data() -> None:
+    """No factors table, no sleep fields, no gestation or birthweight, no births: the four
+    sections that need them are not in the chapter, and it still builds."""
+    path = sample_path()
+    notes = pd.read_csv(path / "notifications.csv", dtype=str)
+    blank = [
+        "sleep_place",
+        "sleep_position",
+        "co_sleeping",
+        "smoking",
+        "alcohol_or_drugs",
+        "gestation_weeks",
+        "gestation_days",
+        "birthweight_grams",
+    ]
+    ds = read_dataset(
+        {
+            "notifications": notes.drop(columns=blank),
+            "reviews": pd.read_csv(path / "reviews.csv", dtype=str),
+            "population": pd.read_csv(path / "population.csv", dtype=str),
+        }
+    )
+    chapter = build_chapter(ds, year=YEAR)
+    ids = {s.id for s in chapter.sections}
+    assert "categories" in ids
+    assert not ids & {"factors", "sudi", "neonatal"}

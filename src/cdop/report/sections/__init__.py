@@ -20,6 +20,7 @@ from cdop.report.sections import (
     durations,
     factors,
     infant,
+    neonatal,
     place,
     sudi,
 )
@@ -37,5 +38,6 @@ SECTIONS: tuple[SectionSpec, ...] = (
     place.SECTION,
     infant.SECTION,
     sudi.SECTION,
+    neonatal.SECTION,
     child.SECTION,
 )

@@ -1,0 +1,260 @@
+"""Section: neonatal deaths by gestation and birthweight, and the neonatal mortality rate."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
+
+import numpy as np
+import pandas as pd
+
+from cdop import analytics, schema
+from cdop.analytics._infancy import NEONATAL_GROUP
+from cdop.disclosure import CellKey
+from cdop.errors import CdopArgumentError
+from cdop.plots._charts import rate_lines
+from cdop.report._figures import make_figure
+from cdop.report._model import ReportFigure, ReportTable, Section
+from cdop.report._text import fmt_count, fmt_interval, fmt_percent, fmt_rate
+from cdop.report.sections._base import (
+    DIM,
+    MEASURE,
+    NOT_RECORDED,
+    NOT_RECORDED_CODE,
+    Context,
+    Finish,
+    GridPlan,
+    SectionSpec,
+    plan_grid,
+    rate_cell,
+    rate_notes,
+)
+from cdop.report.sections.infant import calendar_years
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from cdop.analytics import NeonatalBand
+
+__all__ = ["DIM_BIRTHWEIGHT", "DIM_GESTATION", "SECTION", "plan"]
+
+_N = schema.NOTIFICATIONS
+_D = schema.DERIVED
+
+#: Characteristics of the counts of this section (keys of published counts).
+DIM_GESTATION = "gestation_band"
+DIM_BIRTHWEIGHT = "birthweight_band"
+
+#: The national figures shipped hold no neonatal mortality rate for England.
+NO_ENGLAND = (
+    "No England neonatal mortality rate is among the national figures shipped with cdop, "
+    "so the rate is not compared with England."
+)
+
+
+def _plan_bands(
+    ctx: Context, band: str, dim: str, labels: tuple[str, ...], table_id: str, title: str
+) -> tuple[GridPlan, pd.Series]:
+    pooled = ctx.pooled_years
+    data = analytics.neonatal_bands(ctx.ds, cast("NeonatalBand", band), years=pooled)
+    column = _D.gestation_band if band == "gestation" else _D.birthweight_band
+    code = [v if isinstance(v, str) else NOT_RECORDED_CODE for v in data[column].astype(object)]
+    codes = [*labels, NOT_RECORDED_CODE]
+    counts = (
+        data.assign(code=code).groupby("code", sort=False)["n"].sum().reindex(codes, fill_value=0)
+    )
+    ctx.counts.universe(dim, codes)
+    rows = [label if label != NOT_RECORDED_CODE else NOT_RECORDED for label in codes]
+    grid = pd.DataFrame({ctx.pooled_label: counts.to_numpy(dtype=np.int64)}, index=rows)
+    base = {DIM.AGE: NEONATAL_GROUP}
+    keys = [[ctx.key(MEASURE.REVIEWED, year=pooled, **base, **{dim: c})] for c in codes]
+    plan = plan_grid(
+        ctx,
+        table_id,
+        title,
+        grid,
+        keys=keys,
+        column_total_keys=[ctx.key(MEASURE.REVIEWED, year=pooled, **base)],
+        row_header="Gestation at birth" if band == "gestation" else "Birthweight",
+        total_row="Total",
+        percent="column",
+        notes=(
+            f"Three years pooled ({ctx.pooled_label}) because numbers are small. Neonatal "
+            "deaths: deaths at 0-27 days, reviewed in the period. "
+            + ("Gestation in completed weeks." if band == "gestation" else "Birthweight in grams.")
+            + " Not recorded: the supplementary form's value is missing.",
+        ),
+        row_name=column,
+        column_name="year",
+        silent_rows=[NOT_RECORDED] if not counts[NOT_RECORDED_CODE] else [],
+    )
+    return plan, counts
+
+
+def plan(ctx: Context) -> Finish:
+    notes = ctx.ds.notifications
+    if notes[_N.gestation_weeks].isna().all() and notes[_N.birthweight_grams].isna().all():
+        raise CdopArgumentError(
+            "neonatal: the notifications hold no gestation or birthweight (the "
+            "supplementary form for neonatal deaths)"
+        )
+    check = analytics.neonatal_bands(ctx.ds, "gestation", years=ctx.pooled_years)
+    if not int(check["n"].sum()):
+        raise CdopArgumentError(f"neonatal: no neonatal death was reviewed in {ctx.pooled_label}")
+    gestation, gestation_counts = _plan_bands(
+        ctx,
+        "gestation",
+        DIM_GESTATION,
+        schema.GESTATION_BANDS,
+        "neonatal_gestation",
+        f"Neonatal deaths reviewed by gestation at birth, {ctx.pooled_label}",
+    )
+    weight, _ = _plan_bands(
+        ctx,
+        "birthweight",
+        DIM_BIRTHWEIGHT,
+        schema.BIRTHWEIGHT_BANDS,
+        "neonatal_birthweight",
+        f"Neonatal deaths reviewed by birthweight, {ctx.pooled_label}",
+    )
+    total_key = ctx.key(MEASURE.REVIEWED, year=ctx.pooled_years, **{DIM.AGE: NEONATAL_GROUP})
+    rates = _plan_rates(ctx)
+
+    def finish() -> Section:
+        sentences = []
+        n_total = int(gestation_counts.sum())
+        preterm = ["Under 24 weeks", "24-27 weeks"]
+        keys = [gestation.keys[gestation.rows.index(b)][0] for b in preterm]
+        if not ctx.hidden(total_key, *keys):
+            n = int(gestation_counts[preterm].sum())
+            sentences.append(
+                f"Of the {fmt_count(n_total)} neonatal deaths reviewed over "
+                f"{ctx.pooled_label}, {fmt_count(n)} ({fmt_percent(100 * n / n_total)}) "
+                "were of babies born before 28 weeks of gestation (extremely preterm)."
+            )
+        tables: list[ReportTable] = [gestation.table(), weight.table()]
+        figures: list[ReportFigure] = []
+        if rates is not None:
+            table, sentence, figure = rates()
+            tables.append(table)
+            figures.append(figure)
+            sentences.append(sentence)
+        else:
+            sentences.append(
+                "The neonatal mortality rate needs the live births of the area (a births "
+                "table), which this dataset does not hold."
+            )
+        return Section(
+            "neonatal",
+            "Neonatal deaths",
+            (" ".join(s for s in sentences if s),),
+            tuple(tables),
+            tuple(figures),
+        )
+
+    return finish
+
+
+_Rates = Callable[[], tuple[ReportTable, str, ReportFigure]]
+
+
+def _plan_rates(ctx: Context) -> _Rates | None:
+    """Register the deaths behind the neonatal mortality rates; None without births."""
+    if ctx.ds.births is None:
+        return None
+    try:
+        rates = analytics.infant_mortality(ctx.ds, by=None, measure="neonatal", pool=ctx.pool)
+    except CdopArgumentError:
+        return None
+    rates = rates.assign(year=rates["year"].astype(str))
+    periods = list(dict.fromkeys(rates["year"]))[-ctx.years_shown :]
+    rates = rates[rates["year"].isin(periods)].reset_index(drop=True)
+    if rates.empty:
+        return None
+    keys: list[CellKey] = []
+    for record in rates.to_dict("records"):
+        key = ctx.key(
+            MEASURE.INFANT_DEATHS_CALENDAR,
+            year=calendar_years(record["year"]),
+            **{DIM.AGE: NEONATAL_GROUP},
+        )
+        keys.append(key)
+        ctx.count(key, int(record["deaths"]), f"table neonatal_mortality: {record['year']}")
+
+    def finish() -> tuple[ReportTable, str, ReportFigure]:
+        marker = ctx.disclosure.marker
+        statuses = [
+            ctx.rate_status(k, float(d)) for k, d in zip(keys, rates["deaths"], strict=True)
+        ]
+        rows = []
+        tidy = []
+        for record, key, status in zip(rates.to_dict("records"), keys, statuses, strict=True):
+            hidden = status == "suppressed"
+            deaths = marker if ctx.hidden(key) else fmt_count(int(record["deaths"]))
+            births = fmt_count(int(record["live_births"]))
+            rate = rate_cell(record["rate"], record["lower_ci"], record["upper_ci"], status, marker)
+            rows.append((record["year"], deaths, births, rate))
+            tidy.append(
+                {
+                    "period": record["year"],
+                    "deaths": marker if ctx.hidden(key) else int(record["deaths"]),
+                    "live_births": int(record["live_births"]),
+                    "rate_per_1000": "" if hidden else f"{record['rate']:.3f}",
+                    "lower_ci": "" if hidden else f"{record['lower_ci']:.3f}",
+                    "upper_ci": "" if hidden else f"{record['upper_ci']:.3f}",
+                    "flag": {"unreliable": "u"}.get(status, ""),
+                }
+            )
+        table = ReportTable(
+            "neonatal_mortality",
+            f"Neonatal mortality rate per 1,000 live births, {ctx.pool}-year periods",
+            ("Period", "Neonatal deaths", "Live births", "Rate per 1,000 live births"),
+            tuple(rows),
+            pd.DataFrame(tidy),
+            notes=(
+                "Neonatal deaths: deaths at 0-27 days, by calendar year of death, over the "
+                "live births of the same years. Rate per 1,000 live births (95% confidence "
+                "interval): exact Poisson below 10 deaths, Byar's method from 10.",
+                NO_ENGLAND,
+                *rate_notes(ctx, statuses),
+            ),
+        )
+        last = rates.iloc[-1]
+        sentence = ""
+        if statuses[-1] != "suppressed":
+            sentence = (
+                f"In {last['year']}, neonatal mortality was {fmt_rate(last['rate'])} per 1,000 "
+                f"live births (95% CI {fmt_interval(last['lower_ci'], last['upper_ci'])}). "
+                + NO_ENGLAND
+            )
+        plot = rates.copy()
+        hide = np.array([s == "suppressed" for s in statuses], dtype=bool)
+        plot.loc[hide, ["rate", "lower_ci", "upper_ci"]] = np.nan
+
+        def draw(ax: Axes) -> None:
+            rate_lines(
+                plot,
+                "year",
+                None,
+                "rate",
+                "lower_ci",
+                "upper_ci",
+                ylabel="Neonatal deaths per 1,000 live births",
+                series_label="All areas",
+                ax=ax,
+            )
+
+        figure = make_figure(
+            "neonatal_mortality",
+            f"Neonatal mortality rate, {ctx.pool}-year periods",
+            "Line chart of the neonatal mortality rate per 1,000 live births over time, with "
+            "its 95% confidence band.",
+            draw,
+            margins=(0.6, 0.45, 1.2, 0.1),
+        )
+        return table, sentence, figure
+
+    return finish
+
+
+SECTION = SectionSpec("neonatal", "Neonatal deaths", plan)
