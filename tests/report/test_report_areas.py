@@ -29,6 +29,10 @@ def _reread(ds: cdop.Dataset, area: str) -> cdop.Dataset:
     assert ds.births is not None and ds.population is not None
     births = ds.births[ds.births["residence_area"] == area]
     population = ds.population[ds.population["residence_area"] == area]
+    assert ds.factors is not None
+    factors = ds.factors[ds.factors["case_id"].isin(notes["case_id"])].drop(
+        columns=["factor_label"]
+    )
     frames = {
         name: frame.astype(str).replace({"<NA>": "", "nan": "", "NaT": ""})
         for name, frame in (
@@ -36,6 +40,7 @@ def _reread(ds: cdop.Dataset, area: str) -> cdop.Dataset:
             ("reviews", reviews),
             ("births", births),
             ("population", population),
+            ("factors", factors),
         )
     }
     return cdop.read_dataset(frames, today=TODAY)

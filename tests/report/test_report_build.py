@@ -311,7 +311,7 @@ def _recover(
             ]
         for members, total in lines:
             unknown = [(i, j) for i, j in members if cells[i][j] is None]
-            if len(unknown) == 1:
+            if len(unknown) == 1 and total is not None:  # a hidden total gives nothing
                 i, j = unknown[0]
                 cells[i][j] = total - sum(cells[a][b] or 0 for a, b in members if (a, b) != (i, j))
                 found.add((i, j))
@@ -427,8 +427,11 @@ def test_narrative_claims_follow_the_tests(sample: cdop.Dataset) -> None:
                 "review_durations",
                 "characteristics",
                 "categories",
+                "factors",
                 "place",
                 "infant_mortality",
+                "sudi",
+                "neonatal",
                 "child_mortality",
             ]
         ),
