@@ -145,7 +145,11 @@ def test_three_financial_years_leave_out_the_pooled_parts() -> None:
 def test_one_year_of_data_builds() -> None:
     chapter = build_chapter(panel(years=(2024,)), year="2024/25")
     lines = {o.id: o.line for o in chapter.omitted}
-    assert set(lines) == {"infant_mortality", "category_modifiable"}
+    # the pooled sections have no year of their period 2020/21 to 2022/23 in the data
+    pooled = {"factors", "sudi", "neonatal"}
+    assert set(lines) == {"infant_mortality", "category_modifiable", *pooled}
+    for section in pooled:
+        assert "2020/21 to 2022/23" in lines[section]
     assert "with births: none" in lines["infant_mortality"]
     assert "the data cover 2024/25)" in lines["category_modifiable"]
     assert [s.id for s in chapter.sections][-1] == "not_included"
