@@ -71,6 +71,9 @@ __all__ = [
     "MISSING_TOKENS",
     "MODIFIABLE_CODES",
     "NOTIFICATIONS",
+    "OUTPUT",
+    "PHE_LOWER",
+    "PHE_UPPER",
     "PLACE_CODES",
     "PLACE_DETAIL_CODES",
     "PLACE_DETAIL_ROLLUP",
@@ -86,6 +89,7 @@ __all__ = [
     "ColumnKind",
     "TableName",
     "TableSpec",
+    "limit_column",
 ]
 
 TableName = Literal["notifications", "reviews", "births", "population", "factors"]
@@ -438,6 +442,67 @@ class _DerivedColumns:
     open_review: Final = "open_review"
     gestation_band: Final = "gestation_band"
     birthweight_band: Final = "birthweight_band"
+
+
+class _OutputColumns:
+    """The shared vocabulary of every result: statistics, analytics and published tables.
+
+    See ``docs/vocabulary.md``. Limits at several confidence levels carry the level as a
+    suffix (:func:`limit_column`: ``lower_ci_95``, ``upper_ci_99_8``).
+    """
+
+    #: Start year of the (first) financial or calendar year of a row, an integer.
+    year: Final = "year"
+    #: Label of the year or pooled period: ``"2024/25"``, ``"2024"``, ``"2022-2024"``.
+    period: Final = "period"
+    #: Count of events or records (numerator of ``value``).
+    numerator: Final = "numerator"
+    #: What the numerator is counted out of (births, children, reviews of the year).
+    denominator: Final = "denominator"
+    #: The statistic: a percentage, a rate per ``multiplier``, a ratio, ...
+    value: Final = "value"
+    lower_ci: Final = "lower_ci"
+    upper_ci: Final = "upper_ci"
+    #: The confidence level(s) of the limits as text: ``"95%"`` or ``"95%, 99.8%"``.
+    confidence: Final = "confidence"
+    #: What ``value`` is: ``"percentage"``, ``"rate per 1000"``, ...
+    statistic: Final = "statistic"
+    #: How the limits were computed: ``"Wilson"``, ``"Exact"``, ``"Byars"``, ...
+    method: Final = "method"
+    #: Whether disclosure control hid the row's count (published tables).
+    suppressed: Final = "suppressed"
+    #: A count shown on its own (published tables of activity).
+    count: Final = "count"
+    #: Reliability flag of a published rate: ``"u"`` when based on fewer than 20 events.
+    flag: Final = "flag"
+    #: Duration band of a review.
+    band: Final = "band"
+    #: A published table's measure (what a row counts).
+    measure: Final = "measure"
+    #: The national figure compared with, and its period.
+    national_value: Final = "national_value"
+    national_period: Final = "national_period"
+
+
+#: Column names of every result (``OUTPUT.value == "value"``).
+OUTPUT: Final = _OutputColumns()
+
+#: The names PHEindicatormethods gives the limits (one level: ``lowercl``/``uppercl``;
+#: several: ``lower95_0cl``, ``upper99_8cl``).
+PHE_LOWER: Final = "lowercl"
+PHE_UPPER: Final = "uppercl"
+
+
+def limit_column(side: Literal["lower", "upper"], suffix: str = "") -> str:
+    """Name of a confidence limit column, with the level suffix for several levels.
+
+    Examples
+    --------
+    >>> limit_column("lower"), limit_column("upper", "99_8")
+    ('lower_ci', 'upper_ci_99_8')
+    """
+    base = OUTPUT.lower_ci if side == "lower" else OUTPUT.upper_ci
+    return f"{base}_{suffix}" if suffix else base
 
 
 #: Column names of the notifications table (``NOTIFICATIONS.case_id == "case_id"``).

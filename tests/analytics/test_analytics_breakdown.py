@@ -27,12 +27,26 @@ def sample() -> cdop.Dataset:
 def test_sex_with_unknown(small: cdop.Dataset) -> None:
     out = breakdown(small, "sex", years="2023/24")
     # Reviews completed in 2023/24: A03 male, A04 not stated, A07 male, A08 female, A11 male.
-    assert out.columns.tolist() == ["year", "sex", "n", "total", "percent", "lower_ci", "upper_ci"]
+    assert out.columns.tolist() == [
+        "year",
+        "period",
+        "sex",
+        "numerator",
+        "denominator",
+        "value",
+        "lower_ci",
+        "upper_ci",
+        "confidence",
+        "statistic",
+        "method",
+    ]
+    assert out["year"].tolist() == [2023] * 4 and out["period"].tolist() == ["2023/24"] * 4
+    assert out["statistic"].iloc[0] == "percentage" and out["method"].iloc[0] == "Wilson"
     assert out["sex"].tolist() == list(schema.SEX_CODES)
-    assert out["n"].tolist() == [3, 1, 0, 1]
-    assert out["total"].tolist() == [5] * 4
-    np.testing.assert_allclose(out["percent"], [60, 20, 0, 20])
-    lo, up = wilson_ci(out["n"], out["total"])
+    assert out["numerator"].tolist() == [3, 1, 0, 1]
+    assert out["denominator"].tolist() == [5] * 4
+    np.testing.assert_allclose(out["value"], [60, 20, 0, 20])
+    lo, up = wilson_ci(out["numerator"], out["denominator"])
     np.testing.assert_allclose(out["lower_ci"], lo * 100)
     np.testing.assert_allclose(out["upper_ci"], up * 100)
 
@@ -40,52 +54,58 @@ def test_sex_with_unknown(small: cdop.Dataset) -> None:
 def test_ethnicity_with_not_stated(small: cdop.Dataset) -> None:
     out = breakdown(small, "ethnicity", years=2023)
     assert out["ethnicity"].tolist() == list(schema.ETHNICITY_CODES)
-    assert out["n"].tolist() == [4, 0, 0, 0, 0, 1]
+    assert out["numerator"].tolist() == [4, 0, 0, 0, 0, 1]
 
 
 def test_categories_with_no_deaths(small: cdop.Dataset) -> None:
     out = breakdown(small, "category", years="2023/24")
-    assert out.columns.tolist()[:3] == ["year", "category", "category_label"]
+    assert out.columns.tolist()[:4] == ["year", "period", "category", "category_label"]
     assert out["category"].tolist() == list(range(1, 11))
     assert out["category_label"].tolist() == list(schema.CATEGORY_LABELS.values())
     # A07 2, A04 3, A08 7, A11 8, A03 10.
-    assert out["n"].tolist() == [0, 1, 1, 0, 0, 0, 1, 1, 0, 1]
+    assert out["numerator"].tolist() == [0, 1, 1, 0, 0, 0, 1, 1, 0, 1]
 
 
 def test_age_groups_of_notifications(small: cdop.Dataset) -> None:
     out = breakdown(small, "age_group", basis="notifications", years="2022/23")
     # Notified in 2022/23: A03 200, A04 400, A05 30, A06 3000, A07 6000, A08 10, A09 5 days.
     assert out["age_group"].tolist() == list(schema.AGE_GROUPS)
-    assert out["n"].tolist() == [2, 2, 1, 1, 0, 1]
-    assert out["total"].tolist() == [7] * 6
+    assert out["numerator"].tolist() == [2, 2, 1, 1, 0, 1]
+    assert out["denominator"].tolist() == [7] * 6
 
 
 def test_optional_column_has_missing_level(small: cdop.Dataset) -> None:
     out = breakdown(small, "imd_quintile", years="2023/24")
     assert out["imd_quintile"].iloc[:5].tolist() == [1, 2, 3, 4, 5]
     assert pd.isna(out["imd_quintile"].iloc[5])
-    assert out["n"].tolist() == [0, 0, 0, 0, 0, 5]
+    assert out["numerator"].tolist() == [0, 0, 0, 0, 0, 5]
 
 
 def test_combination_modifiable_by_category(small: cdop.Dataset) -> None:
     out = breakdown(small, ["modifiable_factors", "category"], years="2023/24")
-    assert out.columns.tolist()[:4] == ["year", "modifiable_factors", "category", "category_label"]
+    assert out.columns.tolist()[:5] == [
+        "year",
+        "period",
+        "modifiable_factors",
+        "category",
+        "category_label",
+    ]
     assert len(out) == 3 * 10
     yes = out[out["modifiable_factors"] == "yes"]
     # Modifiable: A03 (10), A04 (3), A07 (2).
-    assert yes["n"].tolist() == [0, 1, 1, 0, 0, 0, 0, 0, 0, 1]
-    assert out["n"].sum() == 5
-    assert (out["total"] == 5).all()
+    assert yes["numerator"].tolist() == [0, 1, 1, 0, 0, 0, 0, 0, 0, 1]
+    assert out["numerator"].sum() == 5
+    assert (out["denominator"] == 5).all()
 
 
 def test_percent_within_by(small: cdop.Dataset) -> None:
     out = breakdown(small, "modifiable_factors", by="category", years="2023/24")
-    assert out.columns.tolist()[:3] == ["category", "year", "modifiable_factors"]
+    assert out.columns.tolist()[:4] == ["category", "year", "period", "modifiable_factors"]
     cat10 = out[out["category"] == 10]
-    assert cat10["n"].tolist() == [1, 0, 0]
-    assert cat10["percent"].tolist() == [100.0, 0.0, 0.0]
+    assert cat10["numerator"].tolist() == [1, 0, 0]
+    assert cat10["value"].tolist() == [100.0, 0.0, 0.0]
     empty = out[out["category"] == 1]
-    assert empty["percent"].isna().all()
+    assert empty["value"].isna().all()
 
 
 def test_levels_sum_to_totals_on_sample(sample: cdop.Dataset) -> None:
@@ -102,12 +122,12 @@ def test_levels_sum_to_totals_on_sample(sample: cdop.Dataset) -> None:
         ["category", "age_group"],
     ):
         out = breakdown(sample, variables)
-        sums = out.groupby("year", observed=True)["n"].sum()
-        assert (sums == out.groupby("year", observed=True)["total"].first()).all()
-        assert out["n"].sum() == len(sample.reviews)
-        assert np.allclose(out.groupby("year", observed=True)["percent"].sum(), 100)
+        sums = out.groupby("year", observed=True)["numerator"].sum()
+        assert (sums == out.groupby("year", observed=True)["denominator"].first()).all()
+        assert out["numerator"].sum() == len(sample.reviews)
+        assert np.allclose(out.groupby("year", observed=True)["value"].sum(), 100)
     notes = breakdown(sample, "sex", basis="notifications")
-    assert notes["n"].sum() == len(sample.notifications)
+    assert notes["numerator"].sum() == len(sample.notifications)
 
 
 def test_arguments(small: cdop.Dataset) -> None:

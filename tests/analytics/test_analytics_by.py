@@ -39,11 +39,11 @@ CASES: list[tuple[str, Callable[..., pd.DataFrame]]] = [
 
 def _rows_of(out: pd.DataFrame, area: str) -> pd.DataFrame:
     rows = out[out[AREA] == area].drop(columns=[AREA]).reset_index(drop=True)
-    return rows.assign(year=rows["year"].astype(str))
+    return rows.assign(period=rows["period"].astype(str))
 
 
 def _alone(out: pd.DataFrame) -> pd.DataFrame:
-    return out.reset_index(drop=True).assign(year=out["year"].astype(str))
+    return out.reset_index(drop=True).assign(period=out["period"].astype(str))
 
 
 @pytest.mark.parametrize(("name", "func"), CASES, ids=[c[0] for c in CASES])
@@ -52,7 +52,7 @@ def test_by_area_equals_area_alone(
     sample: cdop.Dataset, name: str, func: Callable[..., pd.DataFrame], area: str
 ) -> None:
     alone_ds = area_dataset(sample, area)
-    years = list(an.activity(sample)["year"].astype(str))
+    years = list(an.activity(sample)["period"].astype(str))
     grouped = func(sample, by=AREA, years=years)
     alone = func(alone_ds, years=years)
     pd.testing.assert_frame_equal(
@@ -139,23 +139,22 @@ def test_counts_reconcile(cases: list[tuple[object, ...]]) -> None:
     open_bands = act[["open_under_6_months", "open_6_to_12_months", "open_over_12_months"]]
     assert (open_bands.sum(axis=1) == act["open_at_end"]).all()
     dur = an.review_durations(ds, by=AREA, years=years)
-    assert dur["n"].sum() == len(ds.reviews)
+    assert dur["numerator"].sum() == len(ds.reviews)
     per_year = dur.groupby([AREA, "year"], observed=True, dropna=False)
-    assert (per_year["n"].sum() == per_year["total"].first()).all()
-    pct = per_year["percent"].sum()
-    assert np.allclose(pct[per_year["total"].first() > 0], 100)
+    assert (per_year["numerator"].sum() == per_year["denominator"].first()).all()
+    pct = per_year["value"].sum()
+    assert np.allclose(pct[per_year["denominator"].first() > 0], 100)
     assert (
-        (dur["lower_ci"] <= dur["percent"]) & (dur["percent"] <= dur["upper_ci"])
-        | dur["percent"].isna()
+        (dur["lower_ci"] <= dur["value"]) & (dur["value"] <= dur["upper_ci"]) | dur["value"].isna()
     ).all()
     t = an.review_timeliness(ds, years=years)
     assert (t["within_6_months"] <= t["within_12_months"]).all()
     national = an.review_durations(ds, "national", years=years)
-    over = national[national["band"] == "Over 12 months"]["n"].to_numpy()
+    over = national[national["band"] == "Over 12 months"]["numerator"].to_numpy()
     assert (t["within_12_months"].to_numpy() + over == t["reviews"].to_numpy()).all()
     for variables in ("sex", ["modifiable_factors", "category"]):
         b = an.breakdown(ds, variables, years=years)
-        assert b["n"].sum() == len(ds.reviews)
+        assert b["numerator"].sum() == len(ds.reviews)
     for area in ("North", "South"):
         rows = _rows_of(act, area)
         sub = [c for c in cases if c[6] == area]

@@ -35,13 +35,26 @@ def _one_review(notified: str, completed: str) -> cdop.Dataset:
 def _table(out: pd.DataFrame) -> dict[str, list[int]]:
     """Band counts per year, in band order."""
     return {
-        str(year): grp["n"].tolist() for year, grp in out.groupby("year", observed=True, sort=True)
+        str(year): grp["numerator"].tolist()
+        for year, grp in out.groupby("period", observed=True, sort=True)
     }
 
 
 def test_report_bands_by_hand(small: cdop.Dataset) -> None:
     out = review_durations(small)
-    assert out.columns.tolist() == ["year", "band", "n", "total", "percent", "lower_ci", "upper_ci"]
+    assert out.columns.tolist() == [
+        "year",
+        "period",
+        "band",
+        "numerator",
+        "denominator",
+        "value",
+        "lower_ci",
+        "upper_ci",
+        "confidence",
+        "statistic",
+        "method",
+    ]
     assert out["band"].cat.categories.tolist() == REPORT
     assert out["band"].tolist() == REPORT * 4
     # 2021/22: A01 0, A02 1. 2022/23: A05 1, A06 5 (completed on the year end).
@@ -53,7 +66,7 @@ def test_report_bands_by_hand(small: cdop.Dataset) -> None:
         "2023/24": [2, 1, 0, 0, 1, 1],
         "2024/25": [0, 0, 0, 1, 1, 0],
     }
-    assert out["total"].tolist() == [2] * 6 + [2] * 6 + [5] * 6 + [2] * 6
+    assert out["denominator"].tolist() == [2] * 6 + [2] * 6 + [5] * 6 + [2] * 6
 
 
 def test_national_bands_from_death(small: cdop.Dataset) -> None:
@@ -74,7 +87,7 @@ def test_custom_bands(small: cdop.Dataset) -> None:
         small, [("Within 12 months", 0, 12), ("Later", 13, None)], years="2023/24"
     )
     assert out["band"].tolist() == ["Within 12 months", "Later"]
-    assert out["n"].tolist() == [4, 1]
+    assert out["numerator"].tolist() == [4, 1]
 
 
 @pytest.mark.parametrize(
@@ -95,35 +108,39 @@ def test_bad_bands(small: cdop.Dataset, bands: object) -> None:
 
 def test_percent_and_wilson(small: cdop.Dataset) -> None:
     out = review_durations(small, years="2023/24")
-    np.testing.assert_allclose(out["percent"], [40, 20, 0, 0, 20, 20])
-    lo, up = wilson_ci(out["n"], out["total"], 0.95)
+    np.testing.assert_allclose(out["value"], [40, 20, 0, 0, 20, 20])
+    lo, up = wilson_ci(out["numerator"], out["denominator"], 0.95)
     np.testing.assert_allclose(out["lower_ci"], lo * 100)
     np.testing.assert_allclose(out["upper_ci"], up * 100)
 
 
 def test_empty_year_gives_zero_counts_and_missing_percent(small: cdop.Dataset) -> None:
     out = review_durations(small, years=[2020])
-    assert out["n"].tolist() == [0] * 6
-    assert out["total"].tolist() == [0] * 6
-    assert out["percent"].isna().all()
+    assert out["numerator"].tolist() == [0] * 6
+    assert out["denominator"].tolist() == [0] * 6
+    assert out["value"].isna().all()
 
 
 def test_timeliness_by_hand(small: cdop.Dataset) -> None:
     out = review_timeliness(small)
     assert out.columns.tolist() == [
         "year",
+        "period",
         "reviews",
         "median_days",
         "q1_days",
         "q3_days",
         "within_6_months",
-        "within_6_months_percent",
+        "within_6_months_value",
         "within_6_months_lower_ci",
         "within_6_months_upper_ci",
         "within_12_months",
-        "within_12_months_percent",
+        "within_12_months_value",
         "within_12_months_lower_ci",
         "within_12_months_upper_ci",
+        "confidence",
+        "statistic",
+        "method",
     ]
     assert out["reviews"].tolist() == [2, 2, 5, 2]
     # 2023/24 durations in days: A11 29, A08 30, A07 182, A03 365, A04 395.
@@ -134,7 +151,7 @@ def test_timeliness_by_hand(small: cdop.Dataset) -> None:
     assert out["within_6_months"].tolist() == [2, 2, 2, 0]
     # Within 12 months includes exactly 12 (A03, A13) but not 13 (A04).
     assert out["within_12_months"].tolist() == [2, 2, 4, 2]
-    np.testing.assert_allclose(out["within_12_months_percent"], [100, 100, 80, 100])
+    np.testing.assert_allclose(out["within_12_months_value"], [100, 100, 80, 100])
     lo, up = wilson_ci([4], [5], 0.95)
     assert out["within_12_months_lower_ci"].iloc[2] == pytest.approx(lo[0] * 100)
     assert out["within_12_months_upper_ci"].iloc[2] == pytest.approx(up[0] * 100)
@@ -143,15 +160,15 @@ def test_timeliness_by_hand(small: cdop.Dataset) -> None:
 def test_timeliness_matches_bands_on_sample(sample: cdop.Dataset) -> None:
     bands = review_durations(sample, "national")
     t = review_timeliness(sample)
-    wide = bands.pivot_table(index="year", columns="band", values="n", observed=True)
+    wide = bands.pivot_table(index="year", columns="band", values="numerator", observed=True)
     assert (wide.sum(axis=1).to_numpy() == t["reviews"].to_numpy()).all()
     assert (wide["Under 6 months"].to_numpy() == t["within_6_months"].to_numpy()).all()
     within_12 = wide["Under 6 months"] + wide["6 to 12 months"]
     assert (within_12.to_numpy() == t["within_12_months"].to_numpy()).all()
     # 2023/24: 14 of 54 reviews took more than 12 months to the day (counted by hand
     # from the sample: 11 took 13 complete months or more, 3 took 12 months and days).
-    row = bands[(bands["year"] == "2023/24") & (bands["band"] == "Over 12 months")]
-    assert row["n"].tolist() == [14] and row["total"].tolist() == [54]
+    row = bands[(bands["period"] == "2023/24") & (bands["band"] == "Over 12 months")]
+    assert row["numerator"].tolist() == [14] and row["denominator"].tolist() == [54]
 
 
 @pytest.mark.parametrize(
@@ -169,7 +186,7 @@ def test_over_12_months_means_more_than_12_months_to_the_day(
 ) -> None:
     ds = _one_review("2023-01-15", completed)
     out = review_durations(ds, "national")
-    counted = out.loc[out["n"] == 1, "band"].astype(str).tolist()
+    counted = out.loc[out["numerator"] == 1, "band"].astype(str).tolist()
     assert counted == [band]
     t = review_timeliness(ds)
     assert t["within_12_months"].tolist() == [int(within_12)]
@@ -177,7 +194,9 @@ def test_over_12_months_means_more_than_12_months_to_the_day(
 
 def test_bands_sum_to_reviews_on_sample(sample: cdop.Dataset) -> None:
     out = review_durations(sample, by="residence_area")
-    sums = out.groupby(["residence_area", "year"], observed=True, dropna=False)["n"].sum()
-    totals = out.groupby(["residence_area", "year"], observed=True, dropna=False)["total"].first()
+    sums = out.groupby(["residence_area", "year"], observed=True, dropna=False)["numerator"].sum()
+    totals = out.groupby(["residence_area", "year"], observed=True, dropna=False)[
+        "denominator"
+    ].first()
     assert (sums == totals).all()
-    assert out["n"].sum() == len(sample.reviews)
+    assert out["numerator"].sum() == len(sample.reviews)

@@ -57,17 +57,22 @@ def test_infant_by_hand(panel: cdop.Dataset) -> None:
     out = infant_mortality(panel, by=None)
     assert out.columns.tolist() == [
         "year",
-        "deaths",
-        "live_births",
-        "rate",
+        "period",
+        "numerator",
+        "denominator",
+        "value",
         "lower_ci",
         "upper_ci",
+        "confidence",
+        "statistic",
         "method",
     ]
-    assert out["year"].astype(str).tolist() == ["2022", "2023"]
-    assert out["deaths"].tolist() == [4, 3]
-    assert out["live_births"].tolist() == [1000, 800]
-    np.testing.assert_allclose(out["rate"], [4.0, 3.75])
+    assert out["period"].astype(str).tolist() == ["2022", "2023"]
+    assert out["year"].tolist() == [2022, 2023]
+    assert out["statistic"].tolist() == ["rate per 1000"] * 2
+    assert out["numerator"].tolist() == [4, 3]
+    assert out["denominator"].tolist() == [1000, 800]
+    np.testing.assert_allclose(out["value"], [4.0, 3.75])
     assert out["method"].tolist() == ["Exact", "Exact"]
 
 
@@ -75,32 +80,33 @@ def test_infant_by_hand(panel: cdop.Dataset) -> None:
 def test_neonatal_and_postneonatal(panel: cdop.Dataset, measure: str, deaths: list[int]) -> None:
     # 0-27 days: A01, A02 (2022); A08, A09 (2023). 28-364: A03, A05 (2022); A10 (2023).
     out = infant_mortality(panel, by=None, measure=measure)  # type: ignore[arg-type]
-    assert out["deaths"].tolist() == deaths
+    assert out["numerator"].tolist() == deaths
 
 
 def test_infant_by_quintile_without_deprivation(panel: cdop.Dataset) -> None:
     out = infant_mortality(panel)
     assert out["imd_quintile"].iloc[:10].tolist() == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
-    assert out["deaths"].iloc[:10].tolist() == [0] * 10
-    assert out["rate"].iloc[:10].tolist() == [0.0] * 10
+    assert out["numerator"].iloc[:10].tolist() == [0] * 10
+    assert out["value"].iloc[:10].tolist() == [0.0] * 10
     # Deaths with no quintile form a last level, without births.
     last = out.iloc[10:]
     assert last["imd_quintile"].isna().all()
-    assert last["deaths"].tolist() == [4, 3]
-    assert last["rate"].isna().all()
+    assert last["numerator"].tolist() == [4, 3]
+    assert last["value"].isna().all()
 
 
 def test_infant_financial_and_pooled(panel: cdop.Dataset) -> None:
     fy = infant_mortality(panel, by=None, period="financial")
     # 2022/23 only (2021/22 lacks 2021 births, 2023/24 lacks 2024 births);
     # births 0.75 x 1000 + 0.25 x 800 = 950; deaths A03, A05, A08, A09.
-    assert fy["year"].astype(str).tolist() == ["2022/23"]
-    assert fy["live_births"].tolist() == [950.0]
-    assert fy["deaths"].tolist() == [4]
+    assert fy["period"].astype(str).tolist() == ["2022/23"]
+    assert fy["denominator"].tolist() == [950.0]
+    assert fy["numerator"].tolist() == [4]
     pooled = infant_mortality(panel, by=None, pool=2)
-    assert pooled["year"].astype(str).tolist() == ["2022-2023"]
-    assert pooled["deaths"].tolist() == [7]
-    assert pooled["live_births"].tolist() == [1800]
+    assert pooled["period"].astype(str).tolist() == ["2022-2023"]
+    assert pooled["year"].tolist() == [2022]
+    assert pooled["numerator"].tolist() == [7]
+    assert pooled["denominator"].tolist() == [1800]
     with pytest.raises(CdopArgumentError, match=r"`pool` \(3 years\) is wider .*2022, 2023"):
         infant_mortality(panel, by=None, pool=3)
     with pytest.raises(CdopArgumentError, match=r"start years 2023, 2024"):
@@ -110,16 +116,17 @@ def test_infant_financial_and_pooled(panel: cdop.Dataset) -> None:
 def test_infant_explicit_years_and_deaths_table(panel: cdop.Dataset) -> None:
     out = infant_mortality(panel, by=None, years=[2024])
     # A11 and A12 died in 2024; no births for 2024.
-    assert out["deaths"].tolist() == [2]
-    assert out["live_births"].tolist() == [0]
-    assert out["rate"].isna().all()
+    assert out["numerator"].tolist() == [2]
+    # No births: a missing denominator, not 0.
+    assert out["denominator"].isna().all()
+    assert out["value"].isna().all()
     supplied = pd.DataFrame(
         {"year": [2022, 2022, 2023], "imd_quintile": [1, 2, 1], "deaths": [3, 1, 2]}
     )
     by_q = infant_mortality(panel, deaths=supplied)
     q1 = by_q[by_q["imd_quintile"] == 1]
-    assert q1["deaths"].tolist() == [3, 2]
-    np.testing.assert_allclose(q1["rate"], [3 / 200 * 1000, 2 / 160 * 1000])
+    assert q1["numerator"].tolist() == [3, 2]
+    np.testing.assert_allclose(q1["value"], [3 / 200 * 1000, 2 / 160 * 1000])
 
 
 def test_child_by_hand(panel: cdop.Dataset) -> None:
@@ -127,18 +134,21 @@ def test_child_by_hand(panel: cdop.Dataset) -> None:
     assert out.columns.tolist() == [
         "age_group",
         "year",
-        "deaths",
-        "population",
-        "rate",
+        "period",
+        "numerator",
+        "denominator",
+        "value",
         "lower_ci",
         "upper_ci",
+        "confidence",
+        "statistic",
         "method",
     ]
     assert out["age_group"].astype(str).tolist()[::2] == ["under_1", "1-4", "5-9", "10-14", "15-17"]
     # 2022/23: A03, A05, A08, A09 under 1; A04 1-4; A06 5-9; A07 15-17.
     # 2023/24: A10, A11, A12 under 1; A13 1-4.
-    assert out["deaths"].tolist() == [4, 3, 1, 1, 1, 0, 0, 0, 1, 0]
-    assert out["population"].tolist() == [
+    assert out["numerator"].tolist() == [4, 3, 1, 1, 1, 0, 0, 0, 1, 0]
+    assert out["denominator"].tolist() == [
         1000,
         1000,
         4000,
@@ -151,8 +161,8 @@ def test_child_by_hand(panel: cdop.Dataset) -> None:
         3000,
     ]
     whole = child_mortality(panel)
-    assert whole["deaths"].tolist() == [7, 4]
-    np.testing.assert_allclose(whole["rate"], [7 / 18000 * 1e5, 4 / 18000 * 1e5])
+    assert whole["numerator"].tolist() == [7, 4]
+    np.testing.assert_allclose(whole["value"], [7 / 18000 * 1e5, 4 / 18000 * 1e5])
 
 
 def test_child_errors(panel: cdop.Dataset, small: cdop.Dataset) -> None:
@@ -181,34 +191,34 @@ def test_infant_on_sample_equals_independent_count(sample: cdop.Dataset) -> None
     rows = out[out["imd_quintile"].notna()]
     assert len(rows) == 5 * rows["year"].nunique()
     for _, row in rows.iterrows():
-        key = (int(row["imd_quintile"]), int(str(row["year"])))
+        key = (int(row["imd_quintile"]), int(row["year"]))
         d = int(deaths.get(key, 0))
         b = int(births[key])
-        assert row["deaths"] == d
-        assert row["live_births"] == b
-        assert row["rate"] == pytest.approx(d / b * 1000, rel=1e-12)
+        assert row["numerator"] == d
+        assert row["denominator"] == b
+        assert row["value"] == pytest.approx(d / b * 1000, rel=1e-12)
     reference = stats.rate(
-        rows[["deaths", "live_births"]].reset_index(drop=True),
-        "deaths",
-        "live_births",
+        rows[["numerator", "denominator"]].reset_index(drop=True),
+        "numerator",
+        "denominator",
         multiplier=1000,
     )
     np.testing.assert_allclose(rows["lower_ci"], reference["lower_ci"], rtol=1e-12)
     np.testing.assert_allclose(rows["upper_ci"], reference["upper_ci"], rtol=1e-12)
     assert rows["method"].tolist() == reference["method"].tolist()
     # The default years are the calendar years wholly inside 2017/18 to 2024/25.
-    assert out["year"].astype(str).unique().tolist() == [str(y) for y in range(2018, 2025)]
+    assert out["period"].astype(str).unique().tolist() == [str(y) for y in range(2018, 2025)]
 
 
 def test_child_on_sample(sample: cdop.Dataset) -> None:
     out = child_mortality(sample, by="age_group")
     total = child_mortality(sample)
-    sums = out.groupby("year", observed=True)[["deaths", "population"]].sum()
-    assert sums["deaths"].tolist() == total["deaths"].tolist()
-    assert sums["population"].tolist() == total["population"].tolist()
+    sums = out.groupby("year", observed=True)[["numerator", "denominator"]].sum()
+    assert sums["numerator"].tolist() == total["numerator"].tolist()
+    assert sums["denominator"].tolist() == total["denominator"].tolist()
     per_year = cdop.analytics.period_labels(sample.notifications["date_of_death"])
     counts = per_year.value_counts(sort=False)
-    assert total["deaths"].tolist() == counts.reindex(total["year"].astype(str)).tolist()
+    assert total["numerator"].tolist() == counts.reindex(total["period"].astype(str)).tolist()
 
 
 # --------------------------------------------------------------------------- gradient, trend
@@ -227,6 +237,7 @@ def test_inequality_rate_ratio_by_hand(panel: cdop.Dataset) -> None:
     out = mortality_inequality(rates, repetitions=2000)
     assert out.columns.tolist() == [
         "year",
+        "period",
         "most_deprived_rate",
         "least_deprived_rate",
         "rate_ratio",
@@ -240,7 +251,7 @@ def test_inequality_rate_ratio_by_hand(panel: cdop.Dataset) -> None:
         "rii_lower_ci",
         "rii_upper_ci",
     ]
-    assert out["year"].astype(str).tolist() == ["2022", "2023"]
+    assert out["period"].astype(str).tolist() == ["2022", "2023"]
     # 2022: 20/200 vs 4/200 per 1,000 = 100 vs 20, ratio 5; 2023: 10/160 vs 5/160, ratio 2.
     np.testing.assert_allclose(out["most_deprived_rate"], [100.0, 62.5])
     np.testing.assert_allclose(out["least_deprived_rate"], [20.0, 31.25])
@@ -261,17 +272,17 @@ def test_inequality_rate_ratio_by_hand(panel: cdop.Dataset) -> None:
 def test_inequality_matches_stats_sii(sample: cdop.Dataset) -> None:
     rates = infant_mortality(sample, pool=3)
     out = mortality_inequality(rates, repetitions=5000, seed=7)
-    rows = rates[rates["imd_quintile"].notna()].assign(year=lambda d: d["year"].astype(str))
+    rows = rates[rates["imd_quintile"].notna()]
     limits = stats.rate(
-        rows[["year", "imd_quintile", "deaths", "live_births"]].reset_index(drop=True),
-        "deaths",
-        "live_births",
+        rows[["year", "imd_quintile", "numerator", "denominator"]].reset_index(drop=True),
+        "numerator",
+        "denominator",
         multiplier=1000,
     )
     expected = stats.sii(
         limits,
         "imd_quintile",
-        "live_births",
+        "denominator",
         value="value",
         value_type="rate",
         lower_cl="lower_ci",
@@ -286,7 +297,7 @@ def test_inequality_matches_stats_sii(sample: cdop.Dataset) -> None:
     expected_rii = stats.rii(
         limits,
         "imd_quintile",
-        "live_births",
+        "denominator",
         value="value",
         value_type="rate",
         lower_cl="lower_ci",
@@ -314,18 +325,21 @@ def test_trend_two_years_closed_form(panel: cdop.Dataset) -> None:
         "first_year",
         "last_year",
         "periods",
-        "deaths",
-        "rate_ratio",
+        "numerator",
+        "value",
         "lower_ci",
         "upper_ci",
+        "confidence",
+        "statistic",
+        "method",
         "p_value",
     ]
     q1 = out[out["imd_quintile"] == 1].iloc[0]
     # Two years: the ratio of the rates, 62.5 / 100.
-    assert q1["rate_ratio"] == pytest.approx(0.625, rel=1e-9)
-    assert (q1["first_year"], q1["last_year"], q1["periods"], q1["deaths"]) == (
-        "2022",
-        "2023",
+    assert q1["value"] == pytest.approx(0.625, rel=1e-9)
+    assert (q1["first_year"], q1["last_year"], q1["periods"], q1["numerator"]) == (
+        2022,
+        2023,
         2,
         30,
     )
@@ -338,8 +352,9 @@ def test_trend_two_years_closed_form(panel: cdop.Dataset) -> None:
 def test_trend_equals_stats_on_sample(sample: cdop.Dataset) -> None:
     rates = child_mortality(sample)
     out = mortality_trend(rates)
-    starts = [int(str(y)[:4]) for y in rates["year"]]
-    ref = stats.poisson_trend(rates.assign(t=starts), "deaths", "population", "t")
-    assert out["rate_ratio"].iloc[0] == pytest.approx(ref["value"].iloc[0], rel=1e-12)
+    starts = [int(str(y)[:4]) for y in rates["period"]]
+    plain = rates[["numerator", "denominator"]].astype("float64").assign(t=starts)
+    ref = stats.poisson_trend(plain, "numerator", "denominator", "t")
+    assert out["value"].iloc[0] == pytest.approx(ref["value"].iloc[0], rel=1e-12)
     assert out["p_value"].iloc[0] == pytest.approx(ref["p_value"].iloc[0], rel=1e-12)
-    assert out["deaths"].iloc[0] == len(sample.notifications)
+    assert out["numerator"].iloc[0] == len(sample.notifications)

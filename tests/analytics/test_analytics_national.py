@@ -203,7 +203,15 @@ def test_missing_columns_are_named() -> None:
 
 
 def _local(x: int, total: int, year: str = "2024/25") -> pd.DataFrame:
-    return pd.DataFrame({"year": [year], "modifiable_factors": ["yes"], "n": [x], "total": [total]})
+    return pd.DataFrame(
+        {
+            "year": [int(year[:4])],
+            "period": [year],
+            "modifiable_factors": ["yes"],
+            "numerator": [x],
+            "denominator": [total],
+        }
+    )
 
 
 def _score_p(x: int, n: int, p0: float) -> float:
@@ -271,7 +279,9 @@ def test_rows_by_quintile_against_an_overall_figure(sample: cdop.Dataset) -> Non
 
 
 def test_indicator_without_figures_gives_notes() -> None:
-    local = pd.DataFrame({"year": ["2024/25"], "sex": ["male"], "n": [3], "total": [5]})
+    local = pd.DataFrame(
+        {"period": ["2024/25"], "sex": ["male"], "numerator": [3], "denominator": [5]}
+    )
     out = compare_national(local, "reviews_by_sex")
     assert out["comparison_note"].tolist() == ["no national figure for sex male"]
     assert out["national_value"].isna().all()
@@ -290,8 +300,8 @@ def test_matching_on_level(small: cdop.Dataset) -> None:
 def test_rates_use_the_paired_poisson_test(sample: cdop.Dataset) -> None:
     row = compare_national(child_mortality(sample, years=["2023/24"]), "child_mortality_rate")
     row = row.iloc[0]
-    o = float(row["deaths"])
-    e = 29.8 / 1e5 * row["population"]
+    o = float(row["numerator"])
+    e = 29.8 / 1e5 * row["denominator"]
     if o < 10:
         p = min(1.0, 2 * min(sps.poisson.cdf(o, e), sps.poisson.sf(o - 1, e)))
     else:  # Byar's approximation, inverted at the observed count (methods-statistics.md)
@@ -304,12 +314,14 @@ def test_rates_use_the_paired_poisson_test(sample: cdop.Dataset) -> None:
     assert "Poisson" in row["comparison_method"]
 
 
-def test_timeliness_needs_columns(sample: cdop.Dataset) -> None:
+def test_timeliness_columns_follow_from_the_indicator(sample: cdop.Dataset) -> None:
     t = review_timeliness(sample)
-    with pytest.raises(CdopArgumentError, match="pass `x` and `n`"):
-        compare_national(t, "reviews_within_12_months")
-    out = compare_national(t, "reviews_within_12_months", x="within_12_months", n="reviews")
-    assert out["national_value"].isna().all()
+    told = compare_national(t, "reviews_within_12_months", x="within_12_months", n="reviews")
+    inferred = compare_national(t, "reviews_within_12_months")
+    pd.testing.assert_frame_equal(told, inferred)
+    assert told["national_value"].isna().all()
+    with pytest.raises(CdopArgumentError, match=r"'reviews' \(the denominator of"):
+        compare_national(t.drop(columns="reviews"), "reviews_within_12_months")
 
 
 def test_errors() -> None:
@@ -319,8 +331,8 @@ def test_errors() -> None:
         compare_national(_local(1, 2), "reviews_completed")
     with pytest.raises(CdopArgumentError, match="'sex'"):
         compare_national(_local(1, 2), "reviews_by_sex")
-    with pytest.raises(CdopArgumentError, match="'year'"):
-        compare_national(_local(1, 2).drop(columns="year"), "reviews_with_modifiable_factors")
+    with pytest.raises(CdopArgumentError, match="'period'"):
+        compare_national(_local(1, 2).drop(columns="period"), "reviews_with_modifiable_factors")
 
 
 def test_the_shipped_table_round_trips_through_a_csv(tmp_path: Path) -> None:

@@ -53,7 +53,8 @@ def _proportion_table() -> pd.DataFrame:
     return pd.DataFrame(
         {
             AREA: ["Irevale", "Caldene", "Fenmoor", "Olddene", "Quargarth"],
-            "year": ["2023/24"] * 5,
+            "year": [2023] * 5,
+            "period": ["2023/24"] * 5,
             "within_12_months": [45, 25, 160, 7, 0],
             "reviews": [50, 50, 200, 10, 0],
         }
@@ -63,7 +64,7 @@ def _proportion_table() -> pd.DataFrame:
 def test_proportion_comparison_matches_independent_calculation() -> None:
     t = _proportion_table()
     out = an.compare_areas(t, x="within_12_months", n="reviews")
-    assert list(out.columns) == [AREA, "year", *an.AREA_COMPARISON_COLUMNS]
+    assert list(out.columns) == [AREA, "year", "period", *an.AREA_COMPARISON_COLUMNS]
     england = 237 / 310 * 100
     assert out["benchmark_value"].iloc[0] == pytest.approx(england)
     assert out[AREA].tolist() == ["Irevale", "Fenmoor", "Olddene", "Caldene", "Quargarth"]
@@ -121,14 +122,16 @@ def test_rate_comparison_uses_exact_and_byars_limits() -> None:
     t = pd.DataFrame(
         {
             AREA: ["Irevale", "Caldene", "Fenmoor", "Olddene"],
-            "year": ["2021-2023"] * 4,
-            "deaths": [4, 80, 20, 0],
-            "live_births": [2000, 10000, 8000, 500],
+            "year": [2021] * 4,
+            "period": ["2021-2023"] * 4,
+            "numerator": [4, 80, 20, 0],
+            "denominator": [2000, 10000, 8000, 500],
             "rate": [2.0, 8.0, 2.5, 0.0],
+            "statistic": "rate per 1000",
         }
     )
     out = an.compare_areas(t)  # a rate per 1,000 live births, by default
-    assert out["statistic"].iloc[0] == "rate" and out["multiplier"].iloc[0] == 1000
+    assert out["statistic"].iloc[0] == "rate per 1000" and out["multiplier"].iloc[0] == 1000
     england = 104 / 20500 * 1000
     assert out["benchmark_value"].iloc[0] == pytest.approx(england)
     for _, row in out.iterrows():
@@ -143,8 +146,8 @@ def test_rate_comparison_uses_exact_and_byars_limits() -> None:
     assert out.set_index(AREA).loc["Caldene", "comparison_99_8"] == "higher"
     sig = stats.funnel_significance(
         t,
-        "deaths",
-        "live_births",
+        "numerator",
+        "denominator",
         statistic="rate",
         rate="rate",
         rate_type="crude",
@@ -157,8 +160,8 @@ def test_total_row_of_with_total_is_the_benchmark() -> None:
     t = pd.DataFrame(
         {
             AREA: ["Irevale", "Caldene", "All areas"],
-            "n": [40, 30, 80],
-            "total": [50, 50, 110],
+            "numerator": [40, 30, 80],
+            "denominator": [50, 50, 110],
         }
     )
     out = an.compare_areas(t)
@@ -191,10 +194,12 @@ def test_benchmark_a_value_or_a_national_row() -> None:
     rates = pd.DataFrame(
         {
             AREA: ["A", "B"],
-            "year": ["2024/25"] * 2,
-            "deaths": [10, 30],
-            "live_births": [4000, 5000],
+            "year": [2024] * 2,
+            "period": ["2024/25"] * 2,
+            "numerator": [10, 30],
+            "denominator": [4000, 5000],
             "rate": [2.5, 6.0],
+            "statistic": "rate per 1000",
         }
     )
     out = an.compare_areas(rates, benchmark=row)
@@ -203,7 +208,7 @@ def test_benchmark_a_value_or_a_national_row() -> None:
     lim = an.area_funnel_limits(out, benchmark=row)
     assert (lim["baseline"] == 3.8).all()
     with pytest.warns(NationalComparisonWarning, match="2024/25.*2023/24"):
-        an.compare_areas(rates.assign(year="2023/24"), benchmark=row)
+        an.compare_areas(rates.assign(year=2023, period="2023/24"), benchmark=row)
     with pytest.raises(CdopArgumentError, match="is in 'per 1,000'"):
         an.compare_areas(t, x="within_12_months", n="reviews", benchmark=row)
     with pytest.raises(CdopArgumentError, match="not the benchmark of `comparison`"):
@@ -211,7 +216,7 @@ def test_benchmark_a_value_or_a_national_row() -> None:
 
 
 def test_ties_share_a_rank_and_ascending_ranks_lowest_first() -> None:
-    t = pd.DataFrame({AREA: ["A", "B", "C"], "n": [5, 5, 9], "total": [10, 10, 10]})
+    t = pd.DataFrame({AREA: ["A", "B", "C"], "numerator": [5, 5, 9], "denominator": [10, 10, 10]})
     assert an.compare_areas(t)["rank"].tolist() == [1, 2, 2]
     low = an.compare_areas(t, ascending=True)
     assert low[AREA].tolist() == ["A", "B", "C"] and low["rank"].tolist() == [1, 1, 3]
@@ -220,20 +225,32 @@ def test_ties_share_a_rank_and_ascending_ranks_lowest_first() -> None:
 @pytest.mark.parametrize(
     ("table", "kwargs", "message"),
     [
-        (pd.DataFrame({AREA: ["A", "A"], "n": [1, 2], "total": [5, 5]}), {}, "one row per area"),
-        (pd.DataFrame({"area": ["A"], "n": [1], "total": [5]}), {}, "argument `area`"),
-        (pd.DataFrame({AREA: ["A"], "n": [1], "total": [5]}), {"x": "k"}, "argument `x`"),
         (
-            pd.DataFrame({AREA: ["A"], "n": [1], "total": [5]}),
+            pd.DataFrame({AREA: ["A", "A"], "numerator": [1, 2], "denominator": [5, 5]}),
+            {},
+            "one row per area",
+        ),
+        (
+            pd.DataFrame({"area": ["A"], "numerator": [1], "denominator": [5]}),
+            {},
+            "argument `area`",
+        ),
+        (
+            pd.DataFrame({AREA: ["A"], "numerator": [1], "denominator": [5]}),
+            {"x": "k"},
+            "argument `x`",
+        ),
+        (
+            pd.DataFrame({AREA: ["A"], "numerator": [1], "denominator": [5]}),
             {"statistic": "ratio"},
             "argument `statistic`",
         ),
         (
-            pd.DataFrame({AREA: ["A"], "deaths": [1], "kids": [5]}),
+            pd.DataFrame({AREA: ["A"], "numerator": [1], "kids": [5]}),
             {"statistic": "rate", "n": "kids"},
             "argument `multiplier`",
         ),
-        (pd.DataFrame({AREA: ["A"], "n": [0], "total": [0]}), {}, "denominator"),
+        (pd.DataFrame({AREA: ["A"], "numerator": [0], "denominator": [0]}), {}, "denominator"),
     ],
 )
 def test_compare_areas_rejects_bad_input(
@@ -268,9 +285,10 @@ def test_funnel_limits_span_every_denominator() -> None:
     t = pd.DataFrame(
         {
             AREA: [f"Area {i}" for i in range(6)],
-            "deaths": [40, 90, 60, 110, 70, 100],
-            "live_births": [9000, 20334, 15000, 26496, 12000, 22000],
+            "numerator": [40, 90, 60, 110, 70, 100],
+            "denominator": [9000, 20334, 15000, 26496, 12000, 22000],
             "rate": [0.0] * 6,
+            "statistic": "rate per 1000",
         }
     )
     comparison = an.compare_areas(t)
@@ -323,9 +341,10 @@ def test_funnel_plot_of_rates_and_label_choice() -> None:
     t = pd.DataFrame(
         {
             AREA: [f"Area {i}" for i in range(8)],
-            "deaths": [4, 60, 20, 8, 30, 12, 15, 5],
-            "live_births": [2000, 10000, 8000, 3000, 9000, 4000, 5000, 2500],
+            "numerator": [4, 60, 20, 8, 30, 12, 15, 5],
+            "denominator": [2000, 10000, 8000, 3000, 9000, 4000, 5000, 2500],
             "rate": [0.0] * 8,
+            "statistic": "rate per 1000",
         }
     )
     comparison = an.compare_areas(t)

@@ -82,8 +82,8 @@ def test_real_analytics_results_keep_their_rows_and_hide_small_counts() -> None:
     table = publishable(result, title="Category of death")
     frame = table.to_frame()
     assert len(frame) == len(result) and table.caption == "Category of death"
-    counts = result["n"].to_numpy()
-    shown = frame["n"].to_numpy()
+    counts = result["numerator"].to_numpy()
+    shown = frame["numerator"].to_numpy()
     small = (counts >= 1) & (counts <= 5)
     assert (shown[small] == "*").all()
     zeros = counts == 0

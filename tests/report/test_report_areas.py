@@ -92,7 +92,7 @@ def test_comparison_chapter_lists_every_area(sample: cdop.Dataset) -> None:
         expected = stats[stats["residence_area"] == row[1]].iloc[0]
         assert row[2] == f"{int(expected['within_12_months'])}"
         assert row[3] == f"{int(expected['reviews'])}"
-        assert row[4].startswith(f"{expected['within_12_months_percent']:.0f}%")
+        assert row[4].startswith(f"{expected['within_12_months_value']:.0f}%")
 
 
 def test_comparison_hides_small_areas() -> None:

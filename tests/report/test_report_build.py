@@ -64,7 +64,7 @@ def test_rebuild_gives_identical_bytes(sample: cdop.Dataset, built: Path, tmp_pa
 def test_activity_table_equals_analytics(sample: cdop.Dataset) -> None:
     chapter = build_chapter(sample, year=YEAR)
     table = _table(chapter, "activity")
-    act = analytics.activity(sample).set_index("year")
+    act = analytics.activity(sample).set_index("period")
     for row in table.rows:
         year, notified, reviews, still_open = row
         expected = act.loc[year]
@@ -98,8 +98,8 @@ def test_duration_table_equals_analytics(sample: cdop.Dataset) -> None:
     report = analytics.review_durations(sample, "report", years=years)
 
     def n(data: pd.DataFrame, band: str, year: str) -> int:
-        match = data[(data["band"].astype(str) == band) & (data["year"].astype(str) == year)]
-        return int(match["n"].sum())
+        match = data[(data["band"].astype(str) == band) & (data["period"].astype(str) == year)]
+        return int(match["numerator"].sum())
 
     tidy = table.tidy
     for year in years:
@@ -124,7 +124,7 @@ def test_duration_table_equals_analytics(sample: cdop.Dataset) -> None:
             assert int(row["n"]) == count
             assert cell == f"{count} ({100 * count / total:.0f}%)"
     total_row = table.rows[-1]
-    reviews = analytics.activity(sample).set_index("year")["reviews"]
+    reviews = analytics.activity(sample).set_index("period")["reviews"]
     assert total_row[1:4] == tuple(f"{reviews[y]}" for y in years)
 
 
@@ -149,15 +149,15 @@ def test_breakdown_tables_equal_analytics(sample: cdop.Dataset) -> None:
     ):
         table = _table(chapter, table_id)
         data = analytics.breakdown(sample, variable, years=years)
-        data = data.assign(year=data["year"].astype(str), code=data[variable].astype(str))
+        data = data.assign(label=data["period"].astype(str), code=data[variable].astype(str))
         published = table.tidy
         visible = published[~published["suppressed"]]
         assert not visible.empty
         for row in visible.itertuples():
             level = str(getattr(row, variable))
             if level == "Total":  # the published total: every level of the year
-                part = data[data["year"] == row.year]
-                assert int(row.n) == int(part["n"].sum()), (table_id, row.year)
+                part = data[data["label"] == row.year]
+                assert int(row.n) == int(part["numerator"].sum()), (table_id, row.year)
                 continue
             if level in merged:
                 codes: tuple[str, ...] = merged[level]
@@ -170,8 +170,8 @@ def test_breakdown_tables_equal_analytics(sample: cdop.Dataset) -> None:
                     {"Not stated or known": "not_stated"}.get(level)
                     or level.lower().replace(" ", "_"),
                 )
-            part = data[(data["year"] == row.year) & data["code"].isin(codes)]
-            assert int(row.n) == int(part["n"].sum()), (table_id, level, row.year)
+            part = data[(data["label"] == row.year) & data["code"].isin(codes)]
+            assert int(row.n) == int(part["numerator"].sum()), (table_id, level, row.year)
 
 
 def test_infant_mortality_table_equals_analytics(sample: cdop.Dataset) -> None:
@@ -180,13 +180,13 @@ def test_infant_mortality_table_equals_analytics(sample: cdop.Dataset) -> None:
     rates = analytics.infant_mortality(sample, pool=3)
     rates = rates[rates["imd_quintile"].notna()]
     for rec in rates.itertuples():
-        (row,) = [r for r in table.rows if r[0] == str(rec.year)]
+        (row,) = [r for r in table.rows if r[0] == str(rec.period)]
         cell = row[int(rec.imd_quintile)]
-        if rec.deaths < 3:
+        if rec.numerator < 3:
             assert cell == "*"
         else:
-            assert cell.startswith(f"{rec.rate:.1f} ({rec.lower_ci:.1f} to {rec.upper_ci:.1f})")
-            assert cell.endswith(" u") == (rec.deaths < 20)
+            assert cell.startswith(f"{rec.value:.1f} ({rec.lower_ci:.1f} to {rec.upper_ci:.1f})")
+            assert cell.endswith(" u") == (rec.numerator < 20)
 
 
 # -- disclosure control in every published format -----------------------------------------
@@ -395,10 +395,10 @@ def test_narrative_claims_follow_the_tests(sample: cdop.Dataset) -> None:
     text = " ".join(p for s in chapter.sections for p in s.paragraphs)
     child = analytics.compare_national(analytics.child_mortality(sample), "child_mortality_rate")
     last = child.iloc[-1]
-    assert f"{last['rate']:.1f} per 100,000" in text
+    assert f"{last['value']:.1f} per 100,000" in text
     # No national rate for 2024/25 is published: the sentence says so, and tests nothing.
     assert not bool(last["like_for_like"])
-    assert (f"child mortality rate was {last['rate']:.1f} per 100,000 children") in text
+    assert (f"child mortality rate was {last['value']:.1f} per 100,000 children") in text
     assert "with no comparable national figure (national figure for 2023/24, not 2024/25); " in text
     assert "England: 29.8 in 2023/24 (NCMD), for context only" in text
     # Modifiable factors in 2024/25 are tested against England's 2024/25 figure (48%).

@@ -4,15 +4,18 @@ Every function takes a :class:`~cdop.Dataset` and keyword options and returns a 
 DataFrame with documented columns in a fixed order. Every function accepts ``by``
 for extra grouping (e.g. ``"residence_area"``), computed in one vectorised pass;
 every level appears, zero or not, in the fixed order of the data contract's code
-lists. Intervals come from :mod:`cdop.stats`. See ``docs/analytics.md``.
+lists. Intervals come from :mod:`cdop.stats`. Every result speaks the shared
+vocabulary of ``docs/vocabulary.md``: an integer ``year`` (start year) beside its
+``period`` label, ``numerator``, ``denominator``, ``value``, ``lower_ci``, ``upper_ci``,
+``confidence``, ``statistic`` and ``method``. See ``docs/analytics.md``.
 
 Examples
 --------
 >>> import cdop
 >>> ds = cdop.load_sample()
 >>> act = cdop.analytics.activity(ds)
->>> act["year"].tolist()[:3]
-['2017/18', '2018/19', '2019/20']
+>>> act["year"].tolist()[:3], act["period"].tolist()[:3]
+([2017, 2018, 2019], ['2017/18', '2018/19', '2019/20'])
 """
 
 from __future__ import annotations

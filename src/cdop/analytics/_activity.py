@@ -9,6 +9,7 @@ import pandas as pd
 
 from cdop import schema
 from cdop.analytics._common import (
+    PERIOD,
     YEAR,
     By,
     Grid,
@@ -16,6 +17,7 @@ from cdop.analytics._common import (
     counts_column,
     parse_by,
     review_positions,
+    with_start_year,
 )
 from cdop.analytics._periods import (
     PeriodKind,
@@ -101,7 +103,8 @@ def activity(
     pandas.DataFrame
         One row per ``by`` level and year, columns in this order:
 
-        - the ``by`` columns, then ``year`` (ordered categorical of labels);
+        - the ``by`` columns, then ``year`` (start year, integer) and ``period`` (its
+          label, an ordered categorical);
         - ``open_at_start``: cases open at the end of the previous year;
         - ``notifications``: notifications by ``date_notified`` in the year;
         - ``reviews``: reviews by ``date_review_completed`` in the year;
@@ -122,12 +125,12 @@ def activity(
     ...       == act["open_at_end"]).all())
     True
     >>> act.columns.tolist()[:5]
-    ['year', 'open_at_start', 'notifications', 'reviews', 'open_at_end']
+    ['year', 'period', 'open_at_start', 'notifications', 'reviews']
     """
     func = "activity"
     kind = check_period(func, period)
     notes = ds.notifications
-    by_cols = parse_by(func, by, notes.columns, exclude=(YEAR,))
+    by_cols = parse_by(func, by, notes.columns, exclude=(YEAR, PERIOD))
     _, reviews, review_of = review_positions(ds)
     completed = reviews[_R.date_review_completed].to_numpy(dtype="datetime64[ns]")
     padded = np.append(completed, np.datetime64("NaT", "ns"))  # position -1: no review
@@ -179,4 +182,4 @@ def activity(
     out[OPEN_UNDER_6_MONTHS] = counts_column(grid.count(open_cells, months < 6))
     out[OPEN_6_TO_12_MONTHS] = counts_column(grid.count(open_cells, (months >= 6) & ~over_12))
     out[OPEN_OVER_12_MONTHS] = counts_column(grid.count(open_cells, over_12))
-    return out
+    return with_start_year(out, starts)

@@ -12,6 +12,7 @@ significantly different.
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Any, Final, Literal, TypeAlias
@@ -20,7 +21,17 @@ import numpy as np
 import pandas as pd
 
 from cdop import schema
-from cdop.analytics._common import DEATHS, RATE, TOTAL, YEAR, N, fail
+from cdop.analytics._common import (
+    CONFIDENCE,
+    DENOMINATOR,
+    METHOD,
+    NUMERATOR,
+    PERIOD,
+    STATISTIC,
+    VALUE,
+    YEAR,
+    fail,
+)
 from cdop.dataset import Dataset
 from cdop.errors import NationalComparisonWarning
 
@@ -36,16 +47,12 @@ __all__ = [
 #: What an area indicator is: a percentage of cases or a rate per births or children.
 AreaStatistic: TypeAlias = Literal["proportion", "rate"]
 
-NUMERATOR: Final = "numerator"
-DENOMINATOR: Final = "denominator"
-VALUE: Final = "value"
 BENCHMARK_VALUE: Final = "benchmark_value"
 BENCHMARK_LABEL: Final = "benchmark_label"
 #: Default label of the total of the areas passed in.
 ALL_AREAS: Final = "All areas"
 FUNNEL_SIGNIFICANCE: Final = "funnel_significance"
 RANK: Final = "rank"
-STATISTIC: Final = "statistic"
 MULTIPLIER: Final = "multiplier"
 P_VALUE: Final = "p_value"
 LIMITS: Final = ("lower_ci_95", "upper_ci_95", "lower_ci_99_8", "upper_ci_99_8")
@@ -63,7 +70,9 @@ AREA_COMPARISON_COLUMNS: Final = (
     *COMPARISONS,
     P_VALUE,
     FUNNEL_SIGNIFICANCE,
+    CONFIDENCE,
     STATISTIC,
+    METHOD,
     MULTIPLIER,
 )
 
@@ -75,7 +84,9 @@ BASELINE: Final = "baseline"
 FUNNEL_LIMIT_COLUMNS: Final = (LIMIT, LEVEL, SIDE, DENOMINATOR, VALUE, BASELINE)
 
 _AREA: Final = schema.NOTIFICATIONS.residence_area
-_DENOMINATOR_MULTIPLIERS: Final = {"live_births": 1_000.0, "population": 100_000.0}
+#: What ``statistic`` says of a rate or a percentage (:mod:`cdop.stats`).
+_RATE_STATISTIC: Final = re.compile(r"^rate per (\d+(?:\.\d+)?)$")
+_PERCENT_STATISTIC: Final = "percentage"
 _FUNNEL_LEVELS: Final = (("95", "95%"), ("99_8", "99.8%"))
 
 
@@ -133,8 +144,9 @@ def with_total(
     >>> from cdop.analytics import activity, with_total
     >>> ds = cdop.load_sample()
     >>> act = with_total(activity, ds, years="2023/24")
-    >>> print(act[["residence_area", "year", "notifications", "reviews"]].to_string(index=False))
-    residence_area    year  notifications  reviews
+    >>> cols = ["residence_area", "period", "notifications", "reviews"]
+    >>> print(act[cols].to_string(index=False))
+    residence_area  period  notifications  reviews
          Northmoor 2023/24             38       31
          Southvale 2023/24             26       23
                NaN 2023/24              0        0
@@ -212,21 +224,20 @@ def _defaults(
     statistic: Any,
     multiplier: float | None,
 ) -> tuple[AreaStatistic, str, str, float]:
+    told = _told(table)
     if statistic is None:
-        kind: AreaStatistic = "rate" if RATE in table.columns else "proportion"
+        kind: AreaStatistic = told[0] if told is not None else "proportion"
     elif statistic in ("proportion", "rate"):
         kind = statistic
     else:
         raise fail(
             func, f"argument `statistic` must be 'proportion' or 'rate'; received {statistic!r}"
         )
-    if kind == "proportion":
-        x_col, n_col = x or N, n or TOTAL
-        default_mult: float | None = 100.0
+    x_col, n_col = x or NUMERATOR, n or DENOMINATOR
+    if told is not None and told[0] == kind:
+        default_mult: float | None = told[1]
     else:
-        x_col = x or DEATHS
-        n_col = n or next((c for c in _DENOMINATOR_MULTIPLIERS if c in table.columns), "")
-        default_mult = _DENOMINATOR_MULTIPLIERS.get(n_col)
+        default_mult = 100.0 if kind == "proportion" else None
     for arg, col in (("x", x_col), ("n", n_col)):
         if col not in table.columns:
             raise fail(
@@ -248,6 +259,20 @@ def _defaults(
             f"1000 per live births); received {multiplier!r}",
         )
     return kind, x_col, n_col, float(mult)
+
+
+def _told(table: pd.DataFrame) -> tuple[AreaStatistic, float] | None:
+    """The kind and multiplier an analytics table states in its ``statistic`` column."""
+    if STATISTIC not in table.columns:
+        return None
+    found = {str(v) for v in table[STATISTIC].dropna().unique()}
+    if len(found) != 1:
+        return None
+    text = found.pop()
+    if text == _PERCENT_STATISTIC:
+        return "proportion", 100.0
+    match = _RATE_STATISTIC.match(text)
+    return ("rate", float(match.group(1))) if match else None
 
 
 def compare_areas(
@@ -289,22 +314,22 @@ def compare_areas(
       funnel: an area is beyond a limit exactly when its interval excludes the
       benchmark.
 
-    Areas with a zero denominator keep missing values and no rank.
+    Areas with a zero or missing denominator keep missing values and no rank.
 
     Parameters
     ----------
     table : pandas.DataFrame
         One row per area (plus at most one row labelled ``total_label``).
     x, n : str, optional
-        Numerator and denominator columns. Defaults: ``n`` and ``total`` for
-        proportions; ``deaths`` and ``live_births`` (or ``population``) for rates.
-        :func:`review_timeliness` needs them given, e.g. ``x="within_12_months",
-        n="reviews"``.
+        Numerator and denominator columns. Default ``numerator`` and
+        ``denominator`` (every analytics table). :func:`review_timeliness` needs them
+        given, e.g. ``x="within_12_months", n="reviews"``.
     statistic : {"proportion", "rate"}, optional
-        Default: ``"rate"`` when ``table`` has a ``rate`` column, else ``"proportion"``.
+        Default: what the ``statistic`` column of ``table`` says (``"rate per
+        1000"`` is a rate), else ``"proportion"``.
     multiplier : float, optional
-        Default 100 for proportions (percentages), 1,000 for rates per live births
-        and 100,000 for rates per population.
+        Default: the ``statistic`` column's (1,000 for rates per live births,
+        100,000 for rates per population), or 100 for proportions.
     area : str, default "residence_area"
     total_label : str, default "All areas"
         Label of the total row in ``table`` (from :func:`with_total`), if any.
@@ -316,13 +341,14 @@ def compare_areas(
     Returns
     -------
     pandas.DataFrame
-        One row per area, ordered by rank: ``area`` (and ``year`` when ``table`` has
-        one), then ``rank`` (1 = highest; ties share the lowest rank), ``numerator``,
-        ``denominator``, ``value``, ``lower_ci_95``, ``upper_ci_95``,
+        One row per area, ordered by rank: ``area`` (and ``year``, ``period`` when
+        ``table`` has them), then ``rank`` (1 = highest; ties share the lowest rank),
+        ``numerator``, ``denominator``, ``value``, ``lower_ci_95``, ``upper_ci_95``,
         ``lower_ci_99_8``, ``upper_ci_99_8``, ``benchmark_value``,
         ``benchmark_label`` (e.g. "All areas" or "England 2024/25"),
         ``comparison_95``, ``comparison_99_8``, ``p_value``, ``funnel_significance``,
-        ``statistic`` (``"proportion"`` or ``"rate"``) and ``multiplier``.
+        ``confidence`` (``"95%, 99.8%"``), ``statistic`` (``"percentage"`` or ``"rate
+        per 1000"``, ...), ``method`` and ``multiplier``.
 
     Examples
     --------
@@ -378,17 +404,19 @@ def compare_areas(
         )
     if rows.empty:
         raise fail(func, "argument `table` holds no area rows")
-    xs = pd.to_numeric(rows[x_col]).to_numpy(dtype=np.float64)
-    ns = pd.to_numeric(rows[n_col]).to_numpy(dtype=np.float64)
-    if np.isnan(xs).any() or np.isnan(ns).any() or (xs < 0).any() or (ns < 0).any():
+    xs = pd.to_numeric(rows[x_col]).to_numpy(dtype=np.float64, na_value=np.nan)
+    ns = pd.to_numeric(rows[n_col]).to_numpy(dtype=np.float64, na_value=np.nan)
+    if np.isnan(xs).any() or (xs < 0).any() or (ns < 0).any():
         raise fail(func, f"columns {x_col!r} and {n_col!r} must hold counts >= 0")
+    # An area with no denominator at all (no births in the table) is one with 0: no value.
+    ns = np.where(np.isnan(ns), 0.0, ns)
     if benchmark is not None:
         england, bench_label = _benchmark(func, benchmark, kind, mult, rows)
     else:
         if is_total.any():
             tot = table[is_total]
-            tot_x = float(pd.to_numeric(tot[x_col]).iloc[0])
-            tot_n = float(pd.to_numeric(tot[n_col]).iloc[0])
+            tot_x = float(pd.to_numeric(tot[x_col]).to_numpy(np.float64, na_value=np.nan)[0])
+            tot_n = float(pd.to_numeric(tot[n_col]).to_numpy(np.float64, na_value=np.nan)[0])
             bench_label = total_label
         else:
             tot_x, tot_n = float(xs.sum()), float(ns.sum())
@@ -412,8 +440,9 @@ def compare_areas(
         na="propagate",
     )
     out = pd.DataFrame({area: rows[area].to_numpy()})
-    if YEAR in rows.columns:
-        out[YEAR] = rows[YEAR].to_numpy()
+    for col in (YEAR, PERIOD):
+        if col in rows.columns:
+            out[col] = rows[col].reset_index(drop=True)
     out[NUMERATOR] = _counts_or_float(xs)
     out[DENOMINATOR] = _counts_or_float(ns)
     for col in (VALUE, *LIMITS):
@@ -426,7 +455,8 @@ def compare_areas(
     out[FUNNEL_SIGNIFICANCE] = _funnel_labels(
         compared["comparison_95"], compared["comparison_99_8"], out.index
     )
-    out[STATISTIC] = kind
+    for col in (CONFIDENCE, STATISTIC, METHOD):
+        out[col] = compared[col].to_numpy()
     out[MULTIPLIER] = mult
     rank = out[VALUE].rank(method="min", ascending=ascending)
     out.insert(list(out.columns).index(NUMERATOR), RANK, rank.astype("Int64"))
@@ -475,7 +505,7 @@ def _benchmark(
             )
         period = str(benchmark["period"])
         geography = str(benchmark.get("geography", "England"))
-        years = set(rows[YEAR].astype("str")) if YEAR in rows.columns else set()
+        years = set(rows[PERIOD].astype("str")) if PERIOD in rows.columns else set()
         if years and years != {period}:
             warnings.warn(
                 f"{func}(): the benchmark is for {period}; the areas are for "
@@ -577,7 +607,7 @@ def area_funnel_limits(
     >>> import pandas as pd
     >>> from cdop.analytics import area_funnel_limits, compare_areas
     >>> t = pd.DataFrame({"residence_area": ["Irevale", "Caldene"],
-    ...                   "n": [90, 60], "total": [100, 100]})
+    ...                   "numerator": [90, 60], "denominator": [100, 100]})
     >>> lim = area_funnel_limits(compare_areas(t))
     >>> sorted(lim["limit"].unique())
     ['lower_95', 'lower_99_8', 'upper_95', 'upper_99_8']
@@ -595,7 +625,7 @@ def area_funnel_limits(
     usable = comparison[comparison[DENOMINATOR] > 0]
     if usable.empty:
         raise fail(func, "argument `comparison` has no area with a denominator > 0")
-    kind = str(usable[STATISTIC].iloc[0])
+    kind = "rate" if str(usable[STATISTIC].iloc[0]).startswith("rate") else "proportion"
     mult = float(usable[MULTIPLIER].iloc[0])
     centre = float(usable[BENCHMARK_VALUE].iloc[0])
     if benchmark is not None:

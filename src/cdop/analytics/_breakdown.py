@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Final, Literal, TypeAlias
 
-import numpy as np
 import pandas as pd
 
 from cdop import schema
 from cdop.analytics._common import (
-    LOWER_CI,
-    PERCENT,
-    TOTAL,
-    UPPER_CI,
+    DENOMINATOR,
+    NUMERATOR,
+    PERIOD,
     YEAR,
     By,
     Grid,
-    N,
     check_choice,
     check_confidence,
     column_axis,
@@ -25,6 +23,7 @@ from cdop.analytics._common import (
     group_total,
     parse_by,
     reviewed,
+    with_start_year,
 )
 from cdop.analytics._intervals import percent_columns
 from cdop.analytics._periods import (
@@ -62,7 +61,7 @@ def breakdown(
     period: PeriodKind = "financial",
     panel_year: bool = False,
     first_year: int | str = "2008/09",
-    confidence: float = 0.95,
+    confidence: float | Sequence[float] = 0.95,
 ) -> pd.DataFrame:
     """Counts per year by one characteristic, or a combination of several.
 
@@ -94,33 +93,37 @@ def breakdown(
     period : {"financial", "calendar"}, default "financial"
     panel_year : bool, default False
     first_year : int or str, default "2008/09"
-    confidence : float, default 0.95
+    confidence : float or sequence of float, default 0.95
+        One level, or several (``(0.95, 0.998)``: limits ``lower_ci_95``,
+        ``upper_ci_95``, ``lower_ci_99_8``, ``upper_ci_99_8``).
 
     Returns
     -------
     pandas.DataFrame
-        One row per ``by`` level, year and combination of levels:
+        One row per ``by`` level, year and combination of levels (the shared
+        vocabulary of ``docs/vocabulary.md``):
 
-        - the ``by`` columns, ``year``, then the ``variables`` columns (with
-          ``category_label`` after ``category``);
-        - ``n``: records in the cell;
-        - ``total``: records of the year (within the ``by`` level);
-        - ``percent``: ``n / total * 100`` (NaN when ``total`` is 0);
-        - ``lower_ci``, ``upper_ci``: Wilson score limits of ``percent``.
+        - the ``by`` columns, ``year`` (start year, integer), ``period`` (its label),
+          then the ``variables`` columns (with ``category_label`` after ``category``);
+        - ``numerator``: records in the cell;
+        - ``denominator``: records of the year (within the ``by`` level);
+        - ``value``: ``numerator / denominator * 100`` (NaN when the denominator is 0);
+        - ``lower_ci``, ``upper_ci``: Wilson score limits of ``value``;
+        - ``confidence``, ``statistic`` (``"percentage"``), ``method`` (``"Wilson"``).
 
     Examples
     --------
     >>> import cdop
     >>> ds = cdop.load_sample()
     >>> sex = cdop.analytics.breakdown(ds, "sex", years="2023/24")
-    >>> print(sex[["year", "sex", "n", "total"]].to_string(index=False))
-       year           sex  n  total
-    2023/24          male 27     54
-    2023/24        female 27     54
-    2023/24 indeterminate  0     54
-    2023/24    not_stated  0     54
+    >>> print(sex[["year", "period", "sex", "numerator", "denominator"]].to_string(index=False))
+     year  period           sex  numerator  denominator
+     2023 2023/24          male         27           54
+     2023 2023/24        female         27           54
+     2023 2023/24 indeterminate          0           54
+     2023 2023/24    not_stated          0           54
     >>> cat = cdop.analytics.breakdown(ds, "category", years=2023)
-    >>> int(cat["n"].sum()) == int(cat["total"].iloc[0])
+    >>> int(cat["numerator"].sum()) == int(cat["denominator"].iloc[0])
     True
     """
     func = "breakdown"
@@ -133,12 +136,12 @@ def breakdown(
     else:
         table = ds.notifications
         date_col = _N.date_notified
-    var_cols = parse_by(func, variables, table.columns, arg="variables", exclude=(YEAR,))
+    var_cols = parse_by(func, variables, table.columns, arg="variables", exclude=(YEAR, PERIOD))
     if not var_cols:
         raise fail(
             func, f"argument `variables` must name at least one column; received {variables!r}"
         )
-    by_cols = parse_by(func, by, table.columns, exclude=(YEAR, *var_cols))
+    by_cols = parse_by(func, by, table.columns, exclude=(YEAR, PERIOD, *var_cols))
     starts_arr = start_years(table[date_col], kind)
     year_ax, starts = build_year_axis(
         func, years, data_years(starts_arr), kind, panel_year, first_year
@@ -155,9 +158,7 @@ def breakdown(
     if _R.category in var_cols and _D.category_label not in var_cols:
         labels = out[_R.category].map(dict(schema.CATEGORY_LABELS)).astype(_CATEGORY_LABEL_DTYPE)
         out.insert(list(out.columns).index(_R.category) + 1, _D.category_label, labels)
-    out[N] = counts_column(counts)
-    out[TOTAL] = counts_column(total)
-    ci = percent_columns(counts, total, conf)
-    for col in (PERCENT, LOWER_CI, UPPER_CI):
-        out[col] = ci[col].to_numpy(dtype=np.float64)
-    return out
+    out[NUMERATOR] = counts_column(counts)
+    out[DENOMINATOR] = counts_column(total)
+    out = pd.concat([out, percent_columns(counts, total, conf)], axis=1)
+    return with_start_year(out, starts)

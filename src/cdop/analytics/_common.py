@@ -31,25 +31,27 @@ FloatArray: TypeAlias = npt.NDArray[np.float64]
 
 # --------------------------------------------------------------------------- output columns
 
-#: Label of the year (or pooled period) a row belongs to.
-YEAR: Final = "year"
-#: Count of records in the cell.
-N: Final = "n"
-#: Denominator of ``percent``: the records of the year (within the ``by`` group).
-TOTAL: Final = "total"
-#: ``n / total * 100``.
-PERCENT: Final = "percent"
-#: Lower and upper confidence limits (names kept from :mod:`cdop.stats`).
-LOWER_CI: Final = "lower_ci"
-UPPER_CI: Final = "upper_ci"
-#: Interval method of a rate: ``"Exact"`` (fewer than 10 events) or ``"Byars"``.
-METHOD: Final = "method"
-#: A rate (per 1,000 or per 100,000).
-RATE: Final = "rate"
-#: Deaths counted (numerator of a mortality rate).
-DEATHS: Final = "deaths"
+_O = schema.OUTPUT
+#: Start year (integer) of the year or pooled period a row belongs to.
+YEAR: Final = _O.year
+#: Label of that year or pooled period (``"2024/25"``, ``"2022-2024"``).
+PERIOD: Final = _O.period
+#: Count of records or events in the cell (numerator of ``value``).
+NUMERATOR: Final = _O.numerator
+#: What the numerator is counted out of: the records of the year (within the ``by``
+#: group), live births or children.
+DENOMINATOR: Final = _O.denominator
+#: The percentage or rate.
+VALUE: Final = _O.value
+#: Lower and upper confidence limits (with a level suffix for several levels).
+LOWER_CI: Final = _O.lower_ci
+UPPER_CI: Final = _O.upper_ci
+#: Confidence level(s), what the value is, and how the limits were computed.
+CONFIDENCE: Final = _O.confidence
+STATISTIC: Final = _O.statistic
+METHOD: Final = _O.method
 #: Duration band label.
-BAND: Final = "band"
+BAND: Final = _O.band
 
 # Columns whose levels are fixed integer codes (not categoricals in the tables).
 _INTEGER_LEVELS: Final[dict[str, tuple[int, ...]]] = {
@@ -119,24 +121,41 @@ def check_choice(func: str, arg: str, value: Any, allowed: Sequence[Any]) -> Non
         raise fail(func, f"argument `{arg}` must be one of {shown}; received {value!r}")
 
 
-def check_confidence(func: str, confidence: Any) -> float:
-    """One confidence level: a fraction in (0, 1) or a percentage in (1, 100)."""
-    if isinstance(confidence, bool) or not isinstance(confidence, (int, float, np.number)):
-        raise fail(
-            func,
-            f"argument `confidence` must be a single number such as 0.95 or "
-            f"0.998; received {confidence!r}",
-        )
-    value = float(confidence)
-    if value > 1.0:
-        value /= 100.0
-    if not 0.0 < value < 1.0:
-        raise fail(
-            func,
-            f"argument `confidence` must lie in (0, 1) (or be a percentage in "
-            f"(1, 100)); received {confidence!r}",
-        )
-    return value
+def check_confidence(func: str, confidence: Any) -> tuple[float, ...]:
+    """One confidence level or several: fractions in (0, 1) or percentages in (1, 100).
+
+    With one level the limits are ``lower_ci``/``upper_ci``; with several, one pair per
+    level named with the level (``lower_ci_95``, ``upper_ci_99_8``), as in
+    :mod:`cdop.stats`.
+    """
+    items = (
+        list(confidence)
+        if isinstance(confidence, (list, tuple, np.ndarray, pd.Series))
+        else [confidence]
+    )
+    if not items:
+        raise fail(func, "argument `confidence` must hold at least one level; received []")
+    levels: list[float] = []
+    for item in items:
+        if isinstance(item, bool) or not isinstance(item, (int, float, np.number)):
+            raise fail(
+                func,
+                f"argument `confidence` must be a number such as 0.95, or several such as "
+                f"(0.95, 0.998); received {confidence!r}",
+            )
+        value = float(item)
+        if value > 1.0:
+            value /= 100.0
+        if not 0.0 < value < 1.0:
+            raise fail(
+                func,
+                f"argument `confidence` must lie in (0, 1) (or be a percentage in "
+                f"(1, 100)); received {confidence!r}",
+            )
+        levels.append(value)
+    if len(set(levels)) != len(levels):
+        raise fail(func, f"argument `confidence` holds the same level twice; received {items!r}")
+    return tuple(levels)
 
 
 # --------------------------------------------------------------------------- grids
@@ -189,9 +208,23 @@ class Axis:
 
 
 def year_axis(labels: Sequence[str]) -> Axis:
-    """The year axis: labels in chronological order, as an ordered categorical."""
+    """The period axis: labels in chronological order, as an ordered categorical."""
     index = pd.Index(list(labels), dtype="str")
-    return Axis(YEAR, index, dtype=pd.CategoricalDtype(index, ordered=True))
+    return Axis(PERIOD, index, dtype=pd.CategoricalDtype(index, ordered=True))
+
+
+def with_start_year(frame: pd.DataFrame, starts: Sequence[int]) -> pd.DataFrame:
+    """Insert the integer ``year`` (start year) before the ``period`` label of ``frame``.
+
+    ``starts`` holds the start year of each period level, in the order of the levels.
+    """
+    period = frame[PERIOD]
+    codes = np.asarray(period.cat.codes.to_numpy(), dtype=np.intp)
+    lookup = np.asarray(list(starts), dtype=np.int64)
+    years = lookup[codes] if len(lookup) else np.zeros(len(frame), dtype=np.int64)
+    out = frame.copy()
+    out.insert(list(frame.columns).index(PERIOD), YEAR, years.astype(np.int64))
+    return out
 
 
 def column_axis(name: str, *series: pd.Series, optional: bool | None = None) -> Axis:

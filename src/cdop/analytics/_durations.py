@@ -12,17 +12,18 @@ import pandas as pd
 from cdop import schema
 from cdop.analytics._common import (
     BAND,
-    LOWER_CI,
-    PERCENT,
-    TOTAL,
-    UPPER_CI,
+    CONFIDENCE,
+    DENOMINATOR,
+    METHOD,
+    NUMERATOR,
+    PERIOD,
+    STATISTIC,
     YEAR,
     Axis,
     By,
     FloatArray,
     Grid,
     IntArray,
-    N,
     check_choice,
     check_confidence,
     column_axis,
@@ -31,6 +32,7 @@ from cdop.analytics._common import (
     group_total,
     parse_by,
     reviewed,
+    with_start_year,
 )
 from cdop.analytics._intervals import percent_columns
 from cdop.analytics._periods import (
@@ -104,6 +106,8 @@ Q1_DAYS: Final = "q1_days"
 Q3_DAYS: Final = "q3_days"
 WITHIN_6: Final = "within_6_months"
 WITHIN_12: Final = "within_12_months"
+#: Columns of the two percentages of :func:`review_timeliness` given once (they agree).
+_SHARED: Final = (CONFIDENCE, STATISTIC, METHOD)
 
 
 def _bands(
@@ -172,10 +176,10 @@ def _setup(
     panel_year: bool,
     first_year: int | str,
     extra: Sequence[Axis] = (),
-) -> tuple[pd.DataFrame, Grid, list[IntArray], IntArray]:
+) -> tuple[pd.DataFrame, Grid, list[IntArray], IntArray, list[int]]:
     kind = check_period(func, period)
     joined = reviewed(ds)
-    by_cols = parse_by(func, by, joined.columns, exclude=(YEAR, BAND))
+    by_cols = parse_by(func, by, joined.columns, exclude=(YEAR, PERIOD, BAND))
     review_year = start_years(joined[_R.date_review_completed], kind)
     year_ax, starts = build_year_axis(
         func, years, data_years(review_year), kind, panel_year, first_year
@@ -183,7 +187,7 @@ def _setup(
     axes = [column_axis(c, joined[c]) for c in by_cols]
     grid = Grid((*axes, year_ax, *extra))
     codes = [a.codes(joined[c]) for a, c in zip(axes, by_cols, strict=True)]
-    return joined, grid, codes, year_codes(review_year, starts)
+    return joined, grid, codes, year_codes(review_year, starts), starts
 
 
 def review_durations(
@@ -196,7 +200,7 @@ def review_durations(
     years: Years = None,
     panel_year: bool = False,
     first_year: int | str = "2008/09",
-    confidence: float = 0.95,
+    confidence: float | Sequence[float] = 0.95,
 ) -> pd.DataFrame:
     """Reviews completed per year by duration band.
 
@@ -235,11 +239,13 @@ def review_durations(
     pandas.DataFrame
         One row per ``by`` level, year and band (every band, zero or not):
 
-        - the ``by`` columns, ``year``, ``band`` (ordered categorical);
-        - ``n``: reviews completed in the year in the band;
-        - ``total``: reviews completed in the year (the bands sum to it);
-        - ``percent``: ``n / total * 100`` (NaN when ``total`` is 0);
-        - ``lower_ci``, ``upper_ci``: Wilson score limits of ``percent``
+        - the ``by`` columns, ``year`` (start year), ``period`` (its label), ``band``
+          (ordered categorical);
+        - ``numerator``: reviews completed in the year in the band;
+        - ``denominator``: reviews completed in the year (the bands sum to it);
+        - ``value``: ``numerator / denominator * 100`` (NaN when the denominator is 0);
+        - ``lower_ci``, ``upper_ci`` (with a level suffix for several levels): Wilson
+          score limits of ``value``; ``confidence``, ``statistic``, ``method``
           (:func:`cdop.stats.proportion`).
 
     Examples
@@ -247,18 +253,19 @@ def review_durations(
     >>> import cdop
     >>> ds = cdop.load_sample()
     >>> dur = cdop.analytics.review_durations(ds, "national")
-    >>> print(dur[dur["year"] == "2018/19"][["band", "n", "total"]].to_string(index=False))
-              band  n  total
-    Under 6 months 20     64
-    6 to 12 months 32     64
-    Over 12 months 12     64
+    >>> cols = ["band", "numerator", "denominator"]
+    >>> print(dur[dur["year"] == 2018][cols].to_string(index=False))
+              band  numerator  denominator
+    Under 6 months         20           64
+    6 to 12 months         32           64
+    Over 12 months         12           64
     """
     func = "review_durations"
     band_list = _bands(func, bands)
     conf = check_confidence(func, confidence)
     labels = pd.Index([b.label for b in band_list], dtype="str")
     band_ax = Axis(BAND, labels, dtype=pd.CategoricalDtype(labels, ordered=True))
-    reviewed, grid, codes, year_pos = _setup(
+    reviewed, grid, codes, year_pos, starts = _setup(
         func, ds, by, period, years, panel_year, first_year, (band_ax,)
     )
     months, _, before = _durations(func, reviewed, start)
@@ -269,12 +276,10 @@ def review_durations(
     counts = grid.count(cells)
     total = group_total(grid, counts, (BAND,))
     out = grid.frame()
-    out[N] = counts_column(counts)
-    out[TOTAL] = counts_column(total)
-    ci = percent_columns(counts, total, conf)
-    for col in (PERCENT, LOWER_CI, UPPER_CI):
-        out[col] = ci[col].to_numpy()
-    return out
+    out[NUMERATOR] = counts_column(counts)
+    out[DENOMINATOR] = counts_column(total)
+    out = pd.concat([out, percent_columns(counts, total, conf)], axis=1)
+    return with_start_year(out, starts)
 
 
 def review_timeliness(
@@ -286,7 +291,7 @@ def review_timeliness(
     years: Years = None,
     panel_year: bool = False,
     first_year: int | str = "2008/09",
-    confidence: float = 0.95,
+    confidence: float | Sequence[float] = 0.95,
 ) -> pd.DataFrame:
     """Per year of review completion: median and quartiles of duration, and timeliness.
 
@@ -314,29 +319,36 @@ def review_timeliness(
     pandas.DataFrame
         One row per ``by`` level and year:
 
-        - the ``by`` columns, ``year``;
+        - the ``by`` columns, ``year`` (start year), ``period`` (its label);
         - ``reviews``: reviews completed in the year;
         - ``median_days``, ``q1_days``, ``q3_days``: median and quartiles of duration
           in days (NaN without reviews);
         - ``within_6_months``: reviews completed in under 6 complete months;
-          ``within_6_months_percent``, ``within_6_months_lower_ci``,
-          ``within_6_months_upper_ci``: its percentage of ``reviews`` with Wilson limits;
-        - ``within_12_months`` and its ``_percent``, ``_lower_ci``, ``_upper_ci``.
+          ``within_6_months_value``, ``within_6_months_lower_ci``,
+          ``within_6_months_upper_ci``: its percentage of ``reviews`` with Wilson limits
+          (a level suffix for several levels: ``within_6_months_lower_ci_95``);
+        - ``within_12_months`` and its ``_value``, ``_lower_ci``, ``_upper_ci``;
+        - ``confidence``, ``statistic``, ``method`` of both percentages.
+
+        :func:`compare_national` with ``"reviews_within_12_months"`` reads
+        ``within_12_months`` of ``reviews`` without being told.
 
     Examples
     --------
     >>> import cdop
     >>> ds = cdop.load_sample()
     >>> t = cdop.analytics.review_timeliness(ds)
-    >>> print(t[["year", "reviews", "within_12_months"]].head(3).to_string(index=False))
-       year  reviews  within_12_months
+    >>> print(t[["period", "reviews", "within_12_months"]].head(3).to_string(index=False))
+     period  reviews  within_12_months
     2017/18       25                25
     2018/19       64                52
     2019/20       66                48
     """
     func = "review_timeliness"
     conf = check_confidence(func, confidence)
-    reviewed, grid, codes, year_pos = _setup(func, ds, by, period, years, panel_year, first_year)
+    reviewed, grid, codes, year_pos, starts = _setup(
+        func, ds, by, period, years, panel_year, first_year
+    )
     months, days, before = _durations(func, reviewed, start)
     cells = grid.flat([*codes, year_pos])
     out = grid.frame()
@@ -353,6 +365,9 @@ def review_timeliness(
         x = grid.count(cells, within)
         out[name] = counts_column(x)
         ci = percent_columns(x, total, conf)
-        for col in (PERCENT, LOWER_CI, UPPER_CI):
-            out[f"{name}_{col}"] = ci[col].to_numpy()
-    return out
+        for col in ci.columns:
+            if col not in _SHARED:
+                out[f"{name}_{col}"] = ci[col].to_numpy()
+    for col in _SHARED:
+        out[col] = ci[col].to_numpy()
+    return with_start_year(out, starts)

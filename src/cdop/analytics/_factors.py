@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Final, Literal, TypeAlias
 
 import numpy as np
@@ -9,16 +10,14 @@ import pandas as pd
 
 from cdop import schema
 from cdop.analytics._common import (
-    LOWER_CI,
-    PERCENT,
-    TOTAL,
-    UPPER_CI,
-    YEAR,
-    N,
+    DENOMINATOR,
+    NUMERATOR,
+    PERIOD,
     check_choice,
     check_confidence,
     fail,
     reviewed,
+    with_start_year,
 )
 from cdop.analytics._intervals import percent_columns
 from cdop.analytics._periods import (
@@ -39,8 +38,8 @@ FactorLevel: TypeAlias = Literal["domain", "factor"]
 _R = schema.REVIEWS
 _F = schema.FACTORS
 
-#: Reviews recording the factor (or a factor of the domain) as modifiable.
-MODIFIABLE: Final = "modifiable"
+#: Reviews recording the factor (or a factor of the domain), modifiable or not.
+RECORDED: Final = "recorded"
 
 
 def _levels(level: FactorLevel) -> pd.DataFrame:
@@ -62,7 +61,7 @@ def factor_reviews(
     *,
     years: Years = None,
     period: PeriodKind = "financial",
-    confidence: float = 0.95,
+    confidence: float | Sequence[float] = 0.95,
 ) -> pd.DataFrame:
     """Reviews that recorded each factor (or domain) of the analysis form, and how many
     recorded it as modifiable, per year of review.
@@ -73,7 +72,7 @@ def factor_reviews(
     modifiable if any of them was recorded as modifiable. A review may record several
     factors, so the rows do not add up to the reviews of the year.
 
-    ``percent`` is the share of all reviews completed in the year that recorded the
+    ``value`` is the share of all reviews completed in the year that recorded the
     factor (or a factor of the domain) as modifiable, with Wilson score limits.
 
     Parameters
@@ -85,33 +84,38 @@ def factor_reviews(
         Years of review completion (default: every year from the first to the last
         review).
     period : {"financial", "calendar"}, default "financial"
-    confidence : float, default 0.95
+    confidence : float or sequence of float, default 0.95
+        One level, or several (limits ``lower_ci_95``, ``upper_ci_99_8``, ...).
 
     Returns
     -------
     pandas.DataFrame
-        One row per year and level, every level shown (zero or not) in form order:
+        One row per year and level, every level shown (zero or not) in form order (the
+        shared vocabulary of ``docs/vocabulary.md``):
 
-        - ``year``; ``domain``; for ``level="factor"``, ``factor`` and ``factor_label``;
-        - ``n``: reviews that recorded it;
-        - ``modifiable``: reviews that recorded it as modifiable;
-        - ``total``: reviews completed in the year;
-        - ``percent``: ``modifiable / total * 100``; ``lower_ci``, ``upper_ci``.
+        - ``year`` (start year, integer), ``period`` (its label); ``domain``; for
+          ``level="factor"``, ``factor`` and ``factor_label``;
+        - ``recorded``: reviews that recorded it;
+        - ``numerator``: reviews that recorded it as modifiable;
+        - ``denominator``: reviews completed in the year;
+        - ``value``: ``numerator / denominator * 100``; ``lower_ci``, ``upper_ci``
+          (Wilson); ``confidence``, ``statistic`` (``"percentage"``), ``method``.
 
     Examples
     --------
     >>> import cdop
     >>> ds = cdop.load_sample()
     >>> dom = cdop.analytics.factor_reviews(ds, "domain", years="2023/24")
-    >>> dom.columns.tolist()
-    ['year', 'domain', 'n', 'modifiable', 'total', 'percent', 'lower_ci', 'upper_ci']
+    >>> dom.columns.tolist()[:7]
+    ['year', 'period', 'domain', 'recorded', 'numerator', 'denominator', 'value']
     >>> dom["domain"].tolist()
     ['child', 'social_environment', 'physical_environment', 'service_provision']
-    >>> bool((dom["modifiable"] <= dom["n"]).all() and (dom["n"] <= dom["total"]).all())
+    >>> m, r, d = dom["numerator"], dom["recorded"], dom["denominator"]
+    >>> bool((m <= r).all() and (r <= d).all())
     True
     >>> fac = cdop.analytics.factor_reviews(ds, years=["2022/23", "2023/24"])
-    >>> row = fac[(fac["factor"] == "unsafe_sleep") & (fac["year"] == "2023/24")]
-    >>> int(row["n"].iloc[0]) >= int(row["modifiable"].iloc[0])
+    >>> row = fac[(fac["factor"] == "unsafe_sleep") & (fac["year"] == 2023)]
+    >>> int(row["recorded"].iloc[0]) >= int(row["numerator"].iloc[0])
     True
     """
     func = "factor_reviews"
@@ -138,20 +142,20 @@ def factor_reviews(
     found = found[found["start"].isin(axis_starts)]
     keys = [_F.domain] if level == "domain" else [_F.domain, _F.factor]
     found = found.assign(
-        **{YEAR: found["start"].map(dict(zip(axis_starts, labels, strict=True)))},
+        **{PERIOD: found["start"].map(dict(zip(axis_starts, labels, strict=True)))},
         yes=(found[_F.modifiable] == "yes").to_numpy(),
     )
-    per_case = found.groupby([YEAR, *keys, _F.case_id], sort=False)["yes"].any().reset_index()
-    counted = per_case.groupby([YEAR, *keys], sort=False).agg(
-        **{N: ("yes", "size"), MODIFIABLE: ("yes", "sum")}
+    per_case = found.groupby([PERIOD, *keys, _F.case_id], sort=False)["yes"].any().reset_index()
+    counted = per_case.groupby([PERIOD, *keys], sort=False).agg(
+        **{RECORDED: ("yes", "size"), NUMERATOR: ("yes", "sum")}
     )
     levels = _levels(level)
     grid = pd.MultiIndex.from_frame(
-        levels.merge(pd.DataFrame({YEAR: labels}), how="cross")[[YEAR, *keys]]
+        levels.merge(pd.DataFrame({PERIOD: labels}), how="cross")[[PERIOD, *keys]]
     )
     out = counted.reindex(grid, fill_value=0).reset_index()
     totals = pd.Series(starts).value_counts()
-    out[TOTAL] = out[YEAR].map(
+    out[DENOMINATOR] = out[PERIOD].map(
         {label: int(totals.get(float(s), 0)) for s, label in zip(axis_starts, labels, strict=True)}
     )
     if level == "factor":
@@ -160,14 +164,16 @@ def factor_reviews(
             schema.DERIVED.factor_label,
             out[_F.factor].map(dict(schema.FACTOR_LABELS)),
         )
-    for col in (N, MODIFIABLE, TOTAL):
+    for col in (RECORDED, NUMERATOR, DENOMINATOR):
         out[col] = out[col].to_numpy(dtype=np.int64)
-    ci = percent_columns(
-        out[MODIFIABLE].to_numpy(dtype=np.float64), out[TOTAL].to_numpy(dtype=np.float64), conf
-    )
-    for col in (PERCENT, LOWER_CI, UPPER_CI):
-        out[col] = ci[col].to_numpy(dtype=np.float64)
     order = {label: i for i, label in enumerate(labels)}
-    out = out.sort_values(YEAR, key=lambda s: s.map(order), kind="stable")
-    out[YEAR] = pd.Categorical(out[YEAR], dtype=year_ax.dtype)
-    return out.reset_index(drop=True)
+    out = out.sort_values(PERIOD, key=lambda s: s.map(order), kind="stable")
+    out = out.reset_index(drop=True)
+    out[PERIOD] = pd.Categorical(out[PERIOD], dtype=year_ax.dtype)
+    ci = percent_columns(
+        out[NUMERATOR].to_numpy(dtype=np.float64),
+        out[DENOMINATOR].to_numpy(dtype=np.float64),
+        conf,
+    )
+    out = pd.concat([out, ci], axis=1)
+    return with_start_year(out, axis_starts)

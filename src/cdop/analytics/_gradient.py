@@ -10,6 +10,7 @@ the slope and relative indices of inequality with :func:`cdop.stats.sii` and
 
 from __future__ import annotations
 
+import re
 import warnings
 from typing import Final
 
@@ -17,11 +18,15 @@ import numpy as np
 import pandas as pd
 
 from cdop.analytics._common import (
-    DEATHS,
+    CONFIDENCE,
+    DENOMINATOR,
     LOWER_CI,
     METHOD,
-    RATE,
+    NUMERATOR,
+    PERIOD,
+    STATISTIC,
     UPPER_CI,
+    VALUE,
     YEAR,
     check_confidence,
     fail,
@@ -31,9 +36,8 @@ from cdop.errors import DataQualityWarning, SmallNumberWarning
 
 __all__ = ["mortality_inequality", "mortality_trend"]
 
-_DENOMINATORS: Final = ("live_births", "population")
-_VALUE_COLUMNS: Final = frozenset({YEAR, DEATHS, RATE, LOWER_CI, UPPER_CI, METHOD, *_DENOMINATORS})
-_MULTIPLIERS: Final = {"live_births": 1_000.0, "population": 100_000.0}
+#: What ``statistic`` says of a mortality rate: ``"rate per 1000"``.
+_RATE_STATISTIC: Final = re.compile(r"^rate per (\d+(?:\.\d+)?)$")
 
 MOST_DEPRIVED_RATE: Final = "most_deprived_rate"
 LEAST_DEPRIVED_RATE: Final = "least_deprived_rate"
@@ -49,21 +53,32 @@ _MOST = "_most"
 _TIME = "_time"
 
 
-def _rates_table(func: str, rates: pd.DataFrame) -> tuple[str, list[str]]:
-    """The denominator column and the grouping columns of a mortality table."""
-    if not isinstance(rates, pd.DataFrame) or YEAR not in rates.columns:
-        raise fail(
-            func, "argument `rates` must be a table from infant_mortality() or child_mortality()"
-        )
-    denominator = next((c for c in _DENOMINATORS if c in rates.columns), None)
-    if denominator is None or DEATHS not in rates.columns:
+def _rates_table(func: str, rates: pd.DataFrame) -> tuple[float, list[str]]:
+    """The multiplier and the grouping columns of a mortality table."""
+    from cdop.stats._common import result_columns
+
+    expected = (
+        "argument `rates` must be a table from infant_mortality() or child_mortality() "
+        "(columns 'year', 'period', 'numerator', 'denominator', 'value', 'statistic')"
+    )
+    if not isinstance(rates, pd.DataFrame):
+        raise fail(func, expected)
+    needed = (YEAR, PERIOD, NUMERATOR, DENOMINATOR, STATISTIC)
+    missing = [c for c in needed if c not in rates.columns]
+    if missing:
+        raise fail(func, f"{expected}; missing {', '.join(repr(c) for c in missing)}")
+    found = {str(v) for v in rates[STATISTIC].dropna().unique()}
+    matches = [_RATE_STATISTIC.match(v) for v in found]
+    if len(found) != 1 or matches[0] is None:
         raise fail(
             func,
-            "argument `rates` must have columns 'deaths' and 'live_births' or "
-            "'population' (a table from infant_mortality() or child_mortality())",
+            f"argument `rates` must hold one kind of rate (column 'statistic' such as "
+            f"'rate per 1000'); received {sorted(found)!r}",
         )
-    groups = [str(c) for c in rates.columns if c not in _VALUE_COLUMNS]
-    return denominator, groups
+    multiplier = float(matches[0].group(1))
+    values = {YEAR, PERIOD, NUMERATOR, DENOMINATOR, *result_columns(list(rates.columns))}
+    groups = [str(c) for c in rates.columns if c not in values]
+    return multiplier, groups
 
 
 def mortality_inequality(
@@ -114,7 +129,7 @@ def mortality_inequality(
     pandas.DataFrame
         One row per other grouping level and period:
 
-        - the other grouping columns, ``year``;
+        - the other grouping columns, ``year`` (start year), ``period`` (its label);
         - ``most_deprived_rate``, ``least_deprived_rate``;
         - ``rate_ratio``, ``rate_ratio_lower_ci``, ``rate_ratio_upper_ci``,
           ``rate_ratio_p_value``;
@@ -128,7 +143,7 @@ def mortality_inequality(
     >>> ds = cdop.load_sample()
     >>> gap = mortality_inequality(infant_mortality(ds, pool=3))
     >>> gap.columns.tolist()[:4]
-    ['year', 'most_deprived_rate', 'least_deprived_rate', 'rate_ratio']
+    ['year', 'period', 'most_deprived_rate', 'least_deprived_rate']
     >>> row = gap.iloc[0]
     >>> bool(abs(row["rate_ratio"] - row["most_deprived_rate"] / row["least_deprived_rate"])
     ...      < 1e-9)
@@ -137,8 +152,8 @@ def mortality_inequality(
     func = "mortality_inequality"
     from cdop import stats
 
-    conf = check_confidence(func, confidence)
-    denominator, groups = _rates_table(func, rates)
+    conf = _one_level(func, confidence)
+    multiplier, groups = _rates_table(func, rates)
     if quantile not in groups:
         raise fail(
             func,
@@ -146,13 +161,19 @@ def mortality_inequality(
             f"of `rates` (grouping columns: {', '.join(groups) or 'none'})",
         )
     others = [g for g in groups if g != quantile]
-    keys = [*others, YEAR]
-    data = rates[rates[quantile].notna() & (rates[denominator] > 0)].copy()
-    data[YEAR] = data[YEAR].astype("str")
+    keys = [*others, YEAR, PERIOD]
+    denominator = DENOMINATOR
+    data = rates[rates[quantile].notna() & (rates[denominator] > 0).fillna(False)].copy()
+    data[PERIOD] = data[PERIOD].astype("str")
     data[quantile] = pd.to_numeric(data[quantile])
+    data[denominator] = pd.to_numeric(data[denominator]).astype(np.float64)
+    data = data.drop(
+        columns=[
+            c for c in data.columns if c not in {*keys, quantile, NUMERATOR, denominator, VALUE}
+        ]
+    )
     if data.empty:
         raise fail(func, "argument `rates` holds no rows with a quantile and a denominator")
-    multiplier = _MULTIPLIERS[denominator]
     q_low, q_high = data[quantile].min(), data[quantile].max()
 
     ends = data[data[quantile].isin([q_low, q_high])].copy()
@@ -160,14 +181,14 @@ def mortality_inequality(
     with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
         warnings.simplefilter("ignore", SmallNumberWarning)
         ratio = stats.poisson_trend(
-            ends, DEATHS, denominator, _MOST, confidence=conf, group_by=keys
+            ends, NUMERATOR, denominator, _MOST, confidence=conf, group_by=keys
         )
     base = data[keys].drop_duplicates().reset_index(drop=True)
     out = base.copy()
-    rate_at = ends[[*keys, _MOST, RATE]]
+    rate_at = ends[[*keys, _MOST, VALUE]]
     for name, flag in ((MOST_DEPRIVED_RATE, 1), (LEAST_DEPRIVED_RATE, 0)):
         picked = rate_at[rate_at[_MOST] == flag].drop(columns=_MOST)
-        out[name] = _align(base, picked, keys)[RATE].to_numpy(dtype=np.float64)
+        out[name] = _align(base, picked, keys)[VALUE].to_numpy(dtype=np.float64)
     ratio = _align(base, ratio, keys)
     out[RATE_RATIO] = ratio["value"].to_numpy(dtype=np.float64)
     out[f"{RATE_RATIO}_{LOWER_CI}"] = ratio[LOWER_CI].to_numpy(dtype=np.float64)
@@ -176,12 +197,12 @@ def mortality_inequality(
 
     # SII/RII need 95% limits of each rate to derive its standard error.
     limits = stats.rate(
-        data[[*keys, quantile, DEATHS, denominator]].reset_index(drop=True),
-        DEATHS,
+        data[[*keys, quantile, NUMERATOR, denominator]].reset_index(drop=True),
+        NUMERATOR,
         denominator,
         multiplier=multiplier,
     )
-    usable = limits[limits[DEATHS] > 0]
+    usable = limits[limits[NUMERATOR] > 0]
     complete = (
         usable.groupby(keys, observed=True)[quantile].transform("size") == data[quantile].nunique()
     )
@@ -219,10 +240,17 @@ def mortality_inequality(
         out[name] = values["value"].to_numpy(dtype=np.float64)
         out[f"{name}_{LOWER_CI}"] = values[LOWER_CI].to_numpy(dtype=np.float64)
         out[f"{name}_{UPPER_CI}"] = values[UPPER_CI].to_numpy(dtype=np.float64)
-    year_dtype = rates[YEAR].dtype
-    if isinstance(year_dtype, pd.CategoricalDtype):
-        out[YEAR] = out[YEAR].astype(year_dtype)
+    period_dtype = rates[PERIOD].dtype
+    if isinstance(period_dtype, pd.CategoricalDtype):
+        out[PERIOD] = out[PERIOD].astype(period_dtype)
     return out
+
+
+def _one_level(func: str, confidence: object) -> float:
+    levels = check_confidence(func, confidence)
+    if len(levels) != 1:
+        raise fail(func, f"argument `confidence` must be a single level here; received {levels!r}")
+    return levels[0]
 
 
 def _align(base: pd.DataFrame, frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -250,8 +278,10 @@ def mortality_trend(rates: pd.DataFrame, *, confidence: float = 0.95) -> pd.Data
         One row per grouping level:
 
         - the grouping columns;
-        - ``first_year``, ``last_year`` (labels), ``periods``, ``deaths``;
-        - ``rate_ratio``, ``lower_ci``, ``upper_ci``: per year;
+        - ``first_year``, ``last_year`` (start years, integers), ``periods``;
+        - ``numerator``: deaths over the years;
+        - ``value``: rate ratio per year; ``lower_ci``, ``upper_ci``; ``confidence``,
+          ``statistic``, ``method``;
         - ``p_value``: Wald test of no trend.
 
     Examples
@@ -260,44 +290,52 @@ def mortality_trend(rates: pd.DataFrame, *, confidence: float = 0.95) -> pd.Data
     >>> from cdop.analytics import infant_mortality, mortality_trend
     >>> ds = cdop.load_sample()
     >>> trend = mortality_trend(infant_mortality(ds))
-    >>> print(trend[["imd_quintile", "first_year", "last_year", "deaths"]].to_string(index=False))
-     imd_quintile first_year last_year  deaths
-                1       2018      2024      90
-                2       2018      2024      67
-                3       2018      2024      66
-                4       2018      2024      50
-                5       2018      2024      33
+    >>> cols = ["imd_quintile", "first_year", "last_year", "numerator"]
+    >>> print(trend[cols].to_string(index=False))
+     imd_quintile  first_year  last_year  numerator
+                1        2018       2024         90
+                2        2018       2024         67
+                3        2018       2024         66
+                4        2018       2024         50
+                5        2018       2024         33
     """
     func = "mortality_trend"
     from cdop import stats
 
-    conf = check_confidence(func, confidence)
-    denominator, groups = _rates_table(func, rates)
-    spans = [parse_label(str(y)) for y in rates[YEAR]]
+    conf = _one_level(func, confidence)
+    _, groups = _rates_table(func, rates)
+    spans = [parse_label(str(y)) for y in rates[PERIOD]]
     if any(s is None or s.first != s.last for s in spans):
         raise fail(func, "argument `rates` must hold single years (pool=1), not pooled periods")
-    data = rates.assign(**{_TIME: [s.first for s in spans if s is not None]})
-    data = data[data[denominator] > 0]
+    data = rates[[*groups, YEAR, NUMERATOR, DENOMINATOR]].copy()
+    data[DENOMINATOR] = pd.to_numeric(data[DENOMINATOR]).astype(np.float64)
+    data = data[(data[DENOMINATOR] > 0).to_numpy()]
+    data[YEAR] = data[YEAR].astype(np.int64)
     if groups:
         data = data.dropna(subset=groups)
     with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
         warnings.simplefilter("ignore", SmallNumberWarning)
         trend = stats.poisson_trend(
-            data, DEATHS, denominator, _TIME, confidence=conf, group_by=groups or None
+            data.assign(**{_TIME: data[YEAR]}),
+            NUMERATOR,
+            DENOMINATOR,
+            _TIME,
+            confidence=conf,
+            group_by=groups or None,
         )
-    years = data.assign(**{YEAR: data[YEAR].astype("str")})
     if groups:
-        span = years.groupby(groups, observed=True, sort=True)[YEAR].agg(["first", "last"])
+        span = data.groupby(groups, observed=True, sort=True)[YEAR].agg(["min", "max"])
         span = span.reset_index().drop(columns=groups)
     else:
-        span = pd.DataFrame({"first": [years[YEAR].iloc[0]], "last": [years[YEAR].iloc[-1]]})
+        span = pd.DataFrame({"min": [data[YEAR].min()], "max": [data[YEAR].max()]})
     out = trend[groups].copy() if groups else pd.DataFrame(index=trend.index)
-    out[FIRST_YEAR] = span["first"].to_numpy()
-    out[LAST_YEAR] = span["last"].to_numpy()
+    out[FIRST_YEAR] = span["min"].to_numpy(dtype=np.int64)
+    out[LAST_YEAR] = span["max"].to_numpy(dtype=np.int64)
     out[PERIODS] = trend["periods"].to_numpy(dtype=np.int64)
-    out[DEATHS] = np.rint(trend["events"].to_numpy(dtype=np.float64)).astype(np.int64)
-    out[RATE_RATIO] = trend["value"].to_numpy(dtype=np.float64)
-    out[LOWER_CI] = trend[LOWER_CI].to_numpy(dtype=np.float64)
-    out[UPPER_CI] = trend[UPPER_CI].to_numpy(dtype=np.float64)
+    out[NUMERATOR] = np.rint(trend["events"].to_numpy(dtype=np.float64)).astype(np.int64)
+    for col in (VALUE, LOWER_CI, UPPER_CI):
+        out[col] = trend[col].to_numpy(dtype=np.float64)
+    for col in (CONFIDENCE, STATISTIC, METHOD):
+        out[col] = trend[col].to_numpy()
     out[P_VALUE] = trend[P_VALUE].to_numpy(dtype=np.float64)
     return out

@@ -25,15 +25,13 @@ import pandas as pd
 
 from cdop import schema
 from cdop.analytics._common import (
-    LOWER_CI,
-    PERCENT,
-    TOTAL,
-    UPPER_CI,
-    YEAR,
-    N,
+    DENOMINATOR,
+    NUMERATOR,
+    PERIOD,
     check_choice,
     check_confidence,
     reviewed,
+    with_start_year,
 )
 from cdop.analytics._intervals import percent_columns
 from cdop.analytics._periods import (
@@ -113,7 +111,7 @@ def _counts(
     name: str,
     years: Years,
     kind: PeriodKind,
-    confidence: float,
+    confidence: Sequence[float],
 ) -> pd.DataFrame:
     """Reviews kept, per year and level (every code, then a missing level), with totals."""
     starts = start_years(records[_R.date_review_completed], kind)
@@ -131,18 +129,18 @@ def _counts(
     totals = counts.sum(axis=1)
     out = pd.DataFrame(
         {
-            YEAR: pd.Categorical(np.repeat(labels, len(codes) + 1), dtype=year_ax.dtype),
+            PERIOD: pd.Categorical(np.repeat(labels, len(codes) + 1), dtype=year_ax.dtype),
             name: np.array([*codes, None] * len(labels), dtype=object),
-            N: counts.ravel(),
-            TOTAL: np.repeat(totals, len(codes) + 1),
+            NUMERATOR: counts.ravel(),
+            DENOMINATOR: np.repeat(totals, len(codes) + 1),
         }
     )
     ci = percent_columns(
-        out[N].to_numpy(dtype=np.float64), out[TOTAL].to_numpy(dtype=np.float64), confidence
+        out[NUMERATOR].to_numpy(dtype=np.float64),
+        out[DENOMINATOR].to_numpy(dtype=np.float64),
+        confidence,
     )
-    for col in (PERCENT, LOWER_CI, UPPER_CI):
-        out[col] = ci[col].to_numpy(dtype=np.float64)
-    return out
+    return with_start_year(pd.concat([out, ci], axis=1), axis_starts)
 
 
 def sudi_circumstances(
@@ -151,7 +149,7 @@ def sudi_circumstances(
     *,
     years: Years = None,
     period: PeriodKind = "financial",
-    confidence: float = 0.95,
+    confidence: float | Sequence[float] = 0.95,
 ) -> pd.DataFrame:
     """Sudden unexpected deaths in infancy reviewed, by one sleep circumstance, per year.
 
@@ -166,18 +164,21 @@ def sudi_circumstances(
         Years of review completion (default: every year from the first to the last
         review).
     period : {"financial", "calendar"}, default "financial"
-    confidence : float, default 0.95
+    confidence : float or sequence of float, default 0.95
+        One level, or several (limits ``lower_ci_95``, ``upper_ci_99_8``, ...).
 
     Returns
     -------
     pandas.DataFrame
         One row per year and level (the field's codes in contract order, then a missing
-        level for deaths without the form's answer):
+        level for deaths without the form's answer), in the shared vocabulary of
+        ``docs/vocabulary.md``:
 
-        - ``year``, the ``variable`` column;
-        - ``n``: sudden unexpected deaths in infancy reviewed with that answer;
-        - ``total``: sudden unexpected deaths in infancy reviewed in the year;
-        - ``percent``: ``n / total * 100``; ``lower_ci``, ``upper_ci`` (Wilson).
+        - ``year`` (start year, integer), ``period`` (its label), the ``variable`` column;
+        - ``numerator``: sudden unexpected deaths in infancy reviewed with that answer;
+        - ``denominator``: sudden unexpected deaths in infancy reviewed in the year;
+        - ``value``: ``numerator / denominator * 100``; ``lower_ci``, ``upper_ci``
+          (Wilson); ``confidence``, ``statistic`` (``"percentage"``), ``method``.
 
     Examples
     --------
@@ -187,7 +188,7 @@ def sudi_circumstances(
     >>> place["sleep_place"].tolist()
     ['cot_or_moses_basket', 'adult_bed', 'sofa_or_armchair', 'car_seat_or_pram', 'other', \
 'not_stated', nan]
-    >>> bool(place["n"].sum() == place["total"].iloc[0])
+    >>> bool(place["numerator"].sum() == place["denominator"].iloc[0])
     True
     """
     func = "sudi_circumstances"
@@ -214,7 +215,7 @@ def neonatal_bands(
     *,
     years: Years = None,
     period: PeriodKind = "financial",
-    confidence: float = 0.95,
+    confidence: float | Sequence[float] = 0.95,
 ) -> pd.DataFrame:
     """Neonatal deaths (0-27 days) reviewed, by gestation or birthweight band, per year.
 
@@ -230,18 +231,22 @@ def neonatal_bands(
         Years of review completion (default: every year from the first to the last
         review).
     period : {"financial", "calendar"}, default "financial"
-    confidence : float, default 0.95
+    confidence : float or sequence of float, default 0.95
+        One level, or several (limits ``lower_ci_95``, ``upper_ci_99_8``, ...).
 
     Returns
     -------
     pandas.DataFrame
         One row per year and band (in order, then a missing level for deaths whose
-        gestation or birthweight was not recorded):
+        gestation or birthweight was not recorded), in the shared vocabulary of
+        ``docs/vocabulary.md``:
 
-        - ``year``, ``gestation_band`` or ``birthweight_band``;
-        - ``n``: neonatal deaths reviewed in the band;
-        - ``total``: neonatal deaths reviewed in the year;
-        - ``percent``: ``n / total * 100``; ``lower_ci``, ``upper_ci`` (Wilson).
+        - ``year`` (start year, integer), ``period`` (its label), ``gestation_band`` or
+          ``birthweight_band``;
+        - ``numerator``: neonatal deaths reviewed in the band;
+        - ``denominator``: neonatal deaths reviewed in the year;
+        - ``value``: ``numerator / denominator * 100``; ``lower_ci``, ``upper_ci``
+          (Wilson); ``confidence``, ``statistic`` (``"percentage"``), ``method``.
 
     Examples
     --------
@@ -251,7 +256,7 @@ def neonatal_bands(
     >>> g["gestation_band"].tolist()
     ['Under 24 weeks', '24-27 weeks', '28-31 weeks', '32-36 weeks', '37 weeks or more', nan]
     >>> w = cdop.analytics.neonatal_bands(ds, "birthweight", years="2023/24")
-    >>> bool(w["total"].iloc[0] == g["total"].iloc[0])
+    >>> bool(w["denominator"].iloc[0] == g["denominator"].iloc[0])
     True
     """
     func = "neonatal_bands"

@@ -20,7 +20,9 @@ import pandas as pd
 
 from cdop import schema
 from cdop.analytics._common import (
-    DEATHS,
+    DENOMINATOR,
+    NUMERATOR,
+    PERIOD,
     YEAR,
     Axis,
     By,
@@ -33,6 +35,7 @@ from cdop.analytics._common import (
     counts_column,
     fail,
     parse_by,
+    with_start_year,
     year_axis,
 )
 from cdop.analytics._intervals import rate_columns
@@ -58,8 +61,8 @@ _B = schema.BIRTHS
 _P = schema.POPULATION
 _D = schema.DERIVED
 
-LIVE_BIRTHS: Final = "live_births"
-POPULATION: Final = "population"
+#: Column of the deaths of a supplied ``deaths`` table (``numerator`` is also accepted).
+DEATHS: Final = "deaths"
 
 #: Age groups of deaths (schema.AGE_GROUPS) under each measure.
 _MEASURE_AGE_GROUPS: Final[dict[str, tuple[str, ...]]] = {
@@ -131,10 +134,9 @@ def _rates(
     pool: int,
     deaths: _Events,
     denominators: _Events,
-    denominator_name: str,
     integer_denominator: bool,
     multiplier: float,
-    confidence: float,
+    confidence: Sequence[float],
 ) -> pd.DataFrame:
     """Sum deaths and denominators on (by..., year), pool years, attach rates."""
     windows = _pool_windows(func, starts, pool)
@@ -156,18 +158,25 @@ def _rates(
     pooled_n = cum_n[..., last + 1] - cum_n[..., first]
     labels = [pooled_label(starts[a], starts[b], kind) for a, b in windows]
     out = Grid((*by_axes, year_axis(labels))).frame()
-    out[DEATHS] = counts_column(pooled_d.reshape(-1))
+    out[NUMERATOR] = counts_column(pooled_d.reshape(-1))
     denominator = pooled_n.reshape(-1)
-    out[denominator_name] = counts_column(denominator) if integer_denominator else denominator
+    # No births (or children) at all, e.g. the deaths with no quintile: missing, not 0.
+    none = denominator <= 0
+    if integer_denominator:
+        out[DENOMINATOR] = pd.array(counts_column(denominator), dtype="Int64")
+        out.loc[none, DENOMINATOR] = pd.NA
+    else:
+        out[DENOMINATOR] = np.where(none, np.nan, denominator)
     rates = rate_columns(pooled_d.reshape(-1), denominator, multiplier, confidence)
-    return pd.concat([out, rates], axis=1)
+    out = pd.concat([out, rates], axis=1)
+    return with_start_year(out, [starts[a] for a, _ in windows])
 
 
 def _by_columns(func: str, by: By, *tables: pd.DataFrame, reserved: Sequence[str]) -> list[str]:
     common = set(tables[0].columns)
     for t in tables[1:]:
         common &= set(t.columns)
-    return parse_by(func, by, sorted(common - set(reserved)), exclude=(YEAR,))
+    return parse_by(func, by, sorted(common - set(reserved)), exclude=(YEAR, PERIOD))
 
 
 def infant_mortality(
@@ -179,7 +188,7 @@ def infant_mortality(
     pool: int = 1,
     years: Years = None,
     deaths: pd.DataFrame | None = None,
-    confidence: float = 0.95,
+    confidence: float | Sequence[float] = 0.95,
 ) -> pd.DataFrame:
     """Infant (or neonatal, post-neonatal) mortality per 1,000 live births.
 
@@ -215,33 +224,41 @@ def infant_mortality(
         and having births; see the module notes).
     deaths : pandas.DataFrame, optional
         Deaths to use instead of the notifications: columns ``year`` (start year of
-        the calendar or financial year), the ``by`` columns and ``deaths`` (counts).
-    confidence : float, default 0.95
+        the calendar or financial year), the ``by`` columns and ``numerator`` (or
+        ``deaths``: counts).
+    confidence : float or sequence of float, default 0.95
+        One level, or several (limits ``lower_ci_95``, ``upper_ci_99_8``, ...).
 
     Returns
     -------
     pandas.DataFrame
-        One row per ``by`` level and (pooled) year:
+        One row per ``by`` level and (pooled) year (``docs/vocabulary.md``):
 
-        - the ``by`` columns, ``year`` (label of the year or pooled period);
-        - ``deaths``;
-        - ``live_births`` (integer for calendar years, estimated for financial years);
-        - ``rate``: per 1,000 live births (NaN without births);
-        - ``lower_ci``, ``upper_ci``; ``method`` (``"Exact"`` or ``"Byars"``).
+        - the ``by`` columns, ``year`` (start year of the year or of the pooled
+          period's first year, integer), ``period`` (its label);
+        - ``numerator``: deaths;
+        - ``denominator``: live births (integer for calendar years, estimated for
+          financial years; missing where there are none, e.g. for deaths with no
+          quintile);
+        - ``value``: rate per 1,000 live births (NaN without births);
+        - ``lower_ci``, ``upper_ci``; ``confidence``; ``statistic``
+          (``"rate per 1000"``); ``method`` (``"Exact"`` or ``"Byars"``).
 
     Examples
     --------
     >>> import cdop
     >>> ds = cdop.load_sample()
     >>> imr = cdop.analytics.infant_mortality(ds)
-    >>> imr.columns.tolist()
-    ['imd_quintile', 'year', 'deaths', 'live_births', 'rate', 'lower_ci', 'upper_ci', 'method']
+    >>> imr.columns.tolist()[:5]
+    ['imd_quintile', 'year', 'period', 'numerator', 'denominator']
+    >>> imr.columns.tolist()[5:]
+    ['value', 'lower_ci', 'upper_ci', 'confidence', 'statistic', 'method']
     >>> q1 = imr[imr["imd_quintile"] == 1]
-    >>> bool((q1["rate"] == q1["deaths"] / q1["live_births"] * 1000).all())
+    >>> bool((q1["value"] == q1["numerator"] / q1["denominator"] * 1000).all())
     True
     >>> pooled = cdop.analytics.infant_mortality(ds, by=None, pool=3)
-    >>> pooled["year"].tolist()[:2]
-    ['2018-2020', '2019-2021']
+    >>> pooled["period"].tolist()[:2], pooled["year"].tolist()[:2]
+    (['2018-2020', '2019-2021'], [2018, 2019])
     """
     func = "infant_mortality"
     kind = check_period(func, period)
@@ -263,16 +280,22 @@ def infant_mortality(
         death_weights = np.ones(len(death_rows))
         default_years = _covered_years(notes, kind)
     else:
-        if not isinstance(deaths, pd.DataFrame) or not {YEAR, DEATHS} <= set(deaths.columns):
+        count_col = next(
+            (c for c in (NUMERATOR, DEATHS) if isinstance(deaths, pd.DataFrame) and c in deaths),
+            None,
+        )
+        if not isinstance(deaths, pd.DataFrame) or YEAR not in deaths or count_col is None:
             raise fail(
                 func,
-                "argument `deaths` must be a DataFrame with columns 'year', "
-                "'deaths' and the `by` columns",
+                "argument `deaths` must be a DataFrame with columns 'year' (start year), "
+                "'numerator' (or 'deaths') and the `by` columns",
             )
-        by_cols = _by_columns(func, by, births, deaths, reserved=(_B.year, _B.live_births, DEATHS))
+        by_cols = _by_columns(
+            func, by, births, deaths, reserved=(_B.year, _B.live_births, NUMERATOR, DEATHS)
+        )
         death_rows = deaths[by_cols]
         death_starts = pd.to_numeric(deaths[YEAR]).to_numpy(dtype=np.float64)
-        death_weights = pd.to_numeric(deaths[DEATHS]).to_numpy(dtype=np.float64)
+        death_weights = pd.to_numeric(deaths[count_col]).to_numpy(dtype=np.float64)
         default_years = sorted({int(y) for y in death_starts[~np.isnan(death_starts)]})
     for col in by_cols:
         if births[col].isna().all():
@@ -305,7 +328,6 @@ def infant_mortality(
         pool,
         _Events(death_rows, death_starts, death_weights),
         denominators,
-        LIVE_BIRTHS,
         kind == "calendar",
         1000.0,
         conf,
@@ -319,7 +341,7 @@ def child_mortality(
     period: PeriodKind = "financial",
     pool: int = 1,
     years: Years = None,
-    confidence: float = 0.95,
+    confidence: float | Sequence[float] = 0.95,
 ) -> pd.DataFrame:
     """Child deaths (aged 0-17) per 100,000 children.
 
@@ -345,17 +367,19 @@ def child_mortality(
     years : label, start year or list of them, optional
         Single years to use (default: the years wholly covered by the notifications
         and having a population).
-    confidence : float, default 0.95
+    confidence : float or sequence of float, default 0.95
+        One level, or several (limits ``lower_ci_95``, ``upper_ci_99_8``, ...).
 
     Returns
     -------
     pandas.DataFrame
-        One row per ``by`` level and (pooled) year:
+        One row per ``by`` level and (pooled) year (``docs/vocabulary.md``):
 
-        - the ``by`` columns, ``year``;
-        - ``deaths``; ``population``;
-        - ``rate``: per 100,000 children (NaN without population);
-        - ``lower_ci``, ``upper_ci``; ``method`` (``"Exact"`` or ``"Byars"``).
+        - the ``by`` columns, ``year`` (start year, integer), ``period`` (its label);
+        - ``numerator``: deaths; ``denominator``: children (missing where none);
+        - ``value``: rate per 100,000 children (NaN without population);
+        - ``lower_ci``, ``upper_ci``; ``confidence``; ``statistic``
+          (``"rate per 100000"``); ``method`` (``"Exact"`` or ``"Byars"``).
 
     Examples
     --------
@@ -364,8 +388,8 @@ def child_mortality(
     >>> cmr = cdop.analytics.child_mortality(ds, by="age_group")
     >>> cmr["age_group"].cat.categories.tolist()
     ['under_1', '1-4', '5-9', '10-14', '15-17']
-    >>> cmr.columns.tolist()[1:]
-    ['year', 'deaths', 'population', 'rate', 'lower_ci', 'upper_ci', 'method']
+    >>> cmr.columns.tolist()[1:6]
+    ['year', 'period', 'numerator', 'denominator', 'value']
     """
     func = "child_mortality"
     kind = check_period(func, period)
@@ -403,6 +427,4 @@ def child_mortality(
     denominators = _Events(
         population[by_cols], pop_years, population[_P.population].to_numpy(dtype=np.float64)
     )
-    return _rates(
-        func, axes, starts, kind, pool, deaths, denominators, POPULATION, True, 100_000.0, conf
-    )
+    return _rates(func, axes, starts, kind, pool, deaths, denominators, True, 100_000.0, conf)

@@ -28,7 +28,8 @@ from typing import Final, Literal, TypeAlias
 import numpy as np
 import pandas as pd
 
-from cdop.analytics._common import DEATHS, TOTAL, YEAR, N, fail
+from cdop.analytics._common import DENOMINATOR, NUMERATOR, PERIOD, fail
+from cdop.analytics._durations import REVIEWS_COLUMN, WITHIN_12
 from cdop.analytics._periods import Span, parse_label
 from cdop.errors import NationalComparisonWarning
 
@@ -51,13 +52,10 @@ BenchmarkUnit: TypeAlias = Literal["count", "percent", "per 1,000", "per 100,000
 
 EDITION: Final = "edition"
 INDICATOR: Final = "indicator"
-PERIOD: Final = "period"
 PERIOD_TYPE: Final = "period_type"
 VARIABLE: Final = "variable"
 LEVEL: Final = "level"
 VALUE: Final = "value"
-NUMERATOR: Final = "numerator"
-DENOMINATOR: Final = "denominator"
 UNIT: Final = "unit"
 DEFINITION: Final = "definition"
 DENOMINATOR_DEFINITION: Final = "denominator_definition"
@@ -132,11 +130,14 @@ _METHODS: Final = {
 
 @dataclass(frozen=True)
 class Indicator:
-    """An indicator the library computes locally: its unit and the column of its levels."""
+    """An indicator the library computes locally: its unit, the column of its levels, the
+    local table to compare, and the numerator and denominator columns of that table."""
 
     unit: BenchmarkUnit
     variable: str | None
     local: str
+    x: str = NUMERATOR
+    n: str = DENOMINATOR
 
 
 #: Indicators the library knows, with the local table to compare with them. National
@@ -151,7 +152,7 @@ INDICATORS: Final[dict[str, Indicator]] = {
     "deaths_under_1_year": Indicator("percent", None, "under-1 deaths (x) of deaths (n)"),
     "review_duration_band": Indicator("percent", "band", 'review_durations(ds, "national")'),
     "reviews_within_12_months": Indicator(
-        "percent", None, 'review_timeliness(ds), x="within_12_months", n="reviews"'
+        "percent", None, "review_timeliness(ds)", x=WITHIN_12, n=REVIEWS_COLUMN
     ),
     "reviews_by_sex": Indicator("percent", "sex", 'breakdown(ds, "sex")'),
     "reviews_by_ethnicity": Indicator("percent", "ethnicity", 'breakdown(ds, "ethnicity")'),
@@ -480,8 +481,9 @@ def compare_national(
     national : pandas.DataFrame, optional
         National figures (default :func:`national_benchmarks`), validated.
     x, n : str, optional
-        Numerator and denominator columns of ``local``. Defaults: ``n`` and ``total``
-        for percentages; ``deaths`` and ``live_births`` (or ``population``) for rates.
+        Numerator and denominator columns of ``local``. Default: those the indicator
+        names (:data:`INDICATORS`: ``within_12_months`` of ``reviews`` for
+        ``"reviews_within_12_months"``), else ``numerator`` and ``denominator``.
     confidence : float or sequence of float, default (0.95, 0.998)
     max_gap : int, default 0
         Largest distance in years between the local and the national period for a
@@ -522,12 +524,12 @@ def compare_national(
     >>> mod = breakdown(ds, "modifiable_factors", years=["2017/18", "2023/24", "2024/25"])
     >>> out = compare_national(mod, "reviews_with_modifiable_factors")
     >>> yes = out[out["modifiable_factors"] == "yes"]
-    >>> print(yes[["year", "n", "total", "national_value", "comparison_95"]].to_string(
-    ...     index=False))
-       year  n  total  national_value comparison_95
-    2017/18  4     25            28.0       similar
-    2023/24 17     54            48.0           NaN
-    2024/25 26     74            48.0         lower
+    >>> cols = ["period", "numerator", "denominator", "national_value", "comparison_95"]
+    >>> print(yes[cols].to_string(index=False))
+     period  numerator  denominator  national_value comparison_95
+    2017/18          4           25            28.0       similar
+    2023/24         17           54            48.0           NaN
+    2024/25         26           74            48.0         lower
     >>> print(yes["comparison_note"].iloc[1])
     national figure for 2024/25, not 2023/24
     """
@@ -536,8 +538,12 @@ def compare_national(
 
     if not isinstance(local, pd.DataFrame):
         raise fail(func, f"argument `local` must be a DataFrame; received {type(local).__name__}")
-    if YEAR not in local.columns:
-        raise fail(func, "argument `local` must have a 'year' column (an analytics table)")
+    if PERIOD not in local.columns:
+        raise fail(
+            func,
+            "argument `local` must have a 'period' column of period labels such as "
+            "'2024/25' (an analytics table)",
+        )
     if isinstance(max_gap, bool) or not isinstance(max_gap, (int, np.integer)) or max_gap < 0:
         raise fail(func, f"argument `max_gap` must be a whole number >= 0; received {max_gap!r}")
     table = national_benchmarks() if national is None else _typed(func, national, "`national`")
@@ -555,7 +561,7 @@ def compare_national(
             func, f"indicator {indicator!r} is a count; only percentages and rates can be compared"
         )
     variable = known.variable if known is not None else _one_variable(func, indicator, rows)
-    x_col, n_col = _x_n(func, local, statistic, x, n)
+    x_col, n_col = _x_n(func, local, indicator, known, x, n)
     if variable is not None and variable not in local.columns:
         raise fail(
             func,
@@ -565,7 +571,7 @@ def compare_national(
     if variable is None:
         _check_one_row_per_year(func, local, indicator)
 
-    spans = [_span(func, label) for label in local[YEAR].astype("str")]
+    spans = [_span(func, label) for label in local[PERIOD].astype("str")]
     levels = local[variable].astype("str").tolist() if variable is not None else [""] * len(local)
     nat_spans = [parse_label(str(p)) for p in rows[PERIOD]]
     picks = [
@@ -649,20 +655,20 @@ def _one_variable(func: str, indicator: str, rows: pd.DataFrame) -> str | None:
 
 
 def _check_one_row_per_year(func: str, local: pd.DataFrame, indicator: str) -> None:
-    dup = local[YEAR].astype("str").duplicated(keep=False)
+    dup = local[PERIOD].astype("str").duplicated(keep=False)
     if not dup.any():
         return
-    year = str(local.loc[dup, YEAR].iloc[0])
+    year = str(local.loc[dup, PERIOD].iloc[0])
     others = [
         str(c)
         for c in local.columns
-        if c != YEAR
-        and local.loc[dup].groupby(local.loc[dup, YEAR].astype("str"))[c].nunique().gt(1).any()
+        if c != PERIOD
+        and local.loc[dup].groupby(local.loc[dup, PERIOD].astype("str"))[c].nunique().gt(1).any()
     ]
     split = f" (split by {', '.join(others[:3])})" if others else ""
     raise fail(
         func,
-        f"argument `local` has {int(dup[local[YEAR].astype('str') == year].sum())} rows for "
+        f"argument `local` has {int(dup[local[PERIOD].astype('str') == year].sum())} rows for "
         f"{year}{split}, but {indicator!r} is a figure for the whole population; compare the "
         f"overall rows, or use an indicator given by that column (e.g. "
         f"'..._by_imd_quintile')",
@@ -674,7 +680,7 @@ def _span(func: str, label: str) -> Span:
     if span is None:
         raise fail(
             func,
-            f"argument `local`: column 'year' holds {label!r}, not a period label such as "
+            f"argument `local`: column 'period' holds {label!r}, not a period label such as "
             f"'2017/18', '2022' or '2015-2017'",
         )
     return span
@@ -754,21 +760,25 @@ def _label(span: Span) -> str:
 
 
 def _x_n(
-    func: str, local: pd.DataFrame, statistic: str, x: str | None, n: str | None
+    func: str,
+    local: pd.DataFrame,
+    indicator: str,
+    known: Indicator | None,
+    x: str | None,
+    n: str | None,
 ) -> tuple[str, str]:
-    if statistic == "proportion":
-        x_col = x or N
-        n_col = n or TOTAL
-    else:
-        x_col = x or DEATHS
-        n_col = n or next(
-            (c for c in ("live_births", "population") if c in local.columns), "live_births"
-        )
-    for arg, col in (("x", x_col), ("n", n_col)):
+    x_col = x or (known.x if known is not None else NUMERATOR)
+    n_col = n or (known.n if known is not None else DENOMINATOR)
+    for arg, col, given in (("x", x_col, x), ("n", n_col, n)):
         if col not in local.columns:
+            why = (
+                "given"
+                if given is not None
+                else f"the {'numerator' if arg == 'x' else 'denominator'} of {indicator!r}"
+            )
             raise fail(
                 func,
-                f"argument `{arg}`: column {col!r} is not in `local` (columns: "
+                f"argument `{arg}`: column {col!r} ({why}) is not in `local` (columns: "
                 f"{', '.join(map(str, local.columns))}); pass `x` and `n`",
             )
     return x_col, n_col

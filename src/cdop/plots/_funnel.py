@@ -88,7 +88,7 @@ def funnel_plot(
     >>> from cdop.analytics import compare_areas
     >>> from cdop.plots import funnel_plot
     >>> t = pd.DataFrame({"residence_area": ["Irevale", "Caldene", "Fenmoor"],
-    ...                   "n": [90, 60, 75], "total": [100, 100, 100]})
+    ...                   "numerator": [90, 60, 75], "denominator": [100, 100, 100]})
     >>> ax = funnel_plot(compare_areas(t))
     >>> sorted(text.get_text() for text in ax.texts)
     ['Caldene', 'Irevale']
@@ -111,7 +111,7 @@ def funnel_plot(
     limits = area_funnel_limits(table, benchmark=benchmark)
     points = table[table["denominator"] > 0]
     multiplier = float(table["multiplier"].iloc[0]) if "multiplier" in table.columns else 100.0
-    is_rate = str(table["statistic"].iloc[0]) == "rate"
+    is_rate = str(table["statistic"].iloc[0]).startswith("rate")
     with figure_style():
         if ax is None:
             _, ax = plt.subplots(figsize=(6.5, 4.5), layout="constrained")

@@ -60,6 +60,7 @@ __all__ = ["AreasResult", "area_dataset", "build_areas", "check_areas", "compari
 
 _N = schema.NOTIFICATIONS
 _R = schema.REVIEWS
+_O = schema.OUTPUT
 _COMPARISON: Final = {"higher": "Higher", "lower": "Lower", "similar": "Similar"}
 
 
@@ -508,8 +509,8 @@ def comparison_chapter(
         infant = infant[infant[by].notna()]
         births_ok = not infant.empty  # too few years of data for one pooled period
     if births_ok:
-        last = infant["year"].astype(str).max()
-        infant = infant[infant["year"].astype(str) == last]
+        last = infant[_O.period].astype(str).max()
+        infant = infant[infant[_O.period].astype(str) == last]
         compared = analytics.compare_areas(infant, area=by)
         quintiles = [
             CellKey.of(
@@ -536,8 +537,8 @@ def comparison_chapter(
         n_hidden, n_total = masks(
             infant,
             compared,
-            "numerator",
-            "deaths",
+            _O.numerator,
+            _O.numerator,
             quintiles,
             "infant deaths",
             extra=(unplaced >= 1) & (unplaced <= threshold),
@@ -571,7 +572,7 @@ def comparison_chapter(
     if population_ok:
         compared = analytics.compare_areas(child, area=by)
         deaths = CellKey.of(MEASURE.DEATHS, year=label)
-        n_hidden, n_total = masks(child, compared, "numerator", "deaths", [deaths], "deaths")
+        n_hidden, n_total = masks(child, compared, _O.numerator, _O.numerator, [deaths], "deaths")
         sections.append(
             _area_section(
                 "areas_child_mortality",

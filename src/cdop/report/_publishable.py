@@ -27,6 +27,8 @@ from cdop.report._text import fmt_count, fmt_p, fmt_percent, fmt_rate
 
 __all__ = ["publishable"]
 
+_O = schema.OUTPUT
+
 # Denominators that count people alive, not deaths: shown as they are.
 _POPULATION_COUNTS: Final = frozenset(
     {schema.BIRTHS.live_births, schema.POPULATION.population, "births", "expected"}
@@ -40,22 +42,24 @@ _KEY_NAMES: Final = (
             schema.DERIVED.age_group,
             schema.DERIVED.category_label,
             schema.DERIVED.factor_label,
-            "year",
-            "period",
-            "band",
+            _O.year,
+            _O.period,
+            _O.band,
             "indicator",
         }
     )
 ) - _POPULATION_COUNTS
 # Keys that run along time: the columns of the grid that secondary suppression protects.
-_TIME_KEYS: Final = frozenset({"year", "period"})
+_TIME_KEYS: Final = frozenset({_O.year, _O.period})
 # Denominators of proportions that count deaths or reviews: protected like any count.
-_DEATH_DENOMINATORS: Final = ("denominator", "total")
+_DEATH_DENOMINATORS: Final = (_O.denominator, "total", "reviews")
 # Whole numbers that are not counts.
 _NOT_COUNTS: Final = frozenset({"rank", "multiplier"})
 # How a result was computed: said once in the notes, not printed on every row.
-_METADATA: Final = ("method", "confidence", "statistic")
-_RATE_COLUMNS: Final = ("rate", "value")
+_METADATA: Final = (_O.method, _O.confidence, _O.statistic)
+_RATE_COLUMNS: Final = ("rate", _O.value)
+# Derived columns named after their count: ``within_12_months_value``.
+_SIBLING_SUFFIXES: Final = (_O.value, "percent")
 _PERCENT_WORDS: Final = ("percent", "proportion")
 
 
@@ -102,14 +106,14 @@ def _kinds(
                 f"statistic: expected 'rate' or 'proportion', got {statistic!r}"
             )
         return np.full(len(frame), statistic == "rate", dtype=np.bool_)
-    if "statistic" in frame.columns:
-        named = frame["statistic"].astype("string")
+    if _O.statistic in frame.columns:
+        named = frame[_O.statistic].astype("string")
         return np.asarray(
             named.str.contains("rate|ratio", case=False, na=False).to_numpy(), dtype=np.bool_
         )
     if "rate" in frame.columns:
         return np.ones(len(frame), dtype=np.bool_)
-    if "value" in frame.columns and not any(
+    if _O.value in frame.columns and not any(
         w in str(c) for c in frame.columns for w in _PERCENT_WORDS
     ):
         raise CdopArgumentError(
@@ -253,7 +257,7 @@ def publishable(
             )
     frame = result.reset_index(drop=True)
     is_rate = _kinds(frame, statistic)
-    living = _POPULATION_COUNTS | ({"denominator"} if is_rate.any() else set())
+    living = _POPULATION_COUNTS | ({_O.denominator} if is_rate.any() else set())
     key_cols = list(keys) if keys is not None else _detect_keys(frame)
     count_cols = list(counts) if counts is not None else _detect_counts(frame, key_cols, living)
     for c in count_cols:
@@ -276,7 +280,14 @@ def publishable(
     for c in count_cols:
         values = frame[c].to_numpy(dtype=np.int64)
         forced: npt.NDArray[np.bool_] = np.zeros(len(frame), dtype=np.bool_)
-        if denominator is not None and c != denominator:
+        # The count of a proportion: the numerator, a count with a percentage named after
+        # it, or the one count beside an unnamed percentage.
+        proportion_count = (
+            c == _O.numerator
+            or any(f"{c}_{suffix}" in frame.columns for suffix in _SIBLING_SUFFIXES)
+            or (len(count_cols) == 2 and any(v in frame.columns for v in _SIBLING_SUFFIXES))
+        )
+        if denominator is not None and c != denominator and proportion_count:
             rest = frame[denominator].to_numpy(dtype=np.int64) - values
             forced = (rest >= 1) & (rest <= rules.threshold)
         grid = rules.secondary and c != denominator and not frame.duplicated(key_cols).any()
@@ -290,13 +301,15 @@ def publishable(
 
     # Rates: none from too few events, a flag on unreliable ones.
     event_col = next((c for c in count_cols if c != denominator), None)
-    named = frame["statistic"].astype("string") if "statistic" in frame.columns else None
+    named = frame[_O.statistic].astype("string") if _O.statistic in frame.columns else None
     status: npt.NDArray[np.object_] = np.full(len(frame), "ok", dtype=object)
     if event_col is not None and is_rate.any():
         found = disclosure.rate_status(frame[event_col].to_numpy(dtype=np.float64), rules)
         status = np.where(is_rate, found, "ok").astype(object)
 
-    shown_cols = [c for c in frame.columns if c not in _METADATA]
+    # The period's label says what its start year says, in words: one of them is shown.
+    hidden_cols = set(_METADATA) | ({_O.year} if _O.period in frame.columns else set())
+    shown_cols = [c for c in frame.columns if c not in hidden_cols]
     cells: list[list[str]] = [[] for _ in range(len(frame))]
     tidy = frame.copy()
     fractions = False
@@ -334,9 +347,9 @@ def publishable(
             tidy[c] = series.mask(gone)
         for row, text in zip(cells, texts, strict=True):
             row.append(text)
-    tidy["suppressed"] = any_hidden | (status == "suppressed")
-    if (status != "ok").any():
-        tidy["disclosure"] = status
+    tidy[_O.suppressed] = any_hidden | (status == "suppressed")
+    if (status == "unreliable").any():
+        tidy[_O.flag] = np.where(status == "unreliable", rules.unreliable_flag, "")
 
     notes = []
     note = disclosure.disclosure_note(
@@ -354,8 +367,8 @@ def publishable(
             "spans (three quarters of one, a quarter of the next), so they are not whole "
             "numbers; they are shown rounded."
         )
-    if "method" in frame.columns:
-        methods = sorted({str(m) for m in frame["method"].dropna().unique()})
+    if _O.method in frame.columns:
+        methods = sorted({str(m) for m in frame[_O.method].dropna().unique()})
         if methods:
             notes.append("Intervals: " + ", ".join(methods) + ".")
     notes.append(

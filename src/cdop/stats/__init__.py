@@ -4,7 +4,11 @@ benchmarking, inequality, trend and deprivation quantiles.
 Every function takes a DataFrame and returns a new one; the input is never
 modified. Every statistic appends the same columns: ``value``, ``lower_ci``,
 ``upper_ci``, ``confidence``, ``statistic`` and ``method`` (with several confidence
-levels the limits are named per level: ``lower_ci_95``, ``upper_ci_99_8``, ...).
+levels the limits are named per level: ``lower_ci_95``, ``upper_ci_99_8``, ...):
+the shared vocabulary of ``docs/vocabulary.md``. :func:`phe_names` gives
+PHEindicatormethods' names (``lowercl``, ``uppercl``, ``lower95_0cl``) for joining with
+its output. A result passed in again (an analytics table, say) has its result columns
+replaced, not refused.
 
 The methods follow the public health indicator methods used in England and are
 tested against the R package PHEindicatormethods. The interval kernels
@@ -39,6 +43,7 @@ from cdop.stats._funnel import (
 )
 from cdop.stats._inequality import rii, sii
 from cdop.stats._isr import isr, isratio
+from cdop.stats._names import from_phe_names, phe_names
 from cdop.stats._proportion import proportion
 from cdop.stats._quantile import quantile
 from cdop.stats._rate import rate
@@ -56,11 +61,13 @@ __all__ = [
     "dsr",
     "esp2013",
     "exact_poisson_ci",
+    "from_phe_names",
     "funnel_limits",
     "funnel_points",
     "funnel_significance",
     "isr",
     "isratio",
+    "phe_names",
     "poisson_ci",
     "poisson_interval_test_p",
     "poisson_test_p",

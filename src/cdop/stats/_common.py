@@ -11,6 +11,7 @@ vectorised kernel, and assemble a new DataFrame with the fixed output columns
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias
@@ -19,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from cdop import schema
 from cdop.errors import CdopArgumentError
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
@@ -28,13 +30,24 @@ GroupBy: TypeAlias = str | Sequence[str] | None
 #: give that row a missing value and limits.
 NaPolicy: TypeAlias = Literal["raise", "propagate"]
 
-#: Output columns every statistic appends (single confidence level).
-VALUE = "value"
-LOWER = "lower_ci"
-UPPER = "upper_ci"
-CONFIDENCE = "confidence"
-STATISTIC = "statistic"
-METHOD = "method"
+#: Output columns every statistic appends (single confidence level): the shared
+#: vocabulary of :data:`cdop.schema.OUTPUT`.
+VALUE = schema.OUTPUT.value
+LOWER = schema.OUTPUT.lower_ci
+UPPER = schema.OUTPUT.upper_ci
+CONFIDENCE = schema.OUTPUT.confidence
+STATISTIC = schema.OUTPUT.statistic
+METHOD = schema.OUTPUT.method
+#: Further columns a statistic may append (comparison with a benchmark).
+BENCHMARK = "benchmark"
+COMPARISON = "comparison"
+P_VALUE = "p_value"
+
+#: Columns of an earlier statistic's result, replaced when that result is passed in again.
+_RESULT_NAME = re.compile(
+    rf"^(?:{VALUE}|{CONFIDENCE}|{STATISTIC}|{METHOD}|{BENCHMARK}|{P_VALUE}"
+    rf"|(?:{LOWER}|{UPPER}|{COMPARISON})(?:_\d+(?:_\d+)?)?)$"
+)
 
 _MAX_ROWS_LISTED = 5
 
@@ -317,6 +330,42 @@ def check_not_above(
         )
 
 
+def is_result(columns: Sequence[Hashable]) -> bool:
+    """Whether ``columns`` are those of an earlier result (a ``statistic`` or a limit column)."""
+    return any(
+        isinstance(c, str) and (c == STATISTIC or c.startswith((LOWER, UPPER))) for c in columns
+    )
+
+
+def result_columns(columns: Sequence[Hashable]) -> list[str]:
+    """The columns of ``columns`` that an earlier statistic appended (value, limits, ...)."""
+    return [c for c in columns if isinstance(c, str) and _RESULT_NAME.match(c)]
+
+
+def replace_results(func: str, base: pd.DataFrame, new: Sequence[str]) -> pd.DataFrame:
+    """``base`` without the columns of an earlier result, which the new result replaces.
+
+    An earlier result (of :mod:`cdop.stats` or :mod:`cdop.analytics`: it has a
+    ``statistic`` or a limit column) passed in again has its result columns (``value``,
+    every ``lower_ci``/``upper_ci`` level, ``confidence``, ``statistic``, ``method``,
+    comparison columns) replaced, so analytics output feeds a statistic unchanged. In any
+    other frame a column the result would overwrite is an error.
+    """
+    existing = list(base.columns)
+    clash = [c for c in new if c in set(existing)]
+    if is_result(existing):
+        stale = result_columns(existing)
+        return base.drop(columns=stale) if stale else base
+    if clash:
+        raise fail(
+            func,
+            f"the input already has column(s) {', '.join(repr(c) for c in clash)}, which the "
+            f"result would overwrite; rename or drop them first (an earlier result, with "
+            f"'statistic' and limit columns, is replaced instead)",
+        )
+    return base
+
+
 def check_no_clash(func: str, existing: Sequence[Hashable], new: Sequence[str]) -> None:
     clash = [c for c in new if c in set(existing)]
     if clash:
@@ -497,7 +546,7 @@ def assemble(
     names.extend([CONFIDENCE, STATISTIC, METHOD])
     if extra:
         names.extend(extra)
-    check_no_clash(func, list(base.columns), names)
+    base = replace_results(func, base, names)
     index = base.index
     columns: dict[str, Any] = {VALUE: value}
     for (lo_name, up_name), (lo, up) in zip(levels.columns(), limits, strict=True):

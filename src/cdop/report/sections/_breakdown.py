@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from cdop import analytics
+from cdop import analytics, schema
 from cdop.report._text import fmt_percent, national_source_note
 from cdop.report.sections._base import (
     MEASURE,
@@ -18,6 +18,8 @@ from cdop.report.sections._base import (
 )
 
 __all__ = ["plan_breakdown"]
+
+_O = schema.OUTPUT
 
 
 def plan_breakdown(
@@ -47,11 +49,16 @@ def plan_breakdown(
         .astype("object")
         .map(lambda v: str(v) if not pd.isna(v) and str(v) in labels else NOT_RECORDED_CODE)
     )
-    data = data.assign(code=codes, year=data["year"].astype(str))
+    data = data.assign(code=codes, **{_O.period: data[_O.period].astype(str)})
     universe = [*labels, NOT_RECORDED_CODE]
     ctx.counts.universe(dim, universe)
     grid = data.pivot_table(
-        index="code", columns="year", values="n", aggfunc="sum", observed=False, sort=False
+        index="code",
+        columns=_O.period,
+        values=_O.numerator,
+        aggfunc="sum",
+        observed=False,
+        sort=False,
     )
     grid = grid.reindex(index=universe, columns=years).fillna(0).astype("int64")
     threshold = ctx.disclosure.rules.threshold

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from cdop import analytics, stats
+from cdop import analytics, schema, stats
 from cdop.plots._charts import grouped_bars
 from cdop.report._figures import make_figure
 from cdop.report._model import Section
@@ -33,6 +33,8 @@ _COLUMNS = {
     "open_at_end": ("Cases open at year end", MEASURE.OPEN),
 }
 
+_O = schema.OUTPUT
+
 
 def _year_end(label: str) -> str:
     return f"31 March {int(label[:4]) + 1}"
@@ -41,7 +43,7 @@ def _year_end(label: str) -> str:
 def plan(ctx: Context) -> Finish:
     years = ctx.last(ctx.years_shown)
     act = analytics.activity(ctx.ds, years=years)
-    grid = act.set_index("year")[list(_COLUMNS)].astype("int64")
+    grid = act.set_index(_O.period)[list(_COLUMNS)].astype("int64")
     grid.index = grid.index.astype(str)
     keys = [[ctx.key(measure, year=y) for _, measure in _COLUMNS.values()] for y in grid.index]
     table = plan_grid(
@@ -110,7 +112,7 @@ def plan(ctx: Context) -> Finish:
         def draw(ax: Axes) -> None:
             grouped_bars(
                 shown,
-                "year",
+                _O.period,
                 ["notifications", "reviews"],
                 labels=["Deaths notified", "Reviews completed"],
                 ylabel="Number",

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 __all__ = ["CATEGORY_LABELS", "MODIFIABLE_LABELS", "SECTION", "plan"]
 
 _R = schema.REVIEWS
+_O = schema.OUTPUT
 
 CATEGORY_LABELS = {str(code): f"{code}. {label}" for code, label in schema.CATEGORY_LABELS.items()}
 MODIFIABLE_LABELS = {
@@ -66,7 +67,9 @@ def _plan_pooled(ctx: Context) -> tuple[GridPlan, pd.DataFrame, list[CellKey]]:
     cat_codes = [*CATEGORY_LABELS, NOT_RECORDED_CODE]
     mod_codes = [*MODIFIABLE_LABELS, NOT_RECORDED_CODE]
     cgrid = (
-        cross.pivot_table(index="cat", columns="mod", values="n", aggfunc="sum", observed=False)
+        cross.pivot_table(
+            index="cat", columns="mod", values=_O.numerator, aggfunc="sum", observed=False
+        )
         .reindex(index=cat_codes, columns=mod_codes)
         .fillna(0)
         .astype("int64")
@@ -151,8 +154,8 @@ def plan(ctx: Context) -> Finish:
         ctx.leave_out("category_modifiable", _POOLED_TITLE, missing)
     # The modifiable-factor sentence: reviews of the year with modifiable factors.
     mod = analytics.breakdown(ctx.ds, _R.modifiable_factors, years=[ctx.label])
-    yes = mod[mod[_R.modifiable_factors] == "yes"].assign(year=ctx.label)
-    n_yes = int(yes["n"].iloc[0]) if len(yes) else 0
+    yes = mod[mod[_R.modifiable_factors] == "yes"]
+    n_yes = int(yes[_O.numerator].iloc[0]) if len(yes) else 0
     yes_key = ctx.key(MEASURE.REVIEWED, year=ctx.label, **{DIM.MODIFIABLE: "yes"})
     total_key = ctx.key(MEASURE.REVIEWED, year=ctx.label)
     ctx.count(yes_key, n_yes, "sentence: reviews with modifiable factors")
@@ -177,8 +180,8 @@ def plan(ctx: Context) -> Finish:
             row = analytics.compare_national(yes, "reviews_with_modifiable_factors").iloc[0]
             sentences.append(
                 f"Modifiable factors were identified in {fmt_count(n_yes)} reviews "
-                f"({fmt_percent(row['percent'])}, 95% CI "
-                f"{fmt_interval(row['lower_ci'], row['upper_ci'], percent=True)})"
+                f"({fmt_percent(row[_O.value])}, 95% CI "
+                f"{fmt_interval(row[_O.lower_ci], row[_O.upper_ci], percent=True)})"
                 + versus(row, fmt_percent)
                 + "."
             )

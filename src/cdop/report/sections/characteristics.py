@@ -21,6 +21,7 @@ from cdop.report.sections._breakdown import plan_breakdown
 __all__ = ["ETHNICITY_LABELS", "SECTION", "SEX_LABELS", "plan"]
 
 _N = schema.NOTIFICATIONS
+_O = schema.OUTPUT
 
 SEX_LABELS = {
     "male": "Male",
@@ -78,27 +79,33 @@ def plan(ctx: Context) -> Finish:
     )
     total_key = ctx.key(MEASURE.REVIEWED, year=ctx.label)
     boys_key = ctx.key(MEASURE.REVIEWED, year=ctx.label, **{DIM.SEX: "male"})
-    males = sex_data[(sex_data["year"] == ctx.label) & (sex_data["code"] == "male")]
+    males = sex_data[(sex_data[_O.period] == ctx.label) & (sex_data["code"] == "male")]
     if len(males):
-        ctx.count(boys_key, int(males["n"].iloc[0]), "sentence: deaths of boys")
-    year_rows = age_data[age_data["year"] == ctx.label]
-    infant_n = int(year_rows[year_rows["code"].isin(INFANT_GROUPS)]["n"].sum())
-    total = int(year_rows["total"].iloc[0]) if len(year_rows) else 0
+        ctx.count(boys_key, int(males[_O.numerator].iloc[0]), "sentence: deaths of boys")
+    year_rows = age_data[age_data[_O.period] == ctx.label]
+    infant_n = int(year_rows[year_rows["code"].isin(INFANT_GROUPS)][_O.numerator].sum())
+    total = int(year_rows[_O.denominator].iloc[0]) if len(year_rows) else 0
     infant_key = ctx.key(MEASURE.REVIEWED, year=ctx.label, **{DIM.AGE: INFANT_GROUPS})
     ctx.count(infant_key, infant_n, "sentence: infants under one year")
 
     def finish() -> Section:
         sentences = []
         if len(males) and not ctx.hidden(boys_key, total_key):
-            row = analytics.compare_national(males.assign(year=ctx.label), "reviews_by_sex").iloc[0]
+            row = analytics.compare_national(males, "reviews_by_sex").iloc[0]
+            ci = fmt_interval(row[_O.lower_ci], row[_O.upper_ci], percent=True)
             sentences.append(
-                f"In {ctx.label}, {fmt_percent(row['percent'])} of the deaths reviewed were of "
-                f"boys (95% CI {fmt_interval(row['lower_ci'], row['upper_ci'], percent=True)})"
-                + versus(row, fmt_percent)
-                + "."
+                f"In {ctx.label}, {fmt_percent(row[_O.value])} of the deaths reviewed were of "
+                f"boys (95% CI {ci})" + versus(row, fmt_percent) + "."
             )
         if total and not ctx.hidden(infant_key, total_key):
-            local = pd.DataFrame({"year": [ctx.label], "n": [infant_n], "total": [total]})
+            local = pd.DataFrame(
+                {
+                    _O.year: [ctx.year],
+                    _O.period: [ctx.label],
+                    _O.numerator: [infant_n],
+                    _O.denominator: [total],
+                }
+            )
             row = analytics.compare_national(local, "reviews_under_1_year").iloc[0]
             share = 100 * infant_n / total
             sentences.append(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from cdop import analytics
+from cdop import analytics, schema
 from cdop.plots._charts import rate_lines
 from cdop.report._figures import make_figure
 from cdop.report._model import ReportTable, Section
@@ -30,21 +30,31 @@ if TYPE_CHECKING:
 
 __all__ = ["SECTION", "plan"]
 
+_O = schema.OUTPUT
+
+
+def _known(children: object) -> int:
+    """Children of the population table; none given for a year is printed as 0."""
+    return 0 if pd.isna(children) else int(children)  # type: ignore[call-overload]
+
 
 def plan(ctx: Context) -> Finish:
     years = ctx.last(ctx.years_shown)
     rates = analytics.child_mortality(ctx.ds, years=years)
-    rates = rates.assign(year=rates["year"].astype(str))
+    rates = rates.assign(**{_O.period: rates[_O.period].astype(str)})
     cmp = analytics.compare_national(rates, "child_mortality_rate")
     keys = []
     for record in cmp.to_dict("records"):
-        key = ctx.key(MEASURE.DEATHS, year=str(record["year"]))
-        ctx.count(key, int(record["deaths"]), f"table child_mortality: {record['year']} / deaths")
+        label = str(record[_O.period])
+        key = ctx.key(MEASURE.DEATHS, year=label)
+        ctx.count(key, int(record[_O.numerator]), f"table child_mortality: {label} / deaths")
         keys.append(key)
 
     def finish() -> Section:
         marker = ctx.disclosure.marker
-        status = [ctx.rate_status(k, float(d)) for k, d in zip(keys, cmp["deaths"], strict=True)]
+        status = [
+            ctx.rate_status(k, float(d)) for k, d in zip(keys, cmp[_O.numerator], strict=True)
+        ]
         rows = []
         tidy: list[dict[str, Any]] = []
         for r, s, key in zip(cmp.to_dict("records"), status, keys, strict=True):
@@ -56,20 +66,20 @@ def plan(ctx: Context) -> Finish:
             england = england_cell(r, fmt_rate, context=False)
             rows.append(
                 (
-                    r["year"],
-                    marker if count_hidden else fmt_count(r["deaths"]),
-                    fmt_count(r["population"]),
-                    rate_cell(r["rate"], r["lower_ci"], r["upper_ci"], s, marker),
+                    r[_O.period],
+                    marker if count_hidden else fmt_count(r[_O.numerator]),
+                    fmt_count(_known(r[_O.denominator])),
+                    rate_cell(r[_O.value], r[_O.lower_ci], r[_O.upper_ci], s, marker),
                     england,
                     comparison,
                 )
             )
             tidy.append(
                 {
-                    "year": r["year"],
-                    "deaths": marker if count_hidden else int(r["deaths"]),
-                    "population": int(r["population"]),
-                    "rate_per_100000": "" if hidden else f"{r['rate']:.3f}",
+                    "year": r[_O.period],
+                    "deaths": marker if count_hidden else int(r[_O.numerator]),
+                    "population": _known(r[_O.denominator]),
+                    "rate_per_100000": "" if hidden else f"{r[_O.value]:.3f}",
                     "lower_ci": "" if hidden else f"{r['lower_ci']:.3f}",
                     "upper_ci": "" if hidden else f"{r['upper_ci']:.3f}",
                     "flag": "u" if s == "unreliable" else "",
@@ -112,26 +122,27 @@ def plan(ctx: Context) -> Finish:
         last = cmp.iloc[-1]
         if status[-1] != "suppressed":
             sentences.append(
-                f"In {ctx.label} the child mortality rate was {fmt_rate(last['rate'])} per "
+                f"In {ctx.label} the child mortality rate was {fmt_rate(last[_O.value])} per "
                 f"100,000 children (95% CI {fmt_interval(last['lower_ci'], last['upper_ci'])})"
                 + versus(last, fmt_rate)
                 + "."
             )
         plot = cmp.copy()
-        plot.loc[np.array(status) == "suppressed", ["rate", "lower_ci", "upper_ci"]] = np.nan
+        plot.loc[np.array(status) == "suppressed", [_O.value, _O.lower_ci, _O.upper_ci]] = np.nan
         # England only at the years it has a rate of the same definition and period.
         bench = {
-            str(y): float(v) for y, v in zip(tested["year"], tested["national_value"], strict=True)
+            str(y): float(v)
+            for y, v in zip(tested[_O.period], tested["national_value"], strict=True)
         }
 
         def draw(ax: Axes) -> None:
             rate_lines(
                 plot,
-                "year",
+                _O.period,
                 None,
-                "rate",
-                "lower_ci",
-                "upper_ci",
+                _O.value,
+                _O.lower_ci,
+                _O.upper_ci,
                 ylabel="Deaths per 100,000 children",
                 benchmark=bench or None,
                 benchmark_label="England (same year)",

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from cdop import analytics
+from cdop import analytics, schema
 from cdop.analytics._durations import NATIONAL_BANDS, Band
 from cdop.plots._charts import stacked_shares
 from cdop.report._figures import make_figure
@@ -47,6 +47,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 __all__ = ["SECTION", "plan"]
+
+_O = schema.OUTPUT
 
 #: The timeliness measures: column of review_timeliness, label, indicator, band, months.
 _TIMELINESS = (
@@ -95,7 +97,7 @@ def _band_grid(
 ) -> tuple[GridPlan, pd.DataFrame]:
     data = analytics.review_durations(ctx.ds, bands, years=years)
     order = [b.label for b in bands]
-    grid = pivot(data, "band", "year", "n", order)
+    grid = pivot(data, _O.band, _O.period, _O.numerator, order)
     grid.columns = grid.columns.astype(str)
     grid = grid[years].astype("int64")
     months = band_levels(bands)
@@ -123,7 +125,7 @@ def plan(ctx: Context) -> Finish:
     ctx.counts.universe(DIM.MONTHS, MONTH_LEVELS)
     national = analytics.review_durations(ctx.ds, "national", years=years)
     compared = analytics.compare_national(national, "review_duration_band")
-    latest = compared[compared["year"].astype(str) == ctx.label]
+    latest = compared[compared[_O.period].astype(str) == ctx.label]
     latest = latest[latest["like_for_like"].astype(bool)].set_index("band")
     order = [b.label for b in NATIONAL_BANDS]
     source = national_source_note(latest.to_dict("records"))
@@ -152,7 +154,7 @@ def plan(ctx: Context) -> Finish:
     ctx.count(total_key, total, "sentence: reviews completed")
     measures = []
     for column, label, indicator, level, top in _TIMELINESS:
-        local = timely.assign(year=timely["year"].astype(str))
+        local = timely
         if level is not None:
             local = local.assign(band=level)
         row = analytics.compare_national(local, indicator, x=column, n="reviews").iloc[0]
@@ -169,7 +171,7 @@ def plan(ctx: Context) -> Finish:
             n = int(row[column])
             hidden = ctx.hidden(key, total_key)
             pct, lo, hi = (
-                row[f"{column}_percent"],
+                row[f"{column}_{_O.value}"],
                 row[f"{column}_lower_ci"],
                 row[f"{column}_upper_ci"],
             )

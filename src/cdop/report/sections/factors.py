@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 __all__ = ["DIM_DOMAIN", "DIM_FACTOR", "DIM_FACTOR_MODIFIABLE", "SECTION", "plan"]
 
 _F = schema.FACTORS
+_O = schema.OUTPUT
+#: Column of analytics.factor_reviews: reviews recording the level, modifiable or not.
+_RECORDED = "recorded"
 
 #: Characteristics of the counts of this section (keys of published counts).
 DIM_DOMAIN = "factor_domain"
@@ -51,9 +54,10 @@ def _label(domain: str, factor: str) -> str:
 
 def _grid(data: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
     """Reviews by level and whether modifiable, summed over the pooled years."""
-    summed = data.groupby("code", sort=False)[["n", "modifiable"]].sum().reindex(codes)
-    yes = summed["modifiable"].to_numpy(dtype=np.int64)
-    return pd.DataFrame({"yes": yes, "no": summed["n"].to_numpy(dtype=np.int64) - yes}, index=codes)
+    summed = data.groupby("code", sort=False)[[_RECORDED, _O.numerator]].sum().reindex(codes)
+    yes = summed[_O.numerator].to_numpy(dtype=np.int64)
+    recorded = summed[_RECORDED].to_numpy(dtype=np.int64)
+    return pd.DataFrame({"yes": yes, "no": recorded - yes}, index=codes)
 
 
 def plan(ctx: Context) -> Finish:
@@ -64,7 +68,7 @@ def plan(ctx: Context) -> Finish:
         "on the analysis form at the panel's review."
     )
     by_domain = analytics.factor_reviews(ctx.ds, "domain", years=pooled)
-    if not int(by_domain["n"].sum()):
+    if not int(by_domain[_RECORDED].sum()):
         # Nothing to show (no factor recorded in the period): the section is left out.
         raise CdopArgumentError(
             f"factors: no factor of the analysis form is recorded for the reviews of "

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["SECTION", "calendar_years", "plan"]
 
 _N = schema.NOTIFICATIONS
+_O = schema.OUTPUT
 _QUINTILES = (1, 2, 3, 4, 5)
 _LABELS = {
     1: "Quintile 1 (most deprived)",
@@ -39,6 +40,11 @@ _LABELS = {
     4: "Quintile 4",
     5: "Quintile 5 (least deprived)",
 }
+
+
+def _known(births: object) -> int:
+    """Live births of a quintile and period; none in the births table is printed as 0."""
+    return 0 if pd.isna(births) else int(births)  # type: ignore[call-overload]
 
 
 def calendar_years(period: str) -> list[str]:
@@ -50,20 +56,20 @@ def calendar_years(period: str) -> list[str]:
 
 def plan(ctx: Context) -> Finish:
     all_rates = analytics.infant_mortality(ctx.ds, pool=ctx.pool)
-    shown_periods = list(dict.fromkeys(all_rates["year"].astype(str)))[-ctx.years_shown :]
-    all_rates = all_rates[all_rates["year"].astype(str).isin(shown_periods)]
+    shown_periods = list(dict.fromkeys(all_rates[_O.period].astype(str)))[-ctx.years_shown :]
+    all_rates = all_rates[all_rates[_O.period].astype(str).isin(shown_periods)]
     rates = all_rates[all_rates[_N.imd_quintile].notna()].copy()
-    rates["year"] = rates["year"].astype(str)
+    rates[_O.period] = rates[_O.period].astype(str)
     ctx.counts.universe(DIM.QUINTILE, [*(str(q) for q in _QUINTILES), "missing"])
-    periods = list(dict.fromkeys(rates["year"]))
+    periods = list(dict.fromkeys(rates[_O.period]))
     # Deaths with no quintile are left out of the quintile rates, the ratio and the SII:
     # the table's note says how many, per period.
     no_quintile = all_rates[all_rates[_N.imd_quintile].isna()].assign(
-        year=lambda f: f["year"].astype(str)
+        **{_O.period: lambda f: f[_O.period].astype(str)}
     )
     missing: dict[str, tuple[int, Any]] = {}
     for period in periods:
-        n_missing = int(no_quintile.loc[no_quintile["year"] == period, "deaths"].sum())
+        n_missing = int(no_quintile.loc[no_quintile[_O.period] == period, _O.numerator].sum())
         key = ctx.key(
             MEASURE.INFANT_DEATHS_CALENDAR,
             year=calendar_years(period),
@@ -76,21 +82,19 @@ def plan(ctx: Context) -> Finish:
         q = int(record[_N.imd_quintile])
         key = ctx.key(
             MEASURE.INFANT_DEATHS_CALENDAR,
-            year=calendar_years(record["year"]),
+            year=calendar_years(record[_O.period]),
             **{DIM.QUINTILE: str(q)},
         )
-        keys[(record["year"], q)] = key
+        keys[(record[_O.period], q)] = key
         ctx.count(
             key,
-            int(record["deaths"]),
-            f"table infant_mortality_deprivation: {record['year']} / quintile {q}",
+            int(record[_O.numerator]),
+            f"table infant_mortality_deprivation: {record[_O.period]} / quintile {q}",
         )
     overall = analytics.infant_mortality(ctx.ds, by=None, period="financial", years=[ctx.label])
-    cmp = analytics.compare_national(
-        overall.assign(year=overall["year"].astype(str)), "infant_mortality_rate"
-    ).iloc[0]
+    cmp = analytics.compare_national(overall, "infant_mortality_rate").iloc[0]
     overall_key = ctx.key(MEASURE.INFANT_DEATHS_FINANCIAL, year=ctx.label)
-    ctx.count(overall_key, int(cmp["deaths"]), "sentence: infant deaths in the year")
+    ctx.count(overall_key, int(cmp[_O.numerator]), "sentence: infant deaths in the year")
 
     def finish() -> Section:
         # The gradient prints no count of its own: worked out only when the section is
@@ -98,36 +102,36 @@ def plan(ctx: Context) -> Finish:
         with warnings.catch_warnings():  # periods without a gradient show "–" with a note
             warnings.simplefilter("ignore", DataQualityWarning)
             gradient = analytics.mortality_inequality(all_rates, rii=False)
-        gradient["year"] = gradient["year"].astype(str)
-        gradient = gradient.set_index("year")
+        gradient[_O.period] = gradient[_O.period].astype(str)
+        gradient = gradient.set_index(_O.period)
         marker = ctx.disclosure.marker
         status = {
             (p, q): ctx.rate_status(keys[(p, q)], float(r))
             for (p, q), r in zip(
-                zip(rates["year"], rates[_N.imd_quintile].astype(int), strict=True),
-                rates["deaths"],
+                zip(rates[_O.period], rates[_N.imd_quintile].astype(int), strict=True),
+                rates[_O.numerator],
                 strict=True,
             )
         }
         rows = []
         tidy = []
         for period in periods:
-            part = rates[rates["year"] == period].set_index(_N.imd_quintile)
+            part = rates[rates[_O.period] == period].set_index(_N.imd_quintile)
             cells = [period]
             for q in _QUINTILES:
                 r = part.loc[q]
                 s = status[(period, q)]
                 hidden = s == "suppressed"
-                cells.append(rate_cell(r["rate"], r["lower_ci"], r["upper_ci"], s, marker))
+                cells.append(rate_cell(r[_O.value], r[_O.lower_ci], r[_O.upper_ci], s, marker))
                 tidy.append(
                     {
                         "period": period,
                         "imd_quintile": q,
-                        "deaths": marker if ctx.hidden(keys[(period, q)]) else int(r["deaths"]),
-                        "live_births": int(r["live_births"]),
-                        "rate_per_1000": "" if hidden else f"{r['rate']:.3f}",
-                        "lower_ci": "" if hidden else f"{r['lower_ci']:.3f}",
-                        "upper_ci": "" if hidden else f"{r['upper_ci']:.3f}",
+                        "deaths": marker if ctx.hidden(keys[(period, q)]) else int(r[_O.numerator]),
+                        "live_births": _known(r[_O.denominator]),
+                        "rate_per_1000": "" if hidden else f"{r[_O.value]:.3f}",
+                        "lower_ci": "" if hidden else f"{r[_O.lower_ci]:.3f}",
+                        "upper_ci": "" if hidden else f"{r[_O.upper_ci]:.3f}",
                         "flag": {"unreliable": "u"}.get(s, ""),
                     }
                 )
@@ -167,7 +171,7 @@ def plan(ctx: Context) -> Finish:
         g = gradient.loc[last]
         sentences = []
         ratio_sig = g["rate_ratio_lower_ci"] > 1 or g["rate_ratio_upper_ci"] < 1
-        part = rates[rates["year"] == last].set_index(_N.imd_quintile)
+        part = rates[rates[_O.period] == last].set_index(_N.imd_quintile)
         most, least = part.loc[1], part.loc[5]
         if (
             status[(last, 1)] != "suppressed"
@@ -176,8 +180,8 @@ def plan(ctx: Context) -> Finish:
         ):
             sentences.append(
                 f"In {last}, infant mortality in the most deprived fifth of areas was "
-                f"{fmt_rate(most['rate'])} per 1,000 live births against "
-                f"{fmt_rate(least['rate'])} in the least deprived: a rate ratio of "
+                f"{fmt_rate(most[_O.value])} per 1,000 live births against "
+                f"{fmt_rate(least[_O.value])} in the least deprived: a rate ratio of "
                 f"{fmt_rate(g['rate_ratio'], digits=2)} (95% CI "
                 f"{fmt_interval(g['rate_ratio_lower_ci'], g['rate_ratio_upper_ci'], digits=2)}), "
                 + (
@@ -203,10 +207,10 @@ def plan(ctx: Context) -> Finish:
                         "reflects the spread of the middle fifths too."
                     )
                 )
-        if ctx.rate_status(overall_key, float(cmp["deaths"])) != "suppressed":
+        if ctx.rate_status(overall_key, float(cmp[_O.numerator])) != "suppressed":
             sentences.append(
-                f"Across all areas, infant mortality in {ctx.label} was {fmt_rate(cmp['rate'])} "
-                f"per 1,000 live births (95% CI {fmt_interval(cmp['lower_ci'], cmp['upper_ci'])})"
+                f"Across all areas, infant mortality in {ctx.label} was {fmt_rate(cmp[_O.value])} "
+                f"per 1,000 live births (95% CI {fmt_interval(cmp[_O.lower_ci], cmp[_O.upper_ci])})"
                 + versus(cmp, fmt_rate)
                 + "."
             )
@@ -214,11 +218,11 @@ def plan(ctx: Context) -> Finish:
         hide = np.array(
             [
                 status[(p, int(q))] == "suppressed"
-                for p, q in zip(plot["year"], plot[_N.imd_quintile], strict=True)
+                for p, q in zip(plot[_O.period], plot[_N.imd_quintile], strict=True)
             ],
             dtype=bool,
         )
-        plot.loc[hide, ["rate", "lower_ci", "upper_ci"]] = np.nan
+        plot.loc[hide, [_O.value, _O.lower_ci, _O.upper_ci]] = np.nan
 
         # England's infant mortality rate of the reporting year, all areas together: a
         # level to read the quintiles against (a financial year, not the pooled periods).
@@ -234,11 +238,11 @@ def plan(ctx: Context) -> Finish:
         def draw(ax: Axes) -> None:
             rate_lines(
                 plot,
-                "year",
+                _O.period,
                 _N.imd_quintile,
-                "rate",
-                "lower_ci",
-                "upper_ci",
+                _O.value,
+                _O.lower_ci,
+                _O.upper_ci,
                 ylabel="Deaths per 1,000 live births",
                 group_labels=_LABELS,
                 bands=[1, 5],

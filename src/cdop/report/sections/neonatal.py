@@ -40,6 +40,7 @@ __all__ = ["DIM_BIRTHWEIGHT", "DIM_GESTATION", "SECTION", "plan"]
 
 _N = schema.NOTIFICATIONS
 _D = schema.DERIVED
+_O = schema.OUTPUT
 
 #: Characteristics of the counts of this section (keys of published counts).
 DIM_GESTATION = "gestation_band"
@@ -52,6 +53,11 @@ NO_ENGLAND = (
 )
 
 
+def _known(births: object) -> int:
+    """Live births of a period; none in the births table is printed as 0."""
+    return 0 if pd.isna(births) else int(births)  # type: ignore[call-overload]
+
+
 def _plan_bands(
     ctx: Context, band: str, dim: str, labels: tuple[str, ...], table_id: str, title: str
 ) -> tuple[GridPlan, pd.Series]:
@@ -61,7 +67,10 @@ def _plan_bands(
     code = [v if isinstance(v, str) else NOT_RECORDED_CODE for v in data[column].astype(object)]
     codes = [*labels, NOT_RECORDED_CODE]
     counts = (
-        data.assign(code=code).groupby("code", sort=False)["n"].sum().reindex(codes, fill_value=0)
+        data.assign(code=code)
+        .groupby("code", sort=False)[_O.numerator]
+        .sum()
+        .reindex(codes, fill_value=0)
     )
     ctx.counts.universe(dim, codes)
     rows = [label if label != NOT_RECORDED_CODE else NOT_RECORDED for label in codes]
@@ -99,7 +108,7 @@ def plan(ctx: Context) -> Finish:
             "supplementary form for neonatal deaths)"
         )
     check = analytics.neonatal_bands(ctx.ds, "gestation", years=ctx.pooled_years)
-    if not int(check["n"].sum()):
+    if not int(check[_O.numerator].sum()):
         raise CdopArgumentError(f"neonatal: no neonatal death was reviewed in {ctx.pooled_label}")
     gestation, gestation_counts = _plan_bands(
         ctx,
@@ -166,40 +175,42 @@ def _plan_rates(ctx: Context) -> _Rates | None:
         rates = analytics.infant_mortality(ctx.ds, by=None, measure="neonatal", pool=ctx.pool)
     except CdopArgumentError:
         return None
-    rates = rates.assign(year=rates["year"].astype(str))
-    periods = list(dict.fromkeys(rates["year"]))[-ctx.years_shown :]
-    rates = rates[rates["year"].isin(periods)].reset_index(drop=True)
+    rates = rates.assign(**{_O.period: rates[_O.period].astype(str)})
+    periods = list(dict.fromkeys(rates[_O.period]))[-ctx.years_shown :]
+    rates = rates[rates[_O.period].isin(periods)].reset_index(drop=True)
     if rates.empty:
         return None
     keys: list[CellKey] = []
     for record in rates.to_dict("records"):
         key = ctx.key(
             MEASURE.INFANT_DEATHS_CALENDAR,
-            year=calendar_years(record["year"]),
+            year=calendar_years(record[_O.period]),
             **{DIM.AGE: NEONATAL_GROUP},
         )
         keys.append(key)
-        ctx.count(key, int(record["deaths"]), f"table neonatal_mortality: {record['year']}")
+        ctx.count(key, int(record[_O.numerator]), f"table neonatal_mortality: {record[_O.period]}")
 
     def finish() -> tuple[ReportTable, str, ReportFigure]:
         marker = ctx.disclosure.marker
         statuses = [
-            ctx.rate_status(k, float(d)) for k, d in zip(keys, rates["deaths"], strict=True)
+            ctx.rate_status(k, float(d)) for k, d in zip(keys, rates[_O.numerator], strict=True)
         ]
         rows = []
         tidy = []
         for record, key, status in zip(rates.to_dict("records"), keys, statuses, strict=True):
             hidden = status == "suppressed"
-            deaths = marker if ctx.hidden(key) else fmt_count(int(record["deaths"]))
-            births = fmt_count(int(record["live_births"]))
-            rate = rate_cell(record["rate"], record["lower_ci"], record["upper_ci"], status, marker)
-            rows.append((record["year"], deaths, births, rate))
+            deaths = marker if ctx.hidden(key) else fmt_count(int(record[_O.numerator]))
+            births = fmt_count(_known(record[_O.denominator]))
+            rate = rate_cell(
+                record[_O.value], record[_O.lower_ci], record[_O.upper_ci], status, marker
+            )
+            rows.append((record[_O.period], deaths, births, rate))
             tidy.append(
                 {
-                    "period": record["year"],
-                    "deaths": marker if ctx.hidden(key) else int(record["deaths"]),
-                    "live_births": int(record["live_births"]),
-                    "rate_per_1000": "" if hidden else f"{record['rate']:.3f}",
+                    "period": record[_O.period],
+                    "deaths": marker if ctx.hidden(key) else int(record[_O.numerator]),
+                    "live_births": _known(record[_O.denominator]),
+                    "rate_per_1000": "" if hidden else f"{record[_O.value]:.3f}",
                     "lower_ci": "" if hidden else f"{record['lower_ci']:.3f}",
                     "upper_ci": "" if hidden else f"{record['upper_ci']:.3f}",
                     "flag": {"unreliable": "u"}.get(status, ""),
@@ -223,22 +234,22 @@ def _plan_rates(ctx: Context) -> _Rates | None:
         sentence = ""
         if statuses[-1] != "suppressed":
             sentence = (
-                f"In {last['year']}, neonatal mortality was {fmt_rate(last['rate'])} per 1,000 "
-                f"live births (95% CI {fmt_interval(last['lower_ci'], last['upper_ci'])}). "
-                + NO_ENGLAND
+                f"In {last[_O.period]}, neonatal mortality was {fmt_rate(last[_O.value])} "
+                "per 1,000 live births "
+                f"(95% CI {fmt_interval(last[_O.lower_ci], last[_O.upper_ci])}). " + NO_ENGLAND
             )
         plot = rates.copy()
         hide = np.array([s == "suppressed" for s in statuses], dtype=bool)
-        plot.loc[hide, ["rate", "lower_ci", "upper_ci"]] = np.nan
+        plot.loc[hide, [_O.value, _O.lower_ci, _O.upper_ci]] = np.nan
 
         def draw(ax: Axes) -> None:
             rate_lines(
                 plot,
-                "year",
+                _O.period,
                 None,
-                "rate",
-                "lower_ci",
-                "upper_ci",
+                _O.value,
+                _O.lower_ci,
+                _O.upper_ci,
                 ylabel="Neonatal deaths per 1,000 live births",
                 series_label="All areas",
                 ax=ax,

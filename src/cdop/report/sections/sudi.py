@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = ["SECTION", "SLEEP_PLACE_LABELS", "SLEEP_POSITION_LABELS", "plan"]
 
 _N = schema.NOTIFICATIONS
+_O = schema.OUTPUT
 
 SLEEP_PLACE_LABELS = {
     "cot_or_moses_basket": "Cot or Moses basket",
@@ -77,7 +78,7 @@ def _pooled_levels(data: pd.DataFrame, variable: str, codes: list[str]) -> pd.Se
         str(v) if isinstance(v, str) and str(v) in codes else NOT_RECORDED_CODE
         for v in data[variable].astype("object")
     ]
-    summed = data.assign(code=code).groupby("code", sort=False)["n"].sum()
+    summed = data.assign(code=code).groupby("code", sort=False)[_O.numerator].sum()
     return summed.reindex(codes, fill_value=0).astype("int64")
 
 
@@ -137,8 +138,10 @@ def plan(ctx: Context) -> Finish:
         ctx.ds, [schema.DERIVED.age_group, _N.expected_death], years=pooled
     )
     infant_rows = infants[infants[schema.DERIVED.age_group].isin(INFANT_GROUPS)]
-    n_infants = int(infant_rows["n"].sum())
-    n_sudi = int(infant_rows.loc[infant_rows[_N.expected_death] == "unexpected", "n"].sum())
+    n_infants = int(infant_rows[_O.numerator].sum())
+    n_sudi = int(
+        infant_rows.loc[infant_rows[_N.expected_death] == "unexpected", _O.numerator].sum()
+    )
     if not n_sudi:
         raise CdopArgumentError(
             f"sudi: no sudden unexpected death in infancy was reviewed in {ctx.pooled_label}"
