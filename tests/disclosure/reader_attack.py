@@ -274,6 +274,52 @@ def multiplier(title: str, header: str = "") -> float:
     return float(m.group(1)) if m else RATE_DEFAULT_MULT
 
 
+def numeric_layout(
+    cols: list[str], rows: list[dict[str, str]]
+) -> tuple[list[str], list[dict[str, str]]]:
+    """A table in the numeric layout, read as the reader reads the layout before it.
+
+    In the numeric layout (``docs/vocabulary.md``) a hidden count is an empty cell and the
+    row's ``suppressed`` column is true; ``count`` (a table of counts) or ``numerator``
+    and ``denominator`` hold the counts, ``value`` the percentage or rate (``statistic``
+    says which: "rate per 1000"), ``year`` the start year beside the ``period`` label.
+    The layout before wrote the marker in ``n``, ``deaths`` or ``reviews``, the
+    percentage in ``percent``, a rate in ``rate per 1000``, the label in ``year`` (a
+    reporting year) or ``period`` (calendar years). Tables in the layout before are
+    returned as they are.
+    """
+    if "suppressed" not in cols or not ({"count", "numerator"} & set(cols)):
+        return cols, rows
+    stat = next((norm(r.get("statistic", "")) for r in rows if r.get("statistic")), "")
+    rename: dict[str, str] = {}
+    if "count" in cols:
+        rename = {"count": "n", "value": "percent"}
+    elif stat.startswith("rate per"):
+        rename = {"numerator": "deaths", "value": stat}
+    elif stat == "percentage":
+        rename = {"numerator": "n", "denominator": "reviews", "value": "percent"}
+    counts = {"n", "deaths", "reviews", "numerator", "denominator"}
+    if "period" in cols and "year" in cols:
+        calendar = all(cal_period(r["period"]) is not None and "/" not in r["period"] for r in rows)
+        drop = "year"
+        if not calendar:
+            rename["period"] = "year"
+    else:
+        drop = ""
+    out_cols = [rename.get(c, c) for c in cols if c != drop]
+    out_rows = []
+    for r in rows:
+        hidden = norm(r.get("suppressed", "")) == "true"
+        new = {}
+        for c, v in r.items():
+            if c == drop:
+                continue
+            name = rename.get(c, c)
+            new[name] = "*" if hidden and name in counts and v == "" else v
+        out_rows.append(new)
+    return out_cols, out_rows
+
+
 # --------------------------------------------------------------------------------------
 # Cells
 # --------------------------------------------------------------------------------------
@@ -447,6 +493,17 @@ def read_markdown(folder: Path, titles: dict[str, str]) -> tuple[str, list[Table
     return heading, tables, narrative
 
 
+def sheet_text(value: object) -> str:
+    """A cell of a sheet of values as its CSV file writes it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:.1f}"
+    return str(value)
+
+
 def read_xlsx(folder: Path, titles: dict[str, str]) -> list[Table]:
     import openpyxl
 
@@ -464,6 +521,11 @@ def read_xlsx(folder: Path, titles: dict[str, str]) -> list[Table]:
         header = [str(c) if c is not None else "" for c in rows[h]]
         body: list[list[object]] = []
         k = h + 1
+        if "suppressed" in header:
+            # a sheet of values in the numeric layout: read as its CSV file is
+            while k < len(rows) and rows[k] and any(c is not None for c in rows[k]):
+                body.append([sheet_text(c) for c in rows[k]])
+                k += 1
         while k < len(rows) and rows[k] and rows[k][0] is not None:
             body.append(list(rows[k]))
             k += 1
@@ -589,7 +651,7 @@ class Reader:
     def table(self, ch: Chapter, t: Table) -> None:
         h0 = norm(t.header[0]) if t.header else ""
         cols = [norm(h) for h in t.header]
-        if t.source == "csv":
+        if t.source == "csv" or (t.source == "xlsx" and "suppressed" in cols):
             self.csv_table(ch, t, cols)
         elif h0 == "year":
             self.year_table(ch, t)
@@ -779,6 +841,7 @@ class Reader:
     # -- long CSV tables
     def csv_table(self, ch: Chapter, t: Table, cols: list[str]) -> None:
         rows = [{c: str(v) for c, v in zip(cols, r, strict=False)} for r in t.rows]
+        cols, rows = numeric_layout(cols, rows)
         fam = family_of(t.title)
         if "n" in cols and "year" in cols and cols[0] not in ("year", "measure"):
             label = cols[0]
@@ -892,10 +955,11 @@ class Reader:
     def comparison(self, ch: Chapter, t: Table) -> None:
         cols = [norm(h) for h in t.header]
         title = t.title.lower()
-        if t.source == "csv":
+        if t.source == "csv" or (t.source == "xlsx" and "suppressed" in cols):
             if "numerator" not in cols:
                 return
             rows = [{c: str(v) for c, v in zip(cols, r, strict=False)} for r in t.rows]
+            cols, rows = numeric_layout(cols, rows)
             area_col = cols[0]
             # the value of all areas together, where the chapter says that is what it is
             pooled = self.pooled_stems.get(ch.folder, set())
@@ -954,7 +1018,7 @@ class Reader:
             elif dcell.kind == "count" and dcell.count:
                 den_total += dcell.count
             vcell = parse_cell(value)
-            if t.source == "csv" and re.fullmatch(NUM, str(value) or ""):
+            if (t.source == "csv" or "suppressed" in cols) and re.fullmatch(NUM, str(value) or ""):
                 v = str(value)
                 mult = 100.0 if kind == "months" else multiplier(t.title, " ".join(t.header))
                 if kind == "infant":

@@ -101,17 +101,22 @@ def test_same_count_same_mask_across_tables(chapter: Chapter) -> None:
 
 def test_rates_never_published_from_a_hidden_count(chapter: Chapter) -> None:
     tidy = _table(chapter, "infant_mortality_deprivation").tidy
+    assert pd.api.types.is_integer_dtype(tidy["numerator"].dtype)
+    hidden = 0
     for record in tidy.to_dict("records"):
-        deaths = record["deaths"]
-        if deaths == MARK:
-            assert record["rate_per_1000"] == ""
-            assert record["lower_ci"] == "" and record["upper_ci"] == ""
+        deaths = record["numerator"]
+        if pd.isna(deaths):
+            hidden += 1
+            assert record["suppressed"]
+            assert pd.isna(record["value"])
+            assert pd.isna(record["lower_ci"]) and pd.isna(record["upper_ci"])
         else:
             assert not 1 <= int(deaths) <= 5
+    assert len(tidy) and hidden <= len(tidy)
     child = _table(chapter, "child_mortality").tidy
     for record in child.to_dict("records"):
-        if record["deaths"] == MARK:
-            assert record["rate_per_100000"] == ""
+        if pd.isna(record["numerator"]):
+            assert record["suppressed"] and pd.isna(record["value"])
 
 
 def test_consecutive_chapters_hide_the_same_counts(sample: cdop.Dataset) -> None:
@@ -139,6 +144,68 @@ def test_previous_folder_gives_the_same_masks(sample: cdop.Dataset, tmp_path) ->
     default = build_chapter(sample, year="2024/25")
     for table in newer.tables:
         assert table.rows == next(t for t in default.tables if t.id == table.id).rows
+
+
+def test_previous_reads_the_numeric_tables_as_the_chapter_printed_them(
+    sample: cdop.Dataset, tmp_path
+) -> None:
+    # The published CSV files of a chapter (numbers, a suppressed flag) say which cell
+    # was hidden exactly where the printed chapter shows the marker.
+    from cdop.report import build
+    from cdop.report._history import _published_cells
+
+    build(sample, out=tmp_path / "2023", year="2023/24", formats=["md", "csv"])
+    read = _published_cells(tmp_path / "2023" / "tables", MARK)
+    printed = build_chapter(sample, year="2023/24")
+    compared = hidden = 0
+    for table in printed.tables:
+        for (row, column), cell in _cells(table).items():
+            where = f"table {table.id}: {row} / {column}"
+            if where in read:
+                assert read[where] == (cell == MARK), where
+                compared += 1
+                hidden += cell == MARK
+    assert compared > 100 and hidden > 5
+
+
+def test_previous_reads_the_layout_written_before(tmp_path) -> None:
+    # Last year's files were written with the marker in an "n" column and the year label
+    # in "year"; this year's with an empty count, a suppressed flag and year + period.
+    from cdop.report._history import _published_cells
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    new.mkdir()
+    (old / "sex.csv").write_text(
+        "sex,year,n,percent,suppressed\nMale,2023/24,12,70.6,False\nFemale,2023/24,*,,True\n"
+        "Total,2023/24,17,,False\n"
+    )
+    (old / "activity.csv").write_text(
+        "year,measure,n,suppressed\n2023/24,Deaths notified,40,False\n"
+        "2023/24,Cases open at year end,*,True\n"
+    )
+    (new / "sex.csv").write_text(
+        "sex,year,period,count,value,suppressed\nMale,2023,2023/24,12,70.6,False\n"
+        "Female,2023,2023/24,,,True\nTotal,2023,2023/24,17,,False\n"
+    )
+    (new / "activity.csv").write_text(
+        "year,period,measure,count,suppressed\n2023,2023/24,Deaths notified,40,False\n"
+        "2023,2023/24,Cases open at year end,,True\n"
+    )
+    # A table of rates has no count of its own: it is not read as one.
+    (new / "child_mortality.csv").write_text(
+        "year,period,numerator,denominator,value,lower_ci,upper_ci,statistic,flag,suppressed\n"
+        "2023,2023/24,,20000,,,,rate per 100000,,True\n"
+    )
+    expected = {
+        "table sex: Male / 2023/24": False,
+        "table sex: Female / 2023/24": True,
+        "table sex: Total / 2023/24": False,
+        "table activity: 2023/24 / Deaths notified": False,
+        "table activity: 2023/24 / Cases open at year end": True,
+    }
+    assert _published_cells(old, MARK) == expected
+    assert _published_cells(new, MARK) == expected
 
 
 def test_narrative_never_prints_a_hidden_count(chapter: Chapter) -> None:

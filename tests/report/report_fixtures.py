@@ -49,8 +49,15 @@ viewBox="0 0 200 100" xmlns="http://www.w3.org/2000/svg" version="1.1">
 """.encode()
 
 
-def _tidy(rows: list[dict[str, object]]) -> pd.DataFrame:
-    return pd.DataFrame(rows)
+def _tidy(rows: list[dict[str, object]], **numbers: list[float | None]) -> pd.DataFrame:
+    """Values in the numeric layout: counts as nullable integers (missing where hidden),
+    numbers as floats, a ``suppressed`` flag per row."""
+    frame = pd.DataFrame(rows)
+    frame["count"] = pd.array(frame["count"].tolist(), dtype="Int64")
+    for name, values in numbers.items():
+        frame[name] = pd.array(values, dtype="float64")
+    frame["suppressed"] = frame["count"].isna().to_numpy(dtype=bool)
+    return frame
 
 
 def notifications_table() -> ReportTable:
@@ -65,10 +72,14 @@ def notifications_table() -> ReportTable:
         ),
         tidy=_tidy(
             [
-                {"year": "2019/20", "measure": "notified", "value": 1234},
-                {"year": "2020/21", "measure": "notified", "value": 48},
-                {"year": "2021/22", "measure": "notified", "value": 0},
-            ]
+                {"year": 2019, "period": "2019/20", "measure": "notified", "count": 1234},
+                {"year": 2020, "period": "2020/21", "measure": "notified", "count": 48},
+                {"year": 2021, "period": "2021/22", "measure": "notified", "count": 0},
+                {"year": 2019, "period": "2019/20", "measure": "reviewed", "count": 16},
+                {"year": 2020, "period": "2020/21", "measure": "reviewed", "count": None},
+                {"year": 2021, "period": "2021/22", "measure": "reviewed", "count": 39},
+            ],
+            rate=[None, 12.5, 3.4, None, None, None],
         ),
         notes=(
             "* Counts from 1 to 5 are suppressed, with their percentages.",
@@ -86,10 +97,11 @@ def place_table() -> ReportTable:
         rows=(("Hospital", "30", "75%"), ("Home", "7", "18%"), ("Other", "*", "*")),
         tidy=_tidy(
             [
-                {"place": "hospital", "n": 30},
-                {"place": "home", "n": 7},
-                {"place": "other", "n": None},
-            ]
+                {"place": "hospital", "count": 30},
+                {"place": "home", "count": 7},
+                {"place": "other", "count": None},
+            ],
+            value=[75.0, 17.5, None],
         ),
         notes=(),
         align=("left", "right", "right"),
@@ -148,7 +160,7 @@ def tiny_chapter(stamp: str | None = None) -> Chapter:
         title="Deaths by sex",
         header=("Sex", "Deaths"),
         rows=(("Female", "12"), ("Male", "*")),
-        tidy=_tidy([{"sex": "female", "n": 12}, {"sex": "male", "n": None}]),
+        tidy=_tidy([{"sex": "female", "count": 12}, {"sex": "male", "count": None}]),
         notes=("* 1 to 5 deaths.",),
         number=1,
     )

@@ -1,4 +1,4 @@
-"""Excel renderer: About sheet, one sheet per table, every cell, numbers as numbers."""
+"""Excel renderer: About sheet, one sheet per table of values, numbers as numbers."""
 
 from __future__ import annotations
 
@@ -7,20 +7,21 @@ import io
 import zipfile
 
 import openpyxl
+import pandas as pd
 from report_fixtures import STAMP, make_chapter
 
-from cdop.report._xlsx import render_xlsx, sheet_names
+from cdop.report._xlsx import LAYOUT_NOTE, render_xlsx, sheet_names
 
 
 def _open(data: bytes):  # type: ignore[no-untyped-def]
     return openpyxl.load_workbook(io.BytesIO(data))
 
 
-def _shown(cell) -> str:  # type: ignore[no-untyped-def]
-    """The text Excel shows for a cell written by the renderer."""
-    if isinstance(cell.value, int):
-        return f"{cell.value:,}" if cell.number_format == "#,##0" else str(cell.value)
-    return "" if cell.value is None else str(cell.value)
+def _value(value: object) -> object:
+    """A value of a table's tidy frame as the sheet holds it (missing: an empty cell)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    return value.item() if hasattr(value, "item") else value
 
 
 def test_sheets_about_first_then_one_per_table() -> None:
@@ -29,7 +30,7 @@ def test_sheets_about_first_then_one_per_table() -> None:
     assert book.sheetnames == ["About", *(t.id for t in chapter.tables)]
 
 
-def test_every_cell_caption_header_notes() -> None:
+def test_every_value_caption_header_notes() -> None:
     chapter = make_chapter()
     book = _open(render_xlsx(chapter))
     for table in chapter.tables:
@@ -37,30 +38,36 @@ def test_every_cell_caption_header_notes() -> None:
         assert ws["A1"].value == table.caption
         assert ws["A1"].font.b
         header = [c.value for c in ws[2]]
-        assert tuple(header) == table.header
+        assert header == list(table.tidy.columns)
         assert all(c.font.b for c in ws[2])
-        body = [tuple(_shown(c) for c in row) for row in ws.iter_rows(min_row=3)]
-        assert body[: len(table.rows)] == list(table.rows)
-        notes = [row[0] for row in body[len(table.rows) :] if row[0]]
+        body = [[c.value for c in row] for row in ws.iter_rows(min_row=3)]
+        expected = [[_value(v) for v in r] for r in table.tidy.itertuples(index=False)]
+        assert body[: len(expected)] == expected
+        notes = [row[0] for row in body[len(expected) :] if row[0]]
         assert notes == list(table.notes)
         assert ws.freeze_panes == "A3"
-        for j, _ in enumerate(table.header):
+        for j, _ in enumerate(header):
             width = ws.column_dimensions[openpyxl.utils.get_column_letter(j + 1)].width
             assert 8 <= width <= 60
 
 
-def test_plain_integers_are_numbers_markers_stay_text() -> None:
+def test_counts_are_numbers_and_hidden_counts_empty_never_the_marker() -> None:
     book = _open(render_xlsx(make_chapter()))
     ws = book["notifications_by_year"]
-    assert ws["B3"].value == 1234 and ws["B3"].number_format == "#,##0"
-    assert ws["B4"].value == 48 and ws["B4"].number_format == "0"
-    assert ws["B5"].value == 0
-    assert ws["C3"].value == "16 (57%)"
-    assert ws["C4"].value == "*"
-    assert ws["D4"].value == "12.5"  # a rate stays as displayed, not re-rounded by Excel
-    assert ws["A3"].value == "2019/20"
-    assert ws["B3"].alignment.horizontal == "right"
-    assert ws["A3"].alignment.horizontal == "left"
+    assert [c.value for c in ws[2]] == ["year", "period", "measure", "count", "rate", "suppressed"]
+    assert ws["A3"].value == 2019 and ws["A3"].number_format == "0"
+    assert ws["B3"].value == "2019/20" and ws["B3"].data_type == "s"
+    assert ws["D3"].value == 1234 and ws["D3"].number_format == "0"
+    assert ws["D5"].value == 0
+    # 2020/21 reviews: hidden, an empty cell flagged in its own column.
+    assert ws["D7"].value is None and ws["F7"].value is True
+    assert ws["F3"].value is False
+    # A float column is written with the decimals it was rounded to.
+    assert ws["E4"].value == 12.5 and ws["E4"].number_format == "0.0"
+    assert ws["D3"].alignment.horizontal == "right"
+    assert ws["B3"].alignment.horizontal == "left"
+    every = [c.value for row in book.worksheets[1:] for r in row.iter_rows() for c in r]
+    assert "*" not in every
 
 
 def test_about_sheet() -> None:
@@ -74,6 +81,7 @@ def test_about_sheet() -> None:
         chapter.disclosure_note,
         *(v for pair in chapter.provenance for v in pair),
         *(t.caption for t in chapter.tables),
+        LAYOUT_NOTE,
     ):
         assert expected in values
 
@@ -86,7 +94,7 @@ def test_stamp_on_every_sheet_only_when_set() -> None:
     # The header row moves down one to make room for the stamp.
     ws = book[chapter.tables[0].id]
     assert ws["A2"].value == STAMP
-    assert tuple(c.value for c in ws[3]) == chapter.tables[0].header
+    assert [c.value for c in ws[3]] == list(chapter.tables[0].tidy.columns)
     unstamped = render_xlsx(make_chapter())
     with zipfile.ZipFile(io.BytesIO(unstamped)) as z:
         assert all(STAMP.encode() not in z.read(n) for n in z.namelist())

@@ -106,9 +106,11 @@ def test_comparison_hides_small_areas() -> None:
     for row in percentages.rows:  # a hidden count hides the percentage and the rank
         if row[2] == "*":
             assert row[0] == "–" and row[4] == "*"
-    assert (percentages.tidy["numerator"] == "*").any()
+    assert percentages.tidy["numerator"].isna().any()
+    assert percentages.tidy.loc[percentages.tidy["numerator"].isna(), "suppressed"].all()
     for table in rates:  # counts to 40 hidden; rates only from fewer than 3 deaths
-        assert (table.tidy["numerator"] == "*").any()
+        assert table.tidy["numerator"].isna().any()
+        assert pd.api.types.is_integer_dtype(table.tidy["numerator"].dtype)
         for row in table.rows:
             deaths = row[2]
             assert deaths == "*" or int(deaths.replace(",", "")) > 40

@@ -47,6 +47,7 @@ from cdop.report._history import Published
 from cdop.report._model import Chapter, ReportTable, Section
 from cdop.report._tables import Disclosure
 from cdop.report._text import fmt_count, fmt_interval, fmt_percent, fmt_rate, long_date
+from cdop.report._tidy import tidy_frame
 from cdop.report.sections import financial_label
 from cdop.report.sections._base import DIM, MEASURE, WITHIN_LEVELS
 from cdop.report.sections.infant import calendar_years
@@ -329,16 +330,16 @@ def _area_section(
         tidy.append(
             {
                 by: record[by],
-                "rank": "" if rank == "–" else rank,
-                "numerator": marker if hide_count else int(record["numerator"]),
-                "denominator": marker if hide_denominator else record["denominator"],
-                "value": "" if hide else f"{value:.3f}",
-                "lower_ci_95": "" if hide else f"{lo:.3f}",
-                "upper_ci_95": "" if hide else f"{hi:.3f}",
-                "benchmark_value": "" if benchmark_hidden else f"{record['benchmark_value']:.3f}",
+                "rank": None if rank == "–" else int(rank),
+                "numerator": None if hide_count else int(record["numerator"]),
+                "denominator": None if hide_denominator else record["denominator"],
+                "value": None if hide else value,
+                "lower_ci_95": None if hide else lo,
+                "upper_ci_95": None if hide else hi,
+                "benchmark_value": None if benchmark_hidden else record["benchmark_value"],
                 "comparison_95": "" if comparison == "–" else str(record["comparison_95"]),
                 "comparison_99_8": "" if outer == "–" else str(record["comparison_99_8"]),
-                "suppressed": bool(hide),
+                "suppressed": bool(hide or hide_count or hide_denominator),
             }
         )
     england = float(compared["benchmark_value"].iloc[0]) if len(compared) else float("nan")
@@ -375,7 +376,11 @@ def _area_section(
             "Compared with all areas (99.8%)",
         ),
         tuple(rows),
-        pd.DataFrame(tidy),
+        tidy_frame(
+            tidy,
+            counts=["rank", "numerator", "denominator"],
+            numbers={"value": 3, "lower_ci_95": 3, "upper_ci_95": 3, "benchmark_value": 3},
+        ),
         notes=tuple(all_notes),
         align=("right", "left", "right", "right", "right", "left", "left"),
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from cdop._safe import neutralise_frame
 from cdop.report._house import DISCLOSURE_HEADING
 from cdop.report._model import Chapter, ReportTable
+from cdop.report._tidy import text_frame
 
 __all__ = ["csv_text", "readme_text"]
 
@@ -18,7 +19,9 @@ __all__ = ["csv_text", "readme_text"]
 def csv_text(table: ReportTable) -> str:
     """The tidy table as CSV text (LF line endings, no index).
 
-    Text that a spreadsheet would read as a formula gets a leading apostrophe
+    Counts are whole numbers (empty where disclosure control hides them: the row's
+    ``suppressed`` column says so), other numbers are written with the decimals they
+    were rounded to. Text that a spreadsheet would read as a formula gets a leading apostrophe
     (:func:`cdop._safe.neutralise_cell`), so opening the file never runs anything.
 
     Examples
@@ -28,7 +31,7 @@ def csv_text(table: ReportTable) -> str:
     >>> csv_text(t)
     'a,b\\n1,x\\n'
     """
-    return neutralise_frame(table.tidy).to_csv(index=False, lineterminator="\n")
+    return neutralise_frame(text_frame(table.tidy)).to_csv(index=False, lineterminator="\n")
 
 
 def readme_text(chapter: Chapter) -> str:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from cdop import schema
 from cdop.dataset import Dataset
 from cdop.disclosure import CellKey
 from cdop.errors import CdopArgumentError
@@ -33,6 +34,13 @@ from cdop.report.sections import Context, SectionSpec, financial_label
 from cdop.report.sections._base import DIM, plan_sections
 
 __all__ = ["Published", "read_previous", "single_year", "year_blocks"]
+
+_O = schema.OUTPUT
+_COUNT = _O.count
+_SUPPRESSED = _O.suppressed
+_YEAR = _O.year
+#: The count column of the tables written before counts were numbers (the marker in it).
+_OLD_COUNT = "n"
 
 #: Counts published elsewhere: their value and whether they were hidden.
 Published = dict[CellKey, tuple[int, bool]]
@@ -159,14 +167,28 @@ def _chapter_year(root: Path) -> int:
 
 
 def _published_cells(tables: Path, marker: str) -> dict[str, bool]:
-    """Each table cell's place ("table <id>: <row> / <column>") and whether it was hidden."""
+    """Each table cell's place ("table <id>: <row> / <column>") and whether it was hidden.
+
+    Tables of counts are read in either layout cdop has written: a ``count`` column
+    (empty where hidden) with a ``suppressed`` flag, the row and column in the first two
+    columns other than the start ``year``; or, in files written before, an ``n`` column
+    holding the marker where hidden, the row and column in the first two columns.
+    """
     out: dict[str, bool] = {}
     for path in sorted(tables.glob("*.csv")):
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-        if "suppressed" not in frame.columns or "n" not in frame.columns or frame.shape[1] < 3:
+        if _SUPPRESSED not in frame.columns or frame.shape[1] < 3:
             continue
-        row_name, column_name = frame.columns[0], frame.columns[1]
-        for record in frame.to_dict("records"):
-            where = f"table {path.stem}: {record[row_name]} / {record[column_name]}"
-            out[where] = record["n"] == marker
+        if _COUNT in frame.columns:
+            row_name, column_name = [c for c in frame.columns if c != _YEAR][:2]
+            hidden = (frame[_SUPPRESSED].str.strip().str.lower() == "true").tolist()
+        elif _OLD_COUNT in frame.columns:
+            row_name, column_name = frame.columns[0], frame.columns[1]
+            hidden = (frame[_OLD_COUNT] == marker).tolist()
+        else:
+            continue
+        for row, column, was_hidden in zip(
+            frame[row_name], frame[column_name], hidden, strict=True
+        ):
+            out[f"table {path.stem}: {row} / {column}"] = bool(was_hidden)
     return out

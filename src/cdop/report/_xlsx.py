@@ -1,13 +1,15 @@
 """The chapter's tables as an Excel workbook: an "About" sheet, then one sheet per table.
 
 Each table sheet has the caption in A1 (the stamp in A2 when set), a bold header row,
-the display cells and the notes under the table. Cells that display a plain integer
-("12", "1,234") are written as numbers with a matching number format; every other
-cell (percentages in brackets, suppression markers, rates) stays text, exactly as
-displayed, except that text which a spreadsheet would read as a formula gets a leading
-apostrophe (:func:`cdop._safe.neutralise_cell`): no cell of the workbook is ever live.
-The "About" sheet holds the title, date, stamp, a list of the tables, the disclosure
-note and the provenance.
+the table's values and the notes under the table. The values are those of the table's
+CSV file (:attr:`ReportTable.tidy`, in the shared vocabulary of ``docs/vocabulary.md``):
+counts, rates and percentages are numbers, a count hidden by disclosure control is an
+empty cell, never the marker, and the row's ``suppressed`` column (TRUE/FALSE) says so;
+the tables as printed, with the marker, are those of the Markdown, HTML and Word
+chapter. Text which a spreadsheet would read as a formula gets a leading apostrophe
+(:func:`cdop._safe.neutralise_cell`): no cell of the workbook is ever live. The "About"
+sheet holds the title, date, stamp, a list of the tables, the layout of the table sheets,
+the disclosure note and the provenance.
 
 openpyxl is imported inside :func:`render_xlsx` only. The saved archive is normalised
 (:mod:`cdop.report._deterministic`) so the same chapter gives the same bytes.
@@ -17,9 +19,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 from collections.abc import Sequence
 from typing import Any, Final
+
+import numpy as np
+import pandas as pd
 
 from cdop._safe import neutralise_cell, xml_text
 from cdop.report._deterministic import DEFAULT_DOCUMENT_DATE, normalise_zip
@@ -32,11 +38,11 @@ from cdop.report._house import (
     PROVENANCE_HEADING,
     STAMP_RGB,
     TEXT_RGB,
-    is_plain_integer,
 )
 from cdop.report._model import Chapter, ReportTable
+from cdop.report._tidy import decimals
 
-__all__ = ["ABOUT_SHEET", "render_xlsx", "sheet_names"]
+__all__ = ["ABOUT_SHEET", "LAYOUT_NOTE", "render_xlsx", "sheet_names"]
 
 ABOUT_SHEET: Final = "About"
 _MAX_SHEET_NAME: Final = 31
@@ -45,6 +51,13 @@ _BAD_SHEET_CHARS: Final = re.compile(r"[\[\]:*?/\\]")
 _EXACT_LIMIT: Final = 10**15
 _MIN_WIDTH: Final = 8
 _MAX_WIDTH: Final = 60
+#: What the About sheet says of the table sheets.
+LAYOUT_NOTE: Final = (
+    "Each table sheet holds the values of one table in long form, as tables/<id>.csv "
+    "does: one row per value, counts and rates as numbers. A count hidden by disclosure "
+    "control is an empty cell, and the row's 'suppressed' column is TRUE. The tables as "
+    "printed are in the chapter (Markdown, HTML, Word)."
+)
 
 
 def sheet_names(ids: Sequence[str]) -> list[str]:
@@ -103,13 +116,34 @@ def _put(ws: Any, row: int, col: int, value: object, font: Any, align: Any = Non
     return cell
 
 
-def _display_value(text: str) -> tuple[object, str | None]:
-    """The value to write for a display cell, and its number format."""
-    if is_plain_integer(text):
-        value = int(text.replace(",", ""))
-        if abs(value) < _EXACT_LIMIT:
-            return value, ("#,##0" if "," in text else "0")
-    return text, None
+def _typed(value: object) -> object:
+    """The value to write: None for a missing value, Python numbers and booleans."""
+    if value is None or value is pd.NA or value == "":
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        number = int(value)
+        return number if abs(number) < _EXACT_LIMIT else str(number)
+    if isinstance(value, (float, np.floating)):
+        return None if math.isnan(float(value)) else float(value)
+    return str(value)
+
+
+def _number_formats(tidy: pd.DataFrame) -> list[str | None]:
+    """The number format of each column: whole numbers, or the decimals of a float column."""
+    out: list[str | None] = []
+    for col in tidy.columns:
+        series = tidy[col]
+        if pd.api.types.is_bool_dtype(series.dtype):
+            out.append(None)
+        elif pd.api.types.is_integer_dtype(series.dtype):
+            out.append("0")
+        elif pd.api.types.is_float_dtype(series.dtype):
+            out.append("0." + "0" * decimals(series))
+        else:
+            out.append(None)
+    return out
 
 
 def _table_sheet(ws: Any, table: ReportTable, stamp: str | None, st: dict[str, Any]) -> None:
@@ -121,23 +155,25 @@ def _table_sheet(ws: Any, table: ReportTable, stamp: str | None, st: dict[str, A
         _put(ws, row, 1, stamp, st["stamp"])
         row += 1
     header_row = row
-    aligns = table.column_alignments()
-    widths = [len(h) for h in table.header]
-    for j, head in enumerate(table.header, start=1):
-        align = st["right"] if aligns[j - 1] == "right" else st["left"]
-        cell = _put(ws, row, j, head, st["bold"], align)
+    tidy = table.tidy
+    header = [str(c) for c in tidy.columns]
+    formats = _number_formats(tidy)
+    widths = [len(h) for h in header]
+    for j, head in enumerate(header, start=1):
+        cell = _put(ws, row, j, head, st["bold"], st["left"])
         cell.fill = st["fill"]
         cell.border = st["rule"]
-    for values in table.rows:
+    for values in tidy.itertuples(index=False, name=None):
         row += 1
-        for j, text in enumerate(values, start=1):
-            value, number_format = _display_value(text)
-            right = j - 1 < len(aligns) and aligns[j - 1] == "right"
-            cell = _put(ws, row, j, value, st["text"], st["right"] if right else st["left"])
-            if number_format is not None:
-                cell.number_format = number_format
-            if j - 1 < len(widths):
-                widths[j - 1] = max(widths[j - 1], len(text))
+        for j, raw in enumerate(values, start=1):
+            value = _typed(raw)
+            if value is None:
+                continue
+            number = isinstance(value, (int, float)) and not isinstance(value, bool)
+            cell = _put(ws, row, j, value, st["text"], st["right"] if number else st["left"])
+            if number and formats[j - 1] is not None:
+                cell.number_format = formats[j - 1]
+            widths[j - 1] = max(widths[j - 1], len(str(value)))
     row += 1
     for note in table.notes:
         row += 1
@@ -184,6 +220,9 @@ def _about_sheet(ws: Any, chapter: Chapter, names: Sequence[str], st: dict[str, 
                 ref=link.coordinate, location=f"'{quoted}'!A1", display=name
             )  # a link within the workbook
             _put(ws, row, 2, table.caption, st["text"], st["wrap"])
+        row += 2
+        _put(ws, row, 1, "Table sheets", st["bold"], st["left"])
+        _put(ws, row, 2, LAYOUT_NOTE, st["text"], st["wrap"])
     if chapter.disclosure_note:
         row += 2
         _put(ws, row, 1, DISCLOSURE_HEADING, st["bold"], st["left"])

@@ -33,6 +33,7 @@ from cdop.report._text import (
     no_national_phrase,
     short_source,
 )
+from cdop.report._tidy import tidy_frame, with_start_year
 from cdop.report.sections._needs import Need, data_years, resolve, unmet
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
 
 _N = schema.NOTIFICATIONS
 _R = schema.REVIEWS
+_O = schema.OUTPUT
 
 #: Label of a level the record does not give.
 NOT_RECORDED: Final = "Not recorded"
@@ -490,11 +492,11 @@ class GridPlan:
         record: dict[str, Any] = {
             self.row_name: row,
             self.column_name: column,
-            "n": self.ctx.disclosure.marker if hidden else str(value),
+            _O.count: None if hidden else value,
         }
         if self.percent is not None:
-            record["percent"] = ""  # a total's share is not printed
-        record["suppressed"] = hidden
+            record[_O.value] = None  # a total's share is not printed
+        record[_O.suppressed] = hidden
         return record
 
     def table(self) -> ReportTable:
@@ -527,11 +529,11 @@ class GridPlan:
                 record: dict[str, Any] = {
                     self.row_name: label,
                     self.column_name: column,
-                    "n": marker if hidden else str(value),
+                    _O.count: None if hidden else value,
                 }
                 if self.percent is not None:
-                    record["percent"] = "" if share is None else f"{share:.1f}"
-                record["suppressed"] = hidden
+                    record[_O.value] = None if share is None else share
+                record[_O.suppressed] = hidden
                 tidy.append(record)
             if self.total_column and self.row_total_keys is not None:
                 cells.append(cell(int(self.values[i].sum()), self.row_total_keys[i], None))
@@ -556,9 +558,19 @@ class GridPlan:
             title=self.title,
             header=tuple(header),
             rows=tuple(out_rows),
-            tidy=pd.DataFrame(tidy),
+            tidy=self.tidy_frame(tidy),
             notes=tuple(n for n in notes if n),
         )
+
+    def tidy_frame(self, records: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+        """The CSV records typed: counts as integers (missing where hidden), the
+        percentage as ``value`` to one decimal, a column of year labels as ``period``
+        with its start ``year``."""
+        frame = tidy_frame(records, counts=[_O.count], numbers={_O.value: 1})
+        for name in (self.row_name, self.column_name):
+            if name == _O.year:
+                frame = with_start_year(frame, name)
+        return frame
 
 
 def plan_grid(

@@ -12,6 +12,7 @@ from cdop.plots._charts import rate_lines
 from cdop.report._figures import make_figure
 from cdop.report._model import ReportTable, Section
 from cdop.report._text import fmt_count, fmt_interval, fmt_rate, national_source_note
+from cdop.report._tidy import RATE_NUMBERS, rate_record, tidy_frame, with_start_year
 from cdop.report.sections._base import (
     MEASURE,
     VERDICT,
@@ -74,17 +75,23 @@ def plan(ctx: Context) -> Finish:
                     comparison,
                 )
             )
+            like = bool(r["like_for_like"])
             tidy.append(
                 {
-                    "year": r[_O.period],
-                    "deaths": marker if count_hidden else int(r[_O.numerator]),
-                    "population": _known(r[_O.denominator]),
-                    "rate_per_100000": "" if hidden else f"{r[_O.value]:.3f}",
-                    "lower_ci": "" if hidden else f"{r['lower_ci']:.3f}",
-                    "upper_ci": "" if hidden else f"{r['upper_ci']:.3f}",
-                    "flag": "u" if s == "unreliable" else "",
-                    "england_rate": r["national_value"] if r["like_for_like"] else "",
-                    "england_period": r["national_period"] if r["like_for_like"] else "",
+                    _O.period: r[_O.period],
+                    **rate_record(
+                        count=int(r[_O.numerator]),
+                        count_hidden=count_hidden,
+                        denominator=_known(r[_O.denominator]),
+                        value=r[_O.value],
+                        lower=r[_O.lower_ci],
+                        upper=r[_O.upper_ci],
+                        status=s,
+                        statistic="rate per 100000",
+                        flag=ctx.disclosure.rules.unreliable_flag,
+                    ),
+                    _O.national_value: r["national_value"] if like else None,
+                    _O.national_period: r["national_period"] if like else "",
                     "comparison_95": ""
                     if hidden or pd.isna(r["comparison_95"])
                     else str(r["comparison_95"]),
@@ -115,7 +122,10 @@ def plan(ctx: Context) -> Finish:
                 "Compared with England",
             ),
             tuple(rows),
-            pd.DataFrame(tidy),
+            with_start_year(
+                tidy_frame(tidy, counts=[_O.numerator, _O.denominator], numbers=RATE_NUMBERS),
+                _O.period,
+            ),
             notes=tuple(dict.fromkeys(notes)),
         )
         sentences = []

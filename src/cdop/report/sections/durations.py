@@ -25,6 +25,7 @@ from cdop.report._text import (
     fmt_percent,
     national_source_note,
 )
+from cdop.report._tidy import tidy_frame, with_start_year
 from cdop.report.sections._base import (
     DIM,
     MEASURE,
@@ -188,22 +189,26 @@ def plan(ctx: Context) -> Finish:
             comparison = "–" if hidden or label_95 is None else VERDICT[label_95]
             england = england_cell(row, fmt_percent)
             rows.append((label, *shown, england, comparison))
+            total_hidden = ctx.hidden(total_key)
             tidy_rows.append(
                 {
-                    "measure": column,
-                    "year": ctx.label,
-                    "n": marker if hidden else str(n),
-                    "reviews": marker if ctx.hidden(total_key) else str(total),
-                    "percent": "" if hidden else str(excel_round(pct, 1)),
-                    "lower_ci": "" if hidden else str(excel_round(lo, 1)),
-                    "upper_ci": "" if hidden else str(excel_round(hi, 1)),
-                    "england_percent": row["national_value"],
-                    "england_period": row["national_period"],
-                    "england_like_for_like": bool(row["like_for_like"]),
+                    _O.measure: column,
+                    _O.period: ctx.label,
+                    _O.numerator: None if hidden else n,
+                    _O.denominator: None if total_hidden else total,
+                    _O.value: None if hidden else excel_round(pct, 1),
+                    _O.lower_ci: None if hidden else excel_round(lo, 1),
+                    _O.upper_ci: None if hidden else excel_round(hi, 1),
+                    _O.statistic: "percentage",
+                    _O.national_value: row["national_value"],
+                    _O.national_period: row["national_period"],
+                    "like_for_like": bool(row["like_for_like"]),
                     "comparison_95": "" if hidden else (label_95 or ""),
-                    "comparison_99_8": "" if hidden else str(row["comparison_99_8"]),
-                    "p_value": "" if hidden else f"{row['p_value']:.4f}",
-                    "suppressed": hidden,
+                    "comparison_99_8": ""
+                    if hidden or pd.isna(row["comparison_99_8"])
+                    else str(row["comparison_99_8"]),
+                    "p_value": None if hidden else round(float(row["p_value"]), 4),
+                    _O.suppressed: hidden,
                 }
             )
             if not hidden:
@@ -228,7 +233,7 @@ def plan(ctx: Context) -> Finish:
             or f"England: no national figure of the same definition is published for "
             f"{ctx.label}, so there is no comparison."
         )
-        if any(r["suppressed"] for r in tidy_rows):
+        if any(r[_O.suppressed] for r in tidy_rows):
             notes.append(ctx.disclosure.note(hidden_counts=True))
         timeliness = ReportTable(
             "review_timeliness",
@@ -236,7 +241,20 @@ def plan(ctx: Context) -> Finish:
             "compared with England",
             ("Measure", "Reviews", "Percentage", "95% CI", "England", "Compared with England"),
             tuple(rows),
-            pd.DataFrame(tidy_rows),
+            with_start_year(
+                tidy_frame(
+                    tidy_rows,
+                    counts=[_O.numerator, _O.denominator],
+                    numbers={
+                        _O.value: 1,
+                        _O.lower_ci: 1,
+                        _O.upper_ci: 1,
+                        _O.national_value: 1,
+                        "p_value": 4,
+                    },
+                ),
+                _O.period,
+            ),
             notes=tuple(notes),
         )
         intro = (

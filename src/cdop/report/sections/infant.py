@@ -14,6 +14,7 @@ from cdop.plots._charts import rate_lines
 from cdop.report._figures import make_figure
 from cdop.report._model import ReportTable, Section
 from cdop.report._text import fmt_count, fmt_interval, fmt_rate, short_source
+from cdop.report._tidy import RATE_NUMBERS, rate_record, tidy_frame, with_start_year
 from cdop.report.sections._base import (
     DIM,
     MEASURE,
@@ -121,18 +122,22 @@ def plan(ctx: Context) -> Finish:
             for q in _QUINTILES:
                 r = part.loc[q]
                 s = status[(period, q)]
-                hidden = s == "suppressed"
                 cells.append(rate_cell(r[_O.value], r[_O.lower_ci], r[_O.upper_ci], s, marker))
                 tidy.append(
                     {
-                        "period": period,
-                        "imd_quintile": q,
-                        "deaths": marker if ctx.hidden(keys[(period, q)]) else int(r[_O.numerator]),
-                        "live_births": _known(r[_O.denominator]),
-                        "rate_per_1000": "" if hidden else f"{r[_O.value]:.3f}",
-                        "lower_ci": "" if hidden else f"{r[_O.lower_ci]:.3f}",
-                        "upper_ci": "" if hidden else f"{r[_O.upper_ci]:.3f}",
-                        "flag": {"unreliable": "u"}.get(s, ""),
+                        _O.period: period,
+                        _N.imd_quintile: q,
+                        **rate_record(
+                            count=int(r[_O.numerator]),
+                            count_hidden=ctx.hidden(keys[(period, q)]),
+                            denominator=_known(r[_O.denominator]),
+                            value=r[_O.value],
+                            lower=r[_O.lower_ci],
+                            upper=r[_O.upper_ci],
+                            status=s,
+                            statistic="rate per 1000",
+                            flag=ctx.disclosure.rules.unreliable_flag,
+                        ),
                     }
                 )
             g = gradient.loc[period]
@@ -154,7 +159,10 @@ def plan(ctx: Context) -> Finish:
                 "SII",
             ),
             tuple(rows),
-            pd.DataFrame(tidy),
+            with_start_year(
+                tidy_frame(tidy, counts=[_O.numerator, _O.denominator], numbers=RATE_NUMBERS),
+                _O.period,
+            ),
             notes=(
                 "Rate per 1,000 live births (95% confidence interval): exact Poisson below 10 "
                 "deaths, Byar's method from 10. Quintiles of the Index of Multiple Deprivation "

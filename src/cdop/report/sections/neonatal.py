@@ -16,6 +16,7 @@ from cdop.plots._charts import rate_lines
 from cdop.report._figures import make_figure
 from cdop.report._model import ReportFigure, ReportTable, Section
 from cdop.report._text import fmt_count, fmt_interval, fmt_percent, fmt_rate
+from cdop.report._tidy import RATE_NUMBERS, rate_record, tidy_frame, with_start_year
 from cdop.report.sections._base import (
     DIM,
     MEASURE,
@@ -198,7 +199,6 @@ def _plan_rates(ctx: Context) -> _Rates | None:
         rows = []
         tidy = []
         for record, key, status in zip(rates.to_dict("records"), keys, statuses, strict=True):
-            hidden = status == "suppressed"
             deaths = marker if ctx.hidden(key) else fmt_count(int(record[_O.numerator]))
             births = fmt_count(_known(record[_O.denominator]))
             rate = rate_cell(
@@ -207,13 +207,18 @@ def _plan_rates(ctx: Context) -> _Rates | None:
             rows.append((record[_O.period], deaths, births, rate))
             tidy.append(
                 {
-                    "period": record[_O.period],
-                    "deaths": marker if ctx.hidden(key) else int(record[_O.numerator]),
-                    "live_births": _known(record[_O.denominator]),
-                    "rate_per_1000": "" if hidden else f"{record[_O.value]:.3f}",
-                    "lower_ci": "" if hidden else f"{record['lower_ci']:.3f}",
-                    "upper_ci": "" if hidden else f"{record['upper_ci']:.3f}",
-                    "flag": {"unreliable": "u"}.get(status, ""),
+                    _O.period: record[_O.period],
+                    **rate_record(
+                        count=int(record[_O.numerator]),
+                        count_hidden=ctx.hidden(key),
+                        denominator=_known(record[_O.denominator]),
+                        value=record[_O.value],
+                        lower=record[_O.lower_ci],
+                        upper=record[_O.upper_ci],
+                        status=status,
+                        statistic="rate per 1000",
+                        flag=ctx.disclosure.rules.unreliable_flag,
+                    ),
                 }
             )
         table = ReportTable(
@@ -221,7 +226,10 @@ def _plan_rates(ctx: Context) -> _Rates | None:
             f"Neonatal mortality rate per 1,000 live births, {ctx.pool}-year periods",
             ("Period", "Neonatal deaths", "Live births", "Rate per 1,000 live births"),
             tuple(rows),
-            pd.DataFrame(tidy),
+            with_start_year(
+                tidy_frame(tidy, counts=[_O.numerator, _O.denominator], numbers=RATE_NUMBERS),
+                _O.period,
+            ),
             notes=(
                 "Neonatal deaths: deaths at 0-27 days, by calendar year of death, over the "
                 "live births of the same years. Rate per 1,000 live births (95% confidence "
