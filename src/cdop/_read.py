@@ -5,23 +5,25 @@ row number of each record (header = row 1), the original header of each column, 
 problems met while reading (an empty file, a wrong file type, an undecodable byte, a
 ragged row). Nothing here raises for bad input: problems are returned as issues.
 
-A well-formed UTF-8 CSV file (the usual export) is parsed by Arrow straight from its
-bytes, on every core, each column coded as it is read (its distinct texts once, a small
-code a cell; see :func:`_encoded`). Anything else (other encodings, quotes, ragged rows,
-blank lines) is read as text, by Arrow where it can and by pandas and the csv module
-where it cannot, and ends in the same coded columns: every path gives the same table.
+A well-formed UTF-8 CSV file (the usual export) is parsed by Arrow from the file, a piece
+of whole lines at a time and on every core, each column coded as it is read (its distinct
+texts once, a small code a cell; see :func:`_encoded`) and the file hashed meanwhile:
+neither the file nor its parsed table is held whole. Anything else (other encodings,
+quotes, ragged rows) is read as text, by Arrow where it can and by pandas and the csv
+module where it cannot, and ends in the same coded columns: every path gives the same
+table.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import hashlib
 import io
+import os
 import re
 import threading
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -446,25 +448,142 @@ def _failed(table: schema.TableName, path: Path, rule: str, message: str) -> Raw
 def _read_csv(
     table: schema.TableName, path: Path, column_map: Mapping[str, str] | None
 ) -> RawTable:
+    fast = _read_clean_file(table, path, column_map)
+    if fast is not None:
+        return fast
     data = path.read_bytes()
-    digest = _Digest(data)  # hashed on another thread while the text is parsed
+    hasher = _Hasher()
+    hasher.feed(data)  # hashed on another thread while the text is parsed
     raw = _read_csv_bytes(table, path, data, column_map)
-    raw.sha256 = digest.hexdigest()
+    raw.sha256 = hasher.hexdigest()
     return raw
 
 
-class _Digest:
-    """SHA-256 of some bytes, computed on a thread of its own (hashlib lets go of the
-    interpreter lock for large inputs), so that reading a file costs no extra time."""
+#: Bytes of a CSV file parsed at a time (in whole lines): each piece is parsed by Arrow on
+#: every core and its columns coded before the next is read, so that neither the file nor
+#: its parsed table is ever held whole.
+_PIECE = 32 * 1024 * 1024
+#: Bytes looked at before parsing: the header line and the signs of a binary file.
+_HEAD = 64 * 1024
 
-    def __init__(self, data: bytes) -> None:
+
+class _NotClean(Exception):
+    """A CSV file that Arrow must not read as it is (see :func:`_file_pieces`)."""
+
+
+class _Hasher:
+    """SHA-256 of bytes fed in order, each piece hashed on a thread of its own (hashlib
+    lets go of the interpreter lock for large inputs) while the caller goes on."""
+
+    def __init__(self) -> None:
         self._hash = hashlib.sha256()
+        self._thread: threading.Thread | None = None
+
+    def feed(self, data: bytes) -> None:
+        self._join()
         self._thread = threading.Thread(target=self._hash.update, args=(data,), daemon=True)
         self._thread.start()
 
+    def _join(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
     def hexdigest(self) -> str:
-        self._thread.join()
+        self._join()
         return self._hash.hexdigest()
+
+
+def _file_pieces(path: Path, hasher: _Hasher, *, blank_lines: bool) -> Iterator[bytes]:
+    """The bytes of a file in pieces of whole lines (about :data:`_PIECE` bytes each), every
+    byte fed to ``hasher`` once.
+
+    Raises :class:`_NotClean` as soon as a piece shows that Arrow may not read the file as
+    it is: a quote (a quoted field may hold the delimiter or a line break), a carriage
+    return that is not part of CRLF, or (``blank_lines``, for a one-column file) a blank
+    line. The text reader then reads the file.
+    """
+    rest = b""
+    with path.open("rb") as file:
+        while True:
+            chunk = file.read(_PIECE)
+            if not chunk:
+                if rest:
+                    yield _clean(path, rest, blank_lines=blank_lines)
+                return
+            hasher.feed(chunk)
+            data = rest + chunk if rest else chunk
+            end = data.rfind(b"\n") + 1
+            if end == 0:  # a line longer than a piece: read on
+                rest = data
+                continue
+            rest = data[end:]
+            yield _clean(path, data[:end], blank_lines=blank_lines)
+
+
+def _clean(path: Path, piece: bytes, *, blank_lines: bool) -> bytes:
+    """``piece`` (whole lines), or :class:`_NotClean` if Arrow may not read it as it is."""
+    if (
+        b'"' in piece
+        or piece.count(b"\r") != piece.count(b"\r\n")
+        or (blank_lines and (b"\n\n" in piece or piece.startswith(b"\n")))
+    ):
+        raise _NotClean(path)
+    return piece
+
+
+def _read_clean_file(
+    table: schema.TableName, path: Path, column_map: Mapping[str, str] | None
+) -> RawTable | None:
+    """A well-formed UTF-8 CSV file read by Arrow from the file itself, a piece at a time
+    (see :func:`_file_pieces`): the common case, at the speed of Arrow and in little
+    memory; the file is hashed meanwhile.
+
+    None for anything else (UTF-16, bytes that are not UTF-8, a binary file, line ends
+    other than LF and CRLF, quotes, blank lines, ragged rows, a file that changed while it
+    was read): the text reader takes those, as it takes every file, with the same results.
+    """
+    before = path.stat()
+    with path.open("rb") as file:
+        head = file.read(_HEAD)
+    if (
+        not head
+        or head.isspace()
+        or head.startswith((b"PK\x03\x04", b"PAR1"))
+        or utf16_codec(head) is not None
+        or b"\x00" in head[:4096]
+    ):
+        return None
+    end = head.find(b"\n")
+    if end < 0 or b"\r" in head[:end].removesuffix(b"\r"):
+        return None  # a header longer than the head, or a carriage return not in CRLF
+    try:
+        first_line = head[:end].decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    delimiter, issues = _delimiter(table, path, first_line)
+    try:
+        with field_limit():
+            header = next(csv.reader([first_line], delimiter=delimiter), [])
+    except csv.Error:
+        return None
+    hasher = _Hasher()
+    try:
+        read = _arrow_body(
+            _file_pieces(path, hasher, blank_lines=len(header) < 2), delimiter, len(header)
+        )
+    except _NotClean:
+        read = None
+    sha256 = hasher.hexdigest()
+    after = path.stat()
+    if read is None or (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
+        return None
+    body, factorized = read
+    raw = _from_header_body(
+        table, path.name, header, body, column_map, issues, csv=True, factorized=factorized
+    )
+    raw.sha256 = sha256
+    return raw
 
 
 def _read_csv_bytes(
@@ -486,9 +605,6 @@ def _read_csv_bytes(
             f"{path.name}: this is an Excel workbook saved with a .csv name; "
             "rename it to .xlsx or save it as CSV from Excel.",
         )
-    fast = _read_clean_utf8(table, path, data, column_map)
-    if fast is not None:
-        return fast
     text, codec, cp1252_rows = decode_export(data)
     if text is None or data.startswith(b"PAR1") or (codec == "utf-8" and b"\x00" in data[:4096]):
         return _failed(
@@ -589,46 +705,6 @@ def _delimiter(table: schema.TableName, path: Path, first_line: str) -> tuple[st
     ]
 
 
-def _read_clean_utf8(
-    table: schema.TableName, path: Path, data: bytes, column_map: Mapping[str, str] | None
-) -> RawTable | None:
-    """A well-formed UTF-8 CSV file read by Arrow straight from its bytes, without decoding
-    it into text first: the common case, at the speed of Arrow and in little memory.
-
-    None for anything else (UTF-16, bytes that are not UTF-8, a binary file, line ends
-    other than LF and CRLF, quotes, blank lines, ragged rows): the text reader takes those,
-    as it takes every file, with the same results.
-    """
-    if (
-        utf16_codec(data) is not None
-        or data.startswith(b"PAR1")
-        or b"\x00" in data[:4096]
-        or b'"' in data
-        or b"\n\n" in data
-    ):
-        return None
-    end = data.find(b"\n")
-    if end < 0 or (b"\r" in data and data.count(b"\r") != data.count(b"\r\n")):
-        return None
-    try:
-        first_line = data[:end].decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None
-    delimiter, issues = _delimiter(table, path, first_line)
-    with field_limit():
-        header = next(csv.reader([first_line], delimiter=delimiter), [])
-    source = pa.py_buffer(data)
-    if data.startswith(codecs.BOM_UTF8):
-        source = source.slice(len(codecs.BOM_UTF8))
-    read = _arrow_body(source, delimiter, len(header))
-    if read is None:
-        return None
-    body, factorized = read
-    return _from_header_body(
-        table, path.name, header, body, column_map, issues, csv=True, factorized=factorized
-    )
-
-
 def _read_csv_arrow(
     text: str, delimiter: str, width: int
 ) -> tuple[pd.DataFrame, dict[int, Factorized]] | None:
@@ -638,15 +714,31 @@ def _read_csv_arrow(
         return None
     if "\r" in text and text.count("\r") != text.count("\r\n"):
         return None  # a CR that is not part of CRLF is data, but Arrow would end a line there
-    return _arrow_body(pa.py_buffer(text.encode("utf-8")), delimiter, width)
+    return _arrow_body(_text_pieces(text.encode("utf-8")), delimiter, width)
+
+
+def _text_pieces(data: bytes) -> Iterator[bytes]:
+    """``data`` in pieces of whole lines of about :data:`_PIECE` bytes."""
+    start = 0
+    while start < len(data):
+        stop = start + _PIECE
+        end = len(data) if stop >= len(data) else data.rfind(b"\n", start, stop) + 1
+        if end <= start:  # a line longer than a piece
+            end = data.find(b"\n", stop) + 1 or len(data)
+        yield data[start:end]
+        start = end
 
 
 def _arrow_body(
-    source: Any, delimiter: str, width: int
+    pieces: Iterable[bytes], delimiter: str, width: int
 ) -> tuple[pd.DataFrame, dict[int, Factorized]] | None:
     """The records of a CSV file (after the header line) read by Arrow's multi-threaded
     reader, each column encoded as it is read (see :func:`_encoded`), and the codes of the
     columns kept as text.
+
+    ``pieces`` are the file's bytes in whole lines, the header line first. Each piece is
+    parsed and its columns coded (each block's codes and distinct texts) before the next is
+    read; the blocks' distinct texts are then numbered once for the whole file.
 
     Only for a file where every line is a record with exactly ``width`` fields and no
     quotes: anything else (a blank line, a ragged row, a quoted line break, a carriage
@@ -656,35 +748,102 @@ def _arrow_body(
     if width == 0:
         return None
     names = [str(i) for i in range(width)]
+    parse = pa_csv.ParseOptions(delimiter=delimiter, quote_char=False, ignore_empty_lines=False)
+    convert = pa_csv.ConvertOptions(
+        column_types=dict.fromkeys(names, pa.dictionary(pa.int32(), pa.large_string())),
+        null_values=[""],
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=False,
+    )
+    blocks: list[list[_Block]] = [[] for _ in names]
+    length = 0
     try:
-        table = pa_csv.read_csv(
-            pa.BufferReader(source),
-            read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1),
-            parse_options=pa_csv.ParseOptions(
-                delimiter=delimiter, quote_char=False, ignore_empty_lines=False
-            ),
-            convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.dictionary(pa.int32(), pa.large_string())),
-                null_values=[""],
-                strings_can_be_null=True,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-    except (pa.ArrowInvalid, pa.ArrowException):
+        for number, piece in enumerate(pieces):
+            options = pa_csv.ReadOptions(
+                column_names=names, skip_rows=int(number == 0), block_size=_block_size(len(piece))
+            )
+            table = pa_csv.read_csv(
+                pa.BufferReader(piece),
+                read_options=options,
+                parse_options=parse,
+                convert_options=convert,
+            )
+            length += table.num_rows
+            for position, column in enumerate(table.columns):
+                blocks[position].extend(_block(chunk) for chunk in column.chunks)
+            del table
+    except pa.ArrowException:  # ArrowInvalid and the rest: the text reader reads the file
         pa.default_memory_pool().release_unused()
         return None
     columns: dict[int, pd.Series] = {}
     factorized: dict[int, Factorized] = {}
-    for position, column in enumerate(table.columns):
-        columns[position], known = _from_dictionary(column, table.num_rows)
+    for position in range(width):
+        column_blocks, blocks[position] = blocks[position], []  # let go of them once coded
+        columns[position], known = _from_blocks(column_blocks, length)
+        del column_blocks
         if known is not None:
             factorized[position] = known
-    frame = pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows))
-    del table
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(length))
     # The parser's buffers are free now; give them back to the system rather than keep
     # them in Arrow's pool for the rest of the session.
     pa.default_memory_pool().release_unused()
     return frame, factorized
+
+
+#: One parsed block of a column: the code of each cell (-1 for an empty one) in the
+#: block's own numbering, as small integers, and the block's distinct texts.
+_Block = tuple[np.ndarray, Any]
+
+
+def _block(chunk: Any) -> _Block:
+    indices = chunk.indices
+    if indices.null_count:
+        indices = pc.fill_null(indices, -1)
+    codes = indices.to_numpy(zero_copy_only=False).astype(_code_dtype(len(chunk.dictionary)))
+    return codes, chunk.dictionary
+
+
+def _from_blocks(blocks: list[_Block], length: int) -> tuple[pd.Series, Factorized | None]:
+    """One column from its blocks, as :func:`_encoded` would hold it: the blocks' distinct
+    texts numbered once in order of first appearance (Arrow hashes each distinct text of a
+    block once), each block's codes translated into one array of the smallest integer
+    type."""
+    block_codes = [codes for codes, _ in blocks]
+    sizes = np.array([len(texts) for _, texts in blocks], dtype=np.int64)
+    every_text = pa.concat_arrays(
+        [texts for _, texts in blocks] or [pa.array([], pa.large_string())]
+    )
+    blocks.clear()  # the blocks' texts are in every_text now
+    numbered = pc.dictionary_encode(every_text)
+    del every_text
+    dictionary = numbered.dictionary
+    uniques = _texts(dictionary)
+    mostly_distinct = _mostly_distinct(len(uniques), length)
+    codes = np.empty(length, np.int32 if mostly_distinct else _code_dtype(len(uniques)))
+    numbers = numbered.indices.to_numpy(zero_copy_only=False)
+    starts = np.concatenate([[0], np.cumsum(sizes)])
+    at = 0
+    for number, block in enumerate(block_codes):
+        translate = np.append(numbers[starts[number] : starts[number + 1]], -1)
+        codes[at : at + len(block)] = translate[block]
+        at += len(block)
+    if not mostly_distinct:
+        return _categorical(codes, uniques), None
+    if len(uniques) == length and codes_in_order(codes):
+        return uniques, (codes, uniques)  # every text once, in order: no copy needed
+    texts = _texts(dictionary.take(pa.array(codes, mask=codes < 0)))
+    return texts, (codes, uniques)
+
+
+#: Bounds of the blocks Arrow parses in parallel: small ones cost a dictionary each.
+_BLOCK_BOUNDS = (1 << 20, 16 << 20)
+
+
+def _block_size(size: int) -> int:
+    """Bytes per block for a piece of ``size`` bytes: about two blocks per core, within
+    :data:`_BLOCK_BOUNDS` (rows longer than a block are read by the text reader)."""
+    low, high = _BLOCK_BOUNDS
+    return min(max(size // (2 * (os.cpu_count() or 1)), low), high)
 
 
 def _ragged(
@@ -869,17 +1028,18 @@ def _texts(strings: Any) -> pd.Series:
     return pd.Series(strings.to_pandas(types_mapper={pa.large_string(): text_dtype}.get))
 
 
-def _from_dictionary(column: Any, length: int) -> tuple[pd.Series, Factorized | None]:
-    """One dictionary-encoded Arrow column as :func:`_encoded` would hold it."""
-    unified = column.unify_dictionaries()
-    if unified.num_chunks == 0:
-        return _encoded(_texts(pa.array([], type=pa.large_string())))
-    dictionary = unified.chunk(0).dictionary  # one dictionary for every chunk now
-    indices = pa.chunked_array([chunk.indices for chunk in unified.chunks], type=pa.int32())
-    codes, uniques = _codes(indices.combine_chunks()), _texts(dictionary)
-    if _mostly_distinct(len(uniques), length):
-        return _texts(pc.take(dictionary, indices)), (codes, uniques)
-    return _categorical(codes, uniques), None
+def _code_dtype(distinct: int) -> np.dtype:
+    """The integer type pandas gives the codes of a categorical of ``distinct`` values."""
+    for dtype in (np.int8, np.int16, np.int32):
+        if distinct < np.iinfo(dtype).max:
+            return np.dtype(dtype)
+    return np.dtype(np.int64)
+
+
+def codes_in_order(codes: np.ndarray) -> bool:
+    """Whether ``codes`` are 0, 1, 2, ... (a column of distinct texts, none missing, in
+    order of first appearance)."""
+    return bool(len(codes) == 0 or (codes[0] == 0 and (np.diff(codes) == 1).all()))
 
 
 def _mostly_distinct(distinct: int, length: int) -> bool:

@@ -57,13 +57,15 @@ from typing import Final
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from cdop import schema
 from cdop._codes import normalise_key, parse_category, parse_code, parse_code_list
 from cdop._deprivation import Deprivation, other_vintage, read_file1, vintage_of_header
 from cdop._identifiers import check_identifiers, factorize
 from cdop._issues import KNOCK_ON_RULES, Issue, issues_frame
-from cdop._read import RawTable, Source, load_raw
+from cdop._read import RawTable, Source, codes_in_order, load_raw
 from cdop.profiles import ImportProfile, resolve_profile
 
 __all__ = ["ValidationReport", "validate"]
@@ -120,6 +122,7 @@ _EARLIEST: Final = pd.Timestamp("1900-01-01")
 _LATEST: Final = pd.Timestamp("2100-12-31")
 _DATE_DTYPE: Final = "datetime64[ns]"
 _MAX_VALUE_CHARS: Final = 60
+_TEXT_DTYPE: Final = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' "str"
 
 
 @dataclass(frozen=True)
@@ -335,6 +338,8 @@ def _example(value: str) -> str:
 
 def _spread(per_unique: np.ndarray, codes: np.ndarray, fill: object) -> np.ndarray:
     """Per-row values from per-unique-value ones (``pd.factorize`` codes; -1 gets ``fill``)."""
+    if per_unique.dtype == bool and fill is False and not per_unique.any():
+        return np.zeros(len(codes), dtype=bool)  # the usual mask: no row fails
     extended = np.append(per_unique, np.array([fill], dtype=per_unique.dtype))
     spread: np.ndarray = extended[codes]
     return spread
@@ -356,6 +361,20 @@ def _stripped(codes: np.ndarray, uniques: pd.Series) -> tuple[np.ndarray, pd.Ser
     new_codes, found = pd.factorize(stripped.where(stripped != ""))
     per_unique = np.append(np.asarray(new_codes, dtype=np.int64), -1)
     return per_unique[codes], pd.Series(found, dtype="str")
+
+
+def _arrow_text(values: pd.Series) -> pa.Array:
+    """The texts of a ``str`` column as one Arrow array (no copy for Arrow-backed text)."""
+    text = pa.array(values.array)
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    return text.cast(pa.large_string())
+
+
+def _from_arrow(texts: pa.Array) -> pd.api.extensions.ExtensionArray:
+    """Arrow texts as a pandas ``str`` array, without a copy."""
+    result: pd.api.extensions.ExtensionArray = pd.array(texts, dtype=_TEXT_DTYPE)
+    return result
 
 
 def _day_text(dates: pd.Series, mask: np.ndarray) -> pd.Series:
@@ -440,6 +459,8 @@ class _Checker:
         self.chunks: list[pd.DataFrame] = []
         self.single: list[Issue] = list(raw.issues)
         self.out: dict[str, pd.Series] = {}
+        # text column -> codes of its rows (-1 for none) and its distinct values as in out
+        self.distinct: dict[str, tuple[np.ndarray, pd.Series]] = {}
         self.code_labels: Mapping[str, Mapping[str, str]] = code_labels or {}
         self.approximate_age = np.zeros(self.n, dtype=bool)
 
@@ -554,6 +575,7 @@ class _Checker:
                 "string": self._strings,
             }[col.kind]
             self.out[col.name] = parse(col, codes, uniques)
+        pa.default_memory_pool().release_unused()  # Arrow's buffers of the texts parsed
 
     def fail_value(self, col: schema.Column, mask: np.ndarray, rule: str, problem: str) -> None:
         """A broken value: an error in a required column, a warning (value dropped) otherwise."""
@@ -564,13 +586,23 @@ class _Checker:
 
     def _strings(self, col: schema.Column, codes: np.ndarray, values: pd.Series) -> pd.Series:
         if col.pattern is not None:
-            values = values.str.upper()
-            matches = values.str.fullmatch(col.pattern).to_numpy(dtype=bool, na_value=False)
+            upper = values.str.upper()
+            matches = upper.str.fullmatch(col.pattern).to_numpy(dtype=bool, na_value=False)
             bad = _spread(~matches, codes, False) & (codes >= 0)
             self.fail_value(col, bad, "pattern", f"is not valid; expected {col.rule}.")
-            codes = np.where(bad, -1, codes)
-        uniques = pd.array(values.to_numpy(dtype=object), dtype="str")
-        return pd.Series(uniques.take(np.where(codes >= 0, codes, -1), allow_fill=True))
+            if bad.any():
+                codes = np.where(bad, -1, codes)
+            if not upper.equals(values):  # "a1" and "A1" are one value now
+                found, merged = pd.factorize(upper)
+                codes = _spread(np.asarray(found, dtype=np.int64), codes, -1)
+                upper = pd.Series(merged, dtype="str")
+            values = upper
+        self.distinct[col.name] = (codes, values)
+        texts = _arrow_text(values)
+        if len(values) == len(codes) and codes_in_order(codes):
+            return pd.Series(_from_arrow(texts))  # each value once, in order: no copy
+        taken = texts.take(pa.array(codes, mask=codes < 0))
+        return pd.Series(_from_arrow(taken))
 
     def _dates(self, col: schema.Column, codes: np.ndarray, values: pd.Series) -> pd.Series:
         parsed = pd.Series(pd.NaT, index=values.index, dtype=_DATE_DTYPE)
@@ -816,9 +848,14 @@ class _Checker:
         if not present or self.n == 0:
             return
         keys = pd.DataFrame({k: self.out[k] for k in present})
-        required = [k for k in present if self.spec.column_by_name[k].required]
-        complete = keys[required].notna().all(axis=1).to_numpy()
-        dup = keys.duplicated(keep=False).to_numpy() & complete
+        if len(present) == 1 and present[0] in self.distinct:  # counted by code: no hashing
+            codes, values = self.distinct[present[0]]
+            counts = np.bincount(codes[codes >= 0], minlength=len(values))
+            dup = _spread(counts > 1, codes, False)
+        else:
+            required = [k for k in present if self.spec.column_by_name[k].required]
+            complete = keys[required].notna().all(axis=1).to_numpy()
+            dup = keys.duplicated(keep=False).to_numpy() & complete
         if not dup.any():
             return
         group_id = (
@@ -1130,10 +1167,10 @@ def _assemble(c: _Checker) -> pd.DataFrame:
     if c.raw.table == "notifications":
         frame[schema.DERIVED.age_group] = _age_group(frame[_N.age_at_death_days])
     if c.raw.table == "reviews":
-        labels = list(schema.CATEGORY_LABELS.values())
-        frame[schema.DERIVED.category_label] = pd.Categorical(
-            frame[_R.category].map(schema.CATEGORY_LABELS), categories=labels, ordered=True
-        )
+        # The label of each code by array look-up: no text per row, no hashing of texts.
+        codes = pd.Index(list(schema.CATEGORY_LABELS)).get_indexer(pd.Index(frame[_R.category]))
+        labels = pd.CategoricalDtype(list(schema.CATEGORY_LABELS.values()), ordered=True)
+        frame[schema.DERIVED.category_label] = pd.Categorical.from_codes(codes, dtype=labels)
     if c.raw.table == "population":
         frame[schema.POPULATION.age_group] = frame[schema.POPULATION.age_group].cat.set_categories(
             list(schema.POPULATION_AGE_GROUPS), ordered=True
@@ -1274,11 +1311,12 @@ def _check_reviews_against(
         return
     ok = ~notifications.rejected  # accepted ids are unique: duplicates are rejected
     ids = c.out[_R.case_id]
-    # One factorisation of both id columns turns every look-up into array indexing.
-    codes, uniques = pd.factorize(pd.concat([n_ids, ids], ignore_index=True))
-    n_codes, r_codes = codes[: len(n_ids)], codes[len(n_ids) :]
+    # The distinct ids of each table, matched once, turn every look-up into array indexing.
+    n_codes, r_codes, uniques = _shared_codes(
+        notifications.distinct.get(_N.case_id), c.distinct.get(_R.case_id), n_ids, ids
+    )
     present = r_codes >= 0
-    notified_at = np.full(len(uniques) + 1, -1, dtype=np.int64)  # last slot: missing id
+    notified_at = np.full(uniques + 1, -1, dtype=np.int64)  # last slot: missing id
     notified_at[n_codes[n_codes >= 0]] = len(n_ids)  # any notification, accepted or not
     accepted = ok & (n_codes >= 0)
     notified_at[n_codes[accepted]] = np.flatnonzero(accepted)
@@ -1315,6 +1353,32 @@ def _check_reviews_against(
                 + "; a review is completed after notification."
             ),
         )
+
+
+def _shared_codes(
+    left: tuple[np.ndarray, pd.Series] | None,
+    right: tuple[np.ndarray, pd.Series] | None,
+    left_values: pd.Series,
+    right_values: pd.Series,
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Codes of two text columns in one numbering (-1 for a missing value), and how many
+    codes there are: from the distinct values of each column where known (only those are
+    hashed), else by factorising both columns together."""
+    if left is None or right is None:
+        codes, uniques = pd.factorize(pd.concat([left_values, right_values], ignore_index=True))
+        return codes[: len(left_values)], codes[len(left_values) :], len(uniques)
+    (left_codes, left_distinct), (right_codes, right_distinct) = left, right
+    left_texts, right_texts = _arrow_text(left_distinct), _arrow_text(right_distinct)
+    if right_texts.equals(left_texts):  # the same values in the same order: one numbering
+        return left_codes, right_codes, len(left_distinct)
+    found = pc.index_in(right_texts, value_set=left_texts)
+    pa.default_memory_pool().release_unused()  # the hash table of the left values
+    matched = found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    # A right value missing from the left column gets a code of its own, after the left's.
+    unmatched = matched < 0
+    matched[unmatched] = len(left_distinct) + np.arange(int(unmatched.sum()))
+    total = len(left_distinct) + int(unmatched.sum())
+    return left_codes, _spread(matched, right_codes, -1), total
 
 
 def _check_meeting(c: _Checker) -> None:
