@@ -54,6 +54,8 @@ _FAILING = NOTIFICATIONS_CSV + (
     "A006, 2023-01-05 ,N/A,,F,Asian or Asian British: Indian,3,E01000006,Northmoor,,\n"
     "\n"
     "A007,2023-01-05,2023-01-04,44927,m,White,3,E01000007,,home,unexpected\n"
+    ",2023-01-05,2023-01-06,3,male,white,3,E01000008,Northmoor,home,expected\n"
+    " A002 ,2023-01-05,2023-01-06,3,male,white,3,E01000009,Northmoor,home,expected\n"
 )
 _REVIEWS = REVIEWS_CSV + "A999,2024-01-15,10,yes\nA006,2024-01-15,Category 8,maybe\n"
 

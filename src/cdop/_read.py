@@ -23,7 +23,7 @@ import os
 import re
 import threading
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -525,7 +525,7 @@ def _clean(path: Path, piece: bytes, *, blank_lines: bool) -> bytes:
     """``piece`` (whole lines), or :class:`_NotClean` if Arrow may not read it as it is."""
     if (
         b'"' in piece
-        or piece.count(b"\r") != piece.count(b"\r\n")
+        or (b"\r" in piece and piece.count(b"\r") != piece.count(b"\r\n"))
         or (blank_lines and (b"\n\n" in piece or piece.startswith(b"\n")))
     ):
         raise _NotClean(path)
@@ -570,7 +570,10 @@ def _read_clean_file(
     hasher = _Hasher()
     try:
         read = _arrow_body(
-            _file_pieces(path, hasher, blank_lines=len(header) < 2), delimiter, len(header)
+            _file_pieces(path, hasher, blank_lines=len(header) < 2),
+            delimiter,
+            len(header),
+            ids=_id_positions(table, header, column_map),
         )
     except _NotClean:
         read = None
@@ -729,8 +732,23 @@ def _text_pieces(data: bytes) -> Iterator[bytes]:
         start = end
 
 
+def _id_positions(
+    table: schema.TableName, header: list[str], column_map: Mapping[str, str] | None
+) -> frozenset[int]:
+    """Positions of the header naming the table's record ID (its one key column)."""
+    spec = schema.TABLES[table]
+    if len(spec.key) != 1:
+        return frozenset()
+    lookup = _header_lookup(spec, column_map)
+    return frozenset(
+        position
+        for position, name in enumerate(header)
+        if lookup.get(normalise_key(str(name).strip())) == spec.key[0]
+    )
+
+
 def _arrow_body(
-    pieces: Iterable[bytes], delimiter: str, width: int
+    pieces: Iterable[bytes], delimiter: str, width: int, *, ids: Collection[int] = ()
 ) -> tuple[pd.DataFrame, dict[int, Factorized]] | None:
     """The records of a CSV file (after the header line) read by Arrow's multi-threaded
     reader, each column encoded as it is read (see :func:`_encoded`), and the codes of the
@@ -744,13 +762,19 @@ def _arrow_body(
     quotes: anything else (a blank line, a ragged row, a quoted line break, a carriage
     return outside CRLF, bytes that are not UTF-8) returns None, and the file is read by
     pandas, which numbers and reports such rows.
+
+    The columns at ``ids`` (a record ID, distinct in every row) are read as text and hashed
+    once, for the whole file, rather than once a block and again for the file.
     """
     if width == 0:
         return None
     names = [str(i) for i in range(width)]
     parse = pa_csv.ParseOptions(delimiter=delimiter, quote_char=False, ignore_empty_lines=False)
+    coded = pa.dictionary(pa.int32(), pa.large_string())
     convert = pa_csv.ConvertOptions(
-        column_types=dict.fromkeys(names, pa.dictionary(pa.int32(), pa.large_string())),
+        column_types={
+            name: pa.large_string() if i in ids else coded for i, name in enumerate(names)
+        },
         null_values=[""],
         strings_can_be_null=True,
         quoted_strings_can_be_null=False,
@@ -791,11 +815,14 @@ def _arrow_body(
 
 
 #: One parsed block of a column: the code of each cell (-1 for an empty one) in the
-#: block's own numbering, as small integers, and the block's distinct texts.
-_Block = tuple[np.ndarray, Any]
+#: block's own numbering, as small integers, and the block's distinct texts; or, for a
+#: column read as text, None and the block's texts.
+_Block = tuple[np.ndarray | None, Any]
 
 
 def _block(chunk: Any) -> _Block:
+    if not pa.types.is_dictionary(chunk.type):
+        return None, chunk
     indices = chunk.indices
     if indices.null_count:
         indices = pc.fill_null(indices, -1)
@@ -808,7 +835,9 @@ def _from_blocks(blocks: list[_Block], length: int) -> tuple[pd.Series, Factoriz
     texts numbered once in order of first appearance (Arrow hashes each distinct text of a
     block once), each block's codes translated into one array of the smallest integer
     type."""
-    block_codes = [codes for codes, _ in blocks]
+    if blocks and blocks[0][0] is None:
+        return _from_texts(blocks, length)
+    block_codes = [codes for codes, _ in blocks if codes is not None]
     sizes = np.array([len(texts) for _, texts in blocks], dtype=np.int64)
     every_text = pa.concat_arrays(
         [texts for _, texts in blocks] or [pa.array([], pa.large_string())]
@@ -833,6 +862,25 @@ def _from_blocks(blocks: list[_Block], length: int) -> tuple[pd.Series, Factoriz
         return uniques, (codes, uniques)  # every text once, in order: no copy needed
     texts = _texts(dictionary.take(pa.array(codes, mask=codes < 0)))
     return texts, (codes, uniques)
+
+
+def _from_texts(blocks: list[_Block], length: int) -> tuple[pd.Series, Factorized | None]:
+    """One column read as text (see :func:`_arrow_body`), as :func:`_encoded` would hold
+    it: its texts numbered once, in order of first appearance."""
+    texts = pa.chunked_array([chunk for _, chunk in blocks], type=pa.large_string())
+    blocks.clear()
+    numbered = pc.dictionary_encode(texts)  # its chunks share the one dictionary
+    if numbered.num_chunks == 0:
+        return _encoded(_texts(pa.array([], type=pa.large_string())))
+    dictionary = numbered.chunk(numbered.num_chunks - 1).dictionary
+    indices = pa.chunked_array([chunk.indices for chunk in numbered.chunks], type=pa.int32())
+    codes, uniques = _codes(indices.combine_chunks()), _texts(dictionary)
+    del numbered, indices
+    if not _mostly_distinct(len(uniques), length):
+        return _categorical(codes.astype(_code_dtype(len(uniques))), uniques), None
+    if len(uniques) == length and codes_in_order(codes):
+        return uniques, (codes, uniques)  # every text once, in order: no copy needed
+    return _texts(texts.combine_chunks()), (codes, uniques)
 
 
 #: Bounds of the blocks Arrow parses in parallel: small ones cost a dictionary each.
