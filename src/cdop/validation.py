@@ -598,6 +598,10 @@ class _Checker:
                 upper = pd.Series(merged, dtype="str")
             values = upper
         self.distinct[col.name] = (codes, values)
+        text = self.frame[col.name]
+        raw_codes, raw_values = factorize(self.raw, col.name)
+        if codes is raw_codes and values is raw_values and text.dtype == "str":
+            return text  # every value as read (no space, pattern or marker changed it)
         texts = _arrow_text(values)
         if len(values) == len(codes) and codes_in_order(codes):
             return pd.Series(_from_arrow(texts))  # each value once, in order: no copy
