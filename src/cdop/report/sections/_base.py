@@ -412,6 +412,32 @@ def count_words(n: int, hidden: bool, noun: str) -> str:
     return f"{fmt_count(n)} {noun}"
 
 
+#: What the chapter says in place of a bar chart whose counts are mostly hidden.
+TOO_FEW_BARS: Final = (
+    "No figure is given: too few of its counts can be shown to protect confidentiality."
+)
+
+
+def bars_worth_drawing(values: Sequence[float]) -> bool:
+    """Whether a bar chart of these counts (NaN where hidden) tells a reader anything.
+
+    At least two bars must show a count above zero, and at least half of the bars must
+    be shown; otherwise the chart is a row of hidden-count marks and the table says all
+    it can.
+
+    Examples
+    --------
+    >>> bars_worth_drawing([12.0, float("nan"), 7.0, 0.0])
+    True
+    >>> bars_worth_drawing([float("nan"), float("nan"), 0.0, 0.0])
+    False
+    >>> bars_worth_drawing([30.0, float("nan"), float("nan"), float("nan")])
+    False
+    """
+    shown = np.array([v for v in values if not np.isnan(v)], dtype=float)
+    return int((shown > 0).sum()) >= 2 and 2 * shown.size >= len(values)
+
+
 def place(table_id: str, row: str, column: str) -> str:
     """Where a table cell is printed, as the audit trail shows it."""
     return f"table {table_id}: {row} / {column}"

@@ -18,10 +18,12 @@ from cdop.report.sections._base import (
     MEASURE,
     NOT_RECORDED,
     NOT_RECORDED_CODE,
+    TOO_FEW_BARS,
     Context,
     Finish,
     GridPlan,
     SectionSpec,
+    bars_worth_drawing,
     plan_grid,
     span,
     versus,
@@ -193,25 +195,29 @@ def plan(ctx: Context) -> Finish:
                 (table.table(),),
             )
         cross_table, cgrid, row_keys = pooled_part
+        figure = _figure(ctx, cgrid, row_keys)
         return Section(
             "categories",
             "Category of death and modifiable factors",
-            (" ".join(sentences),),
+            (" ".join(sentences),) if figure else (" ".join(sentences), TOO_FEW_BARS),
             (table.table(), cross_table.table()),
-            (_figure(ctx, cgrid, row_keys),),
+            (figure,) if figure else (),
         )
 
     return finish
 
 
-def _figure(ctx: Context, cgrid: pd.DataFrame, row_keys: list[CellKey]) -> ReportFigure:
-    """Bar chart of the pooled reviews by category (hidden counts marked)."""
+def _figure(ctx: Context, cgrid: pd.DataFrame, row_keys: list[CellKey]) -> ReportFigure | None:
+    """Bar chart of the pooled reviews by category (hidden counts marked); None when too
+    few of its counts are shown for a chart to tell the reader anything."""
     cat_label = {**CATEGORY_LABELS, NOT_RECORDED_CODE: NOT_RECORDED}
     labels = [cat_label[c] for c in cgrid.index]
     values = [
         np.nan if ctx.hidden(k) else float(v)
         for k, v in zip(row_keys, cgrid.sum(axis=1), strict=True)
     ]
+    if not bars_worth_drawing(values):
+        return None
     plot = pd.DataFrame({"category": labels, "n": values})
 
     def draw(ax: Axes) -> None:

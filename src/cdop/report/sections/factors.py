@@ -13,7 +13,13 @@ from cdop.plots._charts import horizontal_bars
 from cdop.report._figures import make_figure
 from cdop.report._model import Section
 from cdop.report._text import fmt_count
-from cdop.report.sections._base import Context, Finish, SectionSpec
+from cdop.report.sections._base import (
+    TOO_FEW_BARS,
+    Context,
+    Finish,
+    SectionSpec,
+    bars_worth_drawing,
+)
 from cdop.report.sections._cross import Cross, plan_cross
 
 if TYPE_CHECKING:
@@ -176,12 +182,15 @@ def plan(ctx: Context) -> Finish:
             margins=(3.0, 0.5, 0.25, 0.2),
             size=(6.5, 0.3 * len(plot) + 0.9),
         )
+        drawn = bars_worth_drawing(values)
+        if not drawn:
+            sentences.append(TOO_FEW_BARS)
         return Section(
             "factors",
             "Modifiable factors",
             (" ".join(sentences) or "Numbers are too small to describe.",),
             (domains.plan.table(), factors.plan.table()),
-            (figure,),
+            (figure,) if drawn else (),
         )
 
     return finish

@@ -20,10 +20,12 @@ from cdop.report.sections._base import (
     MEASURE,
     NOT_RECORDED,
     NOT_RECORDED_CODE,
+    TOO_FEW_BARS,
     Context,
     Finish,
     GridPlan,
     SectionSpec,
+    bars_worth_drawing,
     plan_grid,
 )
 from cdop.report.sections._cross import OVERLAP_NOTE
@@ -265,12 +267,13 @@ def plan(ctx: Context) -> Finish:
         text = " ".join(sentences) or (
             "Numbers of sudden unexpected deaths in infancy are too small to describe."
         )
+        drawn = bars_worth_drawing(values)
         return Section(
             "sudi",
             "Sudden unexpected deaths in infancy and safe sleep",
-            (text,),
+            (text,) if drawn else (text, TOO_FEW_BARS),
             (place.table(), position.table(), circumstances.table()),
-            (figure,),
+            (figure,) if drawn else (),
         )
 
     return finish
