@@ -362,3 +362,26 @@ def test_phe_names_round_trip(ds: cdop.Dataset) -> None:
     ref = pd.read_csv(DATA / "testdata_Rate__testdata_Rate.csv")
     ours = stats.from_phe_names(ref)
     assert {"lower_ci_95", "upper_ci_99_8"} <= set(ours.columns)
+
+
+def test_publishable_keeps_the_vocabulary(ds: cdop.Dataset) -> None:
+    # A result made fit to publish keeps its names; its counts are numbers (missing where
+    # hidden) with the suppression flag in its own column, never the marker.
+    from cdop.report import publishable
+
+    for name, result in (
+        ("breakdown", an.breakdown(ds, "sex", years=2024)),
+        ("infant_mortality", an.infant_mortality(ds, years=[2024])),
+        ("factor_reviews", an.factor_reviews(ds, "domain", years=2023)),
+        ("sudi_circumstances", an.sudi_circumstances(ds, "sleep_place", years=2023)),
+    ):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tidy = publishable(result).tidy
+        _check_vocabulary(name, tidy, set())
+        for col in (OUT.numerator, OUT.denominator):
+            assert pd.api.types.is_integer_dtype(tidy[col].dtype), (name, col)
+        assert tidy[OUT.suppressed].dtype == bool, name
+        hidden = tidy[OUT.numerator].isna()
+        assert tidy.loc[hidden, OUT.suppressed].all(), name
+        assert not tidy.astype(str).isin(["*"]).any().any(), name
