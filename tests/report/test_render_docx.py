@@ -169,3 +169,19 @@ def test_wide_tables_fit_the_page_and_numbers_do_not_wrap() -> None:
     # A small table keeps its natural widths, at least half the text width.
     small = layout_table(("Sex", "n"), [("Male", "3")], ("left", "right"), 9, 170)
     assert small.size_pt == 9 and abs(sum(small.widths_mm) - 85) < 1e-9
+
+
+def test_same_bytes_whatever_was_rendered_before() -> None:
+    # Styles are prepared once per process and template: a chapter must not carry
+    # anything from the documents rendered before it.
+    first = render_docx(make_chapter())
+    template = docx.Document()
+    template.styles["Normal"].font.name = "Georgia"
+    buffer = io.BytesIO()
+    template.save(buffer)
+    templated = render_docx(make_chapter(STAMP), template=buffer.getvalue())
+    assert "Georgia" in _all_xml(templated)
+    render_docx(make_chapter(STAMP))
+    assert render_docx(make_chapter()) == first
+    assert render_docx(make_chapter(STAMP), template=buffer.getvalue()) == templated
+    assert "Georgia" not in _all_xml(first)

@@ -30,9 +30,11 @@ chapter gives the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 import struct
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,7 +58,7 @@ from cdop.report._house import (
     TEXT_RGB,
 )
 from cdop.report._model import APPENDIX_HEADING, Align, Chapter, ReportFigure, ReportTable
-from cdop.report._widths import column_groups, layout_table
+from cdop.report._widths import TableLayout, column_groups, layout_table
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -350,7 +352,7 @@ def _page_setup(doc: Document, stamp: str | None, house: bool) -> None:
 
     if stamp:
         head = section.header.add_paragraph() if not house else section.header.paragraphs[0]
-        head._p.style = doc.styles[_STAMP].style_id
+        head._p.style = _style_id(doc, _STAMP)
         head.alignment = WD_ALIGN_PARAGRAPH.CENTER
         head.add_run(xml_text(stamp))
     footer_text = "".join(p.text for p in section.footer.paragraphs).strip()
@@ -359,7 +361,7 @@ def _page_setup(doc: Document, stamp: str | None, house: bool) -> None:
     foot = section.footer.paragraphs[0] if house else section.footer.add_paragraph()
     foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
     if stamp:
-        foot._p.style = doc.styles[_STAMP].style_id
+        foot._p.style = _style_id(doc, _STAMP)
         foot.add_run(xml_text(stamp))
         if not house and footer_text:
             return
@@ -392,26 +394,59 @@ def _caption(doc: Document, label: str, number: int, title: str, keep_next: bool
         paragraph.add_run(xml_text(title))
 
 
+_BORDER_EDGES: Final = (
+    ("top", "12", HEADING_RGB),
+    ("left", "0", "auto"),
+    ("bottom", "12", HEADING_RGB),
+    ("right", "0", "auto"),
+    ("insideH", "4", RULE_RGB),
+    ("insideV", "0", "auto"),
+)
+#: A table's borders: heavy rules above and below, thin ones between rows.
+_TABLE_BORDERS: Final = (
+    "<w:tblBorders>"
+    + "".join(
+        f'<w:{edge} w:val="{"single" if size != "0" else "nil"}" w:sz="{size}" w:space="0" '
+        f'w:color="{colour}"/>'
+        for edge, size, colour in _BORDER_EDGES
+    )
+    + "</w:tblBorders>"
+)
+#: What Word's table style applies: the header row and first column, banded rows.
+_TABLE_LOOK: Final = (
+    '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" '
+    'w:noHBand="0" w:noVBand="1" w:val="04A0"/>'
+)
+_QUOTE: Final = {'"': "&quot;"}
+
+
 def _table_borders() -> Any:
-    borders = _el("w:tblBorders")
-    for edge, size, colour in (
-        ("top", "12", HEADING_RGB),
-        ("left", "0", "auto"),
-        ("bottom", "12", HEADING_RGB),
-        ("right", "0", "auto"),
-        ("insideH", "4", RULE_RGB),
-        ("insideV", "0", "auto"),
-    ):
-        value = "single" if size != "0" else "nil"
-        borders.append(_el(f"w:{edge}", val=value, sz=size, space="0", color=colour))
-    return borders
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    return parse_xml(_TABLE_BORDERS.replace("<w:tblBorders>", f"<w:tblBorders {nsdecls('w')}>", 1))
+
+
+#: The id of each style by name, per document's styles (python-docx finds a style by
+#: name with a scan of every style, which a chapter would otherwise do hundreds of times).
+_STYLE_IDS: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDictionary()
+
+
+def _style_id(doc: Document, name: str) -> str:
+    """The id of the style named ``name`` (looked up once per document)."""
+    styles = doc.styles
+    ids = _STYLE_IDS.setdefault(styles.element, {})
+    found = ids.get(name)
+    if found is None:
+        found = ids[name] = str(styles[name].style_id)
+    return found
 
 
 def _styled(doc: Document, style: str, text: str = "") -> Any:
     """A new paragraph in ``style``, set by id (python-docx compares a style given by name
     with the default style, scanning every style each time)."""
     paragraph = doc.add_paragraph(xml_text(text))
-    paragraph._p.style = doc.styles[style].style_id
+    paragraph._p.style = _style_id(doc, style)
     return paragraph
 
 
@@ -442,7 +477,7 @@ def _add_contents(doc: Document, chapter: Chapter, marks: _Bookmarks) -> None:
 
     _styled(doc, "Heading 1", _CONTENTS_HEADING)
     entries = chapter.contents()
-    style_id = doc.styles[_CONTENTS_ENTRY].style_id
+    style_id = _style_id(doc, _CONTENTS_ENTRY)
     colour = f'<w:color w:val="{HEADING_RGB}"/>'
     for i, entry in enumerate(entries):
         begin = (
@@ -591,6 +626,8 @@ def _add_table(
         groups = column_groups(header, rows, aligns, flow.measure_pt, flow.width_mm)
         parts = [[0, *g] for g in groups] if groups else [list(range(len(header)))]
     landscape = not layout.fits and len(parts) == 1
+    # A table written whole, with every cell and alignment given, keeps this layout.
+    whole = layout.fits and len(aligns) >= len(header) and all(len(r) >= len(header) for r in rows)
     if landscape:
         flow.turn(doc, True)
     described = alt or _alt_text(title or "", rows, marker)
@@ -617,6 +654,7 @@ def _add_table(
             title=title,
             alt=part_alt,
             keep_last=bool(notes) or not last,
+            layout=layout if whole else None,
         )
     for i, note in enumerate(notes):
         paragraph = _styled(doc, _TABLE_NOTE, note)
@@ -640,47 +678,49 @@ def _table_part(
     title: str | None,
     alt: str,
     keep_last: bool,
+    layout: TableLayout | None = None,
 ) -> None:
-    """One Word table: style, borders, alternative text, widths and rows."""
-    from docx.enum.table import WD_TABLE_ALIGNMENT
+    """One Word table: style, borders, alternative text, widths and rows (laid out here
+    unless ``layout`` is given).
+
+    The table is written as XML text and parsed once: python-docx's objects cost a few
+    milliseconds a cell, and its ``rows[i]`` lists every row on each call, which made a
+    comparison of thousands of areas take hours.
+    """
     from docx.oxml import parse_xml
-    from docx.oxml.ns import nsdecls
+    from docx.oxml.ns import nsdecls, qn
     from docx.shared import Mm
 
-    layout = layout_table(header, rows, aligns, flow.measure_pt, flow.width_mm)
+    if layout is None:
+        layout = layout_table(header, rows, aligns, flow.measure_pt, flow.width_mm)
     ncols = len(header)
-    table = doc.add_table(rows=0, cols=ncols)
-    table._tbl.tblPr.style = doc.styles[_TABLE_STYLE].style_id
-    table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    table.autofit = False
-    tbl_pr = table._tbl.tblPr
-    tbl_pr.insert_element_before(
-        _table_borders(), "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption"
-    )
-    if alt:  # alternative text (Word's Table Properties > Alt Text)
-        tbl_pr.append(_el("w:tblCaption", val=_property(title or alt)))
-        tbl_pr.append(_el("w:tblDescription", val=xml_text(alt)))
-    widths = layout.widths_mm
-    for j, width in enumerate(widths):
-        table.columns[j].width = Mm(width)
-    # The rows are written as XML text and parsed once: python-docx's objects cost a
-    # few milliseconds a cell, and its ``rows[i]`` lists every row on each call, which
-    # made a comparison of thousands of areas take hours.
     cell_format = _CellFormat(
-        style_id=doc.styles[_TABLE_TEXT].style_id,
-        widths_twips=tuple(int(Mm(w).twips) for w in widths),
+        style_id=_style_id(doc, _TABLE_TEXT),
+        widths_twips=tuple(int(Mm(w).twips) for w in layout.widths_mm),
         right=tuple(j < len(aligns) and aligns[j] == "right" for j in range(ncols)),
     )
     all_rows: list[Sequence[str]] = [header, *rows]
     keeps = _keep_rows(len(all_rows))
     if not keep_last:  # nothing under the table to keep its last row with
         keeps[-1] = False
+    described = "<w:tblCaption/><w:tblDescription/>" if alt else ""
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in cell_format.widths_twips)
     xml = "".join(
         _row_xml(values, ncols, cell_format, header=i == 0, keep_next=keeps[i])
         for i, values in enumerate(all_rows)
     )
-    for tr in parse_xml(f"<w:tbl {nsdecls('w')}>{xml}</w:tbl>"):
-        table._tbl.append(tr)
+    tbl = parse_xml(
+        f"<w:tbl {nsdecls('w')}><w:tblPr>"
+        f'<w:tblStyle w:val="{xml_escape(_style_id(doc, _TABLE_STYLE), _QUOTE)}"/>'
+        f'<w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/>{_TABLE_BORDERS}'
+        f'<w:tblLayout w:type="fixed"/>{_TABLE_LOOK}{described}</w:tblPr>'
+        f"<w:tblGrid>{grid}</w:tblGrid>{xml}</w:tbl>"
+    )
+    if alt:  # alternative text (Word's Table Properties > Alt Text)
+        properties = tbl[0]
+        properties.find(qn("w:tblCaption")).set(qn("w:val"), _property(title or alt))
+        properties.find(qn("w:tblDescription")).set(qn("w:val"), xml_text(alt))
+    doc.element.body.get_or_add_sectPr().addprevious(tbl)
 
 
 def _add_report_table(doc: Document, flow: _Flow, table: ReportTable, marker: str) -> None:
@@ -769,6 +809,20 @@ def _as_document(data: bytes) -> bytes:
     return out.getvalue()
 
 
+@functools.lru_cache(maxsize=4)
+def _styled_blank(template: bytes | None) -> bytes:
+    """The empty document every chapter starts from: the house styles (or the template's)
+    and the styles the chapter adds, built once per process for each template."""
+    house = template is None
+    doc = _open(template)
+    if house:
+        _house_styles(doc)
+    _chapter_styles(doc, house)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
 def check_template(path: str | Path) -> bytes:
     """The bytes of a panel's Word template, or a clear error saying what is wrong.
 
@@ -831,11 +885,10 @@ def render_docx(
     bytes
         The ``.docx`` file, identical for identical inputs.
     """
+    import docx
+
     house = template is None
-    doc = _open(template)
-    if house:
-        _house_styles(doc)
-    _chapter_styles(doc, house)
+    doc = docx.Document(io.BytesIO(_styled_blank(template)))
     _page_setup(doc, chapter.stamp, house)
     flow = _Flow(_Page.of(doc), font_scale=1.0 if house else _template_font_scale(doc))
     marks = _Bookmarks([e.anchor for e in chapter.contents()])
