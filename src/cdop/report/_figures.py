@@ -71,11 +71,12 @@ def make_figure(
                 right=1 - right / size[0],
                 top=1 - top / size[1],
             )
-        png = _PngFile(FIGURE_DPI)
-        fig.savefig(png, format="rgba", dpi=FIGURE_DPI)
+        raw = _PngFile(round(size[0] * FIGURE_DPI), FIGURE_DPI)
+        fig.savefig(raw, format="rgba", dpi=FIGURE_DPI)
+        png = raw.png()  # before anything else draws on the renderer
         svg = io.BytesIO()
         fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
-    return ReportFigure(id=fig_id, title=title, alt=alt, png=png.data, svg=svg.getvalue())
+    return ReportFigure(id=fig_id, title=title, alt=alt, png=png, svg=svg.getvalue())
 
 
 def _canvas(fig: Figure) -> None:
@@ -107,18 +108,29 @@ def _shared_canvas_class() -> type[FigureCanvasAgg]:
 
 
 class _PngFile(io.BytesIO):
-    """A file to which matplotlib writes raw RGBA pixels: they are encoded as PNG at
-    once, so the pixel buffer is read in place and never copied whole."""
+    """A file to which matplotlib writes raw RGBA pixels (rows of ``width`` pixels):
+    :meth:`png` encodes them, reading Agg's buffer in place when it came in one piece."""
 
-    def __init__(self, dpi: int) -> None:
+    def __init__(self, width: int, dpi: int) -> None:
         super().__init__()
+        self.width = width
         self.dpi = dpi
-        self.data = b""
+        self._pieces: list[Any] = []
 
-    def write(self, pixels: Any) -> int:
-        image = np.asarray(pixels)
-        self.data = png_bytes(image, self.dpi)
-        return int(image.nbytes)
+    def write(self, data: Any) -> int:
+        piece = memoryview(data).cast("B")
+        self._pieces.append(piece)
+        return piece.nbytes
+
+    def png(self) -> bytes:
+        """The pixels written, as PNG bytes."""
+        raw = self._pieces[0] if len(self._pieces) == 1 else b"".join(self._pieces)
+        pixels = np.frombuffer(raw, dtype=np.uint8)
+        if pixels.size % (4 * self.width):
+            raise ValueError(f"figure: expected rows of {self.width} RGBA pixels")
+        data = png_bytes(pixels.reshape(-1, self.width, 4), self.dpi)
+        self._pieces.clear()
+        return data
 
 
 def _chunk(kind: bytes, payload: bytes) -> bytes:
