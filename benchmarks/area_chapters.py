@@ -7,8 +7,11 @@ same areas every run), writes it in every format, and prints the CPU and wall se
 per area, split into:
 
 - figures: drawing them and encoding their PNG and SVG files;
-- disclosure: protecting the chapter's counts as a whole (the counts of each year
-  every chapter prints, then the chapter's one protection pass);
+- disclosure protection: deciding what to hide over the chapter's counts as a whole
+  (:meth:`cdop.disclosure.LinkedCounts.protect`, for the chapter and for each earlier
+  year's counts);
+- earlier years' counts: planning the sections of each earlier year, so that the counts
+  every chapter prints stay hidden alike year after year (protection excluded);
 - sections: the rest of planning and writing the sections (analytics, tables, text);
 - Word: laying out and saving the ``.docx`` file;
 - other formats: Markdown, HTML, Excel, CSV, and writing the files.
@@ -39,11 +42,13 @@ DATA = HERE / "_data" / "national"
 
 
 class _Clock:
-    """CPU and wall seconds spent inside the wrapped functions, by label (outermost only)."""
+    """CPU and wall seconds spent inside the wrapped functions, by label (outermost call
+    only), and the CPU seconds of each label spent inside another (``nested``)."""
 
     def __init__(self) -> None:
         self.cpu: dict[str, float] = {}
         self.wall: dict[str, float] = {}
+        self.nested: dict[tuple[str, str], float] = {}
         self._depth: dict[str, int] = {}
 
     def wrap(self, label: str, function: Callable[..., Any]) -> Callable[..., Any]:
@@ -57,8 +62,13 @@ class _Clock:
             finally:
                 self._depth[label] = depth
                 if depth == 0:
-                    self.cpu[label] = self.cpu.get(label, 0.0) + time.process_time() - cpu
+                    spent = time.process_time() - cpu
+                    self.cpu[label] = self.cpu.get(label, 0.0) + spent
                     self.wall[label] = self.wall.get(label, 0.0) + time.perf_counter() - wall
+                    for outer, active in self._depth.items():
+                        if active and outer != label:
+                            key = (outer, label)
+                            self.nested[key] = self.nested.get(key, 0.0) + spent
 
         return timed
 
@@ -102,8 +112,8 @@ def main() -> int:
 
     clock = _Clock()
     _patch(clock, "figures", _figures, "make_figure")
-    _patch(clock, "disclosure", LinkedCounts, "protect")
-    _patch(clock, "disclosure", _history, "year_blocks")
+    _patch(clock, "protection", LinkedCounts, "protect")
+    _patch(clock, "year blocks", _history, "year_blocks")
     _patch(clock, "Word", _docx, "render_docx")
     _patch(clock, "chapter", _build, "build_chapter")
     _patch(clock, "render", _render, "render")
@@ -117,6 +127,7 @@ def main() -> int:
         one(warm, Path(tmp) / "warm")
         clock.cpu.clear()
         clock.wall.clear()
+        clock.nested.clear()
         profiler = None
         if args.profile is not None:
             import cProfile
@@ -132,19 +143,27 @@ def main() -> int:
             profiler.dump_stats(args.profile)
 
     n = len(chosen)
+    cpu_of = clock.cpu.get
+    earlier = cpu_of("year blocks", 0.0) - clock.nested.get(("year blocks", "protection"), 0.0)
     parts = {
-        "figures": clock.cpu.get("figures", 0.0),
-        "disclosure": clock.cpu.get("disclosure", 0.0),
-        "Word": clock.cpu.get("Word", 0.0),
+        "figures": cpu_of("figures", 0.0),
+        "disclosure protection": cpu_of("protection", 0.0),
+        "earlier years' counts": earlier,
+        "Word": cpu_of("Word", 0.0),
     }
-    parts["sections"] = clock.cpu.get("chapter", 0.0) - parts["figures"] - parts["disclosure"]
-    parts["other formats"] = clock.cpu.get("render", 0.0) - parts["Word"]
+    parts["sections"] = (
+        cpu_of("chapter", 0.0)
+        - parts["figures"]
+        - parts["disclosure protection"]
+        - parts["earlier years' counts"]
+    )
+    parts["other formats"] = cpu_of("render", 0.0) - parts["Word"]
     parts["rest (area data)"] = cpu - sum(parts.values())
     print(f"{n} areas ({', '.join(chosen[:3])}, ...), one process")
     print(f"load average: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"per area: {cpu / n:.3f} CPU s, {wall / n:.3f} wall s")
     for name, seconds in parts.items():
-        print(f"  {name:<18}{seconds / n:>8.3f} CPU s  {100 * seconds / cpu:5.1f}%")
+        print(f"  {name:<23}{seconds / n:>8.3f} CPU s  {100 * seconds / cpu:5.1f}%")
     return 0
 
 
