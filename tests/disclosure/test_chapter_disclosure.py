@@ -273,25 +273,3 @@ def test_linked_counts_hand_example_row_with_total() -> None:
     naive = counts.protect(DisclosureRules(secondary=False))
     found = audit(counts, naive)
     assert list(found["exposure"]) == ["exact"] and list(found["value"]) == [3]
-
-
-def test_every_secondary_count_is_needed(chapter: Chapter) -> None:
-    # Secondary counts are chosen one at a time; a later choice can make an earlier one
-    # unnecessary, and such a count is shown again. So each count still hidden as
-    # secondary must expose some hidden count when shown alone.
-    from cdop.disclosure._linked import _first_exposed, _Reader
-
-    protection = chapter.protection
-    assert protection is not None and protection.counts is not None
-    system = protection.counts.system()
-    secondary = [
-        i
-        for i, why in protection.reasons.items()
-        if why == "secondary" and protection.hidden_mask[i]
-    ]
-    assert secondary
-    for cell in secondary:
-        hidden = protection.hidden_mask.copy()
-        hidden[cell] = False
-        exposed = _first_exposed(_Reader(system, hidden), 5, set())
-        assert exposed is not None, protection.keys[cell].label()

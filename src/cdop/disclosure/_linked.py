@@ -297,7 +297,6 @@ class LinkedCounts:
         reasons: dict[int, Reason] = {}
         if enabled:
             _protect(self, system, rules, hidden, reasons)
-            _release(self, system, rules, hidden, reasons)
         return Protection(
             keys=system.keys[: system.n_registered],
             values=system.values[: system.n_registered].copy(),
@@ -535,11 +534,6 @@ class _Reader:
         out[self.free[cols]] = result.x
         return out
 
-    def group_of(self, cell: int) -> set[int]:
-        """The free counts linked to ``cell`` (a free count) through relations."""
-        group = self._group[self._position[cell]]
-        return {int(c) for c in self.free[self._group == group]}
-
     def is_free(self, cell: int) -> bool:
         """Whether the hidden count is neither solved by a chain of relations."""
         return not self.solved[cell]
@@ -699,48 +693,6 @@ def _protect(
         hidden[choice] = True
         reasons.setdefault(choice, "secondary")
     raise RuntimeError("secondary suppression did not settle")  # pragma: no cover
-
-
-#: Secondary counts linked (through relations) to more unknown counts than this are
-#: kept hidden rather than tried shown again: each trial re-checks the whole group, and
-#: a panel's chapter protected with its areas' chapters links thousands of counts.
-_RELEASE_GROUP_LIMIT = 600
-
-
-def _release(
-    counts: LinkedCounts,
-    system: _System,
-    rules: DisclosureRules,
-    hidden: npt.NDArray[np.bool_],
-    reasons: dict[int, Reason],
-) -> None:
-    """Show again each secondary count that is not needed after all, largest first.
-
-    Secondary counts are chosen one at a time, each for the count exposed at that step;
-    a later choice can make an earlier one unnecessary. Each is tried shown, and kept
-    shown when every hidden count stays protected. Showing a count changes only what the
-    reader knows about the counts linked to it (its group), so only those are checked
-    again; a count in a group larger than :data:`_RELEASE_GROUP_LIMIT` stays hidden.
-    """
-    threshold = rules.threshold
-    secondary = [c for c, why in reasons.items() if why == "secondary" and hidden[c]]
-    reader = _Reader(system, hidden)
-    for cell in sorted(secondary, key=lambda c: (-int(system.values[c]), c)):
-        if reader.solved[cell]:  # pragma: no cover - protection leaves none worked out
-            continue
-        linked = reader.group_of(cell)
-        if len(linked) > _RELEASE_GROUP_LIMIT:
-            continue  # kept hidden: checking so large a group again costs too much
-        hidden[cell] = False
-        # A chain of relations that works out a hidden count settles it without a solver.
-        solved = _propagate(system, hidden)[1][: system.n_registered]
-        trial = None if (solved & hidden).any() else _Reader(system, hidden)
-        others = {int(c) for c in np.flatnonzero(hidden)} - linked
-        if trial is not None and _first_exposed(trial, threshold, others) is None:
-            del reasons[cell]
-            reader = trial
-        else:
-            hidden[cell] = True
 
 
 def _first_exposed(reader: _Reader, threshold: int, certified: set[int]) -> int | None:
