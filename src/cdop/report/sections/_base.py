@@ -421,9 +421,9 @@ TOO_FEW_BARS: Final = (
 def bars_worth_drawing(values: Sequence[float]) -> bool:
     """Whether a bar chart of these counts (NaN where hidden) tells a reader anything.
 
-    At least two bars must show a count above zero, and at least half of the bars must
-    be shown; otherwise the chart is a row of hidden-count marks and the table says all
-    it can.
+    At least two bars must show a count above zero, and at least a third of the bars
+    must be shown; otherwise the chart is mostly hidden-count marks and the table says
+    all it can.
 
     Examples
     --------
@@ -431,11 +431,12 @@ def bars_worth_drawing(values: Sequence[float]) -> bool:
     True
     >>> bars_worth_drawing([float("nan"), float("nan"), 0.0, 0.0])
     False
-    >>> bars_worth_drawing([30.0, float("nan"), float("nan"), float("nan")])
+    >>> hidden = float("nan")
+    >>> bars_worth_drawing([30.0, 4.0, hidden, hidden, hidden, hidden, hidden])
     False
     """
     shown = np.array([v for v in values if not np.isnan(v)], dtype=float)
-    return int((shown > 0).sum()) >= 2 and 2 * shown.size >= len(values)
+    return int((shown > 0).sum()) >= 2 and 3 * shown.size >= len(values)
 
 
 def place(table_id: str, row: str, column: str) -> str:
