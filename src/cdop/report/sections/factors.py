@@ -11,7 +11,7 @@ from cdop import analytics, schema
 from cdop.errors import CdopArgumentError
 from cdop.plots._charts import horizontal_bars
 from cdop.report._figures import make_figure
-from cdop.report._model import Section
+from cdop.report._model import ReportFigure, Section
 from cdop.report._text import fmt_count
 from cdop.report.sections._base import (
     TOO_FEW_BARS,
@@ -173,24 +173,27 @@ def plan(ctx: Context) -> Finish:
                 ax=ax,
             )
 
-        figure = make_figure(
-            "factor_named",
-            f"Reviews recording each factor as modifiable, {ctx.pooled_label}",
-            "Horizontal bar chart of the number of reviews that recorded each factor of the "
-            "analysis form as modifiable; hidden counts are marked.",
-            draw,
-            margins=(3.0, 0.5, 0.25, 0.2),
-            size=(6.5, 0.3 * len(plot) + 0.9),
-        )
         drawn = bars_worth_drawing(values)
-        if not drawn:
+        figures: tuple[ReportFigure, ...] = ()
+        if drawn:
+            figure = make_figure(
+                "factor_named",
+                f"Reviews recording each factor as modifiable, {ctx.pooled_label}",
+                "Horizontal bar chart of the number of reviews that recorded each factor of the "
+                "analysis form as modifiable; hidden counts are marked.",
+                draw,
+                margins=(3.0, 0.5, 0.25, 0.2),
+                size=(6.5, 0.3 * len(plot) + 0.9),
+            )
+            figures = (figure,)
+        else:
             sentences.append(TOO_FEW_BARS)
         return Section(
             "factors",
             "Modifiable factors",
             (" ".join(sentences) or "Numbers are too small to describe.",),
             (domains.plan.table(), factors.plan.table()),
-            (figure,) if drawn else (),
+            figures,
         )
 
     return finish

@@ -13,7 +13,7 @@ from cdop.disclosure import CellKey
 from cdop.errors import CdopArgumentError
 from cdop.plots._charts import horizontal_bars
 from cdop.report._figures import make_figure
-from cdop.report._model import Section
+from cdop.report._model import ReportFigure, Section
 from cdop.report._text import fmt_count, fmt_percent
 from cdop.report.sections._base import (
     DIM,
@@ -255,25 +255,28 @@ def plan(ctx: Context) -> Finish:
                 ax=ax,
             )
 
-        figure = make_figure(
-            "sudi_sleep_place",
-            f"Where the infant was put down to sleep, {ctx.pooled_label}",
-            "Horizontal bar chart of sudden unexpected deaths in infancy by where the infant "
-            "was put down to sleep; hidden counts are marked.",
-            draw,
-            margins=(2.2, 0.5, 0.25, 0.2),
-            size=(6.5, 0.3 * len(plot) + 0.9),
-        )
         text = " ".join(sentences) or (
             "Numbers of sudden unexpected deaths in infancy are too small to describe."
         )
         drawn = bars_worth_drawing(values)
+        figures: tuple[ReportFigure, ...] = ()
+        if drawn:
+            figure = make_figure(
+                "sudi_sleep_place",
+                f"Where the infant was put down to sleep, {ctx.pooled_label}",
+                "Horizontal bar chart of sudden unexpected deaths in infancy by where the infant "
+                "was put down to sleep; hidden counts are marked.",
+                draw,
+                margins=(2.2, 0.5, 0.25, 0.2),
+                size=(6.5, 0.3 * len(plot) + 0.9),
+            )
+            figures = (figure,)
         return Section(
             "sudi",
             "Sudden unexpected deaths in infancy and safe sleep",
             (text,) if drawn else (text, TOO_FEW_BARS),
             (place.table(), position.table(), circumstances.table()),
-            (figure,) if drawn else (),
+            figures,
         )
 
     return finish
