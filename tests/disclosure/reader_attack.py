@@ -51,6 +51,7 @@ count a reader can tell is 0 discloses no child), NARROWED when its range lies i
 from __future__ import annotations
 
 import csv
+import dataclasses
 import math
 import re
 from collections import defaultdict
@@ -250,8 +251,14 @@ def half(text: str) -> float:
     return 0.5 * 10.0 ** (-decimals(text))
 
 
-def family_of(title: str) -> str:
+def family_of(title: str, notes: str = "") -> str:
     t = title.lower()
+    if re.search(r"rows do not add up", notes, flags=re.IGNORECASE):
+        # the table says its rows overlap (a review may be counted in several): they
+        # split no total, so they are counts of their own
+        return f"overlapping: {t}"
+    if "cases open" in t:
+        return "open"
     if "infant mortality" in t:
         return "infant_deaths"
     if "child mortality" in t:
@@ -567,7 +574,12 @@ def read_chapter(folder: Path) -> Chapter:
     if (folder / "chapter.xlsx").exists():
         tables += read_xlsx(folder, titles)
     if (folder / "tables").is_dir():
-        tables += read_csvs(folder, titles)
+        # a CSV table is read with the notes the chapter prints under the same table
+        notes = {t.stem: t.notes for t in tables if t.notes}
+        tables += [
+            dataclasses.replace(t, notes=t.notes or notes.get(t.stem, ""))
+            for t in read_csvs(folder, titles)
+        ]
     if not heading and (folder / "tables" / "README.txt").exists():
         heading = (folder / "tables" / "README.txt").read_text(encoding="utf-8").splitlines()[0]
     year = title_years(heading)
@@ -671,7 +683,7 @@ class Reader:
         totals = [r for r in body if norm(r[0]).startswith("total")]
         levels = [r for r in body if not norm(r[0]).startswith("total")]
         row_axis = self.axis(f"{t.stem}:rows", [str(r[0]) for r in levels])
-        fam = family_of(t.title)
+        fam = family_of(t.title, t.notes)
         year_cols = {j: column_years(h) for j, h in enumerate(header) if j and column_years(h)}
         if year_cols:
             for j, ys in year_cols.items():
@@ -749,7 +761,7 @@ class Reader:
 
     def year_table(self, ch: Chapter, t: Table) -> None:
         header = [str(h) for h in t.header]
-        fam = family_of(t.title)
+        fam = family_of(t.title, t.notes)
         for r in t.rows:
             y = start_year(str(r[0]))
             if y is None:
@@ -822,7 +834,7 @@ class Reader:
 
     def period_table(self, ch: Chapter, t: Table) -> None:
         header = [str(h) for h in t.header]
-        fam = family_of(t.title)
+        fam = family_of(t.title, t.notes)
         for r in t.rows:
             years = cal_period(str(r[0]))
             if not years:
@@ -842,7 +854,7 @@ class Reader:
     def csv_table(self, ch: Chapter, t: Table, cols: list[str]) -> None:
         rows = [{c: str(v) for c, v in zip(cols, r, strict=False)} for r in t.rows]
         cols, rows = numeric_layout(cols, rows)
-        fam = family_of(t.title)
+        fam = family_of(t.title, t.notes)
         if "n" in cols and "year" in cols and cols[0] not in ("year", "measure"):
             label = cols[0]
             axis = self.axis(f"{t.stem}:rows", [r[label] for r in rows if not is_total(r[label])])

@@ -31,6 +31,7 @@ from cdop.analytics._areas import (
 )
 from cdop.analytics._breakdown import Basis, breakdown
 from cdop.analytics._common import By
+from cdop.analytics._delays import DELAY_COLUMNS, review_delays
 from cdop.analytics._durations import (
     NATIONAL_BANDS,
     REPORT_BANDS,
@@ -72,6 +73,7 @@ __all__ = [
     "ACTIVITY_COLUMNS",
     "AREA_COMPARISON_COLUMNS",
     "BENCHMARK_COLUMNS",
+    "DELAY_COLUMNS",
     "FUNNEL_LIMIT_COLUMNS",
     "INDICATORS",
     "NATIONAL_BANDS",
@@ -107,6 +109,7 @@ __all__ = [
     "neonatal_bands",
     "period_labels",
     "read_national",
+    "review_delays",
     "review_durations",
     "review_timeliness",
     "sudi_circumstances",

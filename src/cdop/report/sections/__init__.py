@@ -22,6 +22,7 @@ from cdop.report.sections import (
     infant,
     neonatal,
     place,
+    progress,
     sudi,
 )
 from cdop.report.sections._base import Context, SectionSpec, financial_label
@@ -32,6 +33,7 @@ __all__ = ["SECTIONS", "Context", "SectionSpec", "financial_label"]
 SECTIONS: tuple[SectionSpec, ...] = (
     activity.SECTION,
     durations.SECTION,
+    progress.SECTION,
     characteristics.SECTION,
     categories.SECTION,
     factors.SECTION,

@@ -1,0 +1,291 @@
+"""Section: review progress (time from death to review, open cases, delays, the backlog).
+
+Disclosure rules of this section
+--------------------------------
+- Every count printed (reviews by band, open cases by how long open, reviews by reason
+  for delay, and their totals) is registered in the chapter's one disclosure pass.
+- The median and quartiles of the time from death to review describe individual
+  children (with few reviews, a quartile *is* one child's duration, and so dates). They
+  are printed only for a year whose count of reviews is printed and at least
+  :data:`MIN_QUANTILE_REVIEWS`, in months to one decimal place.
+- A review may record several reasons for delay, so the reasons do not add up to a
+  total: no total row is printed under them and no such relation is declared.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Final
+
+import numpy as np
+import pandas as pd
+
+from cdop import analytics, schema
+from cdop.analytics._durations import Band
+from cdop.plots._charts import grouped_bars, stacked_shares
+from cdop.report._figures import make_figure
+from cdop.report._model import ReportTable, Section
+from cdop.report._text import fmt_count
+from cdop.report.sections._base import (
+    MEASURE,
+    Context,
+    Finish,
+    SectionSpec,
+    count_words,
+    pivot,
+    plan_grid,
+)
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = ["DEATH_BANDS", "MIN_QUANTILE_REVIEWS", "OPEN_BANDS", "SECTION", "plan"]
+
+#: Fewest reviews in a year for its median and quartiles to be printed.
+MIN_QUANTILE_REVIEWS: Final = 10
+#: Days in an average month (365.25 / 12), to print durations in months.
+DAYS_PER_MONTH: Final = 365.25 / 12
+
+#: Bands of the time from death to the completed review, in complete months.
+DEATH_BANDS: Final = (
+    Band("Less than 6 months", 0, 5),
+    Band("6 to 11 months", 6, 11),
+    Band("12 to 17 months", 12, 17),
+    Band("18 to 23 months", 18, 23),
+    Band("24 months or more", 24, None),
+)
+#: How long open cases had been open at 31 March (from notification): column of
+#: :func:`cdop.analytics.activity`, label, code in the keys of published counts.
+OPEN_BANDS: Final = (
+    ("open_under_6_months", "Open less than 6 months", "under_6"),
+    ("open_6_to_12_months", "Open 6 to 12 months", "6_to_12"),
+    ("open_over_12_months", "Open more than 12 months", "over_12"),
+)
+#: Characteristics of this section's counts (keys of published counts).
+FROM_DEATH: Final = "complete_months_from_death"
+OPEN_FOR: Final = "open_for"
+DELAY: Final = "delay_reason"
+
+_R = schema.REVIEWS
+
+
+def _months(days: float) -> str:
+    return f"{days / DAYS_PER_MONTH:.1f}"
+
+
+def plan(ctx: Context) -> Finish:
+    years = ctx.last(3)
+    trend_years = ctx.last(ctx.years_shown)
+    marker = ctx.disclosure.marker
+
+    # 1. Time from death to review: the distribution by band.
+    bands = analytics.review_durations(ctx.ds, DEATH_BANDS, start="death", years=years)
+    order = [b.label for b in DEATH_BANDS]
+    ctx.counts.universe(FROM_DEATH, order)
+    grid = pivot(bands, "band", "year", "n", order)
+    grid.columns = grid.columns.astype(str)
+    grid = grid[years].astype("int64")
+    distribution = plan_grid(
+        ctx,
+        "review_time_from_death",
+        f"Reviews completed by time from death, {years[0]} to {years[-1]}",
+        grid,
+        keys=[[ctx.key(MEASURE.REVIEWED, year=y, **{FROM_DEATH: b}) for y in years] for b in order],
+        column_total_keys=[ctx.key(MEASURE.REVIEWED, year=y) for y in years],
+        row_header="Time from death to review",
+        total_row="Total reviews",
+        percent="column",
+        row_name="time_from_death",
+        notes=(
+            "Complete calendar months from the child's death to the panel's review "
+            "(6 to 11 months: from 6 months to the day before 12 months).",
+        ),
+    )
+
+    # 2. Median and quartiles of the time from death to review.
+    timely = analytics.review_timeliness(ctx.ds, start="death", years=years)
+    timely = timely.assign(year=timely["year"].astype(str))
+    quartile_keys = []
+    for record in timely.to_dict("records"):
+        key = ctx.key(MEASURE.REVIEWED, year=str(record["year"]))
+        ctx.count(key, int(record["reviews"]), f"table review_time_quartiles: {record['year']}")
+        quartile_keys.append(key)
+
+    # 3. Open cases at each year end by how long they had been open: the backlog.
+    act = analytics.activity(ctx.ds, years=trend_years)
+    act = act.assign(year=act["year"].astype(str)).set_index("year")
+    ctx.counts.universe(OPEN_FOR, [code for _, _, code in OPEN_BANDS])
+    open_grid = pd.DataFrame(
+        [act[column].reindex(trend_years).astype("int64").tolist() for column, _, _ in OPEN_BANDS],
+        index=[label for _, label, _ in OPEN_BANDS],
+        columns=trend_years,
+    )
+    backlog = plan_grid(
+        ctx,
+        "open_cases",
+        f"Cases open at 31 March by time since notification, {trend_years[0]} to {trend_years[-1]}",
+        open_grid,
+        keys=[
+            [ctx.key(MEASURE.OPEN, year=y, **{OPEN_FOR: code}) for y in trend_years]
+            for _, _, code in OPEN_BANDS
+        ],
+        column_total_keys=[ctx.key(MEASURE.OPEN, year=y) for y in trend_years],
+        row_header="Time since notification",
+        total_row="Total cases open",
+        row_name="open_for",
+        notes=(
+            "Cases notified but not yet reviewed on 31 March, by the time since "
+            "notification: less than 6 complete months, from 6 months to 12 months to the "
+            "day, and more than 12 months to the day.",
+        ),
+    )
+
+    # 4. Reasons for delay (a review may record several).
+    delays: Any = None
+    recorded = ctx.ds.reviews.get(_R.delay_reasons)
+    if recorded is not None and bool(recorded.notna().any()):
+        found = analytics.review_delays(ctx.ds, years=years)
+        found = found.assign(year=found["year"].astype(str))
+        reasons = list(schema.DELAY_REASON_CODES)
+        dgrid = pivot(found, "reason", "year", "n", reasons)
+        dgrid.columns = dgrid.columns.astype(str)
+        dgrid = dgrid[years].astype("int64")
+        dgrid.index = [schema.DELAY_REASON_LABELS[r] for r in reasons]
+        delays = plan_grid(
+            ctx,
+            "review_delays",
+            f"Reasons recorded for the delay of reviews, {years[0]} to {years[-1]}",
+            dgrid,
+            keys=[
+                [ctx.key(MEASURE.REVIEWED, year=y, **{DELAY: r}) for y in years] for r in reasons
+            ],
+            row_header="Reason for delay",
+            row_name="reason",
+            notes=(
+                "Reviews completed in the year that record each reason. A review may "
+                "record several reasons, so the rows do not add up to a total.",
+            ),
+        )
+
+    def finish() -> Section:
+        sentences: list[str] = []
+        rows: list[tuple[str, ...]] = []
+        tidy: list[dict[str, Any]] = []
+        quantiles_shown = False
+        for record, key in zip(timely.to_dict("records"), quartile_keys, strict=True):
+            n = int(record["reviews"])
+            hidden = ctx.hidden(key)
+            enough = not hidden and n >= MIN_QUANTILE_REVIEWS
+            quantiles_shown = quantiles_shown or enough
+            values = [record["median_days"], record["q1_days"], record["q3_days"]]
+            cells = [_months(v) if enough else "–" for v in values]
+            rows.append((str(record["year"]), marker if hidden else fmt_count(n), *cells))
+            tidy.append(
+                {
+                    "year": str(record["year"]),
+                    "reviews": marker if hidden else str(n),
+                    "median_months": cells[0] if enough else "",
+                    "lower_quartile_months": cells[1] if enough else "",
+                    "upper_quartile_months": cells[2] if enough else "",
+                    "suppressed": hidden,
+                }
+            )
+        notes = [
+            "Months from the child's death to the panel's review (days divided by 30.44), "
+            "to one decimal place; quartiles by linear interpolation.",
+            f"The median and quartiles are shown only for a year with at least "
+            f"{MIN_QUANTILE_REVIEWS} reviews whose number is shown: with fewer, a "
+            "quartile can be one child's own duration.",
+        ]
+        if any(ctx.hidden(k) for k in quartile_keys):
+            notes.append(ctx.disclosure.note(hidden_counts=True))
+        quartiles = ReportTable(
+            "review_time_quartiles",
+            f"Time from death to review: median and quartiles in months, {years[0]} to {years[-1]}",
+            ("Year", "Reviews completed", "Median", "Lower quartile", "Upper quartile"),
+            tuple(rows),
+            pd.DataFrame(tidy),
+            notes=tuple(notes),
+        )
+        last = timely[timely["year"] == ctx.label]
+        if len(last) and tidy[-1]["median_months"]:
+            r = last.iloc[0]
+            sentences.append(
+                f"Reviews completed in {ctx.label} took a median of {_months(r['median_days'])} "
+                f"months from the child's death (half took between {_months(r['q1_days'])} "
+                f"and {_months(r['q3_days'])} months)."
+            )
+        j = backlog.columns.index(ctx.label)
+        total_open_key = backlog.column_total_keys[j] if backlog.column_total_keys else None
+        if total_open_key is not None:
+            n_open = int(backlog.values[:, j].sum())
+            i = len(OPEN_BANDS) - 1
+            long_key = backlog.keys[i][j]
+            opening = count_words(n_open, ctx.hidden(total_open_key), "cases")
+            sentence = f"On 31 March {ctx.year + 1}, {opening} awaited review"
+            if not ctx.hidden(long_key, total_open_key):
+                sentence += (
+                    f", of which {fmt_count(int(backlog.values[i, j]))} had been open more "
+                    "than 12 months"
+                )
+            sentences.append(sentence + ".")
+
+        shares = pd.DataFrame(
+            [
+                {"year": y, "band": b, "percent": distribution.share(i, j)}
+                for i, b in enumerate(distribution.rows)
+                for j, y in enumerate(distribution.columns)
+            ]
+        )
+        shares["percent"] = shares["percent"].astype(float)
+
+        def draw_distribution(ax: Axes) -> None:
+            stacked_shares(shares, "year", "band", "percent", order=list(distribution.rows), ax=ax)
+
+        open_plot = pd.DataFrame({"year": trend_years})
+        for i, (_, label, _) in enumerate(OPEN_BANDS):
+            open_plot[label] = [
+                np.nan if ctx.hidden(backlog.keys[i][j]) else float(backlog.values[i, j])
+                for j in range(len(trend_years))
+            ]
+
+        def draw_backlog(ax: Axes) -> None:
+            labels = [label for _, label, _ in OPEN_BANDS]
+            grouped_bars(
+                open_plot, "year", labels, labels=labels, ylabel="Cases open", marker=marker, ax=ax
+            )
+
+        figures = (
+            make_figure(
+                "review_time_from_death",
+                f"Reviews completed by time from death, {years[0]} to {years[-1]}",
+                "Stacked bar chart of the percentage of reviews in each band of time from "
+                "death to review, per year.",
+                draw_distribution,
+                margins=(0.75, 0.5, 0.15, 0.75),
+                size=(6.5, 2.6),
+            ),
+            make_figure(
+                "open_cases",
+                f"Cases open at 31 March by time since notification, {trend_years[0]} to "
+                f"{trend_years[-1]}",
+                "Bar chart of the cases awaiting review at each year end, by how long they "
+                "had been open.",
+                draw_backlog,
+                margins=(0.6, 0.45, 0.1, 0.45),
+            ),
+        )
+        tables = [distribution.table(), quartiles, backlog.table()]
+        if delays is not None:
+            tables.append(delays.table())
+        return Section(
+            "review_progress",
+            "Review progress",
+            (" ".join(sentences) or "Numbers are too small to describe.",),
+            tuple(tables),
+            figures,
+        )
+
+    return finish
+
+
+SECTION = SectionSpec("review_progress", "Review progress", plan)
