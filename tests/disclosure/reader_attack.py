@@ -706,6 +706,10 @@ class Reader:
         years = title_years(t.title)
         if not years:
             return
+        cols = [norm(h) for h in header]
+        if "deaths" in cols and any(c.startswith("rate") for c in cols):
+            self.deaths_table(ch, t, years, row_axis, fam)
+            return
         count_cols = []
         total_col = None
         for j in range(1, len(header)):
@@ -748,6 +752,48 @@ class Reader:
         if f"{self.prefix}{t.stem}:rows" not in self.overlapping:
             for j, total in column_totals.items():
                 self.adds_up(columns[j], total)
+
+    def deaths_table(
+        self, ch: Chapter, t: Table, years: tuple[int, ...], row_axis: str, fam: str
+    ) -> None:
+        """Deaths by group over the years of the title, with a denominator and a rate."""
+        header = [str(h) for h in t.header]
+        cols = [norm(h) for h in header]
+        deaths_col = cols.index("deaths")
+        rate_cols = [j for j, c in enumerate(cols) if c.startswith("rate")]
+        # the denominator: the count column that is neither the deaths nor a rate
+        den_col = next(
+            (
+                j
+                for j, c in enumerate(cols)
+                if j and j != deaths_col and j not in rate_cols and not c.startswith("england")
+            ),
+            None,
+        )
+        body = [r for r in t.rows if r and str(r[0]).strip()]
+        parts: list[tuple[Quantity, Cell]] = []
+        totals: list[tuple[Quantity, Cell]] = []
+        total_q = Quantity(ch.scope, fam, years)
+        for r in body:
+            is_total = norm(r[0]).startswith("total")
+            q = (
+                total_q
+                if is_total
+                else Quantity(ch.scope, fam, years, ((row_axis, (norm(r[0]),)),))
+            )
+            cell = parse_cell(r[deaths_col])
+            self.count(q, cell, self.where(ch, t, str(r[0]), header[deaths_col]))
+            (totals if is_total else parts).append((q, cell))
+            if cell.pct is not None and not is_total:
+                self.share(q, total_q, cell.pct, cell.pct_half, 100.0)
+            den = parse_cell(r[den_col]) if den_col is not None else None
+            for j in rate_cols:
+                rate = parse_cell(r[j])
+                if rate.kind == "rate":
+                    value = float(den.count) if den and den.kind == "count" and den.count else None
+                    self.rate(q, rate, value, multiplier(t.title, header[j]), t.notes)
+        for total in totals:
+            self.adds_up(parts, total)
 
     def adds_up(self, parts: list[tuple[Quantity, Cell]], total: tuple[Quantity, Cell]) -> None:
         """The rows of a table add up to its total (unless the shown numbers say not)."""

@@ -31,6 +31,7 @@ from cdop.analytics._areas import (
 )
 from cdop.analytics._breakdown import Basis, breakdown
 from cdop.analytics._common import By
+from cdop.analytics._deaths import child_deaths
 from cdop.analytics._delays import DELAY_COLUMNS, review_delays
 from cdop.analytics._durations import (
     NATIONAL_BANDS,
@@ -97,6 +98,7 @@ __all__ = [
     "activity",
     "area_funnel_limits",
     "breakdown",
+    "child_deaths",
     "child_mortality",
     "compare_areas",
     "compare_national",

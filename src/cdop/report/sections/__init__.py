@@ -14,10 +14,12 @@ from __future__ import annotations
 
 from cdop.report.sections import (
     activity,
+    areas,
     categories,
     characteristics,
     child,
     durations,
+    ethnicity,
     factors,
     infant,
     neonatal,
@@ -35,6 +37,8 @@ SECTIONS: tuple[SectionSpec, ...] = (
     durations.SECTION,
     progress.SECTION,
     characteristics.SECTION,
+    ethnicity.SECTION,
+    areas.SECTION,
     categories.SECTION,
     factors.SECTION,
     place.SECTION,
