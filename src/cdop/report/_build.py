@@ -422,6 +422,7 @@ def plan_chapter(
     ctx = Context(
         ds=ds, year=start, disclosure=settings, settings=chapter_settings or ChapterSettings()
     )
+    _ = ctx.inputs  # the panel's own files are read (and any mistake in them named) up front
     chosen, finishers = plan_sections(ctx, progress=progress, sections=sections)
     if settings.suppress:
         if progress is not None:
@@ -429,7 +430,7 @@ def plan_chapter(
         published = year_blocks(ctx, chosen)
         if previous is not None:
             folders = [previous] if isinstance(previous, str | Path) else list(previous)
-            published.update(read_previous(folders, ds, settings, chosen))
+            published.update(read_previous(folders, ds, settings, chosen, chapter_settings=ctx.settings))
         for key, (value, hidden) in published.items():
             ctx.counts.fix(key, value, hidden=hidden)
     if progress is not None:

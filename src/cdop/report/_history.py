@@ -29,6 +29,7 @@ from cdop import schema
 from cdop.dataset import Dataset
 from cdop.disclosure import CellKey
 from cdop.errors import CdopArgumentError
+from cdop.report._settings import ChapterSettings
 from cdop.report._tables import Disclosure
 from cdop.report.sections import Context, SectionSpec, financial_label
 from cdop.report.sections._base import DIM, plan_sections
@@ -113,6 +114,7 @@ def year_blocks(ctx: Context, sections: Sequence[SectionSpec]) -> Published:
                 pool=ctx.pool,
                 area=ctx.area,
                 settings=ctx.settings,
+                _inputs=ctx._inputs,
             )
             plan_sections(source, sections)
         block = _block(source, label)
@@ -130,6 +132,7 @@ def read_previous(
     sections: Sequence[SectionSpec],
     *,
     area: str | None = None,
+    chapter_settings: ChapterSettings | None = None,
 ) -> Published:
     """What earlier chapters, written by :func:`cdop.report.build` into ``folders``,
     published: each folder's chapter is planned again from ``ds`` (for the keys of its
@@ -143,7 +146,13 @@ def read_previous(
                 f"previous: {root} holds no tables/ folder; give the folder of an earlier "
                 "chapter written by cdop report"
             )
-        ctx = Context(ds=ds, year=_chapter_year(root), disclosure=settings, area=area)
+        ctx = Context(
+            ds=ds,
+            year=_chapter_year(root),
+            disclosure=settings,
+            area=area,
+            settings=chapter_settings or ChapterSettings(),
+        )
         plan_sections(ctx, sections)
         shown = _published_cells(tables, settings.marker)
         for key in ctx.counts.keys:

@@ -22,7 +22,9 @@ from cdop.report.sections import (
     ethnicity,
     factors,
     infant,
+    learning,
     neonatal,
+    panel,
     place,
     progress,
     sudi,
@@ -46,4 +48,6 @@ SECTIONS: tuple[SectionSpec, ...] = (
     sudi.SECTION,
     neonatal.SECTION,
     child.SECTION,
+    panel.SECTION,
+    learning.SECTION,
 )

@@ -24,6 +24,7 @@ from cdop.dataset import Dataset
 from cdop.disclosure import CellKey, LinkedCounts, Protection
 from cdop.errors import CdopArgumentError
 from cdop.report._model import Omission, ReportTable, Section
+from cdop.report._panel import PanelInputs, panel_inputs
 from cdop.report._settings import ChapterSettings
 from cdop.report._tables import Disclosure
 from cdop.report._text import (
@@ -181,6 +182,23 @@ class Context:
     _state: dict[str, Protection] = field(default_factory=dict)
     _omitted: list[Omission] = field(default_factory=list)
     _covered: list[tuple[int, int] | None] = field(default_factory=list)
+    _inputs: list[PanelInputs] = field(default_factory=list)
+
+    @property
+    def inputs(self) -> PanelInputs:
+        """The panel's own files named in the chapter settings (learning text, last
+        year's actions, panel activity), read on first use and then kept."""
+        if not self._inputs:
+            given = self.settings
+            self._inputs.append(
+                panel_inputs(
+                    learning=given.learning,
+                    actions=given.actions,
+                    activity=given.panel_activity,
+                    threshold=self.disclosure.rules.threshold,
+                )
+            )
+        return self._inputs[0]
 
     @property
     def label(self) -> str:

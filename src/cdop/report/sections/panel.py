@@ -1,0 +1,174 @@
+"""Section: the panel's activity by year (meetings, reviews, joint agency responses).
+
+From the data: the panel meetings that completed reviews (distinct dates of completed
+reviews), the reviews completed, the deaths notified that triggered a joint agency
+response, and the cases discussed at a child death review meeting. The panel's activity
+file (``activity=``) adds what the data cannot know (meetings held, including those that
+completed no review, thematic reviews, learning events) and, where it gives the meetings
+held, replaces the count from the data.
+
+Counts of children (reviews, joint agency responses, cases at review meetings) are
+registered for disclosure control; counts of meetings and events are not about
+children and are printed as they are.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+from cdop import schema
+from cdop.analytics._periods import start_years
+from cdop.report._model import ReportTable, Section
+from cdop.report._panel import ACTIVITY_MEASURES
+from cdop.report._text import fmt_count
+from cdop.report.sections._base import (
+    MEASURE,
+    NOT_RECORDED_CODE,
+    Context,
+    Finish,
+    SectionSpec,
+    financial_label,
+)
+
+__all__ = ["SECTION", "plan"]
+
+_N = schema.NOTIFICATIONS
+_R = schema.REVIEWS
+
+#: Characteristic of the joint agency response counts (keys of published counts).
+JAR: Final = "joint_agency_response"
+#: Cases discussed at a child death review meeting, by the meeting's financial year.
+CDRM: Final = "cases at child death review meetings (financial year of meeting)"
+
+
+def _by_year(dates: pd.Series, years: list[str], weights: Any = None) -> dict[str, int]:
+    starts = start_years(dates, "financial")
+    labels = pd.Series(
+        [financial_label(int(y)) if not np.isnan(y) else "" for y in starts], dtype="object"
+    )
+    frame = pd.DataFrame({"year": labels, "w": 1 if weights is None else weights})
+    counts = frame.groupby("year")["w"].sum()
+    return {y: int(counts.get(y, 0)) for y in years}
+
+
+def plan(ctx: Context) -> Finish:
+    years = ctx.last(ctx.years_shown)
+    notes = ctx.ds.notifications
+    reviews = ctx.ds.reviews
+    completed = reviews[_R.date_review_completed]
+    distinct_dates = completed.dropna().drop_duplicates()
+    meetings = _by_year(distinct_dates.reset_index(drop=True), years)
+    given = ctx.inputs.activity
+    panel_rows: dict[str, dict[str, int]] = {}
+    if given is not None:
+        for record in given.to_dict("records"):
+            panel_rows.setdefault(str(record["measure"]), {})[str(record["year"])] = int(
+                record["value"]
+            )
+    reviewed = _by_year(completed.reset_index(drop=True), years)
+    columns: list[tuple[str, dict[str, int], list[Any] | None]] = []
+    meeting_source = "panel" if "panel_meetings" in panel_rows else "data"
+    columns.append(
+        (
+            "Panel meetings held" if meeting_source == "panel" else "Panel meetings",
+            {y: panel_rows["panel_meetings"].get(y, -1) for y in years}
+            if meeting_source == "panel"
+            else meetings,
+            None,
+        )
+    )
+    review_keys = [ctx.key(MEASURE.REVIEWED, year=y) for y in years]
+    for y, key in zip(years, review_keys, strict=True):
+        ctx.count(key, reviewed[y], f"table panel_activity: {y} / Reviews completed")
+    columns.append(("Reviews completed", reviewed, review_keys))
+    jar = notes.get(_N.joint_agency_response)
+    if jar is not None and bool(jar.notna().any()):
+        ctx.counts.universe(JAR, ["yes", "no", "not_stated", NOT_RECORDED_CODE])
+        yes = (jar.astype("object") == "yes").to_numpy(dtype=np.int64)
+        counts = _by_year(notes[_N.date_notified].reset_index(drop=True), years, yes)
+        keys = [ctx.key(MEASURE.NOTIFIED, year=y, **{JAR: "yes"}) for y in years]
+        for y, key in zip(years, keys, strict=True):
+            ctx.count(key, counts[y], f"table panel_activity: {y} / Joint agency responses")
+        columns.append(("Joint agency responses", counts, keys))
+    meeting = reviews.get(_R.date_review_meeting)
+    if meeting is not None and bool(meeting.notna().any()):
+        counts = _by_year(meeting.dropna().reset_index(drop=True), years)
+        keys = [ctx.key(CDRM, year=y) for y in years]
+        for y, key in zip(years, keys, strict=True):
+            where = f"table panel_activity: {y} / Cases at child death review meetings"
+            ctx.count(key, counts[y], where)
+        columns.append(("Cases at child death review meetings", counts, keys))
+    for measure, label in ACTIVITY_MEASURES.items():
+        if measure != "panel_meetings" and measure in panel_rows:
+            columns.append((label, {y: panel_rows[measure].get(y, -1) for y in years}, None))
+
+    def finish() -> Section:
+        marker = ctx.disclosure.marker
+        rows = []
+        tidy = []
+        hidden_any = False
+        for j, y in enumerate(years):
+            cells = [y]
+            for label, values, keys in columns:
+                value = values[y]
+                hidden = keys is not None and ctx.hidden(keys[j])
+                hidden_any = hidden_any or hidden
+                text = marker if hidden else ("–" if value < 0 else fmt_count(value))
+                cells.append(text)
+                tidy.append(
+                    {
+                        "year": y,
+                        "measure": label,
+                        "n": marker if hidden else ("" if value < 0 else str(value)),
+                        "suppressed": hidden,
+                    }
+                )
+            rows.append(tuple(cells))
+        table_notes = [
+            "Panel meetings held: as given by the panel."
+            if meeting_source == "panel"
+            else "Panel meetings: the dates on which the panel completed reviews (a meeting "
+            "that completed no review is not counted).",
+            "Reviews by date completed; joint agency responses by the date the death was "
+            "notified; cases at child death review meetings by the date of the meeting.",
+        ]
+        if given is not None:
+            table_notes.append("Meetings and events given by the panel are shown as given.")
+        if hidden_any:
+            table_notes.append(ctx.disclosure.note(hidden_counts=True))
+        table = ReportTable(
+            "panel_activity",
+            f"Panel activity, {years[0]} to {years[-1]}",
+            ("Year", *(label for label, _, _ in columns)),
+            tuple(rows),
+            pd.DataFrame(tidy),
+            notes=tuple(table_notes),
+        )
+        sentences = []
+        label, values, _ = columns[0]
+        last = values[ctx.label]
+        if last >= 0:
+            sentences.append(f"In {ctx.label} the panel met on {fmt_count(last)} occasions")
+            if not ctx.hidden(review_keys[-1]):
+                sentences[-1] += f" and completed {fmt_count(reviewed[ctx.label])} reviews"
+            sentences[-1] += "."
+        for name, values, keys in columns[2:]:
+            if name == "Joint agency responses" and keys is not None and not ctx.hidden(keys[-1]):
+                sentences.append(
+                    "A joint agency response was triggered for "
+                    f"{fmt_count(values[ctx.label])} of the deaths notified."
+                )
+        return Section(
+            "panel_activity",
+            "Panel activity",
+            (" ".join(sentences) or "Numbers are too small to describe.",),
+            (table,),
+        )
+
+    return finish
+
+
+SECTION = SectionSpec("panel_activity", "Panel activity", plan)

@@ -1,0 +1,166 @@
+"""The panel's own inputs (learning text, actions, activity) and the panel activity section.
+
+Independent values: the sample's CSV files read here with plain pandas (meetings as
+distinct review dates, joint agency responses by financial year notified, reviews by
+financial year completed) and the panel's files as written in ``data/sample``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import cdop
+from cdop.errors import CdopArgumentError, IdentifierError, SmallNumberWarning
+from cdop.report import build, build_chapter
+from cdop.report._panel import (
+    learning_paragraphs,
+    panel_inputs,
+    read_actions,
+    read_learning,
+    read_panel_activity,
+    sample_panel_inputs,
+)
+
+SAMPLE = Path(__file__).parents[2] / "data" / "sample"
+YEAR = "2024/25"
+YEARS = ["2020/21", "2021/22", "2022/23", "2023/24", "2024/25"]
+
+
+def _fy(dates: pd.Series) -> pd.Series:
+    start = dates.dt.year.where(dates.dt.month >= 4, dates.dt.year - 1)
+    return start.astype(int).astype(str) + "/" + ((start + 1) % 100).map("{:02d}".format)
+
+
+@pytest.fixture(scope="module")
+def chapter() -> cdop.report.Chapter:
+    return build_chapter(
+        cdop.load_sample(), year=YEAR, suppress=False, inputs=sample_panel_inputs()
+    )
+
+
+def _section(ch: cdop.report.Chapter, section_id: str) -> cdop.report.Section:
+    (section,) = [s for s in ch.sections if s.id == section_id]
+    return section
+
+
+def test_panel_activity_equals_an_independent_count(chapter: cdop.report.Chapter) -> None:
+    notes = pd.read_csv(SAMPLE / "notifications.csv", parse_dates=["date_notified"])
+    reviews = pd.read_csv(SAMPLE / "reviews.csv", parse_dates=["date_review_completed"])
+    given = pd.read_csv(SAMPLE / "panel_activity.csv")
+    table = _section(chapter, "panel_activity").tables[0]
+    rows = {r[0]: dict(zip(table.header, r, strict=True)) for r in table.rows}
+    reviewed = _fy(reviews["date_review_completed"]).value_counts()
+    jar = _fy(notes.loc[notes["joint_agency_response"] == "yes", "date_notified"]).value_counts()
+    meetings = given[given["measure"] == "panel_meetings"].set_index("year")["value"]
+    for year in YEARS:
+        row = rows[year]
+        assert row["Panel meetings held"] == str(meetings[year])
+        assert row["Reviews completed"] == str(reviewed.get(year, 0))
+        assert row["Joint agency responses"] == str(jar.get(year, 0))
+    assert rows["2024/25"]["Thematic reviews"] == "2"
+    assert rows["2020/21"]["Thematic reviews"] == "–"
+
+
+def test_meetings_from_the_data_are_distinct_review_dates() -> None:
+    reviews = pd.read_csv(SAMPLE / "reviews.csv", parse_dates=["date_review_completed"])
+    dates = reviews["date_review_completed"].drop_duplicates()
+    expected = _fy(dates).value_counts()
+    ch = build_chapter(cdop.load_sample(), year=YEAR, suppress=False)
+    table = _section(ch, "panel_activity").tables[0]
+    rows = {r[0]: dict(zip(table.header, r, strict=True)) for r in table.rows}
+    for year in YEARS:
+        assert rows[year]["Panel meetings"] == str(expected[year])
+
+
+def test_learning_and_actions_are_printed_as_written(chapter: cdop.report.Chapter) -> None:
+    section = _section(chapter, "learning")
+    assert section.paragraphs[0] == "What the panel learnt this year"
+    assert any(
+        p.startswith("• Health visitors repeat the safer sleep advice") for p in section.paragraphs
+    )
+    actions = pd.read_csv(SAMPLE / "actions.csv")
+    (table,) = section.tables
+    assert table.header == ("Lead", "Action", "Progress", "Status")
+    assert [list(r) for r in table.rows] == actions.astype(str).values.tolist()
+
+
+def test_without_panel_files_the_learning_section_is_left_out() -> None:
+    ch = build_chapter(cdop.load_sample(), year=YEAR)
+    assert "learning" not in {s.id for s in ch.sections}
+
+
+def test_markup_in_the_panel_text_is_shown_not_run(tmp_path: Path) -> None:
+    text = "Hello <script>alert(1)</script> & <b>bold</b>\n\n- [link](javascript:x)\n"
+    path = tmp_path / "learning.md"
+    path.write_text(text, encoding="utf-8")
+    actions = tmp_path / "actions.csv"
+    actions.write_text('action,progress\n=HYPERLINK("x"),<img src=x>\n', encoding="utf-8")
+    inputs = panel_inputs(learning=path, actions=actions)
+    out = tmp_path / "out"
+    build(cdop.load_sample(), out=out, year=YEAR, inputs=inputs, formats=["md", "html", "csv"])
+    html = (out / "chapter.html").read_text(encoding="utf-8")
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<img src=x>" not in html
+    csv_text = (out / "tables" / "actions.csv").read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in csv_text
+
+
+def test_learning_paragraphs_follow_the_markdown() -> None:
+    text = "# Title #\nline one\nline two\n\n* item *a*\n1. numbered\n\nend"
+    assert learning_paragraphs(text) == (
+        "Title",
+        "line one line two",
+        "• item *a*",
+        "• numbered",
+        "end",
+    )
+
+
+def test_small_numbers_in_free_text_are_warned_about(tmp_path: Path) -> None:
+    path = tmp_path / "learning.md"
+    path.write_text("Safe sleep.\n\nThree babies died while co-sleeping.\n", encoding="utf-8")
+    with pytest.warns(SmallNumberWarning, match=r"line 3: 'Three babies'"):
+        read_learning(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        read_learning(SAMPLE / "learning.md")
+
+
+def test_identifiers_in_panel_files_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "learning.md"
+    path.write_text("Contact\n\nThe family lives at LS6 4AB.\n", encoding="utf-8")
+    with pytest.raises(IdentifierError, match="line 3") as err:
+        read_learning(path)
+    assert "LS6" not in str(err.value)
+    actions = tmp_path / "actions.csv"
+    actions.write_text("action,progress\nCall 943 476 5919,done\n", encoding="utf-8")
+    with pytest.raises(IdentifierError, match="row 2, column action"):
+        read_actions(actions)
+
+
+def test_bad_panel_files_name_file_row_and_column(tmp_path: Path) -> None:
+    bad = tmp_path / "activity.csv"
+    bad.write_text("year,measure,value\n2024/25,panel_meetings,twelve\n", encoding="utf-8")
+    with pytest.raises(CdopArgumentError, match=r"row 2, column value: .*'twelve'"):
+        read_panel_activity(bad)
+    bad.write_text("year,measure,value\n2024/26,panel_meetings,1\n", encoding="utf-8")
+    with pytest.raises(CdopArgumentError, match=r"row 2, column year"):
+        read_panel_activity(bad)
+    bad.write_text("year,measure,value\n2024/25,coffee,1\n", encoding="utf-8")
+    with pytest.raises(CdopArgumentError, match=r"column measure: expected one of"):
+        read_panel_activity(bad)
+    actions = tmp_path / "actions.csv"
+    actions.write_text("task,progress\nx,y\n", encoding="utf-8")
+    with pytest.raises(CdopArgumentError, match="has no column action"):
+        read_actions(actions)
+    actions.write_text("action,progress\n,y\n", encoding="utf-8")
+    with pytest.raises(CdopArgumentError, match="row 2, column action"):
+        read_actions(actions)
+    with pytest.raises(CdopArgumentError, match="cannot read"):
+        read_learning(tmp_path / "missing.md")
+    _ = dt
