@@ -1,11 +1,9 @@
 """Section: the panel's activity by year (meetings, reviews, joint agency responses).
 
-From the data: the panel meetings that completed reviews (distinct dates of completed
-reviews), the reviews completed, the deaths notified that triggered a joint agency
+From the data: the reviews completed, the deaths notified that triggered a joint agency
 response, and the cases discussed at a child death review meeting. The panel's activity
-file (``activity=``) adds what the data cannot know (meetings held, including those that
-completed no review, thematic reviews, learning events) and, where it gives the meetings
-held, replaces the count from the data.
+file (``activity=``) adds what the data cannot know: the meetings held, thematic reviews
+and learning events.
 
 Counts of children (reviews, joint agency responses, cases at review meetings) are
 registered for disclosure control; counts of meetings and events are not about
@@ -59,8 +57,6 @@ def plan(ctx: Context) -> Finish:
     notes = ctx.ds.notifications
     reviews = ctx.ds.reviews
     completed = reviews[_R.date_review_completed]
-    distinct_dates = completed.dropna().drop_duplicates()
-    meetings = _by_year(distinct_dates.reset_index(drop=True), years)
     given = ctx.inputs.activity
     panel_rows: dict[str, dict[str, int]] = {}
     if given is not None:
@@ -70,16 +66,12 @@ def plan(ctx: Context) -> Finish:
             )
     reviewed = _by_year(completed.reset_index(drop=True), years)
     columns: list[tuple[str, dict[str, int], list[Any] | None]] = []
-    meeting_source = "panel" if "panel_meetings" in panel_rows else "data"
-    columns.append(
-        (
-            "Panel meetings held" if meeting_source == "panel" else "Panel meetings",
-            {y: panel_rows["panel_meetings"].get(y, -1) for y in years}
-            if meeting_source == "panel"
-            else meetings,
-            None,
-        )
-    )
+    # Meetings are known only from the panel: a review date is not a meeting (a meeting
+    # may complete no review, and an area's chapter shares the panel's meetings).
+    met = "panel_meetings" in panel_rows
+    if met:
+        meetings = {y: panel_rows["panel_meetings"].get(y, -1) for y in years}
+        columns.append(("Panel meetings held", meetings, None))
     review_keys = [ctx.key(MEASURE.REVIEWED, year=y) for y in years]
     for y, key in zip(years, review_keys, strict=True):
         ctx.count(key, reviewed[y], f"table panel_activity: {y} / Reviews completed")
@@ -128,10 +120,6 @@ def plan(ctx: Context) -> Finish:
                 )
             rows.append(tuple(cells))
         table_notes = [
-            "Panel meetings held: as given by the panel."
-            if meeting_source == "panel"
-            else "Panel meetings: the dates on which the panel completed reviews (a meeting "
-            "that completed no review is not counted).",
             "Reviews by date completed; joint agency responses by the date the death was "
             "notified; cases at child death review meetings by the date of the meeting.",
         ]
@@ -145,17 +133,13 @@ def plan(ctx: Context) -> Finish:
             ("Year", *(label for label, _, _ in columns)),
             tuple(rows),
             pd.DataFrame(tidy),
-            notes=tuple(table_notes),
+            notes=tuple(n for n in table_notes if n),
         )
         sentences = []
-        label, values, _ = columns[0]
-        last = values[ctx.label]
+        last = meetings[ctx.label] if met else -1
         if last >= 0:
-            sentences.append(f"In {ctx.label} the panel met on {fmt_count(last)} occasions")
-            if not ctx.hidden(review_keys[-1]):
-                sentences[-1] += f" and completed {fmt_count(reviewed[ctx.label])} reviews"
-            sentences[-1] += "."
-        for name, values, keys in columns[2:]:
+            sentences.append(f"In {ctx.label} the panel met on {fmt_count(last)} occasions.")
+        for name, values, keys in columns:
             if name == "Joint agency responses" and keys is not None and not ctx.hidden(keys[-1]):
                 sentences.append(
                     "A joint agency response was triggered for "
