@@ -153,3 +153,28 @@ def test_a_chapter_for_one_area_has_no_table_by_local_authority() -> None:
     ]
     ch = build_chapter(cdop.read_dataset(tables, today=dt.date(2026, 1, 1)), year=YEAR)
     assert "deaths_by_area" not in {t.id for t in ch.tables}
+    (line,) = [o for o in ch.omitted if o.id == "deaths_by_area"]
+    assert "a footprint of two or more local authorities (the deaths give one: Northmoor)" in (
+        line.line
+    )
+
+
+def test_a_footprint_of_one_authority_in_the_settings_leaves_the_table_out() -> None:
+    settings = cdop.report.ChapterSettings(local_authorities=("Northmoor",))
+    ch = build_chapter(cdop.load_sample(), year=YEAR, settings=settings)
+    assert "deaths_by_area" not in {t.id for t in ch.tables}
+    (line,) = [o for o in ch.omitted if o.id == "deaths_by_area"]
+    assert "(the chapter settings name one: Northmoor)" in line.line
+
+
+def test_the_footprint_of_the_settings_orders_the_rows(deaths: pd.DataFrame) -> None:
+    # An authority of the footprint without deaths in the period is a row of zero deaths
+    # (the sample's deaths are all in Northmoor or Southvale), listed in the settings' order.
+    settings = cdop.report.ChapterSettings(local_authorities=("Southvale", "Eastdale", "Northmoor"))
+    ch = build_chapter(cdop.load_sample(), year=YEAR, suppress=False, settings=settings)
+    (table,) = [t for t in ch.tables if t.id == "deaths_by_area"]
+    assert [row[0] for row in table.rows] == ["Southvale", "Eastdale", "Northmoor", "Total"]
+    rows = {row[0]: row for row in table.rows}
+    assert rows["Eastdale"][1] == "0 (0%)"
+    assert rows["Eastdale"][2:] == ("–", "–")  # no population for it: no rate
+    assert rows["Southvale"][1].startswith(f"{(deaths['residence_area'] == 'Southvale').sum()} (")

@@ -16,14 +16,12 @@ import pytest
 
 import cdop
 from cdop.errors import CdopArgumentError, IdentifierError, SmallNumberWarning
-from cdop.report import build, build_chapter
+from cdop.report import ChapterSettings, build, build_chapter, read_settings
 from cdop.report._panel import (
     learning_paragraphs,
-    panel_inputs,
     read_actions,
     read_learning,
     read_panel_activity,
-    sample_panel_inputs,
 )
 
 SAMPLE = Path(__file__).parents[2] / "data" / "sample"
@@ -39,7 +37,7 @@ def _fy(dates: pd.Series) -> pd.Series:
 @pytest.fixture(scope="module")
 def chapter() -> cdop.report.Chapter:
     return build_chapter(
-        cdop.load_sample(), year=YEAR, suppress=False, inputs=sample_panel_inputs()
+        cdop.load_sample(), year=YEAR, suppress=False, settings=SAMPLE / "chapter.toml"
     )
 
 
@@ -94,6 +92,48 @@ def test_learning_and_actions_are_printed_as_written(chapter: cdop.report.Chapte
 def test_without_panel_files_the_learning_section_is_left_out() -> None:
     ch = build_chapter(cdop.load_sample(), year=YEAR)
     assert "learning" not in {s.id for s in ch.sections}
+    (line,) = [o for o in ch.omitted if o.id == "learning"]
+    assert "learning =" in str(line) and "chapter settings" in str(line)
+
+
+def test_the_sample_settings_name_the_panel_files() -> None:
+    settings = read_settings(SAMPLE / "chapter.toml")
+    assert settings.learning == (SAMPLE / "learning.md").resolve()
+    assert settings.actions == (SAMPLE / "actions.csv").resolve()
+    assert settings.panel_activity == (SAMPLE / "panel_activity.csv").resolve()
+    assert settings.local_authorities == ("Northmoor", "Southvale")
+
+
+def test_settings_paths_are_relative_to_the_settings_file(tmp_path: Path) -> None:
+    folder = tmp_path / "panel"
+    folder.mkdir()
+    (folder / "text.md").write_text("Our learning.\n", encoding="utf-8")
+    (folder / "chapter.toml").write_text('learning = "text.md"\n', encoding="utf-8")
+    ch = build_chapter(cdop.load_sample(), year=YEAR, settings=folder / "chapter.toml")
+    assert _section(ch, "learning").paragraphs == ("Our learning.",)
+    assert not _section(ch, "learning").tables  # no actions file named
+
+
+def test_a_bad_panel_file_is_an_error_not_a_section_left_out(tmp_path: Path) -> None:
+    bad = tmp_path / "activity.csv"
+    bad.write_text("year,measure,value\n2024/25,panel_meetings,twelve\n", encoding="utf-8")
+    with pytest.raises(CdopArgumentError, match=r"row 2, column value"):
+        build_chapter(cdop.load_sample(), year=YEAR, settings=ChapterSettings(panel_activity=bad))
+
+
+def test_without_activity_file_or_fields_panel_activity_is_left_out() -> None:
+    tables = {
+        "notifications": pd.read_csv(SAMPLE / "notifications.csv", dtype=str).drop(
+            columns=["joint_agency_response"]
+        ),
+        "reviews": pd.read_csv(SAMPLE / "reviews.csv", dtype=str).drop(
+            columns=["date_review_meeting"]
+        ),
+    }
+    ch = build_chapter(cdop.read_dataset(tables), year=YEAR)
+    assert "panel_activity" not in {s.id for s in ch.sections}
+    (line,) = [o for o in ch.omitted if o.id == "panel_activity"]
+    assert "panel_activity =" in str(line)
 
 
 def test_markup_in_the_panel_text_is_shown_not_run(tmp_path: Path) -> None:
@@ -102,9 +142,9 @@ def test_markup_in_the_panel_text_is_shown_not_run(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     actions = tmp_path / "actions.csv"
     actions.write_text('action,progress\n=HYPERLINK("x"),<img src=x>\n', encoding="utf-8")
-    inputs = panel_inputs(learning=path, actions=actions)
+    settings = ChapterSettings(learning=path, actions=actions)
     out = tmp_path / "out"
-    build(cdop.load_sample(), out=out, year=YEAR, inputs=inputs, formats=["md", "html", "csv"])
+    build(cdop.load_sample(), out=out, year=YEAR, settings=settings, formats=["md", "html", "csv"])
     html = (out / "chapter.html").read_text(encoding="utf-8")
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<img src=x>" not in html

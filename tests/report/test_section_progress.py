@@ -189,3 +189,5 @@ def test_section_without_delay_reasons_leaves_that_table_out() -> None:
     ch = build_chapter(cdop.read_dataset(tables, today=dt.date(2026, 1, 1)), year=YEAR)
     ids = {t.id for t in ch.tables}
     assert "review_time_from_death" in ids and "review_delays" not in ids
+    (line,) = [o for o in ch.omitted if o.id == "review_delays"]
+    assert line.line.startswith("Reasons for the delay of reviews: needs delay_reasons")

@@ -169,7 +169,11 @@ def run(args: argparse.Namespace) -> int:
             today=args.today,
             **source_options(args),
         )
-        settings = chapter_settings(args.settings)
+        # The bundled sample comes with its chapter settings (its footprint, its own files).
+        given = args.settings
+        if given is None and not args.data:
+            given = sample_path() / "chapter.toml"
+        settings = chapter_settings(given)
         sections = (
             None
             if args.sections is None

@@ -430,7 +430,9 @@ def plan_chapter(
         published = year_blocks(ctx, chosen)
         if previous is not None:
             folders = [previous] if isinstance(previous, str | Path) else list(previous)
-            published.update(read_previous(folders, ds, settings, chosen, chapter_settings=ctx.settings))
+            published.update(
+                read_previous(folders, ds, settings, chosen, chapter_settings=ctx.settings)
+            )
         for key, (value, hidden) in published.items():
             ctx.counts.fix(key, value, hidden=hidden)
     if progress is not None:

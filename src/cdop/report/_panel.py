@@ -34,7 +34,6 @@ __all__ = [
     "read_actions",
     "read_learning",
     "read_panel_activity",
-    "sample_panel_inputs",
 ]
 
 #: Columns of the actions file: required, then optional.
@@ -305,23 +304,4 @@ def panel_inputs(
         learning=None if learning is None else read_learning(learning, threshold=threshold),
         actions=None if actions is None else read_actions(actions),
         activity=None if activity is None else read_panel_activity(activity),
-    )
-
-
-def sample_panel_inputs() -> PanelInputs:
-    """The sample panel's own files: learning text, last year's actions, its activity.
-
-    Examples
-    --------
-    >>> inputs = sample_panel_inputs()
-    >>> inputs.learning[0], len(inputs.actions)
-    ('What the panel learnt this year', 4)
-    """
-    from cdop.sample import sample_path
-
-    folder = sample_path()
-    return panel_inputs(
-        learning=folder / "learning.md",
-        actions=folder / "actions.csv",
-        activity=folder / "panel_activity.csv",
     )

@@ -1,7 +1,9 @@
 """Section: child deaths and mortality rates by local authority of residence (pooled years).
 
 For a panel whose footprint covers several local authorities. The authority is the
-notifications' ``residence_area`` (a name or code), else ``residence_la_code``; a
+notifications' ``residence_area`` (a name or code), else ``residence_la_code``; the
+footprint is the ``local_authorities`` of the chapter settings where given (in their
+order, an authority without deaths included), else the authorities the deaths give. A
 chapter for one area, or a footprint of one authority, leaves the section out.
 """
 
@@ -10,11 +12,11 @@ from __future__ import annotations
 from typing import Final
 
 from cdop import schema
-from cdop.errors import CdopArgumentError
 from cdop.report._model import Section
 from cdop.report._text import fmt_count, fmt_percent
 from cdop.report.sections._base import Context, Finish, SectionSpec
 from cdop.report.sections._groups import plan_groups
+from cdop.report.sections._needs import Need
 
 __all__ = ["SECTION", "plan"]
 
@@ -24,24 +26,50 @@ _N = schema.NOTIFICATIONS
 AUTHORITY: Final = "local_authority_of_residence"
 
 
-def _authority_column(ctx: Context) -> str:
+def _authority_column(ctx: Context) -> str | None:
+    """The notifications' column naming the authority of residence, or None."""
     notes = ctx.ds.notifications
     for column in (_N.residence_area, _N.residence_la_code):
         if column in notes.columns and bool(notes[column].notna().any()):
             return column
-    raise CdopArgumentError(
-        "deaths by local authority: the notifications give no residence_area or residence_la_code"
-    )
+    return None
+
+
+def _levels(ctx: Context, column: str) -> list[str]:
+    """The authorities of the table: the footprint named in the chapter settings, in
+    their order, then any other authority the deaths give (so none is relabelled);
+    without settings, the authorities the deaths give, sorted."""
+    found = sorted(ctx.ds.notifications[column].dropna().astype(str).unique())
+    named = list(ctx.settings.local_authorities)
+    return named + [level for level in found if level not in named]
+
+
+def _footprint(ctx: Context) -> str | None:
+    """Met by a panel's chapter whose footprint has two or more local authorities."""
+    if ctx.area is not None:
+        return "the panel's own chapter (an area's chapter covers one local authority)"
+    column = _authority_column(ctx)
+    if column is None:
+        return (
+            "the local authority of residence of each death (residence_area or "
+            "residence_la_code in the notifications)"
+        )
+    named = ctx.settings.local_authorities
+    levels = list(named) if named else _levels(ctx, column)
+    if len(levels) >= 2:
+        return None
+    where = "the chapter settings name" if named else "the deaths give"
+    one = f": {levels[0]}" if levels else ""
+    return f"a footprint of two or more local authorities ({where} one{one})"
+
+
+#: The section's own need: a footprint of several authorities.
+FOOTPRINT: Final = Need("footprint", _footprint)
 
 
 def plan(ctx: Context) -> Finish:
-    if ctx.area is not None:
-        raise CdopArgumentError("deaths by local authority: a chapter for one area")
-    column = _authority_column(ctx)
-    values = ctx.ds.notifications[column].dropna().astype(str)
-    levels = sorted(values.unique())
-    if len(levels) < 2:
-        raise CdopArgumentError("deaths by local authority: the footprint has one authority")
+    column = _authority_column(ctx) or _N.residence_area  # met: the needs were checked
+    levels = _levels(ctx, column)
     groups = plan_groups(
         ctx,
         column,
@@ -88,4 +116,6 @@ def plan(ctx: Context) -> Finish:
     return finish
 
 
-SECTION = SectionSpec("deaths_by_area", "Deaths by local authority", plan)
+SECTION = SectionSpec(
+    "deaths_by_area", "Deaths by local authority", plan, needs=("pooled_years", FOOTPRINT)
+)

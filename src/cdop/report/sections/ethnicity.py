@@ -81,4 +81,6 @@ def plan(ctx: Context) -> Finish:
     return finish
 
 
-SECTION = SectionSpec("deaths_by_ethnicity", "Deaths by ethnic group", plan)
+SECTION = SectionSpec(
+    "deaths_by_ethnicity", "Deaths by ethnic group", plan, needs=("pooled_years",)
+)

@@ -1,18 +1,22 @@
 """Section: the panel's learning and recommendations, and last year's actions.
 
 Both come from the panel (see :mod:`cdop.report._panel`): its text from a Markdown file,
-its actions from a CSV file. They are printed as the panel wrote them, as plain text;
-they print no count of the data, so nothing here is registered for disclosure control,
-and the section says that the panel's own text is not checked by it.
+its actions from a CSV file, each named in the chapter settings (``learning``,
+``actions``); without either the section is left out. They are printed as the panel
+wrote them, as plain text; they print no count of the data, so nothing here is
+registered for disclosure control, and the section says that the panel's own text is
+not checked by it.
 """
 
 from __future__ import annotations
 
+from typing import Final
+
 import pandas as pd
 
-from cdop.errors import CdopArgumentError
 from cdop.report._model import ReportTable, Section
 from cdop.report.sections._base import Context, Finish, SectionSpec
+from cdop.report.sections._needs import Need
 
 __all__ = ["SECTION", "plan"]
 
@@ -21,10 +25,6 @@ _HEADERS = {"lead": "Lead", "action": "Action", "progress": "Progress", "status"
 
 def plan(ctx: Context) -> Finish:
     inputs = ctx.inputs
-    if inputs.learning is None and inputs.actions is None:
-        raise CdopArgumentError(
-            "learning: no learning text (learning=) and no actions file (actions=) given"
-        )
 
     def finish() -> Section:
         tables = []
@@ -58,4 +58,17 @@ def plan(ctx: Context) -> Finish:
     return finish
 
 
-SECTION = SectionSpec("learning", "Learning, recommendations and actions", plan)
+def _given(ctx: Context) -> str | None:
+    if ctx.settings.learning is not None or ctx.settings.actions is not None:
+        return None
+    return (
+        "the panel's learning text or last year's actions, named in the chapter settings "
+        '(learning = "learning.md", a Markdown file; actions = "actions.csv", a CSV file '
+        "with the columns action and progress)"
+    )
+
+
+#: The section's own need: the panel's text or actions, named in the chapter settings.
+GIVEN: Final = Need("learning", _given)
+
+SECTION = SectionSpec("learning", "Learning, recommendations and actions", plan, needs=(GIVEN,))

@@ -2,8 +2,8 @@
 
 From the data: the reviews completed, the deaths notified that triggered a joint agency
 response, and the cases discussed at a child death review meeting. The panel's activity
-file (``activity=``) adds what the data cannot know: the meetings held, thematic reviews
-and learning events.
+file (``panel_activity`` in the chapter settings) adds what the data cannot know: the
+meetings held, thematic reviews and learning events.
 
 Counts of children (reviews, joint agency responses, cases at review meetings) are
 registered for disclosure control; counts of meetings and events are not about
@@ -30,6 +30,7 @@ from cdop.report.sections._base import (
     SectionSpec,
     financial_label,
 )
+from cdop.report.sections._needs import Need
 
 __all__ = ["SECTION", "plan"]
 
@@ -155,4 +156,26 @@ def plan(ctx: Context) -> Finish:
     return finish
 
 
-SECTION = SectionSpec("panel_activity", "Panel activity", plan)
+def _activity(ctx: Context) -> str | None:
+    """Met by the panel's activity file, or a field of the data about the panel's work."""
+    if ctx.settings.panel_activity is not None:
+        return None
+    if any(
+        column in frame.columns and bool(frame[column].notna().any())
+        for frame, column in (
+            (ctx.ds.notifications, _N.joint_agency_response),
+            (ctx.ds.reviews, _R.date_review_meeting),
+        )
+    ):
+        return None
+    return (
+        'the panel\'s activity file (panel_activity = "panel_activity.csv" in the chapter '
+        "settings: meetings held, thematic reviews, learning events), "
+        "joint_agency_response in the notifications or date_review_meeting in the reviews"
+    )
+
+
+#: The section's own need: something the data or the panel give about its work.
+ACTIVITY: Final = Need("panel_activity", _activity)
+
+SECTION = SectionSpec("panel_activity", "Panel activity", plan, needs=(ACTIVITY,))

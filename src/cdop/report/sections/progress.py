@@ -141,8 +141,10 @@ def plan(ctx: Context) -> Finish:
 
     # 4. Reasons for delay (a review may record several).
     delays: Any = None
-    recorded = ctx.ds.reviews.get(_R.delay_reasons)
-    if recorded is not None and bool(recorded.notna().any()):
+    missing = ctx.unmet(_R.delay_reasons)
+    if missing:
+        ctx.leave_out("review_delays", "Reasons for the delay of reviews", missing)
+    else:
         found = analytics.review_delays(ctx.ds, years=years)
         found = found.assign(year=found["year"].astype(str))
         reasons = list(schema.DELAY_REASON_CODES)
