@@ -9,8 +9,10 @@ away as a coordinator's exports would lack them.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -18,12 +20,15 @@ import pytest
 
 import cdop
 from cdop.errors import CdopArgumentError
-from cdop.report import build, build_chapter
+from cdop.report import build, build_chapter, read_settings
 from cdop.report._build import NOT_INCLUDED_TITLE, choose_sections
 from cdop.report.sections import SECTIONS
-from cdop.sample import generate_sample
+from cdop.sample import generate_sample, sample_path
 
 OPTIONAL = ("births", "population", "deprivation", "factors")
+# The sample panel's settings: its two authorities and its own files (learning text,
+# actions, panel activity), so that only the data decide what is left out.
+OWN = read_settings(sample_path() / "chapter.toml")
 ALL_IDS = [spec.id for spec in SECTIONS]
 # What each missing input is called in the chapter's "Not included" lines.
 PHRASES = {
@@ -76,17 +81,22 @@ def _needing(absent: tuple[str, ...]) -> set[str]:
     ids=lambda c: "+".join(c) or "none-absent",
 )
 def test_every_combination_of_optional_inputs_builds(absent: tuple[str, ...]) -> None:
-    chapter = build_chapter(panel(absent), year="2024/25", suppress=False)
+    chapter = build_chapter(panel(absent), year="2024/25", suppress=False, settings=OWN)
     ids = [s.id for s in chapter.sections]
     left_out = {o.id for o in chapter.omitted}
     # Independently of the declarations: infant mortality needs births and deprivation,
     # child mortality the population.
     assert ("infant_mortality" in left_out) == bool({"births", "deprivation"} & set(absent))
     assert ("child_mortality" in left_out) == ("population" in absent)
-    assert left_out == _needing(absent)
+    # a part of a section left out: the neonatal mortality rate needs births
+    parts = {"neonatal_mortality"} if "births" in absent else set()
+    assert left_out == _needing(absent) | parts
     kept = [i for i in ALL_IDS if i not in left_out]
     assert ids == kept + (["not_included"] if left_out else [])
     for omission in chapter.omitted:
+        if omission.id in parts:
+            assert omission.line == f"Neonatal mortality rate: needs {PHRASES['births']}."
+            continue
         spec = next(s for s in SECTIONS if s.id == omission.id)
         named = [a for a in absent if a in {str(n) for n in spec.needs}]
         for a in named:
@@ -128,26 +138,77 @@ def test_three_financial_years_leave_out_the_pooled_parts() -> None:
     # 2022/23 to 2024/25: two complete calendar years (2023, 2024), fewer than the
     # three the infant rates pool; the fixed pooled period 2020/21 to 2022/23 is not
     # wholly in the data.
-    chapter = build_chapter(panel(years=(2022, 2023, 2024)), year="2024/25")
+    chapter = build_chapter(panel(years=(2022, 2023, 2024)), year="2024/25", settings=OWN)
     lines = {o.id: o.line for o in chapter.omitted}
-    assert set(lines) == {"infant_mortality", "category_modifiable"}
+    # every section or part that pools the fixed period, and the calendar-year rates
+    pooled = {
+        "category_modifiable",
+        "deaths_by_ethnicity",
+        "deaths_by_area",
+        "factors",
+        "sudi",
+        "neonatal",
+    }
+    assert set(lines) == {"infant_mortality", *pooled}
     assert (
         "complete calendar years in the data, with births: 2023, 2024 only"
         in lines["infant_mortality"]
     )
-    assert "2020/21 to 2022/23" in lines["category_modifiable"]
-    assert "the data cover 2022/23 to 2024/25" in lines["category_modifiable"]
+    for part in pooled:
+        assert "2020/21 to 2022/23" in lines[part], part
+        assert "the data cover 2022/23 to 2024/25" in lines[part], part
     categories = next(s for s in chapter.sections if s.id == "categories")
     assert [t.id for t in categories.tables] == ["category"]
     assert categories.figures == ()
+    # No table or figure is labelled with a year the data do not cover: financial years
+    # from 2022/23, calendar years wholly inside them (2023 and 2024).
+    texts = [t.title for t in chapter.tables] + [f.title for f in chapter.figures]
+    texts += [cell for t in chapter.tables for cell in (*t.header, *(r[0] for r in t.rows))]
+    financial = {int(m) for text in texts for m in re.findall(r"\b(20\d\d)/\d\d\b", text)}
+    calendar = {
+        int(y)
+        for text in texts
+        for period in re.findall(r"\b20\d\d-20\d\d\b", text)
+        for y in period.split("-")
+    }
+    assert financial and min(financial) >= 2022, sorted(financial)
+    assert not calendar - {2023, 2024}, sorted(calendar)
+
+
+def test_a_pooled_table_counts_exactly_its_labelled_period() -> None:
+    # An export of 2020/21 to 2022/23 holds the whole fixed pooled period of its 2022/23
+    # chapter (2020/21 to 2022/23): the pooled sections are there, and their totals are
+    # the reviews completed in those three years. Independent count: the generated
+    # notifications and reviews, read here with pandas (sudden unexpected deaths in
+    # infancy: unexpected deaths under 365 days; neonatal deaths: under 28 days).
+    years = (2020, 2021, 2022)
+    chapter = build_chapter(panel(years=years), year="2022/23", settings=OWN, suppress=False)
+    assert {"factors", "sudi", "neonatal"} <= {s.id for s in chapter.sections}
+    tables = _tables()
+    notes = tables["notifications"]
+    notified = pd.to_datetime(notes["date_notified"])
+    notes = notes[(notified.dt.year - (notified.dt.month < 4)).isin(years)]
+    reviews = tables["reviews"]
+    done = pd.to_datetime(reviews["date_review_completed"])
+    reviewed = reviews[(done.dt.year - (done.dt.month < 4)).isin(years)]
+    deaths = notes[notes["case_id"].isin(reviewed["case_id"])]
+    age = pd.to_numeric(deaths["age_at_death_days"])
+    sudi = int(((age < 365) & (deaths["expected_death"] == "unexpected")).sum())
+    neonatal = int((age < 28).sum())
+    totals = {t.id: t.rows[-1] for t in chapter.tables}
+    assert totals["sudi_sleep_place"] == ("Total", str(sudi))
+    assert totals["neonatal_gestation"] == ("Total", str(neonatal))
+    for table_id in ("sudi_sleep_place", "neonatal_gestation"):
+        assert chapter.tables[table_id].title.endswith("2020/21 to 2022/23")
 
 
 def test_one_year_of_data_builds() -> None:
-    chapter = build_chapter(panel(years=(2024,)), year="2024/25")
+    chapter = build_chapter(panel(years=(2024,)), year="2024/25", settings=OWN)
     lines = {o.id: o.line for o in chapter.omitted}
     # the pooled sections have no year of their period 2020/21 to 2022/23 in the data
-    pooled = {"factors", "sudi", "neonatal"}
-    assert set(lines) == {"infant_mortality", "category_modifiable", *pooled}
+    pooled = {"factors", "sudi", "neonatal", "deaths_by_ethnicity", "deaths_by_area"}
+    # reasons for delay are recorded for reviews over a year, which one year cannot hold
+    assert set(lines) == {"infant_mortality", "category_modifiable", "review_delays", *pooled}
     for section in pooled:
         assert "2020/21 to 2022/23" in lines[section]
     assert "with births: none" in lines["infant_mortality"]
@@ -155,12 +216,30 @@ def test_one_year_of_data_builds() -> None:
     assert [s.id for s in chapter.sections][-1] == "not_included"
 
 
-def test_one_area_builds_every_section() -> None:
+def test_one_area_builds_every_section_but_the_table_by_authority() -> None:
     ds = panel()
     one = cdop.report.area_dataset(ds, "Northmoor", by="residence_area")
-    chapter = build_chapter(one, year="2024/25")
-    assert [s.id for s in chapter.sections] == ALL_IDS
-    assert chapter.omitted == ()
+    # a one-authority panel's settings name its one authority
+    settings = dataclasses.replace(OWN, local_authorities=("Northmoor",))
+    chapter = build_chapter(one, year="2024/25", settings=settings)
+    kept = [i for i in ALL_IDS if i != "deaths_by_area"]
+    assert [s.id for s in chapter.sections] == [*kept, "not_included"]
+    (omission,) = chapter.omitted
+    assert omission.line == (
+        "Deaths by local authority: needs a footprint of two or more local authorities "
+        "(the chapter settings name one: Northmoor)."
+    )
+
+
+def test_without_settings_the_panel_files_are_named_as_missing() -> None:
+    chapter = build_chapter(panel(), year="2024/25")
+    lines = {o.id: o.line for o in chapter.omitted}
+    assert set(lines) == {"learning"}
+    assert 'learning = "learning.md"' in lines["learning"]
+    one = cdop.report.area_dataset(panel(), "Northmoor", by="residence_area")
+    lines = {o.id: o.line for o in build_chapter(one, year="2024/25").omitted}
+    assert set(lines) == {"learning", "deaths_by_area"}
+    assert lines["deaths_by_area"].endswith("(the deaths give one: Northmoor).")
 
 
 # -- choosing sections ---------------------------------------------------------------------

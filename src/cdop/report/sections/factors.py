@@ -227,4 +227,10 @@ def _top_factors(ctx: Context, table: Cross, threshold: int) -> list[tuple[str, 
     return [(code, n) for n, code in top]
 
 
-SECTION = SectionSpec("factors", "Modifiable factors", plan, ("factors",))
+SECTION = SectionSpec(
+    "factors",
+    "Modifiable factors",
+    plan,
+    # the tables count the fixed pooled period: every year of it must be in the data
+    ("factors", "pooled_years"),
+)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Final, cast
 
 import numpy as np
 import pandas as pd
@@ -30,6 +30,7 @@ from cdop.report.sections._base import (
     rate_cell,
     rate_notes,
 )
+from cdop.report.sections._needs import Need
 from cdop.report.sections.infant import calendar_years
 
 if TYPE_CHECKING:
@@ -102,12 +103,6 @@ def _plan_bands(
 
 
 def plan(ctx: Context) -> Finish:
-    notes = ctx.ds.notifications
-    if notes[_N.gestation_weeks].isna().all() and notes[_N.birthweight_grams].isna().all():
-        raise CdopArgumentError(
-            "neonatal: the notifications hold no gestation or birthweight (the "
-            "supplementary form for neonatal deaths)"
-        )
     check = analytics.neonatal_bands(ctx.ds, "gestation", years=ctx.pooled_years)
     if not int(check[_O.numerator].sum()):
         raise CdopArgumentError(f"neonatal: no neonatal death was reviewed in {ctx.pooled_label}")
@@ -151,8 +146,8 @@ def plan(ctx: Context) -> Finish:
             sentences.append(sentence)
         else:
             sentences.append(
-                "The neonatal mortality rate needs the live births of the area (a births "
-                "table), which this dataset does not hold."
+                "The neonatal mortality rate is not included (the chapter's last section "
+                "says what data would add it)."
             )
         return Section(
             "neonatal",
@@ -169,12 +164,17 @@ _Rates = Callable[[], tuple[ReportTable, str, ReportFigure]]
 
 
 def _plan_rates(ctx: Context) -> _Rates | None:
-    """Register the deaths behind the neonatal mortality rates; None without births."""
-    if ctx.ds.births is None:
+    """Register the deaths behind the neonatal mortality rates; None (the part left out,
+    with what data would add it) without births or enough complete calendar years."""
+    missing = ctx.unmet("births", "calendar_pool")
+    if missing:
+        ctx.leave_out("neonatal_mortality", "Neonatal mortality rate", missing)
         return None
     try:
         rates = analytics.infant_mortality(ctx.ds, by=None, measure="neonatal", pool=ctx.pool)
-    except CdopArgumentError:
+    except CdopArgumentError as exc:  # the data's years, as the analytics count them
+        reason = {"": f"data it could not use ({exc})"}
+        ctx.leave_out("neonatal_mortality", "Neonatal mortality rate", reason)
         return None
     rates = rates.assign(**{_O.period: rates[_O.period].astype(str)})
     periods = list(dict.fromkeys(rates[_O.period]))[-ctx.years_shown :]
@@ -276,4 +276,24 @@ def _plan_rates(ctx: Context) -> _Rates | None:
     return finish
 
 
-SECTION = SectionSpec("neonatal", "Neonatal deaths", plan)
+def _neonatal_fields(ctx: Context) -> str | None:
+    notes = ctx.ds.notifications
+    fields = (_N.gestation_weeks, _N.birthweight_grams)
+    if any(f in notes.columns and bool(notes[f].notna().any()) for f in fields):
+        return None
+    return (
+        "the gestation (gestation_weeks) or birthweight (birthweight_grams) of the "
+        "neonatal deaths in the notifications"
+    )
+
+
+#: The section's own need: gestation or birthweight.
+NEONATAL_FIELDS: Final = Need("neonatal_fields", _neonatal_fields)
+
+SECTION = SectionSpec(
+    "neonatal",
+    "Neonatal deaths",
+    plan,
+    # the band tables count the fixed pooled period: every year of it must be in the data
+    needs=("pooled_years", NEONATAL_FIELDS),
+)

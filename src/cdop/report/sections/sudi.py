@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Final, cast
 
 import numpy as np
 import pandas as pd
@@ -29,6 +29,7 @@ from cdop.report.sections._base import (
     plan_grid,
 )
 from cdop.report.sections._cross import OVERLAP_NOTE
+from cdop.report.sections._needs import Need
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -130,12 +131,6 @@ def _plan_levels(
 
 def plan(ctx: Context) -> Finish:
     pooled = ctx.pooled_years
-    notes = ctx.ds.notifications
-    if all(notes[f].isna().all() for f in _SLEEP_FIELDS):
-        raise CdopArgumentError(
-            "sudi: the notifications hold no sleep fields (the supplementary form for "
-            "sudden unexpected deaths in infancy)"
-        )
     infants = analytics.breakdown(
         ctx.ds, [schema.DERIVED.age_group, _N.expected_death], years=pooled
     )
@@ -282,4 +277,23 @@ def plan(ctx: Context) -> Finish:
     return finish
 
 
-SECTION = SectionSpec("sudi", "Sudden unexpected deaths in infancy and safe sleep", plan)
+def _sleep_fields(ctx: Context) -> str | None:
+    notes = ctx.ds.notifications
+    if any(f in notes.columns and bool(notes[f].notna().any()) for f in _SLEEP_FIELDS):
+        return None
+    return (
+        "the sleep fields of the notifications (the supplementary form for sudden "
+        f"unexpected deaths in infancy: {', '.join(_SLEEP_FIELDS)})"
+    )
+
+
+#: The section's own need: any of the sleep fields.
+SLEEP_FIELDS: Final = Need("sleep_fields", _sleep_fields)
+
+SECTION = SectionSpec(
+    "sudi",
+    "Sudden unexpected deaths in infancy and safe sleep",
+    plan,
+    # the tables count the fixed pooled period: every year of it must be in the data
+    needs=("pooled_years", SLEEP_FIELDS),
+)
