@@ -165,6 +165,8 @@ def _analytics_calls() -> dict[str, Callable[[cdop.Dataset], pd.DataFrame]]:
         "factor_reviews": lambda ds: an.factor_reviews(ds, confidence=(0.95, 0.998)),
         "sudi_circumstances": lambda ds: an.sudi_circumstances(ds, "sleep_place"),
         "neonatal_bands": lambda ds: an.neonatal_bands(ds, "birthweight"),
+        "review_delays": lambda ds: an.review_delays(ds, confidence=(0.95, 0.998)),
+        "child_deaths": lambda ds: an.child_deaths(ds, by="ethnicity"),
     }
 
 

@@ -6,13 +6,15 @@ import pandas as pd
 
 from cdop import schema
 from cdop.analytics._common import (
-    DEATHS,
+    NUMERATOR,
+    PERIOD,
     YEAR,
     By,
     Grid,
     column_axis,
     counts_column,
     parse_by,
+    with_start_year,
 )
 from cdop.analytics._periods import (
     PeriodKind,
@@ -61,7 +63,9 @@ def child_deaths(
     Returns
     -------
     pandas.DataFrame
-        One row per ``by`` level and year: the ``by`` columns, ``year``, ``deaths``.
+        One row per ``by`` level and year (the vocabulary of ``docs/vocabulary.md``):
+        the ``by`` columns, ``year`` (start year, integer), ``period`` (its label),
+        ``numerator`` (the deaths).
 
     Examples
     --------
@@ -69,15 +73,15 @@ def child_deaths(
     >>> ds = cdop.load_sample()
     >>> d = cdop.analytics.child_deaths(ds, by="ethnicity", years="2023/24")
     >>> d.columns.tolist()
-    ['ethnicity', 'year', 'deaths']
-    >>> int(d["deaths"].sum()) == int(cdop.analytics.child_deaths(ds, years="2023/24")
-    ...     ["deaths"].sum())
+    ['ethnicity', 'year', 'period', 'numerator']
+    >>> int(d["numerator"].sum()) == int(cdop.analytics.child_deaths(ds, years="2023/24")
+    ...     ["numerator"].sum())
     True
     """
     func = "child_deaths"
     kind = check_period(func, period)
     notes = ds.notifications
-    by_cols = parse_by(func, by, notes.columns, exclude=(YEAR,))
+    by_cols = parse_by(func, by, notes.columns, exclude=(YEAR, PERIOD))
     death_year = start_years(notes[_N.date_of_death], kind)
     year_ax, starts = build_year_axis(
         func, years, data_years(death_year), kind, panel_year, first_year
@@ -87,5 +91,5 @@ def child_deaths(
     codes = [a.codes(notes[c]) for a, c in zip(axes, by_cols, strict=True)]
     cells = grid.flat([*codes, year_codes(death_year, starts)])
     out = grid.frame()
-    out[DEATHS] = counts_column(grid.count(cells))
-    return out
+    out[NUMERATOR] = counts_column(grid.count(cells))
+    return with_start_year(out, starts)

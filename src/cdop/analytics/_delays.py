@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Final
 
 import numpy as np
@@ -9,17 +10,23 @@ import pandas as pd
 
 from cdop import schema
 from cdop.analytics._common import (
+    CONFIDENCE,
+    DENOMINATOR,
     LOWER_CI,
-    PERCENT,
+    METHOD,
+    NUMERATOR,
+    PERIOD,
+    STATISTIC,
     UPPER_CI,
+    VALUE,
     YEAR,
     Axis,
     By,
     Grid,
-    N,
     check_confidence,
     counts_column,
     fail,
+    with_start_year,
 )
 from cdop.analytics._durations import _setup
 from cdop.analytics._intervals import percent_columns
@@ -32,13 +39,24 @@ _R = schema.REVIEWS
 
 #: The reason a row counts.
 REASON: Final = "reason"
-#: Reviews completed in the year (within the ``by`` group).
-REVIEWS: Final = "reviews"
 #: Reviews completed in the year with at least one reason recorded.
 DELAYED: Final = "delayed"
 
 #: Output columns of :func:`review_delays` after the ``by`` columns.
-DELAY_COLUMNS: Final = (YEAR, REASON, N, REVIEWS, DELAYED, PERCENT, LOWER_CI, UPPER_CI)
+DELAY_COLUMNS: Final = (
+    YEAR,
+    PERIOD,
+    REASON,
+    NUMERATOR,
+    DENOMINATOR,
+    DELAYED,
+    VALUE,
+    LOWER_CI,
+    UPPER_CI,
+    CONFIDENCE,
+    STATISTIC,
+    METHOD,
+)
 
 
 def review_delays(
@@ -49,7 +67,7 @@ def review_delays(
     years: Years = None,
     panel_year: bool = False,
     first_year: int | str = "2008/09",
-    confidence: float = 0.95,
+    confidence: float | Sequence[float] = 0.95,
 ) -> pd.DataFrame:
     """Reviews completed per year by each reason recorded for their delay.
 
@@ -69,7 +87,8 @@ def review_delays(
         Years to show (default: every year from the first to the last review).
     panel_year : bool, default False
     first_year : int or str, default "2008/09"
-    confidence : float, default 0.95
+    confidence : float or sequence of float, default 0.95
+        With several levels the limits carry the level (``lower_ci_95``, ...).
 
     Returns
     -------
@@ -77,12 +96,14 @@ def review_delays(
         One row per ``by`` level, year and reason (every reason of
         :data:`cdop.schema.DELAY_REASON_CODES`, zero or not):
 
-        - the ``by`` columns, ``year``, ``reason`` (ordered categorical);
-        - ``n``: reviews completed in the year recording the reason;
-        - ``reviews``: reviews completed in the year;
+        - the ``by`` columns, ``year`` (start year, integer), ``period`` (its label),
+          ``reason`` (ordered categorical);
+        - ``numerator``: reviews completed in the year recording the reason;
+        - ``denominator``: reviews completed in the year;
         - ``delayed``: reviews completed in the year recording at least one reason;
-        - ``percent``: ``n / reviews * 100`` (NaN without reviews) with its Wilson
-          limits ``lower_ci`` and ``upper_ci``.
+        - ``value``: ``numerator / denominator * 100`` (NaN without reviews) with its
+          Wilson limits ``lower_ci`` and ``upper_ci``; ``confidence``, ``statistic``
+          (``"percentage"``), ``method`` (``"Wilson"``).
 
     Raises
     ------
@@ -96,7 +117,9 @@ def review_delays(
     >>> d = cdop.analytics.review_delays(ds, years="2024/25")
     >>> d["reason"].tolist()[:2]
     ['inquest', 'police_investigation']
-    >>> bool((d["n"] <= d["delayed"]).all() and (d["delayed"] <= d["reviews"]).all())
+    >>> bool((d["numerator"] <= d["delayed"]).all())
+    True
+    >>> bool((d["delayed"] <= d["denominator"]).all())
     True
     """
     func = "review_delays"
@@ -109,7 +132,7 @@ def review_delays(
         )
     reasons = pd.Index(list(schema.DELAY_REASON_CODES), dtype="str")
     reason_ax = Axis(REASON, reasons, dtype=pd.CategoricalDtype(reasons, ordered=True))
-    joined, grid, codes, year_pos = _setup(
+    joined, grid, codes, year_pos, starts = _setup(
         func, ds, by, period, years, panel_year, first_year, (reason_ax,)
     )
     base = Grid(grid.axes[:-1])
@@ -129,10 +152,8 @@ def review_delays(
     counts = grid.count(cells)
     k = len(reasons)
     out = grid.frame()
-    out[N] = counts_column(counts)
-    out[REVIEWS] = counts_column(np.repeat(total, k))
+    out[NUMERATOR] = counts_column(counts)
+    out[DENOMINATOR] = counts_column(np.repeat(total, k))
     out[DELAYED] = counts_column(np.repeat(delayed, k))
-    ci = percent_columns(counts, np.repeat(total, k), conf)
-    for col in (PERCENT, LOWER_CI, UPPER_CI):
-        out[col] = ci[col].to_numpy()
-    return out
+    out = pd.concat([out, percent_columns(counts, np.repeat(total, k), conf)], axis=1)
+    return with_start_year(out, starts)

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = ["GroupPlan", "plan_groups"]
 
 _P = schema.POPULATION
+_O = schema.OUTPUT
 
 
 @dataclass(frozen=True)
@@ -242,7 +243,7 @@ def plan_groups(
         code=[str(v) if not pd.isna(v) and str(v) in labels else NOT_RECORDED_CODE for v in values]
     )
     codes = (*labels, NOT_RECORDED_CODE)
-    counts = deaths.groupby("code")["deaths"].sum().reindex(list(codes)).fillna(0).astype(int)
+    counts = deaths.groupby("code")[_O.numerator].sum().reindex(list(codes)).fillna(0).astype(int)
     ctx.counts.universe(dim, list(codes))
     keys = tuple(ctx.key(MEASURE.DEATHS, year=pooled, **{dim: code}) for code in codes)
     total_key = ctx.key(MEASURE.DEATHS, year=pooled)
@@ -262,8 +263,11 @@ def plan_groups(
             overall = None
         if overall is not None and len(overall):
             by_group = by_group.assign(code=by_group[column].astype("object").astype(str))
-            rates = by_group.set_index("code")[["population", "rate", "lower_ci", "upper_ci"]]
-            total_rate = overall.iloc[-1]
+            # the rate's columns by their meaning here: children and deaths per 100,000
+            names = {_O.denominator: "population", _O.value: "rate"}
+            columns = [_O.denominator, _O.value, _O.lower_ci, _O.upper_ci]
+            rates = by_group.set_index("code")[columns].rename(columns=names)
+            total_rate = overall[columns].rename(columns=names).iloc[-1]
     silent = frozenset([NOT_RECORDED] if counts[NOT_RECORDED_CODE] == 0 else [])
     return GroupPlan(
         ctx=ctx,

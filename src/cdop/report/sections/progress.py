@@ -66,6 +66,7 @@ OPEN_FOR: Final = "open_for"
 DELAY: Final = "delay_reason"
 
 _R = schema.REVIEWS
+_O = schema.OUTPUT
 
 
 def _months(days: float) -> str:
@@ -81,7 +82,7 @@ def plan(ctx: Context) -> Finish:
     bands = analytics.review_durations(ctx.ds, DEATH_BANDS, start="death", years=years)
     order = [b.label for b in DEATH_BANDS]
     ctx.counts.universe(FROM_DEATH, order)
-    grid = pivot(bands, "band", "year", "n", order)
+    grid = pivot(bands, _O.band, _O.period, _O.numerator, order)
     grid.columns = grid.columns.astype(str)
     grid = grid[years].astype("int64")
     distribution = plan_grid(
@@ -103,16 +104,16 @@ def plan(ctx: Context) -> Finish:
 
     # 2. Median and quartiles of the time from death to review.
     timely = analytics.review_timeliness(ctx.ds, start="death", years=years)
-    timely = timely.assign(year=timely["year"].astype(str))
+    timely = timely.assign(label=timely[_O.period].astype(str))
     quartile_keys = []
     for record in timely.to_dict("records"):
-        key = ctx.key(MEASURE.REVIEWED, year=str(record["year"]))
-        ctx.count(key, int(record["reviews"]), f"table review_time_quartiles: {record['year']}")
+        key = ctx.key(MEASURE.REVIEWED, year=str(record["label"]))
+        ctx.count(key, int(record["reviews"]), f"table review_time_quartiles: {record['label']}")
         quartile_keys.append(key)
 
     # 3. Open cases at each year end by how long they had been open: the backlog.
     act = analytics.activity(ctx.ds, years=trend_years)
-    act = act.assign(year=act["year"].astype(str)).set_index("year")
+    act = act.assign(label=act[_O.period].astype(str)).set_index("label")
     ctx.counts.universe(OPEN_FOR, [code for _, _, code in OPEN_BANDS])
     open_grid = pd.DataFrame(
         [act[column].reindex(trend_years).astype("int64").tolist() for column, _, _ in OPEN_BANDS],
@@ -146,9 +147,8 @@ def plan(ctx: Context) -> Finish:
         ctx.leave_out("review_delays", "Reasons for the delay of reviews", missing)
     else:
         found = analytics.review_delays(ctx.ds, years=years)
-        found = found.assign(year=found["year"].astype(str))
         reasons = list(schema.DELAY_REASON_CODES)
-        dgrid = pivot(found, "reason", "year", "n", reasons)
+        dgrid = pivot(found, "reason", _O.period, _O.numerator, reasons)
         dgrid.columns = dgrid.columns.astype(str)
         dgrid = dgrid[years].astype("int64")
         dgrid.index = [schema.DELAY_REASON_LABELS[r] for r in reasons]
@@ -180,10 +180,10 @@ def plan(ctx: Context) -> Finish:
             quantiles_shown = quantiles_shown or enough
             values = [record["median_days"], record["q1_days"], record["q3_days"]]
             cells = [_months(v) if enough else "–" for v in values]
-            rows.append((str(record["year"]), marker if hidden else fmt_count(n), *cells))
+            rows.append((str(record["label"]), marker if hidden else fmt_count(n), *cells))
             tidy.append(
                 {
-                    "year": str(record["year"]),
+                    "year": str(record["label"]),
                     "reviews": marker if hidden else str(n),
                     "median_months": cells[0] if enough else "",
                     "lower_quartile_months": cells[1] if enough else "",
@@ -208,7 +208,7 @@ def plan(ctx: Context) -> Finish:
             pd.DataFrame(tidy),
             notes=tuple(notes),
         )
-        last = timely[timely["year"] == ctx.label]
+        last = timely[timely["label"] == ctx.label]
         if len(last) and tidy[-1]["median_months"]:
             r = last.iloc[0]
             sentences.append(
