@@ -22,6 +22,7 @@ from cdop.report.sections import (
     ethnicity,
     factors,
     infant,
+    key_messages,
     learning,
     neonatal,
     panel,
@@ -35,6 +36,7 @@ __all__ = ["SECTIONS", "Context", "SectionSpec", "financial_label"]
 
 #: The sections in chapter order.
 SECTIONS: tuple[SectionSpec, ...] = (
+    key_messages.SECTION,
     activity.SECTION,
     durations.SECTION,
     progress.SECTION,

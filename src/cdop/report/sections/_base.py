@@ -23,7 +23,7 @@ from cdop import schema
 from cdop.dataset import Dataset
 from cdop.disclosure import CellKey, LinkedCounts, Protection
 from cdop.errors import CdopArgumentError
-from cdop.report._model import Omission, ReportTable, Section
+from cdop.report._model import Omission, Placement, ReportTable, Section
 from cdop.report._panel import PanelInputs, panel_inputs
 from cdop.report._settings import ChapterSettings
 from cdop.report._tables import Disclosure
@@ -324,6 +324,7 @@ class SectionSpec:
     title: str
     plan: Callable[[Context], Finish]
     needs: tuple[str | Need, ...] = ()
+    placement: Placement = "body"
 
     def __post_init__(self) -> None:
         for need in self.needs:
@@ -343,9 +344,11 @@ def plan_sections(
 
     Returns the sections planned and their finishing steps, in order.
     """
-    planned: list[SectionSpec] = []
-    finishers: list[Finish] = []
-    for index, spec in enumerate(specs, start=1):
+    done: dict[int, Finish] = {}
+    # Front sections (key messages) restate what the body publishes: planned last.
+    order = sorted(range(len(specs)), key=lambda i: specs[i].placement == "front")
+    for position in order:
+        index, spec = position + 1, specs[position]
         missing = spec.unmet(ctx)
         if missing:
             ctx.leave_out(spec.id, spec.title, missing)
@@ -354,7 +357,7 @@ def plan_sections(
             progress(f"section {index} of {len(specs)}: {spec.title.lower()}")
         before = len(ctx.counts)
         try:
-            finishers.append(spec.plan(ctx))
+            finisher = spec.plan(ctx)
         except CdopArgumentError as exc:
             # A need the section does not declare (its analytics refuse the data before
             # it registers anything it would print): left out all the same, with the
@@ -364,7 +367,9 @@ def plan_sections(
                 raise
             ctx.leave_out(spec.id, spec.title, {"": f"data it could not use ({exc})"})
             continue
-        planned.append(spec)
+        done[position] = finisher
+    planned = [specs[i] for i in sorted(done)]
+    finishers = [done[i] for i in sorted(done)]
     return planned, finishers
 
 
