@@ -72,6 +72,7 @@ def missing_sections(ds: Dataset) -> list[tuple[str, str]]:
     from cdop.report._build import latest_complete_year
     from cdop.report._tables import Disclosure
     from cdop.report.sections import SECTIONS, Context
+    from cdop.report.sections._needs import resolve
 
     try:
         ctx = Context(ds=ds, year=latest_complete_year(ds), disclosure=Disclosure())
@@ -79,7 +80,8 @@ def missing_sections(ds: Dataset) -> list[tuple[str, str]]:
         return []
     out = []
     for spec in SECTIONS:
-        missing = spec.unmet(ctx)
+        # what the data lack (not the panel's own files, which the settings name)
+        missing = ctx.unmet(*(n for n in map(resolve, spec.needs) if not n.settings))
         if missing:
             out.append((spec.title, "needs " + "; and ".join(missing.values())))
     return out

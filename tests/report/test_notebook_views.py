@@ -23,7 +23,9 @@ def sample() -> cdop.Dataset:
 @pytest.fixture(scope="module")
 def built(sample: cdop.Dataset) -> tuple[Chapter, list[str]]:
     messages: list[str] = []
-    chapter = build_chapter(sample, year="2024/25", progress=messages.append)
+    # with the sample panel's settings (its own files), so that every section is built
+    settings = cdop.sample.sample_path() / "chapter.toml"
+    chapter = build_chapter(sample, year="2024/25", progress=messages.append, settings=settings)
     return chapter, messages
 
 

@@ -119,7 +119,7 @@ def test_settings_shape_the_chapter_and_arguments_win(tmp_path: Path) -> None:
     assert [s.id for s in chapter.sections] == ["activity"]
 
 
-def test_sections_see_the_settings_in_every_year_they_are_planned() -> None:
+def test_sections_see_the_settings_in_every_year_they_are_planned(tmp_path: Path) -> None:
     # A section of the panel's own text declares a need on the settings, and reads them
     # in the chapter's context and in the contexts of the year blocks (the 2023/24 count
     # it registers makes the chapter plan 2023/24 too).
@@ -134,7 +134,9 @@ def test_sections_see_the_settings_in_every_year_they_are_planned() -> None:
         return None if ctx.settings.learning else "a learning text named in the settings"
 
     spec = SectionSpec("text", "Learning", plan, (Need("learning", learning),))
-    settings = ChapterSettings(panel="Northmoor CDOP", learning=Path("learning.md"))
+    text = tmp_path / "learning.md"
+    text.write_text("What the panel learnt.\n", encoding="utf-8")
+    settings = ChapterSettings(panel="Northmoor CDOP", learning=text)
     ctx, finishers, _ = plan_chapter(
         cdop.load_sample(), 2024, Disclosure(), sections=(spec,), chapter_settings=settings
     )

@@ -347,8 +347,8 @@ def plan_sections(
     done: dict[int, Finish] = {}
     # Front sections (key messages) restate what the body publishes: planned last.
     order = sorted(range(len(specs)), key=lambda i: specs[i].placement == "front")
-    for position in order:
-        index, spec = position + 1, specs[position]
+    for index, position in enumerate(order, start=1):
+        spec = specs[position]
         missing = spec.unmet(ctx)
         if missing:
             ctx.leave_out(spec.id, spec.title, missing)

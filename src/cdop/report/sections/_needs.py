@@ -86,6 +86,8 @@ class Need:
 
     name: str
     check: Callable[[Any], str | None]
+    #: Met by the chapter settings (a file the panel names), not by the data.
+    settings: bool = False
 
 
 def data_years(ctx: NeedContext) -> tuple[int, int] | None:

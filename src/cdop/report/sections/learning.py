@@ -69,6 +69,6 @@ def _given(ctx: Context) -> str | None:
 
 
 #: The section's own need: the panel's text or actions, named in the chapter settings.
-GIVEN: Final = Need("learning", _given)
+GIVEN: Final = Need("learning", _given, settings=True)
 
 SECTION = SectionSpec("learning", "Learning, recommendations and actions", plan, needs=(GIVEN,))
