@@ -178,3 +178,24 @@ def test_the_footprint_of_the_settings_orders_the_rows(deaths: pd.DataFrame) -> 
     assert rows["Eastdale"][1] == "0 (0%)"
     assert rows["Eastdale"][2:] == ("–", "–")  # no population for it: no rate
     assert rows["Southvale"][1].startswith(f"{(deaths['residence_area'] == 'Southvale').sum()} (")
+
+
+def test_the_published_values_are_numbers_never_the_marker() -> None:
+    # The CSV and Excel layout (docs/vocabulary.md): counts as integers, a hidden count an
+    # empty cell with suppressed=True, the start year beside the period label.
+    settings = cdop.report.read_settings(SAMPLE / "chapter.toml")
+    ch = build_chapter(cdop.load_sample(), year=YEAR, settings=settings)
+    for table_id in (
+        "deaths_by_ethnicity",
+        "deaths_by_area",
+        "review_time_quartiles",
+        "panel_activity",
+    ):
+        tidy = ch.tables[table_id].tidy
+        assert str(tidy["count"].dtype) == "Int64", table_id
+        assert list(tidy.columns[:2]) in (["year", "period"], [tidy.columns[0], "year"])
+        assert "*" not in tidy.astype(str).to_numpy(), table_id
+        hidden = tidy["suppressed"].astype(bool)
+        assert tidy.loc[hidden, "count"].isna().all(), table_id
+        shown = tidy.loc[~hidden & tidy["count"].notna()]
+        assert (shown["year"].astype(int) == shown["period"].str[:4].astype(int)).all(), table_id

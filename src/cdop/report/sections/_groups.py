@@ -23,6 +23,7 @@ from cdop.plots._charts import horizontal_bars
 from cdop.report._figures import make_figure
 from cdop.report._model import ReportFigure, ReportTable
 from cdop.report._text import count_percent, fmt_count, fmt_rate
+from cdop.report._tidy import tidy_frame, with_start_year
 from cdop.report.sections._base import (
     MEASURE,
     NOT_RECORDED,
@@ -89,7 +90,7 @@ class GroupPlan:
 
         def rate_parts(rate: Any, status: str) -> tuple[list[str], dict[str, Any]]:
             if rate is None or pd.isna(rate["population"]) or not rate["population"]:
-                return ["–", "–"], {"population": "", "rate_per_100000": ""}
+                return ["–", "–"], {"population": None, "rate_per_100000": None}
             shown = status != "suppressed"
             statuses.append(status)
             cells = [
@@ -98,10 +99,10 @@ class GroupPlan:
             ]
             record = {
                 "population": int(rate["population"]),
-                "rate_per_100000": f"{rate['rate']:.3f}" if shown else "",
-                "lower_ci": f"{rate['lower_ci']:.3f}" if shown else "",
-                "upper_ci": f"{rate['upper_ci']:.3f}" if shown else "",
-                "flag": "u" if status == "unreliable" else "",
+                "rate_per_100000": rate["rate"] if shown else None,
+                _O.lower_ci: rate["lower_ci"] if shown else None,
+                _O.upper_ci: rate["upper_ci"] if shown else None,
+                _O.flag: ctx.disclosure.rules.unreliable_flag if status == "unreliable" else "",
             }
             return cells, record
 
@@ -118,16 +119,16 @@ class GroupPlan:
             cells = [label, cell]
             record: dict[str, Any] = {
                 self.row_header.lower().replace(" ", "_"): label,
-                "year": period,
-                "n": marker if hidden else str(n),
-                "percent": "" if share is None else f"{share:.1f}",
+                _O.period: period,
+                _O.count: None if hidden else n,
+                _O.value: share,  # the percentage of all deaths
             }
             if self.rates is not None:
                 rate = self.rates.loc[code] if code in self.rates.index else None
                 more, extra = rate_parts(rate, self.status(i))
                 cells += more
                 record.update(extra)
-            record["suppressed"] = hidden
+            record[_O.suppressed] = hidden
             rows.append(tuple(cells))
             tidy.append(record)
         total_hidden = ctx.hidden(self.total_key)
@@ -135,15 +136,15 @@ class GroupPlan:
         cells = ["Total", marker if total_hidden else fmt_count(self.total)]
         record = {
             self.row_header.lower().replace(" ", "_"): "Total",
-            "year": period,
-            "n": marker if total_hidden else str(self.total),
-            "percent": "",
+            _O.period: period,
+            _O.count: None if total_hidden else self.total,
+            _O.value: None,
         }
         if self.rates is not None:
             more, extra = rate_parts(self.total_rate, self.status(None))
             cells += more
             record.update(extra)
-        record["suppressed"] = total_hidden
+        record[_O.suppressed] = total_hidden
         rows.append(tuple(cells))
         tidy.append(record)
         notes = [
@@ -166,7 +167,14 @@ class GroupPlan:
             self.title,
             tuple(header),
             tuple(rows),
-            pd.DataFrame(tidy),
+            with_start_year(
+                tidy_frame(
+                    tidy,
+                    counts=[_O.count, "population"],
+                    numbers={_O.value: 1, "rate_per_100000": 3, _O.lower_ci: 3, _O.upper_ci: 3},
+                ),
+                _O.period,
+            ),
             notes=tuple(dict.fromkeys(n for n in notes if n)),
         )
 

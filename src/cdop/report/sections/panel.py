@@ -22,6 +22,7 @@ from cdop.analytics._periods import start_years
 from cdop.report._model import ReportTable, Section
 from cdop.report._panel import ACTIVITY_MEASURES
 from cdop.report._text import fmt_count
+from cdop.report._tidy import tidy_frame, with_start_year
 from cdop.report.sections._base import (
     MEASURE,
     NOT_RECORDED_CODE,
@@ -36,6 +37,7 @@ __all__ = ["SECTION", "plan"]
 
 _N = schema.NOTIFICATIONS
 _R = schema.REVIEWS
+_O = schema.OUTPUT
 
 #: Characteristic of the joint agency response counts (keys of published counts).
 JAR: Final = "joint_agency_response"
@@ -113,10 +115,10 @@ def plan(ctx: Context) -> Finish:
                 cells.append(text)
                 tidy.append(
                     {
-                        "year": y,
-                        "measure": label,
-                        "n": marker if hidden else ("" if value < 0 else str(value)),
-                        "suppressed": hidden,
+                        _O.period: y,
+                        _O.measure: label,
+                        _O.count: None if hidden or value < 0 else value,
+                        _O.suppressed: hidden,
                     }
                 )
             rows.append(tuple(cells))
@@ -133,7 +135,7 @@ def plan(ctx: Context) -> Finish:
             f"Panel activity, {years[0]} to {years[-1]}",
             ("Year", *(label for label, _, _ in columns)),
             tuple(rows),
-            pd.DataFrame(tidy),
+            with_start_year(tidy_frame(tidy, counts=[_O.count]), _O.period),
             notes=tuple(n for n in table_notes if n),
         )
         sentences = []

@@ -25,6 +25,7 @@ from cdop.plots._charts import grouped_bars, stacked_shares
 from cdop.report._figures import make_figure
 from cdop.report._model import ReportTable, Section
 from cdop.report._text import fmt_count
+from cdop.report._tidy import tidy_frame, with_start_year
 from cdop.report.sections._base import (
     MEASURE,
     Context,
@@ -67,6 +68,10 @@ DELAY: Final = "delay_reason"
 
 _R = schema.REVIEWS
 _O = schema.OUTPUT
+
+
+#: The published columns of the median and quartiles, in months to one decimal place.
+_QUARTILES: Final = ("median_months", "lower_quartile_months", "upper_quartile_months")
 
 
 def _months(days: float) -> str:
@@ -183,12 +188,12 @@ def plan(ctx: Context) -> Finish:
             rows.append((str(record["label"]), marker if hidden else fmt_count(n), *cells))
             tidy.append(
                 {
-                    "year": str(record["label"]),
-                    "reviews": marker if hidden else str(n),
-                    "median_months": cells[0] if enough else "",
-                    "lower_quartile_months": cells[1] if enough else "",
-                    "upper_quartile_months": cells[2] if enough else "",
-                    "suppressed": hidden,
+                    _O.period: str(record["label"]),
+                    _O.count: None if hidden else n,
+                    "median_months": cells[0] if enough else None,
+                    "lower_quartile_months": cells[1] if enough else None,
+                    "upper_quartile_months": cells[2] if enough else None,
+                    _O.suppressed: hidden,
                 }
             )
         notes = [
@@ -205,7 +210,10 @@ def plan(ctx: Context) -> Finish:
             f"Time from death to review: median and quartiles in months, {years[0]} to {years[-1]}",
             ("Year", "Reviews completed", "Median", "Lower quartile", "Upper quartile"),
             tuple(rows),
-            pd.DataFrame(tidy),
+            with_start_year(
+                tidy_frame(tidy, counts=[_O.count], numbers=dict.fromkeys(_QUARTILES, 1)),
+                _O.period,
+            ),
             notes=tuple(notes),
         )
         last = timely[timely["label"] == ctx.label]
