@@ -11,7 +11,7 @@ Examples
 >>> from cdop.report import build_chapter
 >>> chapter = build_chapter(cdop.load_sample(), year="2024/25")
 >>> [s.title for s in chapter.sections][:2]
-['Notifications and reviews', 'How long reviews take']
+['Key messages', 'Notifications and reviews']
 """
 
 from __future__ import annotations
