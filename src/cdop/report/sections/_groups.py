@@ -42,6 +42,11 @@ _P = schema.POPULATION
 _O = schema.OUTPUT
 
 
+#: What ``value`` is in a published table of deaths with rates: the rate (the share of
+#: all deaths is the count over the Total row's count).
+_RATE_STATISTIC = "rate per 100000"
+
+
 @dataclass(frozen=True)
 class GroupPlan:
     """A table of deaths by group (registered), with rates where there are denominators."""
@@ -90,7 +95,11 @@ class GroupPlan:
 
         def rate_parts(rate: Any, status: str) -> tuple[list[str], dict[str, Any]]:
             if rate is None or pd.isna(rate["population"]) or not rate["population"]:
-                return ["–", "–"], {"population": None, "rate_per_100000": None}
+                return ["–", "–"], {
+                    _O.denominator: None,
+                    _O.value: None,
+                    _O.statistic: _RATE_STATISTIC,
+                }
             shown = status != "suppressed"
             statuses.append(status)
             cells = [
@@ -98,8 +107,9 @@ class GroupPlan:
                 rate_cell(rate["rate"], rate["lower_ci"], rate["upper_ci"], status, marker),
             ]
             record = {
-                "population": int(rate["population"]),
-                "rate_per_100000": rate["rate"] if shown else None,
+                _O.denominator: int(rate["population"]),
+                _O.value: rate["rate"] if shown else None,
+                _O.statistic: _RATE_STATISTIC,
                 _O.lower_ci: rate["lower_ci"] if shown else None,
                 _O.upper_ci: rate["upper_ci"] if shown else None,
                 _O.flag: ctx.disclosure.rules.unreliable_flag if status == "unreliable" else "",
@@ -170,8 +180,9 @@ class GroupPlan:
             with_start_year(
                 tidy_frame(
                     tidy,
-                    counts=[_O.count, "population"],
-                    numbers={_O.value: 1, "rate_per_100000": 3, _O.lower_ci: 3, _O.upper_ci: 3},
+                    counts=[_O.count, _O.denominator] if self.rates is not None else [_O.count],
+                    numbers={_O.value: 3 if self.rates is not None else 1}
+                    | ({_O.lower_ci: 3, _O.upper_ci: 3} if self.rates is not None else {}),
                 ),
                 _O.period,
             ),
