@@ -73,6 +73,18 @@ def test_sample_mortality_is_about_englands() -> None:
     assert round(100_000 * int(in_years.sum()) / children, 1) == 29.6
 
 
+def test_sample_records_the_sleep_fields_of_every_sudden_unexpected_infant_death() -> None:
+    # The supplementary form's sleep fields belong to every death the library counts as a
+    # sudden unexpected death in infancy (under one year, notified as unexpected), so the
+    # sample chapter's safe-sleep tables show the fields rather than "not recorded".
+    n = pd.read_csv(sample_path() / "notifications.csv", dtype=str, keep_default_na=False)
+    sudi = (n["age_at_death_days"].astype(int) < 365) & (n["expected_death"] == "unexpected")
+    assert sudi.sum() > 100
+    for column in ("sleep_place", "sleep_position", "co_sleeping", "smoking", "alcohol_or_drugs"):
+        assert (n.loc[sudi, column] != "").all(), column
+        assert (n.loc[~sudi, column] == "").all(), column
+
+
 def test_generator_is_deterministic() -> None:
     a, b = generate_sample(seed=5), generate_sample(seed=5)
     for name in SAMPLE_TABLES:

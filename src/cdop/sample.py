@@ -333,6 +333,9 @@ def _form_fields(
     infant = age < schema.AGE_GROUP_BOUNDS_DAYS[2]
     sudi = infant & (category == 10)
     unexpected = notifications[_N.expected_death].to_numpy() == "unexpected"
+    # The sleep fields are recorded for every sudden unexpected death in infancy as the
+    # library defines it (an infant whose death was not expected), whatever its category.
+    sleep_form = infant & unexpected
     weeks = np.where(neonate, rng.integers(23, 41, n), rng.integers(30, 42, n))
     grams = np.clip(np.round(rng.normal(3400 - 190 * (40 - weeks), 300, n), -1), 450, 5000)
     with_birth = infant & (rng.random(n) < 0.9)
@@ -356,14 +359,15 @@ def _form_fields(
             _N.multiple_birth: blank(_choice(rng, ["yes", "no"], (0.08, 0.92), n), with_birth),
             _N.sleep_place: blank(
                 _choice(rng, list(schema.SLEEP_PLACE_CODES), (0.35, 0.3, 0.15, 0.1, 0.05, 0.05), n),
-                sudi,
+                sleep_form,
             ),
             _N.sleep_position: blank(
-                _choice(rng, list(schema.SLEEP_POSITION_CODES), (0.5, 0.2, 0.25, 0.05), n), sudi
+                _choice(rng, list(schema.SLEEP_POSITION_CODES), (0.5, 0.2, 0.25, 0.05), n),
+                sleep_form,
             ),
-            _N.co_sleeping: yes_no(0.45, sudi),
-            _N.smoking: yes_no(0.5, sudi),
-            _N.alcohol_or_drugs: yes_no(0.2, sudi),
+            _N.co_sleeping: yes_no(0.45, sleep_form),
+            _N.smoking: yes_no(0.5, sleep_form),
+            _N.alcohol_or_drugs: yes_no(0.2, sleep_form),
         }
     )
 
