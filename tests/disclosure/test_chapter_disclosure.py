@@ -273,3 +273,32 @@ def test_linked_counts_hand_example_row_with_total() -> None:
     naive = counts.protect(DisclosureRules(secondary=False))
     found = audit(counts, naive)
     assert list(found["exposure"]) == ["exact"] and list(found["value"]) == [3]
+
+
+def test_linked_counts_a_count_pinned_by_its_row_and_column_gets_the_least_rectangle() -> None:
+    # A 3 x 3 table with every row, column and grand total published, and one count of 1:
+    #     1  8  9 | 18
+    #     7 10 12 | 29
+    #     6 12 13 | 31
+    #    14 30 34 | 78
+    # No single other count protects the 1 (its row and its column each pin it), so at
+    # least three more must go, making a rectangle with it. Worked by hand, the four
+    # rectangles through the 1 hide 8 + 7 + 10 = 25, 8 + 6 + 12 = 26, 9 + 7 + 12 = 28 or
+    # 9 + 6 + 13 = 28 more: the least is the 8, the 7 and the 10.
+    grid = [[1, 8, 9], [7, 10, 12], [6, 12, 13]]
+    counts = LinkedCounts()
+    counts.universe("row", ["r0", "r1", "r2"])
+    counts.universe("col", ["c0", "c1", "c2"])
+    cells = {
+        (i, j): counts.add(CellKey.of("m", row=f"r{i}", col=f"c{j}"), grid[i][j])
+        for i in range(3)
+        for j in range(3)
+    }
+    totals = [counts.add(CellKey.of("m", row=f"r{i}"), sum(grid[i])) for i in range(3)]
+    totals += [counts.add(CellKey.of("m", col=f"c{j}"), sum(r[j] for r in grid)) for j in range(3)]
+    totals.append(counts.add(CellKey.of("m"), 78))
+    result = counts.protect()
+    hidden = {ij for ij, key in cells.items() if result.hidden(key)}
+    assert hidden == {(0, 0), (0, 1), (1, 0), (1, 1)}
+    assert not any(result.hidden(k) for k in totals)
+    assert audit(counts, result).empty

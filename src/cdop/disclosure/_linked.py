@@ -690,8 +690,9 @@ def _protect(
         )
         if choice is None:  # pragma: no cover - nothing shown is linked to it
             raise RuntimeError(f"no count can protect {system.keys[target].label()}")
-        hidden[choice] = True
-        reasons.setdefault(choice, "secondary")
+        for chosen in choice:
+            hidden[chosen] = True
+            reasons.setdefault(chosen, "secondary")
     raise RuntimeError("secondary suppression did not settle")  # pragma: no cover
 
 
@@ -723,13 +724,15 @@ def _complement(
     fixed_shown: npt.NDArray[np.bool_],
     neighbours: list[set[int]],
     parents: npt.NDArray[np.int64],
-) -> int | None:
-    """The shown count to hide next so that ``target`` is protected, hiding least.
+) -> list[int] | None:
+    """The shown counts to hide next so that ``target`` is protected, hiding least.
 
     Candidates are the shown counts that share a relation with the target, or with a
     hidden or latent count linked to it. They are tried cheapest first (a count that is
     not a total, a non-zero count, the smallest value); the first whose hiding protects
-    the target is taken, else the cheapest.
+    the target is taken. When none does alone, the least costly set that does
+    (:func:`_protecting_set`); failing that, the cheapest candidate, and the next round
+    goes on from there.
     """
     n_reg = len(values)
     near: set[int] = set()
@@ -767,8 +770,96 @@ def _complement(
         if _propagate(reader.system, trial)[1][target]:
             continue  # still worked out through a chain of relations
         if _Reader(reader.system, trial).safe(target, threshold):
-            return c
-    return candidates[0]
+            return [c]
+    # No single count protects the target (a count pinned by a row and a column needs a
+    # rectangle of others): the least costly set that does, by integer programming.
+    found = _protecting_set(target, reader.system, values, threshold, hidden, fixed_shown, parents)
+    return found if found else [candidates[0]]
+
+
+def _protecting_set(
+    target: int,
+    system: _System,
+    values: npt.NDArray[np.int64],
+    threshold: int,
+    hidden: npt.NDArray[np.bool_],
+    fixed_shown: npt.NDArray[np.bool_],
+    parents: npt.NDArray[np.int64],
+) -> list[int] | None:
+    """The cheapest shown counts whose hiding lets the reader's system reach a value of
+    the target it must not be able to rule out (above the threshold for a small count,
+    above or below the truth for another); None if no set does.
+
+    The program: every count is a whole number ``x`` satisfying every relation; a shown
+    count keeps its value unless it is chosen (``z = 1``), a hidden or chosen count is at
+    least 1 (zeros are printed) and a latent count at least 0; the target reaches its
+    goal. The cost of choosing a count grows with being a total and with its value, so
+    that small inner counts are hidden before totals (as in the single-count choice).
+    """
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import bmat, csr_matrix, diags
+
+    by_row, _ = system.sparse()
+    n = len(system.keys)
+    n_reg = len(values)
+    truth = int(values[target])
+    shown = np.zeros(n, dtype=np.bool_)
+    shown[:n_reg] = ~hidden
+    choosable = np.flatnonzero(shown)
+    m = choosable.size
+    big = float(2 * int(values.max(initial=0)) + threshold + 2)
+    lower = np.zeros(n)
+    lower[:n_reg] = np.minimum(1, values)
+    upper = np.full(n, np.inf)
+    # Shown counts: x within big of its value, only if chosen (x - v <= big z, v - x <= big z).
+    pick = csr_matrix((np.ones(m), (np.arange(m), choosable)), shape=(m, n))
+    link = bmat(
+        [
+            [by_row, None],
+            [pick, -big * diags(np.ones(m))],
+            [pick, big * diags(np.ones(m))],
+        ],
+        format="csr",
+    )
+    v_shown = values[choosable].astype(np.float64)
+    relation_rows = by_row.shape[0]
+    low_side = np.concatenate([np.zeros(relation_rows), np.full(m, -np.inf), v_shown])
+    high_side = np.concatenate([np.zeros(relation_rows), v_shown, np.full(m, np.inf)])
+    cost = np.array(
+        [
+            1.0
+            + 0.5 * float(parents[c] > 0)
+            + 2.0 * float(values[c] == 0)
+            + 1e-3 * float(values[c])
+            + 1e3 * float(fixed_shown[c])
+            for c in choosable
+        ]
+    )
+    objective = np.concatenate([np.zeros(n), cost])
+    integrality = np.ones(n + m, dtype=np.int64)
+    goals: list[tuple[float, float]] = [(float(_target(truth, threshold)), np.inf)]
+    if not 1 <= truth <= threshold and truth >= 1:
+        goals.append((lower[target], float(truth - 1)))
+    for low_goal, high_goal in goals:
+        var_low = np.concatenate([lower, np.zeros(m)])
+        var_high = np.concatenate([upper, np.ones(m)])
+        var_low[target] = max(var_low[target], low_goal)
+        var_high[target] = high_goal
+        if var_high[target] < var_low[target]:
+            continue
+        result = milp(
+            objective,
+            constraints=[LinearConstraint(link, low_side, high_side)],
+            bounds=Bounds(var_low, var_high),
+            integrality=integrality,
+            options={"time_limit": 20.0},
+        )
+        if result.x is None:
+            continue
+        chosen = choosable[result.x[n:] > 0.5]
+        if chosen.size:
+            return [int(c) for c in chosen]
+    return None
 
 
 # -- the result -----------------------------------------------------------------------------
