@@ -27,6 +27,7 @@ above the threshold, so a reader cannot even narrow it to a small number.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -50,6 +51,14 @@ __all__ = [
 Reason = Literal["primary", "secondary", "consistency"]
 
 _EPS = 1e-6
+
+#: Integer programs already solved in this process, by their exact content, with the
+#: solver's answer (its solution, or None, and its status). The solver gives the same
+#: answer to the same program, and protection asks the same question of a group of counts
+#: again and again: each time it hides one more count, the groups it does not touch are
+#: unchanged, and a chapter's counts of one year are protected again in its year block.
+_SOLVED: dict[bytes, tuple[npt.NDArray[np.float64] | None, int]] = {}
+_MAX_SOLVED = 4096
 
 
 @dataclass(frozen=True, order=True)
@@ -517,21 +526,35 @@ class _Reader:
         for other in objective_cells:
             if other in local:
                 objective[local[other]] = -sign
-        result = milp(
-            objective,
-            constraints=[LinearConstraint(a_eq, b_eq, b_eq)] if a_eq.shape[0] else None,
-            bounds=Bounds(lower, upper),
-            integrality=np.ones(cols.size, dtype=np.int64),
-            # a witness needs a good solution, not the best one; bounds need the best
-            options={"mip_rel_gap": 0.5} if caps else None,
-        )
-        if result.x is None:
-            if result.status == 3:  # unbounded: the reader learns nothing bounded
+        program = hashlib.blake2b(digest_size=32)
+        for part in (objective, a_eq, b_eq, lower, upper):
+            program.update(np.asarray(part.shape, dtype=np.int64).tobytes())
+            program.update(np.ascontiguousarray(part).tobytes())
+        program.update(b"witness" if caps else b"bounds")
+        digest = program.digest()
+        answer = _SOLVED.get(digest)
+        if answer is None:
+            result = milp(
+                objective,
+                constraints=[LinearConstraint(a_eq, b_eq, b_eq)] if a_eq.shape[0] else None,
+                bounds=Bounds(lower, upper),
+                integrality=np.ones(cols.size, dtype=np.int64),
+                # a witness needs a good solution, not the best one; bounds need the best
+                options={"mip_rel_gap": 0.5} if caps else None,
+            )
+            found = None if result.x is None else np.array(result.x, dtype=np.float64)
+            answer = (found, int(result.status))
+            if len(_SOLVED) >= _MAX_SOLVED:
+                _SOLVED.clear()
+            _SOLVED[digest] = answer
+        x, status = answer
+        if x is None:
+            if status == 3:  # unbounded: the reader learns nothing bounded
                 out = np.full(len(self.system.keys), np.inf * sign)
                 return out
             return None
         out = self.values.copy()
-        out[self.free[cols]] = result.x
+        out[self.free[cols]] = x
         return out
 
     def is_free(self, cell: int) -> bool:
