@@ -70,6 +70,7 @@ class Dataset:
 
     __slots__ = (
         "_births",
+        "_derived",
         "_factors",
         "_notifications",
         "_population",
@@ -103,6 +104,9 @@ class Dataset:
             if rejected is not None
             else pd.DataFrame(columns=["table", "file", "row", "rules", "message"])
         )
+        # Tables derived from the records, worked out once (the dataset never changes):
+        # see :func:`cdop.analytics._common.remembered`.
+        self._derived: dict[object, pd.DataFrame] = {}
         self.report = report
         self.checksums = dict(checksums or {})
         self.files = dict(files or {})

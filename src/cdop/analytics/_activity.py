@@ -16,6 +16,7 @@ from cdop.analytics._common import (
     column_axis,
     counts_column,
     parse_by,
+    remembered,
     review_positions,
     with_start_year,
 )
@@ -61,6 +62,7 @@ ACTIVITY_COLUMNS: Final = (
 )
 
 
+@remembered
 def activity(
     ds: Dataset,
     *,

@@ -22,6 +22,7 @@ from cdop.analytics._common import (
     fail,
     group_total,
     parse_by,
+    remembered,
     reviewed,
     with_start_year,
 )
@@ -51,6 +52,7 @@ _CATEGORY_LABEL_DTYPE: Final = pd.CategoricalDtype(
 )
 
 
+@remembered
 def breakdown(
     ds: Dataset,
     variables: str | list[str],

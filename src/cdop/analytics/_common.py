@@ -10,9 +10,10 @@ in the order of the axes' levels. No Python loop runs over groups.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+import functools
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final, TypeAlias, cast
+from typing import TYPE_CHECKING, Any, Concatenate, Final, ParamSpec, TypeAlias, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -312,6 +313,79 @@ def group_total(grid: Grid, values: FloatArray, over: Sequence[str]) -> FloatArr
     return np.broadcast_to(arr.sum(axis=axes, keepdims=True), grid.shape).reshape(-1).copy()
 
 
+# --------------------------------------------------------------------------- memo
+
+_P = ParamSpec("_P")
+#: Most tables a dataset keeps (a bound on memory; the oldest half is let go beyond it).
+_MAX_DERIVED: Final = 512
+
+
+def _frozen(value: Any) -> Hashable:
+    """``value`` as a key that tells apart what the analytics tell apart (its type
+    included, so that 1, 1.0 and True stay apart); TypeError for anything else."""
+    if isinstance(value, list | tuple):
+        return (type(value).__name__, tuple(_frozen(v) for v in value))
+    if value is None or isinstance(value, str | int | float | np.integer | np.floating):
+        if isinstance(value, float | np.floating) and value != value:
+            raise TypeError("NaN is not a key")
+        return (type(value).__name__, value)
+    hash(value)  # frozen dataclasses (duration bands) and the like
+    return (type(value).__name__, value)
+
+
+def derived(
+    ds: Dataset, key: tuple[Hashable, ...], compute: Callable[[], pd.DataFrame]
+) -> pd.DataFrame:
+    """The table ``compute()`` gives for ``ds``, worked out once per dataset and ``key``.
+
+    A dataset never changes, so a table derived from it alone is the same every time.
+    Each caller gets its own shallow copy (pandas copy-on-write: changing it changes
+    neither the table kept nor another caller's copy).
+    """
+    store: dict[object, pd.DataFrame] = ds._derived
+    table = store.get(key)
+    if table is None:
+        table = compute()
+        if len(store) >= _MAX_DERIVED:
+            for old in list(store)[: _MAX_DERIVED // 2]:
+                del store[old]
+        store[key] = table
+    return table.copy(deep=False)
+
+
+def remembered(
+    function: Callable[Concatenate[Dataset, _P], pd.DataFrame],
+) -> Callable[Concatenate[Dataset, _P], pd.DataFrame]:
+    """An analytics function of a dataset whose table, for the same dataset and the same
+    arguments, is worked out once (see :func:`derived`).
+
+    A report asks the same questions of one dataset many times: each section, the key
+    messages restating them, and every earlier year's chapter planned again for the
+    counts it shares. Arguments that are not plain values (a table, for one) are not
+    remembered: the function then runs every time.
+    """
+
+    @functools.wraps(function)
+    def remembering(*args: Any, **kwargs: Any) -> pd.DataFrame:
+        from cdop.dataset import Dataset
+
+        ds = args[0] if args else None
+        if not isinstance(ds, Dataset):  # not a dataset: the function says what is wrong
+            return function(*args, **kwargs)
+        try:
+            key = (
+                function.__module__,
+                function.__qualname__,
+                _frozen(list(args[1:])),
+                tuple(sorted((name, _frozen(v)) for name, v in kwargs.items())),
+            )
+        except TypeError:
+            return function(*args, **kwargs)
+        return derived(ds, key, lambda: function(*args, **kwargs))
+
+    return cast("Callable[Concatenate[Dataset, _P], pd.DataFrame]", remembering)
+
+
 # --------------------------------------------------------------------------- joins
 
 
@@ -339,6 +413,10 @@ def reviewed(ds: Dataset) -> pd.DataFrame:
 
     Same rows (in notification order), columns and values as :attr:`Dataset.reviewed`.
     """
+    return derived(ds, (__name__, "reviewed"), lambda: _reviewed(ds))
+
+
+def _reviewed(ds: Dataset) -> pd.DataFrame:
     notes, reviews, review_of = review_positions(ds)
     rows = np.flatnonzero(review_of >= 0)
     extra = [c for c in reviews.columns if c not in notes.columns]

@@ -14,6 +14,7 @@ from cdop.analytics._common import (
     column_axis,
     counts_column,
     parse_by,
+    remembered,
     with_start_year,
 )
 from cdop.analytics._periods import (
@@ -32,6 +33,7 @@ __all__ = ["child_deaths"]
 _N = schema.NOTIFICATIONS
 
 
+@remembered
 def child_deaths(
     ds: Dataset,
     *,

@@ -26,6 +26,7 @@ from cdop.analytics._common import (
     check_confidence,
     counts_column,
     fail,
+    remembered,
     with_start_year,
 )
 from cdop.analytics._durations import _setup
@@ -59,6 +60,7 @@ DELAY_COLUMNS: Final = (
 )
 
 
+@remembered
 def review_delays(
     ds: Dataset,
     *,

@@ -31,6 +31,7 @@ from cdop.analytics._common import (
     fail,
     group_total,
     parse_by,
+    remembered,
     reviewed,
     with_start_year,
 )
@@ -190,6 +191,7 @@ def _setup(
     return joined, grid, codes, year_codes(review_year, starts), starts
 
 
+@remembered
 def review_durations(
     ds: Dataset,
     bands: BandPreset | Sequence[Band | tuple[str, int, int | None]] = "report",
@@ -282,6 +284,7 @@ def review_durations(
     return with_start_year(out, starts)
 
 
+@remembered
 def review_timeliness(
     ds: Dataset,
     *,

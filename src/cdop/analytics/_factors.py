@@ -16,6 +16,7 @@ from cdop.analytics._common import (
     check_choice,
     check_confidence,
     fail,
+    remembered,
     reviewed,
     with_start_year,
 )
@@ -55,6 +56,7 @@ def _levels(level: FactorLevel) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[_F.domain, _F.factor])
 
 
+@remembered
 def factor_reviews(
     ds: Dataset,
     level: FactorLevel = "factor",

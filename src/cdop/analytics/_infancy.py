@@ -30,6 +30,7 @@ from cdop.analytics._common import (
     PERIOD,
     check_choice,
     check_confidence,
+    remembered,
     reviewed,
     with_start_year,
 )
@@ -143,6 +144,7 @@ def _counts(
     return with_start_year(pd.concat([out, ci], axis=1), axis_starts)
 
 
+@remembered
 def sudi_circumstances(
     ds: Dataset,
     variable: SleepField,
@@ -209,6 +211,7 @@ def sudi_circumstances(
     )
 
 
+@remembered
 def neonatal_bands(
     ds: Dataset,
     band: NeonatalBand = "gestation",

@@ -35,6 +35,7 @@ from cdop.analytics._common import (
     counts_column,
     fail,
     parse_by,
+    remembered,
     with_start_year,
     year_axis,
 )
@@ -179,6 +180,7 @@ def _by_columns(func: str, by: By, *tables: pd.DataFrame, reserved: Sequence[str
     return parse_by(func, by, sorted(common - set(reserved)), exclude=(YEAR, PERIOD))
 
 
+@remembered
 def infant_mortality(
     ds: Dataset,
     *,
@@ -334,6 +336,7 @@ def infant_mortality(
     )
 
 
+@remembered
 def child_mortality(
     ds: Dataset,
     *,
