@@ -231,3 +231,46 @@ def test_a_hidden_count_is_stated_without_its_number() -> None:
         f"completed {reviews}."
     )
     assert "*" not in " ".join(section.paragraphs)
+
+
+def test_key_messages_add_no_count_of_their_own() -> None:
+    """The key messages restate counts: with or without them a chapter registers the same
+    counts, identities and levels, and every earlier year's counts (its year block)
+    come out the same whether the year is planned with them or without."""
+    from cdop.report._history import _block
+    from cdop.report._tables import Disclosure
+    from cdop.report.sections import SECTIONS, Context
+    from cdop.report.sections._base import plan_sections
+
+    ds = cdop.load_sample()
+    assert [s.id for s in SECTIONS if s.restates] == ["key_messages"]
+    body = [s for s in SECTIONS if not s.restates]
+    for year in (2024, 2022):
+        whole = Context(ds=ds, year=year, disclosure=Disclosure())
+        alone = Context(ds=ds, year=year, disclosure=Disclosure())
+        plan_sections(whole, SECTIONS)
+        plan_sections(alone, body)
+        assert whole.counts.keys == alone.counts.keys
+        assert whole.counts.extent() == alone.counts.extent()
+        assert [whole.counts.value(k) for k in whole.counts.keys] == [
+            alone.counts.value(k) for k in alone.counts.keys
+        ]
+        label = f"{year}/{(year + 1) % 100:02d}"
+        assert _block(whole, label) == _block(alone, label)
+
+
+def test_a_section_that_restates_may_not_register_a_count_of_its_own() -> None:
+    from cdop.disclosure import CellKey
+    from cdop.report._model import Section
+    from cdop.report._tables import Disclosure
+    from cdop.report.sections import Context, SectionSpec
+    from cdop.report.sections._base import Finish, plan_sections
+
+    def sneaky(ctx: Context) -> Finish:
+        ctx.count(CellKey.of("deaths", year="2024/25"), 3, "sentence")
+        return lambda: Section("sneaky", "Sneaky", ())  # pragma: no cover - never written
+
+    ctx = Context(ds=cdop.load_sample(), year=2024, disclosure=Disclosure())
+    spec = SectionSpec("sneaky", "Sneaky", sneaky, restates=True)
+    with pytest.raises(RuntimeError, match="restates counts"):
+        plan_sections(ctx, [spec])

@@ -261,6 +261,11 @@ class LinkedCounts:
             if all(terms != mine for mine, _ in self._explicit):
                 self._explicit.append((terms, why))
 
+    def extent(self) -> tuple[int, int, int]:
+        """How many counts, declared identities and declared characteristics are
+        registered (a step that adds none leaves it unchanged)."""
+        return len(self._cells), len(self._explicit), len(self._universes)
+
     def explicit_keys(self) -> tuple[CellKey, ...]:
         """Every count named in a declared identity."""
         return tuple(dict.fromkeys(k for terms, _ in self._explicit for k, _ in terms))

@@ -116,7 +116,8 @@ def year_blocks(ctx: Context, sections: Sequence[SectionSpec]) -> Published:
                 settings=ctx.settings,
                 _inputs=ctx._inputs,
             )
-            plan_sections(source, sections)
+            # Sections that only restate counts of others add nothing to a year's counts.
+            plan_sections(source, [s for s in sections if not s.restates])
         block = _block(source, label)
         if len(_BLOCKS) >= _MAX_CACHED:
             _BLOCKS.clear()

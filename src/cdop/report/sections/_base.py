@@ -313,6 +313,12 @@ class SectionSpec:
     planned; a section with an unmet need is left out and the chapter says what data
     would add it. ``plan`` may then rely on them.
 
+    ``restates`` marks a section that prints again counts other sections register (the
+    key messages): it registers no count, identity or level of its own, only places,
+    so what disclosure control hides is the same without it. The counts of each year
+    (:func:`cdop.report._history.year_blocks`) are then worked out without planning it;
+    :func:`plan_sections` checks the promise every time it plans the section.
+
     Examples
     --------
     >>> from cdop.report.sections import SECTIONS
@@ -325,6 +331,7 @@ class SectionSpec:
     plan: Callable[[Context], Finish]
     needs: tuple[str | Need, ...] = ()
     placement: Placement = "body"
+    restates: bool = False
 
     def __post_init__(self) -> None:
         for need in self.needs:
@@ -356,6 +363,7 @@ def plan_sections(
         if progress is not None:
             progress(f"section {index} of {len(specs)}: {spec.title.lower()}")
         before = len(ctx.counts)
+        extent = ctx.counts.extent()
         try:
             finisher = spec.plan(ctx)
         except CdopArgumentError as exc:
@@ -367,6 +375,11 @@ def plan_sections(
                 raise
             ctx.leave_out(spec.id, spec.title, {"": f"data it could not use ({exc})"})
             continue
+        if spec.restates and ctx.counts.extent() != extent:
+            raise RuntimeError(
+                f"section {spec.id!r} restates counts of other sections, yet registered "
+                "counts, identities or levels of its own"
+            )
         done[position] = finisher
     planned = [specs[i] for i in sorted(done)]
     finishers = [done[i] for i in sorted(done)]

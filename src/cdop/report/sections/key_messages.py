@@ -329,4 +329,4 @@ def plan(ctx: Context) -> Finish:
     return finish
 
 
-SECTION = SectionSpec("key_messages", "Key messages", plan, placement="front")
+SECTION = SectionSpec("key_messages", "Key messages", plan, placement="front", restates=True)
