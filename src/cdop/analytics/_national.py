@@ -23,9 +23,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from os import PathLike
-from typing import Final, Literal, TypeAlias
+from typing import Any, Final, Literal, TypeAlias
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from cdop.analytics._common import DENOMINATOR, NUMERATOR, PERIOD, fail
@@ -546,8 +547,13 @@ def compare_national(
         )
     if isinstance(max_gap, bool) or not isinstance(max_gap, (int, np.integer)) or max_gap < 0:
         raise fail(func, f"argument `max_gap` must be a whole number >= 0; received {max_gap!r}")
-    table = national_benchmarks() if national is None else _typed(func, national, "`national`")
-    rows = table[table[INDICATOR] == indicator].reset_index(drop=True)
+    if national is None:
+        table = _shipped()
+        found_rows = _shipped_rows(indicator)
+    else:
+        table = _typed(func, national, "`national`")
+        found_rows = _indicator_rows(table, indicator)
+    rows, nat_spans, nat_levels, nat_geo = found_rows
     known = INDICATORS.get(indicator)
     if rows.empty and known is None:
         names = sorted(set(table[INDICATOR]) | set(INDICATORS))
@@ -573,9 +579,8 @@ def compare_national(
 
     spans = [_span(func, label) for label in local[PERIOD].astype("str")]
     levels = local[variable].astype("str").tolist() if variable is not None else [""] * len(local)
-    nat_spans = [parse_label(str(p)) for p in rows[PERIOD]]
     picks = [
-        _pick(rows, nat_spans, span, level, variable, max_gap)
+        _pick(rows, nat_spans, nat_levels, nat_geo, span, level, variable, max_gap)
         for span, level in zip(spans, levels, strict=True)
     ]
     idx = np.array([p[0] for p in picks], dtype=np.intp)
@@ -609,11 +614,6 @@ def compare_national(
         na="propagate",
     )
     label_cols = [c for c in compared.columns if c.startswith("comparison")]
-    out = local.copy()
-    out[NATIONAL_PERIOD] = column(PERIOD).astype("str").where(found).to_numpy()
-    out[NATIONAL_VALUE] = national_value
-    out[NATIONAL_SOURCE] = (column(PUBLISHER) + ". " + column(TITLE)).where(found).to_numpy()
-    out[NATIONAL_URL] = column(URL).to_numpy()
     same = np.array(
         [
             f and nat_spans[i] is not None and _same(nat_spans[i], s)
@@ -621,16 +621,28 @@ def compare_national(
         ],
         dtype=bool,
     )
-    out[SAME_PERIOD] = pd.array(same, dtype="boolean")
-    out.loc[~found, SAME_PERIOD] = pd.NA
-    out[LIKE_FOR_LIKE] = tested
-    out[COMPARISON_NOTE] = notes
+    added: dict[str, Any] = {
+        NATIONAL_PERIOD: column(PERIOD).astype("str").where(found).to_numpy(),
+        NATIONAL_VALUE: national_value,
+        NATIONAL_SOURCE: (column(PUBLISHER) + ". " + column(TITLE)).where(found).to_numpy(),
+        NATIONAL_URL: column(URL).to_numpy(),
+        SAME_PERIOD: pd.array(same, dtype="boolean"),
+        LIKE_FOR_LIKE: tested,
+        COMPARISON_NOTE: notes,
+    }
     for col in label_cols:
-        out[col] = compared[col].where(tested).to_numpy()
-    out[P_VALUE] = np.where(tested, compared[P_VALUE].to_numpy(dtype=np.float64), np.nan)
-    out[COMPARISON_METHOD] = pd.Series(_METHODS[statistic], index=out.index, dtype="str").where(
-        tested
-    )
+        added[col] = compared[col].where(tested).to_numpy()
+    added[P_VALUE] = np.where(tested, compared[P_VALUE].to_numpy(dtype=np.float64), np.nan)
+    method = pd.Series(_METHODS[statistic], index=local.index, dtype="str")
+    added[COMPARISON_METHOD] = method.where(tested).array
+    if local.columns.isin(list(added)).any():
+        # A table compared before: its columns are replaced where they stand.
+        out = local.copy()
+        for name, values in added.items():
+            out[name] = values
+    else:
+        out = pd.concat([local, pd.DataFrame(added, index=local.index)], axis=1)
+    out.loc[~found, SAME_PERIOD] = pd.NA
     mismatched = [
         note
         for note, f in zip(notes, found, strict=True)
@@ -698,17 +710,37 @@ def _side(span: Span) -> bool:
     return bool(span.start >= REFORM_DATE)
 
 
+#: The national rows of one indicator: the rows, their periods, levels and geographies.
+_Rows: TypeAlias = tuple[pd.DataFrame, list[Span | None], npt.NDArray[Any], npt.NDArray[Any]]
+
+
+def _indicator_rows(table: pd.DataFrame, indicator: str) -> _Rows:
+    """The rows of ``indicator`` in a national table, with what :func:`_pick` reads."""
+    rows = table[table[INDICATOR] == indicator].reset_index(drop=True)
+    spans = [parse_label(str(p)) for p in rows[PERIOD]]
+    levels = rows[LEVEL].astype("str").to_numpy()
+    geo = rows[GEOGRAPHY].astype("str").to_numpy()
+    return rows, spans, levels, geo
+
+
+@functools.cache
+def _shipped_rows(indicator: str) -> _Rows:
+    """:func:`_indicator_rows` of the shipped table, worked out once per indicator (the
+    shipped table never changes; callers only read the rows)."""
+    return _indicator_rows(_shipped(), indicator)
+
+
 def _pick(
     rows: pd.DataFrame,
     spans: list[Span | None],
+    levels: npt.NDArray[Any],
+    geo: npt.NDArray[Any],
     local: Span,
     level: str,
     variable: str | None,
     max_gap: int,
 ) -> tuple[int, bool, str]:
     """(row index or -1, tested, note) for one local row."""
-    levels = rows[LEVEL].astype("str").to_numpy()
-    geo = rows[GEOGRAPHY].astype("str").to_numpy()
     candidates = [
         (i, s)
         for i, s in enumerate(spans)
