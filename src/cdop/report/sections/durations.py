@@ -47,6 +47,8 @@ from cdop.report.sections._base import (
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+    from cdop.disclosure import CellKey
+
 __all__ = ["SECTION", "plan"]
 
 _O = schema.OUTPUT
@@ -121,9 +123,8 @@ def _band_grid(
     return plan, data
 
 
-def plan(ctx: Context) -> Finish:
-    years = ctx.last(3)
-    ctx.counts.universe(DIM.MONTHS, MONTH_LEVELS)
+def _england_bands(ctx: Context, years: list[str]) -> str:
+    """The note giving England's shares of reviews in the national bands for the year."""
     national = analytics.review_durations(ctx.ds, "national", years=years)
     compared = analytics.compare_national(national, "review_duration_band")
     latest = compared[compared[_O.period].astype(str) == ctx.label]
@@ -135,35 +136,50 @@ def plan(ctx: Context) -> Finish:
             f"{band.lower()} {value}"
             for band, value in zip(order, _england_shares(latest, order), strict=True)
         )
-        england = f"England {ctx.label}: {shares}. {source}"
-    else:
-        england = (
-            f"England: no national figure of the same definition is published for "
-            f"{ctx.label}, so none is shown."
-        )
+        return f"England {ctx.label}: {shares}. {source}"
+    return (
+        f"England: no national figure of the same definition is published for "
+        f"{ctx.label}, so none is shown."
+    )
+
+
+def plan(ctx: Context) -> Finish:
+    years = ctx.last(3)
+    ctx.counts.universe(DIM.MONTHS, MONTH_LEVELS)
+    # The comparisons with England are worked out when the section is written: planning
+    # registers the counts alone (each earlier year's counts are planned, never written).
     detail, _ = _band_grid(
         ctx,
         CHAPTER_BANDS,
         years,
         "review_durations",
         f"Reviews completed by time from notification to review, {span(years)}",
-        notes=(_BAND_NOTE, england),
+        notes=(_BAND_NOTE,),
     )
     timely = analytics.review_timeliness(ctx.ds, years=[ctx.label])
     total = int(timely["reviews"].iloc[0])
     total_key = ctx.key(MEASURE.REVIEWED, year=ctx.label)
     ctx.count(total_key, total, "sentence: reviews completed")
-    measures = []
+    planned = []
     for column, label, indicator, level, top in _TIMELINESS:
-        local = timely
-        if level is not None:
-            local = local.assign(band=level)
-        row = analytics.compare_national(local, indicator, x=column, n="reviews").iloc[0]
         key = ctx.key(MEASURE.REVIEWED, year=ctx.label, **{DIM.MONTHS: WITHIN_LEVELS[top + 1]})
-        ctx.count(key, int(row[column]), f"table review_timeliness: {label}")
-        measures.append((column, label, row, key))
+        ctx.count(key, int(timely[column].iloc[0]), f"table review_timeliness: {label}")
+        planned.append((column, label, indicator, level, key))
+
+    def compared() -> list[tuple[str, str, Any, CellKey]]:
+        measures = []
+        for column, label, indicator, level, key in planned:
+            local = timely
+            if level is not None:
+                local = local.assign(band=level)
+            row = analytics.compare_national(local, indicator, x=column, n="reviews").iloc[0]
+            measures.append((column, label, row, key))
+        return measures
 
     def finish() -> Section:
+        nonlocal detail
+        detail = dataclasses.replace(detail, notes=(*detail.notes, _england_bands(ctx, years)))
+        measures = compared()
         rows: list[tuple[str, ...]] = []
         tidy_rows: list[dict[str, Any]] = []
         sentences: list[str] = []

@@ -93,11 +93,13 @@ def plan(ctx: Context) -> Finish:
             f"table infant_mortality_deprivation: {record[_O.period]} / quintile {q}",
         )
     overall = analytics.infant_mortality(ctx.ds, by=None, period="financial", years=[ctx.label])
-    cmp = analytics.compare_national(overall, "infant_mortality_rate").iloc[0]
     overall_key = ctx.key(MEASURE.INFANT_DEATHS_FINANCIAL, year=ctx.label)
-    ctx.count(overall_key, int(cmp[_O.numerator]), "sentence: infant deaths in the year")
+    deaths = int(overall[_O.numerator].iloc[0])
+    ctx.count(overall_key, deaths, "sentence: infant deaths in the year")
 
     def finish() -> Section:
+        # Compared with England only when written: planning registers the counts alone.
+        cmp = analytics.compare_national(overall, "infant_mortality_rate").iloc[0]
         # The gradient prints no count of its own: worked out only when the section is
         # written (it is not needed to decide what to hide).
         with warnings.catch_warnings():  # periods without a gradient show "–" with a note
