@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from cdop import analytics, schema
@@ -52,30 +53,31 @@ def plan_breakdown(
     data = data.assign(code=codes, **{_O.period: data[_O.period].astype(str)})
     universe = [*labels, NOT_RECORDED_CODE]
     ctx.counts.universe(dim, universe)
-    grid = data.pivot_table(
-        index="code",
-        columns=_O.period,
-        values=_O.numerator,
-        aggfunc="sum",
-        observed=False,
-        sort=False,
-    )
-    grid = grid.reindex(index=universe, columns=years).fillna(0).astype("int64")
+    # Reviews by code (rows, in the order of the universe) and year (columns).
+    at_row = {code: i for i, code in enumerate(universe)}
+    at_column = {year: j for j, year in enumerate(years)}
+    counts = np.zeros((len(universe), len(years)), dtype=np.int64)
+    for code, period, n in zip(data["code"], data[_O.period], data[_O.numerator], strict=True):
+        j = at_column.get(period)
+        if j is not None:
+            counts[at_row[code], j] += int(n)
     threshold = ctx.disclosure.rules.threshold
     groups: list[tuple[list[str], str]] = [
         ([code], labels.get(code, NOT_RECORDED)) for code in universe
     ]
     for members, merged_label in merges:
-        rows = grid.loc[list(members)]
-        small = ((rows >= 1) & (rows <= threshold)).to_numpy().any()
+        rows = counts[[at_row[c] for c in members]]
+        small = ((rows >= 1) & (rows <= threshold)).any()
         if ctx.disclosure.suppress and small:
             groups = [g for g in groups if g[0][0] not in members]
             groups.append((list(members), merged_label))
             groups.sort(key=lambda g: min(universe.index(c) for c in g[0]))
     merged = pd.DataFrame(
-        [grid.loc[codes_].sum(axis=0) for codes_, _ in groups],
-        index=[label for _, label in groups],
-    ).astype("int64")
+        [counts[[at_row[c] for c in codes_]].sum(axis=0) for codes_, _ in groups],
+        index=pd.Index([label for _, label in groups], dtype="str"),
+        columns=pd.Index(years, dtype="str", name=_O.period),
+        dtype="int64",
+    )
     silent = [
         label
         for codes_, label in groups
