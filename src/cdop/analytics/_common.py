@@ -362,7 +362,8 @@ def remembered(
     A report asks the same questions of one dataset many times: each section, the key
     messages restating them, and every earlier year's chapter planned again for the
     counts it shares. Arguments that are not plain values (a table, for one) are not
-    remembered: the function then runs every time.
+    remembered: the function then runs every time. A warning the function gives is given
+    when the table is worked out (the first time it is asked for); an error, every time.
     """
 
     @functools.wraps(function)
