@@ -7,6 +7,9 @@ reader's integer-programming attack on the register of printed counts.
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -302,3 +305,130 @@ def test_linked_counts_a_count_pinned_by_its_row_and_column_gets_the_least_recta
     assert hidden == {(0, 0), (0, 1), (1, 0), (1, 1)}
     assert not any(result.hidden(k) for k in totals)
     assert audit(counts, result).empty
+
+
+def _hand_register(*, known: bool) -> tuple[LinkedCounts, CellKey]:
+    """Reviews of one year by sex (12 = 6 boys + 6 girls + 0 not recorded) and girls over
+    that year and the one before (9, of whom 3 the year before). Everything but the girls
+    of each year was published before; the "not recorded" row is zero and left out of the
+    table, so a reader knows it. Returns the register and the key of that zero."""
+    counts = LinkedCounts()
+    counts.universe("sex", ["m", "f", "nr"])
+    counts.fix(CellKey.of("reviewed", year="Y2"), 12, hidden=False)
+    counts.fix(CellKey.of("reviewed", year="Y2", sex="m"), 6, hidden=False)
+    counts.fix(CellKey.of("reviewed", year=["Y1", "Y2"], sex="f"), 9, hidden=False)
+    counts.add(CellKey.of("reviewed", year="Y2", sex="f"), 6)
+    counts.add(CellKey.of("reviewed", year="Y1", sex="f"), 3)
+    zero = counts.add(CellKey.of("reviewed", year="Y2", sex="nr"), 0, known=known)
+    return counts, zero
+
+
+def test_a_count_known_without_being_printed_is_never_hidden() -> None:
+    # The 3 girls of Y1 are 9 - (girls of Y2), and the girls of Y2 are 12 - 6 - 0. The
+    # girls of Y2 are hidden with them; then only the zero "not recorded" count is left
+    # to loosen 12 - 6 - 0, but hiding a row the table leaves out takes nothing from the
+    # reader: a reader still knows it is 0, so 6 and then 3 follow.
+    counts, zero = _hand_register(known=True)
+    result = counts.protect()
+    assert not result.hidden(zero)
+    # Another count published before is hidden instead, as a last resort (the boys, or
+    # the girls over both years: either leaves the 3 open).
+    assert result.hidden(CellKey.of("reviewed", year="Y2", sex="m")) or result.hidden(
+        CellKey.of("reviewed", year=["Y1", "Y2"], sex="f")
+    )
+    assert audit(counts, result).empty
+    # Registered as an ordinary count, the zero is the complement chosen; the reader,
+    # who knows it, then works out both counts of girls (by hand: 12 - 6 - 0 = 6, 9 - 6 = 3).
+    unaware, zero = _hand_register(known=False)
+    naive = unaware.protect()
+    assert naive.hidden(zero)
+    as_read = dataclasses.replace(
+        naive, hidden_mask=naive.hidden_mask & (np.array(naive.keys) != zero)
+    )
+    found = audit(unaware, as_read)
+    assert sorted(found["value"]) == [3, 6] and set(found["exposure"]) == {"exact"}
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_no_hidden_count_is_left_out_of_its_table(
+    sample: cdop.Dataset, seed: int, tmp_path: Path
+) -> None:
+    # A table leaves out a "Not recorded" row (or column) of zeros, and a reader of the
+    # rows printed knows it is zero: a count hidden there would not be hidden at all. So
+    # every hidden count of a table of counts appears in its published table, as hidden.
+    # A fifth of the sample (seeds 3 and 4 leave such rows out of several tables).
+    from cdop.report import build
+    from cdop.report._history import _published_cells
+
+    rng = np.random.default_rng(seed)
+    keep = rng.random(len(sample.notifications)) < 0.2
+    notes = sample.notifications[keep].reset_index(drop=True)
+    reviews = sample.reviews[sample.reviews["case_id"].isin(notes["case_id"])]
+    assert sample.factors is not None
+    factors = sample.factors[sample.factors["case_id"].isin(reviews["case_id"])]
+    small = cdop.Dataset(
+        notes,
+        reviews.reset_index(drop=True),
+        births=sample.births,
+        population=sample.population,
+        factors=factors.reset_index(drop=True),
+    )
+    chapter = build(small, out=tmp_path / "report", year="2024/25", formats=["csv"]).chapter
+    printed = _published_cells(tmp_path / "report" / "tables", MARK)
+    protection = chapter.protection
+    assert protection is not None
+    places = [(k, where) for k in protection.keys for where in protection.places[k]]
+    # the tables of counts: those whose cells the published tables name as registered
+    grids = {where.split(":")[0] for _, where in places if where in printed}
+    assert {"table sex", "table category_modifiable"} <= grids
+    left_out = [
+        (key.label(), where)
+        for key, where in places
+        if protection.hidden(key) and where.split(":")[0] in grids and not printed.get(where)
+    ]
+    assert not left_out
+    omitted = [
+        where for _, where in places if where.split(":")[0] in grids and where not in printed
+    ]
+    assert omitted  # rows of zeros were left out, and none of them hidden
+
+
+def test_a_row_left_out_is_printed_when_an_earlier_chapter_hid_its_count(
+    sample: cdop.Dataset,
+) -> None:
+    # A "Not recorded" row of zeros is left out of the table; but if an earlier chapter
+    # hid one of its counts (printing the row, with the marker), leaving the row out now
+    # would tell a reader that count is 0. The row is then printed, the count hidden.
+    from cdop.report.sections._base import plan_grid
+
+    years = ["2023/24", "2024/25"]
+    codes = ["male", "female", "not_recorded"]
+    grid = pd.DataFrame(
+        {"2023/24": [20, 15, 0], "2024/25": [18, 16, 0]},
+        index=["Male", "Female", "Not recorded"],
+    )
+
+    def printed(earlier_hid: bool) -> dict[str, tuple[str, ...]]:
+        ctx = Context(ds=sample, year=2024, disclosure=Disclosure())
+        ctx.counts.universe("sex", codes)
+        keys = [[ctx.key("reviewed", year=y, sex=c) for y in years] for c in codes]
+        plan = plan_grid(
+            ctx,
+            "sex",
+            "Reviews by sex",
+            grid,
+            keys=keys,
+            column_total_keys=[ctx.key("reviewed", year=y) for y in years],
+            row_header="Sex",
+            total_row="Total",
+            silent_rows=["Not recorded"],
+        )
+        assert all(ctx.counts.is_known(k) for k in keys[2])
+        if earlier_hid:
+            ctx.counts.fix(keys[2][0], 0, hidden=True)  # hidden by the 2023/24 chapter
+        ctx.protect()
+        assert audit(ctx.counts, ctx.protection).empty
+        return {row[0]: row[1:] for row in plan.table().rows}
+
+    assert list(printed(earlier_hid=False)) == ["Male", "Female", "Total"]
+    assert printed(earlier_hid=True)["Not recorded"] == (MARK, "0")

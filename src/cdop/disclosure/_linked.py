@@ -151,11 +151,18 @@ class LinkedCounts:
         self._universes: dict[str, tuple[str, ...]] = {}
         self._fixed_shown: set[CellKey] = set()
         self._fixed_hidden: set[CellKey] = set()
+        self._known: set[CellKey] = set()
         self._explicit: list[tuple[tuple[tuple[CellKey, int], ...], str]] = []
 
     # -- registering -------------------------------------------------------------------
-    def add(self, key: CellKey, value: float, *, place: str = "") -> CellKey:
+    def add(self, key: CellKey, value: float, *, place: str = "", known: bool = False) -> CellKey:
         """Register a published count; returns its key.
+
+        ``known``: the count is published without being printed, because a reader can
+        tell its value from what is left out (a row of zeros a table does not print, so
+        that the rows printed add up to the total). Such a count is never chosen to be
+        hidden: hiding it would not take it from the reader. Only an earlier publication
+        that hid it (:meth:`fix`) hides it, and the table then prints it, as hidden.
 
         Raises
         ------
@@ -181,6 +188,8 @@ class LinkedCounts:
                 )
             if place and place not in cell.places:
                 cell.places.append(place)
+        if known:
+            self._known.add(key)
         return key
 
     def universe(self, dim: str, levels: Sequence[str]) -> None:
@@ -232,6 +241,8 @@ class LinkedCounts:
                 out._fixed_hidden.add(key)
             if key in self._fixed_shown:
                 out._fixed_shown.add(key)
+            if key in self._known:
+                out._known.add(key)
         for key in known:
             if key not in out._cells:
                 out.fix(key, self._cells[key].value, hidden=False)
@@ -257,6 +268,7 @@ class LinkedCounts:
                 self.add(key, cell.value, place=place)
         self._fixed_hidden |= other._fixed_hidden
         self._fixed_shown |= other._fixed_shown - self._fixed_hidden
+        self._known |= other._known
         for terms, why in other._explicit:
             if all(terms != mine for mine, _ in self._explicit):
                 self._explicit.append((terms, why))
@@ -292,6 +304,11 @@ class LinkedCounts:
     def is_fixed(self, key: CellKey) -> bool:
         """Whether the count's status was fixed by an earlier publication."""
         return key in self._fixed_shown or key in self._fixed_hidden
+
+    def is_known(self, key: CellKey) -> bool:
+        """Whether the count was registered as known to a reader without being printed
+        (see :meth:`add`)."""
+        return key in self._known
 
     # -- the linear system -------------------------------------------------------------
     def system(self) -> _System:
@@ -687,8 +704,10 @@ def _protect(
     threshold = rules.threshold
     fixed_shown = np.array([k in counts._fixed_shown for k in system.keys[:n_reg]], dtype=bool)
     fixed_hidden = np.array([k in counts._fixed_hidden for k in system.keys[:n_reg]], dtype=bool)
+    # Counts a reader knows without their being printed cannot be taken from the reader.
+    known = np.array([k in counts._known for k in system.keys[:n_reg]], dtype=bool)
     small = (values >= 1) & (values <= threshold)
-    for cell in np.flatnonzero(small & ~fixed_shown):
+    for cell in np.flatnonzero(small & ~fixed_shown & ~known):
         hidden[cell] = True
         reasons[int(cell)] = "primary"
     for cell in np.flatnonzero(fixed_hidden & ~hidden):
@@ -714,7 +733,7 @@ def _protect(
         if target is None:
             return
         choice = _complement(
-            target, reader, values, threshold, hidden, fixed_shown, neighbours, parents
+            target, reader, values, threshold, hidden, fixed_shown, known, neighbours, parents
         )
         if choice is None:  # pragma: no cover - nothing shown is linked to it
             raise RuntimeError(f"no count can protect {system.keys[target].label()}")
@@ -750,17 +769,19 @@ def _complement(
     threshold: int,
     hidden: npt.NDArray[np.bool_],
     fixed_shown: npt.NDArray[np.bool_],
+    known: npt.NDArray[np.bool_],
     neighbours: list[set[int]],
     parents: npt.NDArray[np.int64],
 ) -> list[int] | None:
     """The shown counts to hide next so that ``target`` is protected, hiding least.
 
     Candidates are the shown counts that share a relation with the target, or with a
-    hidden or latent count linked to it. They are tried cheapest first (a count that is
-    not a total, a non-zero count, the smallest value); the first whose hiding protects
-    the target is taken. When none does alone, the least costly set that does
-    (:func:`_protecting_set`); failing that, the cheapest candidate, and the next round
-    goes on from there.
+    hidden or latent count linked to it, except the counts a reader knows without their
+    being printed (hiding them would take nothing from the reader). They are tried
+    cheapest first (a count that is not a total, a non-zero count, the smallest value);
+    the first whose hiding protects the target is taken. When none does alone, the least
+    costly set that does (:func:`_protecting_set`, which never chooses a known count);
+    failing that, the cheapest candidate, and the next round goes on from there.
     """
     n_reg = len(values)
     near: set[int] = set()
@@ -773,7 +794,8 @@ def _complement(
                 continue
             seen.add(other)
             if other < n_reg and not hidden[other]:
-                near.add(other)
+                if not known[other]:  # hiding a count the reader knows protects nothing
+                    near.add(other)
             else:
                 frontier.append(other)
     # Counts fixed by an earlier publication are a last resort: hiding one keeps this
@@ -801,8 +823,16 @@ def _complement(
             return [c]
     # No single count protects the target (a count pinned by a row and a column needs a
     # rectangle of others): the least costly set that does, by integer programming.
-    found = _protecting_set(target, reader.system, values, threshold, hidden, fixed_shown, parents)
+    found = _protecting_set(
+        target, reader.system, values, threshold, hidden, fixed_shown, known, parents
+    )
     return found if found else [candidates[0]]
+
+
+#: Registers with more counts than this (a panel's chapter protected together with its
+#: areas' chapters) skip the search for a protecting set: one program over all of them
+#: takes seconds to minutes, and the one-count choice is used as before.
+_SET_SEARCH_LIMIT = 3000
 
 
 def _protecting_set(
@@ -812,6 +842,7 @@ def _protecting_set(
     threshold: int,
     hidden: npt.NDArray[np.bool_],
     fixed_shown: npt.NDArray[np.bool_],
+    known: npt.NDArray[np.bool_],
     parents: npt.NDArray[np.int64],
 ) -> list[int] | None:
     """The cheapest shown counts whose hiding lets the reader's system reach a value of
@@ -823,22 +854,30 @@ def _protecting_set(
     least 1 (zeros are printed) and a latent count at least 0; the target reaches its
     goal. The cost of choosing a count grows with being a total and with its value, so
     that small inner counts are hidden before totals (as in the single-count choice).
+    Zeros and counts known without being printed are never chosen. None, without a
+    search, for a register of more than :data:`_SET_SEARCH_LIMIT` counts.
     """
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import bmat, csr_matrix, diags
 
-    by_row, _ = system.sparse()
     n = len(system.keys)
+    if n > _SET_SEARCH_LIMIT:
+        return None
+    by_row, _ = system.sparse()
     n_reg = len(values)
     truth = int(values[target])
     shown = np.zeros(n, dtype=np.bool_)
     shown[:n_reg] = ~hidden
-    choosable = np.flatnonzero(shown)
+    # A count the reader knows without its being printed cannot be chosen, nor can a zero
+    # (zeros are printed: a reader takes every hidden count to be at least 1).
+    choosable = np.flatnonzero(shown[:n_reg] & ~known & (values > 0))
     m = choosable.size
     big = float(2 * int(values.max(initial=0)) + threshold + 2)
     lower = np.zeros(n)
     lower[:n_reg] = np.minimum(1, values)
     upper = np.full(n, np.inf)
+    fixed = np.flatnonzero(shown[:n_reg] & (known | (values == 0)))
+    lower[fixed] = upper[fixed] = values[fixed]
     # Shown counts: x within big of its value, only if chosen (x - v <= big z, v - x <= big z).
     pick = csr_matrix((np.ones(m), (np.arange(m), choosable)), shape=(m, n))
     link = bmat(
@@ -857,7 +896,6 @@ def _protecting_set(
         [
             1.0
             + 0.5 * float(parents[c] > 0)
-            + 2.0 * float(values[c] == 0)
             + 1e-3 * float(values[c])
             + 1e3 * float(fixed_shown[c])
             for c in choosable
@@ -880,7 +918,7 @@ def _protecting_set(
             constraints=[LinearConstraint(link, low_side, high_side)],
             bounds=Bounds(var_low, var_high),
             integrality=integrality,
-            options={"time_limit": 20.0},
+            options={"time_limit": 5.0},
         )
         if result.x is None:
             continue

@@ -137,7 +137,8 @@ def read_previous(
 ) -> Published:
     """What earlier chapters, written by :func:`cdop.report.build` into ``folders``,
     published: each folder's chapter is planned again from ``ds`` (for the keys of its
-    counts), and its published tables say which counts were hidden."""
+    counts), and its published tables say which counts were hidden; a row of zeros it
+    left out (not in its tables) was known to its reader."""
     published: Published = {}
     for folder in folders:
         root = Path(folder)
@@ -161,6 +162,10 @@ def read_previous(
                 if where in shown:
                     published[key] = (ctx.counts.value(key), shown[where])
                     break
+            else:
+                if ctx.counts.is_known(key):
+                    # a row of zeros the chapter left out: its reader knows it
+                    published[key] = (ctx.counts.value(key), False)
     return published
 
 

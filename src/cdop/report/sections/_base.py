@@ -266,9 +266,15 @@ class Context:
             dims = {**dims, DIM.AREA: self.area}
         return CellKey.of(measure, **dims)
 
-    def count(self, key: CellKey, value: float, place: str) -> CellKey:
-        """Register a count the chapter prints (in a table, a figure or a sentence)."""
-        return self.counts.add(key, value, place=place)
+    def count(self, key: CellKey, value: float, place: str, *, known: bool = False) -> CellKey:
+        """Register a count the chapter prints (in a table, a figure or a sentence).
+
+        ``known``: the chapter publishes the count by leaving it out (a row of zeros a
+        table does not print, so that the rows printed add up to its total); a reader
+        knows it, so it is never chosen to be hidden (see
+        :meth:`cdop.disclosure.LinkedCounts.add`).
+        """
+        return self.counts.add(key, value, place=place, known=known)
 
     def protect(self) -> Protection:
         """Decide what to hide over every count registered; sections may then finish."""
@@ -487,8 +493,10 @@ class GridPlan:
 
     ``values`` and ``keys`` hold the inner cells (rows by columns); the published totals
     (a total row, a total column, both) have keys of their own. Rows listed in
-    ``silent_rows`` are registered (a reader knows them: they are zero throughout) but
-    not printed.
+    ``silent_rows`` are zero throughout and are not printed: a reader who sees the
+    printed rows add up to the total knows them, so they are registered as known (never
+    chosen to be hidden). Should an earlier chapter have hidden one of their counts, the
+    row is printed after all, with the count hidden (see :meth:`left_out`).
     """
 
     ctx: Context
@@ -512,6 +520,20 @@ class GridPlan:
     silent_rows: frozenset[str] = frozenset()
 
     # -- after protection -------------------------------------------------------------
+    def left_out(self, row: str) -> bool:
+        """Whether the row is not printed: a silent row none of whose counts is hidden.
+
+        A row left out tells a reader that its counts are zero, so a row holding a hidden
+        count is printed, with the marker in place of that count.
+        """
+        if row not in self.silent_rows:
+            return False
+        i = self.rows.index(row)
+        keys = [*self.keys[i]]
+        if self.row_total_keys is not None:
+            keys.append(self.row_total_keys[i])
+        return not self.ctx.hidden(*keys)
+
     def hidden(self, row: str, column: str) -> bool:
         """Whether the inner cell is hidden."""
         i, j = self.rows.index(row), self.columns.index(column)
@@ -581,7 +603,7 @@ class GridPlan:
         out_rows: list[tuple[str, ...]] = []
         tidy: list[dict[str, Any]] = []
         for i, label in enumerate(self.rows):
-            if label in self.silent_rows:
+            if self.left_out(label):
                 continue
             cells = [label]
             for j, column in enumerate(self.columns):
@@ -665,9 +687,12 @@ def plan_grid(
     values = grid.to_numpy(dtype=np.int64)
     rows = tuple(str(r) for r in grid.index)
     columns = tuple(str(c) for c in grid.columns)
+    silent = frozenset(silent_rows)
     for i, row in enumerate(rows):
+        if row in silent and values[i].any():
+            raise CdopArgumentError(f"plan_grid: the row {row!r} of {table_id} is not zero")
         for j, column in enumerate(columns):
-            ctx.count(keys[i][j], values[i, j], place(table_id, row, column))
+            ctx.count(keys[i][j], values[i, j], place(table_id, row, column), known=row in silent)
     row_total = total_row or "Total"
     column_total = total_column or "Total"
     if column_total_keys is not None:
@@ -675,7 +700,12 @@ def plan_grid(
             ctx.count(column_total_keys[j], values[:, j].sum(), place(table_id, row_total, column))
     if row_total_keys is not None:
         for i, row in enumerate(rows):
-            ctx.count(row_total_keys[i], values[i].sum(), place(table_id, row, column_total))
+            ctx.count(
+                row_total_keys[i],
+                values[i].sum(),
+                place(table_id, row, column_total),
+                known=row in silent,
+            )
     if grand_key is not None:
         ctx.count(grand_key, values.sum(), place(table_id, row_total, column_total))
     return GridPlan(
@@ -697,7 +727,7 @@ def plan_grid(
         notes=tuple(notes),
         row_name=row_name,
         column_name=column_name,
-        silent_rows=frozenset(silent_rows),
+        silent_rows=silent,
     )
 
 

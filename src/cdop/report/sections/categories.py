@@ -79,10 +79,10 @@ def _plan_pooled(ctx: Context) -> tuple[GridPlan, pd.DataFrame, list[CellKey]]:
 
     # A "Not recorded" row or column that is zero throughout is not printed, and a
     # reader then knows the printed rows and columns add up to the totals: its zero
-    # counts are registered as printed.
+    # counts are registered as known to the reader (never hidden).
     def zero(**dims: str) -> None:
         key = ctx.key(MEASURE.REVIEWED, year=pooled, **dims)
-        ctx.count(key, 0, "table category_modifiable: not recorded (zero, not printed)")
+        ctx.count(key, 0, "table category_modifiable: not recorded (zero, not printed)", known=True)
 
     if not cgrid[NOT_RECORDED_CODE].any():
         for c in cgrid.index:
@@ -168,7 +168,7 @@ def plan(ctx: Context) -> Finish:
         visible = [
             (int(table.values[i, j]), label)
             for i, label in enumerate(table.rows)
-            if label not in table.silent_rows and not ctx.hidden(table.keys[i][j])
+            if not table.left_out(label) and not ctx.hidden(table.keys[i][j])
         ]
         if visible and max(visible)[0] > 0 and not ctx.hidden(total_key):
             n, label = max(visible, key=lambda item: item[0])

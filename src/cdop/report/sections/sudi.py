@@ -232,11 +232,11 @@ def plan(ctx: Context) -> Finish:
                     f"{fmt_count(unsafe)} had been put down to sleep in an adult bed or on a "
                     "sofa or armchair."
                 )
-        labels = [label for label in place.rows if label not in place.silent_rows]
+        labels = [label for label in place.rows if not place.left_out(label)]
         values = [
             np.nan if ctx.hidden(place.keys[i][0]) else float(place.values[i, 0])
             for i, label in enumerate(place.rows)
-            if label not in place.silent_rows
+            if not place.left_out(label)
         ]
         plot = pd.DataFrame({"place": labels, "n": values})
 
