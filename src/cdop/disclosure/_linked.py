@@ -866,17 +866,16 @@ def _protecting_set(
     by_row, _ = system.sparse()
     n_reg = len(values)
     truth = int(values[target])
-    shown = np.zeros(n, dtype=np.bool_)
-    shown[:n_reg] = ~hidden
+    shown = ~hidden  # registered counts only: latent counts are never shown
     # A count the reader knows without its being printed cannot be chosen, nor can a zero
     # (zeros are printed: a reader takes every hidden count to be at least 1).
-    choosable = np.flatnonzero(shown[:n_reg] & ~known & (values > 0))
+    choosable = np.flatnonzero(shown & ~known & (values > 0))
     m = choosable.size
     big = float(2 * int(values.max(initial=0)) + threshold + 2)
     lower = np.zeros(n)
     lower[:n_reg] = np.minimum(1, values)
     upper = np.full(n, np.inf)
-    fixed = np.flatnonzero(shown[:n_reg] & (known | (values == 0)))
+    fixed = np.flatnonzero(shown & (known | (values == 0)))
     lower[fixed] = upper[fixed] = values[fixed]
     # Shown counts: x within big of its value, only if chosen (x - v <= big z, v - x <= big z).
     pick = csr_matrix((np.ones(m), (np.arange(m), choosable)), shape=(m, n))
