@@ -15,6 +15,7 @@ from __future__ import annotations
 from cdop.report.sections import (
     activity,
     areas,
+    by_age,
     categories,
     characteristics,
     child,
@@ -45,6 +46,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
     areas.SECTION,
     categories.SECTION,
     factors.SECTION,
+    by_age.SECTION,
     place.SECTION,
     infant.SECTION,
     sudi.SECTION,

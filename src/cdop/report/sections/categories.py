@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 
 from cdop import analytics, schema
-from cdop.disclosure import CellKey
 from cdop.plots._charts import horizontal_bars
 from cdop.report._figures import make_figure
 from cdop.report._model import ReportFigure, Section
@@ -16,7 +15,6 @@ from cdop.report._text import fmt_count, fmt_interval, fmt_percent
 from cdop.report.sections._base import (
     DIM,
     MEASURE,
-    NOT_RECORDED,
     NOT_RECORDED_CODE,
     TOO_FEW_BARS,
     Context,
@@ -24,16 +22,16 @@ from cdop.report.sections._base import (
     GridPlan,
     SectionSpec,
     bars_worth_drawing,
-    plan_grid,
     span,
     versus,
 )
 from cdop.report.sections._breakdown import plan_breakdown
+from cdop.report.sections._pooled import Group, PooledGrid, groups_of, plan_pooled_grid
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["CATEGORY_LABELS", "MODIFIABLE_LABELS", "SECTION", "plan"]
+__all__ = ["CATEGORY_LABELS", "MODIFIABLE_LABELS", "MODIFIABLE_MERGE", "SECTION", "plan"]
 
 _R = schema.REVIEWS
 _O = schema.OUTPUT
@@ -58,7 +56,14 @@ def _code(value: object, labels: dict[str, str]) -> str:
 _POOLED_TITLE = "Modifiable factors by category of death, three years pooled"
 
 
-def _plan_pooled(ctx: Context) -> tuple[GridPlan, pd.DataFrame, list[CellKey]]:
+#: Modifiable-factor levels printed together when either is sparse in a pooled table.
+MODIFIABLE_MERGE: Group = (
+    ("no", "insufficient_information"),
+    "No modifiable factors or insufficient information",
+)
+
+
+def _plan_pooled(ctx: Context) -> PooledGrid:
     """The pooled table of modifiable factors by category, registered."""
     pooled = ctx.pooled_years
     cross = analytics.breakdown(ctx.ds, [_R.category, _R.modifiable_factors], years=pooled)
@@ -66,60 +71,28 @@ def _plan_pooled(ctx: Context) -> tuple[GridPlan, pd.DataFrame, list[CellKey]]:
         cat=[_code(v, CATEGORY_LABELS) for v in cross[_R.category]],
         mod=[_code(v, MODIFIABLE_LABELS) for v in cross[_R.modifiable_factors]],
     )
-    cat_codes = [*CATEGORY_LABELS, NOT_RECORDED_CODE]
-    mod_codes = [*MODIFIABLE_LABELS, NOT_RECORDED_CODE]
     cgrid = (
         cross.pivot_table(
             index="cat", columns="mod", values=_O.numerator, aggfunc="sum", observed=False
         )
-        .reindex(index=cat_codes, columns=mod_codes)
+        .reindex(
+            index=[*CATEGORY_LABELS, NOT_RECORDED_CODE],
+            columns=[*MODIFIABLE_LABELS, NOT_RECORDED_CODE],
+        )
         .fillna(0)
         .astype("int64")
     )
-
-    # A "Not recorded" row or column that is zero throughout is not printed, and a
-    # reader then knows the printed rows and columns add up to the totals: its zero
-    # counts are registered as known to the reader (never hidden).
-    def zero(**dims: str) -> None:
-        key = ctx.key(MEASURE.REVIEWED, year=pooled, **dims)
-        ctx.count(key, 0, "table category_modifiable: not recorded (zero, not printed)", known=True)
-
-    if not cgrid[NOT_RECORDED_CODE].any():
-        for c in cgrid.index:
-            zero(**{DIM.CATEGORY: c, DIM.MODIFIABLE: NOT_RECORDED_CODE})
-        zero(**{DIM.MODIFIABLE: NOT_RECORDED_CODE})
-        cgrid = cgrid.drop(columns=NOT_RECORDED_CODE)
-    if not cgrid.loc[NOT_RECORDED_CODE].any():
-        for m in cgrid.columns:
-            zero(**{DIM.CATEGORY: NOT_RECORDED_CODE, DIM.MODIFIABLE: m})
-        zero(**{DIM.CATEGORY: NOT_RECORDED_CODE})
-        cgrid = cgrid.drop(index=NOT_RECORDED_CODE)
-    cat_label = {**CATEGORY_LABELS, NOT_RECORDED_CODE: NOT_RECORDED}
-    mod_label = {**MODIFIABLE_LABELS, NOT_RECORDED_CODE: NOT_RECORDED}
-    keys = [
-        [
-            ctx.key(MEASURE.REVIEWED, year=pooled, **{DIM.CATEGORY: c, DIM.MODIFIABLE: m})
-            for m in cgrid.columns
-        ]
-        for c in cgrid.index
-    ]
-    row_keys = [ctx.key(MEASURE.REVIEWED, year=pooled, **{DIM.CATEGORY: c}) for c in cgrid.index]
-    shown = cgrid.rename(index=cat_label, columns=mod_label)
-    cross_table = plan_grid(
+    return plan_pooled_grid(
         ctx,
         "category_modifiable",
         f"Modifiable factors by category of death, {ctx.pooled_label}",
-        shown,
-        keys=keys,
-        column_total_keys=[
-            ctx.key(MEASURE.REVIEWED, year=pooled, **{DIM.MODIFIABLE: m}) for m in cgrid.columns
-        ],
-        row_total_keys=row_keys,
-        grand_key=ctx.key(MEASURE.REVIEWED, year=pooled),
+        cgrid,
+        years=pooled,
+        row_dim=DIM.CATEGORY,
+        column_dim=DIM.MODIFIABLE,
+        rows=groups_of(ctx, cgrid, CATEGORY_LABELS),
+        columns=groups_of(ctx, cgrid, MODIFIABLE_LABELS, [MODIFIABLE_MERGE], axis=1),
         row_header="Category of death",
-        total_row="Total",
-        total_column="Reviews",
-        percent="row",
         row_name="category",
         column_name="modifiable_factors",
         notes=(
@@ -128,7 +101,6 @@ def _plan_pooled(ctx: Context) -> tuple[GridPlan, pd.DataFrame, list[CellKey]]:
             "are of the reviews in each category.",
         ),
     )
-    return cross_table, cgrid, row_keys
 
 
 def plan(ctx: Context) -> Finish:
@@ -194,27 +166,26 @@ def plan(ctx: Context) -> Finish:
                 (" ".join(sentences),),
                 (table.table(),),
             )
-        cross_table, cgrid, row_keys = pooled_part
-        figure = _figure(ctx, cgrid, row_keys)
+        figure = _figure(ctx, pooled_part.plan)
         return Section(
             "categories",
             "Category of death and modifiable factors",
             (" ".join(sentences),) if figure else (" ".join(sentences), TOO_FEW_BARS),
-            (table.table(), cross_table.table()),
+            (table.table(), pooled_part.plan.table()),
             (figure,) if figure else (),
         )
 
     return finish
 
 
-def _figure(ctx: Context, cgrid: pd.DataFrame, row_keys: list[CellKey]) -> ReportFigure | None:
+def _figure(ctx: Context, table: GridPlan) -> ReportFigure | None:
     """Bar chart of the pooled reviews by category (hidden counts marked); None when too
     few of its counts are shown for a chart to tell the reader anything."""
-    cat_label = {**CATEGORY_LABELS, NOT_RECORDED_CODE: NOT_RECORDED}
-    labels = [cat_label[c] for c in cgrid.index]
+    assert table.row_total_keys is not None
+    labels = list(table.rows)
     values = [
         np.nan if ctx.hidden(k) else float(v)
-        for k, v in zip(row_keys, cgrid.sum(axis=1), strict=True)
+        for k, v in zip(table.row_total_keys, table.values.sum(axis=1), strict=True)
     ]
     if not bars_worth_drawing(values):
         return None
