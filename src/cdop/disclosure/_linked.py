@@ -503,18 +503,40 @@ class _Reader:
         _, labels = connected_components(graph, directed=False)
         self._group = labels[n_rows:]
         self._entry_group = self._group[self._entry_cols]
+        self._programs: dict[
+            int, tuple[npt.NDArray[np.int64], Any, npt.NDArray[np.float64], bytes]
+        ] = {}
 
     def _program(
         self, cell: int
-    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-        group = self._group[self._position[cell]]
+    ) -> tuple[npt.NDArray[np.int64], Any, npt.NDArray[np.float64], bytes]:
+        """The relations of the cell's group: its free counts, the constraint matrix
+        (sparse, canonical), the right-hand sides and a digest of the three."""
+        group = int(self._group[self._position[cell]])
+        found = self._programs.get(group)
+        if found is not None:
+            return found
+        from scipy.sparse import coo_matrix
+
         cols = np.flatnonzero(self._group == group)
         mine = self._entry_group == group
         rows, row_at = np.unique(self._entry_rows[mine], return_inverse=True)
         col_at = np.searchsorted(cols, self._entry_cols[mine])
-        a_eq = np.zeros((rows.size, cols.size))
-        np.add.at(a_eq, (row_at, col_at), self._entry_coefs[mine])
-        return cols, a_eq, self._b[rows]
+        a_eq = coo_matrix(
+            (self._entry_coefs[mine].astype(np.float64), (row_at, col_at)),
+            shape=(rows.size, cols.size),
+        ).tocsr()
+        a_eq.sum_duplicates()
+        a_eq.eliminate_zeros()
+        a_eq.sort_indices()
+        b_eq = self._b[rows]
+        digest = hashlib.blake2b(digest_size=32)
+        for part in (np.asarray(a_eq.shape), a_eq.indptr, a_eq.indices, a_eq.data, b_eq):
+            digest.update(np.asarray(part.shape, dtype=np.int64).tobytes())
+            digest.update(np.ascontiguousarray(part).tobytes())
+        program = (cols, a_eq, b_eq, digest.digest())
+        self._programs[group] = program
+        return program
 
     def _solve(
         self,
@@ -530,7 +552,7 @@ class _Reader:
         optional bounds on ``cell``; the solution by flat index, or None if infeasible."""
         from scipy.optimize import Bounds, LinearConstraint, milp
 
-        cols, a_eq, b_eq = self._program(cell)
+        cols, a_eq, b_eq, structure = self._program(cell)
         lower = self._lower[cols].copy()
         upper = np.full(cols.size, np.inf)
         local = {int(self.free[c]): k for k, c in enumerate(cols)}
@@ -548,8 +570,8 @@ class _Reader:
         for other in objective_cells:
             if other in local:
                 objective[local[other]] = -sign
-        program = hashlib.blake2b(digest_size=32)
-        for part in (objective, a_eq, b_eq, lower, upper):
+        program = hashlib.blake2b(structure, digest_size=32)
+        for part in (objective, lower, upper):
             program.update(np.asarray(part.shape, dtype=np.int64).tobytes())
             program.update(np.ascontiguousarray(part).tobytes())
         program.update(b"witness" if caps else b"bounds")
