@@ -146,6 +146,7 @@ def test_three_financial_years_leave_out_the_pooled_parts() -> None:
         "deaths_by_ethnicity",
         "deaths_by_area",
         "factors",
+        "age_groups",
         "sudi",
         "neonatal",
     }
@@ -206,7 +207,7 @@ def test_one_year_of_data_builds() -> None:
     chapter = build_chapter(panel(years=(2024,)), year="2024/25", settings=OWN)
     lines = {o.id: o.line for o in chapter.omitted}
     # the pooled sections have no year of their period 2020/21 to 2022/23 in the data
-    pooled = {"factors", "sudi", "neonatal", "deaths_by_ethnicity", "deaths_by_area"}
+    pooled = {"factors", "age_groups", "sudi", "neonatal", "deaths_by_ethnicity", "deaths_by_area"}
     # reasons for delay are recorded for reviews over a year, which one year cannot hold
     assert set(lines) == {"infant_mortality", "category_modifiable", "review_delays", *pooled}
     for section in pooled:

@@ -495,6 +495,7 @@ def test_narrative_claims_follow_the_tests(sample: cdop.Dataset) -> None:
                 "deaths_by_area",
                 "categories",
                 "factors",
+                "age_groups",
                 "place",
                 "infant_mortality",
                 "sudi",

@@ -344,3 +344,127 @@ def test_sections_left_out_without_their_data() -> None:
     ids = {s.id for s in chapter.sections}
     assert "categories" in ids
     assert not ids & {"factors", "sudi", "neonatal"}
+
+
+# -- category of death and modifiable factors by age group ----------------------------------
+CATEGORY_ROWS = {
+    "1": "1. Deliberately inflicted injury, abuse or neglect",
+    "2": "2. Suicide or deliberate self-inflicted harm",
+    "3": "3. Trauma and other external factors, including medical/surgical complications/error",
+    "4": "4. Malignancy",
+    "5": "5. Acute medical or surgical condition",
+    "6": "6. Chronic medical condition",
+    "7": "7. Chromosomal, genetic and congenital anomalies",
+    "8": "8. Perinatal/neonatal event",
+    "9": "9. Infection",
+    "10": "10. Sudden unexpected, unexplained death",
+}
+#: Age at death in days, lower bounds of the groups of the modifiable-factor table.
+AGE_ROWS = (
+    (0, "0-27 days"),
+    (28, "28-364 days"),
+    (365, "1-4 years"),
+    (1827, "5-9 years"),
+    (3653, "10-14 years"),
+    (5479, "15-17 years"),
+)
+
+
+def _age_row(days: int) -> str:
+    return [label for low, label in AGE_ROWS if days >= low][-1]
+
+
+def test_category_by_age_every_cell(
+    open_chapter: cdop.report.Chapter, pooled: pd.DataFrame
+) -> None:
+    table = _table(open_chapter, "category_age")
+    assert table.title.endswith(POOLED_LABEL)
+    assert table.header == ("Category of death", "Under 1 year", "1-17 years", "Reviews")
+    infant = pooled["age_days"] < 365
+    expected: dict[tuple[str, str], int] = {}
+    for code, label in CATEGORY_ROWS.items():
+        mine = pooled["category"] == code
+        expected[(label, "Under 1 year")] = int((mine & infant).sum())
+        expected[(label, "1-17 years")] = int((mine & ~infant).sum())
+        expected[(label, "Reviews")] = int(mine.sum())
+    expected[("Total", "Under 1 year")] = int(infant.sum())
+    expected[("Total", "1-17 years")] = int((~infant).sum())
+    expected[("Total", "Reviews")] = len(pooled)
+    assert {c: _number(t) for c, t in _cells(table).items()} == expected
+    # percentages are of the age group's reviews (column)
+    cells = _cells(table)
+    n = expected[("8. Perinatal/neonatal event", "Under 1 year")]
+    share = round(100 * n / expected[("Total", "Under 1 year")])
+    assert cells[("8. Perinatal/neonatal event", "Under 1 year")] == f"{n} ({share}%)"
+
+
+def test_modifiable_factors_by_age_every_cell(
+    open_chapter: cdop.report.Chapter, pooled: pd.DataFrame
+) -> None:
+    table = _table(open_chapter, "modifiable_age")
+    # with every count printed, nothing is merged: the six age groups, the three levels
+    assert table.header == (
+        "Age at death",
+        "Modifiable factors",
+        "No modifiable factors",
+        "Insufficient information",
+        "Reviews",
+    )
+    group = pooled["age_days"].map(_age_row)
+    expected: dict[tuple[str, str], int] = {}
+    for _, label in AGE_ROWS:
+        mine = pooled[group == label]["modifiable_factors"]
+        expected[(label, "Modifiable factors")] = int((mine == "yes").sum())
+        expected[(label, "No modifiable factors")] = int((mine == "no").sum())
+        expected[(label, "Insufficient information")] = int(
+            (mine == "insufficient_information").sum()
+        )
+        expected[(label, "Reviews")] = len(mine)
+    mods = pooled["modifiable_factors"]
+    expected[("Total", "Modifiable factors")] = int((mods == "yes").sum())
+    expected[("Total", "No modifiable factors")] = int((mods == "no").sum())
+    expected[("Total", "Insufficient information")] = int(
+        (mods == "insufficient_information").sum()
+    )
+    expected[("Total", "Reviews")] = len(pooled)
+    assert {c: _number(t) for c, t in _cells(table).items()} == expected
+    text = " ".join(next(s for s in open_chapter.sections if s.id == "age_groups").paragraphs)
+    infant = pooled[pooled["age_days"] < 365]["modifiable_factors"]
+    yes = int((infant == "yes").sum())
+    assert (
+        f"modifiable factors were identified in {yes} of the {len(infant)} reviews of infants "
+        f"under one year ({round(100 * yes / len(infant))}%)" in text
+    )
+
+
+def test_by_age_tables_as_published(
+    chapter: cdop.report.Chapter, open_chapter: cdop.report.Chapter, pooled: pd.DataFrame
+) -> None:
+    """Published: shown cells are true and none is 1-5; a sparse level is merged, and a
+    merged cell is the sum of the levels it holds."""
+    truth = {
+        table_id: {c: _number(t) for c, t in _cells(_table(open_chapter, table_id)).items()}
+        for table_id in ("category_age", "modifiable_age", "category_modifiable")
+    }
+    merged_label = "No modifiable factors or insufficient information"
+    merged_rows = {"5-14 years": ("5-9 years", "10-14 years")}
+    for table_id, true in truth.items():
+        table = _table(chapter, table_id)
+        shown = {c: t for c, t in _cells(table).items() if t != "*"}
+        assert shown, table_id
+        for (row, column), text in shown.items():
+            rows = merged_rows.get(row, (row,))
+            columns = (
+                ("No modifiable factors", "Insufficient information")
+                if column == merged_label
+                else (column,)
+            )
+            value = sum(true[(r, c)] for r in rows for c in columns)
+            assert _number(text) == value, (table_id, row, column)
+            assert not 1 <= _number(text) <= 5
+    # the sample's "insufficient information" counts are small in the pooled period, so
+    # both tables print it merged with "no modifiable factors"
+    small = pooled["modifiable_factors"].eq("insufficient_information")
+    assert 1 <= int(small[pooled["age_days"] < 28].sum()) <= 5
+    for table_id in ("modifiable_age", "category_modifiable"):
+        assert merged_label in _table(chapter, table_id).header
