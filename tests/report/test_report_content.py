@@ -432,7 +432,7 @@ def test_modifiable_factors_by_age_every_cell(
     infant = pooled[pooled["age_days"] < 365]["modifiable_factors"]
     yes = int((infant == "yes").sum())
     assert (
-        f"modifiable factors were identified in {yes} of the {len(infant)} reviews of infants "
+        f"odifiable factors were identified in {yes} of the {len(infant)} reviews of infants "
         f"under one year ({round(100 * yes / len(infant))}%)" in text
     )
 

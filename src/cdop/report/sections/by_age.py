@@ -140,11 +140,12 @@ def plan(ctx: Context) -> Finish:
             if total and not ctx.hidden(yes_key, total_key)
         ]
         if parts:
-            sentences.append(
-                f"Over {period}, modifiable factors were identified in "
-                + " and in ".join(parts)
-                + "."
+            opening = (
+                "Modifiable factors were"
+                if sentences
+                else f"Over {period}, modifiable factors were"
             )
+            sentences.append(f"{opening} identified in " + " and in ".join(parts) + ".")
         figure = _figure(ctx, modifiable, period)
         return Section(
             "age_groups",
