@@ -846,15 +846,18 @@ def _complement(
     # No single count protects the target (a count pinned by a row and a column needs a
     # rectangle of others): the least costly set that does, by integer programming.
     found = _protecting_set(
-        target, reader.system, values, threshold, hidden, fixed_shown, known, parents
+        target, reader.system, values, threshold, hidden, fixed_shown, known, parents, neighbours
     )
     return found if found else [candidates[0]]
 
 
-#: Registers with more counts than this (a panel's chapter protected together with its
-#: areas' chapters) skip the search for a protecting set: one program over all of them
-#: takes seconds to minutes, and the one-count choice is used as before.
-_SET_SEARCH_LIMIT = 3000
+#: Registers with more counts than this (latent counts included: a chapter read with the
+#: one published before it, or a panel's chapter protected with its areas' chapters)
+#: search for a protecting set near the target only: the counts within
+#: :data:`_NEAR_STEPS` relations of it may be chosen or move, the other registered counts
+#: keep their values. One program over all of them takes seconds to minutes.
+_SET_SEARCH_LIMIT = 6000
+_NEAR_STEPS = 3
 
 
 def _protecting_set(
@@ -866,6 +869,7 @@ def _protecting_set(
     fixed_shown: npt.NDArray[np.bool_],
     known: npt.NDArray[np.bool_],
     parents: npt.NDArray[np.int64],
+    neighbours: Sequence[set[int]],
 ) -> list[int] | None:
     """The cheapest shown counts whose hiding lets the reader's system reach a value of
     the target it must not be able to rule out (above the threshold for a small count,
@@ -876,22 +880,31 @@ def _protecting_set(
     least 1 (zeros are printed) and a latent count at least 0; the target reaches its
     goal. The cost of choosing a count grows with being a total and with its value, so
     that small inner counts are hidden before totals (as in the single-count choice).
-    Zeros and counts known without being printed are never chosen. None, without a
-    search, for a register of more than :data:`_SET_SEARCH_LIMIT` counts.
+    Zeros and counts known without being printed are never chosen. In a register of
+    more than :data:`_SET_SEARCH_LIMIT` counts, only counts near the target may move
+    (the other registered counts keep their true values; latent counts stay free): a set
+    found so still protects the target in the whole register, though a cheaper one may
+    exist further away.
     """
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import bmat, csr_matrix, diags
 
     n = len(system.keys)
+    near = np.ones(n, dtype=bool)
     if n > _SET_SEARCH_LIMIT:
-        return None
+        near[:] = False
+        near[target] = True
+        ring = {target}
+        for _ in range(_NEAR_STEPS):
+            ring = {o for c in ring for o in neighbours[c] if not near[o]}
+            near[list(ring)] = True
     by_row, _ = system.sparse()
     n_reg = len(values)
     truth = int(values[target])
     shown = ~hidden  # registered counts only: latent counts are never shown
     # A count the reader knows without its being printed cannot be chosen, nor can a zero
     # (zeros are printed: a reader takes every hidden count to be at least 1).
-    choosable = np.flatnonzero(shown & ~known & (values > 0))
+    choosable = np.flatnonzero(shown & ~known & (values > 0) & near[:n_reg])
     m = choosable.size
     big = float(2 * int(values.max(initial=0)) + threshold + 2)
     lower = np.zeros(n)
@@ -899,6 +912,8 @@ def _protecting_set(
     upper = np.full(n, np.inf)
     fixed = np.flatnonzero(shown & (known | (values == 0)))
     lower[fixed] = upper[fixed] = values[fixed]
+    far = np.flatnonzero(~near[:n_reg])  # registered counts: their values are known here
+    lower[far] = upper[far] = values[far]
     # Shown counts: x within big of its value, only if chosen (x - v <= big z, v - x <= big z).
     pick = csr_matrix((np.ones(m), (np.arange(m), choosable)), shape=(m, n))
     link = bmat(

@@ -99,10 +99,9 @@ def plan(ctx: Context) -> Finish:
         rows=groups_of(ctx, by_category, CATEGORY_LABELS),
         columns=AGE_COLUMNS,
         row_header="Category of death",
-        percent="column",
         row_name="category",
         column_name="age_group",
-        notes=(pooled_note + " Percentages are of the reviews in each age group.",),
+        notes=(pooled_note + " Percentages are of the reviews in each category.",),
     )
     by_modifiable = _counts(ctx, _R.modifiable_factors, MODIFIABLE_LABELS).T
     modifiable = plan_pooled_grid(
