@@ -50,6 +50,7 @@ __all__ = [
     "financial_label",
     "plan_grid",
     "plan_sections",
+    "sole_leader",
     "span",
 ]
 
@@ -458,6 +459,35 @@ def count_words(n: int, hidden: bool, noun: str) -> str:
 TOO_FEW_BARS: Final = (
     "No figure is given: too few of its counts can be shown to protect confidentiality."
 )
+
+
+def sole_leader(counts: Sequence[int], hidden: Sequence[bool]) -> int | None:
+    """Where the largest of ``counts`` is, when a sentence may name it; None otherwise.
+
+    The largest count must be above zero, larger than every other count (hidden ones
+    included, so that the sentence is true whatever the table hides) and shown; and the
+    hidden counts together must not exceed it, since naming it tells a reader that no
+    hidden count is larger.
+
+    Examples
+    --------
+    >>> sole_leader([12, 4, 3], [False, True, True])
+    0
+    >>> sole_leader([12, 12, 3], [False, False, True]) is None  # a tie
+    True
+    >>> sole_leader([9, 6, 5], [False, True, True]) is None  # 6 + 5 hidden exceed 9
+    True
+    """
+    values = [int(n) for n in counts]
+    if not values:
+        return None
+    top = max(values)
+    leaders = [i for i, n in enumerate(values) if n == top]
+    if top <= 0 or len(leaders) > 1 or hidden[leaders[0]]:
+        return None
+    if sum(n for n, h in zip(values, hidden, strict=True) if h) > top:
+        return None
+    return leaders[0]
 
 
 def bars_worth_drawing(values: Sequence[float]) -> bool:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
 from cdop import analytics, schema
@@ -28,6 +27,7 @@ from cdop.report.sections._base import (
     Context,
     Finish,
     SectionSpec,
+    sole_leader,
 )
 from cdop.report.sections._pooled import Group, PooledGrid, groups_of, plan_pooled_grid
 from cdop.report.sections.categories import CATEGORY_LABELS, MODIFIABLE_LABELS, MODIFIABLE_MERGE
@@ -160,8 +160,8 @@ def plan(ctx: Context) -> Finish:
 def _most_common(ctx: Context, table: PooledGrid, period: str) -> list[str]:
     """The most common category of each age group, where it and its total are shown.
 
-    A category is named only when it is the largest count of its column (hidden counts
-    included), so the sentence is true whatever the table hides.
+    A category is named only as :func:`sole_leader` allows: the largest count of its
+    column (hidden counts included), shown, and not smaller than the hidden ones together.
     """
     grid = table.plan
     assert grid.column_total_keys is not None
@@ -170,10 +170,9 @@ def _most_common(ctx: Context, table: PooledGrid, period: str) -> list[str]:
         if codes not in (INFANTS, OLDER):
             continue
         column = grid.values[:, j]
-        i = int(np.argmax(column))
         total = int(column.sum())
-        unique = int((column == column[i]).sum()) == 1
-        if not total or not unique or ctx.hidden(grid.keys[i][j], grid.column_total_keys[j]):
+        i = sole_leader(list(column), [ctx.hidden(row[j]) for row in grid.keys])
+        if i is None or not total or ctx.hidden(grid.column_total_keys[j]):
             continue
         words = "infants under one year" if codes == INFANTS else "children aged 1 to 17"
         category = grid.rows[i].split(". ", 1)[-1].lower()

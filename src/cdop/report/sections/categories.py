@@ -22,6 +22,7 @@ from cdop.report.sections._base import (
     GridPlan,
     SectionSpec,
     bars_worth_drawing,
+    sole_leader,
     span,
     versus,
 )
@@ -137,13 +138,13 @@ def plan(ctx: Context) -> Finish:
     def finish() -> Section:
         sentences = []
         j = table.columns.index(ctx.label)
-        visible = [
-            (int(table.values[i, j]), label)
-            for i, label in enumerate(table.rows)
-            if not table.left_out(label) and not ctx.hidden(table.keys[i][j])
-        ]
-        if visible and max(visible)[0] > 0 and not ctx.hidden(total_key):
-            n, label = max(visible, key=lambda item: item[0])
+        rows = [i for i, label in enumerate(table.rows) if not table.left_out(label)]
+        lead = sole_leader(
+            [int(table.values[i, j]) for i in rows], [ctx.hidden(table.keys[i][j]) for i in rows]
+        )
+        label = table.rows[rows[lead]] if lead is not None else ""
+        if lead is not None and ". " in label and not ctx.hidden(total_key):
+            n = int(table.values[rows[lead], j])
             total = int(table.values[:, j].sum())
             sentences.append(
                 f"The most common category of death in {ctx.label} was "
