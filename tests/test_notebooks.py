@@ -74,6 +74,26 @@ def test_notebook_runs_from_a_clean_kernel(
         if output.output_type == "error"
     ]
     assert errors == []
+    # A progress bar leaves one finished output, not a text bar redrawn on the error stream.
+    streams = [
+        output.text
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+        if output.output_type == "stream" and output.name == "stderr"
+    ]
+    assert not [text for text in streams if "%|" in text], streams
+    bars = [
+        output.data["text/plain"]
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+        if output.output_type == "display_data"
+        and "cdop-progress" in output.data.get("text/html", "")
+    ]
+    assert all("100%|" in bar and "\n" not in bar for bar in bars), bars
+    if path.stem == "coordinator-walkthrough":
+        assert len(bars) == 1  # the chapter's build
     # Every code cell ran, in order.
     counts = [cell.execution_count for cell in nb.cells if cell.cell_type == "code"]
     assert counts == list(range(1, len(counts) + 1))

@@ -10,14 +10,19 @@ Every function that can take a while (building a chapter, one chapter per area) 
 - ``True`` or ``False``: a bar always, or never;
 - a function of one string: called with a short message at each step, as a log would.
 
-The bar is tqdm's text bar on the error stream: it works in a terminal and in Jupyter
-alike, and leaves one finished line behind.
+In a terminal the bar is tqdm's text bar on the error stream, redrawn in place and left
+on its finished line. In a Jupyter kernel the bar is one output of the cell, updated in
+place (a display with an id, as ``IPython.display`` makes): a notebook saved or executed
+by ``nbconvert`` / ``nbclient`` keeps only the finished bar, not every redraw a text bar
+on the error stream would leave behind. That output is an HTML ``<progress>`` bar with
+its line of text, and the same line as plain text for viewers that show no HTML.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -27,13 +32,46 @@ from cdop.errors import CdopArgumentError
 if TYPE_CHECKING:
     from tqdm import tqdm
 
-__all__ = ["Progress", "ProgressOption", "interactive", "progress_tracker"]
+__all__ = [
+    "NotebookBar",
+    "Progress",
+    "ProgressOption",
+    "in_kernel",
+    "interactive",
+    "progress_tracker",
+]
 
 #: What a ``progress=`` argument takes: ``None`` (a bar where interactive), ``True`` or
 #: ``False`` (a bar always or never), or a function called with a message at each step.
 ProgressOption: TypeAlias = bool | Callable[[str], None] | None
 
 _ENV = "CDOP_PROGRESS"
+
+# The bar's line, in a terminal and in a notebook's plain-text view; the notebook's HTML view
+# draws the bar itself and shows the line without it.
+_TEXT_FORMAT = (
+    "{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} {unit} [{elapsed}<{remaining}]{postfix}"
+)
+_LABEL_FORMAT = (
+    "{desc}: {percentage:3.0f}% {n_fmt}/{total_fmt} {unit} [{elapsed}<{remaining}]{postfix}"
+)
+_REDRAW = 0.1  # seconds: a notebook bar is redrawn at most this often while it runs
+
+
+def in_kernel() -> bool:
+    """Whether this code runs in a Jupyter kernel (ipykernel's shell, or one derived from it).
+
+    Examples
+    --------
+    >>> in_kernel()
+    False
+    """
+    module = sys.modules.get("IPython")
+    get = getattr(module, "get_ipython", None) if module is not None else None
+    shell = get() if callable(get) else None
+    if shell is None:
+        return False
+    return any(kind.__name__ == "ZMQInteractiveShell" for kind in type(shell).__mro__)
 
 
 def interactive() -> bool:
@@ -51,15 +89,85 @@ def interactive() -> bool:
         return True
     if forced in {"0", "false", "no", "off"}:
         return False
-    shell = sys.modules.get("IPython")
-    if shell is not None:
-        get = getattr(shell, "get_ipython", None)
-        ip = get() if callable(get) else None
-        if ip is not None and type(ip).__name__ == "ZMQInteractiveShell":
-            return True  # a Jupyter kernel: the notebook shows the error stream
+    if in_kernel():
+        return True  # a Jupyter kernel: the notebook shows the bar
     stream = sys.stderr
     on_terminal = stream is not None and hasattr(stream, "isatty") and stream.isatty()
     return bool(on_terminal and (hasattr(sys, "ps1") or sys.flags.interactive))
+
+
+class NotebookBar:
+    """A bar as one output of a notebook cell, redrawn in place while the work runs.
+
+    It offers the few parts of tqdm's interface that :class:`Progress` uses. Each redraw
+    replaces the output (``update_display_data``), so a saved notebook holds one output:
+    the bar as it was last drawn.
+    """
+
+    def __init__(self, *, total: int, desc: str, unit: str) -> None:
+        from IPython import display as ipython_display
+
+        show: Callable[..., Any] = ipython_display.display  # untyped in IPython
+        self.total = total
+        self.n = 0
+        self.desc = desc
+        self.unit = unit
+        self.postfix = ""
+        self._start = time.monotonic()
+        self._drawn = self._start
+        self._handle: Any = show(self.bundle(), raw=True, display_id=True)
+
+    def line(self, *, html: bool = False) -> str:
+        """The bar's line of text (in HTML without the drawn bar, which ``<progress>`` shows)."""
+        from tqdm import tqdm
+
+        return tqdm.format_meter(
+            self.n,
+            self.total,
+            time.monotonic() - self._start,
+            prefix=self.desc,
+            unit=self.unit,
+            postfix=self.postfix or None,
+            bar_format=_LABEL_FORMAT if html else _TEXT_FORMAT,
+        )
+
+    def bundle(self) -> dict[str, str]:
+        """What the notebook shows: HTML, and plain text for viewers without HTML."""
+        from cdop import _display
+
+        total = max(self.total, 1)
+        bar = (
+            f"<progress value='{min(self.n, total)}' max='{total}' "
+            "style='width: 16em; vertical-align: middle; margin-right: 0.6em;'></progress>"
+            f"<span>{_display.text(self.line(html=True))}</span>"
+        )
+        return {"text/plain": self.line(), "text/html": _display.block(bar, kind="progress")}
+
+    def refresh(self) -> None:
+        """Redraw now."""
+        self._drawn = time.monotonic()
+        if self._handle is not None:
+            self._handle.update(self.bundle(), raw=True)
+
+    def _maybe_refresh(self) -> None:
+        if time.monotonic() - self._drawn >= _REDRAW:
+            self.refresh()
+
+    def set_postfix_str(self, text: str, refresh: bool = True) -> None:
+        """Say what is happening now (after the counts)."""
+        self.postfix = text
+        if refresh:
+            self._maybe_refresh()
+
+    def update(self, count: int = 1) -> None:
+        """Count ``count`` steps as done."""
+        self.n += count
+        self._maybe_refresh()
+
+    def close(self) -> None:
+        """Draw the bar a last time, as it stands."""
+        self.refresh()
+        self._handle = None
 
 
 class Progress:
@@ -91,8 +199,10 @@ class Progress:
         self.desc = desc
         self.done = 0
         self._message = message
-        self._bar: tqdm[Any] | None = None
-        if bar:
+        self._bar: tqdm[Any] | NotebookBar | None = None
+        if bar and in_kernel():
+            self._bar = NotebookBar(total=total, desc=desc, unit=unit)
+        elif bar:
             from tqdm import tqdm
 
             self._bar = tqdm(
@@ -102,8 +212,7 @@ class Progress:
                 file=sys.stderr,
                 leave=True,
                 dynamic_ncols=True,
-                bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} {unit} "
-                "[{elapsed}<{remaining}]{postfix}",
+                bar_format=_TEXT_FORMAT,
             )
 
     @property
