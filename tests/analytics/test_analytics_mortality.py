@@ -345,6 +345,7 @@ def test_trend_two_years_closed_form(panel: cdop.Dataset) -> None:
     )
     se = np.sqrt(1 / 20 + 1 / 10)
     assert q1["upper_ci"] == pytest.approx(0.625 * np.exp(1.959963984540054 * se), rel=1e-6)
+    assert set(out["statistic"]) == {"rate ratio per year"}  # no helper column's name
     with pytest.raises(CdopArgumentError, match="pooled"):
         mortality_trend(infant_mortality(panel, by=None, pool=2))
 

@@ -51,6 +51,8 @@ LAST_YEAR: Final = "last_year"
 
 _MOST = "_most"
 _TIME = "_time"
+#: What ``statistic`` says of a trend: the rate ratio from one year to the next.
+TREND_STATISTIC = "rate ratio per year"
 
 
 def _rates_table(func: str, rates: pd.DataFrame) -> tuple[float, list[str]]:
@@ -281,7 +283,7 @@ def mortality_trend(rates: pd.DataFrame, *, confidence: float = 0.95) -> pd.Data
         - ``first_year``, ``last_year`` (start years, integers), ``periods``;
         - ``numerator``: deaths over the years;
         - ``value``: rate ratio per year; ``lower_ci``, ``upper_ci``; ``confidence``,
-          ``statistic``, ``method``;
+          ``statistic`` (``"rate ratio per year"``), ``method``;
         - ``p_value``: Wald test of no trend.
 
     Examples
@@ -337,5 +339,6 @@ def mortality_trend(rates: pd.DataFrame, *, confidence: float = 0.95) -> pd.Data
         out[col] = trend[col].to_numpy(dtype=np.float64)
     for col in (CONFIDENCE, STATISTIC, METHOD):
         out[col] = trend[col].to_numpy()
+    out[STATISTIC] = TREND_STATISTIC  # the time is the start year, not a helper column's name
     out[P_VALUE] = trend[P_VALUE].to_numpy(dtype=np.float64)
     return out
