@@ -42,8 +42,8 @@ today_fmt = "%Y"
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
 
-# Notebooks: run in a temporary folder (what they write goes there), streams merged so
-# a progress bar shows its finished line only.
+# Notebooks: run in a temporary folder (what they write goes there), streams merged (a
+# cell's printed lines in one block; a progress bar is one display, kept as it finished).
 nb_execution_mode = "auto"  # run notebooks without outputs: the committed ones
 nb_execution_in_temp = True
 nb_execution_timeout = 600
