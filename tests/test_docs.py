@@ -47,6 +47,8 @@ def test_docs_build_without_warnings(tmp_path: Path) -> None:
     coordinator = (html / "notebooks" / "coordinator-walkthrough.html").read_text("utf-8")
     assert "cdop-validation" in coordinator and "cdop-chapter" in coordinator
     assert "[review_durations]" in coordinator  # the chapter lists its tables by id
+    # The build's progress bar as it finished, once: no redraws, no text bar on stderr.
+    assert coordinator.count("chapter: 100%") == 1 and "chapter:   0%" not in coordinator
     analyst = (html / "notebooks" / "analyst-deprivation.html").read_text("utf-8")
     assert "cdop-dataset" in analyst and "<img" in analyst
     api = (html / "api.html").read_text(encoding="utf-8")
