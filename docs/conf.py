@@ -77,6 +77,8 @@ autodoc_type_aliases = {
         "BenchmarkUnit",
     )
 }
+# numpy's ArrayLike by its name, not the union it stands for.
+autodoc_type_aliases["ArrayLike"] = "numpy.typing.ArrayLike"
 add_module_names = False
 python_use_unqualified_type_names = True
 

@@ -52,6 +52,9 @@ def test_docs_build_without_warnings(tmp_path: Path) -> None:
     analyst = (html / "notebooks" / "analyst-deprivation.html").read_text("utf-8")
     assert "cdop-dataset" in analyst and "<img" in analyst
     api = (html / "api.html").read_text(encoding="utf-8")
+    # Signatures and constants read as written: no expanded numpy unions, no object reprs.
+    assert "_SupportsArray" not in api and "_NestedSequence" not in api
+    assert " object&gt;" not in api and " object>" not in api
     for name in [
         "cdop.read_dataset",
         "cdop.validate",

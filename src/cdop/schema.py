@@ -485,6 +485,8 @@ class _OutputColumns:
 
 
 #: Column names of every result (``OUTPUT.value == "value"``).
+#:
+#: :meta hide-value:
 OUTPUT: Final = _OutputColumns()
 
 #: The names PHEindicatormethods gives the limits (one level: ``lowercl``/``uppercl``;
@@ -506,16 +508,28 @@ def limit_column(side: Literal["lower", "upper"], suffix: str = "") -> str:
 
 
 #: Column names of the notifications table (``NOTIFICATIONS.case_id == "case_id"``).
+#:
+#: :meta hide-value:
 NOTIFICATIONS: Final = _NotificationColumns()
 #: Column names of the reviews table.
+#:
+#: :meta hide-value:
 REVIEWS: Final = _ReviewColumns()
 #: Column names of the births table.
+#:
+#: :meta hide-value:
 BIRTHS: Final = _BirthColumns()
 #: Column names of the population table.
+#:
+#: :meta hide-value:
 POPULATION: Final = _PopulationColumns()
 #: Column names of the factors table.
+#:
+#: :meta hide-value:
 FACTORS: Final = _FactorColumns()
 #: Columns derived by the library.
+#:
+#: :meta hide-value:
 DERIVED: Final = _DerivedColumns()
 
 _N = NOTIFICATIONS

@@ -8,6 +8,7 @@ from typing import Literal, TypeAlias, overload
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from cdop.disclosure._rules import DEFAULT_RULES, DisclosureRules
 from cdop.errors import CdopArgumentError
@@ -39,11 +40,11 @@ def rate_status(events: pd.Series, rules: DisclosureRules = ...) -> pd.Series: .
 
 
 @overload
-def rate_status(events: npt.ArrayLike, rules: DisclosureRules = ...) -> npt.NDArray[np.object_]: ...
+def rate_status(events: ArrayLike, rules: DisclosureRules = ...) -> npt.NDArray[np.object_]: ...
 
 
 def rate_status(
-    events: pd.Series | npt.ArrayLike, rules: DisclosureRules = DEFAULT_RULES
+    events: pd.Series | ArrayLike, rules: DisclosureRules = DEFAULT_RULES
 ) -> pd.Series | npt.NDArray[np.object_]:
     """What may be published of each rate, from the number of events behind it.
 
