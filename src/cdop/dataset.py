@@ -148,7 +148,7 @@ class Dataset:
 
     @property
     def reviewed(self) -> pd.DataFrame:
-        """Reviews joined to their notification: notification columns, then review columns.
+        """Reviews joined to their notification (notification columns, then review columns).
 
         One row per completed review; every review has a notification (validation
         guarantees it).

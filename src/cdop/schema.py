@@ -95,7 +95,7 @@ __all__ = [
 TableName = Literal["notifications", "reviews", "births", "population", "factors"]
 ColumnKind = Literal["string", "date", "integer", "code", "code_list"]
 
-#: Cell texts that mean "no value" (compared ignoring case): an empty optional cell, or
+#: Cell texts that mean "no value" (compared ignoring case). An empty optional cell, or
 #: one of these, is missing; in an optional column the words are reported as a warning.
 MISSING_TOKENS: Final = frozenset(
     {"", "na", "n/a", "n.a.", "#n/a", "null", "nan", "nat", "<na>", "none", "-"}
@@ -104,10 +104,10 @@ MISSING_TOKENS: Final = frozenset(
 #: ``not_stated`` they map to it; elsewhere they make an optional value missing.
 NOT_KNOWN_WORDS: Final = frozenset({"unknown", "not known", "not recorded", "not stated"})
 
-#: Age at death must be below this many days: the 18th birthday (18 x 365.25, rounded up).
+#: Age at death must be below this many days, the 18th birthday (18 x 365.25, rounded up).
 MAX_AGE_DAYS: Final = 6575
 
-#: Categories of death on the analysis form (hierarchical: the panel records the highest
+#: Categories of death on the analysis form (hierarchical, the panel recording the highest
 #: that applies). Code -> canonical label (2018 wording).
 CATEGORY_LABELS: Final[Mapping[int, str]] = {
     1: "Deliberately inflicted injury, abuse or neglect",
@@ -289,7 +289,7 @@ AGE_GROUPS: Final = (
 #: group is :data:`MAX_AGE_DAYS`. Year boundaries are N x 365.25 days rounded up, so a child
 #: is in "1-4 years" from day 365 (the national "28-364 days" ends at 364).
 AGE_GROUP_BOUNDS_DAYS: Final = (0, 28, 365, 1827, 3653, 5479)
-#: Gestation at birth in bands of completed weeks, in report order: extremely preterm
+#: Gestation at birth in bands of completed weeks, in report order. Extremely preterm
 #: (under 24 and 24-27 weeks), very preterm (28-31), moderate to late preterm (32-36), term.
 GESTATION_BANDS: Final = (
     "Under 24 weeks",
@@ -300,7 +300,7 @@ GESTATION_BANDS: Final = (
 )
 #: Lower bound (inclusive, completed weeks) of each of :data:`GESTATION_BANDS`.
 GESTATION_BAND_BOUNDS_WEEKS: Final = (0, 24, 28, 32, 37)
-#: Birthweight bands, in report order: extremely low (under 1,000 g), very low (under
+#: Birthweight bands, in report order. Extremely low (under 1,000 g), very low (under
 #: 1,500 g), low (under 2,500 g), and 2,500 g or more.
 BIRTHWEIGHT_BANDS: Final = (
     "Under 1,000 g",
@@ -489,8 +489,8 @@ class _OutputColumns:
 #: :meta hide-value:
 OUTPUT: Final = _OutputColumns()
 
-#: The names PHEindicatormethods gives the limits (one level: ``lowercl``/``uppercl``;
-#: several: ``lower95_0cl``, ``upper99_8cl``).
+#: The names PHEindicatormethods gives the limits, ``lowercl``/``uppercl`` for one level
+#: (with several levels ``lower95_0cl``, ``upper99_8cl``, ...).
 PHE_LOWER: Final = "lowercl"
 PHE_UPPER: Final = "uppercl"
 

@@ -297,7 +297,7 @@ class Omission:
 
     @property
     def line(self) -> str:
-        """The one line the chapter prints: what was left out and what would add it."""
+        """The one line the chapter prints, saying what was left out and what would add it."""
         return f"{self.title}: needs {'; and '.join(self.needs)}."
 
 
