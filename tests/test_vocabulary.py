@@ -151,9 +151,11 @@ def _analytics_calls() -> dict[str, Callable[[cdop.Dataset], pd.DataFrame]]:
         "infant_mortality": lambda ds: an.infant_mortality(ds, pool=3),
         "child_mortality": lambda ds: an.child_mortality(ds, confidence=[0.9]),
         "mortality_inequality": lambda ds: an.mortality_inequality(
-            an.infant_mortality(ds, pool=3), repetitions=1000
+            an.infant_mortality(ds, pool=3), repetitions=1000, confidence=(0.95, 0.998)
         ),
-        "mortality_trend": lambda ds: an.mortality_trend(an.infant_mortality(ds)),
+        "mortality_trend": lambda ds: an.mortality_trend(
+            an.infant_mortality(ds), confidence=(0.95, 0.998)
+        ),
         "compare_national": lambda ds: an.compare_national(
             an.breakdown(ds, "modifiable_factors"), "reviews_with_modifiable_factors"
         ),
@@ -237,6 +239,8 @@ def _check_vocabulary(name: str, out: pd.DataFrame, inputs: set[str]) -> None:
         if _LIMIT.match(col):  # every lower limit has its upper limit
             other = col.replace("lower_ci", "upper_ci") if "lower_ci" in col else None
             assert other is None or other in columns, (name, col)
+    if any(_LIMIT.match(c) for c in columns):  # limits say their level
+        assert OUT.confidence in columns, name
     has_limits = any(_LIMIT.fullmatch(c) and not _PREFIXED.match(c) for c in columns)
     if OUT.value in columns and has_limits:
         for col in (OUT.confidence, OUT.statistic, OUT.method):

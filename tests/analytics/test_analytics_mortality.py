@@ -250,6 +250,7 @@ def test_inequality_rate_ratio_by_hand(panel: cdop.Dataset) -> None:
         "rii",
         "rii_lower_ci",
         "rii_upper_ci",
+        "confidence",
     ]
     assert out["period"].astype(str).tolist() == ["2022", "2023"]
     # 2022: 20/200 vs 4/200 per 1,000 = 100 vs 20, ratio 5; 2023: 10/160 vs 5/160, ratio 2.
@@ -359,3 +360,31 @@ def test_trend_equals_stats_on_sample(sample: cdop.Dataset) -> None:
     assert out["value"].iloc[0] == pytest.approx(ref["value"].iloc[0], rel=1e-12)
     assert out["p_value"].iloc[0] == pytest.approx(ref["p_value"].iloc[0], rel=1e-12)
     assert out["numerator"].iloc[0] == len(sample.notifications)
+
+
+def test_gradient_and_trend_take_several_levels(sample: cdop.Dataset) -> None:
+    pooled = infant_mortality(sample, pool=3)
+    one = mortality_inequality(pooled, repetitions=2000)
+    two = mortality_inequality(pooled, repetitions=2000, confidence=(0.95, 0.998))
+    assert one["confidence"].tolist() == ["95%"] * len(one)
+    assert set(two["confidence"]) == {"95%, 99.8%"}
+    for measure in ("rate_ratio", "sii", "rii"):
+        assert f"{measure}_lower_ci" not in two.columns
+        # The 95% limits are those of one level (the same seeded draws for SII and RII),
+        # and the 99.8% interval holds the 95% one.
+        for side in ("lower", "upper"):
+            np.testing.assert_allclose(
+                two[f"{measure}_{side}_ci_95"], one[f"{measure}_{side}_ci"], rtol=1e-12
+            )
+        assert (two[f"{measure}_lower_ci_99_8"] <= two[f"{measure}_lower_ci_95"]).all()
+        assert (two[f"{measure}_upper_ci_99_8"] >= two[f"{measure}_upper_ci_95"]).all()
+    rates = infant_mortality(sample)
+    trend = mortality_trend(rates, confidence=[0.9, 0.95])
+    assert [c for c in trend.columns if "_ci" in c] == [
+        "lower_ci_90",
+        "upper_ci_90",
+        "lower_ci_95",
+        "upper_ci_95",
+    ]
+    np.testing.assert_allclose(trend["upper_ci_95"], mortality_trend(rates)["upper_ci"])
+    assert set(trend["confidence"]) == {"90%, 95%"}

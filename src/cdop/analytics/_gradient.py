@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Sequence
 from typing import Final
 
 import numpy as np
@@ -87,7 +88,7 @@ def mortality_inequality(
     rates: pd.DataFrame,
     *,
     quantile: str = "imd_quintile",
-    confidence: float = 0.95,
+    confidence: float | Sequence[float] = 0.95,
     repetitions: int = 100_000,
     seed: int | None = 1,
     rii: bool = True,
@@ -116,7 +117,9 @@ def mortality_inequality(
         ``quantile``. Rows with a missing quantile or no births (population) are left
         out, and so are groups left empty.
     quantile : str, default "imd_quintile"
-    confidence : float, default 0.95
+    confidence : float or sequence of float, default 0.95
+        One level, or several (limits ``rate_ratio_lower_ci_95``, ``sii_upper_ci_99_8``,
+        ...).
     repetitions : int, default 100000
         Simulation draws for the SII/RII limits.
     seed : int or None, default 1
@@ -136,7 +139,11 @@ def mortality_inequality(
         - ``rate_ratio``, ``rate_ratio_lower_ci``, ``rate_ratio_upper_ci``,
           ``rate_ratio_p_value``;
         - ``sii``, ``sii_lower_ci``, ``sii_upper_ci`` (on the scale of the rate);
-        - ``rii``, ``rii_lower_ci``, ``rii_upper_ci``.
+        - ``rii``, ``rii_lower_ci``, ``rii_upper_ci``;
+        - ``confidence``: the level(s) of the limits (``"95%"``).
+
+        With several levels each limit carries its level (``sii_lower_ci_95``,
+        ``sii_lower_ci_99_8``, ...).
 
     Examples
     --------
@@ -154,7 +161,7 @@ def mortality_inequality(
     func = "mortality_inequality"
     from cdop import stats
 
-    conf = _one_level(func, confidence)
+    conf = check_confidence(func, confidence)
     multiplier, groups = _rates_table(func, rates)
     if quantile not in groups:
         raise fail(
@@ -193,8 +200,8 @@ def mortality_inequality(
         out[name] = _align(base, picked, keys)[VALUE].to_numpy(dtype=np.float64)
     ratio = _align(base, ratio, keys)
     out[RATE_RATIO] = ratio["value"].to_numpy(dtype=np.float64)
-    out[f"{RATE_RATIO}_{LOWER_CI}"] = ratio[LOWER_CI].to_numpy(dtype=np.float64)
-    out[f"{RATE_RATIO}_{UPPER_CI}"] = ratio[UPPER_CI].to_numpy(dtype=np.float64)
+    for limit in _limits(conf):
+        out[f"{RATE_RATIO}_{limit}"] = ratio[limit].to_numpy(dtype=np.float64)
     out[f"{RATE_RATIO}_{P_VALUE}"] = ratio[P_VALUE].to_numpy(dtype=np.float64)
 
     # SII/RII need 95% limits of each rate to derive its standard error.
@@ -220,7 +227,7 @@ def mortality_inequality(
     indices = ((SII, stats.sii), (RII, stats.rii)) if rii else ((SII, stats.sii),)
     for name, statistic in indices:
         if usable.empty:
-            values = base.assign(value=np.nan, **{LOWER_CI: np.nan, UPPER_CI: np.nan})
+            values = base.assign(value=np.nan, **dict.fromkeys(_limits(conf), np.nan))
         else:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", DataQualityWarning)
@@ -240,19 +247,27 @@ def mortality_inequality(
                 )
             values = _align(base, result, keys)
         out[name] = values["value"].to_numpy(dtype=np.float64)
-        out[f"{name}_{LOWER_CI}"] = values[LOWER_CI].to_numpy(dtype=np.float64)
-        out[f"{name}_{UPPER_CI}"] = values[UPPER_CI].to_numpy(dtype=np.float64)
+        for limit in _limits(conf):
+            out[f"{name}_{limit}"] = values[limit].to_numpy(dtype=np.float64)
+    out[CONFIDENCE] = _levels_text(conf)
     period_dtype = rates[PERIOD].dtype
     if isinstance(period_dtype, pd.CategoricalDtype):
         out[PERIOD] = out[PERIOD].astype(period_dtype)
     return out
 
 
-def _one_level(func: str, confidence: object) -> float:
-    levels = check_confidence(func, confidence)
-    if len(levels) != 1:
-        raise fail(func, f"argument `confidence` must be a single level here; received {levels!r}")
-    return levels[0]
+def _limits(levels: Sequence[float]) -> list[str]:
+    """The limit columns of ``levels``, as :mod:`cdop.stats` names them (lower, then upper)."""
+    from cdop.stats._common import Levels
+
+    return [name for pair in Levels(tuple(levels)).columns() for name in pair]
+
+
+def _levels_text(levels: Sequence[float]) -> str:
+    """The ``confidence`` column's text: ``"95%"``, ``"95%, 99.8%"``."""
+    from cdop.stats._common import Levels
+
+    return Levels(tuple(levels)).label
 
 
 def _align(base: pd.DataFrame, frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -260,7 +275,9 @@ def _align(base: pd.DataFrame, frame: pd.DataFrame, keys: list[str]) -> pd.DataF
     return base.merge(frame, on=keys, how="left", validate="one_to_one")
 
 
-def mortality_trend(rates: pd.DataFrame, *, confidence: float = 0.95) -> pd.DataFrame:
+def mortality_trend(
+    rates: pd.DataFrame, *, confidence: float | Sequence[float] = 0.95
+) -> pd.DataFrame:
     """Trend of each mortality rate over the years: rate ratio per year.
 
     For each grouping level of ``rates`` (e.g. each quintile), a Poisson log-linear
@@ -272,7 +289,8 @@ def mortality_trend(rates: pd.DataFrame, *, confidence: float = 0.95) -> pd.Data
     ----------
     rates : pandas.DataFrame
         From :func:`infant_mortality` or :func:`child_mortality` with ``pool=1``.
-    confidence : float, default 0.95
+    confidence : float or sequence of float, default 0.95
+        One level, or several (limits ``lower_ci_95``, ``upper_ci_99_8``, ...).
 
     Returns
     -------
@@ -304,7 +322,7 @@ def mortality_trend(rates: pd.DataFrame, *, confidence: float = 0.95) -> pd.Data
     func = "mortality_trend"
     from cdop import stats
 
-    conf = _one_level(func, confidence)
+    conf = check_confidence(func, confidence)
     _, groups = _rates_table(func, rates)
     spans = [parse_label(str(y)) for y in rates[PERIOD]]
     if any(s is None or s.first != s.last for s in spans):
@@ -335,7 +353,7 @@ def mortality_trend(rates: pd.DataFrame, *, confidence: float = 0.95) -> pd.Data
     out[LAST_YEAR] = span["max"].to_numpy(dtype=np.int64)
     out[PERIODS] = trend["periods"].to_numpy(dtype=np.int64)
     out[NUMERATOR] = np.rint(trend["events"].to_numpy(dtype=np.float64)).astype(np.int64)
-    for col in (VALUE, LOWER_CI, UPPER_CI):
+    for col in (VALUE, *_limits(conf)):
         out[col] = trend[col].to_numpy(dtype=np.float64)
     for col in (CONFIDENCE, STATISTIC, METHOD):
         out[col] = trend[col].to_numpy()
