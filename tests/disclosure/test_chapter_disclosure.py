@@ -433,3 +433,21 @@ def test_a_row_left_out_is_printed_when_an_earlier_chapter_hid_its_count(
 
     assert list(printed(earlier_hid=False)) == ["Male", "Female", "Total"]
     assert printed(earlier_hid=True)["Not recorded"] == (MARK, "0")
+
+
+def test_protecting_set_search_near_the_target(
+    sample: cdop.Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The search restricted to counts near the target (used above 6,000 counts) is sound
+    and, on the sample, chooses what the search over the whole register chooses."""
+    from cdop.disclosure import _linked
+
+    full = build_chapter(sample, year="2024/25")
+    monkeypatch.setattr(_linked, "_SET_SEARCH_LIMIT", 0)
+    monkeypatch.setattr(_linked, "_SOLVED", {})
+    near = build_chapter(sample, year="2024/25")
+    assert full.protection is not None and near.protection is not None
+    assert audit(None, near.protection).empty
+    hidden_full = {k for k in full.protection.keys if full.protection.hidden(k)}
+    hidden_near = {k for k in near.protection.keys if near.protection.hidden(k)}
+    assert hidden_near == hidden_full

@@ -854,8 +854,8 @@ def _complement(
 #: Registers with more counts than this (latent counts included: a chapter read with the
 #: one published before it, or a panel's chapter protected with its areas' chapters)
 #: search for a protecting set near the target only: the counts within
-#: :data:`_NEAR_STEPS` relations of it may be chosen or move, the other registered counts
-#: keep their values. One program over all of them takes seconds to minutes.
+#: :data:`_NEAR_STEPS` relations of it may be chosen, the shown counts further away keep
+#: their values. One program over all of them takes seconds to minutes.
 _SET_SEARCH_LIMIT = 6000
 _NEAR_STEPS = 3
 
@@ -882,9 +882,9 @@ def _protecting_set(
     that small inner counts are hidden before totals (as in the single-count choice).
     Zeros and counts known without being printed are never chosen. In a register of
     more than :data:`_SET_SEARCH_LIMIT` counts, only counts near the target may move
-    (the other registered counts keep their true values; latent counts stay free): a set
-    found so still protects the target in the whole register, though a cheaper one may
-    exist further away.
+    (shown counts further away keep their values; hidden and latent counts stay free): a
+    set found so still protects the target in the whole register, though a cheaper one
+    may exist further away.
     """
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import bmat, csr_matrix, diags
@@ -912,7 +912,9 @@ def _protecting_set(
     upper = np.full(n, np.inf)
     fixed = np.flatnonzero(shown & (known | (values == 0)))
     lower[fixed] = upper[fixed] = values[fixed]
-    far = np.flatnonzero(~near[:n_reg])  # registered counts: their values are known here
+    # Shown counts far from the target keep their values (they cannot be chosen); hidden
+    # and latent counts stay free, as they are to the reader.
+    far = np.flatnonzero(~near[:n_reg] & shown)
     lower[far] = upper[far] = values[far]
     # Shown counts: x within big of its value, only if chosen (x - v <= big z, v - x <= big z).
     pick = csr_matrix((np.ones(m), (np.arange(m), choosable)), shape=(m, n))

@@ -81,16 +81,11 @@ def groups_of(
 
 @dataclass(frozen=True)
 class PooledGrid:
-    """A planned pooled two-way table: its plan and the levels behind each row."""
+    """A planned pooled two-way table: its plan and the levels behind each row and column."""
 
     plan: GridPlan
     row_codes: tuple[tuple[str, ...], ...]
     column_codes: tuple[tuple[str, ...], ...]
-
-    def row_index(self, codes: Sequence[str]) -> int | None:
-        """Where the row of these levels is (None when it is merged or not printed)."""
-        wanted = tuple(codes)
-        return self.row_codes.index(wanted) if wanted in self.row_codes else None
 
 
 def plan_pooled_grid(
@@ -114,10 +109,17 @@ def plan_pooled_grid(
     """Register and plan the table of ``counts`` (levels by levels) over ``years``.
 
     ``rows`` and ``columns`` say which levels each printed row and column holds (see
-    :func:`groups_of`); together they cover every level of ``counts``. The table has a
-    total row ("Total") and a total column (``total_column``).
+    :func:`groups_of`); together they cover every level of ``counts``, whose index and
+    columns are the complete levels of ``row_dim`` and ``column_dim`` (declared here as
+    adding up to their totals). The table has a total row ("Total") and a total column
+    (``total_column``).
     """
     fine = counts.astype("int64")
+    # Each characteristic's levels add up to its total: declared here (as every table
+    # of counts declares them), so that the table is protected as a whole even in a
+    # chapter without the sections that print the same characteristic by year.
+    ctx.counts.universe(row_dim, [str(c) for c in fine.index])
+    ctx.counts.universe(column_dim, [str(c) for c in fine.columns])
 
     def key(**named: Sequence[str]) -> CellKey:
         return ctx.key(MEASURE.REVIEWED, year=list(years), **named)

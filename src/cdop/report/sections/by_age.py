@@ -174,6 +174,8 @@ def _most_common(ctx: Context, table: PooledGrid, period: str) -> list[str]:
         i = sole_leader(list(column), [ctx.hidden(row[j]) for row in grid.keys])
         if i is None or not total or ctx.hidden(grid.column_total_keys[j]):
             continue
+        if ". " not in grid.rows[i]:
+            continue  # "Not recorded" is not a category to name
         words = "infants under one year" if codes == INFANTS else "children aged 1 to 17"
         category = grid.rows[i].split(". ", 1)[-1].lower()
         said.append(
@@ -192,8 +194,11 @@ def _figure(ctx: Context, table: PooledGrid, period: str) -> ReportFigure | None
     shares = [
         {"age": row, "part": column, "percent": grid.share(i, j)}
         for i, row in enumerate(grid.rows)
+        if grid.values[i].sum() > 0  # an age group without reviews has no shares to draw
         for j, column in enumerate(grid.columns)
     ]
+    if not shares:
+        return None
     plot = pd.DataFrame(shares)
     plot["percent"] = pd.to_numeric(plot["percent"], errors="coerce").astype(float)
     shown_rows = plot.groupby("age", sort=False)["percent"].apply(lambda s: s.notna().any())
