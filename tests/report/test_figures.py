@@ -96,3 +96,25 @@ def test_same_figure_same_bytes_whatever_came_before() -> None:
     again = make_figure("a", "A", "A", _bars([3, 5, 2]))
     assert again.png == first.png
     assert again.svg == first.svg
+
+
+def test_svg_of_labels_with_characters_xml_forbids_is_well_formed() -> None:
+    # An area named with a control character (found by the property test of random
+    # names through every format): matplotlib writes label text as given.
+    import warnings
+    import xml.etree.ElementTree as ET
+
+    def draw(ax: Axes) -> None:
+        ax.barh([0, 1], [3, 4])
+        ax.set_yticks([0, 1], ["North\x18moor", "South\x01vale"])
+        ax.set_title("Deaths\x1b by area")
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the font has no glyph for them
+        figure = make_figure("areas", "Areas", "Areas", draw, margins=(1.0, 0.5, 0.2, 0.3))
+    root = ET.fromstring(figure.svg)
+    text = "".join(root.itertext())
+    assert "North\ufffdmoor" in text and "\x18" not in figure.svg.decode("utf-8")
+    # an SVG of ordinary text is untouched
+    plain = make_figure("a", "A", "A", _bars([3, 5, 2]))
+    ET.fromstring(plain.svg)

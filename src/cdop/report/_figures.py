@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 
+from cdop._safe import xml_text
 from cdop.plots._style import FIGURE_DPI, figure_style
 from cdop.report._model import ReportFigure
 
@@ -76,7 +77,12 @@ def make_figure(
         png = raw.png()  # before anything else draws on the renderer
         svg = io.BytesIO()
         fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
-    return ReportFigure(id=fig_id, title=title, alt=alt, png=png, svg=svg.getvalue())
+    # matplotlib writes the text of labels as given; a character XML forbids (a control
+    # character in an area's name, say) would leave the SVG file unreadable.
+    svg_text = svg.getvalue().decode("utf-8")
+    return ReportFigure(
+        id=fig_id, title=title, alt=alt, png=png, svg=xml_text(svg_text).encode("utf-8")
+    )
 
 
 def _canvas(fig: Figure) -> None:
