@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 import cdop
 from cdop._files import MARKER_FILE, output_folder
-from cdop.cli import main
+from cdop.cli import _Signalled, _signals_raise, main
 from cdop.report import build
 
 CLI = [sys.executable, "-m", "cdop.cli"]
@@ -277,6 +277,37 @@ def test_signals_leave_no_staging_folder(tmp_path: Path, signum: int, code: int,
     assert proc.returncode == code, err.decode()
     assert "nothing was written" in _one_line(err.decode())
     assert list(tmp_path.iterdir()) == []
+
+
+class _SignalsItself:
+    """Sends ``signum`` to this process from its finaliser, and lets Python handle it
+    there (a loop is a safe point), as when a signal lands during garbage collection."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+
+    def __del__(self) -> None:
+        os.kill(os.getpid(), self.signum)
+        for _ in range(1000):
+            pass
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_a_signal_handled_inside_a_finaliser_still_stops_the_command(signum: int) -> None:
+    """The example: SIGTERM handled inside a weak-reference callback was printed as
+    "Exception ignored" and dropped; the report was written and the exit code was 0.
+    The signal must reach the command's own code at the next safe point."""
+    expected: type[BaseException] = KeyboardInterrupt if signum == signal.SIGINT else _Signalled
+    before = sys.unraisablehook
+
+    def build() -> None:
+        with _signals_raise():
+            _SignalsItself(signum)  # collected at once: the handler runs in __del__
+            time.sleep(5)  # the build goes on; the signal must stop it here
+
+    with pytest.raises(expected):
+        build()
+    assert sys.unraisablehook is before
 
 
 def test_closed_pipe_is_quiet(tmp_path: Path) -> None:

@@ -16,14 +16,17 @@ code, no output folder is left half-written and no file of the user's is changed
 
 from __future__ import annotations
 
+import _thread
 import argparse
 import contextlib
 import errno
 import os
 import signal
 import sys
+import threading
+import time
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from types import FrameType
 from typing import Any, TextIO
 
@@ -51,6 +54,44 @@ def _raise_signal(signum: int, frame: FrameType | None) -> None:
     raise _Signalled(signum)
 
 
+def _send_again(signum: int) -> None:
+    """Trip ``signum`` for the main thread a moment from now, from another thread."""
+
+    main_thread = threading.main_thread().ident
+
+    def later() -> None:
+        time.sleep(0.01)  # after the hook that started this thread has returned
+        if hasattr(signal, "pthread_kill") and main_thread is not None:
+            signal.pthread_kill(main_thread, signum)  # also wakes a waiting main thread
+        else:  # pragma: no cover - platforms without POSIX threads
+            _thread.interrupt_main(signal.Signals(signum))
+
+    threading.Thread(target=later, name="cdop-signal", daemon=True).start()
+
+
+def _redeliver(previous: Callable[[Any], object]) -> Callable[[Any], object]:
+    """An unraisable-exception hook that sends a swallowed signal (or Ctrl-C) again.
+
+    Python runs a signal handler at the next safe point of the main thread, and that
+    point can be inside a finaliser or a weak-reference callback, where an exception
+    is printed as "Exception ignored" and dropped: the build would go on and finish as
+    if the signal had never come. The hook has the same signal tripped again a moment
+    later, so that its handler runs once more, at a safe point outside the callback.
+    (Tripping it from within the hook would run the handler inside the hook at once.)
+    """
+
+    def hook(unraisable: Any) -> None:
+        exc = unraisable.exc_value
+        if isinstance(exc, _Signalled):
+            _send_again(exc.signum)
+        elif isinstance(exc, KeyboardInterrupt):
+            _send_again(signal.SIGINT)
+        else:
+            previous(unraisable)
+
+    return hook
+
+
 @contextlib.contextmanager
 def _signals_raise() -> Iterator[None]:
     """Turn SIGTERM and SIGHUP into an exception for the block (main thread only)."""
@@ -60,11 +101,14 @@ def _signals_raise() -> Iterator[None]:
     except ValueError:  # not the main thread: leave the handlers alone
         yield
         return
+    previous_hook = sys.unraisablehook
+    sys.unraisablehook = _redeliver(previous_hook)
     try:
         yield
     finally:
         for name, handler in old.items():
             signal.signal(getattr(signal, name), handler)
+        sys.unraisablehook = previous_hook
 
 
 def _os_message(exc: OSError) -> str:
