@@ -3,4 +3,6 @@
 source "$(dirname "$0")/_env.sh"
 echo "== ruff"; ruff check . && ruff format --check .
 echo "== mypy --strict"; mypy
-echo "== pytest"; pytest "$@"
+# One test process per core (pytest-xdist); each test file stays in one process, so the
+# chapters a file builds once are built once. Pass -n 0 to run in this process.
+echo "== pytest"; pytest --numprocesses=auto --dist=loadfile "$@"

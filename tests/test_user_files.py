@@ -14,6 +14,7 @@ import stat
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -235,6 +236,25 @@ def test_workers_must_be_positive(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 # -- signals and pipes -------------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def _ctrl_c_as_in_a_terminal() -> Iterator[None]:
+    """Ctrl-C (SIGINT) handled as in a terminal, in this process and the programs it starts.
+
+    The test processes of pytest-xdist ignore SIGINT, and a program started from a process
+    that ignores a signal ignores it too (as a job started with ``&`` from a script does),
+    so the command would rightly not stop on Ctrl-C there.
+    """
+    try:
+        old = signal.signal(signal.SIGINT, signal.default_int_handler)
+    except ValueError:  # not the main thread: the handlers cannot be changed
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
 def _wait_for_staging(parent: Path, proc: subprocess.Popen[bytes], timeout: float = 120) -> None:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
