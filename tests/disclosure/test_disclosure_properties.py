@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from disclosure_helpers import attack, equations, full_table, lp_attack
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -91,3 +92,101 @@ def test_no_hidden_cell_is_pinned_by_linear_programming(
 ) -> None:
     mask = suppress_grid(counts, row_totals=row_totals, column_totals=column_totals)
     assert lp_attack(counts, mask, row_totals=row_totals, column_totals=column_totals) == set()
+
+
+# -- the whole-number programs behind the reader's questions -----------------------------
+def _plain_milp(
+    objective: np.ndarray, a_eq: np.ndarray, b_eq: np.ndarray, lower: np.ndarray
+) -> tuple[int, float | None]:
+    """The integer program solved directly, as the reference: status and optimum."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    result = milp(
+        objective,
+        constraints=[LinearConstraint(a_eq, b_eq, b_eq)],
+        bounds=Bounds(lower, np.full(lower.size, np.inf)),
+        integrality=np.ones(lower.size, dtype=np.int64),
+    )
+    return int(result.status), None if result.x is None else float(objective @ result.x)
+
+
+def test_whole_solution_when_the_fractional_optimum_is_not_whole() -> None:
+    """Maximise x1 + x2 with 2 x1 + 2 x2 + x3 = 3 (all >= 0). Without the whole-number
+    condition the best is 1.5 (x3 = 0); in whole numbers x1 + x2 = 1 with x3 = 1 (by
+    hand). The relaxation must not be taken for the answer."""
+    from scipy.sparse import csr_matrix
+
+    from cdop.disclosure._linked import _whole_solution
+
+    a_eq = csr_matrix(np.array([[2.0, 2.0, 1.0]]))
+    x, status = _whole_solution(
+        np.array([-1.0, -1.0, 0.0]),
+        a_eq,
+        np.array([3.0]),
+        np.zeros(3),
+        np.full(3, np.inf),
+    )
+    assert status == 0 and x is not None
+    assert x[0] + x[1] == 1 and x[2] == 1
+
+
+def test_whole_solution_without_any_whole_solution() -> None:
+    """2 x = 1 has the fractional solution 0.5 and no whole one: infeasible (status 2)."""
+    from scipy.sparse import csr_matrix
+
+    from cdop.disclosure._linked import _whole_solution
+
+    x, status = _whole_solution(
+        np.array([-1.0]),
+        csr_matrix(np.array([[2.0]])),
+        np.array([1.0]),
+        np.zeros(1),
+        np.full(1, np.inf),
+    )
+    assert x is None and status == 2
+
+
+@settings(max_examples=80, deadline=None)
+@given(counts=grids(), data=st.data())
+def test_whole_solution_agrees_with_the_integer_program(
+    counts: pd.DataFrame, data: st.DataObject
+) -> None:
+    """On a table with row and column totals (the cells unknown, the totals known), the
+    reader's question 'how high or low can this cell go, given that another is at least
+    some value' gets the same answer, status and optimum, as the integer program solved
+    directly."""
+    from scipy.sparse import csr_matrix
+
+    from cdop.disclosure._linked import _whole_solution
+
+    values = counts.to_numpy(dtype=np.float64)
+    n_rows, n_cols = values.shape
+    n = n_rows * n_cols
+    rows = []
+    for i in range(n_rows):
+        row = np.zeros(n)
+        row[i * n_cols : (i + 1) * n_cols] = 1
+        rows.append(row)
+    for j in range(n_cols):
+        col = np.zeros(n)
+        col[j::n_cols] = 1
+        rows.append(col)
+    a_eq = np.array(rows)
+    b_eq = a_eq @ values.ravel()
+    cell = data.draw(st.integers(0, n - 1))
+    other = data.draw(st.integers(0, n - 1))
+    lower = np.zeros(n)
+    lower[other] = data.draw(st.integers(0, 12))
+    sign = data.draw(st.sampled_from([1.0, -1.0]))
+    objective = np.zeros(n)
+    objective[cell] = -sign
+    x, status = _whole_solution(objective, csr_matrix(a_eq), b_eq, lower, np.full(n, np.inf))
+    expected_status, expected_optimum = _plain_milp(objective, a_eq, b_eq, lower)
+    assert status == expected_status
+    if expected_optimum is None:
+        assert x is None
+    else:
+        assert x is not None
+        assert np.array_equal(x, np.round(x))
+        assert np.allclose(a_eq @ x, b_eq) and (x >= lower).all()
+        assert objective @ x == pytest.approx(expected_optimum)
