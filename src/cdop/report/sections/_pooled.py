@@ -124,9 +124,22 @@ def plan_pooled_grid(
     def key(**named: Sequence[str]) -> CellKey:
         return ctx.key(MEASURE.REVIEWED, year=list(years), **named)
 
+    # Positions of each level, so that a group's counts are summed on the array (a
+    # label lookup per cell costs more than the whole sum).
+    values = fine.to_numpy()
+    row_at = {str(code): i for i, code in enumerate(fine.index)}
+    column_at = {str(code): j for j, code in enumerate(fine.columns)}
+
+    def rows_of(codes: Sequence[str]) -> list[int]:
+        return [row_at[str(code)] for code in codes]
+
+    def columns_of(codes: Sequence[str]) -> list[int]:
+        return [column_at[str(code)] for code in codes]
+
     def summed(groups: Sequence[Group], axis: int) -> np.ndarray:
-        frame = fine if axis == 0 else fine.T
-        return np.array([frame.loc[list(codes)].to_numpy().sum(axis=0) for codes, _ in groups])
+        if axis == 0:
+            return np.array([values[rows_of(codes)].sum(axis=0) for codes, _ in groups])
+        return np.array([values[:, columns_of(codes)].sum(axis=1) for codes, _ in groups])
 
     row_groups = list(rows)
     column_groups = list(columns)
@@ -150,7 +163,7 @@ def plan_pooled_grid(
             row_groups.remove(group)
     grid = pd.DataFrame(
         [
-            [int(fine.loc[list(r), list(c)].to_numpy().sum()) for c, _ in column_groups]
+            [int(values[np.ix_(rows_of(r), columns_of(c))].sum()) for c, _ in column_groups]
             for r, _ in row_groups
         ],
         index=[label for _, label in row_groups],
