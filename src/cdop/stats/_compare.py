@@ -25,7 +25,7 @@ from cdop.stats._common import (
 )
 from cdop.stats._prepare import prepare_x_n
 from cdop.stats._proportion import proportion_frame
-from cdop.stats._rate import _rate_frame
+from cdop.stats._rate import rate_frame
 
 __all__ = [
     "LABELS",
@@ -250,7 +250,7 @@ def compare(
             f"proportion; received {bench[bench > mult][0]!r}",
         )
     if statistic == "rate":
-        out = _rate_frame(func, prep.base, prep.x, prep.n, mult, levels)
+        out = rate_frame(func, prep.base, prep.x, prep.n, mult, levels)
         p_value = poisson_interval_test_p(prep.x, bench / mult * prep.n)
     else:
         out = proportion_frame(func, prep.base, prep.x, prep.n, mult, levels)

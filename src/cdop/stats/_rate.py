@@ -123,10 +123,10 @@ def rate(
     levels = parse_confidence(func, confidence)
     mult = check_multiplier(func, multiplier)
     prep = prepare_x_n(func, df, x, n, group_by=group_by, na=na, proportion=False)
-    return _rate_frame(func, prep.base, prep.x, prep.n, mult, levels)
+    return rate_frame(func, prep.base, prep.x, prep.n, mult, levels)
 
 
-def _rate_frame(
+def rate_frame(
     func: str, base: pd.DataFrame, xs: FloatArray, ns: FloatArray, mult: float, levels: Levels
 ) -> pd.DataFrame:
     with np.errstate(invalid="ignore", divide="ignore"):
