@@ -575,6 +575,14 @@ class _Checker:
                 "string": self._strings,
             }[col.kind]
             self.out[col.name] = parse(col, codes, uniques)
+        # The codes worked out while parsing are needed later only for a one-column key
+        # (a case ID, matched across tables and checked for duplicates): the others are
+        # let go, a column's codes per row weighing as much as a parsed column. A column
+        # factorised again later is worked out again from the text read, coded as read.
+        keep = set(self.spec.key[:1]) if len(self.spec.key) == 1 else set()
+        for name in [n for n in self.distinct if n not in keep]:
+            del self.distinct[name]
+        self.raw.factorized.clear()
         pa.default_memory_pool().release_unused()  # Arrow's buffers of the texts parsed
 
     def fail_value(self, col: schema.Column, mask: np.ndarray, rule: str, problem: str) -> None:
