@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -190,3 +192,24 @@ def test_whole_solution_agrees_with_the_integer_program(
         assert np.array_equal(x, np.round(x))
         assert np.allclose(a_eq @ x, b_eq) and (x >= lower).all()
         assert objective @ x == pytest.approx(expected_optimum)
+
+
+def test_solver_output_is_kept_off_standard_output(capfd: pytest.CaptureFixture[str]) -> None:
+    """The example: area chapters printed the solver's debugging line
+    "HighsMipSolverData::transformNewIntegerFeasibleSolution tmpSolver.run();" in the
+    middle of a build. What C code writes to descriptor 1 during an integer program (a
+    raw write, and a buffered printf) is dropped; what is written before and after is
+    kept, in order."""
+    import ctypes
+
+    from cdop.disclosure._linked import _solver_output_hidden
+
+    libc = ctypes.CDLL(None)
+    print("before", flush=True)
+    with _solver_output_hidden():
+        os.write(1, b"raw solver line\n")
+        libc.printf(b"buffered solver line\n")
+    print("after", flush=True)
+    libc.fflush(None)
+    out = capfd.readouterr().out
+    assert out == "before\nafter\n"

@@ -27,8 +27,13 @@ above the threshold, so a reader cannot even narrow it to a small number.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import functools
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+import os
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -457,6 +462,50 @@ def _propagate(
 
 
 # -- the reader's bounds --------------------------------------------------------------------
+@contextlib.contextmanager
+def _solver_output_hidden() -> Iterator[None]:
+    """Keep the solver from writing to the process's standard output during the block.
+
+    The HiGHS solver bundled with SciPy prints a debugging line
+    ("HighsMipSolverData::transformNewIntegerFeasibleSolution tmpSolver.run();") straight
+    to file descriptor 1 now and then during an integer program, whatever its options say:
+    a stray line in the middle of a build's progress, in a terminal or a notebook. For the
+    few milliseconds of an integer program, descriptor 1 points at the null device (C's
+    buffer is flushed first, so nothing else is lost or reordered). Where descriptor 1
+    cannot be redirected, the block runs as it is.
+    """
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+    except (OSError, ValueError, AttributeError):
+        yield
+        return
+    libc = _libc()
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            if libc is not None:
+                libc.fflush(None)
+            os.dup2(null, 1)
+        finally:
+            os.close(null)
+        yield
+    finally:
+        if libc is not None:
+            libc.fflush(None)  # what the solver printed goes to the null device
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+@functools.cache
+def _libc() -> Any:
+    """The C library (for ``fflush``), or None where it cannot be loaded."""
+    try:
+        return ctypes.CDLL(None)
+    except OSError:  # pragma: no cover - platforms without a loadable C library
+        return None
+
+
 def _whole_solution(
     objective: npt.NDArray[np.float64],
     a_eq: Any,
@@ -495,13 +544,14 @@ def _whole_solution(
             and (a_eq.shape[0] == 0 or np.abs(a_eq @ whole - b_eq).max() < 0.5)
         ):
             return whole, 0
-    result = milp(
-        objective,
-        constraints=constraints,
-        bounds=bounds,
-        integrality=np.ones(objective.size, dtype=np.int64),
-        options=None if relative_gap is None else {"mip_rel_gap": relative_gap},
-    )
+    with _solver_output_hidden():
+        result = milp(
+            objective,
+            constraints=constraints,
+            bounds=bounds,
+            integrality=np.ones(objective.size, dtype=np.int64),
+            options=None if relative_gap is None else {"mip_rel_gap": relative_gap},
+        )
     found = None if result.x is None else np.array(result.x, dtype=np.float64)
     return found, int(result.status)
 
@@ -997,13 +1047,14 @@ def _protecting_set(
         var_high[target] = high_goal
         if var_high[target] < var_low[target]:
             continue
-        result = milp(
-            objective,
-            constraints=[LinearConstraint(link, low_side, high_side)],
-            bounds=Bounds(var_low, var_high),
-            integrality=integrality,
-            options={"time_limit": 5.0},
-        )
+        with _solver_output_hidden():
+            result = milp(
+                objective,
+                constraints=[LinearConstraint(link, low_side, high_side)],
+                bounds=Bounds(var_low, var_high),
+                integrality=integrality,
+                options={"time_limit": 5.0},
+            )
         if result.x is None:
             continue
         chosen = choosable[result.x[n:] > 0.5]
