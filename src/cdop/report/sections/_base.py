@@ -48,6 +48,7 @@ __all__ = [
     "GridPlan",
     "SectionSpec",
     "financial_label",
+    "level_code",
     "plan_grid",
     "plan_sections",
     "sole_leader",
@@ -62,6 +63,17 @@ _O = schema.OUTPUT
 NOT_RECORDED: Final = "Not recorded"
 #: Code of that level in the keys of published counts.
 NOT_RECORDED_CODE: Final = "not_recorded"
+
+
+def level_code(value: object, labels: Mapping[str, str]) -> str:
+    """The code of a level as published counts key it: the value's text when ``labels``
+    names it, else :data:`NOT_RECORDED_CODE` (a missing value or one outside the list).
+
+    >>> level_code("male", {"male": "Male"}), level_code(None, {"male": "Male"})
+    ('male', 'not_recorded')
+    """
+    text = "" if value is None or pd.isna(value) else str(value)  # type: ignore[call-overload]
+    return text if text in labels else NOT_RECORDED_CODE
 
 
 class MEASURE:

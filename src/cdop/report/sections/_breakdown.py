@@ -15,6 +15,7 @@ from cdop.report.sections._base import (
     NOT_RECORDED_CODE,
     Context,
     GridPlan,
+    level_code,
     plan_grid,
 )
 
@@ -45,11 +46,7 @@ def plan_breakdown(
     such as "not stated" is merged rather than hidden with a larger count beside it.
     """
     data = analytics.breakdown(ctx.ds, variable, years=years)
-    codes = (
-        data[variable]
-        .astype("object")
-        .map(lambda v: str(v) if not pd.isna(v) and str(v) in labels else NOT_RECORDED_CODE)
-    )
+    codes = data[variable].astype("object").map(lambda v: level_code(v, labels))
     data = data.assign(code=codes, **{_O.period: data[_O.period].astype(str)})
     universe = [*labels, NOT_RECORDED_CODE]
     ctx.counts.universe(dim, universe)

@@ -27,6 +27,7 @@ from cdop.report.sections._base import (
     Context,
     Finish,
     SectionSpec,
+    level_code,
     sole_leader,
 )
 from cdop.report.sections._pooled import Group, PooledGrid, groups_of, plan_pooled_grid
@@ -55,17 +56,12 @@ _AGE_LABELS = {g: g for g in schema.AGE_GROUPS}
 _SHORT_BARS = "The shares of counts not shown are left blank, so a bar can stop short of 100%."
 
 
-def _code(value: object, labels: dict[str, str]) -> str:
-    text = "" if pd.isna(value) else str(value)  # type: ignore[call-overload]
-    return text if text in labels else NOT_RECORDED_CODE
-
-
 def _counts(ctx: Context, variable: str, labels: dict[str, str]) -> pd.DataFrame:
     """Reviews of the pooled period by ``variable`` (rows) and age group (columns)."""
     data = analytics.breakdown(ctx.ds, [variable, schema.DERIVED.age_group], years=ctx.pooled_years)
     data = data.assign(
-        row=[_code(v, labels) for v in data[variable]],
-        age=[_code(v, _AGE_LABELS) for v in data[schema.DERIVED.age_group]],
+        row=[level_code(v, labels) for v in data[variable]],
+        age=[level_code(v, _AGE_LABELS) for v in data[schema.DERIVED.age_group]],
     )
     return (
         data.pivot_table(index="row", columns="age", values=_O.numerator, aggfunc="sum")

@@ -22,6 +22,7 @@ from cdop.report.sections._base import (
     GridPlan,
     SectionSpec,
     bars_worth_drawing,
+    level_code,
     sole_leader,
     span,
     versus,
@@ -49,11 +50,6 @@ MODIFIABLE_LABELS = {
 _NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five"}
 
 
-def _code(value: object, labels: dict[str, str]) -> str:
-    text = str(value)
-    return text if text in labels else NOT_RECORDED_CODE
-
-
 _POOLED_TITLE = "Modifiable factors by category of death, three years pooled"
 
 
@@ -69,8 +65,8 @@ def _plan_pooled(ctx: Context) -> PooledGrid:
     pooled = ctx.pooled_years
     cross = analytics.breakdown(ctx.ds, [_R.category, _R.modifiable_factors], years=pooled)
     cross = cross.assign(
-        cat=[_code(v, CATEGORY_LABELS) for v in cross[_R.category]],
-        mod=[_code(v, MODIFIABLE_LABELS) for v in cross[_R.modifiable_factors]],
+        cat=[level_code(v, CATEGORY_LABELS) for v in cross[_R.category]],
+        mod=[level_code(v, MODIFIABLE_LABELS) for v in cross[_R.modifiable_factors]],
     )
     cgrid = (
         cross.pivot_table(
