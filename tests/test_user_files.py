@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from hostile_helpers import HOSTILE, assert_outputs_safe
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 import cdop
@@ -423,6 +423,9 @@ _NAME = st.one_of(
     phases=[Phase.explicit, Phase.reuse, Phase.generate],  # each example takes seconds
 )
 @given(areas=st.tuples(_NAME, _NAME), panel=_NAME)
+# Found by the randomised search: a control character XML forbids, in an area name, left
+# the SVG figures unreadable.
+@example(areas=("North\x18moor", "Southvale"), panel="Panel\x0b")
 def test_random_names_through_every_format(
     tmp_path_factory: pytest.TempPathFactory, areas: tuple[str, str], panel: str
 ) -> None:
