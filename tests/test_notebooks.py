@@ -1,17 +1,14 @@
-"""The notebooks in ``notebooks/`` run from a clean kernel without error, are committed
-clean, and their code passes ``mypy --strict``.
+"""The notebooks in ``notebooks/`` run from a clean kernel without error and are committed
+clean (their code is type-checked in ``test_notebooks_typed.py``).
 
 Each notebook is executed by nbclient in a new kernel of this interpreter (the ``python3``
 kernel of ipykernel resolves to ``sys.executable``), with matplotlib's inline backend (no
 display needed) and a temporary working folder. The committed files must carry no outputs
-or execution counts. Their code, exported as scripts as ``jupyter nbconvert --to script``
-does, is type-checked with the project's mypy settings.
+or execution counts.
 """
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -97,34 +94,3 @@ def test_notebook_runs_from_a_clean_kernel(
     # Every code cell ran, in order.
     counts = [cell.execution_count for cell in nb.cells if cell.cell_type == "code"]
     assert counts == list(range(1, len(counts) + 1))
-
-
-def test_notebook_code_passes_mypy_strict(tmp_path: Path) -> None:
-    nbformat = pytest.importorskip("nbformat")
-    exporters = pytest.importorskip("nbconvert.exporters")
-    pytest.importorskip("mypy")
-    scripts = []
-    for path in NOTEBOOKS:
-        source, _ = exporters.PythonExporter().from_notebook_node(nbformat.read(path, as_version=4))
-        assert "get_ipython" not in source, f"{path.name}: a magic command is not plain Python"
-        script = tmp_path / f"{path.stem.replace('-', '_')}.py"
-        script.write_text(source, encoding="utf-8")
-        scripts.append(str(script))
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--config-file",
-            str(ROOT / "pyproject.toml"),
-            "--no-error-summary",
-            *scripts,
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=600,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr

@@ -31,6 +31,7 @@ def test_notebook_code_passes_mypy_strict(tmp_path: Path) -> None:
     for notebook in NOTEBOOKS:
         code, _ = exporter.from_filename(str(notebook))
         assert "import cdop" in code, notebook.name
+        assert "get_ipython" not in code, f"{notebook.name}: a magic command is not plain Python"
         script = tmp_path / f"{notebook.stem.replace('-', '_')}.py"
         script.write_text(code, encoding="utf-8")
         scripts.append(str(script))
