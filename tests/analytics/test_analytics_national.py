@@ -340,3 +340,26 @@ def test_the_shipped_table_round_trips_through_a_csv(tmp_path: Path) -> None:
     national_benchmarks().to_csv(path, index=False)
     again = read_national(path)
     pd.testing.assert_frame_equal(again, national_benchmarks())
+
+
+def test_each_area_against_england() -> None:
+    """One row per area and year is each area's whole population: like for like with
+    England's child mortality rate (29.8 per 100,000 in 2023/24, the shipped national
+    figure). Rows of a part of an area's population are still refused."""
+    local = pd.DataFrame(
+        {
+            "residence_area": ["Northmoor", "Southvale"],
+            "period": ["2023/24", "2023/24"],
+            "numerator": [12, 30],
+            "denominator": [40_000, 100_000],
+        }
+    )
+    out = compare_national(local, "child_mortality_rate")
+    assert out["residence_area"].tolist() == ["Northmoor", "Southvale"]
+    assert out["national_value"].tolist() == [29.8, 29.8]
+    assert out["like_for_like"].tolist() == [True, True]
+    by_sex = pd.concat([local.assign(sex="male"), local.assign(sex="female")])
+    with pytest.raises(
+        CdopArgumentError, match=r"2 rows for 2023/24, residence_area 'Northmoor' \(split by sex"
+    ):
+        compare_national(by_sex, "child_mortality_rate")

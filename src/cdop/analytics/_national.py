@@ -29,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from cdop import schema
 from cdop.analytics._common import DENOMINATOR, NUMERATOR, PERIOD, fail
 from cdop.analytics._durations import REVIEWS_COLUMN, WITHIN_12
 from cdop.analytics._periods import Span, parse_label
@@ -666,24 +667,34 @@ def _one_variable(func: str, indicator: str, rows: pd.DataFrame) -> str | None:
     return str(variables[0]) if len(variables) else None
 
 
+#: Columns naming an area: a row per area and year is each area's whole population, a like
+#: for like comparison with England's figure.
+_AREA_COLUMNS: Final = (schema.NOTIFICATIONS.residence_area, schema.NOTIFICATIONS.residence_la_code)
+
+
 def _check_one_row_per_year(func: str, local: pd.DataFrame, indicator: str) -> None:
-    dup = local[PERIOD].astype("str").duplicated(keep=False)
+    """Refuse rows of a part of the population (by sex, quintile, ...) compared with a
+    figure for the whole population; one row per area and year is each area's whole."""
+    areas = [c for c in _AREA_COLUMNS if c in local.columns]
+    key = local[[PERIOD, *areas]].astype("str")
+    dup = key.duplicated(keep=False)
     if not dup.any():
         return
-    year = str(local.loc[dup, PERIOD].iloc[0])
+    first = key[dup].iloc[0]
+    same = (key == first).all(axis=1).to_numpy()
+    rows = local[same]
     others = [
         str(c)
         for c in local.columns
-        if c != PERIOD
-        and local.loc[dup].groupby(local.loc[dup, PERIOD].astype("str"))[c].nunique().gt(1).any()
+        if c != PERIOD and c not in areas and rows[c].astype("str").nunique(dropna=False) > 1
     ]
     split = f" (split by {', '.join(others[:3])})" if others else ""
+    where = "".join(f", {c} {first[c]!r}" for c in areas)
     raise fail(
         func,
-        f"argument `local` has {int(dup[local[PERIOD].astype('str') == year].sum())} rows for "
-        f"{year}{split}, but {indicator!r} is a figure for the whole population; compare the "
-        f"overall rows, or use an indicator given by that column (e.g. "
-        f"'..._by_imd_quintile')",
+        f"argument `local` has {int(same.sum())} rows for {first[PERIOD]}{where}{split}, but "
+        f"{indicator!r} is a figure for the whole population; compare the overall rows, or "
+        f"use an indicator given by that column (e.g. '..._by_imd_quintile')",
     )
 
 
