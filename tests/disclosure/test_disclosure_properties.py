@@ -213,3 +213,24 @@ def test_solver_output_is_kept_off_standard_output(capfd: pytest.CaptureFixture[
     libc.fflush(None)
     out = capfd.readouterr().out
     assert out == "before\nafter\n"
+
+
+def test_solver_output_hidden_from_several_threads(capfd: pytest.CaptureFixture[str]) -> None:
+    """Descriptor 1 belongs to the whole process: threads solving at once take turns, and
+    afterwards it points where it did (a print still reaches the output)."""
+    import threading
+
+    from cdop.disclosure._linked import _solver_output_hidden
+
+    def solve() -> None:
+        for _ in range(50):
+            with _solver_output_hidden():
+                os.write(1, b"solver line\n")
+
+    threads = [threading.Thread(target=solve) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    print("after", flush=True)
+    assert capfd.readouterr().out == "after\n"

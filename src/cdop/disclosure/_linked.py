@@ -33,6 +33,7 @@ import functools
 import hashlib
 import os
 import sys
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -462,6 +463,10 @@ def _propagate(
 
 
 # -- the reader's bounds --------------------------------------------------------------------
+#: One redirection of descriptor 1 at a time: it is shared by the whole process.
+_OUTPUT_LOCK = threading.Lock()
+
+
 @contextlib.contextmanager
 def _solver_output_hidden() -> Iterator[None]:
     """Keep the solver from writing to the process's standard output during the block.
@@ -471,30 +476,47 @@ def _solver_output_hidden() -> Iterator[None]:
     to file descriptor 1 now and then during an integer program, whatever its options say:
     a stray line in the middle of a build's progress, in a terminal or a notebook. For the
     few milliseconds of an integer program, descriptor 1 points at the null device (C's
-    buffer is flushed first, so nothing else is lost or reordered). Where descriptor 1
-    cannot be redirected, the block runs as it is.
+    buffer is flushed first, so nothing else is lost or reordered). Threads take turns
+    (descriptor 1 belongs to the whole process). Where descriptor 1 cannot be redirected,
+    the block runs as it is.
     """
-    try:
-        sys.stdout.flush()
-        saved = os.dup(1)
-    except (OSError, ValueError, AttributeError):
-        yield
-        return
     libc = _libc()
+    with _OUTPUT_LOCK:
+        saved = _point_stdout_at_null(libc)
+        try:
+            yield
+        finally:
+            if saved is not None:
+                if libc is not None:
+                    libc.fflush(None)  # what the solver printed goes to the null device
+                os.dup2(saved, 1)
+                os.close(saved)
+
+
+def _point_stdout_at_null(libc: Any) -> int | None:
+    """Descriptor 1 pointed at the null device; a copy of the old one, or None (unchanged)
+    where that cannot be done."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stdout.flush()
+    if libc is not None:
+        libc.fflush(None)
     try:
         null = os.open(os.devnull, os.O_WRONLY)
-        try:
-            if libc is not None:
-                libc.fflush(None)
-            os.dup2(null, 1)
-        finally:
-            os.close(null)
-        yield
-    finally:
-        if libc is not None:
-            libc.fflush(None)  # what the solver printed goes to the null device
-        os.dup2(saved, 1)
+    except OSError:
+        return None
+    try:
+        saved = os.dup(1)
+    except OSError:
+        os.close(null)
+        return None
+    try:
+        os.dup2(null, 1)
+    except OSError:
         os.close(saved)
+        return None
+    finally:
+        os.close(null)
+    return saved
 
 
 @functools.cache
@@ -502,7 +524,7 @@ def _libc() -> Any:
     """The C library (for ``fflush``), or None where it cannot be loaded."""
     try:
         return ctypes.CDLL(None)
-    except OSError:  # pragma: no cover - platforms without a loadable C library
+    except Exception:  # any platform without a loadable C library (OSError, TypeError)
         return None
 
 
@@ -536,7 +558,7 @@ def _whole_solution(
         return None, 2
     if relaxed.status == 0 and relaxed.x is not None:
         x = np.asarray(relaxed.x, dtype=np.float64)
-        whole = np.round(x)
+        whole = np.round(x) + 0.0  # + 0.0: no negative zero
         if (
             np.abs(x - whole).max(initial=0.0) <= _EPS
             and (whole >= lower).all()
