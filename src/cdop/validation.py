@@ -579,7 +579,7 @@ class _Checker:
         # (a case ID, matched across tables and checked for duplicates): the others are
         # let go, a column's codes per row weighing as much as a parsed column. A column
         # factorised again later is worked out again from the text read, coded as read.
-        keep = set(self.spec.key[:1]) if len(self.spec.key) == 1 else set()
+        keep = set(self.spec.key) if len(self.spec.key) == 1 else set()
         for name in [n for n in self.distinct if n not in keep]:
             del self.distinct[name]
         self.raw.factorized.clear()
