@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import subprocess
+import sys
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -182,7 +186,17 @@ def test_whole_solution_agrees_with_the_integer_program(
     sign = data.draw(st.sampled_from([1.0, -1.0]))
     objective = np.zeros(n)
     objective[cell] = -sign
-    x, status = _whole_solution(objective, csr_matrix(a_eq), b_eq, lower, np.full(n, np.inf))
+    # Half the examples share one kept solver model per table (the same structure digest
+    # for the same relations), as protection does: a kept model must answer each new
+    # question as a fresh one would.
+    structure = (
+        hashlib.blake2b(a_eq.tobytes() + b_eq.tobytes()).digest()
+        if data.draw(st.booleans())
+        else None
+    )
+    x, status = _whole_solution(
+        objective, csr_matrix(a_eq), b_eq, lower, np.full(n, np.inf), structure=structure
+    )
     expected_status, expected_optimum = _plain_milp(objective, a_eq, b_eq, lower)
     assert status == expected_status
     if expected_optimum is None:
@@ -192,6 +206,93 @@ def test_whole_solution_agrees_with_the_integer_program(
         assert np.array_equal(x, np.round(x))
         assert np.allclose(a_eq @ x, b_eq) and (x >= lower).all()
         assert objective @ x == pytest.approx(expected_optimum)
+
+
+def test_a_kept_solver_model_answers_each_question_afresh() -> None:
+    """One model kept for the relations x1 + x2 = 5, x2 + x3 = 4 (all >= 0), asked four
+    questions in turn with other bounds and objectives. By hand: the greatest x1 is 5
+    (x2 = 0, x3 = 4); with x1 <= 2 it is 2; x2 >= 5 has no solution (x2 <= 4); the least
+    x1 with x3 >= 4 is 5 (x2 = 0)."""
+    from scipy.sparse import csr_matrix
+
+    from cdop.disclosure._linked import _relaxation
+
+    a_eq = csr_matrix(np.array([[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]]))
+    b_eq = np.array([5.0, 4.0])
+    digest = b"two relations, three counts, kept by this test"
+    inf = np.inf
+
+    def ask(objective: list[float], lower: list[float], upper: list[float]) -> tuple[int, Any]:
+        return _relaxation(
+            digest, np.array(objective), a_eq, b_eq, np.array(lower), np.array(upper)
+        )
+
+    status, x = ask([-1, 0, 0], [0, 0, 0], [inf, inf, inf])
+    assert status == 0 and x is not None and x.tolist() == [5, 0, 4]
+    status, x = ask([-1, 0, 0], [0, 0, 0], [2, inf, inf])
+    assert status == 0 and x is not None and x[0] == pytest.approx(2)
+    status, x = ask([0, 0, 0], [0, 5, 0], [inf, inf, inf])
+    assert status == 2 and x is None
+    status, x = ask([1, 0, 0], [0, 0, 4], [inf, inf, inf])
+    assert status == 0 and x is not None and x.tolist() == [5, 0, 4]
+
+
+def test_the_first_solver_model_of_a_process_prints_nothing() -> None:
+    """The HiGHS bindings print a banner ("Running HiGHS ...") when a process makes its
+    first model: a build's output (and a notebook cell) must not show it."""
+    code = (
+        "import numpy as np\n"
+        "from scipy.sparse import csr_matrix\n"
+        "from cdop.disclosure._linked import _relaxation\n"
+        "status, x = _relaxation(None, np.array([-1.0]), csr_matrix(np.array([[1.0]])),"
+        " np.array([3.0]), np.zeros(1), np.full(1, np.inf))\n"
+        "assert status == 0 and x is not None and x[0] == 3.0, (status, x)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(counts=grids(), data=st.data())
+def test_a_count_shown_safe_by_another_counts_solution_is_safe(
+    counts: pd.DataFrame, data: st.DataObject
+) -> None:
+    """Protection takes the solution that shows one hidden count protected as proof for
+    the other hidden counts it puts out of reach too. Every count so certified must pass
+    the reader's own test for it (on a table with row and column totals, some cells
+    hidden at random)."""
+    from cdop.disclosure import CellKey, LinkedCounts
+    from cdop.disclosure._linked import _Reader
+
+    linked = LinkedCounts()
+    for r in counts.index:
+        for c in counts.columns:
+            linked.add(CellKey.of("n", row=str(r), col=str(c)), int(counts.loc[r, c]))
+    for r in counts.index:
+        linked.add(CellKey.of("n", row=str(r)), int(counts.loc[r].sum()))
+    for c in counts.columns:
+        linked.add(CellKey.of("n", col=str(c)), int(counts[c].sum()))
+    linked.universe("row", [str(r) for r in counts.index])
+    linked.universe("col", [str(c) for c in counts.columns])
+    system = linked.system()
+    hidden = np.array(
+        data.draw(
+            st.lists(st.booleans(), min_size=system.n_registered, max_size=system.n_registered)
+        ),
+        dtype=np.bool_,
+    )
+    reader = _Reader(system, hidden)
+    cells = [int(c) for c in np.flatnonzero(hidden)]
+    for cell in cells:
+        solution = reader.proof(cell, 5)
+        assert (solution is not None) == reader.safe(cell, 5)
+        if solution is None:
+            continue
+        for other in reader.also_shown_safe(solution, cell, cells, 5):
+            assert reader.safe(other, 5), system.keys[other].label()
 
 
 def test_solver_output_is_kept_off_standard_output(capfd: pytest.CaptureFixture[str]) -> None:

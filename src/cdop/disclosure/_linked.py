@@ -536,6 +536,7 @@ def _whole_solution(
     upper: npt.NDArray[np.float64],
     *,
     relative_gap: float | None = None,
+    structure: bytes | None = None,
 ) -> tuple[npt.NDArray[np.float64] | None, int]:
     """An optimal whole-number solution of min ``objective @ x`` subject to
     ``a_eq @ x == b_eq`` and ``lower <= x <= upper``, and the solver's status (0 solved,
@@ -547,17 +548,18 @@ def _whole_solution(
     for tables tied by totals), that solution is optimal for the whole-number program
     too, since no whole-number solution can do better than the best fractional one.
     Only otherwise is the integer program solved, to within ``relative_gap`` of the
-    optimum when given.
+    optimum when given. ``structure`` (a digest of ``a_eq`` and ``b_eq``) lets programs
+    that differ only in their objective and bounds share one solver model
+    (:func:`_relaxation`).
     """
     from scipy.optimize import Bounds, LinearConstraint, milp
 
     constraints = [LinearConstraint(a_eq, b_eq, b_eq)] if a_eq.shape[0] else None
     bounds = Bounds(lower, upper)
-    relaxed = milp(objective, constraints=constraints, bounds=bounds)
-    if relaxed.status == 2:  # infeasible even with fractions
+    status, x = _relaxation(structure, objective, a_eq, b_eq, lower, upper)
+    if status == 2:  # infeasible even with fractions
         return None, 2
-    if relaxed.status == 0 and relaxed.x is not None:
-        x = np.asarray(relaxed.x, dtype=np.float64)
+    if status == 0 and x is not None:
         whole = np.round(x) + 0.0  # + 0.0: no negative zero
         if (
             np.abs(x - whole).max(initial=0.0) <= _EPS
@@ -576,6 +578,71 @@ def _whole_solution(
         )
     found = None if result.x is None else np.array(result.x, dtype=np.float64)
     return found, int(result.status)
+
+
+#: Solver models of the programs without the whole-number condition, kept per thread by
+#: the digest of their relations: protection asks many questions of one group of counts
+#: (its relations fixed, bounds and objective changing), and a kept model answers the
+#: next question from the last one's basis instead of starting again.
+_MODELS = threading.local()
+_MODELS_KEPT = 256
+
+
+def _relaxation(
+    structure: bytes | None,
+    objective: npt.NDArray[np.float64],
+    a_eq: Any,
+    b_eq: npt.NDArray[np.float64],
+    lower: npt.NDArray[np.float64],
+    upper: npt.NDArray[np.float64],
+) -> tuple[int, npt.NDArray[np.float64] | None]:
+    """Solve min ``objective @ x`` subject to ``a_eq @ x == b_eq`` and
+    ``lower <= x <= upper`` over real numbers: the status (0 optimal, 2 infeasible, 4 any
+    other outcome, which the caller treats as unknown) and the optimal solution."""
+    import highspy
+
+    models: dict[bytes, Any] | None = getattr(_MODELS, "models", None)
+    if models is None:
+        models = _MODELS.models = {}
+    n = objective.size
+    inf = highspy.kHighsInf
+    finite_upper = np.where(np.isfinite(upper), upper, inf)
+    model = None if structure is None else models.get(structure)
+    if model is None:
+        with _solver_output_hidden():  # the first model of a process prints a banner
+            model = highspy.Highs()  # type: ignore[no-untyped-call]
+        model.setOptionValue("output_flag", False)
+        lp = highspy.HighsLp()
+        lp.num_col_ = n
+        lp.num_row_ = int(a_eq.shape[0])
+        lp.col_cost_ = objective
+        lp.col_lower_ = lower
+        lp.col_upper_ = finite_upper
+        lp.row_lower_ = b_eq
+        lp.row_upper_ = b_eq
+        by_col = a_eq.tocsc()
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.num_col_ = n
+        lp.a_matrix_.num_row_ = int(a_eq.shape[0])
+        lp.a_matrix_.start_ = by_col.indptr
+        lp.a_matrix_.index_ = by_col.indices
+        lp.a_matrix_.value_ = by_col.data
+        model.passModel(lp)
+        if structure is not None:
+            if len(models) >= _MODELS_KEPT:
+                models.clear()
+            models[structure] = model
+    else:
+        at = np.arange(n, dtype=np.int32)
+        model.changeColsBounds(n, at, lower, finite_upper)
+        model.changeColsCost(n, at, objective)
+    model.run()
+    status = model.getModelStatus()
+    if status == highspy.HighsModelStatus.kOptimal:
+        return 0, np.array(model.getSolution().col_value, dtype=np.float64)
+    if status == highspy.HighsModelStatus.kInfeasible:
+        return 2, None
+    return 4, None
 
 
 class _Reader:
@@ -705,6 +772,7 @@ class _Reader:
                 upper,
                 # a witness needs a good solution, not the best one; bounds need the best
                 relative_gap=0.5 if caps else None,
+                structure=structure,
             )
             if len(_SOLVED) >= _MAX_SOLVED:
                 _SOLVED.clear()
@@ -725,14 +793,38 @@ class _Reader:
 
     def safe(self, cell: int, threshold: int) -> bool:
         """Whether the hidden count is protected: not fixed and, if small, not narrowed."""
+        return self.proof(cell, threshold) is not None
+
+    def proof(self, cell: int, threshold: int) -> npt.NDArray[np.float64] | None:
+        """A whole-number solution of the reader's system (by flat index; only the
+        counts of the cell's group are meaningful) that shows the hidden count protected,
+        or None when it is not (see :meth:`safe`)."""
         if self.solved[cell]:
-            return False
+            return None
         truth = int(self.system.values[cell])
-        if self._solve(cell, (), floor=_target(truth, threshold)) is not None:
-            return True
-        if 1 <= truth <= threshold:
-            return False
-        return self._solve(cell, (), ceiling=truth - 1) is not None
+        found = self._solve(cell, (), floor=_target(truth, threshold))
+        if found is not None or 1 <= truth <= threshold:
+            return found
+        return self._solve(cell, (), ceiling=truth - 1)
+
+    def also_shown_safe(
+        self, solution: npt.NDArray[np.float64], cell: int, others: Iterable[int], threshold: int
+    ) -> list[int]:
+        """Which of ``others`` a solution found for ``cell`` shows protected as well: the
+        counts of the same group that it puts above their target (or, for a count that
+        is not small, off its true value)."""
+        group = self._group[self._position[cell]]
+        found = []
+        for other in others:
+            if self.solved[other] or self._group[self._position[other]] != group:
+                continue
+            truth = int(self.system.values[other])
+            value = solution[other]
+            if value >= _target(truth, threshold) - _EPS or (
+                not 1 <= truth <= threshold and abs(value - truth) > 0.5
+            ):
+                found.append(other)
+        return found
 
     def range(self, cell: int) -> tuple[float, float]:
         """The least and greatest value the reader can give the hidden count."""
@@ -893,12 +985,16 @@ def _first_exposed(reader: _Reader, threshold: int, certified: set[int]) -> int 
     if not pending:
         return None
     certified.update(reader.witness(pending, threshold))
-    for cell in pending:
+    for at, cell in enumerate(pending):
         if cell in certified:
             continue
-        if not reader.safe(cell, threshold):
+        solution = reader.proof(cell, threshold)
+        if solution is None:
             return cell
         certified.add(cell)
+        # The same solution often shows counts further on protected too.
+        later = [c for c in pending[at + 1 :] if c not in certified]
+        certified.update(reader.also_shown_safe(solution, cell, later, threshold))
     return None
 
 
