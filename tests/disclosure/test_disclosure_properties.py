@@ -335,3 +335,69 @@ def test_solver_output_hidden_from_several_threads(capfd: pytest.CaptureFixture[
         thread.join()
     print("after", flush=True)
     assert capfd.readouterr().out == "after\n"
+
+
+# -- the relations derived from the keys ---------------------------------------------------
+def _reference_relations(counts: Any) -> tuple[list[Any], list[tuple[Any, list[Any]]]]:
+    """The relations the keys call for, worked out plainly as the rules state them: visit
+    every key, again and again until nothing changes; a key with several levels of a
+    characteristic is the sum of its single levels; a registered count without a
+    characteristic whose levels are declared is the sum of every level. The keys (the
+    registered first, then the latent ones, in the order met) and the relations, in the
+    order found."""
+    keys = list(counts.keys)
+    index = {k: i for i, k in enumerate(keys)}
+    universes = counts._universes
+    relations: dict[Any, tuple[Any, list[Any]]] = {}
+    changed = True
+    while changed:
+        changed = False
+        for key in list(keys):
+            for dim, levels in key.dims:
+                pairs = []
+                if len(levels) > 1:
+                    pairs.append((key, [key.having(dim, [lv]) for lv in sorted(levels)]))
+                parent = key.without(dim)
+                if dim in universes and parent in index:
+                    pairs.append((parent, [parent.having(dim, [lv]) for lv in universes[dim]]))
+                for whole, parts in pairs:
+                    if (whole, dim) in relations:
+                        continue
+                    relations[(whole, dim)] = (whole, parts)
+                    changed = True
+                    for part in parts:
+                        if part not in index:
+                            index[part] = len(keys)
+                            keys.append(part)
+    return keys, list(relations.values())
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_the_relations_are_those_the_rules_call_for(data: st.DataObject) -> None:
+    """Keys over two or three characteristics, some with several levels (pooled years,
+    grouped bands), some unrestricted (totals), some characteristics with declared
+    levels: the register's system has the keys and relations of the plain reference
+    above, in the same order (the order decides the programs the solver is given)."""
+    from cdop.disclosure import CellKey, LinkedCounts
+
+    levels = {"year": ["y1", "y2", "y3"], "cat": ["a", "b", "c", "d"], "sex": ["m", "f"]}
+    declared = data.draw(st.sets(st.sampled_from(sorted(levels))))
+    counts = LinkedCounts()
+    for dim in sorted(declared):
+        counts.universe(dim, levels[dim])
+    n_keys = data.draw(st.integers(1, 12))
+    for _ in range(n_keys):
+        dims = {}
+        for dim, options in levels.items():
+            chosen = data.draw(st.sets(st.sampled_from(options), max_size=len(options)))
+            if chosen:
+                dims[dim] = sorted(chosen)
+        counts.add(CellKey.of(data.draw(st.sampled_from(["reviewed", "notified"])), **dims), 0)
+    system = counts.system()
+    keys, relations = _reference_relations(counts)
+    assert list(system.keys) == keys
+    assert len(system.relations) == len(relations)
+    for (cells, coefs), (whole, parts) in zip(system.relations, relations, strict=True):
+        assert [system.keys[c] for c in cells] == [whole, *parts]
+        assert coefs.tolist() == [-1] + [1] * len(parts)

@@ -391,11 +391,28 @@ def _build_system(counts: LinkedCounts) -> _System:
         keys.append(key)
         return True
 
+    # Each pass visits the keys in order and adds the relations they call for; passes go
+    # on until one adds nothing. A key whose relations are all in place is not visited
+    # again (visiting it would add nothing), nor is a characteristic without declared
+    # levels looked at twice: only a total that may still be registered is waited for.
+    waiting: dict[CellKey, list[tuple[str, CellKey | None]]] = {}
+
+    def todo(key: CellKey) -> list[tuple[str, CellKey | None]]:
+        found = waiting.get(key)
+        if found is None:
+            found = [
+                (dim, key.without(dim) if dim in universes else None) for dim, _ in key.dims
+            ]
+            waiting[key] = found
+        return found
+
     changed = True
     while changed:
         changed = False
-        for key in list(keys):
-            for dim, levels in key.dims:
+        for key in [k for k in keys if k not in waiting or waiting[k]]:
+            left: list[tuple[str, CellKey | None]] = []
+            for dim, parent in todo(key):
+                levels = key.levels(dim) or frozenset()
                 # several levels: the sum of the single levels
                 if len(levels) > 1 and (key, dim) not in relations:
                     children = [key.having(dim, [level]) for level in sorted(levels)]
@@ -404,14 +421,17 @@ def _build_system(counts: LinkedCounts) -> _System:
                         changed |= intern(child)
                     changed = True
                 # a published total over this characteristic: the sum of every level
-                universe = universes.get(dim)
-                parent = key.without(dim)
-                if universe is not None and parent in index and (parent, dim) not in relations:
-                    children = [parent.having(dim, [level]) for level in universe]
+                if parent is None:
+                    continue
+                if parent in index and (parent, dim) not in relations:
+                    children = [parent.having(dim, [level]) for level in universes[dim]]
                     relations[(parent, dim)] = (parent, children)
                     for child in children:
                         changed |= intern(child)
                     changed = True
+                if (parent, dim) not in relations:
+                    left.append((dim, parent))
+            waiting[key] = left
     rows = []
     for parent, children in relations.values():
         cells = np.array([index[parent], *(index[c] for c in children)], dtype=np.int64)
@@ -426,9 +446,11 @@ def _build_system(counts: LinkedCounts) -> _System:
     return _System(tuple(keys), values, len(registered), tuple(rows))
 
 
-def _propagate(
-    system: _System, hidden: npt.NDArray[np.bool_]
-) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], npt.NDArray[np.float64]]:
+#: What the reader works out by propagation: unknown, solved, values (see _propagate).
+_Propagated = tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], npt.NDArray[np.float64]]
+
+
+def _propagate(system: _System, hidden: npt.NDArray[np.bool_]) -> _Propagated:
     """What the reader works out from the relations alone: the unknown counts (hidden or
     never printed), which of them a chain of relations fixes, and their values."""
     by_row, by_col = system.sparse()
@@ -654,13 +676,19 @@ class _Reader:
     count is answered by integer programming on its group alone.
     """
 
-    def __init__(self, system: _System, hidden: npt.NDArray[np.bool_]) -> None:
+    def __init__(
+        self,
+        system: _System,
+        hidden: npt.NDArray[np.bool_],
+        propagated: _Propagated | None = None,
+    ) -> None:
         self.system = system
         self.hidden = hidden
         by_row, _ = system.sparse()
         row_ptr, row_cells, row_coefs = by_row.indptr, by_row.indices, by_row.data
         n = len(system.keys)
-        unknown, solved, values = _propagate(system, hidden)
+        # ``propagated``: what _propagate(system, hidden) gave, when the caller has it.
+        unknown, solved, values = propagated or _propagate(system, hidden)
         self.unknown = unknown
         self.solved = solved
         self.values = values
@@ -1053,9 +1081,10 @@ def _complement(
     for c in candidates[:12]:
         trial = hidden.copy()
         trial[c] = True
-        if _propagate(reader.system, trial)[1][target]:
+        propagated = _propagate(reader.system, trial)
+        if propagated[1][target]:
             continue  # still worked out through a chain of relations
-        if _Reader(reader.system, trial).safe(target, threshold):
+        if _Reader(reader.system, trial, propagated).safe(target, threshold):
             return [c]
     # No single count protects the target (a count pinned by a row and a column needs a
     # rectangle of others): the least costly set that does, by integer programming.
