@@ -400,9 +400,7 @@ def _build_system(counts: LinkedCounts) -> _System:
     def todo(key: CellKey) -> list[tuple[str, CellKey | None]]:
         found = waiting.get(key)
         if found is None:
-            found = [
-                (dim, key.without(dim) if dim in universes else None) for dim, _ in key.dims
-            ]
+            found = [(dim, key.without(dim) if dim in universes else None) for dim, _ in key.dims]
             waiting[key] = found
         return found
 
@@ -557,7 +555,6 @@ def _whole_solution(
     lower: npt.NDArray[np.float64],
     upper: npt.NDArray[np.float64],
     *,
-    relative_gap: float | None = None,
     structure: bytes | None = None,
 ) -> tuple[npt.NDArray[np.float64] | None, int]:
     """An optimal whole-number solution of min ``objective @ x`` subject to
@@ -569,10 +566,9 @@ def _whole_solution(
     the whole-number program; when its optimal solution is already whole (as it mostly is
     for tables tied by totals), that solution is optimal for the whole-number program
     too, since no whole-number solution can do better than the best fractional one.
-    Only otherwise is the integer program solved, to within ``relative_gap`` of the
-    optimum when given. ``structure`` (a digest of ``a_eq`` and ``b_eq``) lets programs
-    that differ only in their objective and bounds share one solver model
-    (:func:`_relaxation`).
+    Only otherwise is the integer program solved. ``structure`` (a digest of ``a_eq``
+    and ``b_eq``) lets programs that differ only in their objective and bounds share
+    one solver model (:func:`_relaxation`).
     """
     from scipy.optimize import Bounds, LinearConstraint, milp
 
@@ -596,7 +592,6 @@ def _whole_solution(
             constraints=constraints,
             bounds=bounds,
             integrality=np.ones(objective.size, dtype=np.int64),
-            options=None if relative_gap is None else {"mip_rel_gap": relative_gap},
         )
     found = None if result.x is None else np.array(result.x, dtype=np.float64)
     return found, int(result.status)
@@ -762,7 +757,6 @@ class _Reader:
         sign: float = 1.0,
         floor: float | None = None,
         ceiling: float | None = None,
-        caps: Mapping[int, float] | None = None,
     ) -> npt.NDArray[np.float64] | None:
         """Maximise (sign 1) or minimise (-1) the given counts over the cell's group, with
         optional bounds on ``cell``; the solution by flat index, or None if infeasible."""
@@ -775,9 +769,6 @@ class _Reader:
             lower[k] = max(lower[k], floor)
         if ceiling is not None:
             upper[k] = ceiling
-        for other, cap in (caps or {}).items():
-            if other in local:
-                upper[local[other]] = max(cap, lower[local[other]])
         if (upper < lower).any():
             return None
         objective = np.zeros(cols.size)
@@ -788,7 +779,6 @@ class _Reader:
         for part in (objective, lower, upper):
             program.update(np.asarray(part.shape, dtype=np.int64).tobytes())
             program.update(np.ascontiguousarray(part).tobytes())
-        program.update(b"witness" if caps else b"bounds")
         digest = program.digest()
         answer = _SOLVED.get(digest)
         if answer is None:
@@ -798,8 +788,6 @@ class _Reader:
                 b_eq,
                 lower,
                 upper,
-                # a witness needs a good solution, not the best one; bounds need the best
-                relative_gap=0.5 if caps else None,
                 structure=structure,
             )
             if len(_SOLVED) >= _MAX_SOLVED:
@@ -869,33 +857,6 @@ class _Reader:
     def ranges(self, cells: Sequence[int]) -> dict[int, tuple[float, float]]:
         """:meth:`range` for each cell."""
         return {int(c): self.range(int(c)) for c in cells}
-
-    def witness(self, pending: Sequence[int], threshold: int) -> set[int]:
-        """Counts shown safe by a few integer solutions that push many counts up at once.
-
-        A solution of the reader's system where a hidden count reaches both more than its
-        true value and more than the threshold proves that count neither fixed nor
-        narrowed; each count is capped at that target so the increase spreads.
-        """
-        safe: set[int] = set()
-        left = [c for c in pending if not self.solved[c]]
-        groups: dict[int, list[int]] = {}
-        for c in left:
-            groups.setdefault(int(self._group[self._position[c]]), []).append(c)
-        for members in groups.values():
-            caps = {c: float(_target(int(self.system.values[c]), threshold)) for c in members}
-            for _ in range(3):
-                todo = [c for c in members if c not in safe]
-                if not todo:
-                    break
-                found = self._solve(todo[0], todo, caps=caps)
-                if found is None:
-                    break
-                new = {c for c in todo if found[c] >= caps[c] - _EPS}
-                if not new:
-                    break
-                safe |= new
-        return safe
 
 
 def _exposed(low: float, high: float, truth: int, threshold: int) -> Literal["exact", "narrow", ""]:
@@ -1012,7 +973,6 @@ def _first_exposed(reader: _Reader, threshold: int, certified: set[int]) -> int 
     pending = [c for c in hidden_cells if c not in certified]
     if not pending:
         return None
-    certified.update(reader.witness(pending, threshold))
     for at, cell in enumerate(pending):
         if cell in certified:
             continue
