@@ -45,7 +45,11 @@ def plan_breakdown(
     as one row (with its label) when any of their counts is small, so that a sparse level
     such as "not stated" is merged rather than hidden with a larger count beside it.
     """
-    data = analytics.breakdown(ctx.ds, variable, years=years)
+    # Every year of the data at once: the same table serves each year's chapter planned
+    # for the year blocks (one computation, remembered by the dataset), and a year's
+    # counts do not depend on the other years asked for; a year outside the data counts
+    # zero either way.
+    data = analytics.breakdown(ctx.ds, variable)
     codes = data[variable].astype("object").map(lambda v: level_code(v, labels))
     data = data.assign(code=codes, **{_O.period: data[_O.period].astype(str)})
     universe = [*labels, NOT_RECORDED_CODE]
