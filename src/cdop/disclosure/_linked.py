@@ -763,8 +763,7 @@ class _Reader:
         cols, a_eq, b_eq, structure = self._program(cell)
         lower = self._lower[cols].copy()
         upper = np.full(cols.size, np.inf)
-        local = {int(self.free[c]): k for k, c in enumerate(cols)}
-        k = local[cell]
+        k = int(np.searchsorted(cols, self._position[cell]))
         if floor is not None:
             lower[k] = max(lower[k], floor)
         if ceiling is not None:
@@ -773,8 +772,9 @@ class _Reader:
             return None
         objective = np.zeros(cols.size)
         for other in objective_cells:
-            if other in local:
-                objective[local[other]] = -sign
+            at = int(np.searchsorted(cols, self._position[other]))
+            if self._position[other] >= 0 and at < cols.size and cols[at] == self._position[other]:
+                objective[at] = -sign
         program = hashlib.blake2b(structure, digest_size=32)
         for part in (objective, lower, upper):
             program.update(np.asarray(part.shape, dtype=np.int64).tobytes())
