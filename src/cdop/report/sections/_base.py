@@ -240,6 +240,38 @@ class Context:
             first = min(max(first, self.covered[0]), self.year)
         return [financial_label(y) for y in range(first, self.year + 1)]
 
+    def yearly(
+        self,
+        compute: Callable[..., pd.DataFrame],
+        *args: Any,
+        years: Sequence[str],
+        **kwargs: Any,
+    ) -> pd.DataFrame:
+        """``compute(ds, *args, years=years, **kwargs)``, taken from one computation over
+        every financial year the data cover.
+
+        For analytics whose rows of a year do not depend on the other years asked for
+        (counts, durations and activity by year): the table of every year is computed
+        once and remembered by the dataset, and the chapter and each earlier year's plan
+        (:func:`cdop.report._history.year_blocks`) take their years from it. The rows,
+        their order and the ``period`` categories are those ``compute`` gives for
+        ``years`` alone. Years outside the data are computed directly.
+        """
+        wanted = sorted(dict.fromkeys(years))
+        covered = self.covered
+        every = (
+            []
+            if covered is None
+            else [financial_label(y) for y in range(covered[0], covered[1] + 1)]
+        )
+        if len(wanted) != len(years) or not set(wanted) <= set(every):
+            return compute(self.ds, *args, years=list(years), **kwargs)
+        frame = compute(self.ds, *args, years=every, **kwargs)
+        period = schema.OUTPUT.period
+        out = frame[frame[period].astype(str).isin(wanted)].reset_index(drop=True)
+        out[period] = out[period].cat.set_categories(pd.Index(wanted, dtype="str"))
+        return out
+
     @property
     def pooled_years(self) -> list[str]:
         """The latest complete pooled period: fixed windows of ``pool`` financial years

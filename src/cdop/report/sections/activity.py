@@ -42,7 +42,7 @@ def _year_end(label: str) -> str:
 
 def plan(ctx: Context) -> Finish:
     years = ctx.last(ctx.years_shown)
-    act = analytics.activity(ctx.ds, years=years)
+    act = ctx.yearly(analytics.activity, years=years)
     grid = act.set_index(_O.period)[list(_COLUMNS)].astype("int64")
     grid.index = grid.index.astype(str)
     keys = [[ctx.key(measure, year=y) for _, measure in _COLUMNS.values()] for y in grid.index]

@@ -98,7 +98,7 @@ def _band_grid(
     title: str,
     **options: Any,
 ) -> tuple[GridPlan, pd.DataFrame]:
-    data = analytics.review_durations(ctx.ds, bands, years=years)
+    data = ctx.yearly(analytics.review_durations, bands, years=years)
     order = [b.label for b in bands]
     grid = pivot(data, _O.band, _O.period, _O.numerator, order)
     grid.columns = grid.columns.astype(str)
@@ -125,7 +125,7 @@ def _band_grid(
 
 def _england_bands(ctx: Context, years: list[str]) -> str:
     """The note giving England's shares of reviews in the national bands for the year."""
-    national = analytics.review_durations(ctx.ds, "national", years=years)
+    national = ctx.yearly(analytics.review_durations, "national", years=years)
     compared = analytics.compare_national(national, "review_duration_band")
     latest = compared[compared[_O.period].astype(str) == ctx.label]
     latest = latest[latest["like_for_like"].astype(bool)].set_index("band")
@@ -156,7 +156,7 @@ def plan(ctx: Context) -> Finish:
         f"Reviews completed by time from notification to review, {span(years)}",
         notes=(_BAND_NOTE,),
     )
-    timely = analytics.review_timeliness(ctx.ds, years=[ctx.label])
+    timely = ctx.yearly(analytics.review_timeliness, years=[ctx.label])
     total = int(timely["reviews"].iloc[0])
     total_key = ctx.key(MEASURE.REVIEWED, year=ctx.label)
     ctx.count(total_key, total, "sentence: reviews completed")

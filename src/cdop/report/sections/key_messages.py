@@ -80,7 +80,7 @@ def _activity(ctx: Context) -> list[_Finding]:
     if not _published(ctx, *current.values()):
         return []
     years = [ctx.previous, ctx.label]
-    act = analytics.activity(ctx.ds, years=years)
+    act = ctx.yearly(analytics.activity, years=years)
     act = act.assign(label=act[_O.period].astype(str)).set_index("label")
     columns = {
         MEASURE.NOTIFIED: "notifications",
@@ -247,7 +247,7 @@ def _timeliness(ctx: Context) -> list[_Finding]:
     part = ctx.key(MEASURE.REVIEWED, year=ctx.label, **{DIM.MONTHS: WITHIN_LEVELS[12]})
     if not _published(ctx, part, ctx.key(MEASURE.REVIEWED, year=ctx.label)):
         return []
-    timely = analytics.review_timeliness(ctx.ds, years=[ctx.label])
+    timely = ctx.yearly(analytics.review_timeliness, years=[ctx.label])
     row = analytics.compare_national(
         timely, "reviews_within_12_months", x="within_12_months", n="reviews"
     ).iloc[0]

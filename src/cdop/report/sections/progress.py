@@ -84,7 +84,7 @@ def plan(ctx: Context) -> Finish:
     marker = ctx.disclosure.marker
 
     # 1. Time from death to review: the distribution by band.
-    bands = analytics.review_durations(ctx.ds, DEATH_BANDS, start="death", years=years)
+    bands = ctx.yearly(analytics.review_durations, DEATH_BANDS, start="death", years=years)
     order = [b.label for b in DEATH_BANDS]
     ctx.counts.universe(FROM_DEATH, order)
     grid = pivot(bands, _O.band, _O.period, _O.numerator, order)
@@ -108,7 +108,7 @@ def plan(ctx: Context) -> Finish:
     )
 
     # 2. Median and quartiles of the time from death to review.
-    timely = analytics.review_timeliness(ctx.ds, start="death", years=years)
+    timely = ctx.yearly(analytics.review_timeliness, start="death", years=years)
     timely = timely.assign(label=timely[_O.period].astype(str))
     quartile_keys = []
     for record in timely.to_dict("records"):
@@ -117,7 +117,7 @@ def plan(ctx: Context) -> Finish:
         quartile_keys.append(key)
 
     # 3. Open cases at each year end by how long they had been open: the backlog.
-    act = analytics.activity(ctx.ds, years=trend_years)
+    act = ctx.yearly(analytics.activity, years=trend_years)
     act = act.assign(label=act[_O.period].astype(str)).set_index("label")
     ctx.counts.universe(OPEN_FOR, [code for _, _, code in OPEN_BANDS])
     open_grid = pd.DataFrame(
@@ -151,7 +151,7 @@ def plan(ctx: Context) -> Finish:
     if missing:
         ctx.leave_out("review_delays", "Reasons for the delay of reviews", missing)
     else:
-        found = analytics.review_delays(ctx.ds, years=years)
+        found = ctx.yearly(analytics.review_delays, years=years)
         reasons = list(schema.DELAY_REASON_CODES)
         dgrid = pivot(found, "reason", _O.period, _O.numerator, reasons)
         dgrid.columns = dgrid.columns.astype(str)
