@@ -279,6 +279,10 @@ class LinkedCounts:
             if all(terms != mine for mine, _ in self._explicit):
                 self._explicit.append((terms, why))
 
+    def declared(self) -> frozenset[str]:
+        """The characteristics whose levels are declared (:meth:`universe`)."""
+        return frozenset(self._universes)
+
     def extent(self) -> tuple[int, int, int]:
         """How many counts, declared identities and declared characteristics are
         registered (a step that adds none leaves it unchanged)."""

@@ -32,7 +32,7 @@ from cdop.errors import CdopArgumentError
 from cdop.report._settings import ChapterSettings
 from cdop.report._tables import Disclosure
 from cdop.report.sections import Context, SectionSpec, financial_label
-from cdop.report.sections._base import DIM, plan_sections
+from cdop.report.sections._base import DIM, plan_sections, single_financial_year
 
 __all__ = ["Published", "read_previous", "single_year", "year_blocks"]
 
@@ -57,11 +57,7 @@ def _is_financial(label: str) -> bool:
 
 def single_year(key: CellKey) -> str | None:
     """The financial year of a count of one financial year ("2024/25"), else None."""
-    levels = key.levels(DIM.YEAR)
-    if levels is None or len(levels) != 1:
-        return None
-    (label,) = levels
-    return label if _is_financial(label) else None
+    return single_financial_year(key)
 
 
 def _block(source: Context, label: str) -> Published:
@@ -103,27 +99,48 @@ def year_blocks(ctx: Context, sections: Sequence[SectionSpec]) -> Published:
         if cached is not None and cached[0] is ctx.ds:
             out.update(cached[1])
             continue
-        if year == ctx.year:
-            source = ctx
-        else:
-            source = Context(
-                ds=ctx.ds,
-                year=year,
-                disclosure=ctx.disclosure,
-                years_shown=ctx.years_shown,
-                pool=ctx.pool,
-                area=ctx.area,
-                settings=ctx.settings,
-                _inputs=ctx._inputs,
-            )
-            # Sections that only restate counts of others add nothing to a year's counts.
-            plan_sections(source, [s for s in sections if not s.restates])
+        source = ctx if year == ctx.year else _earlier_year(ctx, year, sections)
         block = _block(source, label)
         if len(_BLOCKS) >= _MAX_CACHED:
             _BLOCKS.clear()
         _BLOCKS[memo] = (ctx.ds, block)
         out.update(block)
     return out
+
+
+def _earlier_year(ctx: Context, year: int, sections: Sequence[SectionSpec]) -> Context:
+    """The chapter of an earlier ``year`` planned for its counts of that year.
+
+    Sections that only restate counts of others, or print pooled counts only, add
+    nothing to a year's counts and are not planned. They may still declare the levels of
+    a characteristic that a count of the year is split by (so that its levels add up to
+    a total); if the chapter declares levels the plan without them lacks, the year is
+    planned again with every section.
+    """
+
+    def planned(chosen: Sequence[SectionSpec]) -> Context:
+        source = Context(
+            ds=ctx.ds,
+            year=year,
+            disclosure=ctx.disclosure,
+            years_shown=ctx.years_shown,
+            pool=ctx.pool,
+            area=ctx.area,
+            settings=ctx.settings,
+            _inputs=ctx._inputs,
+        )
+        plan_sections(source, chosen)
+        return source
+
+    source = planned([s for s in sections if not (s.restates or s.pooled)])
+    label = financial_label(year)
+    split_by = {
+        dim for key in source.counts.keys if single_year(key) == label for dim, _ in key.dims
+    }
+    declared = source.counts.declared()
+    if any(dim in ctx.counts.declared() and dim not in declared for dim in split_by):
+        source = planned([s for s in sections if not s.restates])
+    return source
 
 
 def read_previous(

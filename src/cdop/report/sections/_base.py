@@ -370,6 +370,11 @@ class SectionSpec:
     (:func:`cdop.report._history.year_blocks`) are then worked out without planning it;
     :func:`plan_sections` checks the promise every time it plans the section.
 
+    ``pooled`` marks a section that prints no count of a single financial year (only
+    counts of pooled periods or calendar years), and declares no identity with one: a
+    year's counts are then worked out without planning it too, and
+    :func:`plan_sections` checks that promise in the same way.
+
     Examples
     --------
     >>> from cdop.report.sections import SECTIONS
@@ -383,6 +388,7 @@ class SectionSpec:
     needs: tuple[str | Need, ...] = ()
     placement: Placement = "body"
     restates: bool = False
+    pooled: bool = False
 
     def __post_init__(self) -> None:
         for need in self.needs:
@@ -415,6 +421,7 @@ def plan_sections(
             progress(f"section {index} of {len(specs)}: {spec.title.lower()}")
         before = len(ctx.counts)
         extent = ctx.counts.extent()
+        yearly_before = _single_year_uses(ctx.counts) if spec.pooled else None
         try:
             finisher = spec.plan(ctx)
         except CdopArgumentError as exc:
@@ -431,10 +438,33 @@ def plan_sections(
                 f"section {spec.id!r} restates counts of other sections, yet registered "
                 "counts, identities or levels of its own"
             )
+        if yearly_before is not None and _single_year_uses(ctx.counts) != yearly_before:
+            raise RuntimeError(
+                f"section {spec.id!r} is marked as printing pooled counts only, yet printed "
+                "a count of a single financial year or declared an identity with one"
+            )
         done[position] = finisher
     planned = [specs[i] for i in sorted(done)]
     finishers = [done[i] for i in sorted(done)]
     return planned, finishers
+
+
+def single_financial_year(key: CellKey) -> str | None:
+    """The financial year of a count of one financial year ("2024/25"), else None."""
+    levels = key.levels(DIM.YEAR)
+    if levels is None or len(levels) != 1:
+        return None
+    (label,) = levels
+    is_financial = len(label) == 7 and label[4] == "/" and label[:4].isdigit()
+    return label if is_financial else None
+
+
+def _single_year_uses(counts: LinkedCounts) -> tuple[dict[CellKey, int], frozenset[CellKey]]:
+    """Each count of a single financial year with the number of places printing it, and
+    the counts of single financial years named in declared identities."""
+    places = {key: len(counts.places(key)) for key in counts.keys if single_financial_year(key)}
+    related = frozenset(k for k in counts.explicit_keys() if single_financial_year(k))
+    return places, related
 
 
 # -- helpers --------------------------------------------------------------------------------

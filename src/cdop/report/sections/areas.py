@@ -117,5 +117,9 @@ def plan(ctx: Context) -> Finish:
 
 
 SECTION = SectionSpec(
-    "deaths_by_area", "Deaths by local authority", plan, needs=("pooled_years", FOOTPRINT)
+    "deaths_by_area",
+    "Deaths by local authority",
+    plan,
+    needs=("pooled_years", FOOTPRINT),
+    pooled=True,
 )

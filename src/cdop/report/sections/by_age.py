@@ -224,4 +224,5 @@ SECTION = SectionSpec(
     plan,
     # the tables count the fixed pooled period: every year of it must be in the data
     needs=("pooled_years",),
+    pooled=True,
 )

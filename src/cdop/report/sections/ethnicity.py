@@ -82,5 +82,5 @@ def plan(ctx: Context) -> Finish:
 
 
 SECTION = SectionSpec(
-    "deaths_by_ethnicity", "Deaths by ethnic group", plan, needs=("pooled_years",)
+    "deaths_by_ethnicity", "Deaths by ethnic group", plan, needs=("pooled_years",), pooled=True
 )

@@ -233,4 +233,5 @@ SECTION = SectionSpec(
     plan,
     # the tables count the fixed pooled period: every year of it must be in the data
     ("factors", "pooled_years"),
+    pooled=True,
 )

@@ -296,4 +296,5 @@ SECTION = SectionSpec(
     plan,
     # the band tables count the fixed pooled period: every year of it must be in the data
     needs=("pooled_years", NEONATAL_FIELDS),
+    pooled=True,
 )
