@@ -7,7 +7,10 @@ every count it prints, and returns the function that writes the section once dis
 control has run over the whole chapter. A section whose needs the data do not meet is
 left out, and the chapter's last section says what data would add it. To add a section,
 add a module and list it in :data:`SECTIONS`; its ``id`` is what ``sections=`` and
-``--sections`` choose it by.
+``--sections`` choose it by. Mark it ``pooled=True`` if it prints counts of pooled
+periods only (no count of a single financial year): each earlier year's counts are then
+worked out without planning it, which saves time in every chapter (a wrong mark stops
+the build with an error, it never changes what is hidden).
 """
 
 from __future__ import annotations
