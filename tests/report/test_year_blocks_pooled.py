@@ -70,3 +70,36 @@ def test_a_pooled_section_that_prints_a_year_s_count_is_refused() -> None:
     ctx = Context(ds=cdop.load_sample(), year=2024, disclosure=Disclosure())
     with pytest.raises(RuntimeError, match="pooled counts only"):
         plan_sections(ctx, [spec])
+
+
+def test_levels_declared_only_by_a_pooled_section_are_not_lost() -> None:
+    """A section prints a year's reviews split by colour (3 red, 10 blue) and their total
+    (13) without declaring the levels of colour; a pooled section declares them. With the
+    levels, a reader sees red = 13 - 10, so blue is hidden too. An earlier year planned
+    without the pooled section would lack the levels (and hide red alone): it is planned
+    again with every section, and its block is the full plan's."""
+
+    def split(ctx: Context) -> object:
+        for colour, n in (("red", 3), ("blue", 10)):
+            ctx.count(CellKey.of("reviewed", year=ctx.label, colour=colour), n, colour)
+        ctx.count(CellKey.of("reviewed", year=ctx.label), 13, "total")
+        return lambda: None
+
+    def pooled(ctx: Context) -> object:
+        ctx.counts.universe("colour", ["red", "blue"])
+        ctx.count(CellKey.of("reviewed", year=ctx.pooled_years, colour="red"), 9, "pooled")
+        return lambda: None
+
+    sections = [
+        SectionSpec("split", "By colour", split),  # type: ignore[arg-type]
+        SectionSpec("pooled", "Pooled", pooled, pooled=True),  # type: ignore[arg-type]
+    ]
+    ds = cdop.load_sample()
+    ctx = Context(ds=ds, year=2024, disclosure=Disclosure())
+    plan_sections(ctx, sections)
+    quick = _block(_earlier_year(ctx, 2023, sections), "2023/24")
+    full = Context(ds=ds, year=2023, disclosure=Disclosure())
+    plan_sections(full, sections)
+    assert quick == _block(full, "2023/24")
+    blue = CellKey.of("reviewed", year="2023/24", colour="blue")
+    assert quick[blue] == (10, True)
