@@ -576,8 +576,6 @@ def _whole_solution(
     """
     from scipy.optimize import Bounds, LinearConstraint, milp
 
-    constraints = [LinearConstraint(a_eq, b_eq, b_eq)] if a_eq.shape[0] else None
-    bounds = Bounds(lower, upper)
     status, x = _relaxation(structure, objective, a_eq, b_eq, lower, upper)
     if status == 2:  # infeasible even with fractions
         return None, 2
@@ -593,8 +591,8 @@ def _whole_solution(
     with _solver_output_hidden():
         result = milp(
             objective,
-            constraints=constraints,
-            bounds=bounds,
+            constraints=[LinearConstraint(a_eq, b_eq, b_eq)] if a_eq.shape[0] else None,
+            bounds=Bounds(lower, upper),
             integrality=np.ones(objective.size, dtype=np.int64),
         )
     found = None if result.x is None else np.array(result.x, dtype=np.float64)
@@ -753,6 +751,12 @@ class _Reader:
         self._programs[group] = program
         return program
 
+    def _local(self, cols: npt.NDArray[np.int64], cell: int) -> int | None:
+        """The cell's place among a group's free counts ``cols``, None if not there."""
+        position = self._position[cell]
+        at = int(np.searchsorted(cols, position))
+        return at if position >= 0 and at < cols.size and cols[at] == position else None
+
     def _solve(
         self,
         cell: int,
@@ -767,7 +771,8 @@ class _Reader:
         cols, a_eq, b_eq, structure = self._program(cell)
         lower = self._lower[cols].copy()
         upper = np.full(cols.size, np.inf)
-        k = int(np.searchsorted(cols, self._position[cell]))
+        k = self._local(cols, cell)
+        assert k is not None  # the program is that of the cell's group
         if floor is not None:
             lower[k] = max(lower[k], floor)
         if ceiling is not None:
@@ -776,8 +781,8 @@ class _Reader:
             return None
         objective = np.zeros(cols.size)
         for other in objective_cells:
-            at = int(np.searchsorted(cols, self._position[other]))
-            if self._position[other] >= 0 and at < cols.size and cols[at] == self._position[other]:
+            at = self._local(cols, other)
+            if at is not None:
                 objective[at] = -sign
         program = hashlib.blake2b(structure, digest_size=32)
         for part in (objective, lower, upper):

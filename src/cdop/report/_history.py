@@ -32,7 +32,12 @@ from cdop.errors import CdopArgumentError
 from cdop.report._settings import ChapterSettings
 from cdop.report._tables import Disclosure
 from cdop.report.sections import Context, SectionSpec, financial_label
-from cdop.report.sections._base import DIM, plan_sections, single_financial_year
+from cdop.report.sections._base import (
+    DIM,
+    is_financial_label,
+    plan_sections,
+    single_financial_year,
+)
 
 __all__ = ["Published", "read_previous", "single_year", "year_blocks"]
 
@@ -51,13 +56,8 @@ _BLOCKS: dict[tuple[object, ...], tuple[Dataset, Published]] = {}
 _MAX_CACHED = 64
 
 
-def _is_financial(label: str) -> bool:
-    return len(label) == 7 and label[4] == "/" and label[:4].isdigit()
-
-
-def single_year(key: CellKey) -> str | None:
-    """The financial year of a count of one financial year ("2024/25"), else None."""
-    return single_financial_year(key)
+#: The financial year of a count of one financial year ("2024/25"), else None.
+single_year = single_financial_year
 
 
 def _block(source: Context, label: str) -> Published:
@@ -79,7 +79,7 @@ def year_blocks(ctx: Context, sections: Sequence[SectionSpec]) -> Published:
             label
             for key in ctx.counts.keys
             for label in key.levels(DIM.YEAR) or ()
-            if _is_financial(label)
+            if is_financial_label(label)
         }
     )
     out: Published = {}

@@ -449,14 +449,19 @@ def plan_sections(
     return planned, finishers
 
 
+def is_financial_label(label: str) -> bool:
+    """Whether a year level is one financial year ("2024/25"), not a calendar year or a
+    pooled period."""
+    return len(label) == 7 and label[4] == "/" and label[:4].isdigit()
+
+
 def single_financial_year(key: CellKey) -> str | None:
     """The financial year of a count of one financial year ("2024/25"), else None."""
     levels = key.levels(DIM.YEAR)
     if levels is None or len(levels) != 1:
         return None
     (label,) = levels
-    is_financial = len(label) == 7 and label[4] == "/" and label[:4].isdigit()
-    return label if is_financial else None
+    return label if is_financial_label(label) else None
 
 
 def _single_year_uses(counts: LinkedCounts) -> tuple[dict[CellKey, int], frozenset[CellKey]]:
