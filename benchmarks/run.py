@@ -2,10 +2,12 @@
 
 Run: ``python benchmarks/run.py [--data DIR] [--skip-areas] [--rows N]``
 
-Each step runs in a fresh Python process, so its wall time and peak memory (the
-process's maximum resident set, children included) are its own. Every figure is also
-given as a ratio to a reference measured in the same run, so that a busy machine, which
-slows both alike, cannot hide a regression (or fake a gain):
+Each step runs in a fresh Python process, so its wall time and peak memory are its own:
+the peak resident memory of the step's largest process (see ``benchmarks/_peak.py``: the
+``ru_maxrss`` of a child started from this script would include this script's own peak,
+for example after it wrote the CSV input). Every figure is also given as a ratio to a
+reference measured in the same run, so that a busy machine, which slows both alike,
+cannot hide a regression (or fake a gain):
 
 - ``import cdop``: the time it adds to ``import pandas`` (both read from
   ``python -X importtime``, best of three; target: at most 0.25 s), and its ratio to
@@ -37,13 +39,14 @@ import argparse
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from _peak import PEAK_SOURCE
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "_data" / "national"
@@ -64,29 +67,27 @@ def _child(code: str, *args: str) -> dict[str, Any]:
     """Run ``code`` in a fresh interpreter; it prints one JSON object of extra figures."""
     start = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-c", code, *args],
+        [sys.executable, "-c", PEAK_SOURCE + code, *args],
         capture_output=True,
         text=True,
         check=True,
         cwd=HERE.parent,
     )
     wall = time.perf_counter() - start
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     extra: dict[str, Any] = json.loads(lines[-1]) if lines else {}
     extra.setdefault("wall_s", wall)
     extra["process_wall_s"] = wall
-    extra["peak_mb_so_far"] = usage.ru_maxrss / 1024
     return extra
 
 
 _READ = """
-import json, sys, time, datetime as dt, resource, pathlib
+import json, sys, time, datetime as dt, pathlib
 t = time.perf_counter()
 import cdop
 ds = cdop.read_dataset(sys.argv[1], today=dt.date(2026, 1, 1))
 wall = time.perf_counter() - t
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+peak = peak_mb()
 import pandas as pd
 t = time.perf_counter()
 frames = [pd.read_parquet(p) for p in sorted(pathlib.Path(sys.argv[1]).glob("*.parquet"))]
@@ -96,12 +97,12 @@ print(json.dumps({"wall_s": wall, "notifications": len(ds.notifications), "peak_
 """
 
 _READ_CSV = """
-import json, sys, time, datetime as dt, resource, pathlib
+import json, sys, time, datetime as dt, pathlib
 t = time.perf_counter()
 import cdop
 ds = cdop.read_dataset(sys.argv[1], today=dt.date(2026, 1, 1))
 wall = time.perf_counter() - t
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+peak = peak_mb()
 import pyarrow.csv
 t = time.perf_counter()
 tables = [pyarrow.csv.read_csv(p) for p in sorted(pathlib.Path(sys.argv[1]).glob("*.csv"))]
@@ -121,7 +122,7 @@ print(json.dumps({"rows": [[r[0], float(r[1]), float(r[2]), float(r[5])] for r i
 """
 
 _ANALYTICS = """
-import json, sys, time, datetime as dt, resource, warnings
+import json, sys, time, datetime as dt, warnings
 sys.path.insert(0, "benchmarks")
 import cdop
 from national_analytics import suite
@@ -137,11 +138,11 @@ with warnings.catch_warnings():
     for name, call in calls:
         t = time.perf_counter(); call(); times[name] = time.perf_counter() - t
 print(json.dumps({"wall_s": time.perf_counter() - start, "calls": times,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_mb": peak_mb()}))
 """
 
 _COMPARISON = """
-import json, sys, time, datetime as dt, resource, tempfile, pathlib
+import json, sys, time, datetime as dt, tempfile, pathlib
 import cdop
 from cdop.report import comparison_chapter
 from cdop.report._render import render
@@ -151,18 +152,25 @@ chapter = comparison_chapter(ds)
 with tempfile.TemporaryDirectory() as tmp:
     render(chapter, pathlib.Path(tmp))
 print(json.dumps({"wall_s": time.perf_counter() - t,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_mb": peak_mb()}))
+"""
+
+
+_CLI = """
+import json, sys
+from cdop.cli import main
+code = main(sys.argv[1:])
+print(json.dumps({"peak_mb": peak_mb()}))
+sys.exit(code)
 """
 
 
 def _cli(*args: str) -> dict[str, Any]:
-    start = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "cdop.cli", *args], check=True, cwd=HERE.parent, capture_output=True
-    )
-    wall = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"wall_s": wall, "peak_mb_so_far": peak}
+    """``cdop`` on the command line with ``args``: wall time (start-up included) and the
+    peak memory of its largest process (its own or a worker's)."""
+    figures = _child(_CLI, *args)
+    figures["wall_s"] = figures["process_wall_s"]
+    return figures
 
 
 def _import_seconds(module: str, repeat: int = 3) -> float:
@@ -275,7 +283,7 @@ def main() -> int:
         else:
             ratio = f"{row['wall_s'] / target:.2f}*" if target else "-"
             ref_text = "-"
-        peak = row.get("peak_mb", row.get("peak_mb_so_far"))
+        peak = row.get("peak_mb")
         print(
             f"{name:<{width}}{row['wall_s']:>9.3f}{ref_text:>9}{ratio:>8}"
             f"{_target_text(name, target):>11}"

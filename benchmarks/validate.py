@@ -29,6 +29,9 @@ import pandas as pd
 
 from cdop.sample import generate_sample
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _peak import PEAK_SOURCE
+
 HERE = Path(__file__).resolve().parent
 
 
@@ -51,22 +54,25 @@ def make_input(rows: int) -> Path:
     return folder
 
 
-_MEASURE = """
-import datetime as dt, json, pathlib, resource, sys, time
+_MEASURE = (
+    PEAK_SOURCE
+    + """
+import datetime as dt, json, pathlib, sys, time
 import cdop
 start, cpu = time.perf_counter(), time.process_time()
 ds = cdop.read_dataset(sys.argv[1], today=dt.date(2026, 1, 1))
 seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
-peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+peak = peak_mb()
 accepted = [len(ds.notifications), len(ds.reviews)]
 del ds
 import pyarrow.csv
 start = time.perf_counter()
 bare = [pyarrow.csv.read_csv(p).num_rows for p in sorted(pathlib.Path(sys.argv[1]).glob("*.csv"))]
-print(json.dumps({"seconds": seconds, "cpu_seconds": cpu_seconds, "peak_mb": peak_mb,
+print(json.dumps({"seconds": seconds, "cpu_seconds": cpu_seconds, "peak_mb": peak,
                   "accepted": accepted, "bare": bare,
                   "bare_seconds": time.perf_counter() - start}))
 """
+)
 
 #: Targets: seconds per 1,000,000 notifications + 1,000,000 reviews, and peak memory (MB).
 SECONDS_PER_MILLION = 4.0
