@@ -165,9 +165,11 @@ def decimals(values: pd.Series, most: int = 6) -> int:
     >>> decimals(pd.Series([12.3, 4.125, float("nan")])), decimals(pd.Series([50.0]))
     (3, 1)
     """
-    shown = values.dropna().to_numpy(dtype=np.float64)
+    shown = values.to_numpy(dtype=np.float64, na_value=np.nan)
+    shown = shown[np.isfinite(shown)]  # an infinite value is written as it is at any rounding
+    tolerance = 10.0 ** -(most + 2)
     for digits in range(1, most + 1):
-        if np.allclose(np.round(shown, digits), shown, rtol=0.0, atol=10.0 ** -(most + 2)):
+        if np.abs(np.round(shown, digits) - shown).max(initial=0.0) <= tolerance:
             return digits
     return most
 
