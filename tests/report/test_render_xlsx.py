@@ -8,6 +8,7 @@ import zipfile
 
 import openpyxl
 import pandas as pd
+import pytest
 from report_fixtures import STAMP, make_chapter
 
 from cdop.report._xlsx import LAYOUT_NOTE, render_xlsx, sheet_names
@@ -113,3 +114,24 @@ def test_sheet_names_are_legal_short_and_unique() -> None:
     names = sheet_names(["a/b", "About", "x" * 40, "X" * 40, "q?"])
     assert names == ["a_b", "About_2", "x" * 31, "X" * 29 + "_2", "q_"]
     assert len({n.lower() for n in names} | {"about"}) == len(names) + 1
+
+
+def test_remembered_style_indexes_write_the_file_plain_assignments_write(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each house style's index is remembered after openpyxl first adds it to the
+    workbook; the file is byte for byte the one openpyxl writes when every cell's style
+    is assigned through openpyxl (which looks the index up every time)."""
+    from cdop.report import _xlsx
+
+    chapter = make_chapter()
+    fast = render_xlsx(chapter)
+
+    def plain(self: _xlsx._Cells, cell: object, attr: str, style: object) -> None:
+        setattr(cell, attr, style)
+
+    monkeypatch.setattr(_xlsx._Cells, "style", plain)
+    assert render_xlsx(chapter) == fast
+    book = _open(fast)
+    header = book[chapter.tables[0].id][2]
+    assert all(c.font.b and c.fill.fgColor.rgb.endswith(_xlsx.HEADER_FILL_RGB) for c in header)
