@@ -7,6 +7,7 @@ import io
 import zipfile
 
 import docx
+import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from report_fixtures import STAMP, make_chapter
@@ -185,3 +186,20 @@ def test_same_bytes_whatever_was_rendered_before() -> None:
     assert render_docx(make_chapter()) == first
     assert render_docx(make_chapter(STAMP), template=buffer.getvalue()) == templated
     assert "Georgia" not in _all_xml(first)
+
+
+def test_the_file_is_the_one_python_docx_saves_once_normalised(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The package's files are taken from python-docx's writer and zipped once; the file
+    is byte for byte the one ``Document.save`` writes, read back and normalised (the path
+    taken with a python-docx that lacks the writer's steps). A house template and a
+    panel's own template alike."""
+    from cdop.report import _docx
+
+    chapter = make_chapter()
+    template = render_docx(make_chapter())
+    fast = [render_docx(chapter), render_docx(chapter, template=template)]
+    monkeypatch.setattr(_docx, "_package_members", lambda doc: None)
+    assert [render_docx(chapter), render_docx(chapter, template=template)] == fast
+    assert zipfile.ZipFile(io.BytesIO(fast[0])).testzip() is None

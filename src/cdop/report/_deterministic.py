@@ -15,7 +15,7 @@ import re
 import zipfile
 from typing import Final
 
-__all__ = ["DEFAULT_DOCUMENT_DATE", "normalise_zip", "zip_datetime"]
+__all__ = ["DEFAULT_DOCUMENT_DATE", "normalise_zip", "zip_datetime", "zip_members"]
 
 #: Date written into Office files when the caller gives none: a constant, never the clock.
 DEFAULT_DOCUMENT_DATE: Final = dt.date(2000, 1, 1)
@@ -87,9 +87,24 @@ def normalise_zip(data: bytes, date: dt.date = DEFAULT_DOCUMENT_DATE) -> bytes:
     >>> normalise_zip(out) == out
     True
     """
-    when = zip_datetime(date)
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         contents = {info.filename: source.read(info) for info in source.infolist()}
+    return zip_members(contents, date)
+
+
+def zip_members(contents: dict[str, bytes], date: dt.date = DEFAULT_DOCUMENT_DATE) -> bytes:
+    """An Office zip archive of ``contents`` (member name to bytes), written as
+    :func:`normalise_zip` writes one: the same archive it makes of a file holding them.
+
+    Examples
+    --------
+    >>> data = zip_members({"b.xml": b"<b/>", "[Content_Types].xml": b"<Types/>"})
+    >>> zipfile.ZipFile(io.BytesIO(data)).namelist()
+    ['[Content_Types].xml', 'b.xml']
+    >>> normalise_zip(data) == data
+    True
+    """
+    when = zip_datetime(date)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as target:
         for name in _member_order(list(contents)):
