@@ -479,14 +479,48 @@ def levels_of(frame: pd.DataFrame, column: str, labels: Mapping[str, str]) -> pd
     return values.map(lambda v: labels.get(v, NOT_RECORDED) if isinstance(v, str) else NOT_RECORDED)
 
 
-def pivot(
-    frame: pd.DataFrame, row: str, column: str, value: str, order: Sequence[str]
+def count_grid(
+    frame: pd.DataFrame,
+    row: str,
+    column: str,
+    value: str,
+    rows: Sequence[str],
+    columns: Sequence[str],
 ) -> pd.DataFrame:
-    """A grid of ``value`` by ``row`` and ``column`` in the given row order (zeros filled)."""
-    grid = frame.pivot_table(
-        index=row, columns=column, values=value, aggfunc="sum", observed=False, sort=False
+    """The sum of ``value`` for each level of ``row`` (in the order of ``rows``) and each
+    level of ``column`` (the ``columns``, matched as text), as whole numbers; zero where
+    no row of ``frame`` has the pair, and rows of other levels left out.
+
+    A level of ``columns`` that ``column`` cannot hold (not among its categories, or for
+    a column of plain values, not among them) is a KeyError, as selecting a missing
+    column is.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"band": ["a", "b", "a"], "year": ["y1", "y1", "y2"], "n": [1, 2, 3]})
+    >>> count_grid(frame, "band", "year", "n", ["b", "a", "c"], ["y2", "y1"])
+       y2  y1
+    b   0   2
+    a   3   1
+    c   0   0
+    """
+    levels = frame[column]
+    if isinstance(levels.dtype, pd.CategoricalDtype):
+        held = {str(c) for c in levels.cat.categories}
+    else:
+        held = {str(v) for v in levels.dropna().unique()}
+    absent = [c for c in columns if c not in held]
+    if absent:
+        raise KeyError(f"{absent} not in the levels of {column!r}")
+    at_row = pd.Index(list(rows)).get_indexer(pd.Index(frame[row].astype(object)))
+    at_col = pd.Index(list(columns)).get_indexer(pd.Index(levels.astype(object).astype(str)))
+    found = (at_row >= 0) & (at_col >= 0)
+    counts = pd.to_numeric(frame[value]).to_numpy(dtype=np.float64, na_value=0.0)
+    grid = np.zeros((len(rows), len(columns)))
+    np.add.at(grid, (at_row[found], at_col[found]), counts[found])
+    return pd.DataFrame(
+        grid.astype(np.int64), index=pd.Index(list(rows)), columns=pd.Index(list(columns))
     )
-    return grid.reindex(index=list(order)).fillna(0)
 
 
 def versus(row: Any, fmt: Callable[[float], str]) -> str:

@@ -37,8 +37,8 @@ from cdop.report.sections._base import (
     GridPlan,
     SectionSpec,
     band_levels,
+    count_grid,
     england_cell,
-    pivot,
     plan_grid,
     span,
     versus,
@@ -100,9 +100,7 @@ def _band_grid(
 ) -> tuple[GridPlan, pd.DataFrame]:
     data = ctx.yearly(analytics.review_durations, bands, years=years)
     order = [b.label for b in bands]
-    grid = pivot(data, _O.band, _O.period, _O.numerator, order)
-    grid.columns = grid.columns.astype(str)
-    grid = grid[years].astype("int64")
+    grid = count_grid(data, _O.band, _O.period, _O.numerator, order, years)
     months = band_levels(bands)
     keys = [
         [ctx.key(MEASURE.REVIEWED, year=y, **{DIM.MONTHS: months[b]}) for y in years] for b in order

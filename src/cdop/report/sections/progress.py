@@ -31,8 +31,8 @@ from cdop.report.sections._base import (
     Context,
     Finish,
     SectionSpec,
+    count_grid,
     count_words,
-    pivot,
     plan_grid,
 )
 
@@ -87,9 +87,7 @@ def plan(ctx: Context) -> Finish:
     bands = ctx.yearly(analytics.review_durations, DEATH_BANDS, start="death", years=years)
     order = [b.label for b in DEATH_BANDS]
     ctx.counts.universe(FROM_DEATH, order)
-    grid = pivot(bands, _O.band, _O.period, _O.numerator, order)
-    grid.columns = grid.columns.astype(str)
-    grid = grid[years].astype("int64")
+    grid = count_grid(bands, _O.band, _O.period, _O.numerator, order, years)
     distribution = plan_grid(
         ctx,
         "review_time_from_death",
@@ -153,9 +151,7 @@ def plan(ctx: Context) -> Finish:
     else:
         found = ctx.yearly(analytics.review_delays, years=years)
         reasons = list(schema.DELAY_REASON_CODES)
-        dgrid = pivot(found, "reason", _O.period, _O.numerator, reasons)
-        dgrid.columns = dgrid.columns.astype(str)
-        dgrid = dgrid[years].astype("int64")
+        dgrid = count_grid(found, "reason", _O.period, _O.numerator, reasons, years)
         dgrid.index = [schema.DELAY_REASON_LABELS[r] for r in reasons]
         delays = plan_grid(
             ctx,

@@ -1,0 +1,66 @@
+"""count_grid: the grid of counts that the review tables print, against pandas'
+pivot_table (the way it was built before), on random frames."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cdop.report.sections._base import count_grid
+
+
+def _by_pivot_table(frame: pd.DataFrame, order: list[str], years: list[str]) -> pd.DataFrame:
+    grid = frame.pivot_table(
+        index="band", columns="period", values="n", aggfunc="sum", observed=False, sort=False
+    )
+    grid = grid.reindex(index=order).fillna(0)
+    grid.columns = grid.columns.astype(str)
+    return grid[years].astype("int64")
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_count_grid_is_pivot_table_summed_reindexed(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    compared = 0
+    for _ in range(100):
+        bands = [f"b{i}" for i in range(int(rng.integers(1, 5)))]
+        years = [f"20{i:02d}/{i + 1:02d}" for i in range(int(rng.integers(1, 5)))]
+        size = int(rng.integers(1, 12))
+        frame = pd.DataFrame(
+            {
+                "band": rng.choice([*bands, "other"], size),
+                "period": rng.choice(years, size),
+                "n": rng.integers(0, 9, size),
+            }
+        )
+        if rng.random() < 0.5:  # periods as the analytics give them: every level a category
+            frame["period"] = pd.Categorical(frame["period"], categories=[*years, "2099/00"])
+        if rng.random() < 0.3:
+            frame["band"] = pd.Categorical(frame["band"], categories=[*bands, "other"])
+        order = [str(b) for b in rng.permutation(bands)] + (
+            ["absent"] if rng.random() < 0.3 else []
+        )
+        wanted = [
+            str(y) for y in rng.choice(years, int(rng.integers(1, len(years) + 1)), replace=False)
+        ]
+        try:
+            expected = _by_pivot_table(frame, order, wanted)
+        except KeyError:  # a period the column cannot hold: both refuse it
+            with pytest.raises(KeyError):
+                count_grid(frame, "band", "period", "n", order, wanted)
+            continue
+        got = count_grid(frame, "band", "period", "n", order, wanted)
+        assert got.index.tolist() == order and got.columns.tolist() == wanted
+        assert (got.to_numpy() == expected.to_numpy()).all()
+        assert got.dtypes.eq("int64").all()
+        compared += 1
+    assert compared > 50
+
+
+def test_count_grid_of_no_rows_is_zeros() -> None:
+    frame = pd.DataFrame(
+        {"band": pd.Series([], dtype=object), "period": pd.Categorical([], ["2024/25"]), "n": []}
+    )
+    grid = count_grid(frame, "band", "period", "n", ["a", "b"], ["2024/25"])
+    assert grid.to_numpy().tolist() == [[0], [0]]
