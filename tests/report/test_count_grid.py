@@ -64,3 +64,31 @@ def test_count_grid_of_no_rows_is_zeros() -> None:
     )
     grid = count_grid(frame, "band", "period", "n", ["a", "b"], ["2024/25"])
     assert grid.to_numpy().tolist() == [[0], [0]]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_count_grid_not_strict_is_pivot_table_reindexed_both_ways(seed: int) -> None:
+    """The pooled tables' way: levels of either side that the data lack are zeros."""
+    rng = np.random.default_rng(100 + seed)
+    for _ in range(100):
+        size = int(rng.integers(0, 15))
+        frame = pd.DataFrame(
+            {
+                "cat": rng.choice(["1", "2", "3", "x"], size),
+                "mod": rng.choice(["Y", "N", "I", "x"], size),
+                "n": rng.integers(0, 9, size),
+            }
+        )
+        rows, columns = ["3", "1", "2", "x", "9"], ["N", "Y", "I", "x", "Z"]
+        got = count_grid(frame, "cat", "mod", "n", rows, columns, strict=False)
+        if size:
+            expected = (
+                frame.pivot_table(index="cat", columns="mod", values="n", aggfunc="sum")
+                .reindex(index=rows, columns=columns)
+                .fillna(0)
+                .astype("int64")
+            )
+            assert (got.to_numpy() == expected.to_numpy()).all()
+        else:
+            assert (got.to_numpy() == 0).all()
+        assert got.index.tolist() == rows and got.columns.tolist() == columns

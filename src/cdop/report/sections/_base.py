@@ -486,14 +486,16 @@ def count_grid(
     value: str,
     rows: Sequence[str],
     columns: Sequence[str],
+    *,
+    strict: bool = True,
 ) -> pd.DataFrame:
     """The sum of ``value`` for each level of ``row`` (in the order of ``rows``) and each
     level of ``column`` (the ``columns``, matched as text), as whole numbers; zero where
     no row of ``frame`` has the pair, and rows of other levels left out.
 
-    A level of ``columns`` that ``column`` cannot hold (not among its categories, or for
-    a column of plain values, not among them) is a KeyError, as selecting a missing
-    column is.
+    With ``strict``, a level of ``columns`` that ``column`` cannot hold (not among its
+    categories, or for a column of plain values, not among them) is a KeyError, as
+    selecting a missing column is; otherwise its column is zeros.
 
     Examples
     --------
@@ -505,13 +507,14 @@ def count_grid(
     c   0   0
     """
     levels = frame[column]
-    if isinstance(levels.dtype, pd.CategoricalDtype):
-        held = {str(c) for c in levels.cat.categories}
-    else:
-        held = {str(v) for v in levels.dropna().unique()}
-    absent = [c for c in columns if c not in held]
-    if absent:
-        raise KeyError(f"{absent} not in the levels of {column!r}")
+    if strict:
+        if isinstance(levels.dtype, pd.CategoricalDtype):
+            held = {str(c) for c in levels.cat.categories}
+        else:
+            held = {str(v) for v in levels.dropna().unique()}
+        absent = [c for c in columns if c not in held]
+        if absent:
+            raise KeyError(f"{absent} not in the levels of {column!r}")
     at_row = pd.Index(list(rows)).get_indexer(pd.Index(frame[row].astype(object)))
     at_col = pd.Index(list(columns)).get_indexer(pd.Index(levels.astype(object).astype(str)))
     found = (at_row >= 0) & (at_col >= 0)

@@ -27,6 +27,7 @@ from cdop.report.sections._base import (
     Context,
     Finish,
     SectionSpec,
+    count_grid,
     level_code,
     sole_leader,
 )
@@ -63,14 +64,14 @@ def _counts(ctx: Context, variable: str, labels: dict[str, str]) -> pd.DataFrame
         row=[level_code(v, labels) for v in data[variable]],
         age=[level_code(v, _AGE_LABELS) for v in data[schema.DERIVED.age_group]],
     )
-    return (
-        data.pivot_table(index="row", columns="age", values=_O.numerator, aggfunc="sum")
-        .reindex(
-            index=[*labels, NOT_RECORDED_CODE],
-            columns=[*schema.AGE_GROUPS, NOT_RECORDED_CODE],
-        )
-        .fillna(0)
-        .astype("int64")
+    return count_grid(
+        data,
+        "row",
+        "age",
+        _O.numerator,
+        [*labels, NOT_RECORDED_CODE],
+        [*schema.AGE_GROUPS, NOT_RECORDED_CODE],
+        strict=False,
     )
 
 

@@ -22,6 +22,7 @@ from cdop.report.sections._base import (
     GridPlan,
     SectionSpec,
     bars_worth_drawing,
+    count_grid,
     level_code,
     sole_leader,
     span,
@@ -68,16 +69,14 @@ def _plan_pooled(ctx: Context) -> PooledGrid:
         cat=[level_code(v, CATEGORY_LABELS) for v in cross[_R.category]],
         mod=[level_code(v, MODIFIABLE_LABELS) for v in cross[_R.modifiable_factors]],
     )
-    cgrid = (
-        cross.pivot_table(
-            index="cat", columns="mod", values=_O.numerator, aggfunc="sum", observed=False
-        )
-        .reindex(
-            index=[*CATEGORY_LABELS, NOT_RECORDED_CODE],
-            columns=[*MODIFIABLE_LABELS, NOT_RECORDED_CODE],
-        )
-        .fillna(0)
-        .astype("int64")
+    cgrid = count_grid(
+        cross,
+        "cat",
+        "mod",
+        _O.numerator,
+        [*CATEGORY_LABELS, NOT_RECORDED_CODE],
+        [*MODIFIABLE_LABELS, NOT_RECORDED_CODE],
+        strict=False,
     )
     return plan_pooled_grid(
         ctx,
