@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from cdop import analytics, schema
+from cdop.analytics._common import derived
+from cdop.dataset import Dataset
 from cdop.report._text import fmt_percent, national_source_note
 from cdop.report.sections._base import (
     MEASURE,
@@ -49,19 +52,14 @@ def plan_breakdown(
     # for the year blocks (one computation, remembered by the dataset), and a year's
     # counts do not depend on the other years asked for; a year outside the data counts
     # zero either way.
-    data = analytics.breakdown(ctx.ds, variable)
-    codes = data[variable].astype("object").map(lambda v: level_code(v, labels))
-    data = data.assign(code=codes, **{_O.period: data[_O.period].astype(str)})
     universe = [*labels, NOT_RECORDED_CODE]
+    memo = ("report.plan_breakdown", variable, tuple(labels.items()))
+    data = derived(ctx.ds, (*memo, "coded"), lambda: _coded(ctx.ds, variable, labels))
+    by_year = derived(ctx.ds, (*memo, "counts"), lambda: _counts_by_year(data, universe))
     ctx.counts.universe(dim, universe)
     # Reviews by code (rows, in the order of the universe) and year (columns).
     at_row = {code: i for i, code in enumerate(universe)}
-    at_column = {year: j for j, year in enumerate(years)}
-    counts = np.zeros((len(universe), len(years)), dtype=np.int64)
-    for code, period, n in zip(data["code"], data[_O.period], data[_O.numerator], strict=True):
-        j = at_column.get(period)
-        if j is not None:
-            counts[at_row[code], j] += int(n)
+    counts = by_year.reindex(columns=years, fill_value=0).to_numpy(dtype=np.int64)
     threshold = ctx.disclosure.rules.threshold
     groups: list[tuple[list[str], str]] = [
         ([code], labels.get(code, NOT_RECORDED)) for code in universe
@@ -91,28 +89,14 @@ def plan_breakdown(
     notes = list(notes)
     if national is not None:
         # England's figures for the reporting year only (like for like); none, no column.
-        bench = analytics.national_benchmarks()
-        bench = bench[
-            (bench["indicator"] == national)
-            & (bench["period"] == ctx.label)
-            & (bench["geography"] == "England")
-        ]
-        if len(bench):
-            by_code = dict(zip(bench["level"].astype(str), bench["value"], strict=True))
+        england = _england(national, ctx.label)
+        if england is not None:
+            by_code, source_note = england
             extra[f"England {ctx.label}"] = [
                 fmt_percent(by_code[c[0]]) if len(c) == 1 and c[0] in by_code else ""
                 for c, _label in groups
             ]
-            notes.append(
-                national_source_note(
-                    {
-                        "national_period": r["period"],
-                        "national_source": f"{r['publisher']}. {r['title']}",
-                        "national_url": r["url"],
-                    }
-                    for r in bench.to_dict("records")
-                )
-            )
+            notes.append(source_note)
     plan = plan_grid(
         ctx,
         table_id,
@@ -129,3 +113,47 @@ def plan_breakdown(
         silent_rows=silent,
     )
     return plan, data
+
+
+def _coded(ds: Dataset, variable: str, labels: Mapping[str, str]) -> pd.DataFrame:
+    """Reviews by ``variable`` and year, every year of the data, with each level's code
+    (``code``) and the period as text."""
+    data = analytics.breakdown(ds, variable)
+    codes = data[variable].astype("object").map(lambda v: level_code(v, labels))
+    return data.assign(code=codes, **{_O.period: data[_O.period].astype(str)})
+
+
+def _counts_by_year(data: pd.DataFrame, universe: Sequence[str]) -> pd.DataFrame:
+    """Reviews by code (rows, in the order of ``universe``) and period (columns)."""
+    periods = list(dict.fromkeys(data[_O.period]))
+    rows = pd.Index(list(universe)).get_indexer(pd.Index(data["code"]))
+    if (rows < 0).any():  # level_code gives a code of the universe, or "not recorded"
+        raise KeyError(f"codes outside the table's levels: {set(data['code'][rows < 0])}")
+    columns = pd.Index(periods).get_indexer(pd.Index(data[_O.period]))
+    counts = np.zeros((len(universe), len(periods)), dtype=np.int64)
+    np.add.at(counts, (rows, columns), data[_O.numerator].to_numpy(dtype=np.int64))
+    return pd.DataFrame(counts, index=list(universe), columns=periods)
+
+
+@functools.cache
+def _england(indicator: str, label: str) -> tuple[dict[str, float], str] | None:
+    """England's figure of ``indicator`` for the year ``label`` by level code, and the
+    note naming its source; None when there is none (the table then has no column)."""
+    bench = analytics.national_benchmarks()
+    bench = bench[
+        (bench["indicator"] == indicator)
+        & (bench["period"] == label)
+        & (bench["geography"] == "England")
+    ]
+    if not len(bench):
+        return None
+    by_code = dict(zip(bench["level"].astype(str), bench["value"], strict=True))
+    note = national_source_note(
+        {
+            "national_period": r["period"],
+            "national_source": f"{r['publisher']}. {r['title']}",
+            "national_url": r["url"],
+        }
+        for r in bench.to_dict("records")
+    )
+    return by_code, note
