@@ -41,7 +41,7 @@ def _known(children: object) -> int:
 
 def plan(ctx: Context) -> Finish:
     years = ctx.last(ctx.years_shown)
-    rates = analytics.child_mortality(ctx.ds, years=years)
+    rates = ctx.yearly(analytics.child_mortality, years=years)
     rates = rates.assign(**{_O.period: rates[_O.period].astype(str)})
     keys = []
     for record in rates.to_dict("records"):

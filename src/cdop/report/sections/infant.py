@@ -92,7 +92,7 @@ def plan(ctx: Context) -> Finish:
             int(record[_O.numerator]),
             f"table infant_mortality_deprivation: {record[_O.period]} / quintile {q}",
         )
-    overall = analytics.infant_mortality(ctx.ds, by=None, period="financial", years=[ctx.label])
+    overall = ctx.yearly(analytics.infant_mortality, by=None, period="financial", years=[ctx.label])
     overall_key = ctx.key(MEASURE.INFANT_DEATHS_FINANCIAL, year=ctx.label)
     deaths = int(overall[_O.numerator].iloc[0])
     ctx.count(overall_key, deaths, "sentence: infant deaths in the year")

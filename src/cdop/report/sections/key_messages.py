@@ -169,7 +169,7 @@ def _child_mortality(ctx: Context) -> list[_Finding]:
     return _rate(
         ctx,
         ctx.key(MEASURE.DEATHS, year=ctx.label),
-        lambda: analytics.child_mortality(ctx.ds, years=[ctx.label]),
+        lambda: ctx.yearly(analytics.child_mortality, years=[ctx.label]),
         "child_mortality_rate",
         "child mortality",
         "100,000 children aged 0-17",
@@ -180,7 +180,9 @@ def _infant_mortality(ctx: Context) -> list[_Finding]:
     return _rate(
         ctx,
         ctx.key(MEASURE.INFANT_DEATHS_FINANCIAL, year=ctx.label),
-        lambda: analytics.infant_mortality(ctx.ds, by=None, period="financial", years=[ctx.label]),
+        lambda: ctx.yearly(
+            analytics.infant_mortality, by=None, period="financial", years=[ctx.label]
+        ),
         "infant_mortality_rate",
         "infant mortality",
         "1,000 live births",
