@@ -32,6 +32,13 @@ CALLS: list[tuple[str, Callable[..., pd.DataFrame], tuple[Any, ...], dict[str, A
     ("review_durations national", analytics.review_durations, ("national",), {}),
     ("review_durations from death", analytics.review_durations, (DEATH_BANDS,), {"start": "death"}),
     ("child_mortality", analytics.child_mortality, (), {}),
+    ("breakdown modifiable", analytics.breakdown, ("modifiable_factors",), {}),
+    (
+        "breakdown category x modifiable",
+        analytics.breakdown,
+        (["category", "modifiable_factors"],),
+        {},
+    ),
     (
         "infant_mortality financial",
         analytics.infant_mortality,

@@ -64,7 +64,7 @@ MODIFIABLE_MERGE: Group = (
 def _plan_pooled(ctx: Context) -> PooledGrid:
     """The pooled table of modifiable factors by category, registered."""
     pooled = ctx.pooled_years
-    cross = analytics.breakdown(ctx.ds, [_R.category, _R.modifiable_factors], years=pooled)
+    cross = ctx.yearly(analytics.breakdown, [_R.category, _R.modifiable_factors], years=pooled)
     cross = cross.assign(
         cat=[level_code(v, CATEGORY_LABELS) for v in cross[_R.category]],
         mod=[level_code(v, MODIFIABLE_LABELS) for v in cross[_R.modifiable_factors]],
@@ -123,7 +123,7 @@ def plan(ctx: Context) -> Finish:
     if missing:
         ctx.leave_out("category_modifiable", _POOLED_TITLE, missing)
     # The modifiable-factor sentence: reviews of the year with modifiable factors.
-    mod = analytics.breakdown(ctx.ds, _R.modifiable_factors, years=[ctx.label])
+    mod = ctx.yearly(analytics.breakdown, _R.modifiable_factors, years=[ctx.label])
     yes = mod[mod[_R.modifiable_factors] == "yes"]
     n_yes = int(yes[_O.numerator].iloc[0]) if len(yes) else 0
     yes_key = ctx.key(MEASURE.REVIEWED, year=ctx.label, **{DIM.MODIFIABLE: "yes"})

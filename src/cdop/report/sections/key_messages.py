@@ -223,7 +223,7 @@ def _modifiable(ctx: Context) -> list[_Finding]:
     part = ctx.key(MEASURE.REVIEWED, year=ctx.label, **{DIM.MODIFIABLE: "yes"})
     if not _published(ctx, part, ctx.key(MEASURE.REVIEWED, year=ctx.label)):
         return []
-    mod = analytics.breakdown(ctx.ds, _R.modifiable_factors, years=[ctx.label])
+    mod = ctx.yearly(analytics.breakdown, _R.modifiable_factors, years=[ctx.label])
     total = int(mod[_O.numerator].sum())
     yes = mod[mod[_R.modifiable_factors] == "yes"]
     if yes.empty:
