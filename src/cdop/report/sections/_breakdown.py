@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -136,9 +137,10 @@ def _counts_by_year(data: pd.DataFrame, universe: Sequence[str]) -> pd.DataFrame
 
 
 @functools.cache
-def _england(indicator: str, label: str) -> tuple[dict[str, float], str] | None:
+def _england(indicator: str, label: str) -> tuple[Mapping[str, float], str] | None:
     """England's figure of ``indicator`` for the year ``label`` by level code, and the
-    note naming its source; None when there is none (the table then has no column)."""
+    note naming its source; None when there is none (the table then has no column).
+    Remembered for the process: the figures are read-only."""
     bench = analytics.national_benchmarks()
     bench = bench[
         (bench["indicator"] == indicator)
@@ -156,4 +158,4 @@ def _england(indicator: str, label: str) -> tuple[dict[str, float], str] | None:
         }
         for r in bench.to_dict("records")
     )
-    return by_code, note
+    return MappingProxyType(by_code), note
