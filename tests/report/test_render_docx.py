@@ -203,3 +203,43 @@ def test_the_file_is_the_one_python_docx_saves_once_normalised(
     monkeypatch.setattr(_docx, "_package_members", lambda doc: None)
     assert [render_docx(chapter), render_docx(chapter, template=template)] == fast
     assert zipfile.ZipFile(io.BytesIO(fast[0])).testzip() is None
+
+
+def test_a_template_file_under_a_figures_name_is_replaced_as_a_save_replaces_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A template holding a file that is not an image under the name python-docx then
+    gives the chapter's first figure: saving wrote both and kept the later one, with a
+    warning; the package writer path does the same, byte for byte."""
+    from cdop.report import _docx
+
+    blank = io.BytesIO()
+    docx.Document().save(blank)
+    template = io.BytesIO()
+    with zipfile.ZipFile(blank) as source, zipfile.ZipFile(template, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/_rels/document.xml.rels":
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rIdX" Type="http://example.org/custom" '
+                    b'Target="media/image1.png"/></Relationships>',
+                )
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"</Types>",
+                    b'<Override PartName="/word/media/image1.png" '
+                    b'ContentType="application/x-custom"/></Types>',
+                )
+            target.writestr(info.filename, data)
+        target.writestr("word/media/image1.png", b"NOT AN IMAGE")
+    chapter = make_chapter()
+    with pytest.warns(UserWarning, match="Duplicate name"):
+        fast = render_docx(chapter, template=template.getvalue())
+    monkeypatch.setattr(_docx, "_package_members", lambda doc: None)
+    with pytest.warns(UserWarning, match="Duplicate name"):
+        saved = render_docx(chapter, template=template.getvalue())
+    assert fast == saved
+    with zipfile.ZipFile(io.BytesIO(fast)) as z:
+        assert z.namelist().count("word/media/image1.png") == 1
+        assert z.read("word/media/image1.png").startswith(b"\x89PNG")

@@ -34,6 +34,7 @@ import functools
 import io
 import re
 import struct
+import warnings
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -971,9 +972,14 @@ def _package_members(doc: Any) -> dict[str, bytes] | None:
 
         class Collect:
             def write(self, pack_uri: Any, blob: bytes) -> None:
-                if pack_uri.membername in members:  # pragma: no cover - never by python-docx
-                    raise ValueError(f"two package files named {pack_uri.membername!r}")
-                members[pack_uri.membername] = blob
+                name = pack_uri.membername
+                if name in members:
+                    # python-docx names a figure after the images it knows, so a template
+                    # holding another kind of file under an image's name gets a second
+                    # file of that name. Saved, the zip held both and the later one was
+                    # read back: the same here, with the same warning.
+                    warnings.warn(f"Duplicate name: {name!r}", UserWarning, stacklevel=2)
+                members[name] = blob
 
         for part in package.parts:  # as OpcPackage.save does first
             part.before_marshal()
