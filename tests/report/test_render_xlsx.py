@@ -127,8 +127,8 @@ def test_remembered_style_indexes_write_the_file_plain_assignments_write(
     chapter = make_chapter()
     fast = render_xlsx(chapter)
 
-    def plain(self: _xlsx._Cells, cell: object, attr: str, style: object) -> None:
-        setattr(cell, attr, style)
+    def plain(self: _xlsx._Cells, cell: object, attr: str, name: str) -> None:
+        setattr(cell, attr, self._styles[name])
 
     monkeypatch.setattr(_xlsx._Cells, "style", plain)
     assert render_xlsx(chapter) == fast

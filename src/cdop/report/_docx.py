@@ -981,12 +981,13 @@ def _package_members(doc: Any) -> dict[str, bytes] | None:
                     warnings.warn(f"Duplicate name: {name!r}", UserWarning, stacklevel=2)
                 members[name] = blob
 
-        for part in package.parts:  # as OpcPackage.save does first
+        parts = list(package.parts)  # walks the package's relationships
+        for part in parts:  # as OpcPackage.save does first
             part.before_marshal()
         collect = Collect()
-        writer._write_content_types_stream(collect, package.parts)
+        writer._write_content_types_stream(collect, parts)
         writer._write_pkg_rels(collect, package.rels)
-        writer._write_parts(collect, package.parts)
+        writer._write_parts(collect, parts)
     except (ImportError, AttributeError, TypeError):  # pragma: no cover - another python-docx
         return None
     return members

@@ -123,18 +123,16 @@ class _Cells:
     }
 
     def __init__(self) -> None:
-        self.st = _styles()
-        self._index: dict[tuple[str, int], int] = {}
+        self._styles = _styles()
+        self._index: dict[tuple[str, str], int] = {}
 
-    def __getitem__(self, name: str) -> Any:
-        return self.st[name]
-
-    def style(self, cell: Any, attr: str, style: Any) -> None:
-        """Give ``cell`` the ``attr`` (font, fill, border or alignment) ``style``."""
-        key = (attr, id(style))
+    def style(self, cell: Any, attr: str, name: str) -> None:
+        """Give ``cell`` the ``attr`` (font, fill, border or alignment) of the house
+        style ``name``."""
+        key = (attr, name)
         at = self._index.get(key)
         if at is None:
-            setattr(cell, attr, style)  # openpyxl adds it to the workbook's list
+            setattr(cell, attr, self._styles[name])  # openpyxl adds it to the workbook's list
             self._index[key] = int(getattr(cell._style, self._FIELDS[attr]))
             return
         if not cell._style:
@@ -153,9 +151,9 @@ class _Cells:
         cell = ws.cell(row=row, column=col, value=value)
         if isinstance(value, str):
             cell.data_type = "s"  # text, whatever it looks like
-        self.style(cell, "font", self.st[font])
+        self.style(cell, "font", font)
         if align is not None:
-            self.style(cell, "alignment", self.st[align])
+            self.style(cell, "alignment", align)
         return cell
 
 
@@ -204,8 +202,8 @@ def _table_sheet(ws: Any, table: ReportTable, stamp: str | None, st: _Cells) -> 
     widths = [len(h) for h in header]
     for j, head in enumerate(header, start=1):
         cell = st.put(ws, row, j, head, "bold", "left")
-        st.style(cell, "fill", st["fill"])
-        st.style(cell, "border", st["rule"])
+        st.style(cell, "fill", "fill")
+        st.style(cell, "border", "rule")
     for values in tidy.itertuples(index=False, name=None):
         row += 1
         for j, raw in enumerate(values, start=1):
@@ -253,8 +251,8 @@ def _about_sheet(ws: Any, chapter: Chapter, names: Sequence[str], st: _Cells) ->
         row += 2
         st.put(ws, row, 1, "Contents", "caption")
         row += 1
-        st.style(st.put(ws, row, 1, "Sheet", "bold"), "fill", st["fill"])
-        st.style(st.put(ws, row, 2, "Table", "bold"), "fill", st["fill"])
+        st.style(st.put(ws, row, 1, "Sheet", "bold"), "fill", "fill")
+        st.style(st.put(ws, row, 2, "Table", "bold"), "fill", "fill")
         for name, table in zip(names, chapter.tables, strict=True):
             row += 1
             link = st.put(ws, row, 1, name, "text", "left")
@@ -275,7 +273,7 @@ def _about_sheet(ws: Any, chapter: Chapter, names: Sequence[str], st: _Cells) ->
         st.put(ws, row, 1, PROVENANCE_HEADING, "caption")
         row += 1
         for j, head in enumerate(PROVENANCE_HEADER, start=1):
-            st.style(st.put(ws, row, j, head, "bold"), "fill", st["fill"])
+            st.style(st.put(ws, row, j, head, "bold"), "fill", "fill")
         for label, value in chapter.provenance:
             row += 1
             st.put(ws, row, 1, label, "text", "left")

@@ -6,7 +6,6 @@ import functools
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
-import numpy as np
 import pandas as pd
 
 from cdop import analytics, schema
@@ -19,6 +18,7 @@ from cdop.report.sections._base import (
     NOT_RECORDED_CODE,
     Context,
     GridPlan,
+    count_grid,
     level_code,
     plan_grid,
 )
@@ -55,12 +55,12 @@ def plan_breakdown(
     # zero either way.
     universe = [*labels, NOT_RECORDED_CODE]
     memo = ("report.plan_breakdown", variable, tuple(labels.items()))
-    data = derived(ctx.ds, (*memo, "coded"), lambda: _coded(ctx.ds, variable, labels))
-    by_year = derived(ctx.ds, (*memo, "counts"), lambda: _counts_by_year(data, universe))
+    data = derived(ctx.ds, memo, lambda: _coded(ctx.ds, variable, labels))
     ctx.counts.universe(dim, universe)
     # Reviews by code (rows, in the order of the universe) and year (columns).
     at_row = {code: i for i, code in enumerate(universe)}
-    counts = by_year.reindex(columns=years, fill_value=0).to_numpy(dtype=np.int64)
+    grid = count_grid(data, "code", _O.period, _O.numerator, universe, years, strict=False)
+    counts = grid.to_numpy()
     threshold = ctx.disclosure.rules.threshold
     groups: list[tuple[list[str], str]] = [
         ([code], labels.get(code, NOT_RECORDED)) for code in universe
@@ -122,18 +122,6 @@ def _coded(ds: Dataset, variable: str, labels: Mapping[str, str]) -> pd.DataFram
     data = analytics.breakdown(ds, variable)
     codes = data[variable].astype("object").map(lambda v: level_code(v, labels))
     return data.assign(code=codes, **{_O.period: data[_O.period].astype(str)})
-
-
-def _counts_by_year(data: pd.DataFrame, universe: Sequence[str]) -> pd.DataFrame:
-    """Reviews by code (rows, in the order of ``universe``) and period (columns)."""
-    periods = list(dict.fromkeys(data[_O.period]))
-    rows = pd.Index(list(universe)).get_indexer(pd.Index(data["code"]))
-    if (rows < 0).any():  # level_code gives a code of the universe, or "not recorded"
-        raise KeyError(f"codes outside the table's levels: {set(data['code'][rows < 0])}")
-    columns = pd.Index(periods).get_indexer(pd.Index(data[_O.period]))
-    counts = np.zeros((len(universe), len(periods)), dtype=np.int64)
-    np.add.at(counts, (rows, columns), data[_O.numerator].to_numpy(dtype=np.int64))
-    return pd.DataFrame(counts, index=list(universe), columns=periods)
 
 
 @functools.cache
