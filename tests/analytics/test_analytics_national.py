@@ -13,6 +13,7 @@ from analytics_helpers import sample_dataset, small_dataset
 from scipy import stats as sps
 
 import cdop
+from cdop import stats
 from cdop.analytics import (
     BENCHMARK_COLUMNS,
     NATIONAL_EDITION,
@@ -363,3 +364,80 @@ def test_each_area_against_england() -> None:
         CdopArgumentError, match=r"2 rows for 2023/24, residence_area 'Northmoor' \(split by sex"
     ):
         compare_national(by_sex, "child_mortality_rate")
+
+
+_CONFIDENCES: list[float | tuple[float, ...]] = [(0.95, 0.998), 0.95, (0.8, 0.9, 0.99)]
+
+
+def _labels_and_p(frame: pd.DataFrame) -> dict[str, list[object]]:
+    """The label columns and p-values of a comparison, missing values as None."""
+    cols = [c for c in frame.columns if c.startswith("comparison") and c != "comparison_note"]
+    cols = [c for c in cols if c != "comparison_method"] + ["p_value"]
+    return {c: [None if pd.isna(v) else v for v in frame[c]] for c in cols}
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_verdicts_are_those_of_stats_compare(seed: int) -> None:
+    """compare_national's labels and p-values against the public cdop.stats.compare run
+    on the same counts and national value (48% of reviews with modifiable factors in
+    2024/25, 29.8 child deaths per 100,000 in 2023/24: the shipped figures), over random
+    counts with zeros, missing and zero denominators, at one and at several levels."""
+    rng = np.random.default_rng(seed)
+    confidence = _CONFIDENCES[seed % 3]
+    k = 80
+    total = rng.integers(0, 60, k).astype(float)
+    x = rng.integers(0, 61, k) % (total.astype(int) + 1)
+    total[rng.random(k) < 0.1] = np.nan
+    share = pd.DataFrame(
+        {"period": "2024/25", "modifiable_factors": "yes", "numerator": x, "denominator": total}
+    )
+    out = compare_national(share, "reviews_with_modifiable_factors", confidence=confidence)
+    direct = stats.compare(
+        share.assign(
+            national=48.0, denominator=share["denominator"].where(share["denominator"] > 0)
+        ),
+        "numerator",
+        "denominator",
+        "national",
+        statistic="proportion",
+        multiplier=100,
+        confidence=confidence,
+        na="propagate",
+    )
+    assert _labels_and_p(out) == _labels_and_p(direct)
+
+    children = rng.integers(0, 200_000, k).astype(float)
+    deaths = rng.poisson(children * 3e-4).astype(float)
+    deaths[rng.random(k) < 0.05] = np.nan
+    areas = pd.DataFrame(
+        {
+            "residence_area": [f"area {i}" for i in range(k)],
+            "period": "2023/24",
+            "numerator": deaths,
+            "denominator": children,
+        }
+    )
+    out = compare_national(areas, "child_mortality_rate", confidence=confidence)
+    direct = stats.compare(
+        areas.assign(
+            national=29.8, denominator=areas["denominator"].where(areas["denominator"] > 0)
+        ),
+        "numerator",
+        "denominator",
+        "national",
+        confidence=confidence,
+        na="propagate",
+    )
+    assert _labels_and_p(out) == _labels_and_p(direct)
+    levels = confidence if isinstance(confidence, tuple) else (confidence,)
+    first = "comparison" if len(levels) == 1 else f"comparison_{round(levels[0] * 100)}"
+    assert out[first].notna().sum() > 40
+
+
+def test_counts_stats_compare_refuses_are_refused_alike() -> None:
+    with pytest.raises(CdopArgumentError, match=r"compare\(\): argument `x`.*must not exceed"):
+        compare_national(_local(10, 5), "reviews_with_modifiable_factors")
+    with pytest.raises(CdopArgumentError, match=r"compare\(\): argument `x`.*greater than or"):
+        compare_national(_local(-1, 5), "reviews_with_modifiable_factors")
+    with pytest.raises(CdopArgumentError, match=r"compare\(\): argument `confidence`"):
+        compare_national(_local(1, 5), "reviews_with_modifiable_factors", confidence=-0.5)

@@ -30,7 +30,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from cdop import schema
-from cdop.analytics._common import DENOMINATOR, NUMERATOR, PERIOD, fail
+from cdop.analytics._common import DENOMINATOR, NUMERATOR, PERIOD, FloatArray, fail
 from cdop.analytics._durations import REVIEWS_COLUMN, WITHIN_12
 from cdop.analytics._periods import Span, parse_label
 from cdop.errors import NationalComparisonWarning
@@ -536,8 +536,6 @@ def compare_national(
     national figure for 2024/25, not 2023/24
     """
     func = "compare_national"
-    from cdop import stats
-
     if not isinstance(local, pd.DataFrame):
         raise fail(func, f"argument `local` must be a DataFrame; received {type(local).__name__}")
     if PERIOD not in local.columns:
@@ -550,11 +548,11 @@ def compare_national(
         raise fail(func, f"argument `max_gap` must be a whole number >= 0; received {max_gap!r}")
     if national is None:
         table = _shipped()
-        found_rows = _shipped_rows(indicator)
+        nat = _shipped_rows(indicator)
     else:
         table = _typed(func, national, "`national`")
-        found_rows = _indicator_rows(table, indicator)
-    rows, nat_spans, nat_levels, nat_geo = found_rows
+        nat = _indicator_rows(table, indicator)
+    rows = nat.rows
     known = INDICATORS.get(indicator)
     if rows.empty and known is None:
         names = sorted(set(table[INDICATOR]) | set(INDICATORS))
@@ -581,7 +579,7 @@ def compare_national(
     spans = [_span(func, label) for label in local[PERIOD].astype("str")]
     levels = local[variable].astype("str").tolist() if variable is not None else [""] * len(local)
     picks = [
-        _pick(rows, nat_spans, nat_levels, nat_geo, span, level, variable, max_gap)
+        _pick(nat, span, level, variable, max_gap)
         for span, level in zip(spans, levels, strict=True)
     ]
     idx = np.array([p[0] for p in picks], dtype=np.intp)
@@ -590,50 +588,40 @@ def compare_national(
     notes = [p[2] for p in picks]
     take = np.where(found, idx, 0)
 
-    def column(col: str) -> pd.Series:
-        values = rows[col].to_numpy()[take] if len(rows) else np.full(len(local), None)
-        return pd.Series(values, index=local.index, dtype="object").where(found)
+    def column(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        """The national rows' ``values`` for each local row (NaN where none was found)."""
+        if not len(values):
+            return np.full(len(local), np.nan, dtype=object)
+        return np.where(found, values[take], np.nan)
 
-    national_value = pd.to_numeric(column(VALUE)).to_numpy(dtype=np.float64)
-    national_value = np.where(found, national_value, np.nan)
-    work = pd.DataFrame(
-        {
-            "x": pd.to_numeric(local[x_col]).to_numpy(dtype=np.float64),
-            "n": pd.to_numeric(local[n_col]).to_numpy(dtype=np.float64),
-            "national": np.where(tested, national_value, np.nan),
-        }
-    )
-    work["n"] = work["n"].where(work["n"] > 0)
-    compared = stats.compare(
-        work,
-        "x",
-        "n",
-        "national",
-        statistic=statistic,
-        multiplier=multiplier,
-        confidence=confidence,
-        na="propagate",
-    )
-    label_cols = [c for c in compared.columns if c.startswith("comparison")]
+    national_value = column(nat.value).astype(np.float64)
+    xs = pd.to_numeric(local[x_col]).to_numpy(dtype=np.float64)
+    ns = pd.to_numeric(local[n_col]).to_numpy(dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        ns = np.where(ns > 0, ns, np.nan)
+    bench = np.where(tested, national_value, np.nan)
+    codes, p_values = _verdicts(xs, ns, bench, statistic, multiplier, confidence)
     same = np.array(
         [
-            f and nat_spans[i] is not None and _same(nat_spans[i], s)
+            f and nat.spans[i] is not None and _same(nat.spans[i], s)
             for f, i, s in zip(found, take, spans, strict=True)
         ],
         dtype=bool,
     )
+    same_period = pd.array(same, dtype="boolean")
+    same_period[~found] = pd.NA
     added: dict[str, Any] = {
-        NATIONAL_PERIOD: column(PERIOD).astype("str").where(found).to_numpy(),
+        NATIONAL_PERIOD: column(nat.period),
         NATIONAL_VALUE: national_value,
-        NATIONAL_SOURCE: (column(PUBLISHER) + ". " + column(TITLE)).where(found).to_numpy(),
-        NATIONAL_URL: column(URL).to_numpy(),
-        SAME_PERIOD: pd.array(same, dtype="boolean"),
+        NATIONAL_SOURCE: column(nat.source),
+        NATIONAL_URL: column(nat.url),
+        SAME_PERIOD: same_period,
         LIKE_FOR_LIKE: tested,
         COMPARISON_NOTE: notes,
     }
-    for col in label_cols:
-        added[col] = compared[col].where(tested).to_numpy()
-    added[P_VALUE] = np.where(tested, compared[P_VALUE].to_numpy(dtype=np.float64), np.nan)
+    for name, code in codes.items():
+        added[name] = np.where(tested & (code >= 0), _LABEL_TEXTS[code], np.nan)
+    added[P_VALUE] = np.where(tested, p_values, np.nan)
     method = pd.Series(_METHODS[statistic], index=local.index, dtype="str")
     added[COMPARISON_METHOD] = method.where(tested).array
     if local.columns.isin(list(added)).any():
@@ -643,7 +631,6 @@ def compare_national(
             out[name] = values
     else:
         out = pd.concat([local, pd.DataFrame(added, index=local.index)], axis=1)
-    out.loc[~found, SAME_PERIOD] = pd.NA
     mismatched = [
         note
         for note, f in zip(notes, found, strict=True)
@@ -658,6 +645,68 @@ def compare_national(
             stacklevel=2,
         )
     return out
+
+
+#: The comparison labels of :mod:`cdop.stats`, indexed by their codes.
+_LABEL_TEXTS: Final = np.array(["lower", "similar", "higher"], dtype=object)
+
+
+def _verdicts(
+    xs: FloatArray,
+    ns: FloatArray,
+    bench: FloatArray,
+    statistic: Literal["rate", "proportion"],
+    multiplier: float,
+    confidence: float | Sequence[float],
+) -> tuple[dict[str, npt.NDArray[np.int8]], FloatArray]:
+    """The label codes (by column name) and p-values of :func:`cdop.stats.compare` for the
+    local counts ``xs`` of ``ns`` (NaN where there is no denominator) against ``bench``
+    (NaN where not tested).
+
+    Counts it accepts as they are (finite, ``0 <= x``, ``x <= n`` for a proportion, a
+    benchmark within range, or missing) go straight to its kernel; anything else goes
+    through :func:`cdop.stats.compare` itself, for its checks and messages.
+    """
+    from cdop import stats
+    from cdop.stats._common import level_suffix, parse_confidence
+    from cdop.stats._compare import LABELS, verdicts
+
+    levels = parse_confidence("compare", confidence)
+    names = (
+        ["comparison"]
+        if levels.single
+        else [f"comparison_{level_suffix(c)}" for c in levels.values]
+    )
+    with np.errstate(invalid="ignore"):
+        plain = not (
+            np.isinf(xs).any()
+            or np.isinf(ns).any()
+            or np.isinf(bench).any()
+            or (xs < 0).any()
+            or (bench < 0).any()
+            or (statistic == "proportion" and ((xs > ns).any() or (bench > multiplier).any()))
+        )
+    if plain:
+        codes, p_values = verdicts(
+            xs, ns, bench, statistic=statistic, mult=multiplier, levels=levels
+        )
+        return dict(zip(names, codes, strict=True)), p_values
+    work = pd.DataFrame({"x": xs, "n": ns, "national": bench})
+    compared = stats.compare(
+        work,
+        "x",
+        "n",
+        "national",
+        statistic=statistic,
+        multiplier=multiplier,
+        confidence=confidence,
+        na="propagate",
+    )
+    labels = {
+        name: pd.Categorical(compared[name], categories=LABELS).codes.astype(np.int8)
+        for name in names
+    }
+    return labels, compared[P_VALUE].to_numpy(dtype=np.float64)
 
 
 def _one_variable(func: str, indicator: str, rows: pd.DataFrame) -> str | None:
@@ -721,17 +770,34 @@ def _side(span: Span) -> bool:
     return bool(span.start >= REFORM_DATE)
 
 
-#: The national rows of one indicator: the rows, their periods, levels and geographies.
-_Rows: TypeAlias = tuple[pd.DataFrame, list[Span | None], npt.NDArray[Any], npt.NDArray[Any]]
+@dataclass(frozen=True)
+class _Rows:
+    """The national rows of one indicator, with what :func:`_pick` reads and the columns a
+    comparison copies (arrays of one element per row)."""
+
+    rows: pd.DataFrame
+    spans: list[Span | None]
+    levels: npt.NDArray[Any]
+    geo: npt.NDArray[Any]
+    period: npt.NDArray[Any]
+    value: npt.NDArray[Any]
+    source: npt.NDArray[Any]
+    url: npt.NDArray[Any]
 
 
 def _indicator_rows(table: pd.DataFrame, indicator: str) -> _Rows:
     """The rows of ``indicator`` in a national table, with what :func:`_pick` reads."""
     rows = table[table[INDICATOR] == indicator].reset_index(drop=True)
-    spans = [parse_label(str(p)) for p in rows[PERIOD]]
-    levels = rows[LEVEL].astype("str").to_numpy()
-    geo = rows[GEOGRAPHY].astype("str").to_numpy()
-    return rows, spans, levels, geo
+    return _Rows(
+        rows=rows,
+        spans=[parse_label(str(p)) for p in rows[PERIOD]],
+        levels=rows[LEVEL].astype("str").to_numpy(),
+        geo=rows[GEOGRAPHY].astype("str").to_numpy(),
+        period=rows[PERIOD].astype("str").to_numpy(dtype=object),
+        value=pd.to_numeric(rows[VALUE]).to_numpy(dtype=np.float64),
+        source=(rows[PUBLISHER] + ". " + rows[TITLE]).to_numpy(dtype=object),
+        url=rows[URL].to_numpy(dtype=object),
+    )
 
 
 @functools.cache
@@ -742,16 +808,14 @@ def _shipped_rows(indicator: str) -> _Rows:
 
 
 def _pick(
-    rows: pd.DataFrame,
-    spans: list[Span | None],
-    levels: npt.NDArray[Any],
-    geo: npt.NDArray[Any],
+    nat: _Rows,
     local: Span,
     level: str,
     variable: str | None,
     max_gap: int,
 ) -> tuple[int, bool, str]:
     """(row index or -1, tested, note) for one local row."""
+    spans, levels, geo = nat.spans, nat.levels, nat.geo
     candidates = [
         (i, s)
         for i, s in enumerate(spans)
@@ -781,7 +845,7 @@ def _pick(
             -c[1].last,
         ),
     )
-    period = str(rows[PERIOD].iloc[best])
+    period = str(nat.period[best])
     if geo[best] != ENGLAND:
         note = f"national figure for {geo[best]}{_MISMATCH_GEO}"
     elif s.kind != local.kind:

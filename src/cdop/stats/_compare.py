@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from scipy import special
 
@@ -13,6 +14,7 @@ from cdop.stats._common import (
     ConfidenceArg,
     FloatArray,
     GroupBy,
+    Levels,
     NaPolicy,
     check_multiplier,
     check_no_clash,
@@ -24,8 +26,8 @@ from cdop.stats._common import (
     text_column,
 )
 from cdop.stats._prepare import prepare_x_n
-from cdop.stats._proportion import proportion_frame
-from cdop.stats._rate import rate_frame
+from cdop.stats._proportion import proportion_frame, proportion_values
+from cdop.stats._rate import rate_frame, rate_values
 
 __all__ = [
     "LABELS",
@@ -34,6 +36,7 @@ __all__ = [
     "poisson_interval_test_p",
     "poisson_test_p",
     "score_test_p",
+    "verdicts",
 ]
 
 #: Comparison labels, in code order (0, 1, 2).
@@ -149,10 +152,54 @@ def poisson_interval_test_p(
 
 def _labels(
     value: FloatArray, lower: FloatArray, upper: FloatArray, bench: FloatArray
-) -> FloatArray:
+) -> npt.NDArray[np.int8]:
+    """Codes of :data:`LABELS` (-1 where anything is missing)."""
     codes = np.where(lower > bench, 2, np.where(upper < bench, 0, 1))
     missing = np.isnan(value) | np.isnan(lower) | np.isnan(upper) | np.isnan(bench)
-    return np.where(missing, -1, codes).astype(np.float64)
+    return np.where(missing, -1, codes).astype(np.int8)
+
+
+def _p_values(
+    statistic: str, xs: FloatArray, ns: FloatArray, bench: FloatArray, mult: float
+) -> FloatArray:
+    """The p-value of the test the interval inverts (see :func:`compare`)."""
+    if statistic == "rate":
+        return poisson_interval_test_p(xs, bench / mult * ns)
+    return score_test_p(xs, ns, bench / mult)
+
+
+def verdicts(
+    xs: FloatArray,
+    ns: FloatArray,
+    bench: FloatArray,
+    *,
+    statistic: Literal["rate", "proportion"],
+    mult: float,
+    levels: Levels,
+) -> tuple[list[npt.NDArray[np.int8]], FloatArray]:
+    """What :func:`compare` decides, for arrays it would accept (``x >= 0``, ``n > 0``,
+    ``x <= n`` for a proportion, a benchmark ``>= 0``, or NaN) without building frames:
+    the codes of :data:`LABELS` at each level (-1 where anything is missing) and the
+    p-values. The arithmetic is :func:`compare`'s, so the results are the same to the
+    last bit.
+
+    Examples
+    --------
+    Twenty deaths in 50,000 children against 29.8 per 100,000 (as :func:`compare`):
+
+    >>> import numpy as np
+    >>> from cdop.stats._common import parse_confidence
+    >>> codes, p = verdicts(
+    ...     np.array([20.0]), np.array([50_000.0]), np.array([29.8]),
+    ...     statistic="rate", mult=100_000.0, levels=parse_confidence("compare", 0.95),
+    ... )
+    >>> [LABELS[c[0]] for c in codes], round(float(p[0]), 2)
+    (['similar'], 0.24)
+    """
+    kernel = rate_values if statistic == "rate" else proportion_values
+    value, limits = kernel(xs, ns, mult, levels)
+    codes = [_labels(value, lo, up, bench) for lo, up in limits]
+    return codes, _p_values(statistic, xs, ns, bench, mult)
 
 
 def compare(
@@ -249,12 +296,9 @@ def compare(
             f"argument `benchmark` must lie between 0 and the multiplier ({mult:g}) for a "
             f"proportion; received {bench[bench > mult][0]!r}",
         )
-    if statistic == "rate":
-        out = rate_frame(func, prep.base, prep.x, prep.n, mult, levels)
-        p_value = poisson_interval_test_p(prep.x, bench / mult * prep.n)
-    else:
-        out = proportion_frame(func, prep.base, prep.x, prep.n, mult, levels)
-        p_value = score_test_p(prep.x, prep.n, bench / mult)
+    frame = rate_frame if statistic == "rate" else proportion_frame
+    out = frame(func, prep.base, prep.x, prep.n, mult, levels)
+    p_value = _p_values(statistic, prep.x, prep.n, bench, mult)
     label_names = (
         ["comparison"]
         if levels.single
@@ -270,7 +314,7 @@ def compare(
             out[up_col].to_numpy(dtype=np.float64),
             bench,
         )
-        extra[name] = text_column(LABELS, codes.astype(np.int8), out.index)
+        extra[name] = text_column(LABELS, codes, out.index)
     extra["p_value"] = p_value
     return pd.concat([out, pd.DataFrame(extra, index=out.index)], axis=1)
 

@@ -108,9 +108,11 @@ def proportion(
     return proportion_frame(func, prep.base, prep.x, prep.n, mult, levels)
 
 
-def proportion_frame(
-    func: str, base: pd.DataFrame, xs: FloatArray, ns: FloatArray, mult: float, levels: Levels
-) -> pd.DataFrame:
+def proportion_values(
+    xs: FloatArray, ns: FloatArray, mult: float, levels: Levels
+) -> tuple[FloatArray, list[tuple[FloatArray, FloatArray]]]:
+    """The proportion of checked counts and its Wilson limits at each level: the
+    arithmetic of :func:`proportion` without a frame."""
     with np.errstate(invalid="ignore", divide="ignore"):
         value = xs / ns
         if mult != 1.0:
@@ -122,6 +124,13 @@ def proportion_frame(
             lo *= mult
             up *= mult
         limits.append((lo, up))
+    return value, limits
+
+
+def proportion_frame(
+    func: str, base: pd.DataFrame, xs: FloatArray, ns: FloatArray, mult: float, levels: Levels
+) -> pd.DataFrame:
+    value, limits = proportion_values(xs, ns, mult, levels)
     return assemble(
         base,
         value,

@@ -126,9 +126,11 @@ def rate(
     return rate_frame(func, prep.base, prep.x, prep.n, mult, levels)
 
 
-def rate_frame(
-    func: str, base: pd.DataFrame, xs: FloatArray, ns: FloatArray, mult: float, levels: Levels
-) -> pd.DataFrame:
+def rate_values(
+    xs: FloatArray, ns: FloatArray, mult: float, levels: Levels
+) -> tuple[FloatArray, list[tuple[FloatArray, FloatArray]]]:
+    """The rate of checked counts and its limits at each level: the arithmetic of
+    :func:`rate` without a frame."""
     with np.errstate(invalid="ignore", divide="ignore"):
         value = xs / ns * mult
     limits = []
@@ -139,6 +141,13 @@ def rate_frame(
                 limit /= ns
                 limit *= mult
         limits.append((lo, up))
+    return value, limits
+
+
+def rate_frame(
+    func: str, base: pd.DataFrame, xs: FloatArray, ns: FloatArray, mult: float, levels: Levels
+) -> pd.DataFrame:
+    value, limits = rate_values(xs, ns, mult, levels)
     method = rate_method_column(xs, base.index)
     return assemble(
         base,
