@@ -134,3 +134,76 @@ def test_area_rates_with_financial_year_births() -> None:
     assert frame["denominator"].tolist() == ["1,056", "5,045"]  # births are never hidden
     assert frame["value"].tolist() == ["*", "6.9"]  # 35 / 5,045 x 1,000 = 6.94
     assert any("not whole numbers" in note for note in table.notes)
+
+
+def test_only_the_statistic_and_its_limits_print_as_percentages() -> None:
+    # review_timeliness: the statistic column says "percentage", but the days are days.
+    result = pd.DataFrame(
+        {
+            "year": [2024],
+            "period": ["2024/25"],
+            "reviews": [74],
+            "median_days": [232.0],
+            "within_12_months": [59],
+            "within_12_months_value": [79.72973],
+            "within_12_months_lower_ci": [69.212223],
+            "within_12_months_upper_ci": [87.312925],
+            "confidence": ["95%"],
+            "statistic": ["percentage"],
+            "method": ["Wilson"],
+        }
+    )
+    row = publishable(result).to_frame().iloc[0]
+    assert row["median_days"] == "232.0"
+    assert row[["within_12_months_value", "within_12_months_lower_ci"]].tolist() == ["80%", "69%"]
+    # compare_areas: a rank and a multiplier are whole numbers, not percentages.
+    areas = pd.DataFrame(
+        {
+            "residence_area": ["A", "B"],
+            "rank": [1, 2],
+            "numerator": [33, 26],
+            "denominator": [41, 33],
+            "value": [80.49, 78.79],
+            "benchmark_value": [79.73, 79.73],
+            "statistic": ["percentage", "percentage"],
+            "multiplier": [100, 100],
+        }
+    )
+    shown = publishable(areas).to_frame()
+    assert shown["rank"].tolist() == ["1", "2"] and shown["multiplier"].tolist() == ["100"] * 2
+    assert shown["value"].tolist() == ["80%", "79%"] and shown["benchmark_value"][0] == "80%"
+    # mortality_inequality: limits of a rate ratio or an SII are not percentages.
+    gap = pd.DataFrame(
+        {
+            "year": [2018],
+            "period": ["2018-2020"],
+            "rate_ratio": [1.625],
+            "rate_ratio_lower_ci": [0.93],
+            "rate_ratio_upper_ci": [2.841],
+            "sii": [2.811],
+            "sii_lower_ci": [0.311],
+            "sii_upper_ci": [5.277],
+            "confidence": ["95%"],
+        }
+    )
+    row = publishable(gap).to_frame().iloc[0]
+    assert row[["rate_ratio", "rate_ratio_lower_ci", "rate_ratio_upper_ci"]].tolist() == [
+        "1.6",
+        "0.9",
+        "2.8",
+    ]
+    assert row[["sii_lower_ci", "sii_upper_ci"]].tolist() == ["0.3", "5.3"]
+
+
+def test_band_labels_and_a_trend_span_are_shown_as_they_are() -> None:
+    ds = cdop.load_sample()
+    bands = analytics.neonatal_bands(ds, "birthweight", years=2024)
+    frame = publishable(bands).to_frame()
+    # The band says which row is which, also where its count is hidden.
+    labels = bands["birthweight_band"].astype("object").fillna("").tolist()
+    assert frame["birthweight_band"].tolist() == labels
+    trend = analytics.mortality_trend(analytics.infant_mortality(ds))
+    shown = publishable(trend).to_frame()
+    assert shown["first_year"].tolist() == [str(y) for y in trend["first_year"]]
+    assert shown["last_year"].tolist() == [str(y) for y in trend["last_year"]]
+    assert shown["periods"].tolist() == [str(p) for p in trend["periods"]]

@@ -42,10 +42,15 @@ _KEY_NAMES: Final = (
             schema.DERIVED.age_group,
             schema.DERIVED.category_label,
             schema.DERIVED.factor_label,
+            schema.DERIVED.gestation_band,
+            schema.DERIVED.birthweight_band,
             _O.year,
             _O.period,
             _O.band,
             "indicator",
+            # The span of a trend (mortality_trend): start years, not counts.
+            "first_year",
+            "last_year",
         }
     )
 ) - _POPULATION_COUNTS
@@ -53,8 +58,8 @@ _KEY_NAMES: Final = (
 _TIME_KEYS: Final = frozenset({_O.year, _O.period})
 # Denominators of proportions that count deaths or reviews: protected like any count.
 _DEATH_DENOMINATORS: Final = (_O.denominator, "total", "reviews")
-# Whole numbers that are not counts.
-_NOT_COUNTS: Final = frozenset({"rank", "multiplier"})
+# Whole numbers that are not counts: printed as whole numbers, never as percentages.
+_NOT_COUNTS: Final = frozenset({"rank", "multiplier", "periods"})
 # How a result was computed: said once in the notes, not printed on every row.
 _METADATA: Final = (_O.method, _O.confidence, _O.statistic)
 _RATE_COLUMNS: Final = ("rate", _O.value)
@@ -333,11 +338,11 @@ def publishable(
             gone = hidden[owner] if owner is not None else any_hidden
             rate_like = owner is None and event_col is not None
             gone = gone | (rate_like & (status == "suppressed"))
-            percent = (
-                _percent_family(name, frame.columns)
-                or (name in _RATE_COLUMNS or "_ci" in name) & ~is_rate
+            of_value = _of_value(name, frame.columns)
+            percent = _percent_family(name, frame.columns) or (
+                (name in _RATE_COLUMNS or (of_value and "_ci" in name)) & ~is_rate
             )
-            texts = _format(name, series, named, percent)
+            texts = _format(name, series, named if of_value else None, percent)
             if rate_like and name in _RATE_COLUMNS:
                 texts = [
                     t + f" {rules.unreliable_flag}" if s == "unreliable" and t else t
@@ -387,6 +392,22 @@ def publishable(
     )
 
 
+def _of_value(name: str, columns: pd.Index) -> bool:
+    """Whether a column is the statistic the ``statistic`` column names, or a limit of it.
+
+    ``value``, ``within_12_months_value``, ``national_value``, ``lower_ci_95`` beside
+    ``value``, ``within_6_months_upper_ci`` beside ``within_6_months_value``; not
+    ``median_days``, ``rank``, nor ``rate_ratio_lower_ci`` (a limit of ``rate_ratio``).
+    """
+    if name == _O.value or name.endswith(f"_{_O.value}"):
+        return True
+    for limit in (_O.lower_ci, _O.upper_ci):
+        if limit in name:
+            base = name[: name.index(limit)]
+            return f"{base}{_O.value}" in columns
+    return False
+
+
 def _percent_family(name: str, columns: pd.Index) -> bool:
     """Whether a column is a percentage, or a limit of one (``lower_ci`` beside ``percent``)."""
     if any(w in name for w in _PERCENT_WORDS):
@@ -412,6 +433,8 @@ def _format(
     values = series.astype("float64").to_numpy()
     if "p_value" in name:
         return ["" if math.isnan(v) else fmt_p(float(v)) for v in values]
+    if name in _NOT_COUNTS:
+        return ["" if math.isnan(v) else f"{v:.0f}" for v in values]
     percent = np.broadcast_to(np.asarray(percent_column, dtype=np.bool_), len(values)).copy()
     if statistic is not None:
         percent |= statistic.str.contains("|".join(_PERCENT_WORDS), case=False, na=False).to_numpy()
