@@ -316,6 +316,27 @@ def _xlsx_tables(path: Path) -> dict[str, pd.DataFrame]:
     return out
 
 
+def test_every_table_of_counts_says_their_period(built: Path) -> None:
+    """A CSV row of counts carries the period it counts (a year, or a pooled period such
+    as "2020/21 to 2022/23") and its start year, so that a table read on its own (the
+    pooled tables by age, category, factor and circumstance included) says what it
+    covers."""
+    checked = 0
+    for path in sorted((built / "tables").glob("*.csv")):
+        frame = pd.read_csv(path)
+        if not {"count", "numerator"} & set(frame.columns):
+            continue
+        assert {"year", "period"} <= set(frame.columns), (path.name, list(frame.columns))
+        labelled = frame[frame["period"] != "Total"]
+        assert labelled["period"].notna().all(), path.name
+        starts = labelled["period"].astype(str).str.slice(0, 4).astype(int)
+        assert (starts == labelled["year"].astype(int)).all(), path.name
+        checked += 1
+    pooled = pd.read_csv(built / "tables" / "category_age.csv")
+    assert set(pooled["period"]) == {"2020/21 to 2022/23"} and set(pooled["year"]) == {2020}
+    assert checked > 20
+
+
 def test_no_small_count_in_csv_or_excel_tables(built: Path) -> None:
     # Machine-readable tables: counts are numbers, a hidden count is empty with its row
     # flagged, never the marker in a numeric column and never a count from 1 to 5.

@@ -179,6 +179,17 @@ def financial_label(start: int) -> str:
     return f"{start}/{(start + 1) % 100:02d}"
 
 
+def period_label(years: Sequence[str]) -> str:
+    """The label of a pooled period of consecutive years: "2020/21 to 2022/23".
+
+    Examples
+    --------
+    >>> period_label(["2020/21", "2021/22", "2022/23"])
+    '2020/21 to 2022/23'
+    """
+    return f"{years[0]} to {years[-1]}"
+
+
 @dataclass(frozen=True)
 class Context:
     """What every section needs: the data, the reporting year, disclosure control and the
@@ -282,8 +293,7 @@ class Context:
 
     @property
     def pooled_label(self) -> str:
-        years = self.pooled_years
-        return f"{years[0]} to {years[-1]}"
+        return period_label(self.pooled_years)
 
     # -- what the data do not support ----------------------------------------------------
     def unmet(self, *needs: str | Need) -> dict[str, str]:
@@ -664,6 +674,10 @@ class GridPlan:
     row_name: str
     column_name: str
     silent_rows: frozenset[str] = frozenset()
+    #: The pooled period every count of the table is of (e.g. "2020/21 to 2022/23"), for
+    #: a table whose rows and columns are not years: its CSV rows then carry it, with the
+    #: start ``year``.
+    period: str | None = None
 
     # -- after protection -------------------------------------------------------------
     def left_out(self, row: str) -> bool:
@@ -723,6 +737,7 @@ class GridPlan:
         record: dict[str, Any] = {
             self.row_name: row,
             self.column_name: column,
+            **self._period(),
             _O.count: None if hidden else value,
         }
         if self.percent is not None:
@@ -760,6 +775,7 @@ class GridPlan:
                 record: dict[str, Any] = {
                     self.row_name: label,
                     self.column_name: column,
+                    **self._period(),
                     _O.count: None if hidden else value,
                 }
                 if self.percent is not None:
@@ -793,14 +809,20 @@ class GridPlan:
             notes=tuple(n for n in notes if n),
         )
 
+    def _period(self) -> dict[str, str]:
+        """The pooled period of a CSV record, if the table has one."""
+        return {} if self.period is None else {_O.period: self.period}
+
     def tidy_frame(self, records: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
         """The CSV records typed: counts as integers (missing where hidden), the
-        percentage as ``value`` to one decimal, a column of year labels as ``period``
-        with its start ``year``."""
+        percentage as ``value`` to one decimal, a column of year labels (or the pooled
+        period) as ``period`` with its start ``year``."""
         frame = tidy_frame(records, counts=[_O.count], numbers={_O.value: 1})
         for name in (self.row_name, self.column_name):
             if name == _O.year:
                 frame = with_start_year(frame, name)
+        if self.period is not None:
+            frame = with_start_year(frame, _O.period)
         return frame
 
 
@@ -823,12 +845,14 @@ def plan_grid(
     row_name: str = "group",
     column_name: str = "year",
     silent_rows: Sequence[str] = (),
+    period: str | None = None,
 ) -> GridPlan:
     """Register a table of counts (inner cells and published totals) and plan it.
 
     ``grid`` holds the counts (index: row labels; columns: column labels); ``keys`` the
     key of each inner cell; ``column_total_keys`` the keys of the total row's cells
     (``total_row`` is its label), ``row_total_keys`` those of the total column.
+    ``period`` names the pooled period of a table whose columns are not years.
     """
     values = grid.to_numpy(dtype=np.int64)
     rows = tuple(str(r) for r in grid.index)
@@ -874,6 +898,7 @@ def plan_grid(
         row_name=row_name,
         column_name=column_name,
         silent_rows=silent,
+        period=period,
     )
 
 

@@ -22,6 +22,7 @@ from cdop.report.sections._base import (
     MEASURE,
     Context,
     GridPlan,
+    period_label,
     plan_grid,
 )
 
@@ -103,6 +104,7 @@ def plan_cross(
         row_name=row_name,
         column_name=column_name,
         notes=(*notes, OVERLAP_NOTE),
+        period=period_label(years),
     )
     return Cross(
         plan=plan,

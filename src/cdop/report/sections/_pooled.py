@@ -30,6 +30,7 @@ from cdop.report.sections._base import (
     NOT_RECORDED_CODE,
     Context,
     GridPlan,
+    period_label,
     plan_grid,
 )
 
@@ -187,6 +188,7 @@ def plan_pooled_grid(
         row_name=row_name,
         column_name=column_name,
         notes=notes,
+        period=period_label(years),
     )
     return PooledGrid(
         plan=plan,

@@ -194,6 +194,7 @@ def plan(ctx: Context) -> Finish:
         row_header="Circumstance",
         total_column="Deaths",
         percent="row",
+        period=ctx.pooled_label,
         notes=(
             f"Three years pooled ({ctx.pooled_label}) because numbers are small. "
             "Percentages are of the sudden unexpected deaths in infancy reviewed.",
