@@ -200,7 +200,19 @@ def test_previous_reads_the_layout_written_before(tmp_path) -> None:
         "year,period,numerator,denominator,value,lower_ci,upper_ci,statistic,flag,suppressed\n"
         "2023,2023/24,,20000,,,,rate per 100000,,True\n"
     )
+    # Deaths and rates by a group over a pooled period: the deaths were a "count", they
+    # are the rate's "numerator" now.
+    by_area = (
+        "local_authority,year,period,{},value,denominator,statistic,lower_ci,upper_ci,flag,"
+        "suppressed\nNorthmoor,2020,2020/21 to 2022/23,121,31.507,384037,rate per 100000,"
+        "26.144,37.648,,False\nSouthvale,2020,2020/21 to 2022/23,,,312830,rate per 100000,,,,"
+        "True\n"
+    )
+    (old / "deaths_by_area.csv").write_text(by_area.format("count"))
+    (new / "deaths_by_area.csv").write_text(by_area.format("numerator"))
     expected = {
+        "table deaths_by_area: Northmoor / 2020/21 to 2022/23": False,
+        "table deaths_by_area: Southvale / 2020/21 to 2022/23": True,
         "table sex: Male / 2023/24": False,
         "table sex: Female / 2023/24": True,
         "table sex: Total / 2023/24": False,

@@ -43,6 +43,8 @@ __all__ = ["Published", "read_previous", "single_year", "year_blocks"]
 
 _O = schema.OUTPUT
 _COUNT = _O.count
+_NUMERATOR = _O.numerator
+_PERIOD = _O.period
 _SUPPRESSED = _O.suppressed
 _YEAR = _O.year
 #: The count column of the tables written before counts were numbers (the marker in it).
@@ -204,15 +206,19 @@ def _published_cells(tables: Path, marker: str) -> dict[str, bool]:
     Tables of counts are read in either layout cdop has written: a ``count`` column
     (empty where hidden) with a ``suppressed`` flag, the row and column in the first two
     columns other than the start ``year``; or, in files written before, an ``n`` column
-    holding the marker where hidden, the row and column in the first two columns.
+    holding the marker where hidden, the row and column in the first two columns. A table
+    of deaths and rates by a group over a pooled period holds its deaths as ``numerator``,
+    its rows in the first column and the period beside them (written as ``count`` before).
     """
     out: dict[str, bool] = {}
     for path in sorted(tables.glob("*.csv")):
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
         if _SUPPRESSED not in frame.columns or frame.shape[1] < 3:
             continue
-        if _COUNT in frame.columns:
-            row_name, column_name = [c for c in frame.columns if c != _YEAR][:2]
+        labels = [c for c in frame.columns if c != _YEAR][:2]
+        by_group = _NUMERATOR in frame.columns and labels[1] == _PERIOD != labels[0]
+        if _COUNT in frame.columns or by_group:
+            row_name, column_name = labels
             hidden = (frame[_SUPPRESSED].str.strip().str.lower() == "true").tolist()
         elif _OLD_COUNT in frame.columns:
             row_name, column_name = frame.columns[0], frame.columns[1]

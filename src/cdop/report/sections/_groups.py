@@ -92,6 +92,9 @@ class GroupPlan:
         tidy: list[dict[str, Any]] = []
         statuses: list[str] = []
         hidden_any = False
+        # With rates, the deaths are the numerator of the rate (``value``) over the
+        # population (``denominator``); without, a count whose ``value`` is its share.
+        count = _O.numerator if self.rates is not None else _O.count
 
         def rate_parts(rate: Any, status: str) -> tuple[list[str], dict[str, Any]]:
             if rate is None or pd.isna(rate["population"]) or not rate["population"]:
@@ -130,8 +133,8 @@ class GroupPlan:
             record: dict[str, Any] = {
                 self.row_header.lower().replace(" ", "_"): label,
                 _O.period: period,
-                _O.count: None if hidden else n,
-                _O.value: share,  # the percentage of all deaths
+                count: None if hidden else n,
+                _O.value: share,  # the percentage of all deaths (the rate replaces it)
             }
             if self.rates is not None:
                 rate = self.rates.loc[code] if code in self.rates.index else None
@@ -147,7 +150,7 @@ class GroupPlan:
         record = {
             self.row_header.lower().replace(" ", "_"): "Total",
             _O.period: period,
-            _O.count: None if total_hidden else self.total,
+            count: None if total_hidden else self.total,
             _O.value: None,
         }
         if self.rates is not None:
@@ -180,7 +183,7 @@ class GroupPlan:
             with_start_year(
                 tidy_frame(
                     tidy,
-                    counts=[_O.count, _O.denominator] if self.rates is not None else [_O.count],
+                    counts=[count, _O.denominator] if self.rates is not None else [count],
                     numbers={_O.value: 3 if self.rates is not None else 1}
                     | ({_O.lower_ci: 3, _O.upper_ci: 3} if self.rates is not None else {}),
                 ),
