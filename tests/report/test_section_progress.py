@@ -182,6 +182,22 @@ def test_small_counts_are_hidden_and_sentences_name_no_hidden_count(
         assert f"{backlog[('Total cases open', YEAR)]} cases awaited review" in text
 
 
+def test_a_bar_short_of_100_percent_is_explained_under_the_figure(
+    protected: cdop.report.Chapter, chapter: cdop.report.Chapter
+) -> None:
+    """Figure of time from death: a hidden share leaves its bar short of 100%, and the note
+    under the figure says so (as under the figure of time from notification)."""
+    note = "The shares of counts not shown are left blank, so a bar can stop short of 100%."
+    cells = _cells(_table(protected, "review_time_from_death"))
+    assert any(
+        text == "*" for (row, _), text in cells.items() if row != "Total reviews"
+    )  # the sample hides some bands
+    (figure,) = [f for f in protected.figures if f.id == "review_time_from_death"]
+    assert figure.notes == (note,)
+    (shown,) = [f for f in chapter.figures if f.id == "review_time_from_death"]
+    assert shown.notes == ()
+
+
 def test_section_without_delay_reasons_leaves_that_table_out() -> None:
     ds = cdop.load_sample()
     tables = {name: getattr(ds, name).copy() for name in ("notifications", "reviews")}

@@ -41,6 +41,7 @@ __all__ = [
     "DIM",
     "MEASURE",
     "NOT_RECORDED",
+    "SHORT_BAR_NOTE",
     "VERDICT",
     "Context",
     "Disclosure",
@@ -61,6 +62,10 @@ _O = schema.OUTPUT
 
 #: Label of a level the record does not give.
 NOT_RECORDED: Final = "Not recorded"
+#: Under a figure of stacked shares with a hidden share: why a bar stops short of 100%.
+SHORT_BAR_NOTE: Final = (
+    "The shares of counts not shown are left blank, so a bar can stop short of 100%."
+)
 #: Code of that level in the keys of published counts.
 NOT_RECORDED_CODE: Final = "not_recorded"
 

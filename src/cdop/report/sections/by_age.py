@@ -24,6 +24,7 @@ from cdop.report.sections._base import (
     MEASURE,
     NOT_RECORDED,
     NOT_RECORDED_CODE,
+    SHORT_BAR_NOTE,
     Context,
     Finish,
     SectionSpec,
@@ -54,7 +55,6 @@ AGE_COLUMNS: tuple[Group, ...] = (
 #: in the table of deaths by age).
 _AGE_MERGE: Group = (("5-9 years", "10-14 years"), "5-14 years")
 _AGE_LABELS = {g: g for g in schema.AGE_GROUPS}
-_SHORT_BARS = "The shares of counts not shown are left blank, so a bar can stop short of 100%."
 
 
 def _counts(ctx: Context, variable: str, labels: dict[str, str]) -> pd.DataFrame:
@@ -215,7 +215,7 @@ def _figure(ctx: Context, table: PooledGrid, period: str) -> ReportFigure | None
         size=(6.5, 0.35 * len(grid.rows) + 1.3),
     )
     if plot["percent"].isna().any():
-        figure = dataclasses.replace(figure, notes=(_SHORT_BARS,))
+        figure = dataclasses.replace(figure, notes=(SHORT_BAR_NOTE,))
     return figure
 
 

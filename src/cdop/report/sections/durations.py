@@ -30,6 +30,7 @@ from cdop.report.sections._base import (
     DIM,
     MEASURE,
     MONTH_LEVELS,
+    SHORT_BAR_NOTE,
     VERDICT,
     WITHIN_LEVELS,
     Context,
@@ -81,8 +82,6 @@ _BAND_NOTE = (
     "months and 20 days is over 12 months). The national bands are under 6 months, 6 to 12 "
     "months (the three middle rows together) and over 12 months."
 )
-#: Under the figure: a hidden share is left blank.
-_SHORT_BAR_NOTE = "The shares of counts not shown are left blank, so a bar can stop short of 100%."
 
 
 def _england_shares(latest: pd.DataFrame, order: list[str]) -> list[str]:
@@ -298,7 +297,7 @@ def plan(ctx: Context) -> Finish:
             size=(6.5, 2.6),
         )
         if plot["percent"].isna().any():
-            figure = dataclasses.replace(figure, notes=(_SHORT_BAR_NOTE,))
+            figure = dataclasses.replace(figure, notes=(SHORT_BAR_NOTE,))
         return Section(
             "review_durations",
             "How long reviews take",

@@ -14,6 +14,7 @@ Disclosure rules of this section
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
@@ -28,6 +29,7 @@ from cdop.report._text import fmt_count
 from cdop.report._tidy import tidy_frame, with_start_year
 from cdop.report.sections._base import (
     MEASURE,
+    SHORT_BAR_NOTE,
     Context,
     Finish,
     SectionSpec,
@@ -260,16 +262,19 @@ def plan(ctx: Context) -> Finish:
                 open_plot, "year", labels, labels=labels, ylabel="Cases open", marker=marker, ax=ax
             )
 
+        distribution_figure = make_figure(
+            "review_time_from_death",
+            f"Reviews completed by time from death, {years[0]} to {years[-1]}",
+            "Stacked bar chart of the percentage of reviews in each band of time from "
+            "death to review, per year.",
+            draw_distribution,
+            margins=(0.75, 0.5, 0.15, 0.75),
+            size=(6.5, 2.6),
+        )
+        if shares["percent"].isna().any():
+            distribution_figure = dataclasses.replace(distribution_figure, notes=(SHORT_BAR_NOTE,))
         figures = (
-            make_figure(
-                "review_time_from_death",
-                f"Reviews completed by time from death, {years[0]} to {years[-1]}",
-                "Stacked bar chart of the percentage of reviews in each band of time from "
-                "death to review, per year.",
-                draw_distribution,
-                margins=(0.75, 0.5, 0.15, 0.75),
-                size=(6.5, 2.6),
-            ),
+            distribution_figure,
             make_figure(
                 "open_cases",
                 f"Cases open at 31 March by time since notification, {trend_years[0]} to "
