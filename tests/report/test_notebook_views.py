@@ -153,6 +153,23 @@ def test_chapter_view_lists_sections_tables_and_ids() -> None:
     assert html.index(STAMP) < html.index("<table")
 
 
+def test_chapter_view_lists_what_was_left_out_and_what_would_add_it() -> None:
+    import datetime as dt
+
+    ds = cdop.load_sample()
+    tables = {n: getattr(ds, n).copy() for n in ("notifications", "reviews", "births")}
+    chapter = build_chapter(cdop.read_dataset(tables, today=dt.date(2026, 1, 1)), year="2024/25")
+    child = next(o for o in chapter.omitted if o.id == "child_mortality")
+    parsed = html_tables(chapter._repr_html_()).tables[1]
+    assert parsed["caption"] == f"{len(chapter.omitted)} left out for want of data"
+    rows = parsed["rows"]
+    assert list(rows[0]) == ["Left out", "What would add it"]
+    assert [child.title, "; and ".join(child.needs)] in [list(r) for r in rows]
+    assert len(rows) == len(chapter.omitted) + 1
+    # a chapter with nothing left out has no such table
+    assert len(html_tables(make_chapter()._repr_html_()).tables) == 1
+
+
 def test_the_real_chapter_table_review_durations(built: tuple[Chapter, list[str]]) -> None:
     chapter, _ = built
     table = chapter.tables["review_durations"]

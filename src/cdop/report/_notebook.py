@@ -9,7 +9,8 @@ __all__ = ["chapter_html"]
 
 
 def chapter_html(chapter: Chapter) -> str:
-    """The notebook view of a chapter: title, stamp, contents by section, disclosure control.
+    """The notebook view of a chapter: title, stamp, contents by section, what was left
+    out and what data would add it, disclosure control.
 
     Each table is listed with the id that opens it (``chapter.tables["id"]``), so the
     coordinator can look at any table as it will be published.
@@ -32,6 +33,15 @@ def chapter_html(chapter: Chapter) -> str:
             align=("left", "left", "left"),
         )
     )
+    if chapter.omitted:
+        parts.append(
+            _display.html_table(
+                ("Left out", "What would add it"),
+                [(o.title, "; and ".join(o.needs)) for o in chapter.omitted],
+                caption=f"{len(chapter.omitted)} left out for want of data",
+                align=("left", "left"),
+            )
+        )
     control = dict(chapter.provenance).get("Disclosure control")
     if control:
         parts.append(_display.paragraph(f"Disclosure control: {control}.", note=True))
