@@ -293,10 +293,15 @@ def numeric_layout(
     The layout before wrote the marker in ``n``, ``deaths`` or ``reviews``, the
     percentage in ``percent``, a rate in ``rate per 1000``, the label in ``year`` (a
     reporting year) or ``period`` (calendar years). Tables in the layout before are
-    returned as they are.
+    returned as they are. A table of two labels (rows and columns) over one pooled period
+    repeats the title's period on every row: it is read as before, without it.
     """
     if "suppressed" not in cols or not ({"count", "numerator"} & set(cols)):
         return cols, rows
+    pooled = "period" in cols and "year" in cols and cols.index("year") >= 2
+    if pooled and len({r.get("period", "") for r in rows}) <= 1:
+        rows = [{c: v for c, v in r.items() if c not in ("year", "period")} for r in rows]
+        cols = [c for c in cols if c not in ("year", "period")]
     stat = next((norm(r.get("statistic", "")) for r in rows if r.get("statistic")), "")
     rename: dict[str, str] = {}
     if "count" in cols:
@@ -960,6 +965,27 @@ class Reader:
                     p = r.get("percent", "")
                     if re.fullmatch(NUM, p or ""):
                         self.share(q, total_q, to_number(p), half(p), 100.0)
+        elif (
+            "deaths" in cols
+            and "year" in cols
+            and cols[0] not in ("year", "period", "measure")
+            and any(c.startswith("rate per") for c in cols)
+        ):
+            # deaths and rates by a group (local authority, ethnic group) over a period
+            rate_col = next(c for c in cols if c.startswith("rate per"))
+            mult = multiplier("", rate_col.replace(" ", "_"))
+            label = cols[0]
+            axis = self.axis(f"{t.stem}:rows", [r[label] for r in rows if not is_total(r[label])])
+            for r in rows:
+                ys = column_years(r["year"])
+                if ys is None:
+                    continue
+                level = () if is_total(r[label]) else ((axis, (norm(r[label]),)),)
+                q = Quantity(ch.scope, fam, ys, level)
+                hidden = norm(r.get("suppressed", "")) == "true"
+                cell = Cell("hidden") if hidden else parse_cell(r["deaths"])
+                self.count(q, cell, self.where(ch, t, r[label], r["year"]))
+                self.csv_rate(q, r, rate_col, "denominator", mult)
         elif "deaths" in cols and any(c.startswith("rate per") for c in cols):
             rate_col = next(c for c in cols if c.startswith("rate per"))
             mult = multiplier("", rate_col.replace(" ", "_"))
