@@ -283,7 +283,8 @@ def test_indicator_without_figures_gives_notes() -> None:
     local = pd.DataFrame(
         {"period": ["2024/25"], "sex": ["male"], "numerator": [3], "denominator": [5]}
     )
-    out = compare_national(local, "reviews_by_sex")
+    with pytest.warns(NationalComparisonWarning, match="hold none of 'reviews_by_sex'"):
+        out = compare_national(local, "reviews_by_sex")
     assert out["comparison_note"].tolist() == ["no national figure for sex male"]
     assert out["national_value"].isna().all()
 
@@ -317,10 +318,36 @@ def test_rates_use_the_paired_poisson_test(sample: cdop.Dataset) -> None:
 
 def test_timeliness_columns_follow_from_the_indicator(sample: cdop.Dataset) -> None:
     t = review_timeliness(sample)
-    told = compare_national(t, "reviews_within_12_months", x="within_12_months", n="reviews")
-    inferred = compare_national(t, "reviews_within_12_months")
+    # No England figure of reviews within 12 months is shipped: said, not silently empty.
+    with pytest.warns(NationalComparisonWarning, match="hold none of 'reviews_within_12"):
+        alone = compare_national(t, "reviews_within_12_months")
+    assert alone["national_value"].isna().all() and not alone["like_for_like"].any()
+    # With a panel's own figure for England (a made-up 80% in 2024/25): like for like,
+    # the same whether the columns are named or follow from the indicator.
+    mine = national_benchmarks(
+        pd.DataFrame(
+            [
+                _row(
+                    indicator="reviews_within_12_months",
+                    period="2024/25",
+                    value="80",
+                    unit="percent",
+                    definition="reviews completed within 12 months of the death",
+                    denominator_definition="reviews completed in the year",
+                    quote="80% of reviews were completed within 12 months",
+                )
+            ]
+        )
+    )
+    told = compare_national(
+        t, "reviews_within_12_months", national=mine, x="within_12_months", n="reviews"
+    )
+    inferred = compare_national(t, "reviews_within_12_months", national=mine)
     pd.testing.assert_frame_equal(told, inferred)
-    assert told["national_value"].isna().all()
+    latest = told[told["period"] == "2024/25"].iloc[0]
+    assert bool(latest["like_for_like"]) and latest["national_value"] == 80.0
+    x, n = int(latest["within_12_months"]), int(latest["reviews"])
+    assert latest["p_value"] == pytest.approx(_score_p(x, n, 0.80), rel=1e-9)
     with pytest.raises(CdopArgumentError, match=r"'reviews' \(the denominator of"):
         compare_national(t.drop(columns="reviews"), "reviews_within_12_months")
 

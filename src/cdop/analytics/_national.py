@@ -515,8 +515,9 @@ def compare_national(
     Warns
     -----
     NationalComparisonWarning
-        When no local row can be tested because the national figures are of another
-        period type (calendar vs financial years) or geography.
+        When the national figures hold no figure of ``indicator`` at all, or no local
+        row can be tested because they are of another period type (calendar vs
+        financial years) or geography.
 
     Examples
     --------
@@ -636,7 +637,15 @@ def compare_national(
         for note, f in zip(notes, found, strict=True)
         if f and (_MISMATCH_KIND in note or _MISMATCH_GEO in note)
     ]
-    if len(out) and not tested.any() and mismatched:
+    if len(out) and rows.empty:
+        warnings.warn(
+            f"{func}(): the national figures hold none of {indicator!r}, so no row of "
+            f"`local` is compared (see the column 'comparison_note'); give England's figure "
+            f"with national_benchmarks(extra=...) and pass it as `national`",
+            NationalComparisonWarning,
+            stacklevel=2,
+        )
+    elif len(out) and not tested.any() and mismatched:
         warnings.warn(
             f"{func}(): no row of `local` could be tested against the national figures of "
             f"{indicator!r}: {mismatched[0]}; they are given as "

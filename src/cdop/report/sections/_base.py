@@ -48,6 +48,7 @@ __all__ = [
     "Finish",
     "GridPlan",
     "SectionSpec",
+    "england_comparison",
     "financial_label",
     "level_code",
     "plan_grid",
@@ -182,6 +183,28 @@ def financial_label(start: int) -> str:
     ('2024/25', '1999/00')
     """
     return f"{start}/{(start + 1) % 100:02d}"
+
+
+def england_comparison(local: pd.DataFrame, indicator: str, **options: Any) -> pd.DataFrame:
+    """:func:`cdop.analytics.compare_national` as a section asks it: against the national
+    figures shipped, without the warning that none is comparable (a section says so in
+    its own words, and says which figure it gives as context).
+
+    Examples
+    --------
+    >>> local = pd.DataFrame({"period": ["2024/25"], "sex": ["male"], "numerator": [3],
+    ...                       "denominator": [5]})
+    >>> england_comparison(local, "reviews_by_sex")["comparison_note"].tolist()
+    ['no national figure for sex male']
+    """
+    import warnings
+
+    from cdop import analytics
+    from cdop.errors import NationalComparisonWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NationalComparisonWarning)
+        return analytics.compare_national(local, indicator, **options)
 
 
 def period_label(years: Sequence[str]) -> str:

@@ -23,6 +23,7 @@ from cdop.report.sections._base import (
     SectionSpec,
     bars_worth_drawing,
     count_grid,
+    england_comparison,
     level_code,
     sole_leader,
     span,
@@ -147,7 +148,7 @@ def plan(ctx: Context) -> Finish:
                 "reviews)."
             )
         if len(yes) and not ctx.hidden(yes_key, total_key):
-            row = analytics.compare_national(yes, "reviews_with_modifiable_factors").iloc[0]
+            row = england_comparison(yes, "reviews_with_modifiable_factors").iloc[0]
             sentences.append(
                 f"Modifiable factors were identified in {fmt_count(n_yes)} reviews "
                 f"({fmt_percent(row[_O.value])}, 95% CI "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cdop import analytics, schema
+from cdop import schema
 from cdop.report._model import Section
 from cdop.report._text import fmt_count, fmt_interval, fmt_percent
 from cdop.report.sections._base import (
@@ -13,6 +13,7 @@ from cdop.report.sections._base import (
     Context,
     Finish,
     SectionSpec,
+    england_comparison,
     span,
     versus,
 )
@@ -91,7 +92,7 @@ def plan(ctx: Context) -> Finish:
     def finish() -> Section:
         sentences = []
         if len(males) and not ctx.hidden(boys_key, total_key):
-            row = analytics.compare_national(males, "reviews_by_sex").iloc[0]
+            row = england_comparison(males, "reviews_by_sex").iloc[0]
             ci = fmt_interval(row[_O.lower_ci], row[_O.upper_ci], percent=True)
             sentences.append(
                 f"In {ctx.label}, {fmt_percent(row[_O.value])} of the deaths reviewed were of "
@@ -106,7 +107,7 @@ def plan(ctx: Context) -> Finish:
                     _O.denominator: [total],
                 }
             )
-            row = analytics.compare_national(local, "reviews_under_1_year").iloc[0]
+            row = england_comparison(local, "reviews_under_1_year").iloc[0]
             share = 100 * infant_n / total
             sentences.append(
                 f"{fmt_count(infant_n)} ({fmt_percent(share)}) were infants under one year"

@@ -20,6 +20,7 @@ from cdop.report.sections._base import (
     Finish,
     SectionSpec,
     england_cell,
+    england_comparison,
     rate_cell,
     rate_notes,
     span,
@@ -52,7 +53,7 @@ def plan(ctx: Context) -> Finish:
 
     def finish() -> Section:
         # Compared with England only when written: planning registers the counts alone.
-        cmp = analytics.compare_national(rates, "child_mortality_rate")
+        cmp = england_comparison(rates, "child_mortality_rate")
         marker = ctx.disclosure.marker
         status = [
             ctx.rate_status(k, float(d)) for k, d in zip(keys, cmp[_O.numerator], strict=True)

@@ -40,6 +40,7 @@ from cdop.report.sections._base import (
     band_levels,
     count_grid,
     england_cell,
+    england_comparison,
     plan_grid,
     span,
     versus,
@@ -123,7 +124,7 @@ def _band_grid(
 def _england_bands(ctx: Context, years: list[str]) -> str:
     """The note giving England's shares of reviews in the national bands for the year."""
     national = ctx.yearly(analytics.review_durations, "national", years=years)
-    compared = analytics.compare_national(national, "review_duration_band")
+    compared = england_comparison(national, "review_duration_band")
     latest = compared[compared[_O.period].astype(str) == ctx.label]
     latest = latest[latest["like_for_like"].astype(bool)].set_index("band")
     order = [b.label for b in NATIONAL_BANDS]
@@ -169,7 +170,7 @@ def plan(ctx: Context) -> Finish:
             local = timely
             if level is not None:
                 local = local.assign(band=level)
-            row = analytics.compare_national(local, indicator, x=column, n="reviews").iloc[0]
+            row = england_comparison(local, indicator, x=column, n="reviews").iloc[0]
             measures.append((column, label, row, key))
         return measures
 

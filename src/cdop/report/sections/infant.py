@@ -21,6 +21,7 @@ from cdop.report.sections._base import (
     Context,
     Finish,
     SectionSpec,
+    england_comparison,
     rate_cell,
     rate_notes,
     versus,
@@ -99,7 +100,7 @@ def plan(ctx: Context) -> Finish:
 
     def finish() -> Section:
         # Compared with England only when written: planning registers the counts alone.
-        cmp = analytics.compare_national(overall, "infant_mortality_rate").iloc[0]
+        cmp = england_comparison(overall, "infant_mortality_rate").iloc[0]
         # The gradient prints no count of its own: worked out only when the section is
         # written (it is not needed to decide what to hide).
         with warnings.catch_warnings():  # periods without a gradient show "–" with a note

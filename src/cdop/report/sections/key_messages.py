@@ -44,6 +44,7 @@ from cdop.report.sections._base import (
     Finish,
     SectionSpec,
     count_words,
+    england_comparison,
     versus,
 )
 from cdop.report.sections.categories import CATEGORY_LABELS
@@ -148,7 +149,7 @@ def _rate(
     rates = rates[rates[_O.period].astype(str) == ctx.label]
     if rates.empty:
         return []
-    row = analytics.compare_national(rates, indicator).iloc[0]
+    row = england_comparison(rates, indicator).iloc[0]
     deaths = int(row[_O.numerator])
     _restate(ctx, key, deaths, f"{words} {ctx.label}")
 
@@ -228,7 +229,7 @@ def _modifiable(ctx: Context) -> list[_Finding]:
     yes = mod[mod[_R.modifiable_factors] == "yes"]
     if yes.empty:
         return []
-    row = analytics.compare_national(yes, "reviews_with_modifiable_factors").iloc[0]
+    row = england_comparison(yes, "reviews_with_modifiable_factors").iloc[0]
     return [
         _share(
             ctx,
@@ -250,7 +251,7 @@ def _timeliness(ctx: Context) -> list[_Finding]:
     if not _published(ctx, part, ctx.key(MEASURE.REVIEWED, year=ctx.label)):
         return []
     timely = ctx.yearly(analytics.review_timeliness, years=[ctx.label])
-    row = analytics.compare_national(
+    row = england_comparison(
         timely, "reviews_within_12_months", x="within_12_months", n="reviews"
     ).iloc[0]
     return [
