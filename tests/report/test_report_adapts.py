@@ -134,6 +134,20 @@ def test_lsoa_codes_without_deciles_say_how_to_get_them() -> None:
     assert "imd_decile" in line and "LSOA codes" not in line
 
 
+def test_an_optional_column_without_values_is_said_so() -> None:
+    # An export with the delay reasons column but no reason recorded, or without the
+    # column: either way no review gives one, and the line says so.
+    tables = {name: frame.copy() for name, frame in _tables().items()}
+    tables["reviews"]["delay_reasons"] = None
+    empty = build_chapter(cdop.read_dataset(tables), year="2024/25", suppress=False)
+    tables["reviews"] = tables["reviews"].drop(columns="delay_reasons")
+    absent = build_chapter(cdop.read_dataset(tables), year="2024/25", suppress=False)
+    for chapter in (empty, absent):
+        (line,) = [o.line for o in chapter.omitted if "delay" in o.title.lower()]
+        assert line.startswith("Reasons for the delay of reviews: needs delay_reasons (")
+        assert line.endswith("recorded in the reviews (no row gives one).")
+
+
 def test_three_financial_years_leave_out_the_pooled_parts() -> None:
     # 2022/23 to 2024/25: two complete calendar years (2023, 2024), fewer than the
     # three the infant rates pool; the fixed pooled period 2020/21 to 2022/23 is not

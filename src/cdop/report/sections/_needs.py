@@ -188,7 +188,9 @@ def _field(table: str, column: schema.Column, name: str) -> Need:
             return f"a {table} table with {_about(column)}"
         if column.name in frame and frame[column.name].notna().any():
             return None
-        return f"{_about(column)} in the {table}"
+        # Whether the export had the column and left it empty, or lacked it, no row of
+        # the table gives a value: say that, not that the column is missing.
+        return f"{_about(column)} recorded in the {table} (no row gives one)"
 
     return Need(name, check)
 
