@@ -113,6 +113,22 @@ def test_infant_financial_and_pooled(panel: cdop.Dataset) -> None:
         infant_mortality(panel, by=None, pool=3, years=[2023, 2024])
 
 
+def test_infant_financial_year_without_both_calendar_years_of_births(
+    panel: cdop.Dataset,
+) -> None:
+    # Asked for by name, 2021/22 (no 2021 births) and 2023/24 (no 2024 births) have no
+    # denominator: 0.25 x 1000 or 0.75 x 800 alone would understate their births (and
+    # overstate the rate) by a quarter or more. 2022/23 is as before: 0.75 x 1000 +
+    # 0.25 x 800 = 950 (the births of the panel above).
+    fy = infant_mortality(panel, by=None, period="financial", years=[2021, 2022, 2023])
+    assert fy["period"].astype(str).tolist() == ["2021/22", "2022/23", "2023/24"]
+    assert fy["denominator"].isna().tolist() == [True, False, True]
+    assert fy["denominator"].iloc[1] == 950.0
+    assert fy["value"].isna().tolist() == [True, False, True]
+    by_quintile = infant_mortality(panel, period="financial", years=[2023])
+    assert by_quintile["denominator"].isna().all()
+
+
 def test_infant_explicit_years_and_deaths_table(panel: cdop.Dataset) -> None:
     out = infant_mortality(panel, by=None, years=[2024])
     # A11 and A12 died in 2024; no births for 2024.

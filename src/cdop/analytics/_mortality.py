@@ -200,7 +200,8 @@ def infant_mortality(
     are the live births of ``ds.births`` (calendar years). For financial years the
     births are estimated as ``0.75 x births(Y) + 0.25 x births(Y + 1)`` (April to
     December of year Y, January to March of Y + 1), so both calendar years are
-    needed, and the estimate is usually not a whole number (``0.75 x 1,329 + 0.25 x
+    needed (a financial year asked for without the births of both has no denominator,
+    not a part of one), and the estimate is usually not a whole number (``0.75 x 1,329 + 0.25 x
     1,342 = 1,332.25``): it is kept exact for the rate, and printed rounded by the
     chapter and :func:`cdop.report.publishable`.
 
@@ -314,10 +315,15 @@ def infant_mortality(
         available = present
     else:
         share = _FY_FIRST_CALENDAR_SHARE
+        # A financial year's births are counted only when the births of both its calendar
+        # years are given: the share of one alone would understate them (a rate too high).
+        known = np.array(sorted(present), dtype=np.float64)
+        first = np.isin(birth_years + 1, known)  # April-December of Y, in Y/Y+1
+        second = np.isin(birth_years - 1, known)  # January-March of Y, in Y-1/Y
         denominators = _Events(
-            pd.concat([births[by_cols], births[by_cols]], ignore_index=True),
-            np.concatenate([birth_years, birth_years - 1]),
-            np.concatenate([births_n * share, births_n * (1 - share)]),
+            pd.concat([births[by_cols][first], births[by_cols][second]], ignore_index=True),
+            np.concatenate([birth_years[first], birth_years[second] - 1]),
+            np.concatenate([births_n[first] * share, births_n[second] * (1 - share)]),
         )
         available = {y for y in present if y + 1 in present}
     starts = select_years(func, years, [y for y in default_years if y in available], kind)
