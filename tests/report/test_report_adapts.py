@@ -84,18 +84,25 @@ def test_every_combination_of_optional_inputs_builds(absent: tuple[str, ...]) ->
     chapter = build_chapter(panel(absent), year="2024/25", suppress=False, settings=OWN)
     ids = [s.id for s in chapter.sections]
     left_out = {o.id for o in chapter.omitted}
-    # Independently of the declarations: infant mortality needs births and deprivation,
-    # child mortality the population.
-    assert ("infant_mortality" in left_out) == bool({"births", "deprivation"} & set(absent))
+    # Independently of the declarations: infant mortality needs births (and its part by
+    # deprivation quintile the deprivation too), child mortality the population.
+    assert ("infant_mortality" in left_out) == ("births" in absent)
+    by_deprivation = "deprivation" in absent and "births" not in absent
+    assert ("infant_mortality_deprivation" in left_out) == by_deprivation
     assert ("child_mortality" in left_out) == ("population" in absent)
-    # a part of a section left out: the neonatal mortality rate needs births
+    # parts of sections left out: the neonatal mortality rate needs births
     parts = {"neonatal_mortality"} if "births" in absent else set()
+    parts |= {"infant_mortality_deprivation"} if by_deprivation else set()
     assert left_out == _needing(absent) | parts
     kept = [i for i in ALL_IDS if i not in left_out]
     assert ids == kept + (["not_included"] if left_out else [])
     for omission in chapter.omitted:
-        if omission.id in parts:
+        if omission.id == "neonatal_mortality":
             assert omission.line == f"Neonatal mortality rate: needs {PHRASES['births']}."
+            continue
+        if omission.id == "infant_mortality_deprivation":
+            assert omission.line.startswith("Infant mortality by deprivation quintile: needs ")
+            assert PHRASES["deprivation"] in omission.line
             continue
         spec = next(s for s in SECTIONS if s.id == omission.id)
         named = [a for a in absent if a in {str(n) for n in spec.needs}]
@@ -120,17 +127,21 @@ def test_published_chapter_names_what_is_missing(absent: tuple[str, ...], tmp_pa
     assert ("infant_mortality_deprivation" in tables) == (
         not {"births", "deprivation"} & set(absent)
     )
+    # The rate of the year across all areas needs the births alone.
+    assert ("Infant mortality in 2024/25 was" in text or "infant mortality in 2024/25" in text) == (
+        "births" not in absent
+    )
     assert ("child_mortality" in tables) == ("population" not in absent)
 
 
 def test_lsoa_codes_without_deciles_say_how_to_get_them() -> None:
     chapter = build_chapter(panel(("deprivation",)), year="2024/25", suppress=False)
-    (line,) = [o.line for o in chapter.omitted if o.id == "infant_mortality"]
+    (line,) = [o.line for o in chapter.omitted if o.id == "infant_mortality_deprivation"]
     assert "the deaths carry LSOA codes" in line and "--deprivation FILE" in line
     chapter = build_chapter(
         panel(("deprivation",), keep_lsoa=False), year="2024/25", suppress=False
     )
-    (line,) = [o.line for o in chapter.omitted if o.id == "infant_mortality"]
+    (line,) = [o.line for o in chapter.omitted if o.id == "infant_mortality_deprivation"]
     assert "imd_decile" in line and "LSOA codes" not in line
 
 
@@ -164,10 +175,10 @@ def test_three_financial_years_leave_out_the_pooled_parts() -> None:
         "sudi",
         "neonatal",
     }
-    assert set(lines) == {"infant_mortality", *pooled}
+    assert set(lines) == {"infant_mortality_deprivation", *pooled}
     assert (
         "complete calendar years in the data, with births: 2023, 2024 only"
-        in lines["infant_mortality"]
+        in lines["infant_mortality_deprivation"]
     )
     for part in pooled:
         assert "2020/21 to 2022/23" in lines[part], part
@@ -223,10 +234,18 @@ def test_one_year_of_data_builds() -> None:
     # the pooled sections have no year of their period 2020/21 to 2022/23 in the data
     pooled = {"factors", "age_groups", "sudi", "neonatal", "deaths_by_ethnicity", "deaths_by_area"}
     # reasons for delay are recorded for reviews over a year, which one year cannot hold
-    assert set(lines) == {"infant_mortality", "category_modifiable", "review_delays", *pooled}
+    assert set(lines) == {
+        "infant_mortality_deprivation",
+        "category_modifiable",
+        "review_delays",
+        *pooled,
+    }
     for section in pooled:
         assert "2020/21 to 2022/23" in lines[section]
-    assert "with births: none" in lines["infant_mortality"]
+    assert "with births: none" in lines["infant_mortality_deprivation"]
+    # the year's rate across all areas needs its births only: it is there
+    infant = next(s for s in chapter.sections if s.id == "infant_mortality")
+    assert infant.title == "Infant mortality" and not infant.tables and not infant.figures
     assert "the data cover 2024/25)" in lines["category_modifiable"]
     assert [s.id for s in chapter.sections][-1] == "not_included"
 
@@ -288,3 +307,39 @@ def test_unknown_sections_are_named_with_the_valid_ids(sections: list[str], mess
     assert message in str(info.value)
     if "unknown" in message:
         assert "the sections are " + ", ".join(ALL_IDS) in str(info.value)
+
+
+def test_infant_mortality_without_deprivation_keeps_the_rate_of_the_year() -> None:
+    # Deaths without deprivation: the rate of 2024/25 across all areas is still given,
+    # against England, from the births alone. Independent count from the generated
+    # tables: infant deaths (under 365 days) by date of death in April 2024 to March 2025,
+    # over 0.75 x births of 2024 + 0.25 x births of 2025.
+    tables = _tables()
+    notes = tables["notifications"]
+    died = pd.to_datetime(notes["date_of_death"])
+    infant = pd.to_numeric(notes["age_at_death_days"]) < 365
+    in_year = (died >= "2024-04-01") & (died <= "2025-03-31")
+    deaths = int((infant & in_year).sum())
+    births = tables["births"].assign(n=lambda f: pd.to_numeric(f["live_births"]))
+    by_year = births.groupby(pd.to_numeric(births["year"]))["n"].sum()
+    rate = deaths / (0.75 * by_year[2024] + 0.25 * by_year[2025]) * 1000
+    chapter = build_chapter(panel(("deprivation",)), year="2024/25", suppress=False)
+    section = next(s for s in chapter.sections if s.id == "infant_mortality")
+    assert section.title == "Infant mortality" and not section.tables
+    (sentence,) = section.paragraphs
+    assert sentence.startswith(f"Infant mortality in 2024/25 was {rate:.1f} per 1,000 live births")
+    assert "England (3.8 in 2024/25, NCMD)" in sentence
+    messages = " ".join(next(s for s in chapter.sections if s.id == "key_messages").paragraphs)
+    assert f"Infant mortality was {rate:.1f} per 1,000 live births in 2024/25" in messages
+    # Without the births of 2025 the financial year's births are not known: said so.
+    short = dict(tables)
+    short["births"] = tables["births"][pd.to_numeric(tables["births"]["year"]) < 2025]
+    short["notifications"] = notes.drop(columns=["imd_decile", "lsoa_code"])
+    chapter = build_chapter(cdop.read_dataset(short), year="2024/25", suppress=False)
+    section = next(s for s in chapter.sections if s.id == "infant_mortality")
+    assert section.paragraphs == (
+        "Infant mortality in 2024/25 cannot be given: it needs the live births of both 2024 "
+        "and 2025, which the births table does not give.",
+    )
+    messages = " ".join(next(s for s in chapter.sections if s.id == "key_messages").paragraphs)
+    assert "Infant mortality was" not in messages and "nan" not in messages

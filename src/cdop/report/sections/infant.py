@@ -1,4 +1,10 @@
-"""Section: infant mortality by deprivation quintile, and across all areas."""
+"""Section: infant mortality across all areas against England, and by deprivation quintile.
+
+The rate of the year across all areas needs the births alone. The rates by deprivation
+quintile, their gradient and figure need the deprivation of the deaths and enough complete
+calendar years to pool; without them that part is left out, and the chapter says what data
+would add it.
+"""
 
 from __future__ import annotations
 
@@ -56,7 +62,23 @@ def calendar_years(period: str) -> list[str]:
     return [str(y) for y in range(int(first), end + 1)]
 
 
+#: The part by deprivation quintile, and its title where it is left out.
+_DEPRIVATION_PART = "infant_mortality_deprivation"
+_DEPRIVATION_TITLE = "Infant mortality by deprivation quintile"
+
+
 def plan(ctx: Context) -> Finish:
+    overall = ctx.yearly(analytics.infant_mortality, by=None, period="financial", years=[ctx.label])
+    lacking = ctx.unmet("deprivation", "calendar_pool")
+    if lacking:
+        ctx.leave_out(_DEPRIVATION_PART, _DEPRIVATION_TITLE, lacking)
+        _count_overall(ctx, overall)
+
+        def finish_overall() -> Section:
+            sentence = _overall_sentence(ctx, overall, say_hidden=True)
+            return Section("infant_mortality", "Infant mortality", (sentence,))
+
+        return finish_overall
     all_rates = analytics.infant_mortality(ctx.ds, pool=ctx.pool)
     shown_periods = list(dict.fromkeys(all_rates[_O.period].astype(str)))[-ctx.years_shown :]
     all_rates = all_rates[all_rates[_O.period].astype(str).isin(shown_periods)]
@@ -93,10 +115,7 @@ def plan(ctx: Context) -> Finish:
             int(record[_O.numerator]),
             f"table infant_mortality_deprivation: {record[_O.period]} / quintile {q}",
         )
-    overall = ctx.yearly(analytics.infant_mortality, by=None, period="financial", years=[ctx.label])
-    overall_key = ctx.key(MEASURE.INFANT_DEATHS_FINANCIAL, year=ctx.label)
-    deaths = int(overall[_O.numerator].iloc[0])
-    ctx.count(overall_key, deaths, "sentence: infant deaths in the year")
+    _count_overall(ctx, overall)
 
     def finish() -> Section:
         # Compared with England only when written: planning registers the counts alone.
@@ -218,13 +237,9 @@ def plan(ctx: Context) -> Finish:
                         "reflects the spread of the middle fifths too."
                     )
                 )
-        if ctx.rate_status(overall_key, float(cmp[_O.numerator])) != "suppressed":
-            sentences.append(
-                f"Across all areas, infant mortality in {ctx.label} was {fmt_rate(cmp[_O.value])} "
-                f"per 1,000 live births (95% CI {fmt_interval(cmp[_O.lower_ci], cmp[_O.upper_ci])})"
-                + versus(cmp, fmt_rate)
-                + "."
-            )
+        across = _overall_sentence(ctx, overall, "Across all areas, infant mortality")
+        if across:
+            sentences.append(across)
         plot = rates.copy()
         hide = np.array(
             [
@@ -288,6 +303,38 @@ def plan(ctx: Context) -> Finish:
     return finish
 
 
+def _count_overall(ctx: Context, overall: pd.DataFrame) -> None:
+    """Register the infant deaths of the reporting year (the numerator of its rate)."""
+    key = ctx.key(MEASURE.INFANT_DEATHS_FINANCIAL, year=ctx.label)
+    ctx.count(key, int(overall[_O.numerator].iloc[0]), "sentence: infant deaths in the year")
+
+
+def _overall_sentence(
+    ctx: Context,
+    overall: pd.DataFrame,
+    subject: str = "Infant mortality",
+    *,
+    say_hidden: bool = False,
+) -> str:
+    """The infant mortality rate of the reporting year against England, or why it is not
+    given (when it is hidden, only if ``say_hidden``)."""
+    cmp = england_comparison(overall, "infant_mortality_rate").iloc[0]
+    if pd.isna(cmp[_O.value]):
+        year = int(ctx.label[:4])
+        return (
+            f"{subject} in {ctx.label} cannot be given: it needs the live births of both "
+            f"{year} and {year + 1}, which the births table does not give."
+        )
+    key = ctx.key(MEASURE.INFANT_DEATHS_FINANCIAL, year=ctx.label)
+    if ctx.rate_status(key, float(cmp[_O.numerator])) == "suppressed":
+        hidden = f"{subject} in {ctx.label} is not given: too few infant deaths to publish a rate."
+        return hidden if say_hidden else ""
+    return (
+        f"{subject} in {ctx.label} was {fmt_rate(cmp[_O.value])} per 1,000 live births "
+        f"(95% CI {fmt_interval(cmp[_O.lower_ci], cmp[_O.upper_ci])})" + versus(cmp, fmt_rate) + "."
+    )
+
+
 def _missing_note(ctx: Context, missing: dict[str, tuple[int, Any]]) -> str:
     """How many deaths had no deprivation quintile, per period (hidden when small)."""
     parts = []
@@ -305,5 +352,5 @@ SECTION = SectionSpec(
     "infant_mortality",
     "Infant mortality and deprivation",
     plan,
-    ("births", "deprivation", "calendar_pool"),
+    ("births",),
 )

@@ -154,8 +154,8 @@ def _rate(
     _restate(ctx, key, deaths, f"{words} {ctx.label}")
 
     def finding() -> str | None:
-        if ctx.rate_status(key, float(deaths)) != "ok":
-            return None  # hidden, or from too few deaths to read on its own
+        if ctx.rate_status(key, float(deaths)) != "ok" or pd.isna(row[_O.value]):
+            return None  # hidden, from too few deaths to read on its own, or no denominator
         return (
             f"{words[0].upper()}{words[1:]} was {fmt_rate(row[_O.value])} per {per} in "
             f"{ctx.label} (95% CI {fmt_interval(row[_O.lower_ci], row[_O.upper_ci])})"
