@@ -55,11 +55,22 @@ def test_panel_activity_equals_an_independent_count(chapter: cdop.report.Chapter
     reviewed = _fy(reviews["date_review_completed"]).value_counts()
     jar = _fy(notes.loc[notes["joint_agency_response"] == "yes", "date_notified"]).value_counts()
     meetings = given[given["measure"] == "panel_meetings"].set_index("year")["value"]
+    met = reviews.dropna(subset=["date_review_meeting"])
+    at_meetings = _fy(pd.to_datetime(met["date_review_meeting"])).value_counts()
+    # The panel's own measures, as its file gives them; "–" for a year it gives none.
+    own = {
+        "Thematic reviews": "thematic_reviews",
+        "Training or learning events": "training_sessions",
+    }
     for year in YEARS:
         row = rows[year]
         assert row["Panel meetings held"] == str(meetings[year])
         assert row["Reviews completed"] == str(reviewed.get(year, 0))
         assert row["Joint agency responses"] == str(jar.get(year, 0))
+        assert row["Cases at child death review meetings"] == str(at_meetings.get(year, 0))
+        for header, measure in own.items():
+            value = given[(given["measure"] == measure) & (given["year"] == year)]["value"]
+            assert row[header] == (str(int(value.iloc[0])) if len(value) else "–"), (year, header)
     assert rows["2024/25"]["Thematic reviews"] == "2"
     assert rows["2020/21"]["Thematic reviews"] == "–"
 
