@@ -119,6 +119,26 @@ def test_settings_shape_the_chapter_and_arguments_win(tmp_path: Path) -> None:
     assert [s.id for s in chapter.sections] == ["activity"]
 
 
+def test_provenance_fingerprints_the_settings_and_the_panels_own_files() -> None:
+    # Next year's build is the same command: the provenance says which settings file and
+    # which of the panel's own files (learning text, actions, activity) made the chapter.
+    import hashlib
+
+    from cdop.sample import sample_path
+
+    folder = sample_path()
+    settings = folder / "chapter.toml"
+    chapter = build_chapter(
+        cdop.load_sample(), sections=["learning", "panel_activity"], settings=settings
+    )
+    provenance = dict(chapter.provenance)
+    for name in ("chapter.toml", "learning.md", "actions.csv", "panel_activity.csv"):
+        digest = hashlib.sha256((folder / name).read_bytes()).hexdigest()
+        assert provenance[f"SHA-256 of {name}"] == digest, name
+    plain = dict(build_chapter(cdop.load_sample(), sections=["activity"]).provenance)
+    assert not any(k.endswith((".toml", ".md")) for k in plain)
+
+
 def test_sections_see_the_settings_in_every_year_they_are_planned(tmp_path: Path) -> None:
     # A section of the panel's own text declares a need on the settings, and reads them
     # in the chapter's context and in the contexts of the year blocks (the 2023/24 count

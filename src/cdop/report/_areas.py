@@ -862,6 +862,7 @@ def _build_together(
             panel=member.area or panel,
             protection=member.protection(joint),
             omitted=member.ctx.omitted,
+            chapter_settings=member.ctx.settings,
         )
         if member.area is None:
             written += render(chapter, panel_folder, formats, date=date, template=template)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -348,6 +349,7 @@ def _chapter(
         protection=protection,
         progress=tracker if tracker.shown else None,
         omitted=ctx.omitted,
+        chapter_settings=ctx.settings,
     )
 
 
@@ -362,6 +364,7 @@ def finish_chapter(
     protection: disclosure.Protection,
     progress: Callable[[str], None] | None = None,
     omitted: Sequence[Omission] = (),
+    chapter_settings: ChapterSettings | None = None,
 ) -> Chapter:
     """Write the planned sections (once disclosure control has run) into a chapter; the
     sections left out are listed in its last section."""
@@ -385,6 +388,7 @@ def finish_chapter(
         date=date,
         protection=protection,
         omitted=omitted,
+        chapter_settings=chapter_settings,
     )
 
 
@@ -440,6 +444,18 @@ def plan_chapter(
     return ctx, finishers, ctx.protect()
 
 
+def _settings_checksums(settings: ChapterSettings | None) -> list[tuple[str, str]]:
+    """Provenance rows of the chapter settings file and the panel's own files it names."""
+    if settings is None:
+        return []
+    files = (settings.source, settings.learning, settings.actions, settings.panel_activity)
+    return [
+        (f"SHA-256 of {path.name}", hashlib.sha256(path.read_bytes()).hexdigest())
+        for path in files
+        if path is not None
+    ]
+
+
 def assemble_chapter(
     ds: Dataset,
     sections: Sequence[Section],
@@ -452,9 +468,11 @@ def assemble_chapter(
     options: str = "",
     protection: disclosure.Protection | None = None,
     omitted: Sequence[Omission] = (),
+    chapter_settings: ChapterSettings | None = None,
 ) -> Chapter:
     """A chapter from its sections, with the matter every chapter shares: the printed
-    date, the provenance note (library version, options, SHA-256 of each input file),
+    date, the provenance note (library version, options, SHA-256 of each input file:
+    the data, and the chapter settings and the panel's own files when given),
     the disclosure note, and the NOT FOR PUBLICATION stamp when disclosure control is off.
     """
     label = financial_label(start)
@@ -479,6 +497,7 @@ def assemble_chapter(
             else ()
         ),
         *((f"SHA-256 of {name}", digest) for name, digest in sorted(ds.checksums.items())),
+        *_settings_checksums(chapter_settings),
     )
     published = f"Published {long_date(date.day, date.month, date.year)}. " if date else ""
     return Chapter(
