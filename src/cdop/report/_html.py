@@ -96,7 +96,22 @@ padding-bottom: 0.15em; }}
   margin: 0.8em 0;
 }}
 .table-block {{ margin: 1.2em 0 1.6em; }}
-.table-scroll {{ overflow-x: auto; -webkit-overflow-scrolling: touch; max-width: 100%; }}
+.table-scroll {{
+  overflow-x: auto;
+  -webkit-overflow-scrolling: touch;
+  max-width: 100%;
+  /* A shadow on the side where a table wider than the screen goes on: it shows there is
+     more to scroll to, and goes when the reader reaches the edge. */
+  background:
+    linear-gradient(to right, #fff 30%, rgb(255 255 255 / 0)) left center / 2.5em 100%
+      no-repeat local,
+    linear-gradient(to left, #fff 30%, rgb(255 255 255 / 0)) right center / 2.5em 100%
+      no-repeat local,
+    radial-gradient(farthest-side at 0 50%, rgb(0 0 0 / 0.3), rgb(0 0 0 / 0)) left center
+      / 0.9em 100% no-repeat scroll,
+    radial-gradient(farthest-side at 100% 50%, rgb(0 0 0 / 0.3), rgb(0 0 0 / 0)) right center
+      / 0.9em 100% no-repeat scroll;
+}}
 .table-scroll:focus {{ outline: 2px solid #{HEADING_RGB}; }}
 table {{ border-collapse: collapse; font-size: {TABLE_PT}pt; min-width: 50%; }}
 .table-caption {{
@@ -142,7 +157,7 @@ figcaption .notes {{ font-weight: normal; color: #333; }}
   thead {{ display: table-header-group; }}
   tr, figure, .stamp {{ break-inside: avoid; }}
   .table-caption, h2, h3 {{ break-after: avoid; }}
-  .table-scroll {{ overflow: visible; }}
+  .table-scroll {{ overflow: visible; background: none; }}
   section {{ break-before: auto; }}
 }}
 @page {{
