@@ -469,3 +469,49 @@ def test_by_age_tables_as_published(
     assert 1 <= int(small[pooled["age_days"] < 28].sum()) <= 5
     for table_id in ("modifiable_age", "category_modifiable"):
         assert merged_label in _table(chapter, table_id).header
+
+
+def test_the_timeliness_table_has_england_columns_only_with_a_figure_of_england(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # No England figure of reviews within 6 or 12 months is shipped: the table has no
+    # England columns and does not say "compared with England".
+    plain = build_chapter(cdop.load_sample(), year="2024/25", suppress=False)
+    table = plain.tables["review_timeliness"]
+    assert table.header == ("Measure", "Reviews", "Percentage", "95% CI")
+    assert "compared with England" not in table.caption
+    assert any(n.startswith("England: no national figure") for n in table.notes)
+    # With a figure of England (a made-up 80% of reviews within 12 months in 2024/25),
+    # the columns, the caption and the note of the test come back.
+    from cdop.analytics import compare_national, national_benchmarks
+    from cdop.report.sections import durations
+
+    row = {
+        "indicator": "reviews_within_12_months",
+        "period": "2024/25",
+        "period_type": "financial year",
+        "value": "80",
+        "unit": "percent",
+        "definition": "reviews completed within 12 months of the death",
+        "denominator_definition": "reviews completed in the year",
+        "geography": "England",
+        "publisher": "National Child Mortality Database",
+        "title": "A release",
+        "url": "https://www.ncmd.info/",
+        "location": "section 1",
+        "quote": "80% of reviews were completed within 12 months",
+    }
+    mine = national_benchmarks(pd.DataFrame([row]))
+    monkeypatch.setattr(
+        durations,
+        "england_comparison",
+        lambda local, indicator, **kw: compare_national(local, indicator, national=mine, **kw),
+    )
+    table = build_chapter(cdop.load_sample(), year="2024/25", suppress=False).tables[
+        "review_timeliness"
+    ]
+    assert table.header[-2:] == ("England", "Compared with England")
+    assert table.caption.endswith("compared with England")
+    within = next(r for r in table.rows if r[0].startswith("Completed within 12 months"))
+    assert within[-2] == "80% (2024/25)" and within[-1] in ("similar", "Similar")
+    assert any(n.startswith("Compared with England, only where") for n in table.notes)

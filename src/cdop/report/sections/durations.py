@@ -178,6 +178,9 @@ def plan(ctx: Context) -> Finish:
         nonlocal detail
         detail = dataclasses.replace(detail, notes=(*detail.notes, _england_bands(ctx, years)))
         measures = compared()
+        # England's columns only when England gives a figure (tested or as context): two
+        # columns of dashes under "compared with England" would promise what is not there.
+        with_england = any(pd.notna(row["national_value"]) for _, _, row, _ in measures)
         rows: list[tuple[str, ...]] = []
         tidy_rows: list[dict[str, Any]] = []
         sentences: list[str] = []
@@ -202,7 +205,7 @@ def plan(ctx: Context) -> Finish:
             )
             comparison = "–" if hidden or label_95 is None else VERDICT[label_95]
             england = england_cell(row, fmt_percent)
-            rows.append((label, *shown, england, comparison))
+            rows.append((label, *shown, *((england, comparison) if with_england else ())))
             total_hidden = ctx.hidden(total_key)
             tidy_rows.append(
                 {
@@ -235,12 +238,15 @@ def plan(ctx: Context) -> Finish:
             "Under 6 months: fewer than 6 complete months from notification; within 12 "
             "months: at most 12 months to the day (12 months and 20 days is not within 12 "
             "months).",
-            "Compared with England, only where England's figure has the same definition and "
-            "period: the 95% Wilson interval of the local percentage lies wholly above "
-            "(significantly higher) or below (significantly lower) the national figure, or "
-            "includes it (similar). The p-value of the same test (the score test) is in the "
-            "CSV table.",
         ]
+        if with_england:
+            notes.append(
+                "Compared with England, only where England's figure has the same definition "
+                "and period: the 95% Wilson interval of the local percentage lies wholly above "
+                "(significantly higher) or below (significantly lower) the national figure, or "
+                "includes it (similar). The p-value of the same test (the score test) is in the "
+                "CSV table."
+            )
         cited = national_source_note([row for _, _, row, _ in measures])
         notes.append(
             cited
@@ -251,9 +257,15 @@ def plan(ctx: Context) -> Finish:
             notes.append(ctx.disclosure.note(hidden_counts=True))
         timeliness = ReportTable(
             "review_timeliness",
-            f"Reviews completed in under 6 months and within 12 months, {ctx.label}, "
-            "compared with England",
-            ("Measure", "Reviews", "Percentage", "95% CI", "England", "Compared with England"),
+            f"Reviews completed in under 6 months and within 12 months, {ctx.label}"
+            + (", compared with England" if with_england else ""),
+            (
+                "Measure",
+                "Reviews",
+                "Percentage",
+                "95% CI",
+                *(("England", "Compared with England") if with_england else ()),
+            ),
             tuple(rows),
             with_start_year(
                 tidy_frame(
