@@ -316,6 +316,13 @@ def test_neonatal_mortality_rate_every_row(open_chapter: cdop.report.Chapter) ->
     assert "No England neonatal mortality rate" in " ".join(table.notes)
     section = next(s for s in open_chapter.sections if s.id == "neonatal")
     assert "not compared with England" in section.paragraphs[0]
+    # The rate's period (calendar years, every neonatal death) is said apart from the
+    # tables' (the neonatal deaths reviewed over the pooled financial years).
+    period, deaths, born, rate = table.rows[-1]
+    assert (
+        f"In the calendar years {period} (all neonatal deaths, by date of death, not only "
+        f"those reviewed), neonatal mortality was {rate.split(' (')[0]} per 1,000 live births"
+    ) in section.paragraphs[0]
 
 
 def test_sections_left_out_without_their_data() -> None:

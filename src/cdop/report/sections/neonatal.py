@@ -242,8 +242,9 @@ def _plan_rates(ctx: Context) -> _Rates | None:
         sentence = ""
         if statuses[-1] != "suppressed":
             sentence = (
-                f"In {last[_O.period]}, neonatal mortality was {fmt_rate(last[_O.value])} "
-                "per 1,000 live births "
+                f"In the calendar years {last[_O.period]} (all neonatal deaths, by date of "
+                f"death, not only those reviewed), neonatal mortality was "
+                f"{fmt_rate(last[_O.value])} per 1,000 live births "
                 f"(95% CI {fmt_interval(last[_O.lower_ci], last[_O.upper_ci])}). " + NO_ENGLAND
             )
         plot = rates.copy()
