@@ -416,8 +416,8 @@ class SectionSpec:
     Examples
     --------
     >>> from cdop.report.sections import SECTIONS
-    >>> [spec.needs for spec in SECTIONS if spec.id == "infant_mortality"]
-    [('births', 'deprivation', 'calendar_pool')]
+    >>> [spec.needs for spec in SECTIONS if spec.id == "factors"]
+    [('factors', 'pooled_years')]
     """
 
     id: str
