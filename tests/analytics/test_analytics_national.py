@@ -403,6 +403,25 @@ def _labels_and_p(frame: pd.DataFrame) -> dict[str, list[object]]:
     return {c: [None if pd.isna(v) else v for v in frame[c]] for c in cols}
 
 
+def _stats_compare(
+    local: pd.DataFrame, national: float, confidence: object, **options: object
+) -> pd.DataFrame:
+    """cdop.stats.compare of the local counts against ``national``, a denominator of 0
+    read as none (as compare_national reads it)."""
+    frame = local.assign(
+        national=national, denominator=local["denominator"].where(local["denominator"] > 0)
+    )
+    return stats.compare(
+        frame,
+        "numerator",
+        "denominator",
+        "national",
+        confidence=confidence,  # type: ignore[arg-type]
+        na="propagate",
+        **options,  # type: ignore[arg-type]
+    )
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_verdicts_are_those_of_stats_compare(seed: int) -> None:
     """compare_national's labels and p-values against the public cdop.stats.compare run
@@ -419,18 +438,7 @@ def test_verdicts_are_those_of_stats_compare(seed: int) -> None:
         {"period": "2024/25", "modifiable_factors": "yes", "numerator": x, "denominator": total}
     )
     out = compare_national(share, "reviews_with_modifiable_factors", confidence=confidence)
-    direct = stats.compare(
-        share.assign(
-            national=48.0, denominator=share["denominator"].where(share["denominator"] > 0)
-        ),
-        "numerator",
-        "denominator",
-        "national",
-        statistic="proportion",
-        multiplier=100,
-        confidence=confidence,
-        na="propagate",
-    )
+    direct = _stats_compare(share, 48.0, confidence, statistic="proportion", multiplier=100)
     assert _labels_and_p(out) == _labels_and_p(direct)
 
     children = rng.integers(0, 200_000, k).astype(float)
@@ -445,16 +453,7 @@ def test_verdicts_are_those_of_stats_compare(seed: int) -> None:
         }
     )
     out = compare_national(areas, "child_mortality_rate", confidence=confidence)
-    direct = stats.compare(
-        areas.assign(
-            national=29.8, denominator=areas["denominator"].where(areas["denominator"] > 0)
-        ),
-        "numerator",
-        "denominator",
-        "national",
-        confidence=confidence,
-        na="propagate",
-    )
+    direct = _stats_compare(areas, 29.8, confidence)
     assert _labels_and_p(out) == _labels_and_p(direct)
     levels = confidence if isinstance(confidence, tuple) else (confidence,)
     first = "comparison" if len(levels) == 1 else f"comparison_{round(levels[0] * 100)}"

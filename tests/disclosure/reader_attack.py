@@ -902,24 +902,32 @@ class Reader:
                     self.facts.hidden.append((q, self.where(ch, t, str(r[0]), header[j])))
 
     # -- long CSV tables
+    def labelled(
+        self, ch: Chapter, t: Table, rows: list[dict[str, str]], label: str, fam: str
+    ) -> Iterator[tuple[dict[str, str], Quantity]]:
+        """The rows of a table with a label column and a year (or pooled period) column,
+        each with its quantity: the label's level of the years, or their published total
+        ("Total", "Total reviews")."""
+        axis = self.axis(f"{t.stem}:rows", [r[label] for r in rows if not is_total(r[label])])
+        for r in rows:
+            ys = column_years(r["year"])
+            if ys is None:
+                continue
+            level = () if is_total(r[label]) else ((axis, (norm(r[label]),)),)
+            yield r, Quantity(ch.scope, fam, ys, level)
+
     def csv_table(self, ch: Chapter, t: Table, cols: list[str]) -> None:
         rows = [{c: str(v) for c, v in zip(cols, r, strict=False)} for r in t.rows]
         cols, rows = numeric_layout(cols, rows)
         fam = family_of(t.title, t.notes)
         if "n" in cols and "year" in cols and cols[0] not in ("year", "measure"):
             label = cols[0]
-            axis = self.axis(f"{t.stem}:rows", [r[label] for r in rows if not is_total(r[label])])
-            for r in rows:
-                ys = column_years(r["year"])
-                if ys is None:
-                    continue
-                # the published total ("Total", "Total reviews") of the year
-                level = () if is_total(r[label]) else ((axis, (norm(r[label]),)),)
-                q = Quantity(ch.scope, fam, ys, level)
+            for r, q in self.labelled(ch, t, rows, label, fam):
                 cell = self.csv_count(r)
                 self.count(q, cell, self.where(ch, t, r[label], r["year"]))
-                if cell.pct is not None and level:
-                    self.share(q, Quantity(ch.scope, fam, ys), cell.pct, cell.pct_half, 100.0)
+                if cell.pct is not None and q.dims:
+                    total = Quantity(ch.scope, fam, q.years)
+                    self.share(q, total, cell.pct, cell.pct_half, 100.0)
         elif "n" in cols and "year" not in cols and len(cols) >= 3 and cols[2] == "n":
             years = title_years(t.title)
             if not years:
@@ -975,13 +983,7 @@ class Reader:
             rate_col = next(c for c in cols if c.startswith("rate per"))
             mult = multiplier("", rate_col.replace(" ", "_"))
             label = cols[0]
-            axis = self.axis(f"{t.stem}:rows", [r[label] for r in rows if not is_total(r[label])])
-            for r in rows:
-                ys = column_years(r["year"])
-                if ys is None:
-                    continue
-                level = () if is_total(r[label]) else ((axis, (norm(r[label]),)),)
-                q = Quantity(ch.scope, fam, ys, level)
+            for r, q in self.labelled(ch, t, rows, label, fam):
                 hidden = norm(r.get("suppressed", "")) == "true"
                 cell = Cell("hidden") if hidden else parse_cell(r["deaths"])
                 self.count(q, cell, self.where(ch, t, r[label], r["year"]))
