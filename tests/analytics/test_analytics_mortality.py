@@ -129,6 +129,37 @@ def test_infant_financial_year_without_both_calendar_years_of_births(
     assert by_quintile["denominator"].isna().all()
 
 
+def test_a_pooled_period_needs_the_births_of_every_year(panel: cdop.Dataset) -> None:
+    # 2022/23 + 2023/24 pooled: 2023/24 lacks the 2024 births, so the pool has no
+    # denominator (it had 7 deaths over 950 births, the births of 2022/23 alone). The
+    # same for calendar 2023 + 2024 (no 2024 births; it had 5 deaths over 800).
+    fy = infant_mortality(panel, by=None, period="financial", years=[2022, 2023], pool=2)
+    assert fy["numerator"].tolist() == [7] and fy["denominator"].isna().all()
+    cal = infant_mortality(panel, by=None, years=[2023, 2024], pool=2)
+    assert cal["denominator"].isna().all() and cal["value"].isna().all()
+    # Both years given: 0.75 x 1000 + 0.25 x 800 = 950 and 1,000 + 800 = 1,800.
+    assert infant_mortality(panel, by=None, period="financial", years=[2022])[
+        "denominator"
+    ].tolist() == [950.0]
+    assert infant_mortality(panel, by=None, years=[2022, 2023], pool=2)["denominator"].tolist() == [
+        1800
+    ]
+
+
+def test_a_group_needs_its_own_births_of_every_year() -> None:
+    # Quintile 1 has no 2023 births: its 2022/23 (and its 2022-2023 pool) have no
+    # denominator, where 0.75 x 200 alone would have been taken; the other quintiles keep
+    # 0.75 x 200 + 0.25 x 160 = 190 and 200 + 160 = 360.
+    births = BIRTHS[~((BIRTHS["year"] == "2023") & (BIRTHS["imd_quintile"] == "1"))]
+    ds = build(births=births.reset_index(drop=True), population=POPULATION)
+    fy = infant_mortality(ds, period="financial", years=[2022]).set_index("imd_quintile")
+    assert pd.isna(fy.loc[1, "denominator"])
+    assert [fy.loc[q, "denominator"] for q in (2, 3, 4, 5)] == [190.0] * 4
+    pooled = infant_mortality(ds, pool=2).set_index("imd_quintile")
+    assert pd.isna(pooled.loc[1, "denominator"])
+    assert [pooled.loc[q, "denominator"] for q in (2, 3, 4, 5)] == [360] * 4
+
+
 def test_infant_explicit_years_and_deaths_table(panel: cdop.Dataset) -> None:
     out = infant_mortality(panel, by=None, years=[2024])
     # A11 and A12 died in 2024; no births for 2024.

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Final, Literal, TypeAlias
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from cdop import schema
@@ -86,11 +87,17 @@ _FY_FIRST_CALENDAR_SHARE: Final = 0.75
 
 @dataclass(frozen=True)
 class _Events:
-    """Rows to sum on the grid: their key columns, start year and weight."""
+    """Rows to sum on the grid: their key columns, start year and weight.
+
+    ``parts`` numbers, for denominators made of several parts (a financial year's births
+    are April-December of one calendar year and January-March of the next), the part of
+    each row; a cell (group and year) has a denominator only when every part gives a row.
+    """
 
     keys: pd.DataFrame
     starts: FloatArray
     weights: FloatArray
+    parts: npt.NDArray[np.int8] | None = None
 
 
 def _covered_years(notifications: pd.DataFrame, kind: PeriodKind) -> list[int]:
@@ -150,13 +157,27 @@ def _rates(
 
     d = summed(deaths)
     n = summed(denominators)
+    # A group's year has a denominator only when the table gives every part of it, and a
+    # pooled period only when each of its years has one: a part alone would understate
+    # the births (or children) and overstate the rate.
+    parts = denominators.parts
+    given = np.zeros(len(denominators.weights), dtype=np.int8) if parts is None else parts
+    lacking = np.zeros(grid.shape)
+    for part in range(int(given.max(initial=0)) + 1):
+        rows = given == part
+        present = _Events(
+            denominators.keys[rows], denominators.starts[rows], np.ones(int(rows.sum()))
+        )
+        lacking += summed(present) == 0
     first = np.array([w[0] for w in windows], dtype=np.intp)
     last = np.array([w[1] for w in windows], dtype=np.intp)
     zero = np.zeros((*grid.shape[:-1], 1))
     cum_d = np.concatenate([zero, np.cumsum(d, axis=-1)], axis=-1)
     cum_n = np.concatenate([zero, np.cumsum(n, axis=-1)], axis=-1)
+    cum_lacking = np.concatenate([zero, np.cumsum(lacking, axis=-1)], axis=-1)
     pooled_d = cum_d[..., last + 1] - cum_d[..., first]
     pooled_n = cum_n[..., last + 1] - cum_n[..., first]
+    pooled_n[(cum_lacking[..., last + 1] - cum_lacking[..., first]) > 0] = 0.0
     labels = [pooled_label(starts[a], starts[b], kind) for a, b in windows]
     out = Grid((*by_axes, year_axis(labels))).frame()
     out[NUMERATOR] = counts_column(pooled_d.reshape(-1))
@@ -200,10 +221,10 @@ def infant_mortality(
     are the live births of ``ds.births`` (calendar years). For financial years the
     births are estimated as ``0.75 x births(Y) + 0.25 x births(Y + 1)`` (April to
     December of year Y, January to March of Y + 1), so both calendar years are
-    needed (a financial year asked for without the births of both has no denominator,
-    not a part of one), and the estimate is usually not a whole number (``0.75 x 1,329 + 0.25 x
-    1,342 = 1,332.25``): it is kept exact for the rate, and printed rounded by the
-    chapter and :func:`cdop.report.publishable`.
+    needed: a year (or pooled period) has a denominator only when the births give
+    every part of it for its group, never a part alone. The estimate is usually not a
+    whole number (``0.75 x 1,329 + 0.25 x 1,342 = 1,332.25``): it is kept exact for the
+    rate, and printed rounded by the chapter and :func:`cdop.report.publishable`.
 
     Rate ``= deaths / live_births x 1000`` with exact Poisson limits below 10 deaths
     and Byar's at 10 or more (:func:`cdop.stats.rate`).
@@ -315,15 +336,13 @@ def infant_mortality(
         available = present
     else:
         share = _FY_FIRST_CALENDAR_SHARE
-        # A financial year's births are counted only when the births of both its calendar
-        # years are given: the share of one alone would understate them (a rate too high).
-        known = np.array(sorted(present), dtype=np.float64)
-        first = np.isin(birth_years + 1, known)  # April-December of Y, in Y/Y+1
-        second = np.isin(birth_years - 1, known)  # January-March of Y, in Y-1/Y
+        # Two parts: April-December of Y and January-March of Y + 1, both needed (for each
+        # group) for the births of Y/Y+1.
         denominators = _Events(
-            pd.concat([births[by_cols][first], births[by_cols][second]], ignore_index=True),
-            np.concatenate([birth_years[first], birth_years[second] - 1]),
-            np.concatenate([births_n[first] * share, births_n[second] * (1 - share)]),
+            pd.concat([births[by_cols], births[by_cols]], ignore_index=True),
+            np.concatenate([birth_years, birth_years - 1]),
+            np.concatenate([births_n * share, births_n * (1 - share)]),
+            np.repeat(np.array([0, 1], dtype=np.int8), len(births)),
         )
         available = {y for y in present if y + 1 in present}
     starts = select_years(func, years, [y for y in default_years if y in available], kind)
