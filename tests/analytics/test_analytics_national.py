@@ -348,6 +348,8 @@ def test_timeliness_columns_follow_from_the_indicator(sample: cdop.Dataset) -> N
     assert bool(latest["like_for_like"]) and latest["national_value"] == 80.0
     x, n = int(latest["within_12_months"]), int(latest["reviews"])
     assert latest["p_value"] == pytest.approx(_score_p(x, n, 0.80), rel=1e-9)
+    with pytest.warns(NationalComparisonWarning, match="to the table passed as `national`"):
+        compare_national(t, "reviews_within_12_months", national=national_benchmarks())
     with pytest.raises(CdopArgumentError, match=r"'reviews' \(the denominator of"):
         compare_national(t.drop(columns="reviews"), "reviews_within_12_months")
 

@@ -195,6 +195,11 @@ def test_previous_reads_the_layout_written_before(tmp_path) -> None:
         "year,period,measure,count,suppressed\n2023,2023/24,Deaths notified,40,False\n"
         "2023,2023/24,Cases open at year end,,True\n"
     )
+    # A table of percentages has no count of a group over a period: not read as one.
+    (new / "review_timeliness.csv").write_text(
+        "measure,year,period,numerator,denominator,value,lower_ci,upper_ci,statistic,"
+        "suppressed\nwithin_6_months,2023,2023/24,,20,,,,percentage,True\n"
+    )
     # A table of rates has no count of its own: it is not read as one.
     (new / "child_mortality.csv").write_text(
         "year,period,numerator,denominator,value,lower_ci,upper_ci,statistic,flag,suppressed\n"

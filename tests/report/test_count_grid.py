@@ -92,3 +92,29 @@ def test_count_grid_not_strict_is_pivot_table_reindexed_both_ways(seed: int) -> 
         else:
             assert (got.to_numpy() == 0).all()
         assert got.index.tolist() == rows and got.columns.tolist() == columns
+
+
+def test_a_grid_of_years_names_no_pooled_period() -> None:
+    # A table's pooled period goes in its CSV rows as year and period: a grid whose rows
+    # or columns are years already has those columns, so the two are refused together.
+    import cdop
+    from cdop.errors import CdopArgumentError
+    from cdop.report._tables import Disclosure
+    from cdop.report.sections._base import Context, plan_grid
+
+    ctx = Context(ds=cdop.load_sample(), year=2024, disclosure=Disclosure())
+    grid = pd.DataFrame({"2024/25": [3]}, index=["Male"])
+    keys = [[ctx.key("reviewed", year="2024/25", sex="male")]]
+    with pytest.raises(CdopArgumentError, match="a table of years has no pooled period"):
+        plan_grid(ctx, "t", "T", grid, keys=keys, row_header="Sex", period="2020/21 to 2022/23")
+    plan = plan_grid(
+        ctx,
+        "t",
+        "T",
+        grid,
+        keys=keys,
+        row_header="Sex",
+        column_name="measure",
+        period="2020/21 to 2022/23",
+    )
+    assert plan.period == "2020/21 to 2022/23"

@@ -638,10 +638,15 @@ def compare_national(
         if f and (_MISMATCH_KIND in note or _MISMATCH_GEO in note)
     ]
     if len(out) and rows.empty:
+        advice = (
+            "add England's figure to the table passed as `national`"
+            if national is not None
+            else "give England's figure with national_benchmarks(extra=...) and pass it as "
+            "`national`"
+        )
         warnings.warn(
             f"{func}(): the national figures hold none of {indicator!r}, so no row of "
-            f"`local` is compared (see the column 'comparison_note'); give England's figure "
-            f"with national_benchmarks(extra=...) and pass it as `national`",
+            f"`local` is compared (see the column 'comparison_note'); {advice}",
             NationalComparisonWarning,
             stacklevel=2,
         )

@@ -45,6 +45,7 @@ _O = schema.OUTPUT
 _COUNT = _O.count
 _NUMERATOR = _O.numerator
 _PERIOD = _O.period
+_STATISTIC = _O.statistic
 _SUPPRESSED = _O.suppressed
 _YEAR = _O.year
 #: The count column of the tables written before counts were numbers (the marker in it).
@@ -216,7 +217,14 @@ def _published_cells(tables: Path, marker: str) -> dict[str, bool]:
         if _SUPPRESSED not in frame.columns or frame.shape[1] < 3:
             continue
         labels = [c for c in frame.columns if c != _YEAR][:2]
-        by_group = _NUMERATOR in frame.columns and labels[1] == _PERIOD != labels[0]
+        # deaths and rates by a group: a numerator of rates, the rows then the period
+        rates = frame.get(_STATISTIC, pd.Series(dtype=str)).str.startswith("rate per")
+        by_group = (
+            _NUMERATOR in frame.columns
+            and labels[1] == _PERIOD != labels[0]
+            and len(rates) > 0
+            and bool(rates.all())
+        )
         if _COUNT in frame.columns or by_group:
             row_name, column_name = labels
             hidden = (frame[_SUPPRESSED].str.strip().str.lower() == "true").tolist()

@@ -882,6 +882,11 @@ def plan_grid(
     (``total_row`` is its label), ``row_total_keys`` those of the total column.
     ``period`` names the pooled period of a table whose columns are not years.
     """
+    if period is not None and {row_name, column_name} & {_O.year, _O.period}:
+        raise CdopArgumentError(
+            f"plan_grid: {table_id} names its period ({period!r}) and has a "
+            f"{row_name!r} by {column_name!r} grid: a table of years has no pooled period"
+        )
     values = grid.to_numpy(dtype=np.int64)
     rows = tuple(str(r) for r in grid.index)
     columns = tuple(str(c) for c in grid.columns)
