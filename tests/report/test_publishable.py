@@ -207,3 +207,15 @@ def test_band_labels_and_a_trend_span_are_shown_as_they_are() -> None:
     assert shown["first_year"].tolist() == [str(y) for y in trend["first_year"]]
     assert shown["last_year"].tolist() == [str(y) for y in trend["last_year"]]
     assert shown["periods"].tolist() == [str(p) for p in trend["periods"]]
+
+
+def test_a_statistics_result_without_key_columns() -> None:
+    # cdop.stats results have no label column: counts are hidden one by one (ONS: no
+    # rate from fewer than 3 deaths), not as a grid with totals.
+    from cdop import stats
+
+    frame = pd.DataFrame({"x": [20, 4, 0], "n": [50_000, 30_000, 1_000]})
+    out = publishable(stats.compare(frame, "x", "n", 29.8)).to_frame()
+    assert out["x"].tolist() == ["20", "*", "0"]
+    assert out["n"].tolist() == ["50,000", "30,000", "1,000"]
+    assert out["value"].tolist() == ["40.0", "*", "*"]  # 20 / 50,000 x 100,000

@@ -295,7 +295,13 @@ def publishable(
         if denominator is not None and c != denominator and proportion_count:
             rest = frame[denominator].to_numpy(dtype=np.int64) - values
             forced = (rest >= 1) & (rest <= rules.threshold)
-        grid = rules.secondary and c != denominator and not frame.duplicated(key_cols).any()
+        # A grid of counts needs a key (a table with none, a stats result say, is rows)
+        grid = (
+            rules.secondary
+            and c != denominator
+            and bool(key_cols)
+            and not frame.duplicated(key_cols).any()
+        )
         if grid:
             hidden[c] = _grid_mask(frame, c, forced, other_keys, time_keys, rules)
         else:
