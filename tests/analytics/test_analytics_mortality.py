@@ -212,6 +212,23 @@ def test_child_by_hand(panel: cdop.Dataset) -> None:
     np.testing.assert_allclose(whole["value"], [7 / 18000 * 1e5, 4 / 18000 * 1e5])
 
 
+def test_child_mortality_needs_the_children_of_every_age_group() -> None:
+    # Mid-2023 without the 15-17 year-olds: the 2023/24 rate of all children has no
+    # denominator (it would be 4 deaths over 15,000 children instead of 18,000); 2022/23
+    # keeps 7 over 18,000 (the deaths of the panel above), and the rates by age group keep
+    # every group that is given.
+    population = POPULATION[
+        ~((POPULATION["year"] == "2023") & (POPULATION["age_group"] == "15-17"))
+    ]
+    ds = build(births=BIRTHS, population=population.reset_index(drop=True))
+    out = child_mortality(ds).set_index("period")
+    assert out.loc["2022/23", "denominator"] == 18_000 and out.loc["2022/23", "numerator"] == 7
+    assert pd.isna(out.loc["2023/24", "denominator"]) and pd.isna(out.loc["2023/24", "value"])
+    by_age = child_mortality(ds, by="age_group")
+    late = by_age[by_age["period"] == "2023/24"].set_index("age_group")["denominator"]
+    assert late.isna().tolist() == [False, False, False, False, True]
+
+
 def test_child_errors(panel: cdop.Dataset, small: cdop.Dataset) -> None:
     with pytest.raises(CdopArgumentError, match="population table"):
         child_mortality(small)

@@ -90,14 +90,16 @@ class _Events:
     """Rows to sum on the grid: their key columns, start year and weight.
 
     ``parts`` numbers, for denominators made of several parts (a financial year's births
-    are April-December of one calendar year and January-March of the next), the part of
-    each row; a cell (group and year) has a denominator only when every part gives a row.
+    are April-December of one calendar year and January-March of the next; the children
+    are those of every age group), the part of each row, 0 to ``n_parts - 1``; a cell
+    (group and year) has a denominator only when every part gives a row.
     """
 
     keys: pd.DataFrame
     starts: FloatArray
     weights: FloatArray
     parts: npt.NDArray[np.int8] | None = None
+    n_parts: int = 1
 
 
 def _covered_years(notifications: pd.DataFrame, kind: PeriodKind) -> list[int]:
@@ -163,7 +165,7 @@ def _rates(
     parts = denominators.parts
     given = np.zeros(len(denominators.weights), dtype=np.int8) if parts is None else parts
     lacking = np.zeros(grid.shape)
-    for part in range(int(given.max(initial=0)) + 1):
+    for part in range(denominators.n_parts):
         rows = given == part
         present = _Events(
             denominators.keys[rows], denominators.starts[rows], np.ones(int(rows.sum()))
@@ -343,6 +345,7 @@ def infant_mortality(
             np.concatenate([birth_years, birth_years - 1]),
             np.concatenate([births_n * share, births_n * (1 - share)]),
             np.repeat(np.array([0, 1], dtype=np.int8), len(births)),
+            n_parts=2,
         )
         available = {y for y in present if y + 1 in present}
     starts = select_years(func, years, [y for y in default_years if y in available], kind)
@@ -452,7 +455,18 @@ def child_mortality(
     deaths = _Events(
         deaths_frame[by_cols], start_years(notes[_N.date_of_death], kind), np.ones(len(notes))
     )
+    # Children of every age group, unless the rates are by age group: a year without one
+    # of them has no denominator (its deaths would be counted over too few children).
+    by_age = _P.age_group in by_cols
+    groups = schema.POPULATION_AGE_GROUPS
+    age_codes = np.asarray(
+        pd.Categorical(population[_P.age_group], categories=groups).codes, dtype=np.int8
+    )
     denominators = _Events(
-        population[by_cols], pop_years, population[_P.population].to_numpy(dtype=np.float64)
+        population[by_cols],
+        pop_years,
+        population[_P.population].to_numpy(dtype=np.float64),
+        None if by_age else age_codes,
+        1 if by_age else len(groups),
     )
     return _rates(func, axes, starts, kind, pool, deaths, denominators, True, 100_000.0, conf)
