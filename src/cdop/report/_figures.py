@@ -1,10 +1,15 @@
 """Turning a drawn matplotlib figure into PNG (300 dpi) and SVG bytes, reproducibly.
 
-Each figure is laid out once and drawn once per file: its pixels by Agg, encoded here as
-PNG straight from Agg's buffer (numpy and zlib: no image library, no timestamp), and its
-SVG by matplotlib's SVG backend. Agg renderers are kept per process for each canvas size,
-so figures of the same size reuse one pixel buffer and its cache of text measurements
-instead of measuring every tick label again.
+Each figure is laid out once and drawn once for both files: one pass over the figure's
+artists (bars, lines, ticks, text) hands every drawing call to Agg, whose pixels are
+encoded here as PNG straight from its buffer (numpy and zlib: no image library, no
+timestamp), and to matplotlib's SVG renderer, the same shapes scaled from pixels at
+300 dpi to points. Text is measured once, by Agg, so the SVG places every label where the
+PNG does. A figure drawing anything the single pass does not carry (images, meshes,
+rasterised artists) is drawn a second time by matplotlib's SVG backend instead. Agg
+renderers are kept per process for each canvas size, so figures of the same size reuse one
+pixel buffer and its cache of text measurements instead of measuring every tick label
+again.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from cdop.report._model import ReportFigure
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-    from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+    from matplotlib.backends.backend_agg import RendererAgg
     from matplotlib.figure import Figure
 
 __all__ = ["make_figure", "png_bytes"]
@@ -36,7 +41,9 @@ _PNG_LEVEL: Final = 1
 _INCH_M: Final = 0.0254
 #: Agg renderers kept per process (one per canvas size; about 8 MB each at 300 dpi).
 _RENDERERS_KEPT: Final = 6
-_RENDERERS: OrderedDict[tuple[int, int, float], RendererAgg] = OrderedDict()
+_RENDERERS: OrderedDict[tuple[int, int, float], _BothFiles] = OrderedDict()
+#: No date or software version in the SVG file.
+_SVG_METADATA: Final[dict[str, Any]] = {"Date": None, "Creator": None}
 
 
 def make_figure(
@@ -64,6 +71,9 @@ def make_figure(
         draw(ax)
         if margins is None:
             fig.tight_layout(pad=0.6)  # laid out once, for both files
+            # tight_layout leaves a placeholder layout engine, for which savefig draws
+            # the whole figure once more (drawing switched off) before drawing it.
+            fig.set_layout_engine(None)
         else:
             left, bottom, right, top = margins
             fig.subplots_adjust(
@@ -73,15 +83,27 @@ def make_figure(
                 top=1 - top / size[1],
             )
         raw = _PngFile(round(size[0] * FIGURE_DPI), FIGURE_DPI)
-        fig.savefig(raw, format="rgba", dpi=FIGURE_DPI)
+        canvas = fig.canvas
+        assert isinstance(canvas, _shared_canvas_class())
+        canvas.with_svg = True
+        try:
+            fig.savefig(raw, format="rgba", dpi=FIGURE_DPI)
+        finally:
+            canvas.with_svg = False
         png = raw.png()  # before anything else draws on the renderer
-        svg = io.BytesIO()
-        fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+        svg_text = canvas.svg_text
+        if svg_text is None:  # something one pass cannot carry: the SVG backend draws it
+            svg = io.BytesIO()
+            fig.savefig(svg, format="svg", metadata=_SVG_METADATA)
+            svg_text = svg.getvalue().decode("utf-8")
     # matplotlib writes the text of labels as given; a character XML forbids (a control
     # character in an area's name, say) would leave the SVG file unreadable.
-    svg_text = svg.getvalue().decode("utf-8")
     return ReportFigure(
-        id=fig_id, title=title, alt=alt, png=png, svg=xml_text(svg_text).encode("utf-8")
+        id=fig_id,
+        title=title,
+        alt=alt,
+        png=png,
+        svg=xml_text(svg_text).encode("utf-8"),
     )
 
 
@@ -91,17 +113,23 @@ def _canvas(fig: Figure) -> None:
 
 
 @functools.cache
-def _shared_canvas_class() -> type[FigureCanvasAgg]:
-    """The Agg canvas whose renderers are kept per size (matplotlib imported lazily)."""
+def _shared_canvas_class() -> type[Any]:
+    """The Agg canvas whose renderers are kept per size and which, while ``with_svg`` is
+    set, draws the SVG file in the same pass as the pixels, into ``svg_text`` (None when
+    the drawing held something the pass does not carry). matplotlib is imported lazily."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+    from matplotlib.backends.backend_svg import RendererSVG
 
     class SharedCanvas(FigureCanvasAgg):
-        def get_renderer(self) -> RendererAgg:
+        with_svg: bool = False
+        svg_text: str | None = None
+
+        def get_renderer(self) -> _BothFiles:
             width, height = self.get_width_height(physical=True)
             key = (width, height, float(self.figure.dpi))
             renderer = _RENDERERS.get(key)
             if renderer is None:
-                renderer = RendererAgg(width, height, self.figure.dpi)  # type: ignore[no-untyped-call]
+                renderer = _BothFiles(RendererAgg(width, height, self.figure.dpi))  # type: ignore[no-untyped-call]
                 _RENDERERS[key] = renderer
                 while len(_RENDERERS) > _RENDERERS_KEPT:
                     _RENDERERS.popitem(last=False)
@@ -110,7 +138,237 @@ def _shared_canvas_class() -> type[FigureCanvasAgg]:
             self.renderer = renderer
             return renderer
 
+        def print_raw(self, filename_or_obj: Any, *, metadata: Any = None, **_: Any) -> None:
+            # ``_``: what savefig passes every renderer (dpi, colours), already set on
+            # the figure by then.
+            renderer = self.get_renderer()
+            if not self.with_svg:
+                super().print_raw(filename_or_obj, metadata=metadata)  # type: ignore[no-untyped-call]
+                return
+            self.svg_text = None
+            text = io.StringIO()
+            inches = self.figure.get_size_inches()
+            renderer.start_svg(
+                RendererSVG(  # type: ignore[no-untyped-call]
+                    inches[0] * 72.0,
+                    inches[1] * 72.0,
+                    text,
+                    image_dpi=self.figure.dpi,
+                    metadata=_SVG_METADATA,
+                ),
+                72.0 / self.figure.dpi,
+            )
+            try:
+                super().print_raw(filename_or_obj, metadata=metadata)  # type: ignore[no-untyped-call]
+            except BaseException:
+                renderer.drop_svg()
+                raise
+            if renderer.finish_svg():
+                self.svg_text = text.getvalue()
+
+        print_rgba = print_raw
+
     return SharedCanvas
+
+
+class _BothFiles:
+    """A renderer handing every drawing call to Agg (pixels at the figure's dpi) and, while
+    an SVG renderer is attached, to it too, with every position scaled to points.
+
+    Measurements (text extents, points to pixels) are Agg's, so the figure is laid out
+    once. Calls the single pass does not carry to the SVG file (images, meshes,
+    rasterising, filters) are drawn by Agg and mark the SVG as failed; the caller then
+    draws the SVG file the ordinary way.
+    """
+
+    def __init__(self, agg: RendererAgg) -> None:
+        self._agg: Any = agg
+        self.svg: Any = None
+        self._scale: Any = None
+        self._failed = False
+        # Clip paths in points, by the clip path in pixels (kept, so its id is not reused).
+        self._clips: dict[tuple[int, str], tuple[Any, Any]] = {}
+        # The calls made most often go straight to Agg (no lookup through __getattr__).
+        self.points_to_pixels = agg.points_to_pixels
+        self.get_text_width_height_descent = agg.get_text_width_height_descent
+        self.new_gc = agg.new_gc
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._agg, name)
+
+    # -- the SVG file of one drawing ----------------------------------------------------
+    def start_svg(self, svg: Any, scale: float) -> None:
+        from matplotlib.transforms import Affine2D
+
+        self.svg = svg
+        self._scale = Affine2D().scale(scale)
+        self._failed = False
+        self._clips.clear()
+
+    def finish_svg(self) -> bool:
+        """Close the SVG file; whether it holds the whole drawing."""
+        svg = self.svg
+        self.drop_svg()
+        if not self._failed:
+            svg.finalize()
+        return not self._failed
+
+    def drop_svg(self) -> None:
+        """Detach the SVG renderer (its file is left unfinished)."""
+        self.svg = None
+        self._clips.clear()
+
+    def _unsupported(self) -> None:
+        self._failed = True
+
+    def _svg_gc(self, gc: Any) -> Any:
+        """``gc`` with its clip rectangle and clip path in points."""
+        from matplotlib.backend_bases import GraphicsContextBase
+        from matplotlib.transforms import Bbox, TransformedPath
+
+        out = GraphicsContextBase()
+        out.copy_properties(gc)
+        rect = gc.get_clip_rectangle()
+        if rect is not None:
+            out.set_clip_rectangle(Bbox(rect.get_points() * self._scale.get_matrix()[0, 0]))
+        path, transform = gc.get_clip_path()
+        if path is None:
+            out.set_clip_path(None)
+        else:
+            # One clip path object per clip, so that the SVG file defines each clip once.
+            key = (id(path), repr(transform.get_matrix().tolist()))
+            kept = self._clips.get(key)
+            if kept is None:
+                kept = (TransformedPath(path, transform + self._scale), path)
+                self._clips[key] = kept
+            out.set_clip_path(kept[0])
+        return out
+
+    # -- drawing calls -------------------------------------------------------------------
+    def draw_path(self, gc: Any, path: Any, transform: Any, rgbFace: Any = None) -> None:
+        self._agg.draw_path(gc, path, transform, rgbFace)
+        if self.svg is not None:
+            self.svg.draw_path(self._svg_gc(gc), path, transform + self._scale, rgbFace)
+
+    def draw_markers(
+        self,
+        gc: Any,
+        marker_path: Any,
+        marker_trans: Any,
+        path: Any,
+        trans: Any,
+        rgbFace: Any = None,
+    ) -> None:
+        self._agg.draw_markers(gc, marker_path, marker_trans, path, trans, rgbFace)
+        if self.svg is not None:
+            self.svg.draw_markers(
+                self._svg_gc(gc),
+                marker_path,
+                marker_trans + self._scale,
+                path,
+                trans + self._scale,
+                rgbFace,
+            )
+
+    def draw_path_collection(
+        self,
+        gc: Any,
+        master_transform: Any,
+        paths: Any,
+        all_transforms: Any,
+        offsets: Any,
+        offset_trans: Any,
+        *rest: Any,
+        **options: Any,
+    ) -> None:
+        self._agg.draw_path_collection(
+            gc, master_transform, paths, all_transforms, offsets, offset_trans, *rest, **options
+        )
+        if self.svg is not None:
+            self.svg.draw_path_collection(
+                self._svg_gc(gc),
+                master_transform + self._scale,
+                paths,
+                all_transforms,
+                offsets,
+                offset_trans + self._scale,
+                *rest,
+                **options,
+            )
+
+    def draw_text(
+        self,
+        gc: Any,
+        x: float,
+        y: float,
+        s: str,
+        prop: Any,
+        angle: float,
+        ismath: Any = False,
+        mtext: Any = None,
+    ) -> None:
+        self._agg.draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+        if self.svg is not None:
+            if ismath == "TeX":
+                self._unsupported()
+                return
+            k = float(self._scale.get_matrix()[0, 0])
+            anchor = None if mtext is None else _ScaledText(mtext, self._scale)
+            self.svg.draw_text(self._svg_gc(gc), x * k, y * k, s, prop, angle, ismath, anchor)
+
+    def open_group(self, s: str, gid: str | None = None) -> None:
+        self._agg.open_group(s, gid)
+        if self.svg is not None:
+            self.svg.open_group(s, gid)
+
+    def close_group(self, s: str) -> None:
+        self._agg.close_group(s)
+        if self.svg is not None:
+            self.svg.close_group(s)
+
+    def draw_image(self, *args: Any, **kwargs: Any) -> None:
+        self._unsupported()
+        self._agg.draw_image(*args, **kwargs)
+
+    def draw_tex(self, *args: Any, **kwargs: Any) -> None:
+        self._unsupported()
+        self._agg.draw_tex(*args, **kwargs)
+
+    def draw_gouraud_triangles(self, *args: Any, **kwargs: Any) -> None:
+        self._unsupported()
+        self._agg.draw_gouraud_triangles(*args, **kwargs)
+
+    def draw_quad_mesh(self, *args: Any, **kwargs: Any) -> None:
+        self._unsupported()
+        self._agg.draw_quad_mesh(*args, **kwargs)
+
+    def start_rasterizing(self) -> None:
+        self._unsupported()
+        self._agg.start_rasterizing()
+
+    def stop_rasterizing(self) -> None:
+        self._agg.stop_rasterizing()
+
+    def start_filter(self) -> None:
+        self._unsupported()
+        self._agg.start_filter()
+
+    def stop_filter(self, filter_func: Any) -> None:
+        self._agg.stop_filter(filter_func)
+
+
+class _ScaledText:
+    """A text artist as the SVG renderer reads it for anchoring: its position in points."""
+
+    def __init__(self, text: Any, scale: Any) -> None:
+        self._text = text
+        self._scale = scale
+
+    def get_transform(self) -> Any:
+        return self._text.get_transform() + self._scale
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._text, name)
 
 
 class _PngFile(io.BytesIO):
