@@ -153,6 +153,14 @@ def test_fixed_dates_and_core_properties() -> None:
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert {i.date_time for i in z.infolist()} == {(2026, 11, 25, 0, 0, 0)}
         assert z.namelist()[:2] == ["[Content_Types].xml", "_rels/.rels"]
+        # Figures are PNG data, compressed already: stored as they are; the rest deflated.
+        kinds = {i.filename: i.compress_type for i in z.infolist()}
+        figures = [n for n in kinds if n.startswith("word/media/")]
+        assert figures and all(n.endswith(".png") for n in figures)
+        images = [n for n in kinds if n.endswith((".png", ".jpeg"))]  # python-docx's thumbnail
+        assert all(kinds[n] == zipfile.ZIP_STORED for n in images)
+        assert all(kinds[n] == zipfile.ZIP_DEFLATED for n in kinds if n not in images)
+        assert z.testzip() is None  # every member's CRC checks
     assert render_docx(make_chapter(), dt.date(2026, 11, 25)) == data
 
 

@@ -27,6 +27,9 @@ _W3CDTF: Final = re.compile(
     rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)",
 )
 _LAST_PRINTED: Final = re.compile(rb"<cp:lastPrinted\b[^>]*>[^<]*</cp:lastPrinted>")
+#: Members whose data are compressed already (images): stored as they are, since
+#: compressing them again takes time and saves nothing.
+_STORED: Final = (".png", ".jpeg", ".jpg", ".gif")
 
 
 def zip_datetime(date: dt.date) -> tuple[int, int, int, int, int, int]:
@@ -59,9 +62,10 @@ def normalise_zip(data: bytes, date: dt.date = DEFAULT_DOCUMENT_DATE) -> bytes:
     """Rewrite an Office zip archive so that its bytes depend on its content only.
 
     Every entry gets the same date (``date`` at midnight), the same permissions and
-    the same compression; entries are ordered ``[Content_Types].xml``, ``_rels/.rels``,
-    then by name; the created and modified dates in ``docProps/core.xml`` are set to
-    ``date`` and any last-printed date is dropped.
+    the same compression (none for images, which are compressed already); entries are
+    ordered ``[Content_Types].xml``, ``_rels/.rels``, then by name; the created and
+    modified dates in ``docProps/core.xml`` are set to ``date`` and any last-printed
+    date is dropped.
 
     Parameters
     ----------
@@ -112,8 +116,9 @@ def zip_members(contents: dict[str, bytes], date: dt.date = DEFAULT_DOCUMENT_DAT
             if name == _CORE:
                 payload = _fix_core_properties(payload, date)
             info = zipfile.ZipInfo(name, date_time=when)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            stored = name.lower().endswith(_STORED)
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             info.create_system = 0
             info.external_attr = 0o644 << 16
-            target.writestr(info, payload, compresslevel=6)
+            target.writestr(info, payload, compresslevel=None if stored else 6)
     return buffer.getvalue()
