@@ -177,6 +177,15 @@ class _Cells:
 
 def _typed(value: object) -> CellValue:
     """The value to write: None for a missing value, Python numbers and booleans."""
+    # the plain Python types first (the values of a frame read as objects), then the rest
+    if type(value) is str:
+        return value or None
+    if type(value) is float:
+        return None if math.isnan(value) else value
+    if type(value) is int:
+        return value if abs(value) < _EXACT_LIMIT else str(value)
+    if type(value) is bool:
+        return value
     if value is None or value is pd.NA or value == "":
         return None
     if isinstance(value, (bool, np.bool_)):
@@ -199,7 +208,7 @@ def _number_formats(tidy: pd.DataFrame, values: np.ndarray) -> list[str | None]:
             out.append("0")
         elif dtype.kind == "f":
             # a nullable float column may hold pd.NA: read it from the frame
-            floats = values[:, k] if dtype == np.float64 else tidy.iloc[:, k]
+            floats = values[:, k] if isinstance(dtype, np.dtype) else tidy.iloc[:, k]
             out.append("0." + "0" * decimals(floats))
         else:
             out.append(None)
@@ -253,7 +262,13 @@ def _print_setup(ws: Worksheet) -> None:
     ws.page_setup(A4, fit_to_width=True)
 
 
-def _about_sheet(ws: Worksheet, chapter: Chapter, names: Sequence[str], st: _Cells) -> None:
+def _about_sheet(
+    ws: Worksheet,
+    chapter: Chapter,
+    tables: Sequence[ReportTable],
+    names: Sequence[str],
+    st: _Cells,
+) -> None:
     st.put(ws, 1, 1, chapter.title, "title")
     row = 1
     for text in (chapter.subtitle, chapter.date_text):
@@ -263,13 +278,13 @@ def _about_sheet(ws: Worksheet, chapter: Chapter, names: Sequence[str], st: _Cel
     if chapter.stamp:
         row += 1
         st.put(ws, row, 1, chapter.stamp, "stamp")
-    if chapter.tables:
+    if tables:
         row += 2
         st.put(ws, row, 1, "Contents", "caption")
         row += 1
         st.put(ws, row, 1, "Sheet", "bold", fill=True)
         st.put(ws, row, 2, "Table", "bold", fill=True)
-        for name, table in zip(names, chapter.tables, strict=True):
+        for name, table in zip(names, tables, strict=True):
             row += 1
             st.put(ws, row, 1, name, "text", "left")
             ws.link(row, 1, f"{quote_sheet_name(name)}!A1", display=name)  # within the workbook
@@ -313,9 +328,10 @@ def render_xlsx(chapter: Chapter, date: dt.date = DEFAULT_DOCUMENT_DATE) -> byte
     """
     book = Workbook()
     st = _Cells(book)
-    names = sheet_names([t.id for t in chapter.tables])
-    _about_sheet(book.add_sheet(ABOUT_SHEET), chapter, names, st)
-    for name, table in zip(names, chapter.tables, strict=True):
+    tables = chapter.tables  # made anew at each use
+    names = sheet_names([t.id for t in tables])
+    _about_sheet(book.add_sheet(ABOUT_SHEET), chapter, tables, names, st)
+    for name, table in zip(names, tables, strict=True):
         _table_sheet(book.add_sheet(name), table, chapter.stamp, st)
     properties = Properties(
         title=chapter.title,
