@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from typing import Any
+from xml.etree import ElementTree
 
 import openpyxl
 import pandas as pd
-import pytest
 from report_fixtures import STAMP, make_chapter
 
+from cdop.report._model import Chapter, ReportTable, Section
 from cdop.report._xlsx import LAYOUT_NOTE, render_xlsx, sheet_names
 
 
@@ -116,22 +118,200 @@ def test_sheet_names_are_legal_short_and_unique() -> None:
     assert len({n.lower() for n in names} | {"about"}) == len(names) + 1
 
 
-def test_remembered_style_indexes_write_the_file_plain_assignments_write(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Each house style's index is remembered after openpyxl first adds it to the
-    workbook; the file is byte for byte the one openpyxl writes when every cell's style
-    is assigned through openpyxl (which looks the index up every time)."""
-    from cdop.report import _xlsx
+def _font(cell: Any) -> tuple[object, ...]:
+    font = cell.font
+    return (font.name, font.sz, bool(font.b), font.color.rgb if font.color else None)
 
-    chapter = make_chapter()
-    fast = render_xlsx(chapter)
 
-    def plain(self: _xlsx._Cells, cell: object, attr: str, name: str) -> None:
-        setattr(cell, attr, self._styles[name])
+def _look(cell: Any) -> tuple[object, ...]:
+    """What a reader sees of a cell's format: font, fill, rule below, alignment, format."""
+    fill = cell.fill.fgColor.rgb if cell.fill.patternType == "solid" else None
+    bottom = cell.border.bottom
+    rule = (bottom.style, bottom.color.rgb) if bottom is not None and bottom.style else None
+    align = (cell.alignment.horizontal, cell.alignment.vertical, bool(cell.alignment.wrap_text))
+    return (_font(cell), fill, rule, align, cell.number_format)
 
-    monkeypatch.setattr(_xlsx._Cells, "style", plain)
-    assert render_xlsx(chapter) == fast
-    book = _open(fast)
-    header = book[chapter.tables[0].id][2]
-    assert all(c.font.b and c.fill.fgColor.rgb.endswith(_xlsx.HEADER_FILL_RGB) for c in header)
+
+_TEXT = ("Arial", 10.0, False, "001A1A1A")
+_BOLD = ("Arial", 10.0, True, "001A1A1A")
+_CAPTION = ("Arial", 12.0, True, "001F4E79")
+_STAMP = ("Arial", 11.0, True, "00B00020")
+_NOTE = ("Arial", 9.0, False, "001A1A1A")
+_LEFT = ("left", "top", False)
+_RIGHT = ("right", "top", False)
+_WRAP = ("left", "top", True)
+_NONE = (None, None, False)
+_HEADER = (_BOLD, "00DCE6F0", ("thin", "001F4E79"), _LEFT, "General")
+
+
+def test_table_sheet_styles_cell_by_cell() -> None:
+    """Caption, stamp, header (bold, filled, ruled), text left, numbers right in the
+    decimals of their column, booleans left, notes small."""
+    book = _open(render_xlsx(make_chapter(STAMP)))
+    ws = book["notifications_by_year"]
+    assert _look(ws["A1"]) == (_CAPTION, None, None, _NONE, "General")
+    assert _look(ws["A2"]) == (_STAMP, None, None, _NONE, "General")
+    assert [_look(c) for c in ws[3]] == [_HEADER] * 6
+    assert [_look(c) for c in ws[4]] == [
+        (_TEXT, None, None, _RIGHT, "0"),  # year
+        (_TEXT, None, None, _LEFT, "General"),  # period
+        (_TEXT, None, None, _LEFT, "General"),  # measure
+        (_TEXT, None, None, _RIGHT, "0"),  # count
+        _look(ws["E4"]),  # rate: missing in this row, checked below
+        (_TEXT, None, None, _LEFT, "General"),  # suppressed
+    ]
+    assert ws["E4"].value is None and ws["E5"].value == 12.5
+    assert _look(ws["E5"]) == (_TEXT, None, None, _RIGHT, "0.0")
+    assert ws["F4"].data_type == "b"
+    notes = [ws.cell(row=r, column=1) for r in (11, 12)]  # after a blank row
+    assert [c.value for c in notes] == list(make_chapter().tables[0].notes)
+    assert {_look(c) for c in notes} == {(_NOTE, None, None, _NONE, "General")}
+    place = book["place_of_death"]
+    assert place["C4"].value == 75.0
+    assert _look(place["C4"]) == (_TEXT, None, None, _RIGHT, "0.0")
+
+
+def test_table_sheet_layout_widths_panes_and_printing() -> None:
+    for stamp, header_row in ((None, 2), (STAMP, 3)):
+        book = _open(render_xlsx(make_chapter(stamp)))
+        ws = book["notifications_by_year"]
+        widths = [ws.column_dimensions[letter].width for letter in "ABCDEF"]
+        # the longest of header and values, plus 2, at least 8
+        assert widths == [8, 9, 10, 8, 8, 12]
+        assert ws.freeze_panes == f"A{header_row + 1}"
+        assert ws.print_title_rows == f"${header_row}:${header_row}"
+        for sheet in book.worksheets:
+            assert sheet.page_setup.paperSize == 9  # A4
+            assert sheet.sheet_properties.pageSetUpPr.fitToPage
+            assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+        about = book["About"]
+        assert about.freeze_panes is None and about.print_title_rows is None
+        assert (about.column_dimensions["A"].width, about.column_dimensions["B"].width) == (32, 100)
+
+
+def test_about_sheet_styles_and_links() -> None:
+    chapter = make_chapter(STAMP)
+    ws = _open(render_xlsx(chapter))["About"]
+    cells = {c.value: c for row in ws.iter_rows() for c in row if c.value is not None}
+    assert _font(cells[chapter.title]) == ("Arial", 14.0, True, "001F4E79")
+    assert _look(cells[chapter.subtitle]) == (_TEXT, None, None, _NONE, "General")
+    assert _look(cells[STAMP]) == (_STAMP, None, None, _NONE, "General")
+    assert _look(cells["Contents"]) == (_CAPTION, None, None, _NONE, "General")
+    assert _look(cells["Sheet"]) == (_BOLD, "00DCE6F0", None, _NONE, "General")
+    for table in chapter.tables:
+        link = cells[table.id]
+        assert _look(link) == (_TEXT, None, None, _LEFT, "General")
+        assert (link.hyperlink.location, link.hyperlink.display) == (f"'{table.id}'!A1", table.id)
+        assert link.hyperlink.target is None  # within the workbook
+        assert _look(ws.cell(row=link.row, column=2)) == (_TEXT, None, None, _WRAP, "General")
+    assert _look(cells[LAYOUT_NOTE]) == (_TEXT, None, None, _WRAP, "General")
+    assert _look(cells["Table sheets"]) == (_BOLD, None, None, _LEFT, "General")
+    assert _look(cells["Item"]) == (_BOLD, "00DCE6F0", None, _NONE, "General")
+
+
+def test_document_properties() -> None:
+    chapter = make_chapter(STAMP)
+    props = _open(render_xlsx(chapter, dt.date(2026, 3, 31))).properties
+    assert (props.title, props.subject, props.description) == (
+        chapter.title,
+        chapter.subtitle,
+        STAMP,
+    )
+    assert (props.creator, props.lastModifiedBy, props.language) == ("cdop", "cdop", "en-GB")
+    assert props.created == props.modified == dt.datetime(2026, 3, 31)
+    assert _open(render_xlsx(make_chapter())).properties.description is None
+
+
+def _odd_chapter() -> Chapter:
+    """A chapter whose table holds values a writer may get wrong."""
+    tidy = pd.DataFrame(
+        {
+            "area": pd.Series(
+                [
+                    "=1+1",
+                    "00123",
+                    "1e5",
+                    "TRUE",
+                    "_x0041_",
+                    "a\r\nb",
+                    "  pad ",
+                    "x" * 40_000,
+                    "North\x00moor",
+                    "<b>&amp;</b>",
+                ],
+                dtype=object,
+            ),
+            "count": pd.array([1, None, 3, 4, 5, 6, 7, 8, 9, 10], dtype="Int64"),
+            "big": [10**15, -(10**15) + 1, 0, 1, 2, 3, 4, 5, 6, 7],
+            "rate": [float("inf"), float("nan"), 0.25, 1.5, 2, 3, 4, 5, 6, 7],
+            "suppressed": [True, False] * 5,
+        }
+    )
+    table = ReportTable(
+        id="Children's deaths",
+        title="Odd values",
+        header=("a",),
+        rows=(),
+        tidy=tidy,
+        notes=("Note: & < >",),
+        number=1,
+    )
+    return Chapter(
+        title="Odd",
+        subtitle="Odd values",
+        date_text="",
+        intro=(),
+        sections=(Section("s", "S", (), (table,), ()),),
+    )
+
+
+def test_text_stays_text_and_numbers_stay_numbers() -> None:
+    data = render_xlsx(_odd_chapter())
+    book = _open(data)
+    assert book.sheetnames == ["About", "Children's deaths"]
+    ws = book["Children's deaths"]
+    area = [ws.cell(row=r, column=1) for r in range(3, 13)]
+    assert [c.value for c in area] == [
+        "'=1+1",
+        "00123",
+        "1e5",
+        "TRUE",
+        "_x0041_",  # never read as an escaped character
+        "a\r\nb",
+        "  pad ",
+        "x" * 32_767,  # Excel's limit on a cell
+        "North\ufffdmoor",
+        "<b>&amp;</b>",
+    ]
+    assert {c.data_type for c in area} == {"s"}
+    assert [ws.cell(row=r, column=2).value for r in (3, 4, 5)] == [1, None, 3]
+    # 15 digits and more: text, digit for digit, to the left
+    assert (ws["C3"].value, ws["C3"].data_type, ws["C3"].alignment.horizontal) == (
+        "1000000000000000",
+        "s",
+        "left",
+    )
+    assert (ws["C4"].value, ws["C4"].data_type) == (-(10**15) + 1, "n")
+    assert (ws["D3"].value, ws["D4"].value, ws["D5"].value) == (None, None, 0.25)
+    assert (ws["E3"].value, ws["E4"].value) == (True, False)
+    about = book["About"]
+    link = next(c for row in about.iter_rows() for c in row if c.hyperlink)
+    assert link.hyperlink.location == "'Children''s deaths'!A1"
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert b"_x005F_x0041_" in z.read("xl/sharedStrings.xml")
+        assert all(b"<f>" not in z.read(n) for n in z.namelist())
+
+
+def test_every_part_is_well_formed_and_listed() -> None:
+    data = render_xlsx(_odd_chapter())
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = z.namelist()
+        assert names[:2] == ["[Content_Types].xml", "_rels/.rels"]
+        parts = {name: ElementTree.fromstring(z.read(name)) for name in names}
+    overrides = {
+        e.get("PartName") for e in parts["[Content_Types].xml"] if e.tag.endswith("Override")
+    }
+    assert overrides == {"/" + n for n in names if not n.endswith(".rels")} - {
+        "/[Content_Types].xml"
+    }
+    assert render_xlsx(_odd_chapter()) == data  # the same bytes every time

@@ -70,7 +70,7 @@ def normalise_zip(data: bytes, date: dt.date = DEFAULT_DOCUMENT_DATE) -> bytes:
     Parameters
     ----------
     data
-        The archive as written by python-docx or openpyxl.
+        The archive as written by a library such as python-docx.
     date
         The date to write everywhere.
 

@@ -153,7 +153,7 @@ def rate_record(
     }
 
 
-def decimals(values: pd.Series, most: int = 6) -> int:
+def decimals(values: pd.Series | np.ndarray, most: int = 6) -> int:
     """The fewest decimals (at least one) that write every value of a float column exactly.
 
     Values are rounded when the table is made (rates to 3 decimals, percentages to 1), so
@@ -162,10 +162,13 @@ def decimals(values: pd.Series, most: int = 6) -> int:
 
     Examples
     --------
-    >>> decimals(pd.Series([12.3, 4.125, float("nan")])), decimals(pd.Series([50.0]))
+    >>> decimals(pd.Series([12.3, 4.125, float("nan")])), decimals(np.array([50.0]))
     (3, 1)
     """
-    shown = values.to_numpy(dtype=np.float64, na_value=np.nan)
+    if isinstance(values, pd.Series):
+        shown = values.to_numpy(dtype=np.float64, na_value=np.nan)
+    else:
+        shown = np.asarray(values, dtype=np.float64)
     shown = shown[np.isfinite(shown)]  # an infinite value is written as it is at any rounding
     tolerance = 10.0 ** -(most + 2)
     for digits in range(1, most + 1):

@@ -11,24 +11,23 @@ chapter. Text which a spreadsheet would read as a formula gets a leading apostro
 sheet holds the title, date, stamp, a list of the tables, the layout of the table sheets,
 the disclosure note and the provenance.
 
-openpyxl is imported inside :func:`render_xlsx` only. The saved archive is normalised
-(:mod:`cdop.report._deterministic`) so the same chapter gives the same bytes.
+The workbook is written by :mod:`cdop.report._xlsx_writer`, part by part, with fixed
+dates and order, so the same chapter gives the same bytes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 import re
 from collections.abc import Sequence
-from typing import Any, Final
+from typing import Final
 
 import numpy as np
 import pandas as pd
 
-from cdop._safe import neutralise_cell, xml_text
-from cdop.report._deterministic import DEFAULT_DOCUMENT_DATE, normalise_zip
+from cdop._safe import neutralise_cell
+from cdop.report._deterministic import DEFAULT_DOCUMENT_DATE
 from cdop.report._house import (
     DISCLOSURE_HEADING,
     FONT,
@@ -41,6 +40,17 @@ from cdop.report._house import (
 )
 from cdop.report._model import Chapter, ReportTable
 from cdop.report._tidy import decimals
+from cdop.report._xlsx_writer import (
+    A4,
+    Alignment,
+    CellStyle,
+    CellValue,
+    Font,
+    Properties,
+    Workbook,
+    Worksheet,
+    quote_sheet_name,
+)
 
 __all__ = ["ABOUT_SHEET", "LAYOUT_NOTE", "render_xlsx", "sheet_names"]
 
@@ -85,80 +95,97 @@ def sheet_names(ids: Sequence[str]) -> list[str]:
     return names
 
 
-def _styles() -> dict[str, Any]:
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-
-    return {
-        "text": Font(name=FONT, size=10, color=TEXT_RGB),
-        "bold": Font(name=FONT, size=10, bold=True, color=TEXT_RGB),
-        "caption": Font(name=FONT, size=12, bold=True, color=HEADING_RGB),
-        "title": Font(name=FONT, size=14, bold=True, color=HEADING_RGB),
-        "stamp": Font(name=FONT, size=11, bold=True, color=STAMP_RGB),
-        "note": Font(name=FONT, size=9, color=TEXT_RGB),
-        "fill": PatternFill("solid", fgColor=HEADER_FILL_RGB),
-        "rule": Border(bottom=Side(style="thin", color=HEADING_RGB)),
-        "left": Alignment(horizontal="left", vertical="top"),
-        "right": Alignment(horizontal="right", vertical="top"),
-        "wrap": Alignment(horizontal="left", vertical="top", wrap_text=True),
-    }
+#: The house fonts, by the name the writers below use.
+_FONTS: Final = {
+    "text": Font(FONT, 10, color=TEXT_RGB),
+    "bold": Font(FONT, 10, bold=True, color=TEXT_RGB),
+    "caption": Font(FONT, 12, bold=True, color=HEADING_RGB),
+    "title": Font(FONT, 14, bold=True, color=HEADING_RGB),
+    "stamp": Font(FONT, 11, bold=True, color=STAMP_RGB),
+    "note": Font(FONT, 9, color=TEXT_RGB),
+}
+#: The house alignments: text to the left, numbers to the right, long text wrapped.
+_ALIGNMENTS: Final = {
+    "left": Alignment("left", "top"),
+    "right": Alignment("right", "top"),
+    "wrap": Alignment("left", "top", wrap=True),
+}
 
 
 class _Cells:
     """Writes the cells of one workbook in the house styles.
 
-    openpyxl stores a cell's font, fill, border and alignment as the index of the style
-    object in the workbook's list of them, and finds that index by hashing the object
-    on every assignment (two fifths of the time of writing a chapter's workbook). Here
-    each style object is assigned through openpyxl the first time (so the workbook's
-    lists are built exactly as before, in the same order), and its index is remembered
-    for every later cell: the same index openpyxl would find, the same file.
+    A style is named by its font, its alignment, whether it is a header cell (filled;
+    ``rule``: with a line under it) and its number format; each combination is added to
+    the workbook once and its number remembered.
     """
 
-    #: The style attributes of a cell, with the field of its style record holding the index.
-    _FIELDS: Final = {
-        "font": "fontId",
-        "fill": "fillId",
-        "border": "borderId",
-        "alignment": "alignmentId",
-    }
+    def __init__(self, book: Workbook) -> None:
+        self._book = book
+        self._ids: dict[tuple[str, str | None, bool, bool, str], int] = {}
+        self._texts: dict[str, str] = {}
 
-    def __init__(self) -> None:
-        self._styles = _styles()
-        self._index: dict[tuple[str, str], int] = {}
+    def text(self, value: str) -> str:
+        """``value`` neutralised (:func:`cdop._safe.neutralise_cell`), remembered for the
+        next cell of the same text."""
+        out = self._texts.get(value)
+        if out is None:
+            out = self._texts[value] = neutralise_cell(value)
+        return out
 
-    def style(self, cell: Any, attr: str, name: str) -> None:
-        """Give ``cell`` the ``attr`` (font, fill, border or alignment) of the house
-        style ``name``."""
-        key = (attr, name)
-        at = self._index.get(key)
+    def style(
+        self,
+        font: str,
+        align: str | None = None,
+        *,
+        fill: bool = False,
+        rule: bool = False,
+        number_format: str = "General",
+    ) -> int:
+        """The number of the house style with these parts (see :class:`_Cells`)."""
+        key = (font, align, fill, rule, number_format)
+        at = self._ids.get(key)
         if at is None:
-            setattr(cell, attr, self._styles[name])  # openpyxl adds it to the workbook's list
-            self._index[key] = int(getattr(cell._style, self._FIELDS[attr]))
-            return
-        if not cell._style:
-            from openpyxl.styles.cell_style import StyleArray
-
-            cell._style = StyleArray()
-        setattr(cell._style, self._FIELDS[attr], at)
+            at = self._ids[key] = self._book.style(
+                CellStyle(
+                    font=_FONTS[font],
+                    fill=HEADER_FILL_RGB if fill else None,
+                    rule=HEADING_RGB if rule else None,
+                    alignment=None if align is None else _ALIGNMENTS[align],
+                    number_format=number_format,
+                )
+            )
+        return at
 
     def put(
-        self, ws: Any, row: int, col: int, value: object, font: str, align: str | None = None
-    ) -> Any:
-        """Write one cell in the style named ``font`` (and ``align``); text is neutralised
-        (never a formula, only characters XML allows)."""
+        self,
+        ws: Worksheet,
+        row: int,
+        col: int,
+        value: CellValue,
+        font: str,
+        align: str | None = None,
+        *,
+        fill: bool = False,
+    ) -> None:
+        """Write one cell in the style named ``font`` (and ``align``, ``fill``); text is
+        neutralised (never a formula, only characters XML allows)."""
         if isinstance(value, str):
-            value = neutralise_cell(value)
-        cell = ws.cell(row=row, column=col, value=value)
-        if isinstance(value, str):
-            cell.data_type = "s"  # text, whatever it looks like
-        self.style(cell, "font", font)
-        if align is not None:
-            self.style(cell, "alignment", align)
-        return cell
+            value = self.text(value)
+        ws.write(row, col, value, self.style(font, align, fill=fill))
 
 
-def _typed(value: object) -> object:
+def _typed(value: object) -> CellValue:
     """The value to write: None for a missing value, Python numbers and booleans."""
+    # the plain Python types first (the values of a frame read as objects), then the rest
+    if type(value) is str:
+        return value or None
+    if type(value) is float:
+        return None if math.isnan(value) else value
+    if type(value) is int:
+        return value if abs(value) < _EXACT_LIMIT else str(value)
+    if type(value) is bool:
+        return value
     if value is None or value is pd.NA or value == "":
         return None
     if isinstance(value, (bool, np.bool_)):
@@ -171,25 +198,24 @@ def _typed(value: object) -> object:
     return str(value)
 
 
-def _number_formats(tidy: pd.DataFrame) -> list[str | None]:
-    """The number format of each column: whole numbers, or the decimals of a float column."""
+def _number_formats(tidy: pd.DataFrame, values: np.ndarray) -> list[str | None]:
+    """The number format of each column: whole numbers, or the decimals of a float column
+    (None for text, booleans and anything else). ``values`` are the frame's values as an
+    array of objects."""
     out: list[str | None] = []
-    for col in tidy.columns:
-        series = tidy[col]
-        if pd.api.types.is_bool_dtype(series.dtype):
-            out.append(None)
-        elif pd.api.types.is_integer_dtype(series.dtype):
+    for k, dtype in enumerate(tidy.dtypes):
+        if dtype.kind in "iu":  # numpy and nullable integers, never booleans
             out.append("0")
-        elif pd.api.types.is_float_dtype(series.dtype):
-            out.append("0." + "0" * decimals(series))
+        elif dtype.kind == "f":
+            # a nullable float column may hold pd.NA: read it from the frame
+            floats = values[:, k] if isinstance(dtype, np.dtype) else tidy.iloc[:, k]
+            out.append("0." + "0" * decimals(floats))
         else:
             out.append(None)
     return out
 
 
-def _table_sheet(ws: Any, table: ReportTable, stamp: str | None, st: _Cells) -> None:
-    from openpyxl.utils import get_column_letter
-
+def _table_sheet(ws: Worksheet, table: ReportTable, stamp: str | None, st: _Cells) -> None:
     st.put(ws, 1, 1, table.caption, "caption")
     row = 2
     if stamp:
@@ -198,46 +224,51 @@ def _table_sheet(ws: Any, table: ReportTable, stamp: str | None, st: _Cells) -> 
     header_row = row
     tidy = table.tidy
     header = [str(c) for c in tidy.columns]
-    formats = _number_formats(tidy)
     widths = [len(h) for h in header]
-    for j, head in enumerate(header, start=1):
-        cell = st.put(ws, row, j, head, "bold", "left")
-        st.style(cell, "fill", "fill")
-        st.style(cell, "border", "rule")
-    for values in tidy.itertuples(index=False, name=None):
+    head = st.style("bold", "left", fill=True, rule=True)
+    for j, name in enumerate(header, start=1):
+        ws.write_text(row, j, st.text(name), head)
+    text = st.style("text", "left")  # text and booleans
+    array = tidy.to_numpy(dtype=object)  # Python scalars (and pd.NA)
+    numbers = [
+        st.style("text", "right", number_format=f or "General")
+        for f in _number_formats(tidy, array)
+    ]
+    for values in array.tolist():
         row += 1
-        for j, raw in enumerate(values, start=1):
+        for j, raw in enumerate(values):
             value = _typed(raw)
             if value is None:
                 continue
-            number = isinstance(value, (int, float)) and not isinstance(value, bool)
-            cell = st.put(ws, row, j, value, "text", "right" if number else "left")
-            if number and formats[j - 1] is not None:
-                cell.number_format = formats[j - 1]
-            widths[j - 1] = max(widths[j - 1], len(str(value)))
+            if isinstance(value, str):
+                ws.write_text(row, j + 1, st.text(value), text)
+            elif isinstance(value, bool):
+                ws.write_boolean(row, j + 1, value, text)
+            else:
+                ws.write_number(row, j + 1, value, numbers[j])
+            widths[j] = max(widths[j], len(str(value)))
     row += 1
     for note in table.notes:
         row += 1
         st.put(ws, row, 1, note, "note")
     for j, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = min(
-            max(width + 2, _MIN_WIDTH), _MAX_WIDTH
-        )
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
-    ws.print_title_rows = f"{header_row}:{header_row}"
+        ws.column_width(j, min(max(width + 2, _MIN_WIDTH), _MAX_WIDTH))
+    ws.freeze_rows(header_row)
+    ws.print_title_rows(header_row, header_row)
     _print_setup(ws)
 
 
-def _print_setup(ws: Any) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+def _print_setup(ws: Worksheet) -> None:
+    ws.page_setup(A4, fit_to_width=True)
 
 
-def _about_sheet(ws: Any, chapter: Chapter, names: Sequence[str], st: _Cells) -> None:
-    from openpyxl.worksheet.hyperlink import Hyperlink
-
+def _about_sheet(
+    ws: Worksheet,
+    chapter: Chapter,
+    tables: Sequence[ReportTable],
+    names: Sequence[str],
+    st: _Cells,
+) -> None:
     st.put(ws, 1, 1, chapter.title, "title")
     row = 1
     for text in (chapter.subtitle, chapter.date_text):
@@ -247,19 +278,16 @@ def _about_sheet(ws: Any, chapter: Chapter, names: Sequence[str], st: _Cells) ->
     if chapter.stamp:
         row += 1
         st.put(ws, row, 1, chapter.stamp, "stamp")
-    if chapter.tables:
+    if tables:
         row += 2
         st.put(ws, row, 1, "Contents", "caption")
         row += 1
-        st.style(st.put(ws, row, 1, "Sheet", "bold"), "fill", "fill")
-        st.style(st.put(ws, row, 2, "Table", "bold"), "fill", "fill")
-        for name, table in zip(names, chapter.tables, strict=True):
+        st.put(ws, row, 1, "Sheet", "bold", fill=True)
+        st.put(ws, row, 2, "Table", "bold", fill=True)
+        for name, table in zip(names, tables, strict=True):
             row += 1
-            link = st.put(ws, row, 1, name, "text", "left")
-            quoted = name.replace("'", "''")
-            link.hyperlink = Hyperlink(
-                ref=link.coordinate, location=f"'{quoted}'!A1", display=name
-            )  # a link within the workbook
+            st.put(ws, row, 1, name, "text", "left")
+            ws.link(row, 1, f"{quote_sheet_name(name)}!A1", display=name)  # within the workbook
             st.put(ws, row, 2, table.caption, "text", "wrap")
         row += 2
         st.put(ws, row, 1, "Table sheets", "bold", "left")
@@ -273,13 +301,13 @@ def _about_sheet(ws: Any, chapter: Chapter, names: Sequence[str], st: _Cells) ->
         st.put(ws, row, 1, PROVENANCE_HEADING, "caption")
         row += 1
         for j, head in enumerate(PROVENANCE_HEADER, start=1):
-            st.style(st.put(ws, row, j, head, "bold"), "fill", "fill")
+            st.put(ws, row, j, head, "bold", fill=True)
         for label, value in chapter.provenance:
             row += 1
             st.put(ws, row, 1, label, "text", "left")
             st.put(ws, row, 2, value, "text", "wrap")
-    ws.column_dimensions["A"].width = 32
-    ws.column_dimensions["B"].width = 100
+    ws.column_width(1, 32)
+    ws.column_width(2, 100)
     _print_setup(ws)
 
 
@@ -298,28 +326,19 @@ def render_xlsx(chapter: Chapter, date: dt.date = DEFAULT_DOCUMENT_DATE) -> byte
     bytes
         The ``.xlsx`` file, identical for identical inputs.
     """
-    from openpyxl import Workbook
-
-    st = _Cells()
-    workbook = Workbook()
-    about = workbook.active
-    about.title = ABOUT_SHEET
-    names = sheet_names([t.id for t in chapter.tables])
-    _about_sheet(about, chapter, names, st)
-    for name, table in zip(names, chapter.tables, strict=True):
-        _table_sheet(workbook.create_sheet(title=name), table, chapter.stamp, st)
-
-    when = dt.datetime(date.year, date.month, date.day)
-    props = workbook.properties
-    props.title = xml_text(chapter.title)
-    props.subject = xml_text(chapter.subtitle)
-    props.creator = "cdop"
-    props.lastModifiedBy = "cdop"
-    props.description = xml_text(chapter.stamp) if chapter.stamp else None
-    props.language = "en-GB"
-    props.created = when
-    props.modified = when
-
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return normalise_zip(buffer.getvalue(), date)
+    book = Workbook()
+    st = _Cells(book)
+    tables = chapter.tables  # made anew at each use
+    names = sheet_names([t.id for t in tables])
+    _about_sheet(book.add_sheet(ABOUT_SHEET), chapter, tables, names, st)
+    for name, table in zip(names, tables, strict=True):
+        _table_sheet(book.add_sheet(name), table, chapter.stamp, st)
+    properties = Properties(
+        title=chapter.title,
+        subject=chapter.subtitle,
+        creator="cdop",
+        last_modified_by="cdop",
+        description=chapter.stamp or "",
+        language="en-GB",
+    )
+    return book.save(properties, date)
