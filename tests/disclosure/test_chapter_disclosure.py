@@ -468,3 +468,34 @@ def test_protecting_set_search_near_the_target(
     hidden_full = {k for k in full.protection.keys if full.protection.hidden(k)}
     hidden_near = {k for k in near.protection.keys if near.protection.hidden(k)}
     assert hidden_near == hidden_full
+
+
+def test_set_search_with_real_counts_first_hides_what_the_whole_number_search_hides(
+    sample: cdop.Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The set search solves first with the counts as real numbers and keeps that set only
+    when it protects with whole numbers; on the sample it chooses what the whole-number
+    program alone chooses, and it is taken (not only checked)."""
+    from cdop.disclosure import _linked
+
+    checked: list[bool] = []
+    protected_by = _linked._protected_by
+
+    def spy(*args: object, **kwargs: object) -> bool:
+        result = protected_by(*args, **kwargs)  # type: ignore[arg-type]
+        checked.append(result)
+        return result
+
+    monkeypatch.setattr(_linked, "_protected_by", spy)
+    monkeypatch.setattr(_linked, "_SOLVED", {})
+    first = build_chapter(sample, year="2024/25")
+    assert any(checked)  # the real-number set was taken at least once
+    # Never taken: the whole-number program decides every time, as before.
+    monkeypatch.setattr(_linked, "_protected_by", lambda *args, **kwargs: False)
+    monkeypatch.setattr(_linked, "_SOLVED", {})
+    whole = build_chapter(sample, year="2024/25")
+    assert first.protection is not None and whole.protection is not None
+    assert audit(None, first.protection).empty
+    hidden_first = {k for k in first.protection.keys if first.protection.hidden(k)}
+    hidden_whole = {k for k in whole.protection.keys if whole.protection.hidden(k)}
+    assert hidden_first == hidden_whole
