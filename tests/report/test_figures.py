@@ -163,12 +163,33 @@ def _numbers(text: str) -> list[float]:
     return [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?(?:e-?\d+)?", text)]
 
 
+def _words(text: str) -> list[str]:
+    """The words of a style, its numbers left out."""
+    import re
+
+    return re.sub(r"-?\d+(?:\.\d+)?(?:e-?\d+)?", "#", text).split()
+
+
+def _clip_shapes(root: object) -> dict[str, list[float]]:
+    """The numbers of each clip path's shape, by the clip path's id."""
+    import xml.etree.ElementTree as ET
+
+    assert isinstance(root, ET.Element)
+    shapes = {}
+    for clip in root.iter("{http://www.w3.org/2000/svg}clipPath"):
+        (shape,) = list(clip)
+        text = " ".join(f"{v}" for k, v in sorted(shape.attrib.items()) if k != "id")
+        shapes[clip.attrib["id"]] = _numbers(text)
+    return shapes
+
+
 def test_svg_drawn_with_the_png_matches_matplotlibs_svg() -> None:
     # The SVG is drawn in the pass that draws the pixels, scaled from 300 dpi to points.
     # The reference is matplotlib's SVG backend drawing the same figure on its own: the
     # same elements in the same order, every shape at the same place (path data within
-    # 0.01 pt), every text the same, placed within half a point (text is measured by Agg
-    # in the single pass, by the SVG backend in the reference).
+    # 0.01 pt), drawn in the same style and clipped by a clip of the same shape, every text
+    # the same, placed within half a point (text is measured by Agg in the single pass, by
+    # the SVG backend in the reference).
     import xml.etree.ElementTree as ET
 
     margins = (0.8, 0.9, 0.2, 0.4)
@@ -178,9 +199,23 @@ def test_svg_drawn_with_the_png_matches_matplotlibs_svg() -> None:
     mine, ref = list(ours.iter()), list(theirs.iter())
     assert [e.tag for e in mine] == [e.tag for e in ref]
     assert len(mine) > 150
-    paths = texts = 0
+    ours_clips, their_clips = _clip_shapes(ours), _clip_shapes(theirs)
+    paths = texts = styles = clipped = 0
     for a, b in zip(mine, ref, strict=True):
         tag = a.tag.rsplit("}", 1)[-1]
+        # Line widths, dash patterns, colours and opacity: the same words, the same
+        # numbers (to 0.001: dashes are in points on both sides).
+        if "style" in a.attrib or "style" in b.attrib:
+            first, second = a.attrib.get("style", ""), b.attrib.get("style", "")
+            assert _words(first) == _words(second)
+            assert np.allclose(_numbers(first), _numbers(second), atol=1e-3)
+            styles += 1
+        # Each element clipped by a clip of the same shape, or by none.
+        if "clip-path" in a.attrib or "clip-path" in b.attrib:
+            first = ours_clips[a.attrib["clip-path"][5:-1]]
+            second = their_clips[b.attrib["clip-path"][5:-1]]
+            assert np.allclose(first, second, atol=0.01)
+            clipped += 1
         if tag == "path" and "d" in a.attrib:
             first, second = _numbers(a.attrib["d"]), _numbers(b.attrib["d"])
             assert len(first) == len(second)
@@ -200,7 +235,7 @@ def test_svg_drawn_with_the_png_matches_matplotlibs_svg() -> None:
         if tag == "rect" and "width" in a.attrib:  # clip rectangles
             for name in ("x", "y", "width", "height"):
                 assert float(a.attrib[name]) == pytest.approx(float(b.attrib[name]), abs=0.01)
-    assert paths > 20 and texts > 10
+    assert paths > 20 and texts > 10 and styles > 50 and clipped > 10
     # the same figure gives the same bytes
     assert make_figure("f", "F", "F", _many_artists, margins=margins).svg == figure.svg
 
@@ -228,3 +263,25 @@ def test_tight_layout_figure_svg_is_one_document() -> None:
     assert figure.svg.count(b"<?xml") == 1
     ET.fromstring(figure.svg)
     assert make_figure("t", "T", "T", _many_artists).svg == figure.svg
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        {"figure.autolayout": True},
+        {"figure.constrained_layout.use": True},
+        {"savefig.bbox": "tight"},
+    ],
+)
+def test_a_users_matplotlib_settings_do_not_change_the_figure(setting: dict[str, object]) -> None:
+    # A notebook's own settings (layout engines, tight saving) neither move the figure's
+    # layout nor stop it being drawn: the same files as with matplotlib's defaults.
+    import warnings
+
+    plain = make_figure("f", "F", "F", _many_artists)
+    fixed = make_figure("f", "F", "F", _many_artists, margins=(0.8, 0.9, 0.2, 0.4))
+    with matplotlib.rc_context(setting), warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert make_figure("f", "F", "F", _many_artists).png == plain.png
+        again = make_figure("f", "F", "F", _many_artists, margins=(0.8, 0.9, 0.2, 0.4))
+    assert again.png == fixed.png and again.svg == fixed.svg

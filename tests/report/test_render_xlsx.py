@@ -118,6 +118,25 @@ def test_sheet_names_are_legal_short_and_unique() -> None:
     assert len({n.lower() for n in names} | {"about"}) == len(names) + 1
 
 
+def test_sheet_names_from_hostile_ids_make_a_workbook_excel_opens() -> None:
+    # Ids differing only in characters XML forbids, and an id whose cut ends with an
+    # apostrophe (Excel refuses a sheet name ending with one): distinct, legal names, and
+    # the workbook opens with every sheet (found by an independent review).
+    import dataclasses
+
+    ids = ["a\x01", "a\x02", "x" * 30 + "'y", "'quoted'"]
+    names = sheet_names(ids)
+    assert names == ["a_", "a__2", "x" * 30, "quoted"]
+    base = make_chapter()
+    table = base.tables[0]
+    tables = tuple(dataclasses.replace(table, id=ident) for ident in ids)
+    section = Section(id="s", title="S", paragraphs=(), tables=tables)
+    chapter = dataclasses.replace(base, sections=(section,))
+    book = _open(render_xlsx(chapter))
+    assert book.sheetnames == ["About", *names]
+    assert book[names[2]]["A1"].value == tables[2].caption
+
+
 def _font(cell: Any) -> tuple[object, ...]:
     font = cell.font
     return (font.name, font.sz, bool(font.b), font.color.rgb if font.color else None)

@@ -36,7 +36,7 @@ import sys
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -1048,12 +1048,7 @@ def _complement(
 
     candidates.sort(key=cost)
     for c in candidates[:12]:
-        trial = hidden.copy()
-        trial[c] = True
-        propagated = _propagate(reader.system, trial)
-        if propagated[1][target]:
-            continue  # still worked out through a chain of relations
-        if _Reader(reader.system, trial, propagated).safe(target, threshold):
+        if _protected_by(reader.system, hidden, np.array([c]), target, threshold):
             return [c]
     # No single count protects the target (a count pinned by a row and a column needs a
     # rectangle of others): the least costly set that does, by integer programming.
@@ -1069,6 +1064,11 @@ def _complement(
 #: :data:`_NEAR_STEPS` relations of it may be chosen, the shown counts further away keep
 #: their values. One program over all of them takes seconds to minutes.
 _SET_SEARCH_LIMIT = 6000
+#: Limits of one set search: a number of branch-and-bound nodes, so that the set chosen
+#: does not depend on the machine's speed (the best set found within them is taken); the
+#: time limit is a last guard against a program that would run for minutes.
+_SET_SEARCH_NODES: Final = 5000
+_SET_SEARCH_SECONDS: Final = 120.0
 _NEAR_STEPS = 3
 
 
@@ -1175,7 +1175,10 @@ def _protecting_set(
                     constraints=[LinearConstraint(link, low_side, high_side)],
                     bounds=Bounds(var_low, var_high),
                     integrality=integrality,
-                    options={"time_limit": 5.0},
+                    options={
+                        "node_limit": _SET_SEARCH_NODES,
+                        "time_limit": _SET_SEARCH_SECONDS,
+                    },
                 )
             if result.x is None:
                 if integrality is real and result.status == 2:

@@ -43,6 +43,11 @@ _RC: Final[dict[str, Any]] = {
     "legend.frameon": False,
     "legend.fontsize": 8,
     "figure.dpi": 100,
+    # Figures are laid out by the chapter (fixed margins or one tight layout), whatever a
+    # user's own matplotlib settings ask for, and saved at their full size.
+    "figure.autolayout": False,
+    "figure.constrained_layout.use": False,
+    "savefig.bbox": "standard",
     "savefig.dpi": FIGURE_DPI,
     "svg.hashsalt": "cdop",  # stable SVG ids: the same figure gives the same bytes
     "svg.fonttype": "none",

@@ -194,6 +194,8 @@ class _BothFiles:
         self.new_gc = agg.new_gc
 
     def __getattr__(self, name: str) -> Any:
+        if name == "_agg":  # not set yet (a copy being made): no renderer to ask
+            raise AttributeError(name)
         return getattr(self._agg, name)
 
     # -- the SVG file of one drawing ----------------------------------------------------

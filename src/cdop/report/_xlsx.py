@@ -26,7 +26,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from cdop._safe import neutralise_cell
+from cdop._safe import neutralise_cell, xml_text
 from cdop.report._deterministic import DEFAULT_DOCUMENT_DATE
 from cdop.report._house import (
     DISCLOSURE_HEADING,
@@ -79,16 +79,22 @@ def sheet_names(ids: Sequence[str]) -> list[str]:
     --------
     >>> sheet_names(["reviews", "about", "x" * 40, "x" * 40 + "y"])
     ['reviews', 'about_2', 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxx_2']
+    >>> sheet_names(["a\x01", "a\x02", "x" * 30 + "'y"])
+    ['a_', 'a__2', 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx']
     """
     taken = {ABOUT_SHEET.lower()}
     names = []
     for ident in ids:
-        base = _BAD_SHEET_CHARS.sub("_", ident).strip("'") or "table"
-        name = base[:_MAX_SHEET_NAME]
+        # Characters XML forbids would all become one replacement character in the file:
+        # made "_" here, before names are compared, so that two ids never meet as one.
+        legal = _BAD_SHEET_CHARS.sub("_", xml_text(ident).replace("\ufffd", "_"))
+        base = legal.strip("'") or "table"
+        # A name cut to length must not end with an apostrophe either.
+        name = base[:_MAX_SHEET_NAME].rstrip("'") or "table"
         k = 2
         while name.lower() in taken:
             suffix = f"_{k}"
-            name = base[: _MAX_SHEET_NAME - len(suffix)] + suffix
+            name = base[: _MAX_SHEET_NAME - len(suffix)].rstrip("'") + suffix
             k += 1
         taken.add(name.lower())
         names.append(name)
