@@ -682,15 +682,11 @@ def _verdicts(
     through :func:`cdop.stats.compare` itself, for its checks and messages.
     """
     from cdop import stats
-    from cdop.stats._common import level_suffix, parse_confidence
-    from cdop.stats._compare import LABELS, verdicts
+    from cdop.stats._common import parse_confidence
+    from cdop.stats._compare import LABELS, comparison_names, verdicts
 
     levels = parse_confidence("compare", confidence)
-    names = (
-        ["comparison"]
-        if levels.single
-        else [f"comparison_{level_suffix(c)}" for c in levels.values]
-    )
+    names = comparison_names(levels)
     with np.errstate(invalid="ignore"):
         plain = not (
             np.isinf(xs).any()

@@ -202,6 +202,23 @@ def verdicts(
     return codes, _p_values(statistic, xs, ns, bench, mult)
 
 
+def comparison_names(levels: Levels) -> list[str]:
+    """The names of the comparison label columns: ``comparison`` for one confidence
+    level, ``comparison_95``, ``comparison_99_8``, ... for several.
+
+    Examples
+    --------
+    >>> from cdop.stats._common import parse_confidence
+    >>> comparison_names(parse_confidence("compare", 0.95))
+    ['comparison']
+    >>> comparison_names(parse_confidence("compare", [0.95, 0.998]))
+    ['comparison_95', 'comparison_99_8']
+    """
+    if levels.single:
+        return ["comparison"]
+    return [f"comparison_{level_suffix(c)}" for c in levels.values]
+
+
 def compare(
     df: pd.DataFrame,
     x: str,
@@ -299,11 +316,7 @@ def compare(
     frame = rate_frame if statistic == "rate" else proportion_frame
     out = frame(func, prep.base, prep.x, prep.n, mult, levels)
     p_value = _p_values(statistic, prep.x, prep.n, bench, mult)
-    label_names = (
-        ["comparison"]
-        if levels.single
-        else [f"comparison_{level_suffix(c)}" for c in levels.values]
-    )
+    label_names = comparison_names(levels)
     check_no_clash(func, list(out.columns), ["benchmark", *label_names, "p_value"])
     value = out["value"].to_numpy(dtype=np.float64)
     extra: dict[str, object] = {"benchmark": bench}
