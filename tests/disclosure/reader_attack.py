@@ -726,6 +726,11 @@ class Reader:
                 total_col = j
             else:
                 count_cols.append(j)
+        if total_col is not None and not count_cols:
+            # one column of counts (named like a total, "Deaths"): each row's count, the
+            # rows adding up to the total row
+            self.one_column(ch, t, body, years, row_axis, fam, total_col)
+            return
         if total_col is None and count_cols:
             # no column named as a total: the last one, if it has no percentages, is one
             last = count_cols[-1]
@@ -757,6 +762,38 @@ class Reader:
         if f"{self.prefix}{t.stem}:rows" not in self.overlapping:
             for j, total in column_totals.items():
                 self.adds_up(columns[j], total)
+
+    def one_column(
+        self,
+        ch: Chapter,
+        t: Table,
+        body: list[Any],
+        years: tuple[int, ...],
+        row_axis: str,
+        fam: str,
+        j: int,
+    ) -> None:
+        """Counts by group over the years of the title in one column: the total row is the
+        count of the whole period, the other rows add up to it."""
+        header = [str(h) for h in t.header]
+        total_q = Quantity(ch.scope, fam, years)
+        parts: list[tuple[Quantity, Cell]] = []
+        totals: list[tuple[Quantity, Cell]] = []
+        for r in body:
+            is_total = norm(r[0]).startswith("total")
+            q = (
+                total_q
+                if is_total
+                else Quantity(ch.scope, fam, years, ((row_axis, (norm(r[0]),)),))
+            )
+            cell = parse_cell(r[j])
+            self.count(q, cell, self.where(ch, t, str(r[0]), header[j]))
+            (totals if is_total else parts).append((q, cell))
+            if cell.pct is not None and not is_total:
+                self.share(q, total_q, cell.pct, cell.pct_half, 100.0)
+        if f"{self.prefix}{t.stem}:rows" not in self.overlapping:
+            for total in totals:
+                self.adds_up(parts, total)
 
     def deaths_table(
         self, ch: Chapter, t: Table, years: tuple[int, ...], row_axis: str, fam: str

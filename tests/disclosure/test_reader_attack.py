@@ -235,6 +235,51 @@ def test_attacker_reads_levels_merged_in_one_chapter_and_not_another(tmp_path: P
     assert (merged["min"], merged["max"]) == (6, 30)
 
 
+ONE_COLUMN = """\
+# Child death review: annual report 2024/25
+
+**Table 1. Child mortality, 2020/21 to 2022/23**
+
+| Year | Deaths | Children | Rate per 100,000 |
+|:---|---:|---:|---:|
+| 2020/21 | 11 | 24,577 | 44.8 |
+| 2021/22 | * | 24,522 | * |
+| 2022/23 | 7 | 24,580 | 28.5 |
+
+**Table 2. Child deaths and child mortality by ethnic group, 2020/21 to 2022/23**
+
+| Ethnic group | Deaths |
+|:---|---:|
+| White | 15 |
+| Mixed | 0 |
+| Asian | * |
+| Black | * |
+| Other | 0 |
+| Not stated or known | * |
+| Total | * |
+"""
+
+
+def test_attacker_reads_a_table_of_one_count_column(tmp_path: Path) -> None:
+    # A table by group with its one count column named "Deaths" (a name of a total
+    # column in two-way tables) and its total hidden: the rows add up to the total row,
+    # the deaths of the three years. The attacker took the column for a row total with
+    # nothing to add up, read "deaths over the period = 0" and stopped with a
+    # contradiction (an area chapter of the national data). Hidden: Asian 3, Black 1,
+    # not stated 3, 2021/22 4; total 22. Read alone, nothing is worked out; with the
+    # total printed, 22 - 15 = 7 and 22 - 11 - 7 = 4 are.
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "chapter.md").write_text(ONE_COLUMN, encoding="utf-8")
+    got = by_place(attack([tmp_path / "a"]))
+    assert all(r["verdict"] == "safe" for r in got.values())
+    (tmp_path / "b").mkdir()
+    shown = ONE_COLUMN.replace("| Total | * |", "| Total | 22 |")
+    (tmp_path / "b" / "chapter.md").write_text(shown, encoding="utf-8")
+    leaked = by_place(attack([tmp_path / "b"]))
+    assert leaked[("Child mortality", "2021/22", "Deaths")]["verdict"] == "RECOVERED"
+    assert (leaked[("Child mortality", "2021/22", "Deaths")]["min"]) == 4
+
+
 def test_rate_counts_from_interval_ratio() -> None:
     # 5.0 (1.0 to 14.6) per 1,000: 3 deaths (exact limits 0.619 and 8.767 for 3;
     # 1.031 and 14.612 per 1,000 of 600 births); 4 deaths would give 5.0 (1.4 to 12.8).
