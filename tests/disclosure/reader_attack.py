@@ -763,7 +763,7 @@ class Reader:
             for j, total in column_totals.items():
                 self.adds_up(columns[j], total)
 
-    def one_column(
+    def group_counts(
         self,
         ch: Chapter,
         t: Table,
@@ -772,11 +772,15 @@ class Reader:
         row_axis: str,
         fam: str,
         j: int,
-    ) -> None:
-        """Counts by group over the years of the title in one column: the total row is the
-        count of the whole period, the other rows add up to it."""
+    ) -> tuple[
+        list[tuple[Any, Quantity]], list[tuple[Quantity, Cell]], list[tuple[Quantity, Cell]]
+    ]:
+        """The counts of column ``j`` of a table by group over the years of its title: the
+        total row is the count of the whole period, each other row that of its group.
+        Returns each row with its quantity, the groups' counts and the total rows'."""
         header = [str(h) for h in t.header]
         total_q = Quantity(ch.scope, fam, years)
+        rows: list[tuple[Any, Quantity]] = []
         parts: list[tuple[Quantity, Cell]] = []
         totals: list[tuple[Quantity, Cell]] = []
         for r in body:
@@ -791,6 +795,21 @@ class Reader:
             (totals if is_total else parts).append((q, cell))
             if cell.pct is not None and not is_total:
                 self.share(q, total_q, cell.pct, cell.pct_half, 100.0)
+            rows.append((r, q))
+        return rows, parts, totals
+
+    def one_column(
+        self,
+        ch: Chapter,
+        t: Table,
+        body: list[Any],
+        years: tuple[int, ...],
+        row_axis: str,
+        fam: str,
+        j: int,
+    ) -> None:
+        """Counts by group in one column: the rows add up to the total row."""
+        _, parts, totals = self.group_counts(ch, t, body, years, row_axis, fam, j)
         if f"{self.prefix}{t.stem}:rows" not in self.overlapping:
             for total in totals:
                 self.adds_up(parts, total)
@@ -813,21 +832,8 @@ class Reader:
             None,
         )
         body = [r for r in t.rows if r and str(r[0]).strip()]
-        parts: list[tuple[Quantity, Cell]] = []
-        totals: list[tuple[Quantity, Cell]] = []
-        total_q = Quantity(ch.scope, fam, years)
-        for r in body:
-            is_total = norm(r[0]).startswith("total")
-            q = (
-                total_q
-                if is_total
-                else Quantity(ch.scope, fam, years, ((row_axis, (norm(r[0]),)),))
-            )
-            cell = parse_cell(r[deaths_col])
-            self.count(q, cell, self.where(ch, t, str(r[0]), header[deaths_col]))
-            (totals if is_total else parts).append((q, cell))
-            if cell.pct is not None and not is_total:
-                self.share(q, total_q, cell.pct, cell.pct_half, 100.0)
+        rows, parts, totals = self.group_counts(ch, t, body, years, row_axis, fam, deaths_col)
+        for r, q in rows:
             den = parse_cell(r[den_col]) if den_col is not None else None
             for j in rate_cols:
                 rate = parse_cell(r[j])
