@@ -729,7 +729,10 @@ class Reader:
         if total_col is not None and not count_cols:
             # one column of counts (named like a total, "Deaths"): each row's count, the
             # rows adding up to the total row
-            self.one_column(ch, t, body, years, row_axis, fam, total_col)
+            _, parts, totals = self.group_counts(ch, t, body, years, row_axis, fam, total_col)
+            if f"{self.prefix}{t.stem}:rows" not in self.overlapping:
+                for total in totals:
+                    self.adds_up(parts, total)
             return
         if total_col is None and count_cols:
             # no column named as a total: the last one, if it has no percentages, is one
@@ -797,22 +800,6 @@ class Reader:
                 self.share(q, total_q, cell.pct, cell.pct_half, 100.0)
             rows.append((r, q))
         return rows, parts, totals
-
-    def one_column(
-        self,
-        ch: Chapter,
-        t: Table,
-        body: list[Any],
-        years: tuple[int, ...],
-        row_axis: str,
-        fam: str,
-        j: int,
-    ) -> None:
-        """Counts by group in one column: the rows add up to the total row."""
-        _, parts, totals = self.group_counts(ch, t, body, years, row_axis, fam, j)
-        if f"{self.prefix}{t.stem}:rows" not in self.overlapping:
-            for total in totals:
-                self.adds_up(parts, total)
 
     def deaths_table(
         self, ch: Chapter, t: Table, years: tuple[int, ...], row_axis: str, fam: str

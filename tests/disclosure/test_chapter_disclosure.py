@@ -452,6 +452,13 @@ def test_a_row_left_out_is_printed_when_an_earlier_chapter_hid_its_count(
     assert printed(earlier_hid=True)["Not recorded"] == (MARK, "0")
 
 
+def _hidden_keys(chapter: Chapter) -> set[CellKey]:
+    """The keys of the counts the chapter's disclosure control hid."""
+    protection = chapter.protection
+    assert protection is not None
+    return {k for k in protection.keys if protection.hidden(k)}
+
+
 def test_protecting_set_search_near_the_target(
     sample: cdop.Dataset, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -463,11 +470,9 @@ def test_protecting_set_search_near_the_target(
     monkeypatch.setattr(_linked, "_SET_SEARCH_LIMIT", 0)
     monkeypatch.setattr(_linked, "_SOLVED", {})
     near = build_chapter(sample, year="2024/25")
-    assert full.protection is not None and near.protection is not None
+    assert near.protection is not None
     assert audit(None, near.protection).empty
-    hidden_full = {k for k in full.protection.keys if full.protection.hidden(k)}
-    hidden_near = {k for k in near.protection.keys if near.protection.hidden(k)}
-    assert hidden_near == hidden_full
+    assert _hidden_keys(near) == _hidden_keys(full)
 
 
 def test_set_search_with_real_counts_first_hides_what_the_whole_number_search_hides(
@@ -494,8 +499,6 @@ def test_set_search_with_real_counts_first_hides_what_the_whole_number_search_hi
     monkeypatch.setattr(_linked, "_protected_by", lambda *args, **kwargs: False)
     monkeypatch.setattr(_linked, "_SOLVED", {})
     whole = build_chapter(sample, year="2024/25")
-    assert first.protection is not None and whole.protection is not None
+    assert first.protection is not None
     assert audit(None, first.protection).empty
-    hidden_first = {k for k in first.protection.keys if first.protection.hidden(k)}
-    hidden_whole = {k for k in whole.protection.keys if whole.protection.hidden(k)}
-    assert hidden_first == hidden_whole
+    assert _hidden_keys(first) == _hidden_keys(whole)

@@ -37,6 +37,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final, TypeAlias
+from xml.sax.saxutils import escape as xml_escape
 
 from cdop._safe import xml_text
 from cdop.report._deterministic import DEFAULT_DOCUMENT_DATE, zip_members
@@ -79,6 +80,10 @@ _BUILTIN_FORMATS: Final = {
 }
 _FIRST_CUSTOM_FORMAT: Final = 164
 
+#: Characters written as references beyond ``&``, ``<`` and ``>``: in text, a carriage
+#: return; in an attribute, also quotes, line feeds and tabs.
+_TEXT_ENTITIES: Final = {"\r": "&#13;"}
+_ATTRIBUTE_ENTITIES: Final = {**_TEXT_ENTITIES, '"': "&quot;", "\n": "&#10;", "\t": "&#9;"}
 _DECLARATION: Final = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _MAIN_NS: Final = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS: Final = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -94,29 +99,13 @@ _CONTENT_TYPE: Final = "application/vnd.openxmlformats-officedocument.spreadshee
 def _escape(text: str) -> str:
     """``text`` as XML character data: only characters XML allows, markup escaped, and
     a carriage return kept (an XML reader turns a literal one into a line feed)."""
-    text = xml_text(text)
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    if "\r" in text:
-        text = text.replace("\r", "&#13;")
-    return text
+    return xml_escape(xml_text(text), _TEXT_ENTITIES)
 
 
 def _attribute(text: str) -> str:
     """``text`` as the value of an XML attribute in double quotes (tabs and line breaks
     kept as character references, which attribute normalisation leaves alone)."""
-    text = _escape(text)
-    if '"' in text:
-        text = text.replace('"', "&quot;")
-    if "\n" in text:
-        text = text.replace("\n", "&#10;")
-    if "\t" in text:
-        text = text.replace("\t", "&#9;")
-    return text
+    return xml_escape(xml_text(text), _ATTRIBUTE_ENTITIES)
 
 
 def _cell_text(text: str) -> str:
