@@ -502,3 +502,33 @@ def test_set_search_with_real_counts_first_hides_what_the_whole_number_search_hi
     assert first.protection is not None
     assert audit(None, first.protection).empty
     assert _hidden_keys(first) == _hidden_keys(whole)
+
+
+def test_leaving_out_counts_that_cannot_protect_alone_changes_nothing(
+    sample: cdop.Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Protection tries single counts only where a bound says they might protect the
+    exposed count; trying every one, as before the bound, hides the same counts (the
+    first that protects is the same), on the sample's chapter."""
+    from cdop.disclosure import _linked
+
+    screened: list[int] = []
+    may_protect = _linked._Reader.may_protect
+
+    def spy(self: _linked._Reader, cell: int, threshold: int, candidates: list[int]) -> list[int]:
+        kept = may_protect(self, cell, threshold, candidates)
+        screened.append(len(candidates) - len(kept))
+        return kept
+
+    monkeypatch.setattr(_linked._Reader, "may_protect", spy)
+    monkeypatch.setattr(_linked, "_SOLVED", {})
+    bounded = build_chapter(sample, year="2024/25")
+    assert sum(screened) > 0  # the bound left some out
+    monkeypatch.setattr(
+        _linked._Reader, "may_protect", lambda self, cell, threshold, candidates: list(candidates)
+    )
+    monkeypatch.setattr(_linked, "_SOLVED", {})
+    every = build_chapter(sample, year="2024/25")
+    assert bounded.protection is not None
+    assert audit(None, bounded.protection).empty
+    assert _hidden_keys(bounded) == _hidden_keys(every)

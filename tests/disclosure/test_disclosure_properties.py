@@ -401,3 +401,45 @@ def test_the_relations_are_those_the_rules_call_for(data: st.DataObject) -> None
     for (cells, coefs), (whole, parts) in zip(system.relations, relations, strict=True):
         assert [system.keys[c] for c in cells] == [whole, *parts]
         assert coefs.tolist() == [-1] + [1] * len(parts)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(counts=grids(), data=st.data())
+def test_a_count_left_out_by_the_bound_never_protects_alone(
+    counts: pd.DataFrame, data: st.DataObject
+) -> None:
+    """Protection leaves out of its single-count trials the shown counts that a bound from
+    the reader's real-number program rules out. The bound must never leave out a count
+    whose hiding does protect the exposed count, as the reader's own test judges it (on
+    a table with row and column totals, some cells hidden at random, every exposed count
+    and every shown count tried)."""
+    from cdop.disclosure import CellKey, LinkedCounts
+    from cdop.disclosure._linked import _Reader, _trial
+
+    linked = LinkedCounts()
+    for r in counts.index:
+        for c in counts.columns:
+            linked.add(CellKey.of("n", row=str(r), col=str(c)), int(counts.loc[r, c]))
+    for r in counts.index:
+        linked.add(CellKey.of("n", row=str(r)), int(counts.loc[r].sum()))
+    for c in counts.columns:
+        linked.add(CellKey.of("n", col=str(c)), int(counts[c].sum()))
+    linked.universe("row", [str(r) for r in counts.index])
+    linked.universe("col", [str(c) for c in counts.columns])
+    system = linked.system()
+    hidden = np.array(
+        data.draw(
+            st.lists(st.booleans(), min_size=system.n_registered, max_size=system.n_registered)
+        ),
+        dtype=np.bool_,
+    )
+    reader = _Reader(system, hidden)
+    shown = [int(c) for c in np.flatnonzero(~hidden)]
+    for cell in np.flatnonzero(hidden):
+        if reader.safe(int(cell), 5):
+            continue
+        kept = reader.may_protect(int(cell), 5, shown)
+        assert kept == [c for c in shown if c in kept]  # the order is kept
+        for other in shown:
+            if _trial(system, hidden, np.array([other]), int(cell), 5) is not None:
+                assert other in kept, (system.keys[cell].label(), system.keys[other].label())

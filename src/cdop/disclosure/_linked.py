@@ -664,6 +664,48 @@ def _relaxation(
     return 4, None
 
 
+def _dual_bound(
+    objective: npt.NDArray[np.float64],
+    a_eq: Any,
+    b_eq: npt.NDArray[np.float64],
+    lower: npt.NDArray[np.float64],
+) -> tuple[float, npt.NDArray[np.float64]] | None:
+    """min ``objective @ x`` subject to ``a_eq @ x == b_eq`` and ``x >= lower`` over real
+    numbers: the optimum and the relations' dual values (the optimum's rate of change
+    with each right-hand side, a subgradient), or None when not solved to optimality."""
+    import highspy
+
+    with _solver_output_hidden():  # the first model of a process prints a banner
+        model = highspy.Highs()  # type: ignore[no-untyped-call]
+    model.setOptionValue("output_flag", False)
+    n = objective.size
+    lp = highspy.HighsLp()
+    lp.num_col_ = n
+    lp.num_row_ = int(a_eq.shape[0])
+    lp.col_cost_ = objective
+    lp.col_lower_ = lower
+    lp.col_upper_ = np.full(n, highspy.kHighsInf)
+    lp.row_lower_ = b_eq
+    lp.row_upper_ = b_eq
+    by_col = a_eq.tocsc()
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.num_col_ = n
+    lp.a_matrix_.num_row_ = int(a_eq.shape[0])
+    lp.a_matrix_.start_ = by_col.indptr
+    lp.a_matrix_.index_ = by_col.indices
+    lp.a_matrix_.value_ = by_col.data
+    model.passModel(lp)
+    model.run()
+    if model.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    solution = model.getSolution()
+    if not solution.dual_valid:
+        return None
+    return float(model.getInfo().objective_function_value), np.array(
+        solution.row_dual, dtype=np.float64
+    )
+
+
 class _Reader:
     """The reader's knowledge for one set of hidden counts: the unknowns and their bounds.
 
@@ -716,6 +758,7 @@ class _Reader:
         _, labels = connected_components(graph, directed=False)
         self._group = labels[n_rows:]
         self._entry_group = self._group[self._entry_cols]
+        self._unknown_groups: npt.NDArray[np.int64] | None = None
         self._programs: dict[
             int, tuple[npt.NDArray[np.int64], Any, npt.NDArray[np.float64], bytes]
         ] = {}
@@ -851,6 +894,93 @@ class _Reader:
                 found.append(other)
         return found
 
+    def may_protect(self, cell: int, threshold: int, candidates: Sequence[int]) -> list[int]:
+        """The ``candidates`` (shown counts) whose hiding alone might protect the hidden
+        ``cell``, in their order: those left out cannot, whatever the whole numbers.
+
+        A bound from one program over real numbers, the cell's greatest (and, for a
+        count that is not small, least) value given every relation and every unknown
+        count, hidden and latent alike. Its optimal dual values say how fast that value
+        can change with a shown count's value (a supergradient, valid for any value):
+        a count whose hiding cannot move the cell's bound past its target in either
+        direction, even at the count's extreme, is left out. The bound holds for the
+        real-number program, so for whole numbers too; anything the bound cannot rule
+        out is kept, and the caller tries it as before.
+        """
+        lp = self._unknown_program(cell)
+        if lp is None:
+            return list(candidates)
+        cols, a_eq, b_eq, lower, a_shown = lp
+        k = int(np.searchsorted(cols, cell))
+        truth = int(self.system.values[cell])
+        small = 1 <= truth <= threshold
+        directions = [(1.0, float(_target(truth, threshold)))]
+        if not small:
+            directions.append((-1.0, float(truth - 1)))
+        keep = np.zeros(len(candidates), dtype=bool)
+        values = self.system.values[np.asarray(candidates, dtype=np.int64)].astype(np.float64)
+        reach = values - np.minimum(1.0, values)  # how far a hidden count can fall
+        columns = a_shown[:, np.asarray(candidates, dtype=np.int64)]
+        for sign, goal in directions:
+            objective = np.zeros(cols.size)
+            objective[k] = -sign
+            found = _dual_bound(objective, a_eq, b_eq, lower)
+            if found is None:  # no answer or unbounded: nothing can be ruled out
+                return list(candidates)
+            optimum, duals = found
+            # The program minimises -sign * value: ``-optimum`` is sign * the greatest
+            # (sign 1) or least (-1) value, and it can grow by at most ``slope`` per
+            # unit a shown count moves up (the duals bound the optimum's change).
+            progress = -optimum
+            slope = columns.T @ duals
+            rising = slope > 1e-9  # raising the count may move the cell towards its goal
+            falling = slope < -1e-9
+            furthest = progress + np.where(falling, -slope * reach, 0.0)
+            keep |= rising | (furthest > sign * goal - 1e-6)
+        return [c for c, kept in zip(candidates, keep, strict=True) if kept]
+
+    def _unknown_program(
+        self, cell: int
+    ) -> (
+        tuple[npt.NDArray[np.int64], Any, npt.NDArray[np.float64], npt.NDArray[np.float64], Any]
+        | None
+    ):
+        """The relations of every unknown count (hidden or latent, solved or not) linked
+        to ``cell`` through unknown counts: those counts, the relations' matrix over them,
+        the right-hand sides, the counts' lower bounds, and the relations' coefficients of
+        every count (read for the shown ones); None if no relation holds the cell."""
+        if self._unknown_groups is None:
+            from scipy.sparse import coo_matrix
+            from scipy.sparse.csgraph import connected_components
+
+            by_row, _ = self.system.sparse()
+            n_rows = by_row.shape[0]
+            entry_rows = np.repeat(np.arange(n_rows), np.diff(by_row.indptr))
+            keep = self.unknown[by_row.indices]
+            size = n_rows + len(self.system.keys)
+            graph = coo_matrix(
+                (np.ones(int(keep.sum())), (entry_rows[keep], n_rows + by_row.indices[keep])),
+                shape=(size, size),
+            )
+            _, found = connected_components(graph, directed=False)
+            self._unknown_groups = found.astype(np.int64)
+        by_row, _ = self.system.sparse()
+        n_rows = by_row.shape[0]
+        labels = self._unknown_groups
+        group = labels[n_rows + cell]
+        cols = np.flatnonzero((labels[n_rows:] == group) & self.unknown)
+        rows = np.flatnonzero(labels[:n_rows] == group)
+        if rows.size == 0:
+            return None
+        part = by_row[rows]
+        shown_values = np.where(self.unknown, 0.0, self.system.values.astype(np.float64))
+        b_eq = -(part @ shown_values)
+        a_eq = part[:, cols].astype(np.float64)
+        registered = cols < self.system.n_registered
+        truth = self.system.values[cols].astype(np.float64)
+        lower = np.where(registered, np.minimum(1.0, truth), 0.0)
+        return cols, a_eq, b_eq, lower, part.astype(np.float64)
+
     def range(self, cell: int) -> tuple[float, float]:
         """The least and greatest value the reader can give the hidden count."""
         if self.solved[cell]:
@@ -957,12 +1087,14 @@ def _protect(
     # Hiding more never makes a protected count unprotected (the reader knows less), so
     # a count once shown safe stays safe.
     certified: set[int] = set()
+    reader: _Reader | None = None
     for _ in range(n_reg + 1):
-        reader = _Reader(system, hidden)
+        if reader is None:
+            reader = _Reader(system, hidden)
         target = _first_exposed(reader, threshold, certified)
         if target is None:
             return
-        choice = _complement(
+        choice, trial = _complement(
             target, reader, values, threshold, hidden, fixed_shown, known, neighbours, parents
         )
         if choice is None:  # pragma: no cover - nothing shown is linked to it
@@ -970,6 +1102,15 @@ def _protect(
         for chosen in choice:
             hidden[chosen] = True
             reasons.setdefault(chosen, "secondary")
+        reader = None
+        if trial is not None:
+            # The trial that chose the counts read exactly what is hidden now, and its
+            # solution shows the target protected (and often others): the next round
+            # starts from that reader instead of working all of it out again.
+            reader, solution = trial
+            certified.add(target)
+            pending = [int(c) for c in np.flatnonzero(hidden) if int(c) not in certified]
+            certified.update(reader.also_shown_safe(solution, target, pending, threshold))
     raise RuntimeError("secondary suppression did not settle")  # pragma: no cover
 
 
@@ -1005,8 +1146,9 @@ def _complement(
     known: npt.NDArray[np.bool_],
     neighbours: list[set[int]],
     parents: npt.NDArray[np.int64],
-) -> list[int] | None:
-    """The shown counts to hide next so that ``target`` is protected, hiding least.
+) -> tuple[list[int] | None, tuple[_Reader, npt.NDArray[np.float64]] | None]:
+    """The shown counts to hide next so that ``target`` is protected, hiding least, and
+    the trial that showed them protecting it (:func:`_trial`), when one did.
 
     Candidates are the shown counts that share a relation with the target, or with a
     hidden or latent count linked to it, except the counts a reader knows without their
@@ -1035,7 +1177,7 @@ def _complement(
     # publication safe, though it no longer agrees with the earlier one.
     candidates = [c for c in near if not fixed_shown[c]] or sorted(near)
     if not candidates:
-        return None
+        return None, None
 
     truth = int(values[target])
     # A complement smaller than this cannot lift a small target above the threshold
@@ -1047,15 +1189,22 @@ def _complement(
         return (int(value == 0), int(parents[c] > 0), int(value < need), value, c)
 
     candidates.sort(key=cost)
-    for c in candidates[:12]:
-        if _protected_by(reader.system, hidden, np.array([c]), target, threshold):
-            return [c]
+    cheapest, *others = candidates[:12]
+    trial = _trial(reader.system, hidden, np.array([cheapest]), target, threshold)
+    if trial is not None:
+        return [cheapest], trial
+    # The cheapest did not do: leave out the others a bound shows cannot either (the
+    # first one left that does is the first of them all that does).
+    for c in reader.may_protect(target, threshold, others) if others else ():
+        trial = _trial(reader.system, hidden, np.array([c]), target, threshold)
+        if trial is not None:
+            return [c], trial
     # No single count protects the target (a count pinned by a row and a column needs a
     # rectangle of others): the least costly set that does, by integer programming.
     found = _protecting_set(
         target, reader.system, values, threshold, hidden, fixed_shown, known, parents, neighbours
     )
-    return found if found else [candidates[0]]
+    return (found if found else [candidates[0]]), None
 
 
 #: Registers with more counts than this (latent counts included: a chapter read with the
@@ -1201,12 +1350,27 @@ def _protected_by(
 ) -> bool:
     """Whether hiding the ``chosen`` shown counts too protects the target, as the audit
     judges it (whole-number counts)."""
+    return _trial(system, hidden, chosen, target, threshold) is not None
+
+
+def _trial(
+    system: _System,
+    hidden: npt.NDArray[np.bool_],
+    chosen: npt.NDArray[np.int64],
+    target: int,
+    threshold: int,
+) -> tuple[_Reader, npt.NDArray[np.float64]] | None:
+    """The reader of what is hidden once the ``chosen`` shown counts are hidden too,
+    and a whole-number solution of its system showing the target protected; None if
+    the target is not protected so (see :func:`_protected_by`)."""
     trial = hidden.copy()
     trial[chosen] = True
     propagated = _propagate(system, trial)
     if propagated[1][target]:
-        return False  # worked out through a chain of relations
-    return _Reader(system, trial, propagated).safe(target, threshold)
+        return None  # worked out through a chain of relations
+    reader = _Reader(system, trial, propagated)
+    solution = reader.proof(target, threshold)
+    return None if solution is None else (reader, solution)
 
 
 # -- the result -----------------------------------------------------------------------------
