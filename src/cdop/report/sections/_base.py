@@ -553,12 +553,21 @@ def count_grid(
         absent = [c for c in columns if c not in held]
         if absent:
             raise KeyError(f"{absent} not in the levels of {column!r}")
-    at_row = pd.Index(list(rows)).get_indexer(pd.Index(frame[row].astype(object)))
-    at_col = pd.Index(list(columns)).get_indexer(pd.Index(levels.astype(object).astype(str)))
-    found = (at_row >= 0) & (at_col >= 0)
+    at_row = {r: i for i, r in enumerate(rows)}
+    at_col = {c: j for j, c in enumerate(columns)}
+    if len(at_row) != len(rows) or len(at_col) != len(columns):
+        raise ValueError("count_grid: the rows and the columns must each be distinct")
     counts = pd.to_numeric(frame[value]).to_numpy(dtype=np.float64, na_value=0.0)
     grid = np.zeros((len(rows), len(columns)))
-    np.add.at(grid, (at_row[found], at_col[found]), counts[found])
+    # The frames are a few hundred rows at most: plain lookups, row by row (the sums
+    # are taken in the frame's order, as np.add.at takes them).
+    for r, c, n in zip(frame[row].tolist(), levels.tolist(), counts.tolist(), strict=True):
+        if c is None or c is pd.NA or (isinstance(c, float) and c != c):
+            continue  # a missing level matches no column
+        i = at_row.get(r)
+        j = at_col.get(str(c))
+        if i is not None and j is not None:
+            grid[i, j] += n
     return pd.DataFrame(
         grid.astype(np.int64), index=pd.Index(list(rows)), columns=pd.Index(list(columns))
     )
