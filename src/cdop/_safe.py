@@ -32,6 +32,7 @@ __all__ = [
     "FORMULA_PREFIXES",
     "MAX_NAME_LENGTH",
     "check_name",
+    "csv_cell",
     "neutralise_cell",
     "neutralise_frame",
     "xml_text",
@@ -83,7 +84,16 @@ def neutralise_cell(text: str) -> str:
     return text
 
 
-def _csv_cell(text: str) -> str:
+def csv_cell(text: str) -> str:
+    """A text cell as a CSV file holds it: neutralised (:func:`neutralise_cell`), and a
+    carriage return inside it made a line feed (which CSV quotes; a bare carriage return
+    would end the row for most readers).
+
+    Examples
+    --------
+    >>> csv_cell("=1+1"), csv_cell("two\\r\\nlines")
+    ("'=1+1", 'two\\nlines')
+    """
     return neutralise_cell(text).replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -110,9 +120,9 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
             or pd.api.types.is_string_dtype(dtype)
         ):
             out[column] = values.astype(object).map(
-                lambda v: _csv_cell(v) if isinstance(v, str) else v
+                lambda v: csv_cell(v) if isinstance(v, str) else v
             )
-    out.columns = [_csv_cell(str(c)) for c in out.columns]
+    out.columns = [csv_cell(str(c)) for c in out.columns]
     return out
 
 

@@ -532,3 +532,34 @@ def test_leaving_out_counts_that_cannot_protect_alone_changes_nothing(
     assert bounded.protection is not None
     assert audit(None, bounded.protection).empty
     assert _hidden_keys(bounded) == _hidden_keys(every)
+
+
+def test_a_key_keeps_working_in_another_process(tmp_path: Path) -> None:
+    """A key keeps its hash once worked out, but is pickled without it: area chapters
+    are built in worker processes and their keys read back by the main process, where
+    text hashes differently (another hash seed). A dict of keys pickled in one process
+    must find its keys in another."""
+    import os
+    import pickle
+    import subprocess
+    import sys
+
+    key = CellKey.of("reviewed", year=["2023/24", "2024/25"], category="5")
+    assert hash(key) == hash((key.measure, key.dims))  # the dataclass hash, kept
+    (tmp_path / "keys.pkl").write_bytes(pickle.dumps({key: 7}))
+    script = (
+        "import pickle, sys\n"
+        "from cdop.disclosure import CellKey\n"
+        "found = pickle.loads(open(sys.argv[1], 'rb').read())\n"
+        "key = CellKey.of('reviewed', year=['2023/24', '2024/25'], category='5')\n"
+        "print(found.get(key))\n"
+    )
+    for seed in ("1", "2"):
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(tmp_path / "keys.pkl")],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        assert done.stdout.strip() == "7"

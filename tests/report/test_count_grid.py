@@ -118,3 +118,18 @@ def test_a_grid_of_years_names_no_pooled_period() -> None:
         period="2020/21 to 2022/23",
     )
     assert plan.period == "2020/21 to 2022/23"
+
+
+def test_count_grid_leaves_out_missing_levels_and_refuses_repeated_rows() -> None:
+    # Hand-worked: the rows with no year (None, NaN, NA) count nowhere; "a" in y1 is 1 + 4.
+    frame = pd.DataFrame(
+        {
+            "band": ["a", "a", "b", "a", "b", "a"],
+            "year": pd.array(["y1", None, "y2", "y1", pd.NA, np.nan], dtype=object),
+            "n": [1, 2, 3, 4, 5, 6],
+        }
+    )
+    grid = count_grid(frame, "band", "year", "n", ["a", "b"], ["y1", "y2"], strict=False)
+    assert grid.to_numpy().tolist() == [[5, 0], [0, 3]]
+    with pytest.raises(ValueError, match="distinct"):
+        count_grid(frame, "band", "year", "n", ["a", "a"], ["y1"], strict=False)

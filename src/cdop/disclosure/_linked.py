@@ -89,6 +89,21 @@ class CellKey:
     measure: str
     dims: tuple[tuple[str, frozenset[str]], ...] = ()
 
+    def __hash__(self) -> int:
+        # Keys are looked up hundreds of thousands of times a chapter: the hash is
+        # worked out once (the dataclass hash, of the same fields) and kept.
+        found: int | None = self.__dict__.get("_hash")
+        if found is None:
+            found = hash((self.measure, self.dims))
+            object.__setattr__(self, "_hash", found)
+        return found
+
+    def __reduce__(
+        self,
+    ) -> tuple[type[CellKey], tuple[str, tuple[tuple[str, frozenset[str]], ...]]]:
+        # Pickled without the kept hash: another process hashes text differently.
+        return (CellKey, (self.measure, self.dims))
+
     @classmethod
     def of(cls, measure: str, **dims: str | Iterable[str]) -> CellKey:
         """A key from keyword levels: a string for one level, an iterable for several."""

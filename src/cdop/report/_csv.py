@@ -8,10 +8,17 @@ rules, which file is which table) goes in ``tables/README.txt`` instead.
 
 from __future__ import annotations
 
-from cdop._safe import neutralise_frame
+import csv
+import io
+import math
+
+import numpy as np
+import pandas as pd
+
+from cdop._safe import csv_cell, neutralise_frame
 from cdop.report._house import DISCLOSURE_HEADING
 from cdop.report._model import Chapter, ReportTable
-from cdop.report._tidy import text_frame
+from cdop.report._tidy import decimals, text_frame
 
 __all__ = ["csv_text", "readme_text"]
 
@@ -31,7 +38,49 @@ def csv_text(table: ReportTable) -> str:
     >>> csv_text(t)
     'a,b\\n1,x\\n'
     """
-    return neutralise_frame(text_frame(table.tidy)).to_csv(index=False, lineterminator="\n")
+    frame = table.tidy
+    columns = [_column_text(frame[c]) for c in frame.columns] if frame.columns.is_unique else []
+    if not columns or any(c is None for c in columns):
+        # Something the direct writer does not handle: pandas writes it.
+        return neutralise_frame(text_frame(frame)).to_csv(index=False, lineterminator="\n")
+    out = io.StringIO()
+    # pandas writes through the same writer with these settings: the same text.
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow([csv_cell(str(c)) for c in frame.columns])
+    writer.writerows(zip(*columns, strict=True))
+    return out.getvalue()
+
+
+def _column_text(values: pd.Series) -> list[str] | None:
+    """A column's cells as :func:`csv_text` writes them; None for a column of a kind it
+    leaves to pandas."""
+    dtype = values.dtype
+    if pd.api.types.is_float_dtype(dtype):
+        # As text_frame writes them (then neutralised like any text).
+        digits = decimals(values)
+        return [
+            "" if math.isnan(v) else csv_cell(f"{v:.{digits}f}")
+            for v in values.to_numpy(dtype=np.float64, na_value=np.nan).tolist()
+        ]
+    if dtype == np.dtype(np.int64):
+        return [str(v) for v in values.tolist()]
+    if dtype == np.dtype(bool):
+        return ["True" if v else "False" for v in values.tolist()]
+    if (
+        dtype == np.dtype(object)
+        or isinstance(dtype, pd.CategoricalDtype)
+        or pd.api.types.is_string_dtype(dtype)
+    ):
+        cells = []
+        for v in values.tolist():
+            if isinstance(v, str):
+                cells.append(csv_cell(v))
+            elif v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+                cells.append("")
+            else:
+                return None
+        return cells
+    return None
 
 
 def readme_text(chapter: Chapter) -> str:
