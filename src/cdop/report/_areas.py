@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from cdop import analytics, disclosure, schema
+from cdop._collect import fewer_collections, for_worker
 from cdop._files import check_output_folder, output_folder
 from cdop._progress import ProgressOption, progress_tracker
 from cdop._safe import check_name
@@ -626,6 +627,7 @@ def _init_worker(ds: Dataset, options: dict[str, Any]) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
+    for_worker()
 
 
 def _build_one(area: str, folder: str) -> tuple[list[str], Published]:
@@ -734,6 +736,7 @@ def build_areas(
     target = check_output_folder(out)
     files: list[Path] = []
     with contextlib.ExitStack() as stack:
+        stack.enter_context(fewer_collections())
         staging = stack.enter_context(output_folder(target))
         options = {
             "year": start,

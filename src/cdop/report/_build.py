@@ -14,6 +14,7 @@ from typing import Final, Literal
 import pandas as pd
 
 from cdop import disclosure, schema
+from cdop._collect import fewer_collections
 from cdop._files import check_output_folder, output_folder
 from cdop._progress import Progress, ProgressOption, progress_tracker
 from cdop._safe import check_name
@@ -293,9 +294,12 @@ def build_chapter(
             if options.threshold is None
             else disclosure.DisclosureRules(threshold=options.threshold)
         )
-    with progress_tracker(
-        progress, total=_chapter_steps(len(specs)), desc="chapter", unit="steps"
-    ) as tracker:
+    with (
+        fewer_collections(),
+        progress_tracker(
+            progress, total=_chapter_steps(len(specs)), desc="chapter", unit="steps"
+        ) as tracker,
+    ):
         return _chapter(
             ds,
             year=year,
@@ -651,6 +655,7 @@ def build(
             else disclosure.DisclosureRules(threshold=options.threshold)
         )
     with (
+        fewer_collections(),
         progress_tracker(
             progress, total=_chapter_steps(len(specs)) + 1, desc="chapter", unit="steps"
         ) as tracker,
