@@ -285,3 +285,37 @@ def test_a_users_matplotlib_settings_do_not_change_the_figure(setting: dict[str,
         assert make_figure("f", "F", "F", _many_artists).png == plain.png
         again = make_figure("f", "F", "F", _many_artists, margins=(0.8, 0.9, 0.2, 0.4))
     assert again.png == fixed.png and again.svg == fixed.svg
+
+
+def _texts(ax: Axes) -> None:
+    # Text of every kind the figures print, at positions that fall at many fractions of
+    # a pixel, rotated, in several sizes and weights, with characters beyond ASCII.
+    ax.plot([0, 10], [0, 10])
+    for i in range(12):
+        ax.text(0.37 * i + 0.013 * i * i, 0.8 * i, "Deaths 2024/25 (n = 17)", fontsize=6 + i % 4)
+    ax.text(5, 5, "rotated label ≥ 5 – é", rotation=33, fontweight="bold")
+    ax.text(8, 2, "up the side", rotation=90, fontsize=9)
+    ax.set_xlabel("Financial year of death")
+    ax.set_ylabel("Rate per 1,000 live births")
+    ax.set_title("Infant mortality – Ölmere ≤ 3")
+
+
+def test_text_drawn_glyph_by_glyph_shows_what_matplotlib_draws() -> None:
+    # Agg's text is drawn with each glyph's bitmap rendered once per process; the pixels
+    # must be matplotlib's own, the first time (bitmaps being kept) and the second (kept
+    # bitmaps reused, after other figures).
+    from matplotlib.figure import Figure
+
+    with figure_style():
+        reference = Figure(figsize=(6.5, 3.4))
+        _texts(reference.add_subplot())
+        reference.subplots_adjust(
+            left=0.8 / 6.5, bottom=0.6 / 3.4, right=1 - 0.2 / 6.5, top=1 - 0.2 / 3.4
+        )
+        buffer = io.BytesIO()
+        reference.savefig(buffer, format="png", dpi=FIGURE_DPI)
+    expected = _pixels(buffer.getvalue())
+    for _ in range(2):
+        figure = make_figure("t", "T", "T", _texts, margins=(0.8, 0.6, 0.2, 0.2))
+        assert np.array_equal(_pixels(figure.png), expected)
+        make_figure("b", "B", "B", _bars([40, 1, 7, 9]))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import io
+import math
 import struct
 import zlib
 from collections import OrderedDict
@@ -42,6 +43,32 @@ _INCH_M: Final = 0.0254
 #: Agg renderers kept per process (one per canvas size; about 8 MB each at 300 dpi).
 _RENDERERS_KEPT: Final = 6
 _RENDERERS: OrderedDict[tuple[int, int, float], _BothFiles] = OrderedDict()
+#: Text layouts and glyph bitmaps kept per process (see :meth:`_BothFiles._agg_text`).
+_LAYOUTS: dict[tuple[Any, ...], tuple[tuple[Any, int, float, float], ...]] = {}
+_LAYOUTS_KEPT: Final = 20_000
+_GLYPHS: dict[tuple[Any, ...], tuple[np.ndarray[Any, Any], int, int]] = {}
+_GLYPHS_KEPT: Final = 50_000
+
+
+@functools.cache
+def _glyphs_can_be_kept() -> bool:
+    """Whether this matplotlib draws text glyph by glyph (3.11 and later), so that
+    :meth:`_BothFiles._agg_text` can do the same; otherwise Agg draws text itself."""
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.ft2font import FT2Font
+
+    return all(
+        hasattr(owner, name)
+        for owner, name in (
+            (FT2Font, "_layout"),
+            (FT2Font, "_render_glyph"),
+            (FT2Font, "_set_transform"),
+            (RendererAgg, "_draw_text_glyphs_and_boxes"),
+            (RendererAgg, "_prepare_font"),
+        )
+    )
+
+
 #: No date or software version in the SVG file.
 _SVG_METADATA: Final[dict[str, Any]] = {"Date": None, "Creator": None}
 
@@ -309,7 +336,10 @@ class _BothFiles:
         ismath: Any = False,
         mtext: Any = None,
     ) -> None:
-        self._agg.draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+        if ismath or not gc.get_antialiased() or not _glyphs_can_be_kept():
+            self._agg.draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+        else:
+            self._agg_text(gc, x, y, s, prop, angle, mtext)
         if self.svg is not None:
             if ismath == "TeX":
                 self._unsupported()
@@ -317,6 +347,68 @@ class _BothFiles:
             k = float(self._scale.get_matrix()[0, 0])
             anchor = None if mtext is None else _ScaledText(mtext, self._scale)
             self.svg.draw_text(self._svg_gc(gc), x * k, y * k, s, prop, angle, ismath, anchor)
+
+    def _agg_text(
+        self, gc: Any, x: float, y: float, s: str, prop: Any, angle: float, mtext: Any
+    ) -> None:
+        """Agg's drawing of plain text, each glyph's bitmap rendered once per process.
+
+        What matplotlib's Agg renderer does (lay the text out, render each glyph at its
+        position to 1/64 pixel, draw its bitmap), with two results kept: the layout of a
+        text in a font, and the bitmap of a glyph at a position within its pixel (a
+        glyph moved by whole pixels has the same bitmap, moved by as many). The figures
+        print the same labels, digits and words again and again; the pixels are the
+        same as Agg's own, byte for byte.
+        """
+        from matplotlib.backends.backend_agg import get_hinting_flag
+        from matplotlib.ft2font import RenderMode
+
+        agg = self._agg
+        font = agg._prepare_font(prop)
+        flags = get_hinting_flag()  # type: ignore[no-untyped-call]
+        features = mtext.get_fontfeatures() if mtext is not None else None
+        language = mtext.get_language() if mtext is not None else None
+        size = prop.get_size_in_points()
+        dpi = agg.dpi
+        layout_key = (font, size, dpi, s, flags, features, language)
+        items = _LAYOUTS.get(layout_key)
+        if items is None:
+            items = tuple(
+                (item.ft_object, item.glyph_index, item.x, item.y)
+                for item in font._layout(s, flags=flags, features=features, language=language)
+            )
+            if len(_LAYOUTS) >= _LAYOUTS_KEPT:
+                _LAYOUTS.clear()
+            _LAYOUTS[layout_key] = items
+        cos = math.cos(math.radians(angle))
+        sin = math.sin(math.radians(angle))
+        height = agg.height
+        draw = agg._renderer.draw_text_image
+        matrix: Any = None
+        for ft, glyph, dx, dy in items:  # dy is upwards
+            tx = round(0x40 * (x + dx * cos - dy * sin))
+            ty = round(0x40 * (height - y + dx * sin + dy * cos))  # FreeType's y is upwards
+            key = (ft, size, dpi, glyph, angle, flags, tx & 0x3F, ty & 0x3F)
+            kept = _GLYPHS.get(key)
+            if kept is None:
+                if matrix is None:
+                    matrix = (0x10000 * np.array([[cos, -sin], [sin, cos]])).round().astype(int)
+                ft.set_size(size, dpi)
+                ft._set_transform(matrix, [tx, ty])
+                bitmap = ft._render_glyph(glyph, flags, RenderMode.NORMAL)
+                kept = (np.array(bitmap.buffer), bitmap.left - (tx >> 6), bitmap.top - (ty >> 6))
+                if len(_GLYPHS) >= _GLYPHS_KEPT:
+                    _GLYPHS.clear()
+                _GLYPHS[key] = kept
+            buffer, left, top = kept
+            # draw_text_image's y is downwards and at the bitmap's bottom side.
+            draw(
+                buffer,
+                (tx >> 6) + left,
+                int(height) - ((ty >> 6) + top) + buffer.shape[0],
+                0,
+                gc,
+            )
 
     def open_group(self, s: str, gid: str | None = None) -> None:
         self._agg.open_group(s, gid)
