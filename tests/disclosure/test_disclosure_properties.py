@@ -255,17 +255,12 @@ def test_the_first_solver_model_of_a_process_prints_nothing() -> None:
     assert done.stdout == ""
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(counts=grids(), data=st.data())
-def test_a_count_shown_safe_by_another_counts_solution_is_safe(
+def _table_with_totals_hidden_at_random(
     counts: pd.DataFrame, data: st.DataObject
-) -> None:
-    """Protection takes the solution that shows one hidden count protected as proof for
-    the other hidden counts it puts out of reach too. Every count so certified must pass
-    the reader's own test for it (on a table with row and column totals, some cells
-    hidden at random)."""
+) -> tuple[Any, np.ndarray]:
+    """The register of a table with its row and column totals, and a random choice of
+    its counts hidden."""
     from cdop.disclosure import CellKey, LinkedCounts
-    from cdop.disclosure._linked import _Reader
 
     linked = LinkedCounts()
     for r in counts.index:
@@ -284,6 +279,21 @@ def test_a_count_shown_safe_by_another_counts_solution_is_safe(
         ),
         dtype=np.bool_,
     )
+    return system, hidden
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(counts=grids(), data=st.data())
+def test_a_count_shown_safe_by_another_counts_solution_is_safe(
+    counts: pd.DataFrame, data: st.DataObject
+) -> None:
+    """Protection takes the solution that shows one hidden count protected as proof for
+    the other hidden counts it puts out of reach too. Every count so certified must pass
+    the reader's own test for it (on a table with row and column totals, some cells
+    hidden at random)."""
+    from cdop.disclosure._linked import _Reader
+
+    system, hidden = _table_with_totals_hidden_at_random(counts, data)
     reader = _Reader(system, hidden)
     cells = [int(c) for c in np.flatnonzero(hidden)]
     for cell in cells:
@@ -413,26 +423,9 @@ def test_a_count_left_out_by_the_bound_never_protects_alone(
     whose hiding does protect the exposed count, as the reader's own test judges it (on
     a table with row and column totals, some cells hidden at random, every exposed count
     and every shown count tried)."""
-    from cdop.disclosure import CellKey, LinkedCounts
     from cdop.disclosure._linked import _Reader, _trial
 
-    linked = LinkedCounts()
-    for r in counts.index:
-        for c in counts.columns:
-            linked.add(CellKey.of("n", row=str(r), col=str(c)), int(counts.loc[r, c]))
-    for r in counts.index:
-        linked.add(CellKey.of("n", row=str(r)), int(counts.loc[r].sum()))
-    for c in counts.columns:
-        linked.add(CellKey.of("n", col=str(c)), int(counts[c].sum()))
-    linked.universe("row", [str(r) for r in counts.index])
-    linked.universe("col", [str(c) for c in counts.columns])
-    system = linked.system()
-    hidden = np.array(
-        data.draw(
-            st.lists(st.booleans(), min_size=system.n_registered, max_size=system.n_registered)
-        ),
-        dtype=np.bool_,
-    )
+    system, hidden = _table_with_totals_hidden_at_random(counts, data)
     reader = _Reader(system, hidden)
     shown = [int(c) for c in np.flatnonzero(~hidden)]
     for cell in np.flatnonzero(hidden):

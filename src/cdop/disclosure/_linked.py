@@ -643,25 +643,7 @@ def _relaxation(
     finite_upper = np.where(np.isfinite(upper), upper, inf)
     model = None if structure is None else models.get(structure)
     if model is None:
-        with _solver_output_hidden():  # the first model of a process prints a banner
-            model = highspy.Highs()  # type: ignore[no-untyped-call]
-        model.setOptionValue("output_flag", False)
-        lp = highspy.HighsLp()
-        lp.num_col_ = n
-        lp.num_row_ = int(a_eq.shape[0])
-        lp.col_cost_ = objective
-        lp.col_lower_ = lower
-        lp.col_upper_ = finite_upper
-        lp.row_lower_ = b_eq
-        lp.row_upper_ = b_eq
-        by_col = a_eq.tocsc()
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.num_col_ = n
-        lp.a_matrix_.num_row_ = int(a_eq.shape[0])
-        lp.a_matrix_.start_ = by_col.indptr
-        lp.a_matrix_.index_ = by_col.indices
-        lp.a_matrix_.value_ = by_col.data
-        model.passModel(lp)
+        model = _highs_model(objective, a_eq, b_eq, lower, finite_upper)
         if structure is not None:
             if len(models) >= _MODELS_KEPT:
                 models.clear()
@@ -679,15 +661,15 @@ def _relaxation(
     return 4, None
 
 
-def _dual_bound(
+def _highs_model(
     objective: npt.NDArray[np.float64],
     a_eq: Any,
     b_eq: npt.NDArray[np.float64],
     lower: npt.NDArray[np.float64],
-) -> tuple[float, npt.NDArray[np.float64]] | None:
-    """min ``objective @ x`` subject to ``a_eq @ x == b_eq`` and ``x >= lower`` over real
-    numbers: the optimum and the relations' dual values (the optimum's rate of change
-    with each right-hand side, a subgradient), or None when not solved to optimality."""
+    upper: npt.NDArray[np.float64],
+) -> Any:
+    """A HiGHS model, silent, of min ``objective @ x`` subject to ``a_eq @ x == b_eq`` and
+    ``lower <= x <= upper`` (an upper bound of HiGHS's infinity for none)."""
     import highspy
 
     with _solver_output_hidden():  # the first model of a process prints a banner
@@ -699,7 +681,7 @@ def _dual_bound(
     lp.num_row_ = int(a_eq.shape[0])
     lp.col_cost_ = objective
     lp.col_lower_ = lower
-    lp.col_upper_ = np.full(n, highspy.kHighsInf)
+    lp.col_upper_ = upper
     lp.row_lower_ = b_eq
     lp.row_upper_ = b_eq
     by_col = a_eq.tocsc()
@@ -710,6 +692,21 @@ def _dual_bound(
     lp.a_matrix_.index_ = by_col.indices
     lp.a_matrix_.value_ = by_col.data
     model.passModel(lp)
+    return model
+
+
+def _dual_bound(
+    objective: npt.NDArray[np.float64],
+    a_eq: Any,
+    b_eq: npt.NDArray[np.float64],
+    lower: npt.NDArray[np.float64],
+) -> tuple[float, npt.NDArray[np.float64]] | None:
+    """min ``objective @ x`` subject to ``a_eq @ x == b_eq`` and ``x >= lower`` over real
+    numbers: the optimum and the relations' dual values (the optimum's rate of change
+    with each right-hand side, a subgradient), or None when not solved to optimality."""
+    import highspy
+
+    model = _highs_model(objective, a_eq, b_eq, lower, np.full(objective.size, highspy.kHighsInf))
     model.run()
     if model.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
