@@ -718,6 +718,20 @@ def _dual_bound(
     )
 
 
+def _components(
+    rows: npt.NDArray[np.int64], cols: npt.NDArray[np.int64], n_rows: int, n_cols: int
+) -> npt.NDArray[np.int64]:
+    """Groups of relations and counts linked by the entries (``rows[i]``, ``cols[i]``): a
+    label for each of the ``n_rows`` relations, then for each of the ``n_cols`` counts."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    size = n_rows + n_cols
+    graph = coo_matrix((np.ones(rows.size), (rows, n_rows + cols)), shape=(size, size))
+    _, labels = connected_components(graph, directed=False)
+    return labels.astype(np.int64)
+
+
 class _Reader:
     """The reader's knowledge for one set of hidden counts: the unknowns and their bounds.
 
@@ -758,16 +772,8 @@ class _Reader:
         truth = system.values[self.free].astype(np.float64)
         self._lower = np.where(registered, np.minimum(1.0, truth), 0.0)
         # Groups of free counts linked by relations.
-        from scipy.sparse import coo_matrix
-        from scipy.sparse.csgraph import connected_components
-
         n_rows = row_ptr.size - 1
-        size = n_rows + self.free.size
-        graph = coo_matrix(
-            (np.ones(self._entry_rows.size), (self._entry_rows, n_rows + self._entry_cols)),
-            shape=(size, size),
-        )
-        _, labels = connected_components(graph, directed=False)
+        labels = _components(self._entry_rows, self._entry_cols, n_rows, self.free.size)
         self._group = labels[n_rows:]
         self._entry_group = self._group[self._entry_cols]
         self._unknown_groups: npt.NDArray[np.int64] | None = None
@@ -930,9 +936,10 @@ class _Reader:
         if not small:
             directions.append((-1.0, float(truth - 1)))
         keep = np.zeros(len(candidates), dtype=bool)
-        values = self.system.values[np.asarray(candidates, dtype=np.int64)].astype(np.float64)
+        at = np.asarray(candidates, dtype=np.int64)
+        values = self.system.values[at].astype(np.float64)
         reach = values - np.minimum(1.0, values)  # how far a hidden count can fall
-        columns = a_shown[:, np.asarray(candidates, dtype=np.int64)]
+        columns = a_shown[:, at]
         for sign, goal in directions:
             objective = np.zeros(cols.size)
             objective[k] = -sign
@@ -961,23 +968,14 @@ class _Reader:
         to ``cell`` through unknown counts: those counts, the relations' matrix over them,
         the right-hand sides, the counts' lower bounds, and the relations' coefficients of
         every count (read for the shown ones); None if no relation holds the cell."""
-        if self._unknown_groups is None:
-            from scipy.sparse import coo_matrix
-            from scipy.sparse.csgraph import connected_components
-
-            by_row, _ = self.system.sparse()
-            n_rows = by_row.shape[0]
-            entry_rows = np.repeat(np.arange(n_rows), np.diff(by_row.indptr))
-            keep = self.unknown[by_row.indices]
-            size = n_rows + len(self.system.keys)
-            graph = coo_matrix(
-                (np.ones(int(keep.sum())), (entry_rows[keep], n_rows + by_row.indices[keep])),
-                shape=(size, size),
-            )
-            _, found = connected_components(graph, directed=False)
-            self._unknown_groups = found.astype(np.int64)
         by_row, _ = self.system.sparse()
         n_rows = by_row.shape[0]
+        if self._unknown_groups is None:
+            entry_rows = np.repeat(np.arange(n_rows), np.diff(by_row.indptr))
+            keep = self.unknown[by_row.indices]
+            self._unknown_groups = _components(
+                entry_rows[keep], by_row.indices[keep], n_rows, len(self.system.keys)
+            )
         labels = self._unknown_groups
         group = labels[n_rows + cell]
         cols = np.flatnonzero((labels[n_rows:] == group) & self.unknown)

@@ -18,7 +18,7 @@ import pandas as pd
 from cdop._safe import csv_cell, neutralise_frame
 from cdop.report._house import DISCLOSURE_HEADING
 from cdop.report._model import Chapter, ReportTable
-from cdop.report._tidy import decimals, text_frame
+from cdop.report._tidy import decimals, is_missing, text_frame
 
 __all__ = ["csv_text", "readme_text"]
 
@@ -75,7 +75,7 @@ def _column_text(values: pd.Series) -> list[str] | None:
         for v in values.tolist():
             if isinstance(v, str):
                 cells.append(csv_cell(v))
-            elif v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+            elif is_missing(v):
                 cells.append("")
             else:
                 return None

@@ -56,7 +56,8 @@ def start_year(label: object) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def _missing(value: object) -> bool:
+def is_missing(value: object) -> bool:
+    """Whether a cell holds no value: None, NA, NaN, NaT or empty text."""
     if value is None or (isinstance(value, str) and value == ""):
         return True
     try:
@@ -91,11 +92,11 @@ def tidy_frame(
     frame = pd.DataFrame([dict(r) for r in records])
     for col in counts:
         if col in frame.columns:
-            values = [None if _missing(v) else round(float(v)) for v in frame[col]]
+            values = [None if is_missing(v) else round(float(v)) for v in frame[col]]
             frame[col] = pd.array(values, dtype="Int64")
     for col, digits in (numbers or {}).items():
         if col in frame.columns:
-            raw = [np.nan if _missing(v) else float(v) for v in frame[col]]
+            raw = [np.nan if is_missing(v) else float(v) for v in frame[col]]
             frame[col] = np.round(np.asarray(raw, dtype=np.float64), digits)
     for col in flags:
         if col in frame.columns:

@@ -34,7 +34,7 @@ from cdop.report._text import (
     no_national_phrase,
     short_source,
 )
-from cdop.report._tidy import tidy_frame, with_start_year
+from cdop.report._tidy import is_missing, tidy_frame, with_start_year
 from cdop.report.sections._needs import Need, data_years, resolve, unmet
 
 __all__ = [
@@ -562,7 +562,7 @@ def count_grid(
     # The frames are a few hundred rows at most: plain lookups, row by row (the sums
     # are taken in the frame's order, as np.add.at takes them).
     for r, c, n in zip(frame[row].tolist(), levels.tolist(), counts.tolist(), strict=True):
-        if c is None or c is pd.NA or (isinstance(c, float) and c != c):
+        if is_missing(c):
             continue  # a missing level matches no column
         i = at_row.get(r)
         j = at_col.get(str(c))
