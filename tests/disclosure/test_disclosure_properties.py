@@ -183,7 +183,8 @@ def test_whole_solution_agrees_with_the_integer_program(
     other = data.draw(st.integers(0, n - 1))
     lower = np.zeros(n)
     lower[other] = data.draw(st.integers(0, 12))
-    sign = data.draw(st.sampled_from([1.0, -1.0]))
+    # Sign 0: no objective, any solution (the question protection asks of a count).
+    sign = data.draw(st.sampled_from([1.0, -1.0, 0.0]))
     objective = np.zeros(n)
     objective[cell] = -sign
     # Half the examples share one kept solver model per table (the same structure digest
@@ -206,6 +207,60 @@ def test_whole_solution_agrees_with_the_integer_program(
         assert np.array_equal(x, np.round(x))
         assert np.allclose(a_eq @ x, b_eq) and (x >= lower).all()
         assert objective @ x == pytest.approx(expected_optimum)
+
+
+def test_whole_solution_without_objective_without_any_whole_solution() -> None:
+    """Any solution of 2 x1 + 2 x2 = 3 (x >= 0): every solution over real numbers is
+    fractional in x1 + x2 (1.5), so neither the first solution nor the one of least
+    total is whole, and the integer program says there is none (by hand)."""
+    from scipy.sparse import csr_matrix
+
+    from cdop.disclosure._linked import _whole_solution
+
+    x, status = _whole_solution(
+        np.zeros(2),
+        csr_matrix(np.array([[2.0, 2.0]])),
+        np.array([3.0]),
+        np.zeros(2),
+        np.full(2, np.inf),
+    )
+    assert x is None and status == 2
+
+
+def test_whole_solution_without_objective_tries_the_least_total_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """x1 + x2 = 1, x2 + x3 = 1 (x >= 0), any solution. When the solver's first answer
+    is the fractional (0.5, 0.5, 0.5), the solution of least total, (0, 1, 0) by hand,
+    is whole: it is taken without an integer program (one that would fail here)."""
+    import scipy.optimize
+    from scipy.sparse import csr_matrix
+
+    from cdop.disclosure import _linked
+
+    real = _linked._relaxation
+    asked: list[list[float]] = []
+
+    def relaxation(structure: object, objective: np.ndarray, *args: object) -> object:
+        asked.append(objective.tolist())
+        if not objective.any():
+            return 0, np.array([0.5, 0.5, 0.5])
+        return real(structure, objective, *args)  # type: ignore[arg-type]
+
+    def no_milp(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the integer program was solved")
+
+    monkeypatch.setattr(_linked, "_relaxation", relaxation)
+    monkeypatch.setattr(scipy.optimize, "milp", no_milp)
+    x, status = _linked._whole_solution(
+        np.zeros(3),
+        csr_matrix(np.array([[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]])),
+        np.array([1.0, 1.0]),
+        np.zeros(3),
+        np.full(3, np.inf),
+    )
+    assert status == 0 and x is not None and x.tolist() == [0.0, 1.0, 0.0]
+    assert asked == [[0.0, 0.0, 0.0], [1.0, 1.0, 1.0]]
 
 
 def test_a_kept_solver_model_answers_each_question_afresh() -> None:

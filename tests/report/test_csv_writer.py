@@ -24,7 +24,7 @@ def _random_frame(rng: np.random.Generator) -> pd.DataFrame:
     size = int(rng.integers(0, 6))
     columns: dict[str, pd.Series] = {}
     for j in range(int(rng.integers(1, 5))):
-        kind = int(rng.integers(0, 7))
+        kind = int(rng.integers(0, 9))
         text = [_TEXT[i] for i in rng.integers(0, len(_TEXT), size)]
         if kind == 0:
             columns[f"text{j}"] = pd.Series(text, dtype=object)
@@ -39,8 +39,13 @@ def _random_frame(rng: np.random.Generator) -> pd.DataFrame:
             columns[f"level{j}"] = pd.Series(text, dtype=object).astype("category")
         elif kind == 5:
             columns[f"str{j}"] = pd.Series(text, dtype=object).astype("str")
-        else:  # a column the writer leaves to pandas (nullable whole numbers)
-            columns[f"nullable{j}"] = pd.Series(rng.integers(0, 9, size), dtype="Int64")
+        elif kind == 6:
+            columns[f"int32_{j}"] = pd.Series(rng.integers(-5, 1000, size), dtype=np.int32)
+        elif kind == 7:  # a column the writer leaves to pandas (dates)
+            columns[f"date{j}"] = pd.Series(pd.to_datetime(rng.integers(0, 10**9, size), unit="s"))
+        else:  # nullable whole numbers, some missing (a hidden count)
+            values = pd.Series(rng.integers(-9, 99, size), dtype="Int64")
+            columns[f"nullable{j}"] = values.mask(rng.random(size) < 0.3)
     return pd.DataFrame(columns)
 
 

@@ -585,7 +585,9 @@ def _whole_solution(
     the whole-number program; when its optimal solution is already whole (as it mostly is
     for tables tied by totals), that solution is optimal for the whole-number program
     too, since no whole-number solution can do better than the best fractional one.
-    Only otherwise is the integer program solved. ``structure`` (a digest of ``a_eq``
+    Without an objective (any solution will do), a fractional solution is followed by
+    the solution of least total, which is often whole. Only otherwise is the integer
+    program solved. ``structure`` (a digest of ``a_eq``
     and ``b_eq``) lets programs that differ only in their objective and bounds share
     one solver model (:func:`_relaxation`).
     """
@@ -595,14 +597,18 @@ def _whole_solution(
     if status == 2:  # infeasible even with fractions
         return None, 2
     if status == 0 and x is not None:
-        whole = np.round(x) + 0.0  # + 0.0: no negative zero
-        if (
-            np.abs(x - whole).max(initial=0.0) <= _EPS
-            and (whole >= lower).all()
-            and (whole <= upper).all()
-            and (a_eq.shape[0] == 0 or np.abs(a_eq @ whole - b_eq).max() < 0.5)
-        ):
+        whole = _whole(x, a_eq, b_eq, lower, upper)
+        if whole is not None:
             return whole, 0
+        if not objective.any() and np.isfinite(lower).all():
+            # Any solution answers a question without an objective. The vertex found is
+            # fractional; the one of least total (bounded: every count has a lower bound)
+            # is often whole, and one program over real numbers costs far less than an
+            # integer program. If it is fractional too, the integer program decides.
+            status, x = _relaxation(structure, np.ones(objective.size), a_eq, b_eq, lower, upper)
+            whole = None if status != 0 or x is None else _whole(x, a_eq, b_eq, lower, upper)
+            if whole is not None:
+                return whole, 0
     with _solver_output_hidden():
         result = milp(
             objective,
@@ -612,6 +618,26 @@ def _whole_solution(
         )
     found = None if result.x is None else np.array(result.x, dtype=np.float64)
     return found, int(result.status)
+
+
+def _whole(
+    x: npt.NDArray[np.float64],
+    a_eq: Any,
+    b_eq: npt.NDArray[np.float64],
+    lower: npt.NDArray[np.float64],
+    upper: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64] | None:
+    """``x`` rounded, when it is whole (within :data:`_EPS`) and still a solution of
+    ``a_eq @ x == b_eq``, ``lower <= x <= upper``; else None."""
+    whole = np.round(x) + 0.0  # + 0.0: no negative zero
+    if (
+        np.abs(x - whole).max(initial=0.0) <= _EPS
+        and (whole >= lower).all()
+        and (whole <= upper).all()
+        and (a_eq.shape[0] == 0 or np.abs(a_eq @ whole - b_eq).max() < 0.5)
+    ):
+        return whole
+    return None
 
 
 #: Solver models of the programs without the whole-number condition, kept per thread by

@@ -62,8 +62,9 @@ def _column_text(values: pd.Series) -> list[str] | None:
             "" if math.isnan(v) else csv_cell(f"{v:.{digits}f}")
             for v in values.to_numpy(dtype=np.float64, na_value=np.nan).tolist()
         ]
-    if dtype == np.dtype(np.int64):
-        return [str(v) for v in values.tolist()]
+    if pd.api.types.is_integer_dtype(dtype):
+        # Whole numbers (nullable ones, ``Int64``, hold a hidden count as missing: empty).
+        return ["" if v is pd.NA else str(v) for v in values.tolist()]
     if dtype == np.dtype(bool):
         return ["True" if v else "False" for v in values.tolist()]
     if (
