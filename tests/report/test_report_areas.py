@@ -66,6 +66,8 @@ def test_area_datasets_partition_the_records(sample: cdop.Dataset) -> None:
 def test_build_areas_same_bytes_with_one_or_two_workers(
     sample: cdop.Dataset, tmp_path: Path
 ) -> None:
+    # The worker processes hold the text they make in Python strings, the main process
+    # in Arrow ones (pandas' default): the files must not differ.
     one = build_areas(sample, out=tmp_path / "one", workers=1, formats=["md", "csv", "docx"])
     two = build_areas(sample, out=tmp_path / "two", workers=2, formats=["md", "csv", "docx"])
     assert one.areas == ("Northmoor", "Southvale")
