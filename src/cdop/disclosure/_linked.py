@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import enum
 import functools
 import hashlib
 import os
@@ -758,6 +759,83 @@ def _components(
     return labels.astype(np.int64)
 
 
+#: Groups of at least this many free counts are asked of the register's kept model
+#: first (smaller ones are answered faster by their own small program).
+_REGISTER_GROUP: Final = 100
+
+
+class _Unsettled(enum.Enum):
+    """What the register's kept model gives when it cannot settle a question."""
+
+    UNSETTLED = "unsettled"
+
+
+_UNSETTLED: Final = _Unsettled.UNSETTLED
+
+
+class _RegisterModel:
+    """One solver model of every count of a register and every relation (each the sum
+    of its terms equal to zero), without an objective: the questions whether the
+    reader's counts can reach some bound are asked of it by changing bounds alone, so
+    each starts from the last answer. The bounds in the model are remembered, and only
+    those that differ are changed."""
+
+    def __init__(self, system: _System) -> None:
+        import highspy
+
+        by_row, _ = system.sparse()
+        n = len(system.keys)
+        self.lower = np.zeros(n)
+        self.upper = np.zeros(n)
+        relations = by_row.astype(np.float64)
+        self.model = _highs_model(
+            np.zeros(n), relations, np.zeros(relations.shape[0]), self.lower, self.upper
+        )
+        self._infinity = float(highspy.kHighsInf)
+
+    def solve(
+        self, lower: npt.NDArray[np.float64], upper: npt.NDArray[np.float64]
+    ) -> npt.NDArray[np.float64] | _Unsettled | None:
+        """A solution over real numbers within the bounds, None if there is none, or
+        :data:`_UNSETTLED` when the solver gives no clear answer."""
+        import highspy
+
+        upper = np.where(np.isfinite(upper), upper, self._infinity)
+        changed = np.flatnonzero((lower != self.lower) | (upper != self.upper))
+        if changed.size:
+            self.model.changeColsBounds(
+                changed.size, changed.astype(np.int32), lower[changed], upper[changed]
+            )
+            self.lower[changed] = lower[changed]
+            self.upper[changed] = upper[changed]
+        self.model.run()
+        status = self.model.getModelStatus()
+        if status == highspy.HighsModelStatus.kOptimal:
+            return np.array(self.model.getSolution().col_value, dtype=np.float64)
+        if status == highspy.HighsModelStatus.kInfeasible:
+            return None
+        return _UNSETTLED
+
+
+def _register_model(system: _System) -> _RegisterModel:
+    """The register's kept model (one per thread: a model is not shared between threads)."""
+    models: dict[int, tuple[_System, _RegisterModel]] | None = getattr(_MODELS, "registers", None)
+    if models is None:
+        models = _MODELS.registers = {}
+    found = models.get(id(system))
+    if found is not None and found[0] is system:
+        return found[1]
+    model = _RegisterModel(system)
+    if len(models) >= _REGISTERS_KEPT:
+        models.clear()
+    models[id(system)] = (system, model)
+    return model
+
+
+#: Register models kept per thread (each register's protection asks one of them).
+_REGISTERS_KEPT = 8
+
+
 class _Reader:
     """The reader's knowledge for one set of hidden counts: the unknowns and their bounds.
 
@@ -801,8 +879,10 @@ class _Reader:
         n_rows = row_ptr.size - 1
         labels = _components(self._entry_rows, self._entry_cols, n_rows, self.free.size)
         self._group = labels[n_rows:]
+        self._group_sizes = np.bincount(self._group) if self._group.size else np.zeros(0)
         self._entry_group = self._group[self._entry_cols]
         self._unknown_groups: npt.NDArray[np.int64] | None = None
+        self._relations: dict[int, tuple[npt.NDArray[np.int64], Any]] = {}
         self._programs: dict[
             int, tuple[npt.NDArray[np.int64], Any, npt.NDArray[np.float64], bytes]
         ] = {}
@@ -914,10 +994,72 @@ class _Reader:
         if self.solved[cell]:
             return None
         truth = int(self.system.values[cell])
-        found = self._solve(cell, (), floor=_target(truth, threshold))
+        found = self._feasible(cell, floor=_target(truth, threshold))
         if found is not None or 1 <= truth <= threshold:
             return found
-        return self._solve(cell, (), ceiling=truth - 1)
+        return self._feasible(cell, ceiling=truth - 1)
+
+    def _feasible(
+        self, cell: int, *, floor: float | None = None, ceiling: float | None = None
+    ) -> npt.NDArray[np.float64] | None:
+        """A whole-number solution of the cell's group with the cell's bound (by flat
+        index, as :meth:`_solve` gives it), or None when there is none.
+
+        A large group is asked first of the register's own kept model
+        (:meth:`_register_solution`), which every reader of the register shares: a
+        reader after another differs from it in a few bounds, so the solver starts from
+        the last answer instead of building the group's program afresh. Whatever that
+        cannot settle goes to the group's program."""
+        if self._group_sizes[self._group[self._position[cell]]] >= _REGISTER_GROUP:
+            answer = self._register_solution(cell, floor, ceiling)
+            if answer is not _UNSETTLED:
+                return answer
+        return self._solve(cell, (), floor=floor, ceiling=ceiling)
+
+    def _register_solution(
+        self, cell: int, floor: float | None, ceiling: float | None
+    ) -> npt.NDArray[np.float64] | _Unsettled | None:
+        """A solution from the register's kept model: every count a column, the shown
+        and solved ones fixed at their values, the free ones within the reader's bounds,
+        the cell within its own. None when the program has no solution over real
+        numbers (then none in whole numbers); :data:`_UNSETTLED` when the solution is
+        not whole on the cell's group, or the solver gave no answer."""
+        lower = self.values.copy()
+        upper = lower.copy()
+        lower[self.free] = self._lower
+        upper[self.free] = np.inf
+        if floor is not None:
+            lower[cell] = max(lower[cell], floor)
+        if ceiling is not None:
+            upper[cell] = ceiling
+        if upper[cell] < lower[cell]:
+            return None
+        model = _register_model(self.system)
+        x = model.solve(lower, upper)
+        if x is None or x is _UNSETTLED:
+            return x
+        # Only the cell's group matters (the other groups are independent of it): its
+        # free counts must be whole and, rounded, still satisfy its relations.
+        cells, relations = self._group_relations(int(self._group[self._position[cell]]))
+        whole = np.round(x[cells]) + 0.0  # + 0.0: no negative zero
+        if np.abs(x[cells] - whole).max(initial=0.0) > _EPS or (whole < lower[cells]).any():
+            return _UNSETTLED
+        out = self.values.copy()
+        out[cells] = whole
+        if relations.shape[0] and np.abs(relations @ out).max() >= 0.5:
+            return _UNSETTLED
+        return out
+
+    def _group_relations(self, group: int) -> tuple[npt.NDArray[np.int64], Any]:
+        """The free counts of a group (flat indices) and the relations that hold them
+        (sparse, over every count)."""
+        found = self._relations.get(group)
+        if found is None:
+            by_row, _ = self.system.sparse()
+            rows = np.unique(self._entry_rows[self._entry_group == group])
+            found = (self.free[self._group == group], by_row[rows])
+            self._relations[group] = found
+        return found
 
     def also_shown_safe(
         self, solution: npt.NDArray[np.float64], cell: int, others: Iterable[int], threshold: int
