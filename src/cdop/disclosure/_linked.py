@@ -588,9 +588,9 @@ def _whole_solution(
     too, since no whole-number solution can do better than the best fractional one.
     Without an objective (any solution will do), a fractional solution is followed by
     the solution of least total, which is often whole. Only otherwise is the integer
-    program solved. ``structure`` (a digest of ``a_eq``
-    and ``b_eq``) lets programs that differ only in their objective and bounds share
-    one solver model (:func:`_relaxation`).
+    program solved. ``structure`` (a digest of ``a_eq`` and ``b_eq``) lets programs
+    that differ only in their objective and bounds share one solver model
+    (:func:`_relaxation`).
     """
     from scipy.optimize import Bounds, LinearConstraint, milp
 
