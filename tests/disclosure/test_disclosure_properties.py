@@ -529,13 +529,86 @@ def test_the_registers_kept_model_answers_as_each_groups_program(
             truth = int(system.values[cell])
             assert np.array_equal(solution, np.round(solution))
             # Only the cell's group is meaningful in a solution: the relations holding
-            # any of its free counts must balance.
+            # any of its free counts must balance, its hidden counts be at least 1.
             group = int(kept._group[kept._position[cell]])
             members = kept.free[kept._group == group]
             rows = np.flatnonzero(np.abs(by_row[:, members]).sum(axis=1).A1 > 0)
             assert np.abs(by_row[rows] @ solution).max(initial=0.0) < 1e-9
-            floor = np.minimum(1, system.values[shown_hidden])
-            assert (solution[shown_hidden] >= floor).all()
+            mine = np.intersect1d(shown_hidden, members)
+            assert (solution[mine] >= np.minimum(1, system.values[mine])).all()
             assert solution[cell] >= _linked._target(truth, 5) or (
                 truth > 5 and solution[cell] <= truth - 1
             )
+
+
+def _small_table_and_a_register_that_does_not_add_up(total: int) -> Any:
+    """A 4 x 4 table of small counts with its totals, and apart from it a total
+    ``total`` printed beside its parts 30 and 40 (with 71 they do not add up, which
+    :meth:`LinkedCounts.add` does not check)."""
+    from cdop.disclosure import CellKey, LinkedCounts
+
+    counts = LinkedCounts()
+    rows, cols = ["r0", "r1", "r2", "r3"], ["c0", "c1", "c2", "c3"]
+    values = np.array([[2 + (i + j) % 3 for j in range(4)] for i in range(4)])
+    counts.universe("row", rows)
+    counts.universe("col", cols)
+    for i, r in enumerate(rows):
+        for j, c in enumerate(cols):
+            counts.add(CellKey.of("n", row=r, col=c), int(values[i, j]))
+    for i, r in enumerate(rows):
+        counts.add(CellKey.of("n", row=r), int(values[i].sum()))
+    for j, c in enumerate(cols):
+        counts.add(CellKey.of("n", col=c), int(values[:, j].sum()))
+    counts.universe("part", ["a", "b"])
+    counts.add(CellKey.of("m", part="a"), 30)
+    counts.add(CellKey.of("m", part="b"), 40)
+    counts.add(CellKey.of("m"), total)
+    return counts
+
+
+@pytest.mark.parametrize("total", [70, 71])
+def test_the_registers_kept_model_hides_the_same_counts(total: int) -> None:
+    """Every group asked of the register's kept model, or none: the same counts hidden,
+    also when printed counts elsewhere in the register do not add up (the whole
+    register then has no solution while the table's own group has one: the kept model
+    must not be asked, or every question about the table would seem to have no
+    answer)."""
+    from cdop.disclosure import _linked
+
+    hidden = {}
+    for size in (1, 10**9):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(_linked, "_REGISTER_GROUP", size)
+            result = _small_table_and_a_register_that_does_not_add_up(total).protect()
+        shown = zip(result.keys, result.hidden_mask, strict=True)
+        hidden[size] = [k.label() for k, h in shown if h]
+    assert hidden[1] == hidden[10**9]
+    assert len(hidden[1]) >= 16  # the small cells at least
+
+
+def test_a_fractional_answer_of_the_kept_model_goes_to_the_groups_program() -> None:
+    """When the register's kept model gives a solution that is not whole on the cell's
+    group, the group's own program answers: the verdicts are those of the group's
+    program alone (the table with totals, every cell hidden)."""
+    from cdop.disclosure import _linked
+
+    system = _small_table_and_a_register_that_does_not_add_up(70).system()
+    hidden = np.zeros(system.n_registered, dtype=np.bool_)
+    hidden[:16] = True
+    cells = list(range(16))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_linked, "_REGISTER_GROUP", 10**9)
+        alone = _linked._Reader(system, hidden)
+        expected = [alone.proof(c, 5) is not None for c in cells]
+    asked = []
+
+    def fractional(self: Any, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+        asked.append(1)
+        return np.asarray(np.maximum(lower, 0.0) + 0.5)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_linked, "_REGISTER_GROUP", 1)
+        patch.setattr(_linked._RegisterModel, "solve", fractional)
+        kept = _linked._Reader(system, hidden)
+        assert [kept.proof(c, 5) is not None for c in cells] == expected
+    assert asked  # the kept model was asked, and its answer not taken

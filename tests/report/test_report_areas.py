@@ -68,8 +68,8 @@ def test_build_areas_same_bytes_with_one_or_two_workers(
 ) -> None:
     # The worker processes hold the text they make in Python strings, the main process
     # in Arrow ones (pandas' default): the files must not differ.
-    one = build_areas(sample, out=tmp_path / "one", workers=1, formats=["md", "csv", "docx"])
-    two = build_areas(sample, out=tmp_path / "two", workers=2, formats=["md", "csv", "docx"])
+    one = build_areas(sample, out=tmp_path / "one", workers=1)
+    two = build_areas(sample, out=tmp_path / "two", workers=2)
     assert one.areas == ("Northmoor", "Southvale")
     names = sorted(p.relative_to(one.out) for p in one.files)
     assert names == sorted(p.relative_to(two.out) for p in two.files)

@@ -353,7 +353,10 @@ class LinkedCounts:
         hidden = np.zeros(system.n_registered, dtype=np.bool_)
         reasons: dict[int, Reason] = {}
         if enabled:
-            _protect(self, system, rules, hidden, reasons)
+            try:
+                _protect(self, system, rules, hidden, reasons)
+            finally:
+                _forget_register(system)
         return Protection(
             keys=system.keys[: system.n_registered],
             values=system.values[: system.n_registered].copy(),
@@ -778,20 +781,33 @@ class _RegisterModel:
     of its terms equal to zero), without an objective: the questions whether the
     reader's counts can reach some bound are asked of it by changing bounds alone, so
     each starts from the last answer. The bounds in the model are remembered, and only
-    those that differ are changed."""
+    those that differ are changed.
+
+    Its answer for one group is that group's answer only if the rest of the register
+    has a solution whatever the reader's bounds: ``consistent`` says whether the
+    registered values, with the latent counts free, satisfy every relation (then they
+    do, for every reader: a reader's bounds only widen theirs, the counts a chain of
+    relations fixes take the values these give them, and groups share no relation).
+    A register whose printed counts do not add up is never asked this way.
+    """
 
     def __init__(self, system: _System) -> None:
         import highspy
 
         by_row, _ = system.sparse()
         n = len(system.keys)
+        self._infinity = float(highspy.kHighsInf)
+        # First question: the registered values fixed, the latent counts at least 0.
         self.lower = np.zeros(n)
-        self.upper = np.zeros(n)
+        self.lower[: system.n_registered] = system.values[: system.n_registered]
+        self.upper = np.full(n, self._infinity)
+        self.upper[: system.n_registered] = self.lower[: system.n_registered]
         relations = by_row.astype(np.float64)
         self.model = _highs_model(
             np.zeros(n), relations, np.zeros(relations.shape[0]), self.lower, self.upper
         )
-        self._infinity = float(highspy.kHighsInf)
+        self.model.run()
+        self.consistent = self.model.getModelStatus() == highspy.HighsModelStatus.kOptimal
 
     def solve(
         self, lower: npt.NDArray[np.float64], upper: npt.NDArray[np.float64]
@@ -832,8 +848,17 @@ def _register_model(system: _System) -> _RegisterModel:
     return model
 
 
-#: Register models kept per thread (each register's protection asks one of them).
-_REGISTERS_KEPT = 8
+def _forget_register(system: _System) -> None:
+    """Let the register's kept model go (its protection is over)."""
+    models: dict[int, tuple[_System, _RegisterModel]] | None = getattr(_MODELS, "registers", None)
+    found = None if models is None else models.get(id(system))
+    if models is not None and found is not None and found[0] is system:
+        del models[id(system)]
+
+
+#: Register models kept per thread (each register's protection asks one of them, and
+#: lets it go when it is done; a reader used on its own keeps it until others come).
+_REGISTERS_KEPT = 4
 
 
 class _Reader:
@@ -1035,6 +1060,8 @@ class _Reader:
         if upper[cell] < lower[cell]:
             return None
         model = _register_model(self.system)
+        if not model.consistent:
+            return _UNSETTLED
         x = model.solve(lower, upper)
         if x is None or x is _UNSETTLED:
             return x

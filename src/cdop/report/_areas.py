@@ -631,6 +631,8 @@ def _init_worker(ds: Dataset, options: dict[str, Any]) -> None:
     # Arrow ones in this process of our own: the same values and the same files (a test
     # compares the bytes with a chapter built in one process), with less overhead on an
     # area's small tables (about 5% of a chapter's time). The dataset keeps its columns.
+    # (The two differ in a few Unicode case mappings, "ß".upper() for one: chapter code
+    # never changes the case of text from the data.)
     pd.set_option("mode.string_storage", "python")
     for_worker()
 
