@@ -353,10 +353,7 @@ class LinkedCounts:
         hidden = np.zeros(system.n_registered, dtype=np.bool_)
         reasons: dict[int, Reason] = {}
         if enabled:
-            try:
-                _protect(self, system, rules, hidden, reasons)
-            finally:
-                _forget_register(system)
+            _protect(self, system, rules, hidden, reasons)
         return Protection(
             keys=system.keys[: system.n_registered],
             values=system.values[: system.n_registered].copy(),
@@ -383,6 +380,16 @@ class _System:
             for row, (cells, coefs) in enumerate(self.relations):
                 np.add.at(cached[row], cells, coefs.astype(np.float64))
             object.__setattr__(self, "_dense", cached)
+        return cached
+
+    def model(self) -> _RegisterModel:
+        """The register's kept solver model (:class:`_RegisterModel`), made on first use
+        and kept with the register: a register belongs to one protection (or audit),
+        so to one thread, and its model goes with it."""
+        cached = self.__dict__.get("_model")
+        if cached is None:
+            cached = _RegisterModel(self)
+            object.__setattr__(self, "_model", cached)
         return cached
 
     def sparse(self) -> tuple[Any, Any]:
@@ -833,34 +840,6 @@ class _RegisterModel:
         return _UNSETTLED
 
 
-def _register_model(system: _System) -> _RegisterModel:
-    """The register's kept model (one per thread: a model is not shared between threads)."""
-    models: dict[int, tuple[_System, _RegisterModel]] | None = getattr(_MODELS, "registers", None)
-    if models is None:
-        models = _MODELS.registers = {}
-    found = models.get(id(system))
-    if found is not None and found[0] is system:
-        return found[1]
-    model = _RegisterModel(system)
-    if len(models) >= _REGISTERS_KEPT:
-        models.clear()
-    models[id(system)] = (system, model)
-    return model
-
-
-def _forget_register(system: _System) -> None:
-    """Let the register's kept model go (its protection is over)."""
-    models: dict[int, tuple[_System, _RegisterModel]] | None = getattr(_MODELS, "registers", None)
-    found = None if models is None else models.get(id(system))
-    if models is not None and found is not None and found[0] is system:
-        del models[id(system)]
-
-
-#: Register models kept per thread (each register's protection asks one of them, and
-#: lets it go when it is done; a reader used on its own keeps it until others come).
-_REGISTERS_KEPT = 4
-
-
 class _Reader:
     """The reader's knowledge for one set of hidden counts: the unknowns and their bounds.
 
@@ -1059,7 +1038,7 @@ class _Reader:
             upper[cell] = ceiling
         if upper[cell] < lower[cell]:
             return None
-        model = _register_model(self.system)
+        model = self.system.model()
         if not model.consistent:
             return _UNSETTLED
         x = model.solve(lower, upper)
