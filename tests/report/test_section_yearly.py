@@ -121,3 +121,26 @@ def test_yearly_shares_one_computation() -> None:
     ctx.yearly(counted, years=["2021/22", "2022/23", "2023/24"])
     every = [f"{y}/{(y + 1) % 100:02d}" for y in range(2017, 2025)]
     assert calls == [every, every]
+
+
+def test_the_same_years_are_sliced_once_and_kept_apart() -> None:
+    """The chapter, its key messages and each earlier year's plan ask for the same years
+    of a table again: the slice is kept by the dataset, and each caller gets a table of
+    its own (changing one changes neither the kept slice nor another caller's)."""
+    ctx = Context(ds=cdop.load_sample(), year=2024, disclosure=Disclosure())
+    calls = []
+    original = analytics.review_delays
+
+    def counted(*args: Any, **kwargs: Any) -> pd.DataFrame:
+        calls.append(kwargs.get("years"))
+        return original(*args, **kwargs)
+
+    first = ctx.yearly(counted, years=["2023/24", "2024/25"])
+    expected = first.copy()
+    first.iloc[0, first.columns.get_loc("numerator")] = -1
+    second = ctx.yearly(counted, years=["2023/24", "2024/25"])
+    assert len(calls) == 1
+    pd.testing.assert_frame_equal(second, expected, check_exact=True)
+    pd.testing.assert_frame_equal(
+        second, original(ctx.ds, years=["2023/24", "2024/25"]), check_exact=True
+    )

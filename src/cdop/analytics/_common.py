@@ -320,11 +320,11 @@ _P = ParamSpec("_P")
 _MAX_DERIVED: Final = 512
 
 
-def _frozen(value: Any) -> Hashable:
+def frozen_key(value: Any) -> Hashable:
     """``value`` as a key that tells apart what the analytics tell apart (its type
     included, so that 1, 1.0 and True stay apart); TypeError for anything else."""
     if isinstance(value, list | tuple):
-        return (type(value).__name__, tuple(_frozen(v) for v in value))
+        return (type(value).__name__, tuple(frozen_key(v) for v in value))
     if value is None or isinstance(value, str | int | float | np.integer | np.floating):
         if isinstance(value, float | np.floating) and value != value:
             raise TypeError("NaN is not a key")
@@ -377,8 +377,8 @@ def remembered(
             key = (
                 function.__module__,
                 function.__qualname__,
-                _frozen(list(args[1:])),
-                tuple(sorted((name, _frozen(v)) for name, v in kwargs.items())),
+                frozen_key(list(args[1:])),
+                tuple(sorted((name, frozen_key(v)) for name, v in kwargs.items())),
             )
         except TypeError:
             return function(*args, **kwargs)

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from cdop import schema
+from cdop.analytics._common import derived, frozen_key
 from cdop.dataset import Dataset
 from cdop.disclosure import CellKey, LinkedCounts, Protection
 from cdop.errors import CdopArgumentError
@@ -305,11 +306,25 @@ class Context:
         )
         if len(wanted) != len(years) or not set(wanted) <= set(every):
             return compute(self.ds, *args, years=list(years), **kwargs)
-        frame = compute(self.ds, *args, years=every, **kwargs)
-        period = schema.OUTPUT.period
-        out = frame[frame[period].astype(str).isin(wanted)].reset_index(drop=True)
-        out[period] = out[period].cat.set_categories(pd.Index(wanted, dtype="str"))
-        return out
+
+        def years_of_every() -> pd.DataFrame:
+            frame = compute(self.ds, *args, years=every, **kwargs)
+            return _rows_of_years(frame, wanted)
+
+        try:
+            # The same years of the same table are asked for by the chapter, its key
+            # messages and each earlier year's plan: sliced once per dataset.
+            key = (
+                "yearly",
+                compute.__module__,
+                compute.__qualname__,
+                frozen_key(list(args)),
+                tuple(sorted((name, frozen_key(v)) for name, v in kwargs.items())),
+                tuple(wanted),
+            )
+        except TypeError:
+            return years_of_every()
+        return derived(self.ds, key, years_of_every)
 
     @property
     def pooled_years(self) -> list[str]:
@@ -435,6 +450,27 @@ class SectionSpec:
     def unmet(self, ctx: Context) -> dict[str, str]:
         """The section's needs that ``ctx`` does not meet, with what would meet them."""
         return unmet(ctx, self.needs)
+
+
+def _rows_of_years(frame: pd.DataFrame, wanted: Sequence[str]) -> pd.DataFrame:
+    """The rows of ``frame`` whose ``period`` is one of the financial years ``wanted``
+    (all among its ``period`` categories), in order, with those years as categories."""
+    period = schema.OUTPUT.period
+    column = frame[period]
+    codes = column.cat.codes.to_numpy()
+    # Each old category's place among the wanted years (-1: not wanted).
+    place = np.full(len(column.cat.categories) + 1, -1, dtype=np.int64)
+    at = pd.Index(column.cat.categories.astype(str)).get_indexer(list(wanted))
+    found = at >= 0  # a wanted year the table lacks has no rows
+    place[at[found]] = np.flatnonzero(found)
+    new_codes = place[codes]  # a missing period (code -1) takes the last entry: -1
+    rows = np.flatnonzero(new_codes >= 0)
+    out = frame.take(rows).reset_index(drop=True)
+    out[period] = pd.Categorical.from_codes(
+        new_codes[rows],
+        dtype=pd.CategoricalDtype(pd.Index(list(wanted), dtype="str"), ordered=column.cat.ordered),
+    )
+    return out
 
 
 def plan_sections(
