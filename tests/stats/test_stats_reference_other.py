@@ -154,6 +154,51 @@ def test_sii_seed_reproducible(sii_ref: pd.DataFrame) -> None:
     assert not np.allclose(a["lower_ci"], c["lower_ci"])
 
 
+def test_sii_kept_draws_give_the_same_limits(
+    sii_ref: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fixed seed's draws are kept for the next simulation of the same shape (a report's
+    gradient, area after area): the limits are those of drawing them afresh, to the bit,
+    and another seed or a generator draws its own."""
+    from cdop.stats import _inequality
+
+    block = sii_ref.iloc[0:20]
+
+    def run(seed: int | np.random.Generator) -> pd.DataFrame:
+        return stats.sii(
+            block,
+            "Quantile",
+            "Population",
+            value="Value",
+            se="StandardError",
+            group_by=GROUPS,
+            seed=seed,
+            repetitions=1000,
+        )
+
+    _inequality._DRAWS.clear()
+    first = run(5)
+    assert len(_inequality._DRAWS) == 1
+    kept = run(5)
+    other = run(6)
+    generator = run(np.random.default_rng(5))
+
+    class Nothing(dict):  # type: ignore[type-arg]
+        def get(self, key: object, default: object = None) -> None:
+            return None
+
+        def __setitem__(self, key: object, value: object) -> None:
+            return None
+
+    monkeypatch.setattr(_inequality, "_DRAWS", Nothing())
+    fresh = run(5)
+    pd.testing.assert_frame_equal(first, fresh, check_exact=True)
+    pd.testing.assert_frame_equal(kept, fresh, check_exact=True)
+    pd.testing.assert_frame_equal(generator, fresh, check_exact=True)
+    pd.testing.assert_frame_equal(other, run(6), check_exact=True)
+    assert not np.allclose(other["lower_ci"], fresh["lower_ci"])
+
+
 def test_sii_large_number_of_quantiles_warns(sii_ref: pd.DataFrame) -> None:
     block = sii_ref[sii_ref["TestDescription"].str.startswith("warning handling - large")]
     block = block.dropna(subset=["Value", "StandardError"])

@@ -40,6 +40,9 @@ _VALUE_TYPES: dict[Any, str] = {
 }
 #: Numbers of normal draws held in memory at once during the simulation.
 _CHUNK_ELEMENTS = 5_000_000
+#: The normal draws of the last simulation of one chunk with a fixed seed, by seed and
+#: shape (at most one chunk, 40 MB, is kept).
+_DRAWS: dict[tuple[int, int, int, int], FloatArray] = {}
 
 
 @dataclass(frozen=True)
@@ -355,10 +358,26 @@ def _simulate(
     chunk = max(1, _CHUNK_ELEMENTS // (repetitions * nq))
     w0 = m0 * sqrt_a
     w1 = m1 * sqrt_a
+    # A fixed seed draws the same numbers every time: a simulation of one chunk (a
+    # report's gradient, area after area) takes them from the last one of its shape.
+    kept_key = (
+        (int(seed), ngroups, repetitions, nq)
+        if isinstance(seed, int | np.integer) and ngroups <= chunk
+        else None
+    )
     for start in range(0, ngroups, chunk):
         stop = min(ngroups, start + chunk)
-        draws = rng.standard_normal((stop - start, repetitions, nq))
-        draws *= sd[start:stop, None, :]
+        if kept_key is not None:
+            kept = _DRAWS.get(kept_key)
+            if kept is None:
+                kept = rng.standard_normal((stop - start, repetitions, nq))
+                kept.flags.writeable = False
+                _DRAWS.clear()
+                _DRAWS[kept_key] = kept
+            draws = np.multiply(kept, sd[start:stop, None, :])
+        else:
+            draws = rng.standard_normal((stop - start, repetitions, nq))
+            draws *= sd[start:stop, None, :]
         draws += val[start:stop, None, :]
         y = draws if transform else _inverse(draws, kind)
         b0 = np.einsum("grq,gq->gr", y, w0[start:stop])
