@@ -118,39 +118,26 @@ def test_sii_rii(
                 assert max_rel_error(got, expected[ref_col]) <= 0.02, (stat, side, level)
 
 
+def _simulated(block: pd.DataFrame, seed: int | np.random.Generator) -> pd.DataFrame:
+    """The SII of the block with its limits from 1,000 simulations."""
+    return stats.sii(
+        block,
+        "Quantile",
+        "Population",
+        value="Value",
+        se="StandardError",
+        group_by=GROUPS,
+        seed=seed,
+        repetitions=1000,
+    )
+
+
 def test_sii_seed_reproducible(sii_ref: pd.DataFrame) -> None:
     block = sii_ref.iloc[0:20]
-    a = stats.sii(
-        block,
-        "Quantile",
-        "Population",
-        value="Value",
-        se="StandardError",
-        group_by=GROUPS,
-        seed=5,
-        repetitions=1000,
-    )
-    b = stats.sii(
-        block,
-        "Quantile",
-        "Population",
-        value="Value",
-        se="StandardError",
-        group_by=GROUPS,
-        seed=5,
-        repetitions=1000,
-    )
+    a = _simulated(block, 5)
+    b = _simulated(block, 5)
     pd.testing.assert_frame_equal(a, b)
-    c = stats.sii(
-        block,
-        "Quantile",
-        "Population",
-        value="Value",
-        se="StandardError",
-        group_by=GROUPS,
-        seed=6,
-        repetitions=1000,
-    )
+    c = _simulated(block, 6)
     assert not np.allclose(a["lower_ci"], c["lower_ci"])
 
 
@@ -165,16 +152,7 @@ def test_sii_kept_draws_give_the_same_limits(
     block = sii_ref.iloc[0:20]
 
     def run(seed: int | np.random.Generator) -> pd.DataFrame:
-        return stats.sii(
-            block,
-            "Quantile",
-            "Population",
-            value="Value",
-            se="StandardError",
-            group_by=GROUPS,
-            seed=seed,
-            repetitions=1000,
-        )
+        return _simulated(block, seed)
 
     _inequality._DRAWS.clear()
     first = run(5)

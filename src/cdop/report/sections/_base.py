@@ -12,6 +12,7 @@ in both, and the relations between tables are protected together.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
@@ -311,6 +312,10 @@ class Context:
             frame = compute(self.ds, *args, years=every, **kwargs)
             return _rows_of_years(frame, wanted)
 
+        if getattr(sys.modules.get(compute.__module__), compute.__qualname__, None) is not compute:
+            # Kept by its name only when the name is the function's own (a function made
+            # in another, a closure, may give other tables under the same name).
+            return years_of_every()
         try:
             # The same years of the same table are asked for by the chapter, its key
             # messages and each earlier year's plan: sliced once per dataset.
