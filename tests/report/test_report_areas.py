@@ -120,6 +120,47 @@ def test_comparison_hides_small_areas() -> None:
                 assert deaths == "*"
 
 
+@pytest.mark.parametrize("threshold", [5, 12, 40])
+def test_comparison_lists_hidden_areas_apart_from_the_ranking(
+    tmp_path: Path, threshold: int
+) -> None:
+    """Read as published (the CSV files): a hidden area sits neither among the ranked
+    areas nor in its place by value, and the ranks count only the areas shown. Listed in
+    its true place (the ranking of every area), its row was bounded by its neighbours'
+    values: with an area's reviews printed (16), being ranked above an area at 76.6%
+    within 12 months put at most 3 of its reviews over 12 months (found by an attack)."""
+    from cdop._national_sample import generate_national
+    from cdop.report._render import render
+
+    tables = generate_national(seed=3, areas=6, years=4)
+    ds = cdop.read_dataset(tables, today=TODAY)
+    rules = cdop.disclosure.DisclosureRules(threshold=threshold)
+    chapter = comparison_chapter(ds, rules=rules)
+    render(chapter, tmp_path, ["csv"])
+    truth = comparison_chapter(ds, suppress=False)
+    hidden_seen = 0
+    for table, plain in zip(chapter.tables, truth.tables, strict=True):
+        published = pd.read_csv(tmp_path / "tables" / f"{table.id}.csv")
+        hidden = published["value"].isna().to_numpy()
+        hidden_seen += int(hidden.sum())
+        # The shown areas first, by value as ranked; then the hidden ones by name.
+        first_hidden = int(hidden.argmax()) if hidden.any() else len(hidden)
+        assert not hidden[:first_hidden].any() and hidden[first_hidden:].all()
+        names = published["residence_area"].tolist()
+        assert names[first_hidden:] == sorted(names[first_hidden:])
+        assert published["rank"].iloc[first_hidden:].isna().all()
+        shown = published.iloc[:first_hidden]
+        ranks = shown["rank"].dropna()
+        if len(ranks):  # 1 to the number ranked, ties sharing the lowest
+            values = shown.loc[ranks.index, "value"].to_numpy()
+            expected = [1 + int((values > v).sum()) for v in values]
+            expected_low = [1 + int((values < v).sum()) for v in values]
+            assert ranks.astype(int).tolist() in (expected, expected_low)
+        # Every area is still listed once.
+        assert sorted(names) == sorted(plain.tidy["residence_area"].astype(str))
+    assert hidden_seen
+
+
 def test_with_panel_needs_by(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from cdop.cli import main
 

@@ -266,6 +266,39 @@ def _total_hidden(
     return linked.protect(settings.rules).hidden(key)
 
 
+def _ranked_among_shown(
+    compared: pd.DataFrame,
+    by: str,
+    hidden: np.ndarray,
+    count_hidden: np.ndarray,
+    denominator_hidden: np.ndarray,
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
+    """The areas whose figure is shown, in their order and ranked among themselves, then
+    the areas whose figure is hidden, in alphabetical order (with the masks in the new
+    order). Ranked with the hidden areas, or listed in their place, a hidden area's
+    position would bound its hidden figure by its neighbours' values."""
+    if not hidden.any():
+        return compared, hidden, count_hidden, denominator_hidden
+    rank = compared["rank"].to_numpy(dtype=float, na_value=np.nan)
+    shown_ranks = rank[~hidden & ~np.isnan(rank)]
+    # 1 + the number of shown areas ranked strictly before: ties keep a shared rank.
+    among = np.array(
+        [
+            np.nan if h or np.isnan(r) else 1.0 + float((shown_ranks < r).sum())
+            for r, h in zip(rank, hidden, strict=True)
+        ]
+    )
+    names = compared[by].astype(str).to_numpy()
+    order = [*np.flatnonzero(~hidden), *sorted(np.flatnonzero(hidden), key=lambda i: names[i])]
+    reordered = compared.assign(rank=pd.array(among, dtype="Float64").astype("Int64"))
+    return (
+        reordered.iloc[order].reset_index(drop=True),
+        hidden[order],
+        count_hidden[order],
+        denominator_hidden[order],
+    )
+
+
 def _area_section(
     section_id: str,
     title: str,
@@ -294,6 +327,9 @@ def _area_section(
         hidden = hidden | (numerator < settings.rules.min_rate_events)
     if benchmark_hidden:  # no comparison with a value that cannot be shown
         compared = compared.assign(comparison_95=np.nan, comparison_99_8=np.nan, rank=np.nan)
+    compared, hidden, count_hidden, denominator_hidden = _ranked_among_shown(
+        compared, by, hidden, count_hidden, denominator_hidden
+    )
     rows: list[tuple[str, ...]] = []
     tidy: list[dict[str, Any]] = []
     for record, hide, hide_count, hide_denominator in zip(
@@ -362,7 +398,8 @@ def _area_section(
     if (count_hidden | hidden).any():
         all_notes.append(
             disclosure.disclosure_note(settings.rules, hidden_counts=True)
-            + " Areas whose figure would reveal such a count are not ranked or plotted."
+            + " Areas whose figure would reveal such a count are not ranked or plotted, and "
+            "are listed after the areas ranked, in alphabetical order."
         )
     table_out = ReportTable(
         section_id,
