@@ -161,6 +161,25 @@ def test_comparison_lists_hidden_areas_apart_from_the_ranking(
     assert hidden_seen
 
 
+def test_with_panel_leaves_out_deaths_by_local_authority(
+    sample: cdop.Dataset, tmp_path: Path
+) -> None:
+    """Beside its areas' chapters, the panel's deaths by local authority would print each
+    area chapter's deaths of the pooled period under another name, which disclosure
+    control does not tie to it: an attack on a national build (panel, areas and
+    comparison read together) worked three hidden ethnic-group counts of one area out
+    exactly from it. Built together, the panel's chapter leaves the table out and says
+    why; built alone it keeps it."""
+    out = tmp_path / "report"
+    build_areas(sample, out=out, formats=["md", "csv"], workers=1, with_panel=True)
+    panel = out / "panel"
+    assert not (panel / "tables" / "deaths_by_area.csv").exists()
+    text = (panel / "chapter.md").read_text(encoding="utf-8")
+    assert "published without its areas' chapters" in text
+    alone = build_chapter(sample, year="2024/25")
+    assert "deaths_by_area" in {t.id for t in alone.tables}
+
+
 def test_with_panel_needs_by(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from cdop.cli import main
 

@@ -27,8 +27,16 @@ from cdop.report._build import plan_sections
 from cdop.report._history import Published, single_year
 from cdop.report._model import Section
 from cdop.report._tables import Disclosure
-from cdop.report.sections import Context, SectionSpec
+from cdop.report.sections import SECTIONS, Context, SectionSpec
 from cdop.report.sections._base import DIM
+
+#: The panel's section of deaths by local authority, left out beside its areas' chapters.
+_BY_AUTHORITY: Final = "deaths_by_area"
+_BY_AUTHORITY_ALONE: Final = (
+    "the panel's chapter published without its areas' chapters (beside them, each local "
+    "authority's deaths would repeat an area chapter's total, which disclosure control "
+    "does not yet tie to it; each area's chapter prints its own deaths)"
+)
 
 __all__ = ["Member", "plan_together", "published_for_comparison"]
 
@@ -124,7 +132,17 @@ def plan_together(
         if progress is not None:
             progress(f"planning the chapter of {area or 'the panel'}")
         ctx = Context(ds=ds, year=start, disclosure=settings, area=area)
-        chosen, finishers = plan_sections(ctx)
+        sections = SECTIONS
+        if area is None:
+            # The panel's deaths by local authority: each authority's deaths over the
+            # pooled period are an area chapter's total under another name, which the
+            # register does not tie to it (an attack on the chapters read together gave
+            # hidden counts back exactly). Left out, with the reason in the chapter.
+            sections = tuple(s for s in SECTIONS if s.id != _BY_AUTHORITY)
+            spec = next((s for s in SECTIONS if s.id == _BY_AUTHORITY), None)
+            if spec is not None and not spec.unmet(ctx):
+                ctx.leave_out(spec.id, spec.title, {"alone": _BY_AUTHORITY_ALONE})
+        chosen, finishers = plan_sections(ctx, sections=sections)
         members.append(Member(area, ds, ctx, tuple(chosen), tuple(finishers)))
     names = [area for area, _ in areas]
     if settings.suppress:
