@@ -563,36 +563,3 @@ def test_attacker_is_sound_on_small_panels(panels_root: Path, no_drawing: None, 
     result = attack([out])
     bad = unsound(result, [out], [truth_out])
     assert len(bad) == 0, bad.to_string()
-
-
-def _window_rows(folder: Path, window: str) -> dict[str, pd.DataFrame]:
-    """Each published table's rows of a pooled window, read from its CSV file."""
-    out = {}
-    for path in sorted((folder / "tables").glob("*.csv")):
-        table = pd.read_csv(path, dtype=str)
-        if "period" in table.columns and (table["period"] == window).any():
-            out[path.stem] = table[table["period"] == window].reset_index(drop=True)
-    return out
-
-
-def test_consecutive_chapters_print_a_pooled_window_alike(tmp_path: Path, no_drawing: None) -> None:
-    """Chapters of consecutive years print the same three-year window (2020/21 to
-    2022/23 in the 2022/23, 2023/24 and 2024/25 chapters): each decides its counts from
-    the chapter of the window's last year, so all print the same counts and hide the same
-    ones. Decided by each chapter, this small panel's 2023/24 and 2024/25 chapters hid
-    different cells of one pooled table, and an attack on a panel of this kind read one
-    hidden count off the pair exactly (11 reviews shown in one, 6 in the other: 5)."""
-    data = small_panel(1006, tmp_path / "data")
-    ds = read_dataset(data)
-    window = "2020/21 to 2022/23"
-    printed = []
-    for year in ("2022/23", "2023/24", "2024/25"):
-        out = tmp_path / year[:4]
-        build(ds, out=out, year=year, formats=["csv"])
-        printed.append(_window_rows(out, window))
-    assert printed[0], "the chapters print the pooled window"
-    for later in printed[1:]:
-        assert later.keys() == printed[0].keys()
-        for name, rows in printed[0].items():
-            columns = [c for c in rows.columns if c in later[name].columns]
-            pd.testing.assert_frame_equal(later[name][columns], rows[columns], obj=name)

@@ -12,9 +12,7 @@ are taken as known to the reader, the cautious assumption). Every chapter that p
 year prints it with that year's block. A chapter then protects what is its own (pooled
 periods, rates over calendar years) with the year blocks fixed. Pooled periods are fixed
 three-year windows, so consecutive chapters print the same window or windows that do not
-overlap, never two windows that differ by one year; the counts of a window are decided once
-too, as a *window block*: the chapter of the window's last year restricted to the window's
-counts, so that the three chapters printing a window print it alike.
+overlap, never two windows that differ by one year.
 
 A panel whose earlier chapters were built otherwise (other data, other rules) gives their
 folders (``previous``): what they published is kept, whatever the blocks would say.
@@ -36,7 +34,6 @@ from cdop.report._tables import Disclosure
 from cdop.report.sections import Context, SectionSpec, financial_label
 from cdop.report.sections._base import (
     DIM,
-    POOL_ANCHOR,
     is_financial_label,
     plan_sections,
     single_financial_year,
@@ -89,28 +86,6 @@ def year_blocks(ctx: Context, sections: Sequence[SectionSpec]) -> Published:
         }
     )
     out: Published = {}
-    for window in _windows(ctx):
-        memo: tuple[object, ...] = (
-            id(ctx.ds),
-            window,
-            ctx.disclosure,
-            tuple(s.id for s in sections),
-            ctx.area,
-            ctx.years_shown,
-            ctx.pool,
-            ctx.settings,
-        )
-        cached = _BLOCKS.get(memo)
-        if cached is not None and cached[0] is ctx.ds:
-            out.update(cached[1])
-            continue
-        end = int(max(window)[:4])
-        source = ctx if end == ctx.year else _window_year(ctx, end, sections)
-        block = _window_block(source, window)
-        if len(_BLOCKS) >= _MAX_CACHED:
-            _BLOCKS.clear()
-        _BLOCKS[memo] = (ctx.ds, block)
-        out.update(block)
     for label in labels:
         year = int(label[:4])
         memo = (
@@ -134,47 +109,6 @@ def year_blocks(ctx: Context, sections: Sequence[SectionSpec]) -> Published:
         _BLOCKS[memo] = (ctx.ds, block)
         out.update(block)
     return out
-
-
-def _windows(ctx: Context) -> list[frozenset[str]]:
-    """The fixed pooled windows of financial years the chapter prints counts of."""
-    found = set()
-    for key in ctx.counts.keys:
-        levels = key.levels(DIM.YEAR)
-        if levels is None or len(levels) != ctx.pool or not all(map(is_financial_label, levels)):
-            continue
-        end = max(int(label[:4]) for label in levels)
-        fixed = (end - POOL_ANCHOR - (ctx.pool - 1)) % ctx.pool == 0
-        if fixed and levels == {financial_label(y) for y in range(end - ctx.pool + 1, end + 1)}:
-            found.add(levels)
-    return sorted(found, key=sorted)
-
-
-def _window_block(source: Context, window: frozenset[str]) -> Published:
-    """The counts of a pooled window, decided from the chapter of its last year alone."""
-    counts = source.counts
-    keys = [k for k in counts.keys if k.levels(DIM.YEAR) == window]
-    known = [k for k in counts.explicit_keys() if k.levels(DIM.YEAR) != window]
-    block = counts.subset(keys, known=known)
-    protection = block.protect(source.disclosure.rules)
-    return {k: (counts.value(k), protection.hidden(k)) for k in keys}
-
-
-def _window_year(ctx: Context, year: int, sections: Sequence[SectionSpec]) -> Context:
-    """The chapter of an earlier ``year`` planned for the counts of its pooled window:
-    every section but those that restate others' counts."""
-    source = Context(
-        ds=ctx.ds,
-        year=year,
-        disclosure=ctx.disclosure,
-        years_shown=ctx.years_shown,
-        pool=ctx.pool,
-        area=ctx.area,
-        settings=ctx.settings,
-        _inputs=ctx._inputs,
-    )
-    plan_sections(source, [s for s in sections if not s.restates])
-    return source
 
 
 def _earlier_year(ctx: Context, year: int, sections: Sequence[SectionSpec]) -> Context:
