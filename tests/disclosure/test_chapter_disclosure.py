@@ -491,13 +491,18 @@ def test_set_search_with_real_counts_first_hides_what_the_whole_number_search_hi
         checked.append(result)
         return result
 
+    from cdop.report import _history
+
     monkeypatch.setattr(_linked, "_protected_by", spy)
     monkeypatch.setattr(_linked, "_SOLVED", {})
+    # The year and window blocks are protected afresh too (not taken from another test).
+    monkeypatch.setattr(_history, "_BLOCKS", {})
     first = build_chapter(sample, year="2024/25")
     assert any(checked)  # the real-number set was taken at least once
     # Never taken: the whole-number program decides every time, as before.
     monkeypatch.setattr(_linked, "_protected_by", lambda *args, **kwargs: False)
     monkeypatch.setattr(_linked, "_SOLVED", {})
+    monkeypatch.setattr(_history, "_BLOCKS", {})
     whole = build_chapter(sample, year="2024/25")
     assert first.protection is not None
     assert audit(None, first.protection).empty

@@ -563,3 +563,61 @@ def test_attacker_is_sound_on_small_panels(panels_root: Path, no_drawing: None, 
     result = attack([out])
     bad = unsound(result, [out], [truth_out])
     assert len(bad) == 0, bad.to_string()
+
+
+def _window_rows(folder: Path, window: str) -> dict[str, pd.DataFrame]:
+    """Each published table's rows of a pooled window, read from its CSV file."""
+    out = {}
+    for path in sorted((folder / "tables").glob("*.csv")):
+        table = pd.read_csv(path, dtype=str)
+        if "period" in table.columns and (table["period"] == window).any():
+            out[path.stem] = table[table["period"] == window].reset_index(drop=True)
+    return out
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap: each chapter decides a pooled window's counts on its own, so two "
+    "default builds of consecutive years can hide different cells of the same window "
+    "(build the later year with --previous, as docs/disclosure.md says); deciding the "
+    "window once, from the chapter of its last year, was tried and let single-year counts "
+    "be worked out of consecutive chapters (test_two_consecutive_chapters_together)",
+)
+def test_consecutive_chapters_print_a_pooled_window_alike(tmp_path: Path, no_drawing: None) -> None:
+    """Chapters of consecutive years print the same three-year window (2020/21 to
+    2022/23 in the 2023/24 and 2024/25 chapters). Decided by each chapter, this small
+    panel's two chapters hide different cells of one pooled table, and an attack on a
+    panel of this kind read a hidden count off the pair exactly (11 reviews shown in one,
+    6 of them in the other: 5)."""
+    data = small_panel(1006, tmp_path / "data")
+    ds = read_dataset(data)
+    window = "2020/21 to 2022/23"
+    printed = []
+    for year in ("2023/24", "2024/25"):
+        out = tmp_path / year[:4]
+        build(ds, out=out, year=year, formats=["csv"])
+        printed.append(_window_rows(out, window))
+    assert printed[0], "the chapters print the pooled window"
+    assert printed[1].keys() == printed[0].keys()
+    for name, rows in printed[0].items():
+        columns = [c for c in rows.columns if c in printed[1][name].columns]
+        pd.testing.assert_frame_equal(printed[1][name][columns], rows[columns], obj=name)
+
+
+def test_a_later_chapter_built_with_previous_prints_the_pooled_window_alike(
+    tmp_path: Path, no_drawing: None
+) -> None:
+    """The remedy the docs give for the gap above: the later chapter built with the
+    earlier one's folder (``previous``) prints the window as the earlier one did."""
+    data = small_panel(1006, tmp_path / "data")
+    ds = read_dataset(data)
+    window = "2020/21 to 2022/23"
+    earlier = tmp_path / "2023"
+    build(ds, out=earlier, year="2023/24", formats=["md", "csv"])
+    later = tmp_path / "2024"
+    build(ds, out=later, year="2024/25", formats=["md", "csv"], previous=earlier)
+    first, second = _window_rows(earlier, window), _window_rows(later, window)
+    assert first and first.keys() == second.keys()
+    for name, rows in first.items():
+        columns = [c for c in rows.columns if c in second[name].columns]
+        pd.testing.assert_frame_equal(second[name][columns], rows[columns], obj=name)
