@@ -11,7 +11,7 @@ in the order of the axes' levels. No Python loop runs over groups.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Concatenate, Final, ParamSpec, TypeAlias, cast
 
@@ -320,17 +320,31 @@ _P = ParamSpec("_P")
 _MAX_DERIVED: Final = 512
 
 
-def frozen_key(value: Any) -> Hashable:
+def _frozen(value: Any) -> Hashable:
     """``value`` as a key that tells apart what the analytics tell apart (its type
     included, so that 1, 1.0 and True stay apart); TypeError for anything else."""
     if isinstance(value, list | tuple):
-        return (type(value).__name__, tuple(frozen_key(v) for v in value))
+        return (type(value).__name__, tuple(_frozen(v) for v in value))
     if value is None or isinstance(value, str | int | float | np.integer | np.floating):
         if isinstance(value, float | np.floating) and value != value:
             raise TypeError("NaN is not a key")
         return (type(value).__name__, value)
     hash(value)  # frozen dataclasses (duration bands) and the like
     return (type(value).__name__, value)
+
+
+def call_key(
+    function: Callable[..., Any], args: Sequence[Any], kwargs: Mapping[str, Any]
+) -> tuple[Hashable, ...]:
+    """The key of ``function(ds, *args, **kwargs)`` among a dataset's derived tables: the
+    function's module and name and its arguments (TypeError for an argument that is not a
+    plain value)."""
+    return (
+        function.__module__,
+        function.__qualname__,
+        _frozen(list(args)),
+        tuple(sorted((name, _frozen(v)) for name, v in kwargs.items())),
+    )
 
 
 def derived(
@@ -374,12 +388,7 @@ def remembered(
         if not isinstance(ds, Dataset):  # not a dataset: the function says what is wrong
             return function(*args, **kwargs)
         try:
-            key = (
-                function.__module__,
-                function.__qualname__,
-                frozen_key(list(args[1:])),
-                tuple(sorted((name, frozen_key(v)) for name, v in kwargs.items())),
-            )
+            key = call_key(function, args[1:], kwargs)
         except TypeError:
             return function(*args, **kwargs)
         return derived(ds, key, lambda: function(*args, **kwargs))

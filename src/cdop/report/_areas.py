@@ -280,14 +280,10 @@ def _ranked_among_shown(
     if not hidden.any():
         return compared, hidden, count_hidden, denominator_hidden
     rank = compared["rank"].to_numpy(dtype=float, na_value=np.nan)
-    shown_ranks = rank[~hidden & ~np.isnan(rank)]
+    shown_ranks = np.sort(rank[~hidden & ~np.isnan(rank)])
     # 1 + the number of shown areas ranked strictly before: ties keep a shared rank.
-    among = np.array(
-        [
-            np.nan if h or np.isnan(r) else 1.0 + float((shown_ranks < r).sum())
-            for r, h in zip(rank, hidden, strict=True)
-        ]
-    )
+    before = np.searchsorted(shown_ranks, rank, side="left")
+    among = np.where(hidden | np.isnan(rank), np.nan, 1.0 + before)
     names = compared[by].astype(str).to_numpy()
     order = [*np.flatnonzero(~hidden), *sorted(np.flatnonzero(hidden), key=lambda i: names[i])]
     reordered = compared.assign(rank=pd.array(among, dtype="Float64").astype("Int64"))

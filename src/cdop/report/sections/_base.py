@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from cdop import schema
-from cdop.analytics._common import derived, frozen_key
+from cdop.analytics._common import call_key, derived
 from cdop.dataset import Dataset
 from cdop.disclosure import CellKey, LinkedCounts, Protection
 from cdop.errors import CdopArgumentError
@@ -319,14 +319,7 @@ class Context:
         try:
             # The same years of the same table are asked for by the chapter, its key
             # messages and each earlier year's plan: sliced once per dataset.
-            key = (
-                "yearly",
-                compute.__module__,
-                compute.__qualname__,
-                frozen_key(list(args)),
-                tuple(sorted((name, frozen_key(v)) for name, v in kwargs.items())),
-                tuple(wanted),
-            )
+            key = ("yearly", *call_key(compute, args, kwargs), tuple(wanted))
         except TypeError:
             return years_of_every()
         return derived(self.ds, key, years_of_every)
