@@ -516,6 +516,7 @@ def test_leaving_out_counts_that_cannot_protect_alone_changes_nothing(
     exposed count; trying every one, as before the bound, hides the same counts (the
     first that protects is the same), on the sample's chapter."""
     from cdop.disclosure import _linked
+    from cdop.report import _history
 
     screened: list[int] = []
     may_protect = _linked._Reader.may_protect
@@ -527,12 +528,15 @@ def test_leaving_out_counts_that_cannot_protect_alone_changes_nothing(
 
     monkeypatch.setattr(_linked._Reader, "may_protect", spy)
     monkeypatch.setattr(_linked, "_SOLVED", {})
+    # the counts each year and window prints are decided afresh too (not kept from before)
+    monkeypatch.setattr(_history, "_BLOCKS", {})
     bounded = build_chapter(sample, year="2024/25")
     assert sum(screened) > 0  # the bound left some out
     monkeypatch.setattr(
         _linked._Reader, "may_protect", lambda self, cell, threshold, candidates: list(candidates)
     )
     monkeypatch.setattr(_linked, "_SOLVED", {})
+    monkeypatch.setattr(_history, "_BLOCKS", {})
     every = build_chapter(sample, year="2024/25")
     assert bounded.protection is not None
     assert audit(None, bounded.protection).empty

@@ -9,10 +9,15 @@ sentences about it) are decided once, from that year's counts alone, as a *year 
 the block of year Y is the chapter of year Y restricted to the counts of year Y, protected
 on its own (counts of other years it is tied to, such as the cases open a year before,
 are taken as known to the reader, the cautious assumption). Every chapter that prints a
-year prints it with that year's block. A chapter then protects what is its own (pooled
-periods, rates over calendar years) with the year blocks fixed. Pooled periods are fixed
-three-year windows, so consecutive chapters print the same window or windows that do not
-overlap, never two windows that differ by one year.
+year prints it with that year's block.
+
+Pooled periods are fixed three-year windows, so consecutive chapters print the same window
+or windows that do not overlap, never two windows that differ by one year; three chapters
+print each window. Its counts are decided once too, as a *window block*: the chapter of the
+window's last year restricted to the window's counts, with the year blocks of the window's
+years fixed (a pooled count is the sum of its years' counts, so the window is decided
+knowing which of those every chapter hides). A chapter then protects what is its own
+(rates over calendar years, for example) with the blocks fixed.
 
 A panel whose earlier chapters were built otherwise (other data, other rules) gives their
 folders (``previous``): what they published is kept, whatever the blocks would say.
@@ -34,12 +39,13 @@ from cdop.report._tables import Disclosure
 from cdop.report.sections import Context, SectionSpec, financial_label
 from cdop.report.sections._base import (
     DIM,
+    POOL_ANCHOR,
     is_financial_label,
     plan_sections,
     single_financial_year,
 )
 
-__all__ = ["Published", "read_previous", "single_year", "year_blocks"]
+__all__ = ["Published", "pooled_windows", "read_previous", "single_year", "year_blocks"]
 
 _O = schema.OUTPUT
 _COUNT = _O.count
@@ -63,17 +69,28 @@ _MAX_CACHED = 64
 single_year = single_financial_year
 
 
-def _block(source: Context, label: str) -> Published:
+def _block(source: Context, label: str, fixed: Published | None = None) -> Published:
+    """The counts of year ``label`` in ``source`` (the chapter of that year), protected
+    on their own: counts of ``fixed`` (its own or other years') as given there, other
+    counts of other years they are tied to taken as known to the reader."""
+    fixed = fixed or {}
     counts = source.counts
     keys = [k for k in counts.keys if single_year(k) == label]
-    known = [k for k in counts.explicit_keys() if single_year(k) != label]
-    block = counts.subset(keys, known=known)
+    ties = [k for k in counts.explicit_keys() if single_year(k) != label]
+    block = counts.subset(keys, known=ties)
+    for key in (*keys, *ties):
+        if key in fixed:
+            value, hidden = fixed[key]
+            block.fix(key, value, hidden=hidden)
     protection = block.protect(source.disclosure.rules)
     return {k: (counts.value(k), protection.hidden(k)) for k in keys}
 
 
-def year_blocks(ctx: Context, sections: Sequence[SectionSpec]) -> Published:
-    """The year block of every financial year the chapter prints (see the module)."""
+def year_blocks(
+    ctx: Context, sections: Sequence[SectionSpec], *, windows: bool = True
+) -> Published:
+    """The year block of every financial year the chapter prints and, with ``windows``,
+    the window block of every fixed pooled window it prints (see the module)."""
     if not ctx.disclosure.suppress:
         return {}
     # Every financial year the chapter prints, alone or within a pooled period.
@@ -87,28 +104,133 @@ def year_blocks(ctx: Context, sections: Sequence[SectionSpec]) -> Published:
     )
     out: Published = {}
     for label in labels:
-        year = int(label[:4])
-        memo = (
-            id(ctx.ds),
-            year,
-            ctx.disclosure,
-            tuple(s.id for s in sections),
-            ctx.area,
-            ctx.years_shown,
-            ctx.pool,
-            ctx.settings,
-        )
+        out.update(_year_block(ctx, int(label[:4]), sections))
+    if windows:
+        out.update(_window_blocks(ctx, sections, out))
+    return out
+
+
+def _window_blocks(ctx: Context, sections: Sequence[SectionSpec], years: Published) -> Published:
+    """The window block of every fixed pooled window the chapter prints (``years``: the
+    chapter's year blocks)."""
+    out: Published = {}
+    for window in pooled_windows(ctx):
+        memo = _memo(ctx, window, sections)
         cached = _BLOCKS.get(memo)
         if cached is not None and cached[0] is ctx.ds:
             out.update(cached[1])
             continue
-        source = ctx if year == ctx.year else _earlier_year(ctx, year, sections)
-        block = _block(source, label)
-        if len(_BLOCKS) >= _MAX_CACHED:
-            _BLOCKS.clear()
-        _BLOCKS[memo] = (ctx.ds, block)
-        out.update(block)
+        end = int(max(window)[:4])
+        if end == ctx.year:
+            source, blocks = ctx, years
+        else:
+            source = _window_year(ctx, end, sections)
+            blocks = year_blocks(source, sections, windows=False)
+        out.update(_remember(memo, ctx.ds, _window_block(source, window, blocks)))
     return out
+
+
+def _memo(ctx: Context, what: object, sections: Sequence[SectionSpec]) -> tuple[object, ...]:
+    """The key of something worked out for ``ctx``'s chapters (see ``_BLOCKS``)."""
+    return (
+        id(ctx.ds),
+        what,
+        ctx.disclosure,
+        tuple(s.id for s in sections),
+        ctx.area,
+        ctx.years_shown,
+        ctx.pool,
+        ctx.settings,
+    )
+
+
+def _remember(memo: tuple[object, ...], ds: Dataset, found: Published) -> Published:
+    if len(_BLOCKS) >= _MAX_CACHED:
+        _BLOCKS.clear()
+    _BLOCKS[memo] = (ds, found)
+    return found
+
+
+def _year_block(ctx: Context, year: int, sections: Sequence[SectionSpec]) -> Published:
+    """The year block of ``year``, decided from the chapter of that year.
+
+    Counts of a year are tied to counts of the years before (the cases open at the end of
+    a year are those open a year before, plus the deaths notified, less the reviews
+    completed), and a chapter prints several years. A block that took the year before's
+    counts as known to the reader would protect its own counts but not those: if the
+    year before's block hid its open cases, this year's counts shown could give them
+    back. So the block of a year is decided with the counts of earlier years it is tied
+    to fixed as their own blocks decided them, and those blocks in turn, back to the
+    first year the data cover: a year's block then depends on that year and the years
+    before it alone, and every chapter decides it alike. Blocks are kept per process (by
+    dataset, year and settings).
+    """
+    memo = _memo(ctx, year, sections)
+    cached = _BLOCKS.get(memo)
+    if cached is not None and cached[0] is ctx.ds:
+        return cached[1]
+    source = ctx if year == ctx.year else _earlier_year(ctx, year, sections)
+    earlier: Published = {}
+    for before in sorted(
+        {
+            int(other[:4])
+            for key in source.counts.explicit_keys()
+            if (other := single_year(key)) is not None and int(other[:4]) < year
+        }
+    ):
+        earlier.update(_year_block(ctx, before, sections))
+    return _remember(memo, ctx.ds, _block(source, financial_label(year), earlier))
+
+
+def pooled_windows(ctx: Context) -> list[frozenset[str]]:
+    """The fixed pooled windows of financial years (see ``Context.pooled_years``) the
+    chapter prints counts of."""
+    found: set[frozenset[str]] = set()
+    for key in ctx.counts.keys:
+        levels = key.levels(DIM.YEAR)
+        if levels is None or len(levels) != ctx.pool or not all(map(is_financial_label, levels)):
+            continue
+        end = max(int(label[:4]) for label in levels)
+        fixed = (end - POOL_ANCHOR - (ctx.pool - 1)) % ctx.pool == 0
+        if fixed and levels == {financial_label(y) for y in range(end - ctx.pool + 1, end + 1)}:
+            found.add(levels)
+    return sorted(found, key=sorted)
+
+
+def _window_block(source: Context, window: frozenset[str], years: Published) -> Published:
+    """The counts of a pooled window, decided from the chapter of its last year with the
+    year blocks of the window's years fixed as every chapter prints them.
+
+    A pooled count is the sum of its years' counts; the window is decided knowing which
+    of those each chapter shows (a window shown beside two shown years of three, the
+    third hidden, would give the third away). Other counts tied to the window are taken
+    as known to the reader (the cautious assumption)."""
+    counts = source.counts
+    own = {k: v for k, v in years.items() if single_year(k) in window}
+    keys = [k for k in counts.keys if k.levels(DIM.YEAR) == window]
+    known = [k for k in counts.explicit_keys() if k.levels(DIM.YEAR) != window]
+    block = counts.subset(keys, known=known)
+    for key, (value, hidden) in own.items():
+        block.fix(key, value, hidden=hidden)
+    protection = block.protect(source.disclosure.rules)
+    return {k: (counts.value(k), protection.hidden(k)) for k in keys}
+
+
+def _window_year(ctx: Context, year: int, sections: Sequence[SectionSpec]) -> Context:
+    """The chapter of an earlier ``year`` planned for the counts of its pooled window:
+    every section but those that only restate others' counts."""
+    source = Context(
+        ds=ctx.ds,
+        year=year,
+        disclosure=ctx.disclosure,
+        years_shown=ctx.years_shown,
+        pool=ctx.pool,
+        area=ctx.area,
+        settings=ctx.settings,
+        _inputs=ctx._inputs,
+    )
+    plan_sections(source, [s for s in sections if not s.restates])
+    return source
 
 
 def _earlier_year(ctx: Context, year: int, sections: Sequence[SectionSpec]) -> Context:

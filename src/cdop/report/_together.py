@@ -24,11 +24,11 @@ from typing import Final
 from cdop.dataset import Dataset
 from cdop.disclosure import CellKey, LinkedCounts, Protection
 from cdop.report._build import plan_sections
-from cdop.report._history import Published, single_year
+from cdop.report._history import Published, pooled_windows, single_year
 from cdop.report._model import Section
 from cdop.report._tables import Disclosure
-from cdop.report.sections import SECTIONS, Context, SectionSpec
-from cdop.report.sections._base import DIM
+from cdop.report.sections import SECTIONS, Context, SectionSpec, financial_label
+from cdop.report.sections._base import DIM, is_financial_label
 
 #: The panel's section of deaths by local authority, left out beside its areas' chapters.
 _BY_AUTHORITY: Final = "deaths_by_area"
@@ -73,43 +73,106 @@ def _register(
 def _joint_blocks(
     members: Sequence[Member], areas: Sequence[str], no_area: bool, settings: Disclosure
 ) -> Published:
-    """The counts of each financial year any chapter prints, decided for every chapter
-    together from that year's counts alone."""
+    """The counts of each financial year any chapter prints (alone or within a pooled
+    period), decided for every chapter together from that year's counts alone; then the
+    counts of each fixed pooled window, decided for every chapter together from the
+    chapters of the window's last year, with its years' counts fixed."""
     labels = sorted(
         {
             label
             for member in members
             for key in member.ctx.counts.keys
-            if (label := single_year(key)) is not None
+            for label in key.levels(DIM.YEAR) or ()
+            if is_financial_label(label)
         }
     )
+    planned: dict[tuple[int, int], Context] = {}
+
+    def chapter(index: int, year: int) -> Context:
+        found = planned.get((index, year))
+        if found is None:
+            found = planned[(index, year)] = _chapter_of(members[index], year, settings)
+        return found
+
+    decided: dict[int, Published] = {}
+
+    def year_block(year: int) -> Published:
+        """The joint block of ``year``, with the earlier years it is tied to decided
+        first and fixed (as :mod:`cdop.report._history` does for one chapter)."""
+        found = decided.get(year)
+        if found is not None:
+            return found
+        label = financial_label(year)
+        chapters = [chapter(index, year).counts for index in range(len(members))]
+        earlier: Published = {}
+        for before in sorted(
+            {
+                int(other[:4])
+                for counts in chapters
+                for key in counts.explicit_keys()
+                if (other := single_year(key)) is not None and int(other[:4]) < year
+            }
+        ):
+            earlier.update(year_block(before))
+        blocks: list[LinkedCounts] = []
+        tied: dict[CellKey, None] = {}
+        for counts in chapters:
+            keys = [k for k in counts.keys if single_year(k) == label]
+            ties = [k for k in counts.explicit_keys() if single_year(k) != label]
+            # every tie is taken in (an identity is kept only with all its counts), then
+            # those an earlier block decided are fixed as it decided them
+            blocks.append(counts.subset(keys, known=ties))
+            tied.update(dict.fromkeys(k for k in ties if k in earlier))
+        register = _register(blocks, areas, no_area)
+        for key in tied:
+            value, hidden = earlier[key]
+            register.fix(key, value, hidden=hidden)
+        protection = register.protect(settings.rules)
+        found = decided[year] = {
+            key: (block.value(key), protection.hidden(key))
+            for block in blocks
+            for key in block.keys
+            if single_year(key) == label
+        }
+        return found
+
     out: Published = {}
     for label in labels:
-        year = int(label[:4])
-        blocks: list[LinkedCounts] = []
-        for member in members:
-            if year == member.ctx.year:
-                source = member.ctx
-            else:
-                source = Context(
-                    ds=member.ds,
-                    year=year,
-                    disclosure=settings,
-                    years_shown=member.ctx.years_shown,
-                    pool=member.ctx.pool,
-                    area=member.area,
-                )
-                plan_sections(source, sections=member.sections)
-            counts = source.counts
-            keys = [k for k in counts.keys if single_year(k) == label]
-            known = [k for k in counts.explicit_keys() if single_year(k) != label]
+        out.update(year_block(int(label[:4])))
+    windows = sorted({w for member in members for w in pooled_windows(member.ctx)}, key=sorted)
+    for window in windows:
+        years = {k: v for k, v in out.items() if single_year(k) in window}
+        blocks = []
+        for index in range(len(members)):
+            counts = chapter(index, int(max(window)[:4])).counts
+            keys = [k for k in counts.keys if k.levels(DIM.YEAR) == window]
+            known = [k for k in counts.explicit_keys() if k.levels(DIM.YEAR) != window]
             blocks.append(counts.subset(keys, known=known))
-        protection = _register(blocks, areas, no_area).protect(settings.rules)
+        register = _register(blocks, areas, no_area)
+        for key, (value, hidden) in years.items():
+            register.fix(key, value, hidden=hidden)
+        protection = register.protect(settings.rules)
         for block in blocks:
             for key in block.keys:
-                if single_year(key) == label:
+                if key.levels(DIM.YEAR) == window:
                     out[key] = (block.value(key), protection.hidden(key))
     return out
+
+
+def _chapter_of(member: Member, year: int, settings: Disclosure) -> Context:
+    """The member's chapter of ``year``: its own, or that year's planned afresh."""
+    if year == member.ctx.year:
+        return member.ctx
+    source = Context(
+        ds=member.ds,
+        year=year,
+        disclosure=settings,
+        years_shown=member.ctx.years_shown,
+        pool=member.ctx.pool,
+        area=member.area,
+    )
+    plan_sections(source, sections=member.sections)
+    return source
 
 
 def plan_together(
