@@ -7,9 +7,9 @@ two chapters hid different counts of 2023/24, a reader holding both could combin
 So the counts of one financial year (every table's column for that year, and the
 sentences about it) are decided once, from that year's counts alone, as a *year block*:
 the block of year Y is the chapter of year Y restricted to the counts of year Y, protected
-on its own (counts of other years it is tied to, such as the cases open a year before,
-are taken as known to the reader, the cautious assumption). Every chapter that prints a
-year prints it with that year's block.
+on its own, with the counts of earlier years it is tied to (the cases open a year before)
+fixed as their own blocks decided them (see :func:`_year_block`). Every chapter that
+prints a year prints it with that year's block.
 
 Pooled periods are fixed three-year windows, so consecutive chapters print the same window
 or windows that do not overlap, never two windows that differ by one year; three chapters
