@@ -216,9 +216,8 @@ def _window_block(source: Context, window: frozenset[str], years: Published) -> 
     return {k: (counts.value(k), protection.hidden(k)) for k in keys}
 
 
-def _window_year(ctx: Context, year: int, sections: Sequence[SectionSpec]) -> Context:
-    """The chapter of an earlier ``year`` planned for the counts of its pooled window:
-    every section but those that only restate others' counts."""
+def _planned(ctx: Context, year: int, sections: Sequence[SectionSpec]) -> Context:
+    """The chapter of ``year`` with ``ctx``'s settings, ``sections`` planned."""
     source = Context(
         ds=ctx.ds,
         year=year,
@@ -229,8 +228,14 @@ def _window_year(ctx: Context, year: int, sections: Sequence[SectionSpec]) -> Co
         settings=ctx.settings,
         _inputs=ctx._inputs,
     )
-    plan_sections(source, [s for s in sections if not s.restates])
+    plan_sections(source, sections)
     return source
+
+
+def _window_year(ctx: Context, year: int, sections: Sequence[SectionSpec]) -> Context:
+    """The chapter of an earlier ``year`` planned for the counts of its pooled window:
+    every section but those that only restate others' counts."""
+    return _planned(ctx, year, [s for s in sections if not s.restates])
 
 
 def _earlier_year(ctx: Context, year: int, sections: Sequence[SectionSpec]) -> Context:
@@ -242,29 +247,14 @@ def _earlier_year(ctx: Context, year: int, sections: Sequence[SectionSpec]) -> C
     a total); if the chapter declares levels the plan without them lacks, the year is
     planned again with every section.
     """
-
-    def planned(chosen: Sequence[SectionSpec]) -> Context:
-        source = Context(
-            ds=ctx.ds,
-            year=year,
-            disclosure=ctx.disclosure,
-            years_shown=ctx.years_shown,
-            pool=ctx.pool,
-            area=ctx.area,
-            settings=ctx.settings,
-            _inputs=ctx._inputs,
-        )
-        plan_sections(source, chosen)
-        return source
-
-    source = planned([s for s in sections if not (s.restates or s.pooled)])
+    source = _planned(ctx, year, [s for s in sections if not (s.restates or s.pooled)])
     label = financial_label(year)
     split_by = {
         dim for key in source.counts.keys if single_year(key) == label for dim, _ in key.dims
     }
     declared = source.counts.declared()
     if any(dim in ctx.counts.declared() and dim not in declared for dim in split_by):
-        source = planned([s for s in sections if not s.restates])
+        source = _planned(ctx, year, [s for s in sections if not s.restates])
     return source
 
 
