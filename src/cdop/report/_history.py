@@ -76,7 +76,11 @@ def _block(source: Context, label: str, fixed: Published | None = None) -> Publi
     fixed = fixed or {}
     counts = source.counts
     keys = [k for k in counts.keys if single_year(k) == label]
+    # Other years' counts the chapter prints beside them: those tied to them (declared
+    # identities), and those of years already decided (whose own sums, a total and its
+    # parts, a reader also combines with the tied ones).
     ties = [k for k in counts.explicit_keys() if single_year(k) != label]
+    ties += [k for k in counts.keys if k in fixed and single_year(k) != label and k not in ties]
     block = counts.subset(keys, known=ties)
     for key in (*keys, *ties):
         if key in fixed:
