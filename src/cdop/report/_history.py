@@ -32,7 +32,7 @@ import pandas as pd
 
 from cdop import schema
 from cdop.dataset import Dataset
-from cdop.disclosure import CellKey
+from cdop.disclosure import CellKey, LinkedCounts
 from cdop.errors import CdopArgumentError
 from cdop.report._settings import ChapterSettings
 from cdop.report._tables import Disclosure
@@ -45,7 +45,16 @@ from cdop.report.sections._base import (
     single_financial_year,
 )
 
-__all__ = ["Published", "pooled_windows", "read_previous", "single_year", "year_blocks"]
+__all__ = [
+    "Published",
+    "pooled_windows",
+    "read_previous",
+    "single_year",
+    "tied_years",
+    "window_register",
+    "year_blocks",
+    "year_register",
+]
 
 _O = schema.OUTPUT
 _COUNT = _O.count
@@ -69,25 +78,54 @@ _MAX_CACHED = 64
 single_year = single_financial_year
 
 
-def _block(source: Context, label: str, fixed: Published | None = None) -> Published:
-    """The counts of year ``label`` in ``source`` (the chapter of that year), protected
-    on their own: counts of ``fixed`` (its own or other years') as given there, other
-    counts of other years they are tied to taken as known to the reader."""
-    fixed = fixed or {}
-    counts = source.counts
+def year_register(counts: LinkedCounts, label: str, fixed: Published) -> LinkedCounts:
+    """The counts of year ``label`` in a chapter's register ``counts`` (the chapter of that
+    year), with the other years' counts the chapter prints beside them: those tied to them
+    (declared identities) and those of years already decided (``fixed``: a total and its
+    parts of an earlier year, which a reader also combines with the tied ones). Counts of
+    ``fixed`` are fixed as given there, other tied counts taken as known to the reader."""
     keys = [k for k in counts.keys if single_year(k) == label]
-    # Other years' counts the chapter prints beside them: those tied to them (declared
-    # identities), and those of years already decided (whose own sums, a total and its
-    # parts, a reader also combines with the tied ones).
     ties = [k for k in counts.explicit_keys() if single_year(k) != label]
     ties += [k for k in counts.keys if k in fixed and single_year(k) != label and k not in ties]
+    # every tie is taken in (an identity is kept only with all its counts), then those
+    # decided before are fixed as they were decided
     block = counts.subset(keys, known=ties)
     for key in (*keys, *ties):
         if key in fixed:
             value, hidden = fixed[key]
             block.fix(key, value, hidden=hidden)
-    protection = block.protect(source.disclosure.rules)
-    return {k: (counts.value(k), protection.hidden(k)) for k in keys}
+    return block
+
+
+def window_register(counts: LinkedCounts, window: frozenset[str]) -> LinkedCounts:
+    """The counts of a pooled ``window`` in a chapter's register ``counts``, other counts
+    tied to them taken as known to the reader (the cautious assumption)."""
+    keys = [k for k in counts.keys if k.levels(DIM.YEAR) == window]
+    known = [k for k in counts.explicit_keys() if k.levels(DIM.YEAR) != window]
+    return counts.subset(keys, known=known)
+
+
+def tied_years(registers: Iterable[LinkedCounts], year: int) -> list[int]:
+    """The earlier financial years (start years) whose counts the registers tie to
+    others (declared identities), oldest first."""
+    return sorted(
+        {
+            int(other[:4])
+            for counts in registers
+            for key in counts.explicit_keys()
+            if (other := single_year(key)) is not None and int(other[:4]) < year
+        }
+    )
+
+
+def _block(source: Context, label: str, fixed: Published | None = None) -> Published:
+    """The counts of year ``label`` in ``source`` (the chapter of that year), protected
+    on their own (see :func:`year_register`)."""
+    counts = source.counts
+    protection = year_register(counts, label, fixed or {}).protect(source.disclosure.rules)
+    return {
+        k: (counts.value(k), protection.hidden(k)) for k in counts.keys if single_year(k) == label
+    }
 
 
 def year_blocks(
@@ -175,13 +213,7 @@ def _year_block(ctx: Context, year: int, sections: Sequence[SectionSpec]) -> Pub
         return cached[1]
     source = ctx if year == ctx.year else _earlier_year(ctx, year, sections)
     earlier: Published = {}
-    for before in sorted(
-        {
-            int(other[:4])
-            for key in source.counts.explicit_keys()
-            if (other := single_year(key)) is not None and int(other[:4]) < year
-        }
-    ):
+    for before in tied_years([source.counts], year):
         earlier.update(_year_block(ctx, before, sections))
     return _remember(memo, ctx.ds, _block(source, financial_label(year), earlier))
 
@@ -210,14 +242,16 @@ def _window_block(source: Context, window: frozenset[str], years: Published) -> 
     third hidden, would give the third away). Other counts tied to the window are taken
     as known to the reader (the cautious assumption)."""
     counts = source.counts
-    own = {k: v for k, v in years.items() if single_year(k) in window}
-    keys = [k for k in counts.keys if k.levels(DIM.YEAR) == window]
-    known = [k for k in counts.explicit_keys() if k.levels(DIM.YEAR) != window]
-    block = counts.subset(keys, known=known)
-    for key, (value, hidden) in own.items():
-        block.fix(key, value, hidden=hidden)
+    block = window_register(counts, window)
+    for key, (value, hidden) in years.items():
+        if single_year(key) in window:
+            block.fix(key, value, hidden=hidden)
     protection = block.protect(source.disclosure.rules)
-    return {k: (counts.value(k), protection.hidden(k)) for k in keys}
+    return {
+        k: (counts.value(k), protection.hidden(k))
+        for k in block.keys
+        if k.levels(DIM.YEAR) == window
+    }
 
 
 def _planned(ctx: Context, year: int, sections: Sequence[SectionSpec]) -> Context:

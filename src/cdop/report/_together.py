@@ -24,7 +24,14 @@ from typing import Final
 from cdop.dataset import Dataset
 from cdop.disclosure import CellKey, LinkedCounts, Protection
 from cdop.report._build import plan_sections
-from cdop.report._history import Published, pooled_windows, single_year
+from cdop.report._history import (
+    Published,
+    pooled_windows,
+    single_year,
+    tied_years,
+    window_register,
+    year_register,
+)
 from cdop.report._model import Section
 from cdop.report._tables import Disclosure
 from cdop.report.sections import SECTIONS, Context, SectionSpec, financial_label
@@ -105,28 +112,10 @@ def _joint_blocks(
         label = financial_label(year)
         chapters = [chapter(index, year).counts for index in range(len(members))]
         earlier: Published = {}
-        for before in sorted(
-            {
-                int(other[:4])
-                for counts in chapters
-                for key in counts.explicit_keys()
-                if (other := single_year(key)) is not None and int(other[:4]) < year
-            }
-        ):
+        for before in tied_years(chapters, year):
             earlier.update(year_block(before))
-        blocks: list[LinkedCounts] = []
-        tied: dict[CellKey, None] = {}
-        for counts in chapters:
-            keys = [k for k in counts.keys if single_year(k) == label]
-            ties = [k for k in counts.explicit_keys() if single_year(k) != label]
-            # every tie is taken in (an identity is kept only with all its counts), then
-            # those an earlier block decided are fixed as it decided them
-            blocks.append(counts.subset(keys, known=ties))
-            tied.update(dict.fromkeys(k for k in ties if k in earlier))
+        blocks = [year_register(counts, label, earlier) for counts in chapters]
         register = _register(blocks, areas, no_area)
-        for key in tied:
-            value, hidden = earlier[key]
-            register.fix(key, value, hidden=hidden)
         protection = register.protect(settings.rules)
         found = decided[year] = {
             key: (block.value(key), protection.hidden(key))
@@ -142,12 +131,8 @@ def _joint_blocks(
     windows = sorted({w for member in members for w in pooled_windows(member.ctx)}, key=sorted)
     for window in windows:
         years = {k: v for k, v in out.items() if single_year(k) in window}
-        blocks = []
-        for index in range(len(members)):
-            counts = chapter(index, int(max(window)[:4])).counts
-            keys = [k for k in counts.keys if k.levels(DIM.YEAR) == window]
-            known = [k for k in counts.explicit_keys() if k.levels(DIM.YEAR) != window]
-            blocks.append(counts.subset(keys, known=known))
+        end = int(max(window)[:4])
+        blocks = [window_register(chapter(i, end).counts, window) for i in range(len(members))]
         register = _register(blocks, areas, no_area)
         for key, (value, hidden) in years.items():
             register.fix(key, value, hidden=hidden)
