@@ -241,11 +241,13 @@ def test_whole_solution_without_objective_tries_the_least_total_first(
     real = _linked._relaxation
     asked: list[list[float]] = []
 
-    def relaxation(structure: object, objective: np.ndarray, *args: object) -> object:
+    def relaxation(
+        structure: object, objective: np.ndarray, *args: object, **kwargs: object
+    ) -> object:
         asked.append(objective.tolist())
         if not objective.any():
             return 0, np.array([0.5, 0.5, 0.5])
-        return real(structure, objective, *args)  # type: ignore[arg-type]
+        return real(structure, objective, *args, **kwargs)  # type: ignore[arg-type]
 
     def no_milp(*args: object, **kwargs: object) -> None:
         raise AssertionError("the integer program was solved")
@@ -327,6 +329,17 @@ def _table_with_totals_hidden_at_random(
         linked.add(CellKey.of("n", col=str(c)), int(counts[c].sum()))
     linked.universe("row", [str(r) for r in counts.index])
     linked.universe("col", [str(c) for c in counts.columns])
+    # Some inequalities that hold, between cells or a cell and a row total: a reader's
+    # program reads them as well (LinkedCounts.bound).
+    cells = [(str(r), str(c)) for r in counts.index for c in counts.columns]
+    for _ in range(data.draw(st.integers(0, 4))):
+        (r, c), (r2, c2) = data.draw(st.lists(st.sampled_from(cells), min_size=2, max_size=2))
+        less = CellKey.of("n", row=r, col=c)
+        more = (
+            CellKey.of("n", row=r2) if data.draw(st.booleans()) else CellKey.of("n", row=r2, col=c2)
+        )
+        if less != more:
+            linked.bound({less: 1, more: -1}, why="drawn at random; kept where it holds")
     system = linked.system()
     hidden = np.array(
         data.draw(
@@ -533,7 +546,10 @@ def test_the_registers_kept_model_answers_as_each_groups_program(
             group = int(kept._group[kept._position[cell]])
             members = kept.free[kept._group == group]
             rows = np.flatnonzero(np.abs(by_row[:, members]).sum(axis=1).A1 > 0)
-            assert np.abs(by_row[rows] @ solution).max(initial=0.0) < 1e-9
+            sums = by_row[rows] @ solution
+            at_most = system.at_most[rows]
+            assert np.abs(sums[~at_most]).max(initial=0.0) < 1e-9
+            assert sums[at_most].max(initial=0.0) < 1e-9
             mine = np.intersect1d(shown_hidden, members)
             assert (solution[mine] >= np.minimum(1, system.values[mine])).all()
             assert solution[cell] >= _linked._target(truth, 5) or (
@@ -612,3 +628,110 @@ def test_a_fractional_answer_of_the_kept_model_goes_to_the_groups_program() -> N
         kept = _linked._Reader(system, hidden)
         assert [kept.proof(c, 5) is not None for c in cells] == expected
     assert asked  # the kept model was asked, and its answer not taken
+
+
+# -- inequalities ------------------------------------------------------------------------------
+def _reader_range(
+    values: np.ndarray,
+    hidden: np.ndarray,
+    equalities: list[dict[tuple[int, int], int]],
+    inequalities: list[dict[tuple[int, int], int]],
+    cell: tuple[int, int],
+) -> tuple[float, float]:
+    """A reader's least and greatest value of a hidden cell, by integer programming
+    written from the grid directly: every hidden cell a whole number at least 1 (zeros
+    are printed), every shown cell its value, each equality's sum 0 and each
+    inequality's sum at most 0."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    cells = [tuple(int(i) for i in ix) for ix in zip(*np.nonzero(hidden), strict=True)]
+    at = {c: i for i, c in enumerate(cells)}
+    rows, low, high = [], [], []
+    for terms, is_equal in [(e, True) for e in equalities] + [(e, False) for e in inequalities]:
+        row = np.zeros(len(cells))
+        known = 0.0
+        for c, coef in terms.items():
+            if c in at:
+                row[at[c]] += coef
+            else:
+                known += coef * values[c]
+        rows.append(row)
+        low.append(-known if is_equal else -np.inf)
+        high.append(-known)
+    found = []
+    for sign in (1.0, -1.0):
+        objective = np.zeros(len(cells))
+        objective[at[cell]] = sign
+        result = milp(
+            objective,
+            constraints=[LinearConstraint(np.array(rows), low, high)],
+            bounds=Bounds(np.ones(len(cells)), np.full(len(cells), np.inf)),
+            integrality=np.ones(len(cells)),
+        )
+        if result.status == 3 or result.x is None:  # unbounded (or no answer): open
+            found.append(sign * -np.inf)
+        else:
+            found.append(float(result.x[at[cell]]))
+    return found[0], found[1]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(counts=grids(), data=st.data())
+def test_protection_holds_against_a_reader_of_inequalities(
+    counts: pd.DataFrame, data: st.DataObject
+) -> None:
+    """A table with row and column totals and some inequalities between its cells (or a
+    cell and a row total) that hold, as a chapter has: reviews within 6 months of death
+    at most those within 6 months of notification. After protection, a reader who uses
+    the totals and the inequalities (the integer program above, written independently
+    of the register) can neither work out a hidden count nor narrow a small one to
+    1-5."""
+    from cdop.disclosure import CellKey, LinkedCounts
+
+    values = counts.to_numpy()
+    n_rows, n_cols = values.shape
+    full = np.zeros((n_rows + 1, n_cols + 1), dtype=np.int64)
+    full[:n_rows, :n_cols] = values
+    full[:n_rows, n_cols] = values.sum(axis=1)
+    full[n_rows, :n_cols] = values.sum(axis=0)
+    full[n_rows, n_cols] = values.sum()
+    equalities: list[dict[tuple[int, int], int]] = []
+    for i in range(n_rows + 1):
+        equalities.append({(i, n_cols): -1, **{(i, j): 1 for j in range(n_cols)}})
+    for j in range(n_cols + 1):
+        equalities.append({(n_rows, j): -1, **{(i, j): 1 for i in range(n_rows)}})
+
+    def key(i: int, j: int) -> CellKey:
+        dims = {}
+        if i < n_rows:
+            dims["row"] = f"r{i}"
+        if j < n_cols:
+            dims["col"] = f"c{j}"
+        return CellKey.of("n", **dims)
+
+    linked = LinkedCounts()
+    for i in range(n_rows + 1):
+        for j in range(n_cols + 1):
+            linked.add(key(i, j), int(full[i, j]))
+    linked.universe("row", [f"r{i}" for i in range(n_rows)])
+    linked.universe("col", [f"c{j}" for j in range(n_cols)])
+    inequalities: list[dict[tuple[int, int], int]] = []
+    inner = [(i, j) for i in range(n_rows) for j in range(n_cols)]
+    for _ in range(data.draw(st.integers(1, 6))):
+        less, more = data.draw(st.lists(st.sampled_from(inner), min_size=2, max_size=2))
+        if data.draw(st.booleans()):
+            more = (more[0], n_cols)
+        if less != more and full[less] <= full[more]:
+            inequalities.append({less: 1, more: -1})
+            linked.bound({key(*less): 1, key(*more): -1})
+    result = linked.protect()
+    hidden = np.array(
+        [[result.hidden(key(i, j)) for j in range(n_cols + 1)] for i in range(n_rows + 1)]
+    )
+    for cell in zip(*np.nonzero(hidden), strict=True):
+        cell = (int(cell[0]), int(cell[1]))
+        low, high = _reader_range(full, hidden, equalities, inequalities, cell)
+        truth = int(full[cell])
+        assert high - low >= 0.5, (cell, truth, low, high)
+        if 1 <= truth <= 5:
+            assert high >= 6, (cell, truth, low, high)

@@ -175,6 +175,7 @@ class LinkedCounts:
         self._fixed_hidden: set[CellKey] = set()
         self._known: set[CellKey] = set()
         self._explicit: list[tuple[tuple[tuple[CellKey, int], ...], str]] = []
+        self._bounded: list[tuple[tuple[tuple[CellKey, int], ...], str]] = []
 
     # -- registering -------------------------------------------------------------------
     def add(self, key: CellKey, value: float, *, place: str = "", known: bool = False) -> CellKey:
@@ -240,6 +241,39 @@ class LinkedCounts:
         ):
             self._explicit.append((entry, why))
 
+    def bound(self, terms: Mapping[CellKey, int], *, why: str = "") -> None:
+        """Declare a linear inequality a reader can rely on: the sum of
+        ``coefficient * count`` is at most zero.
+
+        For what always holds between counts without being an identity: reviews
+        completed within 6 months of the death are at most those completed within 6
+        months of notification (a death is notified on or after the day it happens);
+        cases open more than 12 months at a year's end were open at the end of the year
+        before. Every key must be registered; the inequality is checked on the
+        registered values and kept only where it holds.
+
+        Examples
+        --------
+        Two counts, the first at most the second: a reader who knows the second is 4
+        knows the first, hidden, is at most 4, so the second is hidden too.
+
+        >>> counts = LinkedCounts()
+        >>> a = counts.add(CellKey.of("reviewed", period="6 months from death"), 3)
+        >>> b = counts.add(CellKey.of("reviewed", period="6 months from notification"), 4)
+        >>> counts.bound({a: 1, b: -1}, why="death comes before notification")
+        >>> result = counts.protect()
+        >>> [result.hidden(a), result.hidden(b)]
+        [True, True]
+        """
+        missing = [k.label() for k in terms if k not in self._cells]
+        if missing:
+            raise CdopArgumentError(f"LinkedCounts.bound: not registered: {', '.join(missing)}")
+        entry = tuple(sorted(terms.items()))
+        if sum(c * self._cells[k].value for k, c in entry) <= 0 and all(
+            entry != terms_ for terms_, _ in self._bounded
+        ):
+            self._bounded.append((entry, why))
+
     def fix(self, key: CellKey, value: float, *, hidden: bool, place: str = "") -> None:
         """Register a count already published elsewhere (an earlier chapter) as it was
         published: shown (a reader knows it) or hidden (it must stay protected)."""
@@ -271,6 +305,9 @@ class LinkedCounts:
         out._explicit = [
             (terms, why) for terms, why in self._explicit if all(k in out._cells for k, _ in terms)
         ]
+        out._bounded = [
+            (terms, why) for terms, why in self._bounded if all(k in out._cells for k, _ in terms)
+        ]
         return out
 
     def merge(self, other: LinkedCounts) -> None:
@@ -294,6 +331,9 @@ class LinkedCounts:
         for terms, why in other._explicit:
             if all(terms != mine for mine, _ in self._explicit):
                 self._explicit.append((terms, why))
+        for terms, why in other._bounded:
+            if all(terms != mine for mine, _ in self._bounded):
+                self._bounded.append((terms, why))
 
     def declared(self) -> frozenset[str]:
         """The characteristics whose levels are declared (:meth:`universe`)."""
@@ -302,11 +342,13 @@ class LinkedCounts:
     def extent(self) -> tuple[int, int, int]:
         """How many counts, declared identities and declared characteristics are
         registered (a step that adds none leaves it unchanged)."""
-        return len(self._cells), len(self._explicit), len(self._universes)
+        return len(self._cells), len(self._explicit) + len(self._bounded), len(self._universes)
 
     def explicit_keys(self) -> tuple[CellKey, ...]:
-        """Every count named in a declared identity."""
-        return tuple(dict.fromkeys(k for terms, _ in self._explicit for k, _ in terms))
+        """Every count named in a declared identity or inequality."""
+        return tuple(
+            dict.fromkeys(k for terms, _ in self._explicit + self._bounded for k, _ in terms)
+        )
 
     def __contains__(self, key: object) -> bool:
         return key in self._cells
@@ -371,6 +413,14 @@ class _System:
     values: npt.NDArray[np.int64]  # registered values; -1 for latent
     n_registered: int
     relations: tuple[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]], ...]
+    #: For each relation, whether it is an inequality (the sum at most zero) rather than
+    #: an identity (the sum zero); the inequalities come last.
+    at_most: npt.NDArray[np.bool_]
+
+    def row_low(self, b: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """The least value each relation's sum may take, for right-hand sides ``b``
+        (``b`` itself for an identity, none for an inequality)."""
+        return np.where(self.at_most, -np.inf, b)
 
     def dense(self) -> npt.NDArray[np.float64]:
         """The relations as a matrix: one row per relation, one column per count."""
@@ -465,13 +515,15 @@ def _build_system(counts: LinkedCounts) -> _System:
         cells = np.array([index[parent], *(index[c] for c in children)], dtype=np.int64)
         coefs = np.array([-1] + [1] * len(children), dtype=np.int64)
         rows.append((cells, coefs))
-    for terms, _why in counts._explicit:
+    for terms, _why in counts._explicit + counts._bounded:
         cells = np.array([index[k] for k, _ in terms], dtype=np.int64)
         coefs = np.array([c for _, c in terms], dtype=np.int64)
         rows.append((cells, coefs))
+    at_most = np.zeros(len(rows), dtype=np.bool_)
+    at_most[len(rows) - len(counts._bounded) :] = True
     values = np.full(len(keys), -1, dtype=np.int64)
     values[: len(registered)] = [counts._cells[k].value for k in registered]
-    return _System(tuple(keys), values, len(registered), tuple(rows))
+    return _System(tuple(keys), values, len(registered), tuple(rows), at_most)
 
 
 #: What the reader works out by propagation: unknown, solved, values (see _propagate).
@@ -479,8 +531,9 @@ _Propagated = tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], npt.NDArray[np
 
 
 def _propagate(system: _System, hidden: npt.NDArray[np.bool_]) -> _Propagated:
-    """What the reader works out from the relations alone: the unknown counts (hidden or
-    never printed), which of them a chain of relations fixes, and their values."""
+    """What the reader works out from the identities alone: the unknown counts (hidden or
+    never printed), which of them a chain of identities fixes, and their values.
+    Inequalities fix nothing here; the integer programs read them."""
     by_row, by_col = system.sparse()
     n = len(system.keys)
     unknown = np.ones(n, dtype=np.bool_)
@@ -493,7 +546,8 @@ def _propagate(system: _System, hidden: npt.NDArray[np.bool_]) -> _Propagated:
     col_ptr, col_rows = by_col.indptr, by_col.indices
     running = np.concatenate(([0], np.cumsum(unknown[row_cells], dtype=np.int64)))
     open_per_row = running[row_ptr[1:]] - running[row_ptr[:-1]]
-    queue = [int(r) for r in np.flatnonzero(open_per_row == 1)]
+    equal = ~system.at_most
+    queue = [int(r) for r in np.flatnonzero((open_per_row == 1) & equal)]
     while queue:
         row = queue.pop()
         if open_per_row[row] != 1:
@@ -507,7 +561,7 @@ def _propagate(system: _System, hidden: npt.NDArray[np.bool_]) -> _Propagated:
         solved[cell] = True
         for other in col_rows[col_ptr[cell] : col_ptr[cell + 1]]:
             open_per_row[other] -= 1
-            if open_per_row[other] == 1:
+            if open_per_row[other] == 1 and equal[other]:
                 queue.append(int(other))
     return unknown, solved, values
 
@@ -586,10 +640,12 @@ def _whole_solution(
     upper: npt.NDArray[np.float64],
     *,
     structure: bytes | None = None,
+    row_low: npt.NDArray[np.float64] | None = None,
 ) -> tuple[npt.NDArray[np.float64] | None, int]:
     """An optimal whole-number solution of min ``objective @ x`` subject to
     ``a_eq @ x == b_eq`` and ``lower <= x <= upper``, and the solver's status (0 solved,
-    2 infeasible, 3 unbounded).
+    2 infeasible, 3 unbounded). With ``row_low``, the relations are
+    ``row_low <= a_eq @ x <= b_eq`` instead (``-inf`` for an inequality).
 
     The program without the whole-number condition is solved first, which is several
     times faster on the large groups of a chapter: when it has no solution, neither has
@@ -604,11 +660,12 @@ def _whole_solution(
     """
     from scipy.optimize import Bounds, LinearConstraint, milp
 
-    status, x = _relaxation(structure, objective, a_eq, b_eq, lower, upper)
+    b_low = b_eq if row_low is None else row_low
+    status, x = _relaxation(structure, objective, a_eq, b_eq, lower, upper, row_low=b_low)
     if status == 2:  # infeasible even with fractions
         return None, 2
     if status == 0 and x is not None:
-        whole = _whole(x, a_eq, b_eq, lower, upper)
+        whole = _whole(x, a_eq, b_eq, lower, upper, row_low=b_low)
         if whole is not None:
             return whole, 0
         if not objective.any() and np.isfinite(lower).all():
@@ -616,14 +673,20 @@ def _whole_solution(
             # fractional; the one of least total (bounded: every count has a lower bound)
             # is often whole, and one program over real numbers costs far less than an
             # integer program. If it is fractional too, the integer program decides.
-            status, x = _relaxation(structure, np.ones(objective.size), a_eq, b_eq, lower, upper)
-            whole = None if status != 0 or x is None else _whole(x, a_eq, b_eq, lower, upper)
+            status, x = _relaxation(
+                structure, np.ones(objective.size), a_eq, b_eq, lower, upper, row_low=b_low
+            )
+            whole = (
+                None
+                if status != 0 or x is None
+                else _whole(x, a_eq, b_eq, lower, upper, row_low=b_low)
+            )
             if whole is not None:
                 return whole, 0
     with _solver_output_hidden():
         result = milp(
             objective,
-            constraints=[LinearConstraint(a_eq, b_eq, b_eq)] if a_eq.shape[0] else None,
+            constraints=[LinearConstraint(a_eq, b_low, b_eq)] if a_eq.shape[0] else None,
             bounds=Bounds(lower, upper),
             integrality=np.ones(objective.size, dtype=np.int64),
         )
@@ -637,18 +700,30 @@ def _whole(
     b_eq: npt.NDArray[np.float64],
     lower: npt.NDArray[np.float64],
     upper: npt.NDArray[np.float64],
+    *,
+    row_low: npt.NDArray[np.float64] | None = None,
 ) -> npt.NDArray[np.float64] | None:
     """``x`` rounded, when it is whole (within :data:`_EPS`) and still a solution of
-    ``a_eq @ x == b_eq``, ``lower <= x <= upper``; else None."""
+    ``a_eq @ x == b_eq`` (``row_low <= a_eq @ x <= b_eq`` with ``row_low``),
+    ``lower <= x <= upper``; else None."""
     whole = np.round(x) + 0.0  # + 0.0: no negative zero
     if (
         np.abs(x - whole).max(initial=0.0) <= _EPS
         and (whole >= lower).all()
         and (whole <= upper).all()
-        and (a_eq.shape[0] == 0 or np.abs(a_eq @ whole - b_eq).max() < 0.5)
+        and (
+            a_eq.shape[0] == 0 or _within(a_eq @ whole, b_eq if row_low is None else row_low, b_eq)
+        )
     ):
         return whole
     return None
+
+
+def _within(
+    sums: npt.NDArray[np.float64], low: npt.NDArray[np.float64], high: npt.NDArray[np.float64]
+) -> bool:
+    """Whether whole-number sums lie within their bounds (half a unit of tolerance)."""
+    return bool(((sums > low - 0.5) & (sums < high + 0.5)).all())
 
 
 #: Solver models of the programs without the whole-number condition, kept per thread by
@@ -666,10 +741,13 @@ def _relaxation(
     b_eq: npt.NDArray[np.float64],
     lower: npt.NDArray[np.float64],
     upper: npt.NDArray[np.float64],
+    *,
+    row_low: npt.NDArray[np.float64] | None = None,
 ) -> tuple[int, npt.NDArray[np.float64] | None]:
-    """Solve min ``objective @ x`` subject to ``a_eq @ x == b_eq`` and
-    ``lower <= x <= upper`` over real numbers: the status (0 optimal, 2 infeasible, 4 any
-    other outcome, which the caller treats as unknown) and the optimal solution."""
+    """Solve min ``objective @ x`` subject to ``a_eq @ x == b_eq`` (``row_low <= a_eq @ x
+    <= b_eq`` with ``row_low``) and ``lower <= x <= upper`` over real numbers: the status
+    (0 optimal, 2 infeasible, 4 any other outcome, which the caller treats as unknown)
+    and the optimal solution."""
     import highspy
 
     models: dict[bytes, Any] | None = getattr(_MODELS, "models", None)
@@ -680,7 +758,7 @@ def _relaxation(
     finite_upper = np.where(np.isfinite(upper), upper, inf)
     model = None if structure is None else models.get(structure)
     if model is None:
-        model = _highs_model(objective, a_eq, b_eq, lower, finite_upper)
+        model = _highs_model(objective, a_eq, b_eq, lower, finite_upper, row_low=row_low)
         if structure is not None:
             if len(models) >= _MODELS_KEPT:
                 models.clear()
@@ -704,8 +782,11 @@ def _highs_model(
     b_eq: npt.NDArray[np.float64],
     lower: npt.NDArray[np.float64],
     upper: npt.NDArray[np.float64],
+    *,
+    row_low: npt.NDArray[np.float64] | None = None,
 ) -> Any:
-    """A HiGHS model, silent, of min ``objective @ x`` subject to ``a_eq @ x == b_eq`` and
+    """A HiGHS model, silent, of min ``objective @ x`` subject to ``a_eq @ x == b_eq``
+    (``row_low <= a_eq @ x <= b_eq`` with ``row_low``, ``-inf`` for none) and
     ``lower <= x <= upper`` (an upper bound of HiGHS's infinity for none)."""
     import highspy
 
@@ -719,7 +800,9 @@ def _highs_model(
     lp.col_cost_ = objective
     lp.col_lower_ = lower
     lp.col_upper_ = upper
-    lp.row_lower_ = b_eq
+    lp.row_lower_ = (
+        b_eq if row_low is None else np.where(np.isfinite(row_low), row_low, -highspy.kHighsInf)
+    )
     lp.row_upper_ = b_eq
     by_col = a_eq.tocsc()
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
@@ -737,13 +820,22 @@ def _dual_bound(
     a_eq: Any,
     b_eq: npt.NDArray[np.float64],
     lower: npt.NDArray[np.float64],
+    *,
+    row_low: npt.NDArray[np.float64] | None = None,
 ) -> tuple[float, npt.NDArray[np.float64]] | None:
     """min ``objective @ x`` subject to ``a_eq @ x == b_eq`` and ``x >= lower`` over real
     numbers: the optimum and the relations' dual values (the optimum's rate of change
     with each right-hand side, a subgradient), or None when not solved to optimality."""
     import highspy
 
-    model = _highs_model(objective, a_eq, b_eq, lower, np.full(objective.size, highspy.kHighsInf))
+    model = _highs_model(
+        objective,
+        a_eq,
+        b_eq,
+        lower,
+        np.full(objective.size, highspy.kHighsInf),
+        row_low=row_low,
+    )
     model.run()
     if model.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
@@ -810,8 +902,9 @@ class _RegisterModel:
         self.upper = np.full(n, self._infinity)
         self.upper[: system.n_registered] = self.lower[: system.n_registered]
         relations = by_row.astype(np.float64)
+        zeros = np.zeros(relations.shape[0])
         self.model = _highs_model(
-            np.zeros(n), relations, np.zeros(relations.shape[0]), self.lower, self.upper
+            np.zeros(n), relations, zeros, self.lower, self.upper, row_low=system.row_low(zeros)
         )
         self.model.run()
         self.consistent = self.model.getModelStatus() == highspy.HighsModelStatus.kOptimal
@@ -886,16 +979,21 @@ class _Reader:
         self._group_sizes = np.bincount(self._group) if self._group.size else np.zeros(0)
         self._entry_group = self._group[self._entry_cols]
         self._unknown_groups: npt.NDArray[np.int64] | None = None
-        self._relations: dict[int, tuple[npt.NDArray[np.int64], Any]] = {}
+        self._relations: dict[int, tuple[npt.NDArray[np.int64], Any, npt.NDArray[np.float64]]] = {}
         self._programs: dict[
-            int, tuple[npt.NDArray[np.int64], Any, npt.NDArray[np.float64], bytes]
+            int,
+            tuple[
+                npt.NDArray[np.int64], Any, npt.NDArray[np.float64], npt.NDArray[np.float64], bytes
+            ],
         ] = {}
 
     def _program(
         self, cell: int
-    ) -> tuple[npt.NDArray[np.int64], Any, npt.NDArray[np.float64], bytes]:
+    ) -> tuple[npt.NDArray[np.int64], Any, npt.NDArray[np.float64], npt.NDArray[np.float64], bytes]:
         """The relations of the cell's group: its free counts, the constraint matrix
-        (sparse, canonical), the right-hand sides and a digest of the three."""
+        (sparse, canonical), the right-hand sides (the greatest value of each relation's
+        sum), the least values (the same for an identity, ``-inf`` for an inequality) and
+        a digest of the four."""
         group = int(self._group[self._position[cell]])
         found = self._programs.get(group)
         if found is not None:
@@ -914,11 +1012,12 @@ class _Reader:
         a_eq.eliminate_zeros()
         a_eq.sort_indices()
         b_eq = self._b[rows]
+        b_low = np.where(self.system.at_most[rows], -np.inf, b_eq)
         digest = hashlib.blake2b(digest_size=32)
-        for part in (np.asarray(a_eq.shape), a_eq.indptr, a_eq.indices, a_eq.data, b_eq):
+        for part in (np.asarray(a_eq.shape), a_eq.indptr, a_eq.indices, a_eq.data, b_eq, b_low):
             digest.update(np.asarray(part.shape, dtype=np.int64).tobytes())
             digest.update(np.ascontiguousarray(part).tobytes())
-        program = (cols, a_eq, b_eq, digest.digest())
+        program = (cols, a_eq, b_eq, b_low, digest.digest())
         self._programs[group] = program
         return program
 
@@ -939,7 +1038,7 @@ class _Reader:
     ) -> npt.NDArray[np.float64] | None:
         """Maximise (sign 1) or minimise (-1) the given counts over the cell's group, with
         optional bounds on ``cell``; the solution by flat index, or None if infeasible."""
-        cols, a_eq, b_eq, structure = self._program(cell)
+        cols, a_eq, b_eq, b_low, structure = self._program(cell)
         lower = self._lower[cols].copy()
         upper = np.full(cols.size, np.inf)
         k = self._local(cols, cell)
@@ -969,6 +1068,7 @@ class _Reader:
                 lower,
                 upper,
                 structure=structure,
+                row_low=b_low,
             )
             if len(_SOLVED) >= _MAX_SOLVED:
                 _SOLVED.clear()
@@ -1046,24 +1146,28 @@ class _Reader:
             return x
         # Only the cell's group matters (the other groups are independent of it): its
         # free counts must be whole and, rounded, still satisfy its relations.
-        cells, relations = self._group_relations(int(self._group[self._position[cell]]))
+        cells, relations, low = self._group_relations(int(self._group[self._position[cell]]))
         whole = np.round(x[cells]) + 0.0  # + 0.0: no negative zero
         if np.abs(x[cells] - whole).max(initial=0.0) > _EPS or (whole < lower[cells]).any():
             return _UNSETTLED
         out = self.values.copy()
         out[cells] = whole
-        if relations.shape[0] and np.abs(relations @ out).max() >= 0.5:
+        if relations.shape[0] and not _within(relations @ out, low, np.zeros(low.size)):
             return _UNSETTLED
         return out
 
-    def _group_relations(self, group: int) -> tuple[npt.NDArray[np.int64], Any]:
-        """The free counts of a group (flat indices) and the relations that hold them
-        (sparse, over every count)."""
+    def _group_relations(
+        self, group: int
+    ) -> tuple[npt.NDArray[np.int64], Any, npt.NDArray[np.float64]]:
+        """The free counts of a group (flat indices), the relations that hold them
+        (sparse, over every count; each sum at most 0) and the least value of each sum
+        (0 for an identity, ``-inf`` for an inequality)."""
         found = self._relations.get(group)
         if found is None:
             by_row, _ = self.system.sparse()
             rows = np.unique(self._entry_rows[self._entry_group == group])
-            found = (self.free[self._group == group], by_row[rows])
+            low = np.where(self.system.at_most[rows], -np.inf, 0.0)
+            found = (self.free[self._group == group], by_row[rows], low)
             self._relations[group] = found
         return found
 
@@ -1102,7 +1206,7 @@ class _Reader:
         lp = self._unknown_program(cell)
         if lp is None:
             return list(candidates)
-        cols, a_eq, b_eq, lower, a_shown = lp
+        cols, a_eq, b_eq, b_low, lower, a_shown = lp
         k = int(np.searchsorted(cols, cell))
         truth = int(self.system.values[cell])
         small = 1 <= truth <= threshold
@@ -1117,7 +1221,7 @@ class _Reader:
         for sign, goal in directions:
             objective = np.zeros(cols.size)
             objective[k] = -sign
-            found = _dual_bound(objective, a_eq, b_eq, lower)
+            found = _dual_bound(objective, a_eq, b_eq, lower, row_low=b_low)
             if found is None:  # no answer or unbounded: nothing can be ruled out
                 return list(candidates)
             optimum, duals = found
@@ -1135,13 +1239,21 @@ class _Reader:
     def _unknown_program(
         self, cell: int
     ) -> (
-        tuple[npt.NDArray[np.int64], Any, npt.NDArray[np.float64], npt.NDArray[np.float64], Any]
+        tuple[
+            npt.NDArray[np.int64],
+            Any,
+            npt.NDArray[np.float64],
+            npt.NDArray[np.float64],
+            npt.NDArray[np.float64],
+            Any,
+        ]
         | None
     ):
         """The relations of every unknown count (hidden or latent, solved or not) linked
         to ``cell`` through unknown counts: those counts, the relations' matrix over them,
-        the right-hand sides, the counts' lower bounds, and the relations' coefficients of
-        every count (read for the shown ones); None if no relation holds the cell."""
+        the right-hand sides, their least values (``-inf`` for an inequality), the counts'
+        lower bounds, and the relations' coefficients of every count (read for the shown
+        ones); None if no relation holds the cell."""
         by_row, _ = self.system.sparse()
         n_rows = by_row.shape[0]
         if self._unknown_groups is None:
@@ -1163,7 +1275,8 @@ class _Reader:
         registered = cols < self.system.n_registered
         truth = self.system.values[cols].astype(np.float64)
         lower = np.where(registered, np.minimum(1.0, truth), 0.0)
-        return cols, a_eq, b_eq, lower, part.astype(np.float64)
+        b_low = np.where(self.system.at_most[rows], -np.inf, b_eq)
+        return cols, a_eq, b_eq, b_low, lower, part.astype(np.float64)
 
     def range(self, cell: int) -> tuple[float, float]:
         """The least and greatest value the reader can give the hidden count."""
@@ -1261,10 +1374,12 @@ def _protect(
         return
     neighbours: list[set[int]] = [set() for _ in system.keys]
     parents = np.zeros(len(system.keys), dtype=np.int64)
-    for cells, coefs in system.relations:
+    for (cells, coefs), at_most in zip(system.relations, system.at_most, strict=True):
         members = [int(c) for c in cells]
         for c in members:
             neighbours[c].update(members)
+        if at_most:  # an inequality's greater side is not a total of the other
+            continue
         for c, coef in zip(cells, coefs, strict=True):
             if coef < 0:
                 parents[int(c)] += 1
@@ -1473,7 +1588,9 @@ def _protecting_set(
     )
     v_shown = values[choosable].astype(np.float64)
     relation_rows = by_row.shape[0]
-    low_side = np.concatenate([np.zeros(relation_rows), np.full(m, -np.inf), v_shown])
+    low_side = np.concatenate(
+        [system.row_low(np.zeros(relation_rows)), np.full(m, -np.inf), v_shown]
+    )
     high_side = np.concatenate([np.zeros(relation_rows), v_shown, np.full(m, np.inf)])
     cost = np.array(
         [
