@@ -38,6 +38,13 @@ What the reader knows
   together" in the comparison chapter is the sum over the areas. Read with the panel's
   own chapter, every count of the panel is the sum of the same count over the areas
   the comparison chapter lists.
+* Inequalities that always hold: reviews within 6 (12) complete months of the death are
+  at most those within 6 (12) complete months of notification (a death is notified on
+  or after the day it happens); cases open more than 12 months at a year end, with the
+  year's reviews that took more than 12 months from notification, are at most the cases
+  open at the end of the year before; cases open under 6 months are at most the deaths
+  notified in the year; reviews recording a reason for delay are at most the year's
+  reviews.
 * Durations: "Under 6 months" is fewer than 6 complete months; "6 to 12 months" and
   "within 12 months" count to the day (12 months and no more); "Over 12 months" is more
   than 12 months to the day; "12 months" and "13 months or more" are complete months.
@@ -1612,6 +1619,7 @@ class Model:
                 self.unresolved.add(q)
         self.drop_unresolved()
         self.structure()
+        self.inequalities()
         self.constraints()
 
     def drop_unresolved(self) -> None:
@@ -1723,6 +1731,68 @@ class Model:
                 for area in areas:
                     row[p.var((key[0], area, *key[2:]))] = -1.0
                 p.add(row, 0, 0)
+
+    def inequalities(self) -> None:
+        """What always holds between counts without being a sum (see the module's
+        docstring): each row's sum is at most 0."""
+        p = self.p
+        names = list(p.names)
+        have = set(names)
+
+        def start(level: str) -> int | None:
+            head = level.split("-")[0]
+            return int(head) if head.isdigit() else None
+
+        # the reviews of each (scope, year) by half months from notification
+        months: dict[tuple[str, int], list[tuple[int, tuple[object, ...]]]] = defaultdict(list)
+        for k in names:
+            if k[0] == "A" and k[2] == "reviews" and k[3] == "months":
+                lo = start(str(k[4]))
+                if lo is not None:
+                    months[(str(k[1]), int(k[5]))].append((lo, k))
+        by_level: dict[tuple[str, str, str, int], tuple[object, ...]] = {}
+        for k in names:
+            if k[0] == "A":
+                by_level[(str(k[1]), str(k[2]), str(k[4]), int(k[5]))] = k
+        for (s, y), bands in months.items():
+            # within 6 (12) complete months of death: at most within as many of
+            # notification (a death is notified on or after the day it happens)
+            death = [
+                by_level.get((s, "reviews", level, y))
+                for level in ("less than 6 months", "6 to 11 months")
+            ]
+            for upto, edge in ((1, 12), (2, 24)):
+                parts = death[:upto]
+                if all(part is not None for part in parts):
+                    row = {p.var(part): 1.0 for part in parts if part is not None}
+                    for lo, k in bands:
+                        if lo < edge:
+                            row[p.var(k)] = -1.0
+                    p.add(row, -np.inf, 0)
+        for s, fam, y in sorted(self.totals):
+            if fam != "open":
+                continue
+            # open more than 12 months at a year end, and the year's reviews that took more
+            # than 12 months to the day, were open at the end of the year before
+            over = by_level.get((s, "open", "open more than 12 months", y))
+            if over is not None and ("T", s, "open", y - 1) in have:
+                row = {p.var(over): 1.0, p.var(("T", s, "open", y - 1)): -1.0}
+                for lo, k in months.get((s, y), []):
+                    if lo >= 25:
+                        row[p.var(k)] = 1.0
+                p.add(row, -np.inf, 0)
+            # open under 6 months at a year end: notified in the year
+            under = by_level.get((s, "open", "open less than 6 months", y))
+            if under is not None and ("T", s, "notified", y) in have:
+                p.add({p.var(under): 1.0, p.var(("T", s, "notified", y)): -1.0}, -np.inf, 0)
+        # reviews recording a reason for delay: at most the year's reviews
+        for k in names:
+            if (
+                k[0] == "A"
+                and "reasons recorded for the delay of reviews" in str(k[2])
+                and ("T", k[1], "reviews", k[5]) in have
+            ):
+                p.add({p.var(k): 1.0, p.var(("T", k[1], "reviews", k[5])): -1.0}, -np.inf, 0)
 
     def constraints(self) -> None:
         p = self.p

@@ -280,6 +280,59 @@ def test_attacker_reads_a_table_of_one_count_column(tmp_path: Path) -> None:
     assert (leaked[("Child mortality", "2021/22", "Deaths")]["min"]) == 4
 
 
+FROM_DEATH = """\
+# Child death review: annual report 2024/25
+
+**Table 1. Reviews completed by time from notification to review, 2024/25**
+
+| Duration | 2024/25 |
+|:---|---:|
+| Under 6 months | * |
+| 6-7 months | * |
+| Over 12 months | 10 |
+| Total reviews | 20 |
+
+**Table 2. Reviews completed by time from death, 2024/25**
+
+| Time from death to review | 2024/25 |
+|:---|---:|
+| Less than 6 months | 8 |
+| 6 to 11 months | 2 |
+| 12 to 17 months | 10 |
+| Total reviews | 20 |
+
+**Table 3. Cases open at 31 March by time since notification, 2023/24 to 2024/25**
+
+| Time since notification | 2023/24 | 2024/25 |
+|:---|---:|---:|
+| Open less than 6 months | 9 | * |
+| Open more than 12 months | 4 | * |
+| Total cases open | 13 | 21 |
+"""
+
+
+def test_attacker_reads_inequalities_that_always_hold(tmp_path: Path) -> None:
+    # Under 6 months + 6-7 months = 20 - 10 = 10 (hidden). Reviews within 6 months of
+    # the death (8) were within 6 months of notification too: under 6 months >= 8, so
+    # 6-7 months <= 2, and a reader who knows a hidden count is at least 1 narrows it to
+    # 1-2. The reviews over 12 months from notification (10) and the cases open more
+    # than 12 months on 31 March 2025 were all open on 31 March 2024 (13): open more
+    # than 12 months <= 3, so open less than 6 months (21 - that) >= 18.
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "chapter.md").write_text(FROM_DEATH, encoding="utf-8")
+    got = by_place(attack([tmp_path / "a"]))
+    six = got[("Reviews completed by time from notification to review", "6-7 months", "2024/25")]
+    assert (six["min1"], six["max1"], six["verdict"]) == (1, 2, "NARROWED")
+    under = got[
+        ("Reviews completed by time from notification to review", "Under 6 months", "2024/25")
+    ]
+    assert (under["min"], under["max"]) == (8, 10)
+    over = got[
+        ("Cases open at 31 March by time since notification", "Open more than 12 months", "2024/25")
+    ]
+    assert (over["min1"], over["max1"], over["verdict"]) == (1, 3, "NARROWED")
+
+
 def test_rate_counts_from_interval_ratio() -> None:
     # 5.0 (1.0 to 14.6) per 1,000: 3 deaths (exact limits 0.619 and 8.767 for 3;
     # 1.031 and 14.612 per 1,000 of 600 births); 4 deaths would give 5.0 (1.4 to 12.8).
@@ -669,6 +722,20 @@ def test_consecutive_chapters_print_what_they_share_alike(
     assert "2020/21 to 2022/23" in periods and years[0] in periods
     for name, (first, second) in shared.items():
         pd.testing.assert_frame_equal(second, first, obj=name)
+
+
+@pytest.mark.parametrize("year", ["2022/23", "2023/24"])
+def test_inequalities_give_nothing_away(tmp_path: Path, no_drawing: None, year: str) -> None:
+    """A small panel whose chapter, read alone, let a reader narrow hidden duration
+    bands to 1-4 through inequalities that always hold (an independent attack): 13
+    reviews within 6 months of the death are within 6 months of notification too, which
+    left the three hidden middle bands (true 3, 2 and 1) at most 4 each. Disclosure
+    control now reads the same inequalities (:meth:`LinkedCounts.bound`)."""
+    data = _panel_of_a_fraction(7301, tmp_path / "data")
+    out = tmp_path / "report"
+    build(read_dataset(data), out=out, year=year, formats=["md", "csv"])
+    result = attack([out])
+    assert len(leaks(result)) == 0, show(result)
 
 
 def test_a_later_chapter_built_with_previous_prints_the_pooled_window_alike(

@@ -421,6 +421,10 @@ class SectionSpec:
     (:func:`cdop.report._history.year_blocks`) are then worked out without planning it;
     :func:`plan_sections` checks the promise every time it plans the section.
 
+    ``bounds``, when given, declares the inequalities that always hold between the
+    section's counts and any other registered count (:meth:`LinkedCounts.bound`); it
+    runs once every section is planned.
+
     ``pooled`` marks a section that prints no count of a single financial year (only
     counts of pooled periods or calendar years), and declares no identity with one: a
     year's counts are then worked out without planning it too, and
@@ -440,6 +444,7 @@ class SectionSpec:
     placement: Placement = "body"
     restates: bool = False
     pooled: bool = False
+    bounds: Callable[[Context], None] | None = None
 
     def __post_init__(self) -> None:
         for need in self.needs:
@@ -518,6 +523,10 @@ def plan_sections(
         done[position] = finisher
     planned = [specs[i] for i in sorted(done)]
     finishers = [done[i] for i in sorted(done)]
+    # Inequalities between counts, declared once every section has registered its own.
+    for spec in planned:
+        if spec.bounds is not None:
+            spec.bounds(ctx)
     return planned, finishers
 
 

@@ -22,12 +22,14 @@ import pandas as pd
 
 from cdop import analytics, schema
 from cdop.analytics._durations import Band
+from cdop.disclosure import CellKey
 from cdop.plots._charts import grouped_bars, stacked_shares
 from cdop.report._figures import make_figure
 from cdop.report._model import ReportTable, Section
 from cdop.report._text import fmt_count
 from cdop.report._tidy import tidy_frame, with_start_year
 from cdop.report.sections._base import (
+    DIM,
     MEASURE,
     SHORT_BAR_NOTE,
     Context,
@@ -35,7 +37,9 @@ from cdop.report.sections._base import (
     SectionSpec,
     count_grid,
     count_words,
+    financial_label,
     plan_grid,
+    single_financial_year,
 )
 
 if TYPE_CHECKING:
@@ -299,4 +303,113 @@ def plan(ctx: Context) -> Finish:
     return finish
 
 
-SECTION = SectionSpec("review_progress", "Review progress", plan)
+#: Complete months from notification of the reviews "within" ``t`` months of death,
+#: for each ``t`` of the bands in :data:`DEATH_BANDS`: the months that must be covered
+#: (``0`` to ``t - 1``) and those that may be (up to 12 months to the day for ``t`` 12).
+_WITHIN: Final = {
+    6: (frozenset(str(m) for m in range(6)), frozenset(str(m) for m in range(6))),
+    12: (frozenset(str(m) for m in range(12)), frozenset([*(str(m) for m in range(12)), "12="])),
+}
+#: Complete months from notification of a review taking more than 12 months to the day.
+_OVER_12: Final = frozenset(["12+", "13+"])
+
+
+def declare_bounds(ctx: Context) -> None:
+    """Declare the inequalities that always hold between the chapter's counts, so that
+    disclosure control reads them as a reader can (:meth:`LinkedCounts.bound`).
+
+    For every count of one financial year, of the panel or of an area, that the chapter
+    prints, where the other side is printed too:
+
+    - reviews completed within 6 (or 12) complete months of the death are at most those
+      completed within 6 complete months (12 months to the day) of notification: a
+      death is notified on or after the day it happens;
+    - cases open more than 12 months at a year end, together with the reviews of the
+      year that took more than 12 months from notification, are at most the cases open
+      at the end of the year before: both were notified, and not yet reviewed, by then;
+    - cases open under 6 months at a year end are at most the deaths notified in the
+      year;
+    - the reviews of a year recording a reason for delay are at most its reviews.
+
+    Examples
+    --------
+    >>> import cdop
+    >>> from cdop.report._tables import Disclosure
+    >>> from cdop.report.sections import Context
+    >>> from cdop.report.sections._base import plan_sections
+    >>> from cdop.report.sections.progress import SECTION
+    >>> from cdop.report.sections.durations import SECTION as DURATIONS
+    >>> ctx = Context(ds=cdop.load_sample(), year=2024, disclosure=Disclosure())
+    >>> _ = plan_sections(ctx, [DURATIONS, SECTION])
+    >>> sorted({why for _, why in ctx.counts._bounded})[:2]
+    ['cases open more than 12 months were open a year before', 'death before notification']
+    """
+    counts = ctx.counts
+    registered = counts.keys
+    present = set(registered)
+    # The counts printed of each base (a count of one year, of the panel or an area),
+    # by the levels of one characteristic.
+    by_months: dict[CellKey, dict[frozenset[str], CellKey]] = {}
+    for key in registered:
+        months = key.levels(DIM.MONTHS)
+        if months is not None:
+            by_months.setdefault(key.without(DIM.MONTHS), {})[months] = key
+    for key in registered:
+        year = single_financial_year(key)
+        if year is None:
+            continue
+        if key.measure == MEASURE.REVIEWED and key.levels(FROM_DEATH) == frozenset(
+            [DEATH_BANDS[0].label]
+        ):
+            _death_before_notification(ctx, key.without(FROM_DEATH), by_months)
+        if key.measure == MEASURE.OPEN and key.levels(OPEN_FOR) == frozenset(["over_12"]):
+            base = key.without(OPEN_FOR)
+            before = base.having(DIM.YEAR, [financial_label(int(year[:4]) - 1)])
+            over = CellKey(MEASURE.REVIEWED, base.dims).having(DIM.MONTHS, _OVER_12)
+            terms = {key: 1, before: -1}
+            if over in present:
+                terms[over] = 1
+            if before in present:
+                counts.bound(terms, why="cases open more than 12 months were open a year before")
+        if key.measure == MEASURE.OPEN and key.levels(OPEN_FOR) == frozenset(["under_6"]):
+            notified = CellKey(MEASURE.NOTIFIED, key.without(OPEN_FOR).dims)
+            if notified in present:
+                counts.bound({key: 1, notified: -1}, why="cases open under 6 months")
+        if key.measure == MEASURE.REVIEWED and key.levels(DELAY) is not None:
+            total = key.without(DELAY)
+            if total in present:
+                counts.bound({key: 1, total: -1}, why="reviews recording a reason for delay")
+
+
+def _death_before_notification(
+    ctx: Context, total: CellKey, by_months: dict[CellKey, dict[frozenset[str], CellKey]]
+) -> None:
+    """For a year's reviews ``total``: those within 6 and 12 complete months of death
+    are at most those within the same time of notification, where both are printed."""
+    present = set(ctx.counts.keys)
+    printed = by_months.get(total, {})
+    within_death: list[CellKey] = []
+    for band in DEATH_BANDS:
+        if band.max_months is None:
+            break
+        key = total.having(FROM_DEATH, [band.label])
+        if key not in present:
+            return
+        within_death.append(key)
+        needed, allowed = _WITHIN.get(band.max_months + 1, (None, None))
+        if needed is None or allowed is None:
+            continue
+        # Printed counts of disjoint months from notification covering the months needed.
+        cover: list[CellKey] = []
+        covered: set[str] = set()
+        for levels, key_ in sorted(printed.items(), key=lambda item: -len(item[0])):
+            if levels <= allowed and not levels & covered:
+                cover.append(key_)
+                covered |= levels
+        if needed <= covered:
+            terms = dict.fromkeys(within_death, 1)
+            terms.update(dict.fromkeys(cover, -1))
+            ctx.counts.bound(terms, why="death before notification")
+
+
+SECTION = SectionSpec("review_progress", "Review progress", plan, bounds=declare_bounds)
