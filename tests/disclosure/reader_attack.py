@@ -42,9 +42,9 @@ What the reader knows
   at most those within 6 (12) complete months of notification (a death is notified on
   or after the day it happens); cases open more than 12 months at a year end, with the
   year's reviews that took more than 12 months from notification, are at most the cases
-  open at the end of the year before; cases open under 6 months are at most the deaths
-  notified in the year; reviews recording a reason for delay are at most the year's
-  reviews.
+  open at the end of the year before; cases open up to 12 months are at most the deaths
+  notified in the year (all but a case notified on the last day of the year before);
+  reviews recording a reason for delay are at most the year's reviews.
 * Durations: "Under 6 months" is fewer than 6 complete months; "6 to 12 months" and
   "within 12 months" count to the day (12 months and no more); "Over 12 months" is more
   than 12 months to the day; "12 months" and "13 months or more" are complete months.
@@ -1781,10 +1781,15 @@ class Model:
                     if lo >= 25:
                         row[p.var(k)] = 1.0
                 p.add(row, -np.inf, 0)
-            # open under 6 months at a year end: notified in the year
+            # open up to 12 months at a year end: notified in the year (all but a case
+            # notified on the last day of the year before, open 12 months to the day)
             under = by_level.get((s, "open", "open less than 6 months", y))
             if under is not None and ("T", s, "notified", y) in have:
-                p.add({p.var(under): 1.0, p.var(("T", s, "notified", y)): -1.0}, -np.inf, 0)
+                row = {p.var(under): 1.0, p.var(("T", s, "notified", y)): -1.0}
+                middle = by_level.get((s, "open", "open 6 to 12 months", y))
+                if middle is not None:
+                    row[p.var(middle)] = 1.0
+                p.add(row, -np.inf, 0)
         # reviews recording a reason for delay: at most the year's reviews
         for k in names:
             if (
