@@ -21,7 +21,7 @@ from cdop._safe import check_name
 from cdop._version import __version__
 from cdop.dataset import Dataset
 from cdop.errors import CdopArgumentError
-from cdop.report._history import read_previous, year_blocks
+from cdop.report._history import read_previous, window_withheld, year_blocks
 from cdop.report._model import Chapter, Omission, ReportFigure, ReportTable, Section
 from cdop.report._settings import ChapterSettings, read_settings
 from cdop.report._tables import Disclosure
@@ -426,6 +426,10 @@ def plan_chapter(
     and what data would add them). Returns the context, each planned section's finishing
     step and the protection (what is hidden); the sections are written by calling the
     finishing steps.
+
+    When the pooled window's tables cannot be published beside the years' counts as the
+    chapters before printed them (:func:`cdop.report._history.window_withheld`), the
+    chapter is planned again without them, and says why.
     """
     ctx = Context(
         ds=ds, year=start, disclosure=settings, settings=chapter_settings or ChapterSettings()
@@ -436,6 +440,19 @@ def plan_chapter(
         if progress is not None:
             progress("the counts of each year, as every chapter prints them")
         published = year_blocks(ctx, chosen)
+        if window_withheld(ctx, chosen):
+            # Planned again without the window's tables; the blocks are those decided
+            # for the chapter's sections (kept by them), so they are the same.
+            ctx = dataclasses.replace(
+                ctx,
+                window_withheld=True,
+                counts=disclosure.LinkedCounts(),
+                _state={},
+                _omitted=[],
+                _covered=[],
+            )
+            _, finishers = plan_sections(ctx, sections=sections)
+            published = year_blocks(ctx, chosen)
         if previous is not None:
             folders = [previous] if isinstance(previous, str | Path) else list(previous)
             published.update(

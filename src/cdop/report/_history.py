@@ -52,6 +52,7 @@ __all__ = [
     "single_year",
     "tied_years",
     "window_register",
+    "window_withheld",
     "year_blocks",
     "year_register",
 ]
@@ -72,6 +73,9 @@ Published = dict[CellKey, tuple[int, bool]]
 #: kept with them so that its id cannot be reused by another).
 _BLOCKS: dict[tuple[object, ...], tuple[Dataset, Published]] = {}
 _MAX_CACHED = 64
+#: Key of a window's verdict in ``_BLOCKS``: a count of it is hidden that its years' blocks
+#: show (see :func:`window_withheld`).
+_WITHHELD = CellKey("\x00window withheld")
 
 
 #: The financial year of a count of one financial year ("2024/25"), else None.
@@ -169,7 +173,29 @@ def _window_blocks(ctx: Context, sections: Sequence[SectionSpec], years: Publish
             source = _window_year(ctx, end, sections)
             blocks = year_blocks(source, sections, windows=False)
         out.update(_remember(memo, ctx.ds, _window_block(source, window, blocks)))
+    out.pop(_WITHHELD, None)
     return out
+
+
+def window_withheld(ctx: Context, sections: Sequence[SectionSpec]) -> bool:
+    """Whether the fixed pooled window ``ctx`` prints cannot be published beside the
+    counts of its years as every chapter prints them (their year blocks).
+
+    A year's block is decided when its chapter is published, before the window holding it
+    exists. The window's tables break its years' counts down further (category by age
+    group, by modifiable factors), and a hidden cell there tells a reader that it is at
+    least 1, which can narrow a count the year's block hid. When the window's block can
+    protect its counts only by hiding counts its years' blocks show, the chapters before
+    have printed them: the window's tables are left out instead, by every chapter that
+    would print them (the verdict is the window block's, decided once)."""
+    if not ctx.disclosure.suppress:
+        return False
+    window = frozenset(ctx.pooled_years)
+    cached = _BLOCKS.get(_memo(ctx, window, sections))
+    if cached is None or cached[0] is not ctx.ds:
+        year_blocks(ctx, sections)
+        cached = _BLOCKS.get(_memo(ctx, window, sections))
+    return cached is not None and _WITHHELD in cached[1]
 
 
 def _memo(ctx: Context, what: object, sections: Sequence[SectionSpec]) -> tuple[object, ...]:
@@ -247,11 +273,14 @@ def _window_block(source: Context, window: frozenset[str], years: Published) -> 
         if single_year(key) in window:
             block.fix(key, value, hidden=hidden)
     protection = block.protect(source.disclosure.rules)
-    return {
+    found = {
         k: (counts.value(k), protection.hidden(k))
         for k in block.keys
         if k.levels(DIM.YEAR) == window
     }
+    if any(not hidden and protection.hidden(k) for k, (_, hidden) in years.items() if k in block):
+        found[_WITHHELD] = (0, True)
+    return found
 
 
 def _planned(ctx: Context, year: int, sections: Sequence[SectionSpec]) -> Context:

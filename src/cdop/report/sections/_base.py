@@ -233,6 +233,10 @@ class Context:
     counts: LinkedCounts = field(default_factory=LinkedCounts)
     area: str | None = None
     settings: ChapterSettings = field(default_factory=ChapterSettings)
+    #: The pooled window's tables are left out: they cannot be published beside the
+    #: years' counts as the chapters before printed them (see
+    #: :func:`cdop.report._history.window_withheld`).
+    window_withheld: bool = False
     _state: dict[str, Protection] = field(default_factory=dict)
     _omitted: list[Omission] = field(default_factory=list)
     _covered: list[tuple[int, int] | None] = field(default_factory=list)

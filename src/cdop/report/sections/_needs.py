@@ -73,6 +73,10 @@ class NeedContext(Protocol):
     def covered(self) -> tuple[int, int] | None:
         """The first and last financial years the data cover."""
 
+    @property
+    def window_withheld(self) -> bool:
+        """Whether the pooled window's tables are left out (disclosure control)."""
+
 
 @dataclass(frozen=True)
 class Need:
@@ -135,8 +139,18 @@ def _deprivation(ctx: NeedContext) -> str | None:
     return "the deprivation decile (imd_decile) or LSOA code (lsoa_code) of each death"
 
 
+#: Why a pooled window's tables are left out when disclosure control withholds them.
+WINDOW_WITHHELD: Final = (
+    "the pooled period {first} to {last} not published: its tables break down the counts "
+    "of years that earlier chapters printed, and would show which of them are not zero "
+    "where those chapters hid them, so a reader could narrow hidden counts"
+)
+
+
 def _pooled_years(ctx: NeedContext) -> str | None:
     pooled = ctx.pooled_years
+    if ctx.window_withheld:
+        return WINDOW_WITHHELD.format(first=pooled[0], last=pooled[-1])
     first, last = int(pooled[0][:4]), int(pooled[-1][:4])
     covered = ctx.covered
     if covered is not None and covered[0] <= first and last <= covered[1]:
