@@ -769,8 +769,29 @@ def test_the_chapter_that_starts_a_window_and_the_one_before_give_nothing_away(
     result = attack(folders)
     assert len(leaks(result)) == 0, show(result)
     chapter = (folders[1] / "chapter.md").read_text(encoding="utf-8")
-    assert "pooled period 2020/21 to 2022/23 not published" in chapter
+    assert "the pooled period 2020/21 to 2022/23 to be publishable beside" in chapter
     assert not (folders[1] / "tables" / "category_age.csv").exists()
+
+
+def test_a_window_withheld_for_a_panel_and_its_areas(tmp_path: Path, no_drawing: None) -> None:
+    """The same for a panel published with its areas' chapters (``--with-panel``): the
+    joint window block of the panel of the test above, with one area holding every
+    death, cannot be protected beside its years' counts, so every chapter leaves the
+    window's tables out, with the reason, and the chapters are protected without them."""
+    from cdop.disclosure import audit
+    from cdop.report._tables import Disclosure
+    from cdop.report._together import plan_together
+    from cdop.report.sections._base import DIM
+
+    ds = read_dataset(_panel_of_a_fraction(7306, tmp_path / "data"))
+    members, protection = plan_together(ds, [("Only area", ds)], 2022, Disclosure(), no_area=False)
+    assert [m.ctx.window_withheld for m in members] == [True, True]
+    window = frozenset(["2020/21", "2021/22", "2022/23"])
+    for member in members:
+        left_out = {o.id for o in member.ctx.omitted}
+        assert {"category_modifiable", "deaths_by_ethnicity"} <= left_out
+        assert not any(k.levels(DIM.YEAR) == window for k in member.ctx.counts.keys)
+    assert audit(None, protection).empty
 
 
 def test_a_later_chapter_built_with_previous_prints_the_pooled_window_alike(

@@ -79,11 +79,13 @@ def _register(
 
 def _joint_blocks(
     members: Sequence[Member], areas: Sequence[str], no_area: bool, settings: Disclosure
-) -> Published:
+) -> tuple[Published, set[frozenset[str]]]:
     """The counts of each financial year any chapter prints (alone or within a pooled
     period), decided for every chapter together from that year's counts alone; then the
     counts of each fixed pooled window, decided for every chapter together from the
-    chapters of the window's last year, with its years' counts fixed."""
+    chapters of the window's last year, with its years' counts fixed. Also the windows
+    that cannot be published beside their years' counts (their block had to hide counts
+    the years' blocks show: see :func:`cdop.report._history.window_withheld`)."""
     labels = sorted(
         {
             label
@@ -129,6 +131,7 @@ def _joint_blocks(
     for label in labels:
         out.update(year_block(int(label[:4])))
     windows = sorted({w for member in members for w in pooled_windows(member.ctx)}, key=sorted)
+    withheld: set[frozenset[str]] = set()
     for window in windows:
         years = {k: v for k, v in out.items() if single_year(k) in window}
         end = int(max(window)[:4])
@@ -137,11 +140,13 @@ def _joint_blocks(
         for key, (value, hidden) in years.items():
             register.fix(key, value, hidden=hidden)
         protection = register.protect(settings.rules)
+        if any(not hidden and protection.hidden(key) for key, (_, hidden) in years.items()):
+            withheld.add(window)
         for block in blocks:
             for key in block.keys:
                 if key.levels(DIM.YEAR) == window:
                     out[key] = (block.value(key), protection.hidden(key))
-    return out
+    return out, withheld
 
 
 def _chapter_of(member: Member, year: int, settings: Disclosure) -> Context:
@@ -175,11 +180,50 @@ def plan_together(
     written by calling its finishing steps. ``no_area`` says whether some deaths have no
     area recorded (the panel's counts are then more than the sum over its areas).
     """
+    members = _members(panel, areas, start, settings, progress=progress)
+    names = [area for area, _ in areas]
+    if settings.suppress:
+        if progress is not None:
+            progress("the counts of each year, for every chapter together")
+        published, withheld = _joint_blocks(members, names, no_area, settings)
+        if any(frozenset(m.ctx.pooled_years) in withheld for m in members):
+            # The window's tables left out of every chapter (see _joint_blocks); the
+            # blocks decided for the chapters as first planned are kept.
+            members = _members(panel, areas, start, settings, withheld=True, progress=progress)
+            published = {
+                key: found
+                for key, found in published.items()
+                if key.levels(DIM.YEAR) is None or key.levels(DIM.YEAR) not in withheld
+            }
+        for key, (value, hidden) in published.items():
+            for member in members:
+                if key in member.ctx.counts:
+                    member.ctx.counts.fix(key, value, hidden=hidden)
+    joint = _register([m.ctx.counts for m in members], names, no_area)
+    if progress is not None:
+        progress(f"disclosure control over {len(joint)} counts of {len(members)} chapters")
+    protection = joint.protect(settings.rules, enabled=settings.suppress)
+    for member in members:
+        member.ctx._state["protection"] = protection
+    return members, protection
+
+
+def _members(
+    panel: Dataset,
+    areas: Sequence[tuple[str, Dataset]],
+    start: int,
+    settings: Disclosure,
+    *,
+    withheld: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> list[Member]:
+    """Every chapter of the publication planned (the panel's first); ``withheld``: the
+    pooled window's tables left out."""
     members: list[Member] = []
     for area, ds in [(None, panel), *areas]:
         if progress is not None:
             progress(f"planning the chapter of {area or 'the panel'}")
-        ctx = Context(ds=ds, year=start, disclosure=settings, area=area)
+        ctx = Context(ds=ds, year=start, disclosure=settings, area=area, window_withheld=withheld)
         sections = SECTIONS
         if area is None:
             # The panel's deaths by local authority: each authority's deaths over the
@@ -192,21 +236,7 @@ def plan_together(
                 ctx.leave_out(spec.id, spec.title, {"alone": _BY_AUTHORITY_ALONE})
         chosen, finishers = plan_sections(ctx, sections=sections)
         members.append(Member(area, ds, ctx, tuple(chosen), tuple(finishers)))
-    names = [area for area, _ in areas]
-    if settings.suppress:
-        if progress is not None:
-            progress("the counts of each year, for every chapter together")
-        for key, (value, hidden) in _joint_blocks(members, names, no_area, settings).items():
-            for member in members:
-                if key in member.ctx.counts:
-                    member.ctx.counts.fix(key, value, hidden=hidden)
-    joint = _register([m.ctx.counts for m in members], names, no_area)
-    if progress is not None:
-        progress(f"disclosure control over {len(joint)} counts of {len(members)} chapters")
-    protection = joint.protect(settings.rules, enabled=settings.suppress)
-    for member in members:
-        member.ctx._state["protection"] = protection
-    return members, protection
+    return members
 
 
 def published_for_comparison(

@@ -141,9 +141,9 @@ def _deprivation(ctx: NeedContext) -> str | None:
 
 #: Why a pooled window's tables are left out when disclosure control withholds them.
 WINDOW_WITHHELD: Final = (
-    "the pooled period {first} to {last} not published: its tables break down the counts "
-    "of years that earlier chapters printed, and would show which of them are not zero "
-    "where those chapters hid them, so a reader could narrow hidden counts"
+    "the pooled period {first} to {last} to be publishable beside the counts of its years "
+    "that earlier chapters printed (its tables would show which of those counts are not "
+    "zero where the earlier chapters hid them, so a reader could narrow them)"
 )
 
 
