@@ -60,7 +60,9 @@ def prepare_x_n(
         check_not_above(func, frame, "x", x, "n", n, xs, ns)
     if not group_cols:
         return Prepared(x=xs, n=ns, base=frame.copy(deep=False), group_cols=[])
-    grouped = group_sums(frame, group_cols, {x: xs, n: ns}, nan_if_any_missing=True)
+    grouped = group_sums(
+        frame, group_cols, {x: xs, n: ns}, nan_if_any_missing=True, maybe_missing=allow_na
+    )
     gx = grouped.sums[x]
     gn = grouped.sums[n]
     base = grouped.keys.copy()
