@@ -423,11 +423,9 @@ def _plain_key(key: pd.Series) -> bool:
     """Whether a key is one :func:`_single_key_codes` factorises itself: NumPy integers (not
     64-bit unsigned) or text, nothing missing."""
     dtype = key.dtype
-    plain_int = isinstance(dtype, np.dtype) and (
-        dtype.kind == "i" or (dtype.kind == "u" and dtype.itemsize <= 4)
-    )
-    text = pd.api.types.is_string_dtype(dtype) and not isinstance(dtype, np.dtype)
-    return (plain_int or text) and not key.hasnans
+    if isinstance(dtype, np.dtype):  # NumPy integers are never missing
+        return dtype.kind == "i" or (dtype.kind == "u" and dtype.itemsize <= 4)
+    return pd.api.types.is_string_dtype(dtype) and not key.hasnans
 
 
 def _dense_int_bins(
@@ -438,7 +436,7 @@ def _dense_int_bins(
     smallest (its bin), which bins hold a row, and the key table of those (sorted). None for
     text, no rows or a range too wide for that."""
     dtype = key.dtype
-    if not _plain_key(key) or dtype.kind not in "iu" or not len(key):
+    if not isinstance(dtype, np.dtype) or not _plain_key(key) or not len(key):
         return None
     values = np.asarray(key.to_numpy())
     low, high = int(values.min()), int(values.max())
@@ -460,16 +458,18 @@ def _group_bins(
     """For :func:`group_sums`: every row's bin, the number of bins, which bins in which order
     make the groups (None: all, as they are) and the key table."""
     key = df[group_cols[0]] if len(group_cols) == 1 else None
-    if key is not None and _plain_key(key):
+    if key is not None:
         dense = _dense_int_bins(key)
         if dense is not None:
             offset, present, keys = dense
             return offset, len(present), None if len(keys) == len(present) else present, keys
-        if not isinstance(key.dtype, np.dtype):  # text
+        dtype = key.dtype
+        if not isinstance(dtype, np.dtype) and pd.api.types.is_string_dtype(dtype) and len(key):
             codes, uniques = pd.factorize(key, sort=False)
-            order = np.asarray(np.argsort(uniques), dtype=np.intp)
-            keys = pd.DataFrame({key.name: pd.Series(uniques.take(order), dtype=key.dtype)})
-            return np.asarray(codes, dtype=np.intp), len(uniques), order, keys
+            if codes.min() >= 0:  # nothing missing (a missing text would be coded -1)
+                order = np.asarray(np.argsort(uniques), dtype=np.intp)
+                keys = pd.DataFrame({key.name: pd.Series(uniques.take(order), dtype=dtype)})
+                return np.asarray(codes, dtype=np.intp), len(uniques), order, keys
     codes, keys = group_codes(df, group_cols)
     return codes, len(keys), None, keys
 

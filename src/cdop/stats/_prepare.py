@@ -65,9 +65,11 @@ def prepare_x_n(
     )
     gx = grouped.sums[x]
     gn = grouped.sums[n]
-    base = grouped.keys.copy()
-    base[x] = _restore_dtype(frame[x], gx)
-    base[n] = _restore_dtype(frame[n], gn)
+    keys = grouped.keys
+    columns: dict[str, Any] = {col: keys[col] for col in keys.columns}
+    columns[x] = _restore_dtype(frame[x], gx)
+    columns[n] = _restore_dtype(frame[n], gn)
+    base = pd.DataFrame(columns, index=keys.index, copy=False)
     return Prepared(x=gx, n=gn, base=base, group_cols=group_cols)
 
 
