@@ -53,3 +53,27 @@ def test_a_steps_peak_counts_the_workers_it_waited_for() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(done.stdout)["peak"] > 230  # the worker's 240 MB of ones
+
+
+def test_import_step_reads_top_level_lines() -> None:
+    """The import step reads the top-level lines of a ``-X importtime`` report (``import
+    pandas; import cdop``: pandas, then what cdop adds), not a module of the same name
+    nested in another's import. The report below is the format CPython documents (``-X
+    importtime``: self and cumulative microseconds, nesting shown by indentation)."""
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        spec = importlib.util.spec_from_file_location("_bench_run", BENCHMARKS / "run.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    report = (
+        "import time: self [us] | cumulative | imported package\n"
+        "import time:      1000 |       2000 |     numpy\n"
+        "import time:       500 |       1500 |   pandas.core\n"
+        "import time:       600 |     480000 | pandas\n"
+        "import time:       300 |        300 |     cdop\n"
+        "import time:       900 |      70000 | cdop\n"
+    )
+    assert module._top_level_imports(report) == {"pandas": 0.48, "cdop": 0.07}

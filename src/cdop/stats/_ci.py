@@ -206,6 +206,8 @@ def poisson_limits(
     # Byar's limits on every row (a NaN count gives NaN), then the exact ones on the few
     # small counts: position by position the same numbers as computing each part apart.
     lower, upper = _byar_large(obs, level)
+    if not threshold > 0:  # no exact limits even for none: Byar's lower limit of 0 is 0
+        np.copyto(lower, 0.0, where=obs == 0)
     small = np.flatnonzero(obs < threshold)
     if small.size:
         lo, up = _exact(obs[small], level)
@@ -321,38 +323,56 @@ def wilson_limits(xs: FloatArray, ns: FloatArray, level: float) -> tuple[FloatAr
     or NaN) and one level already parsed: the kernel the DataFrame statistics call.
 
     The operations of the formula are done in place, in the order written, so that the
-    limits are identical to the last bit to the formula evaluated term by term.
+    limits are identical to the last bit to the formula evaluated term by term. Long arrays
+    are worked through in blocks of :data:`_BLOCK` values, whose intermediate terms stay in
+    the processor's cache between steps.
     """
     nan = np.isnan(xs) | np.isnan(ns) if _has_nan(xs) or _has_nan(ns) else None
     if level == 1.0:
         lower, upper = np.zeros(xs.shape), np.ones(xs.shape)
     else:
         z = float(-special.ndtri((1.0 - level) / 2.0))
-        z2 = z * z
+        flat_x, flat_n = xs.reshape(-1), ns.reshape(-1)
+        lower, upper = np.empty(flat_x.shape), np.empty(flat_x.shape)
         with np.errstate(invalid="ignore", divide="ignore"):
-            root = xs / ns  # z sqrt(z^2 + 4 x (1 - x/n))
-            np.subtract(1.0, root, out=root)
-            np.multiply(4.0 * xs, root, out=root)
-            root += z2
-            np.sqrt(root, out=root)
-            root *= z
-            centre = 2.0 * xs
-            centre += z2
-            half = ns + z2  # (2x + z^2 -/+ root) / 2 / (n + z^2)
-            lower = centre - root
-            lower /= 2.0
-            lower /= half
-            upper = np.add(centre, root, out=centre)
-            upper /= 2.0
-            upper /= half
-        np.maximum(lower, 0.0, out=lower)
-        np.copyto(lower, 0.0, where=xs == 0)
-        np.minimum(upper, 1.0, out=upper)
-        np.copyto(upper, 1.0, where=xs == ns)
+            for start in range(0, flat_x.size, _BLOCK):
+                part = slice(start, start + _BLOCK)
+                _wilson_block(flat_x[part], flat_n[part], z, lower[part], upper[part])
+        lower, upper = lower.reshape(xs.shape), upper.reshape(xs.shape)
     if nan is not None:
         np.copyto(lower, np.nan, where=nan)
         np.copyto(upper, np.nan, where=nan)
     return lower, upper
+
+
+#: Values per block of :func:`wilson_limits` (a few arrays of them fit a core's cache).
+_BLOCK = 1 << 15
+
+
+def _wilson_block(
+    xs: FloatArray, ns: FloatArray, z: float, lower: FloatArray, upper: FloatArray
+) -> None:
+    """The Wilson limits of one block, written into ``lower`` and ``upper``."""
+    z2 = z * z
+    root = xs / ns  # z sqrt(z^2 + 4 x (1 - x/n))
+    np.subtract(1.0, root, out=root)
+    np.multiply(4.0 * xs, root, out=root)
+    root += z2
+    np.sqrt(root, out=root)
+    root *= z
+    centre = 2.0 * xs
+    centre += z2
+    half = ns + z2  # (2x + z^2 -/+ root) / 2 / (n + z^2)
+    np.subtract(centre, root, out=lower)
+    lower /= 2.0
+    lower /= half
+    np.add(centre, root, out=upper)
+    upper /= 2.0
+    upper /= half
+    np.maximum(lower, 0.0, out=lower)
+    np.copyto(lower, 0.0, where=xs == 0)
+    np.minimum(upper, 1.0, out=upper)
+    np.copyto(upper, 1.0, where=xs == ns)
 
 
 def _has_nan(values: FloatArray) -> bool:

@@ -385,7 +385,6 @@ class Grouped:
 
     keys: pd.DataFrame
     sums: dict[str, FloatArray]
-    codes: npt.NDArray[np.intp]
 
 
 def group_codes(
@@ -407,38 +406,72 @@ def _single_key_codes(key: pd.Series) -> tuple[npt.NDArray[np.intp], pd.DataFram
     """:func:`group_codes` of one integer or text key without missing values, by one sorted
     factorisation (what ``groupby`` does, without building a grouper); None for any other
     key, which ``groupby`` then handles."""
-    dtype = key.dtype
-    plain_int = isinstance(dtype, np.dtype) and (
-        dtype.kind == "i" or (dtype.kind == "u" and dtype.itemsize <= 4)
-    )
-    text = pd.api.types.is_string_dtype(dtype) and not isinstance(dtype, np.dtype)
-    if not (plain_int or text) or key.hasnans:
+    if not _plain_key(key):
         return None
-    if plain_int and len(key):
-        dense = _dense_int_codes(key.to_numpy())
-        if dense is not None:
-            return dense[0], pd.DataFrame({key.name: pd.Series(dense[1], dtype=dtype)})
-    codes, uniques = pd.factorize(key, sort=True)
-    keys = pd.DataFrame({key.name: pd.Series(uniques, dtype=dtype)})
-    return np.asarray(codes, dtype=np.intp), keys
+    dense = _dense_int_bins(key)
+    if dense is not None:
+        offset, present, keys = dense
+        rank = np.cumsum(present, dtype=np.intp) - 1
+        codes: npt.NDArray[np.intp] = rank[offset]
+        return codes, keys
+    factorised, uniques = pd.factorize(key, sort=True)
+    keys = pd.DataFrame({key.name: pd.Series(uniques, dtype=key.dtype)})
+    return np.asarray(factorised, dtype=np.intp), keys
 
 
-def _dense_int_codes(
-    values: npt.NDArray[np.integer[Any]],
-) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.integer[Any]]] | None:
-    """Sorted factorisation of integers spanning a range not much wider than their number
-    (area codes, years, group numbers): counted per value instead of hashed. None when the
-    range is too wide for that."""
+def _plain_key(key: pd.Series) -> bool:
+    """Whether a key is one :func:`_single_key_codes` factorises itself: NumPy integers (not
+    64-bit unsigned) or text, nothing missing."""
+    dtype = key.dtype
+    if isinstance(dtype, np.dtype):  # NumPy integers are never missing
+        return dtype.kind == "i" or (dtype.kind == "u" and dtype.itemsize <= 4)
+    return pd.api.types.is_string_dtype(dtype) and not key.hasnans
+
+
+def _dense_int_bins(
+    key: pd.Series,
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_], pd.DataFrame] | None:
+    """A key of integers spanning a range not much wider than their number (area codes,
+    years, group numbers), counted per value instead of hashed: each row's value less the
+    smallest (its bin), which bins hold a row, and the key table of those (sorted). None for
+    text, no rows or a range too wide for that."""
+    dtype = key.dtype
+    if not isinstance(dtype, np.dtype) or not _plain_key(key) or not len(key):
+        return None
+    values = np.asarray(key.to_numpy())
     low, high = int(values.min()), int(values.max())
     span = high - low + 1
     if span > 2 * len(values) + 1024:
         return None
-    offset = (values - low if low else values).astype(np.intp, copy=False)
+    # In the index type first: the difference of two small integers may not fit their own.
+    offset = values.astype(np.intp, copy=False)
+    if low:
+        offset = offset - low
     present = np.bincount(offset, minlength=span) > 0
-    rank = np.cumsum(present, dtype=np.intp) - 1
-    codes: npt.NDArray[np.intp] = rank[offset]
     uniques = (np.flatnonzero(present) + low).astype(values.dtype)
-    return codes, uniques
+    return offset, present, pd.DataFrame({key.name: pd.Series(uniques, dtype=dtype)})
+
+
+def _group_bins(
+    df: pd.DataFrame, group_cols: Sequence[str]
+) -> tuple[npt.NDArray[np.intp], int, npt.NDArray[Any] | None, pd.DataFrame]:
+    """For :func:`group_sums`: every row's bin, the number of bins, which bins in which order
+    make the groups (None: all, as they are) and the key table."""
+    key = df[group_cols[0]] if len(group_cols) == 1 else None
+    if key is not None:
+        dense = _dense_int_bins(key)
+        if dense is not None:
+            offset, present, keys = dense
+            return offset, len(present), None if len(keys) == len(present) else present, keys
+        dtype = key.dtype
+        if not isinstance(dtype, np.dtype) and pd.api.types.is_string_dtype(dtype) and len(key):
+            codes, uniques = pd.factorize(key, sort=False)
+            if codes.min() >= 0:  # nothing missing (a missing text would be coded -1)
+                order = np.asarray(np.argsort(uniques), dtype=np.intp)
+                keys = pd.DataFrame({key.name: pd.Series(uniques.take(order), dtype=dtype)})
+                return np.asarray(codes, dtype=np.intp), len(uniques), order, keys
+    codes, keys = group_codes(df, group_cols)
+    return codes, len(keys), None, keys
 
 
 def group_sums(
@@ -447,24 +480,36 @@ def group_sums(
     arrays: Mapping[str, FloatArray],
     *,
     nan_if_any_missing: bool = True,
+    maybe_missing: bool = True,
 ) -> Grouped:
-    """Sum each array per group (a group with a missing value sums to NaN when asked)."""
-    codes, keys = group_codes(df, group_cols)
-    ngroups = len(keys)
+    """Sum each array per group (a group with a missing value sums to NaN when asked).
+
+    ``maybe_missing=False`` says the arrays were checked to hold no NaN (not looked for again).
+
+    The rows are summed into bins, then the bins put in the groups' order: one integer
+    key of a narrow range has its values' own bins (the empty ones dropped), one text key
+    the bins of its texts in the order first seen (sorted afterwards: no group number
+    worked out again for every row), any other key the group codes of :func:`group_codes`.
+    Either way each group adds up its rows in their order: the same sums to the last bit.
+    """
+    bins, nbins, selection, keys = _group_bins(df, group_cols)
+
+    def per_group(weights: npt.NDArray[Any]) -> FloatArray:
+        total = np.asarray(np.bincount(bins, weights=weights, minlength=nbins), dtype=np.float64)
+        return total if selection is None else total[selection]
+
     sums: dict[str, FloatArray] = {}
     for name, values in arrays.items():
-        if not np.isnan(np.add.reduce(values, axis=None)):  # nothing missing: sum as it is
-            sums[name] = np.bincount(codes, weights=values, minlength=ngroups).astype(
-                np.float64, copy=False
-            )
+        if not maybe_missing or not np.isnan(np.add.reduce(values, axis=None)):
+            sums[name] = per_group(values)  # nothing missing: summed as it is
             continue
         missing = np.isnan(values)
-        total = np.bincount(codes, weights=np.where(missing, 0.0, values), minlength=ngroups)
+        total = per_group(np.where(missing, 0.0, values))
         if nan_if_any_missing and missing.any():
-            has_missing = np.bincount(codes, weights=missing.astype(np.float64), minlength=ngroups)
+            has_missing = per_group(missing.astype(np.float64))
             total = np.where(has_missing > 0, np.nan, total)
         sums[name] = total.astype(np.float64)
-    return Grouped(keys=keys, sums=sums, codes=codes)
+    return Grouped(keys=keys, sums=sums)
 
 
 # --------------------------------------------------------------------------- output

@@ -60,12 +60,16 @@ def prepare_x_n(
         check_not_above(func, frame, "x", x, "n", n, xs, ns)
     if not group_cols:
         return Prepared(x=xs, n=ns, base=frame.copy(deep=False), group_cols=[])
-    grouped = group_sums(frame, group_cols, {x: xs, n: ns}, nan_if_any_missing=True)
+    grouped = group_sums(
+        frame, group_cols, {x: xs, n: ns}, nan_if_any_missing=True, maybe_missing=allow_na
+    )
     gx = grouped.sums[x]
     gn = grouped.sums[n]
-    base = grouped.keys.copy()
-    base[x] = _restore_dtype(frame[x], gx)
-    base[n] = _restore_dtype(frame[n], gn)
+    keys = grouped.keys
+    columns: dict[str, Any] = {col: keys[col] for col in keys.columns}
+    columns[x] = _restore_dtype(frame[x], gx)
+    columns[n] = _restore_dtype(frame[n], gn)
+    base = pd.DataFrame(columns, index=keys.index, copy=False)
     return Prepared(x=gx, n=gn, base=base, group_cols=group_cols)
 
 
