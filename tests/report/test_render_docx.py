@@ -311,3 +311,22 @@ def test_table_spacing_in_twips_is_python_docx_own() -> None:
     from cdop.report._docx import _GAP_AFTER, _NOTE_BEFORE
 
     assert (Mm(1.5).twips, Mm(2).twips) == (_NOTE_BEFORE, _GAP_AFTER)
+
+
+def test_chapter_from_the_kept_blank_is_the_chapter_from_a_fresh_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Each chapter starts from a copy of the empty styled document kept per process; the
+    # reference opens that document afresh for every chapter, as the writer did before.
+    # A chapter written in between (stamped, other tables and figures) changes nothing.
+    from cdop.report import _docx
+
+    plain, stamped = make_chapter(), make_chapter(STAMP)
+    kept = [render_docx(plain), render_docx(stamped), render_docx(plain)]
+    assert kept[0] == kept[2]
+
+    def fresh(template: bytes | None) -> object:
+        return docx.Document(io.BytesIO(_docx._styled_blank(template)))
+
+    monkeypatch.setattr(_docx, "_blank_document", fresh)
+    assert [render_docx(plain), render_docx(stamped)] == kept[:2]

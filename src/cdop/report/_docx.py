@@ -29,6 +29,7 @@ chapter gives the same bytes.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import io
@@ -471,6 +472,12 @@ class _Out:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self._parts: list[str] = []
+        self._ids = _STYLE_IDS.setdefault(doc.styles.element, {})
+
+    def style_id(self, name: str) -> str:
+        """The id of the style named ``name`` (see :func:`_style_id`)."""
+        found = self._ids.get(name)
+        return _style_id(self.doc, name) if found is None else found
 
     def add(self, xml: str) -> None:
         """Body content (paragraphs, tables), in the ``w`` namespace."""
@@ -491,7 +498,7 @@ class _Out:
         the runs ``inner``), with the properties python-docx would write, in its order."""
         properties = ""
         if style is not None:
-            properties += f'<w:pStyle w:val="{_attribute(_style_id(self.doc, style))}"/>'
+            properties += f'<w:pStyle w:val="{_attribute(self.style_id(style))}"/>'
         if keep_next is not None:
             properties += "<w:keepNext/>" if keep_next else '<w:keepNext w:val="0"/>'
         if page_break:
@@ -556,7 +563,7 @@ def _add_contents(out: _Out, chapter: Chapter, marks: _Bookmarks) -> None:
     """
     out.paragraph("Heading 1", _CONTENTS_HEADING)
     entries = chapter.contents()
-    style_id = _attribute(_style_id(out.doc, _CONTENTS_ENTRY))
+    style_id = _attribute(out.style_id(_CONTENTS_ENTRY))
     colour = f'<w:color w:val="{HEADING_RGB}"/>'
     for i, entry in enumerate(entries):
         begin = (
@@ -762,12 +769,11 @@ def _table_part(
     """
     from docx.shared import Mm
 
-    doc = out.doc
     if layout is None:
         layout = layout_table(header, rows, aligns, flow.measure_pt, flow.width_mm)
     ncols = len(header)
     cell_format = _CellFormat(
-        style_id=_style_id(doc, _TABLE_TEXT),
+        style_id=out.style_id(_TABLE_TEXT),
         widths_twips=tuple(int(Mm(w).twips) for w in layout.widths_mm),
         right=tuple(j < len(aligns) and aligns[j] == "right" for j in range(ncols)),
     )
@@ -789,7 +795,7 @@ def _table_part(
     # Alternative text (Word's Table Properties > Alt Text) in tblCaption, tblDescription.
     out.add(
         "<w:tbl><w:tblPr>"
-        f'<w:tblStyle w:val="{_attribute(_style_id(doc, _TABLE_STYLE))}"/>'
+        f'<w:tblStyle w:val="{_attribute(out.style_id(_TABLE_STYLE))}"/>'
         f'<w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/>{_TABLE_BORDERS}'
         f'<w:tblLayout w:type="fixed"/>{_TABLE_LOOK}{described}</w:tblPr>'
         f"<w:tblGrid>{grid}</w:tblGrid>{xml}</w:tbl>"
@@ -897,6 +903,15 @@ def _styled_blank(template: bytes | None) -> bytes:
     return buffer.getvalue()
 
 
+@functools.lru_cache(maxsize=4)
+def _blank_document(template: bytes | None) -> Any:
+    """The empty styled document (:func:`_styled_blank`) opened once per process for
+    each template: each chapter starts from a copy of it (half the time of opening it)."""
+    import docx
+
+    return docx.Document(io.BytesIO(_styled_blank(template)))
+
+
 def check_template(path: str | Path) -> bytes:
     """The bytes of a panel's Word template, or a clear error saying what is wrong.
 
@@ -959,10 +974,11 @@ def render_docx(
     bytes
         The ``.docx`` file, identical for identical inputs.
     """
-    import docx
-
     house = template is None
-    doc = docx.Document(io.BytesIO(_styled_blank(template)))
+    blank = _blank_document(template)
+    doc = copy.deepcopy(blank)
+    # The copy has the blank's styles: their ids are looked up once per process.
+    _STYLE_IDS[doc.styles.element] = _STYLE_IDS.setdefault(blank.styles.element, {})
     _page_setup(doc, chapter.stamp, house)
     flow = _Flow(_Page.of(doc), font_scale=1.0 if house else _template_font_scale(doc))
     marks = _Bookmarks([e.anchor for e in chapter.contents()])
