@@ -319,3 +319,32 @@ def test_text_drawn_glyph_by_glyph_shows_what_matplotlib_draws() -> None:
         figure = make_figure("t", "T", "T", _texts, margins=(0.8, 0.6, 0.2, 0.2))
         assert np.array_equal(_pixels(figure.png), expected)
         make_figure("b", "B", "B", _bars([40, 1, 7, 9]))
+
+
+def test_text_layout_with_kept_font_metrics_is_matplotlibs() -> None:
+    # The renderer hands matplotlib's text layout each font's ascent, descent and line
+    # gap, read once per process; the reference is matplotlib's layout with its own Agg
+    # renderer, which reads them from the font's tables every time. Several lines (the
+    # line gap), sizes, weights and a rotation, twice (the second time from what is kept).
+    from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+    from matplotlib.figure import Figure
+
+    from cdop.report._figures import _HEIGHTS, _BothFiles
+
+    _HEIGHTS.clear()
+    with figure_style():
+        fig = Figure(figsize=(6.5, 3.4), dpi=FIGURE_DPI)
+        FigureCanvasAgg(fig)
+        texts = [
+            fig.text(0.1, 0.5, "Deaths\nreviewed\n2024/25", fontsize=7),
+            fig.text(0.4, 0.5, "Infant mortality – Ölmere", fontsize=11, fontweight="bold"),
+            fig.text(0.7, 0.2, "up the\nside", rotation=90, fontsize=9, linespacing=1.6),
+        ]
+        width, height = fig.canvas.get_width_height(physical=True)
+        plain = RendererAgg(width, height, FIGURE_DPI)  # type: ignore[no-untyped-call]
+        both = _BothFiles(RendererAgg(width, height, FIGURE_DPI))  # type: ignore[no-untyped-call]
+        for _ in range(2):
+            for text in texts:
+                expected = text.get_window_extent(plain).get_points()
+                assert np.array_equal(text.get_window_extent(both).get_points(), expected)
+    assert len(_HEIGHTS) == 3  # matplotlib asked the renderer, once per font and size

@@ -251,3 +251,82 @@ def test_a_template_file_under_a_figures_name_is_replaced_as_a_save_replaces_it(
     with zipfile.ZipFile(io.BytesIO(fast)) as z:
         assert z.namelist().count("word/media/image1.png") == 1
         assert z.read("word/media/image1.png").startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(
+    ("text", "keep_next", "page_break", "before", "after"),
+    [
+        ("Deaths reviewed", None, False, None, None),
+        ("", None, False, None, None),
+        ("Note:\ta tab, a line\nbreak and\r\nboth", True, False, 1.5, None),
+        ("  spaces around  ", False, True, None, 2.0),
+        (f"{NBSP}no-break{NBSP}", False, False, None, None),
+        ('Quotes " & <markup>', True, True, 3.0, None),
+    ],
+)
+def test_paragraph_written_as_text_is_python_docx_own(
+    text: str, keep_next: bool | None, page_break: bool, before: float | None, after: float | None
+) -> None:
+    # The reference is the same paragraph built with python-docx's own objects, as the
+    # writer built every paragraph before: the same XML, byte for byte.
+    from docx.shared import Mm
+    from lxml import etree
+
+    from cdop.report._docx import _Out, _style_id
+
+    for style in ("Caption", None):
+        reference = docx.Document()
+        paragraph = reference.add_paragraph(text)
+        if style is not None:
+            paragraph._p.style = _style_id(reference, style)
+        fmt = paragraph.paragraph_format
+        if keep_next is not None:
+            fmt.keep_with_next = keep_next
+        if page_break:
+            fmt.page_break_before = True
+        if before is not None:
+            fmt.space_before = Mm(before)
+        if after is not None:
+            fmt.space_after = Mm(after)
+
+        written = docx.Document()
+        out = _Out(written)
+        out.paragraph(
+            style,
+            text,
+            keep_next=keep_next,
+            page_break=page_break,
+            before_twips=None if before is None else int(Mm(before).twips),
+            after_twips=None if after is None else int(Mm(after).twips),
+        )
+        out.flush()
+        expected = etree.tostring(reference.element.body[-2])
+        assert etree.tostring(written.element.body[-2]) == expected
+
+
+def test_table_spacing_in_twips_is_python_docx_own() -> None:
+    # python-docx's conversion of the millimetres the writer used to give it.
+    from docx.shared import Mm
+
+    from cdop.report._docx import _GAP_AFTER, _NOTE_BEFORE
+
+    assert (Mm(1.5).twips, Mm(2).twips) == (_NOTE_BEFORE, _GAP_AFTER)
+
+
+def test_chapter_from_the_kept_blank_is_the_chapter_from_a_fresh_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Each chapter starts from a copy of the empty styled document kept per process; the
+    # reference opens that document afresh for every chapter, as the writer did before.
+    # A chapter written in between (stamped, other tables and figures) changes nothing.
+    from cdop.report import _docx
+
+    plain, stamped = make_chapter(), make_chapter(STAMP)
+    kept = [render_docx(plain), render_docx(stamped), render_docx(plain)]
+    assert kept[0] == kept[2]
+
+    def fresh(template: bytes | None) -> object:
+        return docx.Document(io.BytesIO(_docx._styled_blank(template)))
+
+    monkeypatch.setattr(_docx, "_blank_document", fresh)
+    assert [render_docx(plain), render_docx(stamped)] == kept[:2]

@@ -29,6 +29,7 @@ chapter gives the same bytes.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import io
@@ -84,6 +85,10 @@ _KEEP_WHOLE_ROWS: Final = 16
 _KEEP_FIRST_ROWS: Final = 3
 _KEEP_LAST_ROWS: Final = 3
 _NBSP: Final = "\u00a0"
+#: Space above a table's first note (1.5 mm) and under the table block (2 mm), in twips
+#: as python-docx stores them (1 twip = 635 EMU, 1 mm = 36,000 EMU, rounded).
+_NOTE_BEFORE: Final = 85
+_GAP_AFTER: Final = 113
 
 
 def _property(text: str) -> str:
@@ -329,9 +334,9 @@ class _Flow:
     def height_mm(self) -> float:
         return self.page.landscape_height_mm if self.landscape else self.page.height_mm
 
-    def turn(self, doc: Document, landscape: bool) -> None:
+    def turn(self, out: _Out, landscape: bool) -> None:
         if landscape != self.landscape:
-            _section_break(doc, landscape)
+            _section_break(out, landscape)
             self.landscape = landscape
 
 
@@ -384,15 +389,27 @@ def _add_field(paragraph: Paragraph, instruction: str, result: str) -> None:
     paragraph.add_run()._r.append(_el("w:fldChar", fldCharType="end"))
 
 
-def _caption(doc: Document, label: str, number: int, title: str, keep_next: bool) -> None:
-    paragraph = _styled(doc, "Caption")
-    paragraph.paragraph_format.keep_with_next = keep_next
+def _caption(out: _Out, label: str, number: int, title: str, keep_next: bool) -> None:
     if number:
-        paragraph.add_run(f"{label} ")
-        _add_field(paragraph, f"SEQ {label} \\* ARABIC", str(number))
-        paragraph.add_run(xml_text(f". {title}"))
+        runs = (
+            _run_xml(f"{label} ", "")
+            + _field_xml(f"SEQ {label} \\* ARABIC", str(number))
+            + _run_xml(f". {title}", "")
+        )
     else:
-        paragraph.add_run(xml_text(title))
+        runs = _run_xml(title, "")
+    out.paragraph("Caption", keep_next=keep_next, inner=runs)
+
+
+def _field_xml(instruction: str, result: str) -> str:
+    """The runs of a complex field, as :func:`_add_field` writes them."""
+    return (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        f'<w:r><w:instrText xml:space="preserve"> {xml_escape(instruction)} </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        f"{_run_xml(result, '')}"
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
 
 
 _BORDER_EDGES: Final = (
@@ -418,7 +435,6 @@ _TABLE_LOOK: Final = (
     '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" '
     'w:noHBand="0" w:noVBand="1" w:val="04A0"/>'
 )
-_QUOTE: Final = {'"': "&quot;"}
 
 
 def _table_borders() -> Any:
@@ -443,12 +459,80 @@ def _style_id(doc: Document, name: str) -> str:
     return found
 
 
-def _styled(doc: Document, style: str, text: str = "") -> Any:
-    """A new paragraph in ``style``, set by id (python-docx compares a style given by name
-    with the default style, scanning every style each time)."""
-    paragraph = doc.add_paragraph(xml_text(text))
-    paragraph._p.style = _style_id(doc, style)
-    return paragraph
+class _Out:
+    """The document's body written as WordprocessingML text and parsed in one go.
+
+    python-docx builds each paragraph element by element (its style looked up, each
+    property inserted in schema order, each character of the text examined): most of a
+    chapter's Word time. Paragraphs and tables are written here as the XML python-docx
+    would make of them, and parsed together when the body is next needed as objects (a
+    figure's picture, a section break) or the document is saved.
+    """
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self._parts: list[str] = []
+        self._ids = _STYLE_IDS.setdefault(doc.styles.element, {})
+
+    def style_id(self, name: str) -> str:
+        """The id of the style named ``name`` (see :func:`_style_id`)."""
+        found = self._ids.get(name)
+        return _style_id(self.doc, name) if found is None else found
+
+    def add(self, xml: str) -> None:
+        """Body content (paragraphs, tables), in the ``w`` namespace."""
+        self._parts.append(xml)
+
+    def paragraph(
+        self,
+        style: str | None,
+        text: str = "",
+        *,
+        keep_next: bool | None = None,
+        page_break: bool = False,
+        before_twips: int | None = None,
+        after_twips: int | None = None,
+        inner: str | None = None,
+    ) -> None:
+        """A paragraph in ``style`` (by name; None: the default) holding ``text`` (or
+        the runs ``inner``), with the properties python-docx would write, in its order."""
+        properties = ""
+        if style is not None:
+            properties += f'<w:pStyle w:val="{_attribute(self.style_id(style))}"/>'
+        if keep_next is not None:
+            properties += "<w:keepNext/>" if keep_next else '<w:keepNext w:val="0"/>'
+        if page_break:
+            properties += "<w:pageBreakBefore/>"
+        if before_twips is not None:
+            properties += f'<w:spacing w:before="{before_twips}"/>'
+        if after_twips is not None:
+            properties += f'<w:spacing w:after="{after_twips}"/>'
+        if inner is None:
+            inner = _run_xml(text, "") if text else ""
+        pr = f"<w:pPr>{properties}</w:pPr>" if properties else ""
+        self._parts.append(f"<w:p>{pr}{inner}</w:p>" if pr or inner else "<w:p/>")
+
+    def flush(self) -> None:
+        """Parse what was written and put it at the end of the body."""
+        if not self._parts:
+            return
+        from docx.oxml import parse_xml
+        from docx.oxml.ns import nsdecls
+
+        written = parse_xml(f"<w:body {nsdecls('w')}>{''.join(self._parts)}</w:body>")
+        self._parts.clear()
+        end = self.doc.element.body.get_or_add_sectPr()
+        for element in list(written):
+            end.addprevious(element)
+
+
+def _attribute(value: str) -> str:
+    """``value`` escaped for a double-quoted XML attribute; tabs and line breaks as
+    character references, so that parsing gives them back (not as spaces)."""
+    return xml_escape(value, _ATTRIBUTE_ESCAPES)
+
+
+_ATTRIBUTE_ESCAPES: Final = {'"': "&quot;", "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"}
 
 
 class _Bookmarks:
@@ -457,28 +541,29 @@ class _Bookmarks:
     def __init__(self, anchors: Sequence[str]) -> None:
         self.names = {anchor: f"_Toc_cdop_{i}" for i, anchor in enumerate(anchors, start=1)}
 
-    def heading(self, doc: Document, style: str, text: str, anchor: str | None) -> Any:
-        paragraph = _styled(doc, style, text)
+    def heading(
+        self, out: _Out, style: str, text: str, anchor: str | None, *, page_break: bool = False
+    ) -> None:
         name = self.names.get(anchor or "")
+        inner = _run_xml(text, "") if text else ""
         if name is not None:
             ident = name.rsplit("_", 1)[1]
-            paragraph._p.insert(1, _el("w:bookmarkStart", id=ident, name=name))
-            paragraph._p.append(_el("w:bookmarkEnd", id=ident))
-        return paragraph
+            inner = (
+                f'<w:bookmarkStart w:id="{ident}" w:name="{name}"/>{inner}'
+                f'<w:bookmarkEnd w:id="{ident}"/>'
+            )
+        out.paragraph(style, page_break=page_break, inner=inner)
 
 
-def _add_contents(doc: Document, chapter: Chapter, marks: _Bookmarks) -> None:
+def _add_contents(out: _Out, chapter: Chapter, marks: _Bookmarks) -> None:
     """The contents: one line per section, each a link to its heading.
 
     The lines sit inside a ``TOC`` field, so Word's "Update field" adds page numbers;
     until then (and in LibreOffice) the linked titles are shown as written.
     """
-    from docx.oxml import parse_xml
-    from docx.oxml.ns import nsdecls
-
-    _styled(doc, "Heading 1", _CONTENTS_HEADING)
+    out.paragraph("Heading 1", _CONTENTS_HEADING)
     entries = chapter.contents()
-    style_id = _style_id(doc, _CONTENTS_ENTRY)
+    style_id = _attribute(out.style_id(_CONTENTS_ENTRY))
     colour = f'<w:color w:val="{HEADING_RGB}"/>'
     for i, entry in enumerate(entries):
         begin = (
@@ -494,11 +579,7 @@ def _add_contents(doc: Document, chapter: Chapter, marks: _Bookmarks) -> None:
             f"<w:r><w:rPr>{colour}</w:rPr><w:t>{xml_escape(xml_text(entry.title))}</w:t></w:r>"
             "</w:hyperlink>"
         )
-        p = parse_xml(
-            f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{style_id}"/></w:pPr>'
-            f"{begin}{link}{end}</w:p>"
-        )
-        doc.element.body.get_or_add_sectPr().addprevious(p)
+        out.add(f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/></w:pPr>{begin}{link}{end}</w:p>')
 
 
 @dataclass(frozen=True)
@@ -575,12 +656,14 @@ def _alt_text(caption: str, rows: Sequence[Sequence[str]], marker: str) -> str:
     return caption
 
 
-def _section_break(doc: Document, landscape: bool) -> None:
+def _section_break(out: _Out, landscape: bool) -> None:
     """End the current section at the last paragraph; the next pages are landscape or
     portrait. Headers and footers carry on (the new section inherits them)."""
     from docx.enum.section import WD_ORIENT
     from docx.oxml.ns import qn
 
+    out.flush()
+    doc = out.doc
     body = doc.element.body
     sentinel = body.get_or_add_sectPr()
     last = sentinel.getprevious()
@@ -599,7 +682,7 @@ def _section_break(doc: Document, landscape: bool) -> None:
 
 
 def _add_table(
-    doc: Document,
+    out: _Out,
     flow: _Flow,
     label_number: int,
     title: str | None,
@@ -618,8 +701,6 @@ def _add_table(
     the first column ("Table N (continued)"); one that cannot be split so gets a
     landscape page of its own.
     """
-    from docx.shared import Mm
-
     layout = layout_table(header, rows, aligns, flow.measure_pt, flow.width_mm)
     if layout.fits:
         parts = [list(range(len(header)))]
@@ -630,16 +711,17 @@ def _add_table(
     # A table written whole, with every cell and alignment given, keeps this layout.
     whole = layout.fits and len(aligns) >= len(header) and all(len(r) >= len(header) for r in rows)
     if landscape:
-        flow.turn(doc, True)
+        flow.turn(out, True)
     described = alt or _alt_text(title or "", rows, marker)
     for k, columns in enumerate(parts):
         last = k == len(parts) - 1
         if title is not None:
             if k == 0:
-                _caption(doc, "Table", label_number, title, keep_next=True)
+                _caption(out, "Table", label_number, title, keep_next=True)
             else:
-                paragraph = _styled(doc, "Caption", f"Table {label_number} (continued). {title}")
-                paragraph.paragraph_format.keep_with_next = True
+                out.paragraph(
+                    "Caption", f"Table {label_number} (continued). {title}", keep_next=True
+                )
         part_alt = (
             described
             if len(parts) == 1
@@ -647,7 +729,7 @@ def _add_table(
             f"{', '.join(header[j] for j in columns[1:])})"
         )
         _table_part(
-            doc,
+            out,
             flow,
             [header[j] for j in columns],
             [[r[j] if j < len(r) else "" for j in columns] for r in rows],
@@ -658,19 +740,16 @@ def _add_table(
             layout=layout if whole else None,
         )
     for i, note in enumerate(notes):
-        paragraph = _styled(doc, _TABLE_NOTE, note)
-        if i == 0:
-            paragraph.paragraph_format.space_before = Mm(1.5)
+        out.paragraph(_TABLE_NOTE, note, before_twips=_NOTE_BEFORE if i == 0 else None)
     if spacer:
         # Space after the table block before the next paragraph.
-        gap = _styled(doc, _TABLE_NOTE)
-        gap.paragraph_format.space_after = Mm(2)
+        out.paragraph(_TABLE_NOTE, after_twips=_GAP_AFTER)
     if landscape:
-        flow.turn(doc, False)
+        flow.turn(out, False)
 
 
 def _table_part(
-    doc: Document,
+    out: _Out,
     flow: _Flow,
     header: Sequence[str],
     rows: Sequence[Sequence[str]],
@@ -684,19 +763,17 @@ def _table_part(
     """One Word table: style, borders, alternative text, widths and rows (laid out here
     unless ``layout`` is given).
 
-    The table is written as XML text and parsed once: python-docx's objects cost a few
-    milliseconds a cell, and its ``rows[i]`` lists every row on each call, which made a
-    comparison of thousands of areas take hours.
+    The table is written as XML text, parsed with the body around it: python-docx's
+    objects cost a few milliseconds a cell, and its ``rows[i]`` lists every row on each
+    call, which made a comparison of thousands of areas take hours.
     """
-    from docx.oxml import parse_xml
-    from docx.oxml.ns import nsdecls, qn
     from docx.shared import Mm
 
     if layout is None:
         layout = layout_table(header, rows, aligns, flow.measure_pt, flow.width_mm)
     ncols = len(header)
     cell_format = _CellFormat(
-        style_id=_style_id(doc, _TABLE_TEXT),
+        style_id=out.style_id(_TABLE_TEXT),
         widths_twips=tuple(int(Mm(w).twips) for w in layout.widths_mm),
         right=tuple(j < len(aligns) and aligns[j] == "right" for j in range(ncols)),
     )
@@ -704,29 +781,30 @@ def _table_part(
     keeps = _keep_rows(len(all_rows))
     if not keep_last:  # nothing under the table to keep its last row with
         keeps[-1] = False
-    described = "<w:tblCaption/><w:tblDescription/>" if alt else ""
+    described = (
+        f'<w:tblCaption w:val="{_attribute(_property(title or alt))}"/>'
+        f'<w:tblDescription w:val="{_attribute(xml_text(alt))}"/>'
+        if alt
+        else ""
+    )
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in cell_format.widths_twips)
     xml = "".join(
         _row_xml(values, ncols, cell_format, header=i == 0, keep_next=keeps[i])
         for i, values in enumerate(all_rows)
     )
-    tbl = parse_xml(
-        f"<w:tbl {nsdecls('w')}><w:tblPr>"
-        f'<w:tblStyle w:val="{xml_escape(_style_id(doc, _TABLE_STYLE), _QUOTE)}"/>'
+    # Alternative text (Word's Table Properties > Alt Text) in tblCaption, tblDescription.
+    out.add(
+        "<w:tbl><w:tblPr>"
+        f'<w:tblStyle w:val="{_attribute(out.style_id(_TABLE_STYLE))}"/>'
         f'<w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/>{_TABLE_BORDERS}'
         f'<w:tblLayout w:type="fixed"/>{_TABLE_LOOK}{described}</w:tblPr>'
         f"<w:tblGrid>{grid}</w:tblGrid>{xml}</w:tbl>"
     )
-    if alt:  # alternative text (Word's Table Properties > Alt Text)
-        properties = tbl[0]
-        properties.find(qn("w:tblCaption")).set(qn("w:val"), _property(title or alt))
-        properties.find(qn("w:tblDescription")).set(qn("w:val"), xml_text(alt))
-    doc.element.body.get_or_add_sectPr().addprevious(tbl)
 
 
-def _add_report_table(doc: Document, flow: _Flow, table: ReportTable, marker: str) -> None:
+def _add_report_table(out: _Out, flow: _Flow, table: ReportTable, marker: str) -> None:
     _add_table(
-        doc,
+        out,
         flow,
         table.number,
         table.title,
@@ -739,10 +817,12 @@ def _add_report_table(doc: Document, flow: _Flow, table: ReportTable, marker: st
     )
 
 
-def _add_figure(doc: Document, flow: _Flow, figure: ReportFigure) -> None:
+def _add_figure(out: _Out, flow: _Flow, figure: ReportFigure) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm
 
+    out.flush()  # the picture is added by python-docx, after what was written
+    doc = out.doc
     width_px, height_px = _png_size(figure.png)
     width = flow.width_mm
     height = width * height_px / width_px
@@ -759,10 +839,9 @@ def _add_figure(doc: Document, flow: _Flow, figure: ReportFigure) -> None:
     doc_pr.set("name", f"{figure.id}.png")
     doc_pr.set("descr", xml_text(figure.alt))
     doc_pr.set("title", xml_text(figure.caption))
-    _caption(doc, "Figure", figure.number, figure.title, keep_next=bool(figure.notes))
+    _caption(out, "Figure", figure.number, figure.title, keep_next=bool(figure.notes))
     for i, note in enumerate(figure.notes):
-        paragraph = _styled(doc, _TABLE_NOTE, note)
-        paragraph.paragraph_format.keep_with_next = i < len(figure.notes) - 1
+        out.paragraph(_TABLE_NOTE, note, keep_next=i < len(figure.notes) - 1)
 
 
 #: How much wider than Arial a template's font may set the same text (Verdana, the
@@ -822,6 +901,15 @@ def _styled_blank(template: bytes | None) -> bytes:
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+@functools.lru_cache(maxsize=4)
+def _blank_document(template: bytes | None) -> Any:
+    """The empty styled document (:func:`_styled_blank`) opened once per process for
+    each template: each chapter starts from a copy of it (half the time of opening it)."""
+    import docx
+
+    return docx.Document(io.BytesIO(_styled_blank(template)))
 
 
 def check_template(path: str | Path) -> bytes:
@@ -886,42 +974,43 @@ def render_docx(
     bytes
         The ``.docx`` file, identical for identical inputs.
     """
-    import docx
-
     house = template is None
-    doc = docx.Document(io.BytesIO(_styled_blank(template)))
+    blank = _blank_document(template)
+    doc = copy.deepcopy(blank)
+    # The copy has the blank's styles: their ids are looked up once per process.
+    _STYLE_IDS[doc.styles.element] = _STYLE_IDS.setdefault(blank.styles.element, {})
     _page_setup(doc, chapter.stamp, house)
     flow = _Flow(_Page.of(doc), font_scale=1.0 if house else _template_font_scale(doc))
     marks = _Bookmarks([e.anchor for e in chapter.contents()])
+    out = _Out(doc)
 
-    _styled(doc, "Title", chapter.title)
+    out.paragraph("Title", chapter.title)
     if chapter.subtitle:
-        _styled(doc, "Subtitle", chapter.subtitle)
+        out.paragraph("Subtitle", chapter.subtitle)
     if chapter.date_text:
-        doc.add_paragraph(xml_text(chapter.date_text))
+        out.paragraph(None, chapter.date_text)
     for text in chapter.intro:
-        doc.add_paragraph(xml_text(text))
-    _add_contents(doc, chapter, marks)
+        out.paragraph(None, text)
+    _add_contents(out, chapter, marks)
 
     for section in (*chapter.front, *chapter.body):
-        marks.heading(doc, "Heading 1", section.title, f"section-{section.id}")
+        marks.heading(out, "Heading 1", section.title, f"section-{section.id}")
         for text in section.paragraphs:
-            doc.add_paragraph(xml_text(text))
+            out.paragraph(None, text)
         for table in section.tables:
-            _add_report_table(doc, flow, table, chapter.marker)
+            _add_report_table(out, flow, table, chapter.marker)
         for figure in section.figures:
-            _add_figure(doc, flow, figure)
+            _add_figure(out, flow, figure)
 
     if chapter.has_appendix:
-        heading = marks.heading(doc, "Heading 1", APPENDIX_HEADING, "appendix")
-        heading.paragraph_format.page_break_before = True
+        marks.heading(out, "Heading 1", APPENDIX_HEADING, "appendix", page_break=True)
     if chapter.disclosure_note:
-        _styled(doc, "Heading 2", DISCLOSURE_HEADING)
-        doc.add_paragraph(xml_text(chapter.disclosure_note))
+        out.paragraph("Heading 2", DISCLOSURE_HEADING)
+        out.paragraph(None, chapter.disclosure_note)
     if chapter.provenance:
-        _styled(doc, "Heading 2", PROVENANCE_HEADING)
+        out.paragraph("Heading 2", PROVENANCE_HEADING)
         _add_table(
-            doc,
+            out,
             flow,
             0,
             None,
@@ -932,6 +1021,7 @@ def render_docx(
             alt=PROVENANCE_HEADING,
             spacer=False,
         )
+    out.flush()
 
     when = dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC)
     props = doc.core_properties

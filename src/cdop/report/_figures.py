@@ -48,6 +48,9 @@ _LAYOUTS: dict[tuple[Any, ...], tuple[tuple[Any, int, float, float], ...]] = {}
 _LAYOUTS_KEPT: Final = 20_000
 _GLYPHS: dict[tuple[Any, ...], tuple[np.ndarray[Any, Any], int, int]] = {}
 _GLYPHS_KEPT: Final = 50_000
+#: Fonts' vertical metrics by font and dpi (see :meth:`_BothFiles._get_font_height_metrics`).
+_HEIGHTS: dict[tuple[Any, float], tuple[Any, Any, Any]] = {}
+_HEIGHTS_KEPT: Final = 1_000
 
 
 @functools.cache
@@ -224,6 +227,29 @@ class _BothFiles:
         if name == "_agg":  # not set yet (a copy being made): no renderer to ask
             raise AttributeError(name)
         return getattr(self._agg, name)
+
+    # -- measurements ------------------------------------------------------------------
+    def _get_font_height_metrics(self, prop: Any) -> tuple[Any, Any, Any]:
+        """The ascent, descent and line gap of the font ``prop`` names, at its size and
+        this renderer's dpi: what matplotlib's text layout (3.11 and later) reads from
+        the font's tables for every text it lays out, read here once per process for
+        each font, size and dpi. The same numbers, to the bit (the same sums)."""
+        from matplotlib.font_manager import font_family_aliases
+
+        dpi = self._agg.dpi
+        # A generic family ("sans-serif") means whatever the settings say at the time.
+        kept = not any(family in font_family_aliases for family in prop.get_family())
+        key = (prop.copy(), dpi)
+        if kept:
+            found = _HEIGHTS.get(key)
+            if found is not None:
+                return found
+        found = _font_height_metrics(prop, dpi)
+        if kept:
+            if len(_HEIGHTS) >= _HEIGHTS_KEPT:
+                _HEIGHTS.clear()
+            _HEIGHTS[key] = found
+        return found
 
     # -- the SVG file of one drawing ----------------------------------------------------
     def start_svg(self, svg: Any, scale: float) -> None:
@@ -449,6 +475,27 @@ class _BothFiles:
 
     def stop_filter(self, filter_func: Any) -> None:
         self._agg.stop_filter(filter_func)
+
+
+def _font_height_metrics(prop: Any, dpi: float) -> tuple[Any, Any, Any]:
+    """matplotlib's reading of a font's vertical metrics (``Text._get_layout``): the
+    typographic ascent, descent and line gap (OS/2 table, else hhea), scaled to the
+    font's size at ``dpi``; None for each when the font has neither table."""
+    from matplotlib.font_manager import fontManager, get_font
+
+    font: Any = get_font(fontManager._find_fonts_by_props(prop))
+    for table_name, gap_key, ascent_key, descent_key in (
+        ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+        ("hhea", "lineGap", "ascent", "descent"),
+    ):
+        table = font.get_sfnt_table(table_name)
+        if table is None:
+            continue
+        size = prop.get_size_in_points()
+        units_per_em = font.get_sfnt_table("head")["unitsPerEm"]
+        scale = 1 / units_per_em * size * dpi / 72
+        return table[ascent_key] * scale, -table[descent_key] * scale, table[gap_key] * scale
+    return None, None, None
 
 
 class _ScaledText:
