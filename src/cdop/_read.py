@@ -8,10 +8,12 @@ ragged row). Nothing here raises for bad input: problems are returned as issues.
 A well-formed UTF-8 CSV file (the usual export) is parsed by Arrow from the file, a piece
 of whole lines at a time and on every core, each column coded as it is read (its distinct
 texts once, a small code a cell; see :func:`_encoded`) and the file hashed meanwhile:
-neither the file nor its parsed table is held whole. Anything else (other encodings,
-quotes, ragged rows) is read as text, by Arrow where it can and by pandas and the csv
-module where it cannot, and ends in the same coded columns: every path gives the same
-table.
+neither the file nor its parsed table is held whole. A file holding quotes (a quoted
+field may hold a line break, so that a line is not a record) is parsed by Arrow as a
+stream of blocks, coded and hashed the same way (see :func:`_arrow_stream`). Anything else
+(other encodings, a quote left open, a carriage return outside CRLF, ragged rows) is read
+as text, by Arrow where it can and by pandas and the csv module where it cannot, and ends
+in the same coded columns: every path gives the same table.
 """
 
 from __future__ import annotations
@@ -543,11 +545,13 @@ def _read_clean_file(
 ) -> RawTable | None:
     """A well-formed UTF-8 CSV file read by Arrow from the file itself, a piece at a time
     (see :func:`_file_pieces`): the common case, at the speed of Arrow and in little
-    memory; the file is hashed meanwhile.
+    memory; the file is hashed meanwhile. A file holding quotes is read as a stream (see
+    :func:`_arrow_stream`).
 
     None for anything else (UTF-16, bytes that are not UTF-8, a binary file, line ends
-    other than LF and CRLF, quotes, blank lines, ragged rows, a file that changed while it
-    was read): the text reader takes those, as it takes every file, with the same results.
+    other than LF and CRLF, a quote left open or a header cell holding a line break, a
+    blank line in a one-column file, ragged rows, a file that changed while it was read):
+    the text reader takes those, as it takes every file, with the same results.
     """
     before = path.stat()
     with path.open("rb") as file:
