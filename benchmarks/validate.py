@@ -10,13 +10,15 @@ the sample scaled up: each sample record, with every field of the statutory form
 repeated with new case IDs, written once to benchmarks/_data/ (kept between runs). The
 time includes the identifier scan of every cell.
 
-Run: python benchmarks/validate.py [--rows 1000000]
+Run: python benchmarks/validate.py [--rows 1000000] [--quoted]
      python benchmarks/validate.py --rows 5000000   # the memory target
+     python benchmarks/validate.py --quoted   # every field in quotes, as some exports write
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import subprocess
@@ -35,8 +37,11 @@ from _peak import PEAK_SOURCE
 HERE = Path(__file__).resolve().parent
 
 
-def make_input(rows: int) -> Path:
-    folder = HERE / "_data" / f"validate_{rows}_{len(generate_sample()['notifications'].columns)}"
+def make_input(rows: int, *, quoted: bool = False) -> Path:
+    """The input folder, written once: ``quoted`` writes every field in quotes (as R's
+    ``write.csv`` and many database exports do), which Arrow reads as a stream."""
+    width = len(generate_sample()["notifications"].columns)
+    folder = HERE / "_data" / f"validate_{rows}_{width}{'_quoted' if quoted else ''}"
     if (folder / "reviews.csv").is_file():
         return folder
     folder.mkdir(parents=True, exist_ok=True)
@@ -49,8 +54,9 @@ def make_input(rows: int) -> Path:
     ids = pd.Series([f"B{i:08d}" for i in range(rows)])
     big_notes = notes.iloc[index].reset_index(drop=True).assign(case_id=ids)
     big_reviews = reviews.iloc[index].reset_index(drop=True).assign(case_id=ids)
-    big_notes.to_csv(folder / "notifications.csv", index=False)
-    big_reviews.to_csv(folder / "reviews.csv", index=False)
+    quoting = csv.QUOTE_ALL if quoted else csv.QUOTE_MINIMAL
+    big_notes.to_csv(folder / "notifications.csv", index=False, quoting=quoting)
+    big_reviews.to_csv(folder / "reviews.csv", index=False, quoting=quoting)
     return folder
 
 
@@ -95,13 +101,17 @@ def measure(folder: Path) -> dict[str, Any]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--quoted", action="store_true", help="every field of the input in quotes")
     args = parser.parse_args()
-    folder = make_input(args.rows)
+    folder = make_input(args.rows, quoted=args.quoted)
     size = sum(p.stat().st_size for p in folder.glob("*.csv")) / 1e6
     load_before = os.getloadavg()
     m = measure(folder)
     target_s = SECONDS_PER_MILLION * args.rows / 1_000_000
-    print(f"input: {args.rows:,} notifications + {args.rows:,} reviews, {size:.0f} MB of CSV")
+    print(
+        f"input: {args.rows:,} notifications + {args.rows:,} reviews, {size:.0f} MB of CSV"
+        + (", every field quoted" if args.quoted else "")
+    )
     print(
         f"accepted: {m['accepted'][0]:,} notifications, {m['accepted'][1]:,} reviews "
         f"(read bare: {m['bare']})"

@@ -8,10 +8,12 @@ ragged row). Nothing here raises for bad input: problems are returned as issues.
 A well-formed UTF-8 CSV file (the usual export) is parsed by Arrow from the file, a piece
 of whole lines at a time and on every core, each column coded as it is read (its distinct
 texts once, a small code a cell; see :func:`_encoded`) and the file hashed meanwhile:
-neither the file nor its parsed table is held whole. Anything else (other encodings,
-quotes, ragged rows) is read as text, by Arrow where it can and by pandas and the csv
-module where it cannot, and ends in the same coded columns: every path gives the same
-table.
+neither the file nor its parsed table is held whole. A file holding quotes (a quoted
+field may hold a line break, so that a line is not a record) is parsed by Arrow as a
+stream of blocks, coded and hashed the same way (see :func:`_arrow_stream`). Anything else
+(other encodings, a quote left open, a carriage return outside CRLF, ragged rows) is read
+as text, by Arrow where it can and by pandas and the csv module where it cannot, and ends
+in the same coded columns: every path gives the same table.
 """
 
 from __future__ import annotations
@@ -471,6 +473,10 @@ class _NotClean(Exception):
     """A CSV file that Arrow must not read as it is (see :func:`_file_pieces`)."""
 
 
+class _Quoted(_NotClean):
+    """A CSV file holding quotes: read by Arrow as a stream (see :func:`_arrow_stream`)."""
+
+
 class _Hasher:
     """SHA-256 of bytes fed in order, each piece hashed on a thread of its own (hashlib
     lets go of the interpreter lock for large inputs) while the caller goes on."""
@@ -479,7 +485,7 @@ class _Hasher:
         self._hash = hashlib.sha256()
         self._thread: threading.Thread | None = None
 
-    def feed(self, data: bytes) -> None:
+    def feed(self, data: bytes | memoryview) -> None:
         self._join()
         self._thread = threading.Thread(target=self._hash.update, args=(data,), daemon=True)
         self._thread.start()
@@ -499,9 +505,10 @@ def _file_pieces(path: Path, hasher: _Hasher, *, blank_lines: bool) -> Iterator[
     byte fed to ``hasher`` once.
 
     Raises :class:`_NotClean` as soon as a piece shows that Arrow may not read the file as
-    it is: a quote (a quoted field may hold the delimiter or a line break), a carriage
-    return that is not part of CRLF, or (``blank_lines``, for a one-column file) a blank
-    line. The text reader then reads the file.
+    it is: a carriage return that is not part of CRLF, or (``blank_lines``, for a one-column
+    file) a blank line. The text reader then reads the file. Raises :class:`_Quoted` for a
+    quote (a quoted field may hold a line break, so that a line is not a record): the file
+    is then read as a stream (see :func:`_arrow_stream`).
     """
     rest = b""
     with path.open("rb") as file:
@@ -522,13 +529,14 @@ def _file_pieces(path: Path, hasher: _Hasher, *, blank_lines: bool) -> Iterator[
 
 
 def _clean(path: Path, piece: bytes, *, blank_lines: bool) -> bytes:
-    """``piece`` (whole lines), or :class:`_NotClean` if Arrow may not read it as it is."""
-    if (
-        b'"' in piece
-        or (b"\r" in piece and piece.count(b"\r") != piece.count(b"\r\n"))
-        or (blank_lines and (b"\n\n" in piece or piece.startswith(b"\n")))
+    """``piece`` (whole lines), or :class:`_NotClean` if Arrow may not read it as it is
+    (:class:`_Quoted` if it may, but as a stream)."""
+    if (b"\r" in piece and piece.count(b"\r") != piece.count(b"\r\n")) or (
+        blank_lines and (b"\n\n" in piece or piece.startswith(b"\n"))
     ):
         raise _NotClean(path)
+    if b'"' in piece:
+        raise _Quoted(path)
     return piece
 
 
@@ -537,11 +545,13 @@ def _read_clean_file(
 ) -> RawTable | None:
     """A well-formed UTF-8 CSV file read by Arrow from the file itself, a piece at a time
     (see :func:`_file_pieces`): the common case, at the speed of Arrow and in little
-    memory; the file is hashed meanwhile.
+    memory; the file is hashed meanwhile. A file holding quotes is read as a stream (see
+    :func:`_arrow_stream`).
 
     None for anything else (UTF-16, bytes that are not UTF-8, a binary file, line ends
-    other than LF and CRLF, quotes, blank lines, ragged rows, a file that changed while it
-    was read): the text reader takes those, as it takes every file, with the same results.
+    other than LF and CRLF, a quote left open or a header cell holding a line break, a
+    blank line in a one-column file, ragged rows, a file that changed while it was read):
+    the text reader takes those, as it takes every file, with the same results.
     """
     before = path.stat()
     with path.open("rb") as file:
@@ -568,13 +578,19 @@ def _read_clean_file(
     except csv.Error:
         return None
     hasher = _Hasher()
+    ids = _id_positions(table, header, column_map)
     try:
         read = _arrow_body(
-            _file_pieces(path, hasher, blank_lines=len(header) < 2),
-            delimiter,
-            len(header),
-            ids=_id_positions(table, header, column_map),
+            _file_pieces(path, hasher, blank_lines=len(header) < 2), delimiter, len(header), ids=ids
         )
+    except _Quoted:
+        hasher.hexdigest()  # of the pieces read before the quote: not needed
+        read = None
+        if _closed_quotes(first_line, delimiter):
+            hasher = _Hasher()
+            with pa.OSFile(str(path)) as file:
+                stream = _Stream(file, hasher, delimiter, len(header), blank_lines=len(header) < 2)
+                read = _arrow_stream(stream, delimiter, len(header), ids=ids)
     except _NotClean:
         read = None
     sha256 = hasher.hexdigest()
@@ -712,11 +728,17 @@ def _read_csv_arrow(
     text: str, delimiter: str, width: int
 ) -> tuple[pd.DataFrame, dict[int, Factorized]] | None:
     """The body of a well-formed CSV text (decoded from UTF-16 or Windows-1252), read by
-    Arrow: see :func:`_arrow_body`. None for a file Arrow cannot read as it is."""
-    if "\n\n" in text or '"' in text:
+    Arrow: see :func:`_arrow_body` (:func:`_arrow_stream` for a text holding quotes). None
+    for a file Arrow cannot read as it is."""
+    if "\n\n" in text:
         return None
     if "\r" in text and text.count("\r") != text.count("\r\n"):
         return None  # a CR that is not part of CRLF is data, but Arrow would end a line there
+    if '"' in text:
+        if not _closed_quotes(_first_line(text), delimiter):
+            return None
+        stream = _Stream(pa.BufferReader(text.encode("utf-8")), None, delimiter, width)
+        return _arrow_stream(stream, delimiter, width)
     return _arrow_body(_text_pieces(text.encode("utf-8")), delimiter, width)
 
 
@@ -770,15 +792,7 @@ def _arrow_body(
         return None
     names = [str(i) for i in range(width)]
     parse = pa_csv.ParseOptions(delimiter=delimiter, quote_char=False, ignore_empty_lines=False)
-    coded = pa.dictionary(pa.int32(), pa.large_string())
-    convert = pa_csv.ConvertOptions(
-        column_types={
-            name: pa.large_string() if i in ids else coded for i, name in enumerate(names)
-        },
-        null_values=[""],
-        strings_can_be_null=True,
-        quoted_strings_can_be_null=False,
-    )
+    convert = _convert_options(names, ids)
     blocks: list[list[_Block]] = [[] for _ in names]
     length = 0
     try:
@@ -799,9 +813,29 @@ def _arrow_body(
     except pa.ArrowException:  # ArrowInvalid and the rest: the text reader reads the file
         pa.default_memory_pool().release_unused()
         return None
+    return _columns(blocks, length)
+
+
+def _convert_options(names: list[str], ids: Collection[int]) -> Any:
+    """Every column as text, coded as it is read (the record ID as plain text); an empty
+    field, quoted or not, is missing (as pandas reads it)."""
+    coded = pa.dictionary(pa.int32(), pa.large_string())
+    return pa_csv.ConvertOptions(
+        column_types={
+            name: pa.large_string() if i in ids else coded for i, name in enumerate(names)
+        },
+        null_values=[""],
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=True,
+    )
+
+
+def _columns(blocks: list[list[_Block]], length: int) -> tuple[pd.DataFrame, dict[int, Factorized]]:
+    """The columns of a file from their blocks (see :func:`_from_blocks`), each column's
+    blocks let go of once it is coded."""
     columns: dict[int, pd.Series] = {}
     factorized: dict[int, Factorized] = {}
-    for position in range(width):
+    for position in range(len(blocks)):
         column_blocks, blocks[position] = blocks[position], []  # let go of them once coded
         columns[position], known = _from_blocks(column_blocks, length)
         del column_blocks
@@ -812,6 +846,154 @@ def _arrow_body(
     # them in Arrow's pool for the rest of the session.
     pa.default_memory_pool().release_unused()
     return frame, factorized
+
+
+def _closed_quotes(line: str, delimiter: str) -> bool:
+    """Whether every field of ``line`` (a header) that opens a quote closes it, as the CSV
+    standard writes it: Arrow skips the header as one line, and a quoted line break would
+    make the header longer than that."""
+    try:
+        with field_limit():
+            next(csv.reader([line], delimiter=delimiter, strict=True), None)
+    except csv.Error:
+        return False
+    return True
+
+
+class _Stream:
+    """The bytes of a CSV file holding quotes as Arrow reads them (see
+    :func:`_arrow_stream`): fed to ``hasher`` as they are read and checked on the way, then
+    one blank record.
+
+    ``raw`` is an Arrow file (the file on disk, or the bytes of a decoded text): its pieces
+    are Arrow buffers, handed on without a copy. (Python ``bytes`` of a few megabytes each,
+    freed one after another, left the process's heap a few hundred megabytes larger.)
+
+    ``clean`` turns False (and the stream ends) at a carriage return that is not part of
+    CRLF (Arrow would end a line there) or, with ``blank_lines`` (a one-column file), at a
+    blank line: the text reader reads such a file.
+
+    The blank record at the end is how a quote left open is found: Arrow would read it to
+    the end of the file as one field, where pandas (the text reader) finds an error. When
+    every quote is closed, the blank record is read as such and dropped.
+    """
+
+    closed = False
+
+    def __init__(
+        self,
+        raw: Any,
+        hasher: _Hasher | None,
+        delimiter: str,
+        width: int,
+        *,
+        blank_lines: bool = False,
+    ) -> None:
+        self._raw = raw
+        self._hasher = hasher
+        self._end = (delimiter * (width - 1) + "\n").encode("utf-8")
+        self._blank_lines = blank_lines
+        self._last = b""  # the last byte read
+        self._done = False
+        self.clean = True
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        """Nothing to close: the caller closes the file."""
+
+    def read(self, size: int = -1) -> Any:
+        if self._done or not self.clean:
+            return b""
+        chunk = self._raw.read_buffer(size) if size >= 0 else self._raw.read_buffer()
+        if not chunk.size:
+            self._done = True
+            if self._last == b"\r":
+                self.clean = False
+                return b""
+            return (b"" if self._last in (b"\n", b"") else b"\n") + self._end
+        view = memoryview(chunk)
+        if self._hasher is not None:
+            self._hasher.feed(view)
+        first, last = bytes(view[:1]), bytes(view[-1:])
+        lone = _LONE_CR.search(view)
+        if (lone is not None and lone.start() < len(view) - 1) or (
+            self._last == b"\r" and first != b"\n"
+        ):
+            self.clean = False
+        if self._blank_lines and (
+            _BLANK_LINE.search(view) is not None or (self._last == b"\n" and first == b"\n")
+        ):
+            self.clean = False
+        self._last = last
+        return chunk if self.clean else b""
+
+
+#: A carriage return not followed by a line feed (at the end of a piece, by the next's).
+_LONE_CR = re.compile(rb"\r(?!\n)")
+_BLANK_LINE = re.compile(rb"\n\n")
+
+
+#: Bytes of a stream parsed at a time (see :func:`_arrow_stream`).
+_STREAM_BLOCK = 4 * 1024 * 1024
+
+
+def _arrow_stream(
+    stream: _Stream, delimiter: str, width: int, *, ids: Collection[int] = ()
+) -> tuple[pd.DataFrame, dict[int, Factorized]] | None:
+    """The records of a CSV file holding quotes, read by Arrow as a stream (a quoted field
+    may hold the delimiter, a quote written twice or a line break, so that a record may
+    span lines), each block's columns coded as it is read, as :func:`_arrow_body` codes
+    them, and the same table.
+
+    None for anything Arrow cannot read as pandas does (see :class:`_Stream`): a ragged
+    row, a blank line, a quote left open, a carriage return outside CRLF, bytes that are
+    not UTF-8. Quotes read as the CSV standard reads them (a field that only opens with a
+    quote is quoted; a quote elsewhere is a character) read the same in both.
+    """
+    if width == 0:
+        return None
+    names = [str(i) for i in range(width)]
+    parse = pa_csv.ParseOptions(
+        delimiter=delimiter, quote_char='"', newlines_in_values=True, ignore_empty_lines=False
+    )
+    options = pa_csv.ReadOptions(column_names=names, skip_rows=1, block_size=_STREAM_BLOCK)
+    blocks: list[list[_Block]] = [[] for _ in names]
+    length = 0
+    try:
+        reader = pa_csv.open_csv(
+            pa.PythonFile(stream, mode="r"),
+            read_options=options,
+            parse_options=parse,
+            convert_options=_convert_options(names, ids),
+        )
+        for batch in reader:
+            if batch.num_rows:
+                length += batch.num_rows
+                for position, column in enumerate(batch.columns):
+                    blocks[position].append(_block(column))
+    except pa.ArrowException:
+        pa.default_memory_pool().release_unused()
+        return None
+    if not stream.clean or not length or not all(_blank_last(b[-1]) for b in blocks):
+        pa.default_memory_pool().release_unused()
+        return None
+    for column_blocks in blocks:  # drop the blank record added at the end
+        codes, texts = column_blocks.pop()
+        if len(texts if codes is None else codes) > 1:
+            column_blocks.append(
+                (None, texts.slice(0, len(texts) - 1)) if codes is None else (codes[:-1], texts)
+            )
+    return _columns(blocks, length - 1)
+
+
+def _blank_last(block: _Block) -> bool:
+    """Whether the last cell of a block is empty."""
+    codes, texts = block
+    if codes is None:
+        return not texts[len(texts) - 1].is_valid
+    return bool(codes[-1] < 0)
 
 
 #: One parsed block of a column: the code of each cell (-1 for an empty one) in the
