@@ -13,6 +13,7 @@ import signal
 import stat
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -300,14 +301,21 @@ def test_signals_leave_no_staging_folder(tmp_path: Path, signum: int, code: int,
 
 
 class _SignalsItself:
-    """Sends ``signum`` to this process from its finaliser, and lets Python handle it
-    there (a loop is a safe point), as when a signal lands during garbage collection."""
+    """Sends ``signum`` to this process's main thread from its finaliser, and lets Python
+    handle it there (a loop is a safe point), as when a signal lands during garbage
+    collection. Sent to the main thread itself: a signal sent to the process may be
+    delivered to another of its threads (a test runner's), and then neither runs the
+    handler inside the finaliser nor interrupts the main thread's sleep."""
 
     def __init__(self, signum: int) -> None:
         self.signum = signum
 
     def __del__(self) -> None:
-        os.kill(os.getpid(), self.signum)
+        main = threading.main_thread().ident
+        if hasattr(signal, "pthread_kill") and main is not None:
+            signal.pthread_kill(main, self.signum)
+        else:  # pragma: no cover - platforms without POSIX threads
+            os.kill(os.getpid(), self.signum)
         for _ in range(1000):
             pass
 
