@@ -398,7 +398,9 @@ def test_no_hidden_count_is_left_out_of_its_table(
     places = [(k, where) for k in protection.keys for where in protection.places[k]]
     # the tables of counts: those whose cells the published tables name as registered
     grids = {where.split(":")[0] for _, where in places if where in printed}
-    assert {"table sex", "table category_modifiable"} <= grids
+    # (the pooled table of modifiable factors by category is withheld for these small
+    # panels: their window cannot be published beside the years, docs/disclosure.md)
+    assert "table sex" in grids
     left_out = [
         (key.label(), where)
         for key, where in places

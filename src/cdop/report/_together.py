@@ -18,7 +18,7 @@ agree as they do for a single chapter.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 from cdop.dataset import Dataset
@@ -232,7 +232,8 @@ def _members(
             # hidden counts back exactly). Left out, with the reason in the chapter.
             sections = tuple(s for s in SECTIONS if s.id != _BY_AUTHORITY)
             spec = next((s for s in SECTIONS if s.id == _BY_AUTHORITY), None)
-            if spec is not None and not spec.unmet(ctx):
+            # (said whether or not the pooled window is withheld too: this holds apart)
+            if spec is not None and not spec.unmet(replace(ctx, window_withheld=False)):
                 ctx.leave_out(spec.id, spec.title, {"alone": _BY_AUTHORITY_ALONE})
         chosen, finishers = plan_sections(ctx, sections=sections)
         members.append(Member(area, ds, ctx, tuple(chosen), tuple(finishers)))
