@@ -443,13 +443,13 @@ def plan_chapter(
         if window_withheld(ctx, chosen):
             # Planned again without the window's tables; the blocks are those decided
             # for the chapter's sections (kept by them), so they are the same.
-            ctx = dataclasses.replace(
-                ctx,
+            ctx = Context(
+                ds=ds,
+                year=start,
+                disclosure=settings,
+                settings=ctx.settings,
                 window_withheld=True,
-                counts=disclosure.LinkedCounts(),
-                _state={},
-                _omitted=[],
-                _covered=[],
+                _inputs=ctx._inputs,
             )
             _, finishers = plan_sections(ctx, sections=sections)
             published = year_blocks(ctx, chosen)

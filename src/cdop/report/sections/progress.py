@@ -368,7 +368,7 @@ def declare_bounds(ctx: Context) -> None:
         if key.measure == MEASURE.REVIEWED and key.levels(FROM_DEATH) == frozenset(
             [DEATH_BANDS[0].label]
         ):
-            _death_before_notification(ctx, key.without(FROM_DEATH), by_months)
+            _death_before_notification(ctx, key.without(FROM_DEATH), by_months, present)
         if key.measure == MEASURE.OPEN and key.levels(OPEN_FOR) == frozenset(["over_12"]):
             base = key.without(OPEN_FOR)
             before = base.having(DIM.YEAR, [financial_label(int(year[:4]) - 1)])
@@ -393,11 +393,13 @@ def declare_bounds(ctx: Context) -> None:
 
 
 def _death_before_notification(
-    ctx: Context, total: CellKey, by_months: dict[CellKey, dict[frozenset[str], CellKey]]
+    ctx: Context,
+    total: CellKey,
+    by_months: dict[CellKey, dict[frozenset[str], CellKey]],
+    present: set[CellKey],
 ) -> None:
     """For a year's reviews ``total``: those within 6 and 12 complete months of death
     are at most those within the same time of notification, where both are printed."""
-    present = set(ctx.counts.keys)
     printed = by_months.get(total, {})
     within_death: list[CellKey] = []
     for band in DEATH_BANDS:
