@@ -429,7 +429,8 @@ def plan_chapter(
 
     When the pooled window's tables cannot be published beside the years' counts as the
     chapters before printed them (:func:`cdop.report._history.window_withheld`), the
-    chapter is planned again without them, and says why.
+    chapter is planned again without them (one section's, when that is enough), and
+    says why.
     """
     ctx = Context(
         ds=ds, year=start, disclosure=settings, settings=chapter_settings or ChapterSettings()
@@ -440,15 +441,17 @@ def plan_chapter(
         if progress is not None:
             progress("the counts of each year, as every chapter prints them")
         published = year_blocks(ctx, chosen)
-        if window_withheld(ctx, chosen):
-            # Planned again without the window's tables; the blocks are those decided
-            # for the chapter's sections (kept by them), so they are the same.
+        withheld = window_withheld(ctx, chosen)
+        if withheld:
+            # Planned again without the window's tables (every section's, or those of
+            # the sections named); the blocks are those decided for the chapter's
+            # sections (kept by them), so they are the same.
             ctx = Context(
                 ds=ds,
                 year=start,
                 disclosure=settings,
                 settings=ctx.settings,
-                window_withheld=True,
+                window_withheld=withheld,
                 _inputs=ctx._inputs,
             )
             _, finishers = plan_sections(ctx, sections=sections)

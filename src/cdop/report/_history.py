@@ -76,6 +76,9 @@ _MAX_CACHED = 64
 #: Key of a window's verdict in ``_BLOCKS``: a count of it is hidden that its years' blocks
 #: show (see :func:`window_withheld`).
 _WITHHELD = CellKey("\x00window withheld")
+#: Measure of the keys marking a section whose window tables alone are left out.
+_LEFT_OUT = "\x00window left out"
+_MARKERS = frozenset({_WITHHELD.measure, _LEFT_OUT})
 
 
 #: The financial year of a count of one financial year ("2024/25"), else None.
@@ -172,12 +175,80 @@ def _window_blocks(ctx: Context, sections: Sequence[SectionSpec], years: Publish
         else:
             source = _window_year(ctx, end, sections)
             blocks = year_blocks(source, sections, windows=False)
-        out.update(_remember(memo, ctx.ds, _window_block(source, window, blocks)))
-    out.pop(_WITHHELD, None)
+        found = _window_block(source, window, blocks)
+        if _WITHHELD in found:
+            found = _lighter(ctx, source, window, blocks, sections) or found
+        out.update(_remember(memo, ctx.ds, found))
+    for marker in [k for k in out if k.measure in _MARKERS]:
+        del out[marker]
     return out
 
 
-def window_withheld(ctx: Context, sections: Sequence[SectionSpec]) -> bool:
+def _lighter(
+    ctx: Context,
+    source: Context,
+    window: frozenset[str],
+    years: Published,
+    sections: Sequence[SectionSpec],
+) -> Published | None:
+    """The block of a pooled ``window`` that would hide counts its years' blocks show
+    (``source``: the chapter of the window's last year, every table printed), decided
+    again without some sections' window tables, as few as will do (None when even
+    leaving out every section's does not: the whole window is then withheld).
+
+    Sections are tried from the one printing fewest counts of the window (the least
+    lost) to the most, in the chapter's order when equal: first one section alone;
+    otherwise sections are left out in that order until the window can be published,
+    then each put back (the most printed first) whose tables it can keep. The block
+    found is marked with the sections left out, so every chapter printing the window
+    leaves them out."""
+    planned = [s for s in sections if not s.restates]
+    candidates = sorted(
+        (
+            (sum(1 for k in source.registered_by(s.id) if k.levels(DIM.YEAR) == window), i, s.id)
+            for i, s in enumerate(planned)
+        ),
+    )
+    order = [section for printed, _, section in candidates if printed]
+    end = int(max(window)[:4])
+    tried: dict[frozenset[str], Published] = {}
+
+    def without(left_out: frozenset[str]) -> Published:
+        found = tried.get(left_out)
+        if found is None:
+            trial = _planned(ctx, end, planned, withheld=left_out)
+            found = tried[left_out] = _window_block(trial, window, years)
+        return found
+
+    # One section, the least lost first.
+    chosen = next((frozenset({s}) for s in order if _WITHHELD not in without(frozenset({s}))), None)
+    if chosen is None:
+        # Several: sections added in the same order until the window can be published,
+        # then each dropped again (the most printed first) that is not needed.
+        left_out: frozenset[str] = frozenset()
+        for section in order:
+            left_out |= {section}
+            if _WITHHELD not in without(left_out):
+                break
+        else:
+            return None
+        for section in sorted(left_out, key=order.index, reverse=True):
+            fewer = left_out - {section}
+            if fewer and _WITHHELD not in without(fewer):
+                left_out = fewer
+        chosen = left_out
+    found = dict(without(chosen))
+    for section in chosen:
+        found[_left_out(section)] = (0, True)
+    return found
+
+
+def _left_out(section: str) -> CellKey:
+    """The marker of a section whose window tables are left out (see :func:`_lighter`)."""
+    return CellKey.of(_LEFT_OUT, section=section)
+
+
+def window_withheld(ctx: Context, sections: Sequence[SectionSpec]) -> bool | frozenset[str]:
     """Whether the fixed pooled window ``ctx`` prints cannot be published beside the
     counts of its years as every chapter prints them (their year blocks).
 
@@ -195,7 +266,17 @@ def window_withheld(ctx: Context, sections: Sequence[SectionSpec]) -> bool:
     if cached is None or cached[0] is not ctx.ds:
         year_blocks(ctx, sections)
         cached = _BLOCKS.get(_memo(ctx, window, sections))
-    return cached is not None and _WITHHELD in cached[1]
+    if cached is None:
+        return False
+    if _WITHHELD in cached[1]:
+        return True
+    left_out = frozenset(
+        section
+        for key in cached[1]
+        if key.measure == _LEFT_OUT
+        for section in key.levels("section") or ()
+    )
+    return left_out or False
 
 
 def _memo(ctx: Context, what: object, sections: Sequence[SectionSpec]) -> tuple[object, ...]:
@@ -265,12 +346,16 @@ def _window_block(source: Context, window: frozenset[str], years: Published) -> 
 
     A pooled count is the sum of its years' counts; the window is decided knowing which
     of those each chapter shows (a window shown beside two shown years of three, the
-    third hidden, would give the third away). Other counts tied to the window are taken
-    as known to the reader (the cautious assumption)."""
+    third hidden, would give the third away). Counts of earlier years tied to the
+    window's are fixed as their own blocks decided them too (a count hidden there stays
+    protected, and is not taken as known). Other counts tied to the window are taken as
+    known to the reader (the cautious assumption)."""
     counts = source.counts
     block = window_register(counts, window)
     for key, (value, hidden) in years.items():
-        if single_year(key) in window:
+        # the window's years, and the counts of earlier years tied to the window's
+        # counts: every chapter printing the window prints them as their blocks decided
+        if single_year(key) in window or key in block:
             block.fix(key, value, hidden=hidden)
     protection = block.protect(source.disclosure.rules)
     found = {
@@ -283,8 +368,15 @@ def _window_block(source: Context, window: frozenset[str], years: Published) -> 
     return found
 
 
-def _planned(ctx: Context, year: int, sections: Sequence[SectionSpec]) -> Context:
-    """The chapter of ``year`` with ``ctx``'s settings, ``sections`` planned."""
+def _planned(
+    ctx: Context,
+    year: int,
+    sections: Sequence[SectionSpec],
+    *,
+    withheld: frozenset[str] = frozenset(),
+) -> Context:
+    """The chapter of ``year`` with ``ctx``'s settings, ``sections`` planned (the window
+    tables of the sections ``withheld`` left out)."""
     source = Context(
         ds=ctx.ds,
         year=year,
@@ -293,6 +385,7 @@ def _planned(ctx: Context, year: int, sections: Sequence[SectionSpec]) -> Contex
         pool=ctx.pool,
         area=ctx.area,
         settings=ctx.settings,
+        window_withheld=withheld,
         _inputs=ctx._inputs,
     )
     plan_sections(source, sections)

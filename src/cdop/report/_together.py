@@ -133,10 +133,16 @@ def _joint_blocks(
     windows = sorted({w for member in members for w in pooled_windows(member.ctx)}, key=sorted)
     withheld: set[frozenset[str]] = set()
     for window in windows:
-        years = {k: v for k, v in out.items() if single_year(k) in window}
         end = int(max(window)[:4])
         blocks = [window_register(chapter(i, end).counts, window) for i in range(len(members))]
         register = _register(blocks, areas, no_area)
+        # the window's years, and the counts of earlier years tied to the window's (as
+        # for one chapter: see cdop.report._history._window_block)
+        years = {
+            k: v
+            for k, v in out.items()
+            if (label := single_year(k)) is not None and (label in window or k in register)
+        }
         for key, (value, hidden) in years.items():
             register.fix(key, value, hidden=hidden)
         protection = register.protect(settings.rules)

@@ -233,14 +233,31 @@ class Context:
     counts: LinkedCounts = field(default_factory=LinkedCounts)
     area: str | None = None
     settings: ChapterSettings = field(default_factory=ChapterSettings)
-    #: The pooled window's tables are left out: they cannot be published beside the
-    #: years' counts as the chapters before printed them (see
-    #: :func:`cdop.report._history.window_withheld`).
-    window_withheld: bool = False
+    #: The pooled window's tables that are left out because they cannot be published
+    #: beside the years' counts as the chapters before printed them (see
+    #: :func:`cdop.report._history.window_withheld`): True for every section's, or the
+    #: ids of the sections whose window tables are left out.
+    window_withheld: bool | frozenset[str] = False
     _state: dict[str, Protection] = field(default_factory=dict)
     _omitted: list[Omission] = field(default_factory=list)
     _covered: list[tuple[int, int] | None] = field(default_factory=list)
     _inputs: list[PanelInputs] = field(default_factory=list)
+    #: The section being planned, and the counts each section registered first (by id).
+    _planning: list[str] = field(default_factory=list)
+    _added: dict[str, tuple[CellKey, ...]] = field(default_factory=dict)
+
+    @property
+    def window_withheld_here(self) -> bool:
+        """Whether the pooled window's tables of the section being planned are left out
+        (see ``window_withheld``)."""
+        withheld = self.window_withheld
+        if isinstance(withheld, bool):
+            return withheld
+        return bool(self._planning) and self._planning[0] in withheld
+
+    def registered_by(self, section: str) -> tuple[CellKey, ...]:
+        """The counts the section registered first, in order (none if not planned)."""
+        return self._added.get(section, ())
 
     @property
     def inputs(self) -> PanelInputs:
@@ -494,7 +511,9 @@ def plan_sections(
     order = sorted(range(len(specs)), key=lambda i: specs[i].placement == "front")
     for index, position in enumerate(order, start=1):
         spec = specs[position]
+        ctx._planning[:] = [spec.id]
         missing = spec.unmet(ctx)
+        ctx._planning.clear()
         if missing:
             ctx.leave_out(spec.id, spec.title, missing)
             continue
@@ -503,6 +522,7 @@ def plan_sections(
         before = len(ctx.counts)
         extent = ctx.counts.extent()
         yearly_before = _single_year_uses(ctx.counts) if spec.pooled else None
+        ctx._planning[:] = [spec.id]
         try:
             finisher = spec.plan(ctx)
         except CdopArgumentError as exc:
@@ -514,6 +534,9 @@ def plan_sections(
                 raise
             ctx.leave_out(spec.id, spec.title, {"": f"data it could not use ({exc})"})
             continue
+        finally:
+            ctx._planning.clear()
+        ctx._added[spec.id] = ctx.counts.keys[before:]
         if spec.restates and ctx.counts.extent() != extent:
             raise RuntimeError(
                 f"section {spec.id!r} restates counts of other sections, yet registered "

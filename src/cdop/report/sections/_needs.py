@@ -74,8 +74,9 @@ class NeedContext(Protocol):
         """The first and last financial years the data cover."""
 
     @property
-    def window_withheld(self) -> bool:
-        """Whether the pooled window's tables are left out (disclosure control)."""
+    def window_withheld_here(self) -> bool:
+        """Whether the pooled window's tables of the section asking are left out
+        (disclosure control)."""
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,7 @@ WINDOW_WITHHELD: Final = (
 
 def _pooled_years(ctx: NeedContext) -> str | None:
     pooled = ctx.pooled_years
-    if ctx.window_withheld:
+    if ctx.window_withheld_here:
         return WINDOW_WITHHELD.format(first=pooled[0], last=pooled[-1])
     first, last = int(pooled[0][:4]), int(pooled[-1][:4])
     covered = ctx.covered
