@@ -141,7 +141,7 @@ def _joint_blocks(
         years = {
             k: v
             for k, v in out.items()
-            if (label := single_year(k)) is not None and (label in window or k in register)
+            if (year := single_year(k)) is not None and (year in window or k in register)
         }
         for key, (value, hidden) in years.items():
             register.fix(key, value, hidden=hidden)
