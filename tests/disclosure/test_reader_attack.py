@@ -792,8 +792,9 @@ def test_the_chapter_that_starts_a_window_and_the_one_before_give_nothing_away(
 def test_a_window_withheld_for_a_panel_and_its_areas(tmp_path: Path, no_drawing: None) -> None:
     """The same for a panel published with its areas' chapters (``--with-panel``): the
     joint window block of the panel of the test above, with one area holding every
-    death, cannot be protected beside its years' counts, so every chapter leaves the
-    window's tables out, with the reason, and the chapters are protected without them."""
+    death, cannot be protected beside its years' counts with every table printed, so
+    every chapter leaves out the window's table by category and age group (and only
+    that one), with the reason, and the chapters are protected without it."""
     from cdop.disclosure import audit
     from cdop.report._tables import Disclosure
     from cdop.report._together import plan_together
@@ -801,12 +802,14 @@ def test_a_window_withheld_for_a_panel_and_its_areas(tmp_path: Path, no_drawing:
 
     ds = read_dataset(_panel_of_a_fraction(7306, tmp_path / "data"))
     members, protection = plan_together(ds, [("Only area", ds)], 2022, Disclosure(), no_area=False)
-    assert [m.ctx.window_withheld for m in members] == [True, True]
+    assert [m.ctx.window_withheld for m in members] == [frozenset({"age_groups"})] * 2
     window = frozenset(["2020/21", "2021/22", "2022/23"])
     for member in members:
-        left_out = {o.id for o in member.ctx.omitted}
-        assert {"category_modifiable", "deaths_by_ethnicity"} <= left_out
-        assert not any(k.levels(DIM.YEAR) == window for k in member.ctx.counts.keys)
+        left_out = {o.id: o.line for o in member.ctx.omitted}
+        assert "publishable beside" in left_out["age_groups"]
+        assert not {"category_modifiable", "deaths_by_ethnicity"} & set(left_out)
+        assert not member.ctx.registered_by("age_groups")
+        assert any(k.levels(DIM.YEAR) == window for k in member.ctx.counts.keys)
     assert audit(None, protection).empty
 
 

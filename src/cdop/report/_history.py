@@ -25,7 +25,7 @@ folders (``previous``): what they published is kept, whatever the blocks would s
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -47,6 +47,7 @@ from cdop.report.sections._base import (
 
 __all__ = [
     "Published",
+    "least_left_out",
     "pooled_windows",
     "read_previous",
     "single_year",
@@ -196,20 +197,14 @@ def _lighter(
     again without some sections' window tables, as few as will do (None when even
     leaving out every section's does not: the whole window is then withheld).
 
-    Sections are tried from the one printing fewest counts of the window (the least
-    lost) to the most, in the chapter's order when equal: first one section alone;
-    otherwise sections are left out in that order until the window can be published,
-    then each put back (the most printed first) whose tables it can keep. The block
-    found is marked with the sections left out, so every chapter printing the window
-    leaves them out."""
+    The sections are chosen by :func:`least_left_out`, the one printing fewest counts of
+    the window first. The block found is marked with the sections left out, so every
+    chapter printing the window leaves them out."""
     planned = [s for s in sections if not s.restates]
-    candidates = sorted(
-        (
-            (sum(1 for k in source.registered_by(s.id) if k.levels(DIM.YEAR) == window), i, s.id)
-            for i, s in enumerate(planned)
-        ),
-    )
-    order = [section for printed, _, section in candidates if printed]
+    printed = {
+        s.id: sum(1 for k in source.registered_by(s.id) if k.levels(DIM.YEAR) == window)
+        for s in planned
+    }
     end = int(max(window)[:4])
     tried: dict[frozenset[str], Published] = {}
 
@@ -220,27 +215,58 @@ def _lighter(
             found = tried[left_out] = _window_block(trial, window, years)
         return found
 
-    # One section, the least lost first.
-    chosen = next((frozenset({s}) for s in order if _WITHHELD not in without(frozenset({s}))), None)
+    chosen = least_left_out(printed, lambda left_out: _WITHHELD not in without(left_out))
     if chosen is None:
-        # Several: sections added in the same order until the window can be published,
-        # then each dropped again (the most printed first) that is not needed.
-        left_out: frozenset[str] = frozenset()
-        for section in order:
-            left_out |= {section}
-            if _WITHHELD not in without(left_out):
-                break
-        else:
-            return None
-        for section in sorted(left_out, key=order.index, reverse=True):
-            fewer = left_out - {section}
-            if fewer and _WITHHELD not in without(fewer):
-                left_out = fewer
-        chosen = left_out
+        return None
     found = dict(without(chosen))
     for section in chosen:
         found[_left_out(section)] = (0, True)
     return found
+
+
+def least_left_out(
+    printed: Mapping[str, int], publishable: Callable[[frozenset[str]], bool]
+) -> frozenset[str] | None:
+    """The sections whose window tables to leave out so that a pooled window can be
+    published beside its years' counts (``publishable``, asked of a set of sections left
+    out), as few as will do; None when leaving out all of them does not do.
+
+    ``printed``: each section's number of counts of the window, in the chapter's order
+    (sections printing none are not tried). They are tried from the one printing fewest
+    (the least lost) to the most, in the chapter's order when equal: first one section
+    alone; otherwise sections are left out in that order until the window can be
+    published, then each put back (the most printed first) whose tables it can keep.
+    Each set is asked once.
+
+    Examples
+    --------
+    >>> least_left_out({"a": 2, "b": 5, "c": 1}, lambda out: {"a", "b"} <= out)
+    frozenset({'a', 'b'})
+    """
+    ranked = sorted((n, i, section) for i, (section, n) in enumerate(printed.items()) if n)
+    order = [section for _, _, section in ranked]
+    answers: dict[frozenset[str], bool] = {}
+
+    def ask(left_out: frozenset[str]) -> bool:
+        if left_out not in answers:
+            answers[left_out] = publishable(left_out)
+        return answers[left_out]
+
+    for section in order:  # one section, the least lost first
+        if ask(frozenset({section})):
+            return frozenset({section})
+    left_out: frozenset[str] = frozenset()
+    for section in order:
+        left_out |= {section}
+        if ask(left_out):
+            break
+    else:
+        return None
+    for section in sorted(left_out, key=order.index, reverse=True):
+        fewer = left_out - {section}
+        if fewer and ask(fewer):
+            left_out = fewer
+    return left_out
 
 
 def _left_out(section: str) -> CellKey:

@@ -17,6 +17,7 @@ agree as they do for a single chapter.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Final
@@ -26,6 +27,7 @@ from cdop.disclosure import CellKey, LinkedCounts, Protection
 from cdop.report._build import plan_sections
 from cdop.report._history import (
     Published,
+    least_left_out,
     pooled_windows,
     single_year,
     tied_years,
@@ -79,7 +81,7 @@ def _register(
 
 def _joint_blocks(
     members: Sequence[Member], areas: Sequence[str], no_area: bool, settings: Disclosure
-) -> tuple[Published, set[frozenset[str]]]:
+) -> tuple[Published, dict[frozenset[str], bool | frozenset[str]]]:
     """The counts of each financial year any chapter prints (alone or within a pooled
     period), decided for every chapter together from that year's counts alone; then the
     counts of each fixed pooled window, decided for every chapter together from the
@@ -131,10 +133,20 @@ def _joint_blocks(
     for label in labels:
         out.update(year_block(int(label[:4])))
     windows = sorted({w for member in members for w in pooled_windows(member.ctx)}, key=sorted)
-    withheld: set[frozenset[str]] = set()
-    for window in windows:
+    trials: dict[tuple[frozenset[str], frozenset[str]], tuple[Published, bool]] = {}
+
+    def window_block(window: frozenset[str], left_out: frozenset[str]) -> tuple[Published, bool]:
+        """The joint block of ``window``, the window tables of the sections ``left_out``
+        left out of every chapter, and whether it hides no count the year blocks show."""
+        found = trials.get((window, left_out))
+        if found is not None:
+            return found
         end = int(max(window)[:4])
-        blocks = [window_register(chapter(i, end).counts, window) for i in range(len(members))]
+        chapters = [
+            chapter(i, end) if not left_out else _chapter_of(m, end, settings, left_out)
+            for i, m in enumerate(members)
+        ]
+        blocks = [window_register(c.counts, window) for c in chapters]
         register = _register(blocks, areas, no_area)
         # the window's years, and the counts of earlier years tied to the window's (as
         # for one chapter: see cdop.report._history._window_block)
@@ -146,18 +158,55 @@ def _joint_blocks(
         for key, (value, hidden) in years.items():
             register.fix(key, value, hidden=hidden)
         protection = register.protect(settings.rules)
-        if any(not hidden and protection.hidden(key) for key, (_, hidden) in years.items()):
-            withheld.add(window)
-        for block in blocks:
-            for key in block.keys:
-                if key.levels(DIM.YEAR) == window:
-                    out[key] = (block.value(key), protection.hidden(key))
+        publishable = not any(
+            not hidden and protection.hidden(key) for key, (_, hidden) in years.items()
+        )
+        decided = {
+            key: (block.value(key), protection.hidden(key))
+            for block in blocks
+            for key in block.keys
+            if key.levels(DIM.YEAR) == window
+        }
+        found = trials[(window, left_out)] = (decided, publishable)
+        return found
+
+    withheld: dict[frozenset[str], bool | frozenset[str]] = {}
+    for window in windows:
+        found, publishable = window_block(window, frozenset())
+        if not publishable:
+            # As for one chapter (cdop.report._history.least_left_out): the window tables
+            # of as few sections as will do are left out of every chapter, else all.
+            end = int(max(window)[:4])
+            printed: dict[str, int] = {}
+            for index, member in enumerate(members):
+                first = chapter(index, end)
+                for spec in member.sections:
+                    if not spec.restates:
+                        printed[spec.id] = printed.get(spec.id, 0) + sum(
+                            1 for k in first.registered_by(spec.id) if k.levels(DIM.YEAR) == window
+                        )
+            chosen = least_left_out(printed, functools.partial(_publishable, window_block, window))
+            withheld[window] = True if chosen is None else chosen
+            if chosen is not None:
+                found, _ = window_block(window, chosen)
+        out.update(found)
     return out, withheld
 
 
-def _chapter_of(member: Member, year: int, settings: Disclosure) -> Context:
-    """The member's chapter of ``year``: its own, or that year's planned afresh."""
-    if year == member.ctx.year:
+def _publishable(
+    block: Callable[[frozenset[str], frozenset[str]], tuple[Published, bool]],
+    window: frozenset[str],
+    left_out: frozenset[str],
+) -> bool:
+    return block(window, left_out)[1]
+
+
+def _chapter_of(
+    member: Member, year: int, settings: Disclosure, left_out: frozenset[str] = frozenset()
+) -> Context:
+    """The member's chapter of ``year``: its own, or that year's planned afresh (the
+    window tables of the sections ``left_out`` left out)."""
+    if year == member.ctx.year and not left_out:
         return member.ctx
     source = Context(
         ds=member.ds,
@@ -166,6 +215,7 @@ def _chapter_of(member: Member, year: int, settings: Disclosure) -> Context:
         years_shown=member.ctx.years_shown,
         pool=member.ctx.pool,
         area=member.area,
+        window_withheld=left_out,
     )
     plan_sections(source, sections=member.sections)
     return source
@@ -192,14 +242,17 @@ def plan_together(
         if progress is not None:
             progress("the counts of each year, for every chapter together")
         published, withheld = _joint_blocks(members, names, no_area, settings)
-        if any(frozenset(m.ctx.pooled_years) in withheld for m in members):
-            # The window's tables left out of every chapter (see _joint_blocks); the
-            # blocks decided for the chapters as first planned are kept.
-            members = _members(panel, areas, start, settings, withheld=True, progress=progress)
+        verdict = withheld.get(frozenset(members[0].ctx.pooled_years), False)
+        if verdict:
+            # The window's tables left out of every chapter, or those of some sections
+            # (see _joint_blocks); the year blocks decided for the chapters as first
+            # planned are kept, and the window's block decided without those tables.
+            members = _members(panel, areas, start, settings, withheld=verdict, progress=progress)
+            whole = {window for window, found in withheld.items() if found is True}
             published = {
                 key: found
                 for key, found in published.items()
-                if key.levels(DIM.YEAR) is None or key.levels(DIM.YEAR) not in withheld
+                if key.levels(DIM.YEAR) is None or key.levels(DIM.YEAR) not in whole
             }
         for key, (value, hidden) in published.items():
             for member in members:
@@ -220,11 +273,11 @@ def _members(
     start: int,
     settings: Disclosure,
     *,
-    withheld: bool = False,
+    withheld: bool | frozenset[str] = False,
     progress: Callable[[str], None] | None = None,
 ) -> list[Member]:
     """Every chapter of the publication planned (the panel's first); ``withheld``: the
-    pooled window's tables left out."""
+    pooled window's tables left out (every section's, or those of the sections named)."""
     members: list[Member] = []
     for area, ds in [(None, panel), *areas]:
         if progress is not None:
