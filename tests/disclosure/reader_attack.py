@@ -155,6 +155,9 @@ class Facts:
     covers: dict[str, set[tuple[str, str, int]]] = field(default_factory=lambda: defaultdict(set))
     # every area of a multi-area build (the comparison chapter lists them all)
     areas: set[str] = field(default_factory=set)
+    # the printed median and quartiles of a year's time from death to review: scope,
+    # start year, reviews, and the lower quartile, median and upper quartile in months
+    quartiles: list[tuple[str, int, int, tuple[float, float, float]]] = field(default_factory=list)
 
 
 def norm(label: object) -> str:
@@ -675,6 +678,8 @@ class Reader:
     def table(self, ch: Chapter, t: Table) -> None:
         h0 = norm(t.header[0]) if t.header else ""
         cols = [norm(h) for h in t.header]
+        if t.source == "csv" and "median_months" in cols:
+            self.quartiles(ch, t, cols)
         if t.source == "csv" or (t.source == "xlsx" and "suppressed" in cols):
             self.csv_table(ch, t, cols)
         elif h0 == "year":
@@ -685,6 +690,18 @@ class Reader:
             self.period_table(ch, t)
         elif h0 and h0 not in ("item", "rank"):
             self.dimension_table(ch, t)
+
+    def quartiles(self, ch: Chapter, t: Table, cols: list[str]) -> None:
+        """The median and quartiles in months of each year printed with its reviews."""
+        for raw in t.rows:
+            r = {c: str(v).strip() for c, v in zip(cols, raw, strict=False)}
+            names = ("lower_quartile_months", "median_months", "upper_quartile_months")
+            if not r.get("count") or not all(r.get(name) for name in names):
+                continue
+            lq, median, uq = (float(r[name]) for name in names)
+            self.facts.quartiles.append(
+                (ch.scope, int(r["year"]), int(float(r["count"])), (lq, median, uq))
+            )
 
     def where(self, ch: Chapter, t: Table, row: str, col: str) -> Where:
         return Where(Path(ch.folder).name, t.source, strip_number(t.title), str(row), str(col))
@@ -1790,6 +1807,32 @@ class Model:
                 if middle is not None:
                     row[p.var(middle)] = 1.0
                 p.add(row, -np.inf, 0)
+        # the median and quartiles of the time from death to review (linear
+        # interpolation): a quartile p of n durations lies between those ranked
+        # floor(h) + 1 and ceil(h) + 1, h = (n - 1) p. One clearly below a band boundary
+        # b says at least floor(h) + 1 took less than b; one clearly above, at most
+        # ceil(h). "Clearly": months to one decimal place against complete calendar
+        # months (28 to 31 days), so a quartile within 0.15 months of b says nothing.
+        death_levels = (
+            "less than 6 months",
+            "6 to 11 months",
+            "12 to 17 months",
+            "18 to 23 months",
+        )
+        for s, y, n, quartiles in self.facts.quartiles:
+            below: list[tuple[object, ...]] = []
+            for level, edge in zip(death_levels, (6, 12, 18, 24), strict=True):
+                part = by_level.get((s, "reviews", level, y))
+                if part is None:
+                    break
+                below.append(part)
+                row = {p.var(k): 1.0 for k in below}
+                for share, printed in zip((0.25, 0.5, 0.75), quartiles, strict=True):
+                    at = (n - 1) * share
+                    if printed <= edge - 0.15:
+                        p.add(row, math.floor(at) + 1, np.inf)
+                    elif printed >= edge + 0.15:
+                        p.add(row, -np.inf, math.ceil(at))
         # reviews recording a reason for delay: at most the year's reviews
         for k in names:
             if (

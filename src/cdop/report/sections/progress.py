@@ -15,6 +15,7 @@ Disclosure rules of this section
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
@@ -183,7 +184,11 @@ def plan(ctx: Context) -> Finish:
         for record, key in zip(timely.to_dict("records"), quartile_keys, strict=True):
             n = int(record["reviews"])
             hidden = ctx.hidden(key)
-            enough = not hidden and n >= MIN_QUANTILE_REVIEWS
+            enough = (
+                not hidden
+                and n >= MIN_QUANTILE_REVIEWS
+                and _quartiles_add_nothing(ctx, key, record)
+            )
             quantiles_shown = quantiles_shown or enough
             values = [record["median_days"], record["q1_days"], record["q3_days"]]
             cells = [_months(v) if enough else "–" for v in values]
@@ -203,7 +208,9 @@ def plan(ctx: Context) -> Finish:
             "to one decimal place; quartiles by linear interpolation.",
             f"The median and quartiles are shown only for a year with at least "
             f"{MIN_QUANTILE_REVIEWS} reviews whose number is shown: with fewer, a "
-            "quartile can be one child's own duration.",
+            "quartile can be one child's own duration. They are not shown either where "
+            "they would say roughly how many reviews a hidden count by time from death "
+            "holds.",
         ]
         if any(ctx.hidden(k) for k in quartile_keys):
             notes.append(ctx.disclosure.note(hidden_counts=True))
@@ -312,6 +319,57 @@ _WITHIN: Final = {
 }
 #: Complete months from notification of a review taking more than 12 months to the day.
 _OVER_12: Final = frozenset(["12+", "13+"])
+
+
+#: How far a quartile (in months, days divided by 30.44) may lie on the other side of a
+#: band boundary (complete calendar months, of 28 to 31 days) from the durations either
+#: side of it, with the rounding to one decimal place.
+_QUARTILE_MARGIN: Final = 0.2
+
+
+def _quartiles_add_nothing(ctx: Context, total: CellKey, record: Mapping[Any, Any]) -> bool:
+    """Whether the median and quartiles of a year's time from death to review, printed
+    beside its counts by band, tell a reader nothing more about a hidden count.
+
+    With ``n`` reviews, the quartile ``p`` (linear interpolation) lies between the
+    durations ranked ``floor(h) + 1`` and ``ceil(h) + 1``, ``h = (n - 1) p``: one below a
+    band boundary says at least ``floor(h) + 1`` reviews took less than the boundary,
+    one at or above it at most ``ceil(h)``. Of 16 reviews with a lower quartile of 7.5
+    months, at most 4 took less than 6 months: a hidden 2 there would be 1 to 4.
+
+    The bound at the boundary next to a quartile on either side implies those further
+    away (a band holds no fewer than 0 reviews), so the quartiles add nothing when the
+    number of reviews below each boundary next to a quartile (within the margin of
+    either side of it) is printed or follows from printed counts: every band below it
+    shown, or every band above it and the year's reviews.
+    """
+    bands = [total.having(FROM_DEATH, [band.label]) for band in DEATH_BANDS]
+    if not all(key in ctx.counts for key in (total, *bands)):
+        return False
+    shown = [not ctx.hidden(key) for key in bands]
+    total_shown = not ctx.hidden(total)
+    edges = [band.max_months + 1 for band in DEATH_BANDS if band.max_months is not None]
+
+    def printed(index: int) -> bool:
+        """Whether the reviews below ``edges[index]`` follow from printed counts."""
+        below, above = shown[: index + 1], shown[index + 1 :]
+        return all(below) or (total_shown and all(above))
+
+    for column in ("q1_days", "median_days", "q3_days"):
+        days = record[column]
+        if pd.isna(days):
+            continue
+        # the quartile lies within the margin of ``months``: the boundaries next to it
+        # are the last one below that range, those within it and the first above it
+        low = float(days) / DAYS_PER_MONTH - _QUARTILE_MARGIN
+        high = low + 2 * _QUARTILE_MARGIN
+        below = [i for i, edge in enumerate(edges) if edge <= low]
+        within = [i for i, edge in enumerate(edges) if low < edge <= high]
+        beyond = [i for i, edge in enumerate(edges) if edge > high]
+        near = below[-1:] + within + beyond[:1]
+        if not all(printed(i) for i in near):
+            return False
+    return True
 
 
 def declare_bounds(ctx: Context) -> None:
