@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from cdop import analytics, schema
+from cdop.analytics._common import derived
 from cdop.errors import DataQualityWarning
 from cdop.plots._charts import rate_lines
 from cdop.report._figures import make_figure
@@ -79,21 +80,15 @@ def plan(ctx: Context) -> Finish:
             return Section("infant_mortality", "Infant mortality", (sentence,))
 
         return finish_overall
-    all_rates = analytics.infant_mortality(ctx.ds, pool=ctx.pool)
-    shown_periods = list(dict.fromkeys(all_rates[_O.period].astype(str)))[-ctx.years_shown :]
-    all_rates = all_rates[all_rates[_O.period].astype(str).isin(shown_periods)]
-    rates = all_rates[all_rates[_N.imd_quintile].notna()].copy()
-    rates[_O.period] = rates[_O.period].astype(str)
+    all_rates = _periods_shown(ctx)
+    rates = _by_quintile(ctx)
     ctx.counts.universe(DIM.QUINTILE, [*(str(q) for q in _QUINTILES), "missing"])
-    periods = list(dict.fromkeys(rates[_O.period]))
     # Deaths with no quintile are left out of the quintile rates, the ratio and the SII:
     # the table's note says how many, per period.
-    no_quintile = all_rates[all_rates[_N.imd_quintile].isna()].assign(
-        **{_O.period: lambda f: f[_O.period].astype(str)}
-    )
+    no_quintile = _without_quintile(ctx)
+    periods = no_quintile[_O.period].tolist()
     missing: dict[str, tuple[int, Any]] = {}
-    for period in periods:
-        n_missing = int(no_quintile.loc[no_quintile[_O.period] == period, _O.numerator].sum())
+    for period, n_missing in zip(periods, no_quintile[_O.numerator].tolist(), strict=True):
         key = ctx.key(
             MEASURE.INFANT_DEATHS_CALENDAR,
             year=calendar_years(period),
@@ -102,19 +97,19 @@ def plan(ctx: Context) -> Finish:
         ctx.count(key, n_missing, f"note infant_mortality_deprivation: {period} / no quintile")
         missing[period] = (n_missing, key)
     keys: dict[tuple[str, int], Any] = {}
-    for record in rates.to_dict("records"):
-        q = int(record[_N.imd_quintile])
+    for period, q, n in zip(
+        rates[_O.period].tolist(),
+        rates[_N.imd_quintile].astype(int).tolist(),
+        rates[_O.numerator].tolist(),
+        strict=True,
+    ):
         key = ctx.key(
             MEASURE.INFANT_DEATHS_CALENDAR,
-            year=calendar_years(record[_O.period]),
+            year=calendar_years(period),
             **{DIM.QUINTILE: str(q)},
         )
-        keys[(record[_O.period], q)] = key
-        ctx.count(
-            key,
-            int(record[_O.numerator]),
-            f"table infant_mortality_deprivation: {record[_O.period]} / quintile {q}",
-        )
+        keys[(period, q)] = key
+        ctx.count(key, int(n), f"table infant_mortality_deprivation: {period} / quintile {q}")
     _count_overall(ctx, overall)
 
     def finish() -> Section:
@@ -301,6 +296,53 @@ def plan(ctx: Context) -> Finish:
         )
 
     return finish
+
+
+def _periods_shown(ctx: Context) -> pd.DataFrame:
+    """Infant deaths and rates by deprivation quintile (and of deaths with none) in the
+    last ``years_shown`` pooled calendar periods of the data.
+
+    The same for every chapter of the dataset (it does not depend on the reporting
+    year), so worked out once per dataset: each earlier year's chapter planned for its
+    counts asks for it again.
+    """
+
+    def compute() -> pd.DataFrame:
+        every = analytics.infant_mortality(ctx.ds, pool=ctx.pool)
+        text = every[_O.period].astype(str)
+        shown = list(dict.fromkeys(text))[-ctx.years_shown :]
+        return every[text.isin(shown)]
+
+    return derived(ctx.ds, (__name__, "periods shown", ctx.pool, ctx.years_shown), compute)
+
+
+def _by_quintile(ctx: Context) -> pd.DataFrame:
+    """The rows of :func:`_periods_shown` with a quintile, the period as text."""
+
+    def compute() -> pd.DataFrame:
+        shown = _periods_shown(ctx)
+        rates = shown[shown[_N.imd_quintile].notna()].copy()
+        rates[_O.period] = rates[_O.period].astype(str)
+        return rates
+
+    return derived(ctx.ds, (__name__, "by quintile", ctx.pool, ctx.years_shown), compute)
+
+
+def _without_quintile(ctx: Context) -> pd.DataFrame:
+    """The infant deaths with no quintile in each period of :func:`_by_quintile` (its
+    order): ``period`` (text) and ``numerator`` (a whole number, 0 where none)."""
+
+    def compute() -> pd.DataFrame:
+        shown = _periods_shown(ctx)
+        periods = list(dict.fromkeys(_by_quintile(ctx)[_O.period]))
+        none = shown[shown[_N.imd_quintile].isna()]
+        text = none[_O.period].astype(str)
+        counts = [
+            int(none.loc[(text == period).to_numpy(), _O.numerator].sum()) for period in periods
+        ]
+        return pd.DataFrame({_O.period: periods, _O.numerator: counts})
+
+    return derived(ctx.ds, (__name__, "without quintile", ctx.pool, ctx.years_shown), compute)
 
 
 def _count_overall(ctx: Context, overall: pd.DataFrame) -> None:
