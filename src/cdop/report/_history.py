@@ -52,6 +52,7 @@ __all__ = [
     "read_previous",
     "single_year",
     "tied_years",
+    "window_printed",
     "window_register",
     "window_withheld",
     "year_blocks",
@@ -201,10 +202,7 @@ def _lighter(
     the window first. The block found is marked with the sections left out, so every
     chapter printing the window leaves them out."""
     planned = [s for s in sections if not s.restates]
-    printed = {
-        s.id: sum(1 for k in source.registered_by(s.id) if k.levels(DIM.YEAR) == window)
-        for s in planned
-    }
+    printed = window_printed(source, planned, window)
     end = int(max(window)[:4])
     tried: dict[frozenset[str], Published] = {}
 
@@ -222,6 +220,19 @@ def _lighter(
     for section in chosen:
         found[_left_out(section)] = (0, True)
     return found
+
+
+def window_printed(
+    chapter: Context, sections: Sequence[SectionSpec], window: frozenset[str]
+) -> dict[str, int]:
+    """How many counts of the pooled ``window`` each of ``sections`` (those that do not
+    restate others) registered first in ``chapter``, in the sections' order: what
+    :func:`least_left_out` weighs."""
+    return {
+        s.id: sum(1 for k in chapter.registered_by(s.id) if k.levels(DIM.YEAR) == window)
+        for s in sections
+        if not s.restates
+    }
 
 
 def least_left_out(

@@ -17,7 +17,6 @@ agree as they do for a single chapter.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Final
@@ -31,6 +30,7 @@ from cdop.report._history import (
     pooled_windows,
     single_year,
     tied_years,
+    window_printed,
     window_register,
     year_register,
 )
@@ -172,33 +172,27 @@ def _joint_blocks(
 
     withheld: dict[frozenset[str], bool | frozenset[str]] = {}
     for window in windows:
-        found, publishable = window_block(window, frozenset())
-        if not publishable:
+        found, every_table = window_block(window, frozenset())
+        if not every_table:
             # As for one chapter (cdop.report._history.least_left_out): the window tables
             # of as few sections as will do are left out of every chapter, else all.
             end = int(max(window)[:4])
             printed: dict[str, int] = {}
             for index, member in enumerate(members):
-                first = chapter(index, end)
-                for spec in member.sections:
-                    if not spec.restates:
-                        printed[spec.id] = printed.get(spec.id, 0) + sum(
-                            1 for k in first.registered_by(spec.id) if k.levels(DIM.YEAR) == window
-                        )
-            chosen = least_left_out(printed, functools.partial(_publishable, window_block, window))
+                for section, n in window_printed(
+                    chapter(index, end), member.sections, window
+                ).items():
+                    printed[section] = printed.get(section, 0) + n
+
+            def can_publish(left: frozenset[str], window: frozenset[str] = window) -> bool:
+                return window_block(window, left)[1]
+
+            chosen = least_left_out(printed, can_publish)
             withheld[window] = True if chosen is None else chosen
             if chosen is not None:
                 found, _ = window_block(window, chosen)
         out.update(found)
     return out, withheld
-
-
-def _publishable(
-    block: Callable[[frozenset[str], frozenset[str]], tuple[Published, bool]],
-    window: frozenset[str],
-    left_out: frozenset[str],
-) -> bool:
-    return block(window, left_out)[1]
 
 
 def _chapter_of(
