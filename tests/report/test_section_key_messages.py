@@ -220,7 +220,7 @@ def test_a_hidden_count_is_stated_without_its_number() -> None:
     year, notified, reviewed, _ = activity.rows[-1]
     assert (year, notified) == ("2024/25", "*")
     (section,) = chapter.front
-    hidden = "a small number of {} (not shown, to protect confidentiality)"
+    hidden = "a number of {} not shown here (to protect confidentiality)"
     reviews = (
         hidden.format("reviews")
         if reviewed == "*"

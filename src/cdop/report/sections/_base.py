@@ -682,9 +682,20 @@ def england_cell(row: Any, fmt: Callable[[float], str], *, context: bool = True)
 
 
 def count_words(n: int, hidden: bool, noun: str) -> str:
-    """ "12 child deaths", or words without the number when it is hidden."""
+    """ "12 child deaths", or words without the number when it is hidden.
+
+    A count is hidden because it is small or because it would give a small one away, so
+    the words say nothing of its size (a hidden count may be large).
+
+    Examples
+    --------
+    >>> count_words(12, False, "child deaths")
+    '12 child deaths'
+    >>> count_words(35, True, "child deaths")
+    'a number of child deaths not shown here (to protect confidentiality)'
+    """
     if hidden:
-        return f"a small number of {noun} (not shown, to protect confidentiality)"
+        return f"a number of {noun} not shown here (to protect confidentiality)"
     return f"{fmt_count(n)} {noun}"
 
 
