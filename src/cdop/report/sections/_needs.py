@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from cdop import schema
+from cdop.analytics._common import derived
 from cdop.analytics._periods import start_years
 from cdop.dataset import Dataset
 from cdop.errors import CdopArgumentError
@@ -99,16 +100,24 @@ def data_years(ctx: NeedContext) -> tuple[int, int] | None:
     """The first and last financial years (start years) the data cover, or None.
 
     The data cover the financial years from the first to the last date recorded (a
-    notification or a completed review).
+    notification or a completed review). Worked out once per dataset: a chapter asks for
+    every earlier year it plans.
     """
-    dates = pd.concat(
-        [ctx.ds.notifications[_N.date_notified], ctx.ds.reviews[_R.date_review_completed]]
-    )
+    span = derived(ctx.ds, ("report", "data_years"), lambda: _data_span(ctx.ds))
+    if span.empty:
+        return None
+    return int(span["first"].iloc[0]), int(span["last"].iloc[0])
+
+
+def _data_span(ds: Dataset) -> pd.DataFrame:
+    """The first and last financial years (start years) of :func:`data_years`, as a
+    table of one row (none when the data hold no date)."""
+    dates = pd.concat([ds.notifications[_N.date_notified], ds.reviews[_R.date_review_completed]])
     starts = start_years(dates, "financial")
     starts = starts[~np.isnan(starts)]
     if starts.size == 0:
-        return None
-    return int(starts.min()), int(starts.max())
+        return pd.DataFrame({"first": pd.Series(dtype="int64"), "last": pd.Series(dtype="int64")})
+    return pd.DataFrame({"first": [int(starts.min())], "last": [int(starts.max())]})
 
 
 def _label(start: int) -> str:
