@@ -1,13 +1,17 @@
-"""Hand-built chapters for the renderer tests (no analytics, no matplotlib)."""
+"""Hand-built chapters for the renderer tests (no analytics, no matplotlib), and a
+hand-chosen protection for the section tests."""
 
 from __future__ import annotations
 
 import struct
 import zlib
+from collections.abc import Iterable
 from html.parser import HTMLParser
 
+import numpy as np
 import pandas as pd
 
+from cdop.disclosure import CellKey, LinkedCounts, Protection
 from cdop.report._model import Chapter, ReportFigure, ReportTable, Section
 
 STAMP = "NOT FOR PUBLICATION"
@@ -233,3 +237,18 @@ def html_tables(text: str) -> HtmlTables:
     parser.feed(text)
     parser.close()
     return parser
+
+
+def protection_hiding(counts: LinkedCounts, hidden: Iterable[CellKey]) -> Protection:
+    """A protection of ``counts`` that hides exactly the keys ``hidden``, as disclosure
+    control would have decided (a section's finishing step reads it)."""
+    chosen = set(hidden)
+    keys = counts.keys
+    return Protection(
+        keys=keys,
+        values=np.array([counts.value(k) for k in keys], dtype=np.int64),
+        hidden_mask=np.array([k in chosen for k in keys]),
+        reasons={},
+        places={},
+        counts=counts,
+    )

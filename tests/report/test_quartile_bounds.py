@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 import numpy as np
 import pytest
+from report_fixtures import protection_hiding
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 import cdop
@@ -33,31 +34,24 @@ from cdop.report.sections.progress import (
 DAYS = np.array([90, 90, 213, 220, 230, 240, 250, 260, 270, 280, 290, 300, 310, 315, 320, 330])
 
 
-class _Hidden:
-    """A protection that hides the keys given."""
-
-    def __init__(self, keys: Iterable[CellKey]) -> None:
-        self.keys = set(keys)
-
-    def hidden(self, key: CellKey) -> bool:
-        return key in self.keys
-
-
 def _record(days: np.ndarray) -> dict[str, object]:
     q1, median, q3 = np.quantile(days, [0.25, 0.5, 0.75])  # linear interpolation
     return {"reviews": len(days), "q1_days": q1, "median_days": median, "q3_days": q3}
 
 
 def _year(values: list[int], hidden: Iterable[int]) -> tuple[Context, CellKey, list[CellKey]]:
-    """A chapter's counts of 2024/25 by band (``values``), the bands ``hidden`` hidden
-    (by index; -1: the year's reviews)."""
+    """A chapter's counts of 2024/25 by band (``values``, adding up to the year's
+    reviews), the bands ``hidden`` hidden (by index; -1: the year's reviews) as
+    disclosure control would have hidden them."""
     ctx = Context(ds=cdop.load_sample(), year=2024, disclosure=Disclosure())
     total = ctx.key(MEASURE.REVIEWED, year="2024/25")
     bands = [total.having(FROM_DEATH, [band.label]) for band in DEATH_BANDS]
+    ctx.counts.universe(FROM_DEATH, [band.label for band in DEATH_BANDS])
     ctx.count(total, sum(values), "table review_time_from_death: Total reviews / 2024/25")
     for key, value, band in zip(bands, values, DEATH_BANDS, strict=True):
         ctx.count(key, value, f"table review_time_from_death: {band.label} / 2024/25")
-    ctx._state["protection"] = _Hidden(total if i == -1 else bands[i] for i in hidden)  # type: ignore[assignment]
+    chosen = [total if i == -1 else bands[i] for i in hidden]
+    ctx._state["protection"] = protection_hiding(ctx.counts, chosen)
     return ctx, total, bands
 
 
@@ -136,7 +130,71 @@ def test_a_quartile_near_a_boundary_counts_for_both_sides() -> None:
     assert 18 < record["median_days"] / DAYS_PER_MONTH < 24  # type: ignore[operator]
     ctx, total, _ = _year([3, 2, 0, 11, 0], hidden=[])
     assert _quartiles_add_nothing(ctx, total, record)
-    ctx, total, _ = _year([3, 2, 0, 11, 0], hidden=[1, 2])  # below 12: unknown
+    # the 2 and the 11 hidden: a reader knows they add up to 13, each 1 to 12. The lower
+    # quartile adds nothing (at least 4 below 12 months: 3 + at least 1), but the median
+    # of 20.5 months says at most ceil(7.5) = 8 reviews took less than 18 months, so the
+    # hidden 2 is at most 5: not printed.
+    ctx, total, _ = _year([3, 2, 0, 11, 0], hidden=[1, 3])
     assert not _quartiles_add_nothing(ctx, total, record)
     ctx, total, _ = _year([3, 2, 0, 11, 0], hidden=[2, 3])  # below 12 printed, 18 not
+    assert not _quartiles_add_nothing(ctx, total, record)
+
+
+def _band_values(days: np.ndarray) -> list[int]:
+    months = np.floor(days / DAYS_PER_MONTH)  # complete months, near enough here
+    return [
+        int(((months >= b.min_months) & (months <= (b.max_months or 99))).sum())
+        for b in DEATH_BANDS
+    ]
+
+
+def _range_of_first_band(bounds: list[tuple[list[float], float, float]]) -> tuple[int, int]:
+    """The least and greatest a reader finds for the hidden reviews under 6 months (x0)
+    beside the hidden 6 to 12 months (x1), the printed 11 from 12 to 18 months, zeros
+    above and 16 in all: x0 + x1 = 5, each at least 1; ``bounds`` adds the quartiles'
+    bounds as rows over (x0, x1) with their least and greatest sums."""
+    found = []
+    for sign in (1.0, -1.0):
+        rows, low, high = [[1.0, 1.0]], [5.0], [5.0]
+        for row, lo, hi in bounds:
+            rows.append(row)
+            low.append(lo)
+            high.append(hi)
+        result = milp(
+            np.array([sign, 0.0]),
+            constraints=LinearConstraint(np.array(rows), low, high),
+            integrality=np.ones(2, dtype=np.int64),
+            bounds=Bounds([1.0, 1.0], [np.inf, np.inf]),
+        )
+        assert result.status == 0
+        found.append(round(float(result.x[0])))
+    return found[0], found[1]
+
+
+def test_quartiles_whose_bounds_the_reader_has_already_are_printed() -> None:
+    """16 reviews: 2 under 6 months and 3 from 6 to 12, both hidden, 11 from 12 to 18.
+    The lower quartile (h = 3.75: 250 + 0.75 x 50 = 287.5 days, 9.4 months) says at
+    most 4 reviews took under 6 months and at least 4 under 12; the median (14.8) and
+    upper quartile (16.8) at most 8 and 12 under 12 months and at least 9 and 13 under
+    18. The number under 6 months is neither printed nor follows from printed counts,
+    yet the reader knows it is 1 to 4 already (the two hidden add up to 16 - 11 = 5,
+    each at least 1): the quartiles narrow nothing, and are printed. The attacker
+    below, with scipy's integer programming, finds 1 to 4 with and without them."""
+    days = np.array([60, 100, 200, 250, 300, 400, 420, 440, 460, 480, 500, 510, 520, 530, 540, 545])
+    record = _record(days)
+    assert record["q1_days"] == pytest.approx(287.5)
+    assert _band_values(days) == [2, 3, 11, 0, 0]
+    quartile_bounds = [
+        ([1.0, 0.0], -np.inf, 4.0),  # lower quartile: at most 4 under 6 months
+        ([1.0, 1.0], 4.0, np.inf),  # lower quartile: at least 4 under 12 months
+        ([1.0, 1.0], -np.inf, 8.0),  # median: at most 8 under 12 months
+        ([1.0, 1.0], -np.inf, 12.0),  # upper quartile: at most 12 under 12 months
+    ]
+    assert _range_of_first_band([]) == _range_of_first_band(quartile_bounds) == (1, 4)
+    ctx, total, _ = _year(_band_values(days), hidden=[0, 1])
+    assert _quartiles_add_nothing(ctx, total, record)
+    # the same reviews with the 11 hidden as well: the reader no longer knows that the
+    # two under 12 months add up to 5, and the lower quartile's "at most 4 under 6
+    # months" would narrow the hidden 2
+    ctx, total, _ = _year(_band_values(days), hidden=[0, 1, 2])
     assert not _quartiles_add_nothing(ctx, total, record)

@@ -1294,6 +1294,34 @@ class _Reader:
         """:meth:`range` for each cell."""
         return {int(c): self.range(int(c)) for c in cells}
 
+    def sum_range(self, cells: Sequence[int]) -> tuple[float, float]:
+        """The least and greatest value the reader can give the sum of the counts
+        ``cells`` (each at most once), by integer programming on each group of free counts
+        among them; ``-inf`` or ``inf`` where it has no bound (or the reader's system no
+        solution)."""
+        low = high = 0.0
+        by_group: dict[int, list[int]] = {}
+        for cell in dict.fromkeys(int(c) for c in cells):
+            if not self.unknown[cell] or self.solved[cell]:
+                low += float(self.values[cell])
+                high += float(self.values[cell])
+            else:
+                by_group.setdefault(int(self._group[self._position[cell]]), []).append(cell)
+        for members in by_group.values():
+            top = self._solve(members[0], members, sign=1.0)
+            bottom = self._solve(members[0], members, sign=-1.0)
+            high += np.inf if top is None else float(top[members].sum())
+            low += -np.inf if bottom is None else float(bottom[members].sum())
+        return low, high
+
+
+def _reader_of(system: _System, protection: Protection) -> _Reader:
+    """The reader of a register's ``system`` as ``protection`` hides its counts."""
+    hidden = np.array(
+        [protection.hidden(k) for k in system.keys[: system.n_registered]], dtype=np.bool_
+    )
+    return _Reader(system, hidden)
+
 
 def _exposed(low: float, high: float, truth: int, threshold: int) -> Literal["exact", "narrow", ""]:
     if np.isfinite(low) and np.isfinite(high) and high - low < 0.5:
@@ -1320,10 +1348,8 @@ def audit(
     if counts is None:
         raise CdopArgumentError("audit: give the LinkedCounts the protection was worked out on")
     system = counts.system()
-    hidden = np.array(
-        [protection.hidden(k) for k in system.keys[: system.n_registered]], dtype=np.bool_
-    )
-    reader = _Reader(system, hidden)
+    reader = _reader_of(system, protection)
+    hidden = reader.hidden
     rows = []
     for cell in np.flatnonzero(hidden):
         low, high = reader.range(int(cell))
@@ -1704,11 +1730,53 @@ class Protection:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", {k: i for i, k in enumerate(self.keys)})
 
+    def __getstate__(self) -> dict[str, Any]:
+        # The reader kept by :meth:`sum_range` holds solver models: not sent to another
+        # process (it is built again there when asked for).
+        return {k: v for k, v in self.__dict__.items() if k != "_reader"}
+
     def hidden(self, key: CellKey) -> bool:
         """Whether the count under ``key`` is hidden (False for an unknown key)."""
         position: dict[CellKey, int] = self._index  # type: ignore[attr-defined]
         index = position.get(key)
         return bool(self.hidden_mask[index]) if index is not None else False
+
+    def sum_range(self, keys: Iterable[CellKey]) -> tuple[float, float]:
+        """The least and greatest value a reader of the publication can give the sum of
+        the counts under ``keys`` (each once), knowing every count shown, every relation
+        and bound declared, and that a hidden count is at least 1; ``-inf`` or ``inf``
+        where it has no bound. A statement about the sum that holds over this whole
+        range tells the reader nothing new.
+
+        Examples
+        --------
+        >>> counts = LinkedCounts()
+        >>> a = counts.add(CellKey.of("reviewed", year="2023/24", category="2"), 3)
+        >>> b = counts.add(CellKey.of("reviewed", year="2024/25", category="2"), 9)
+        >>> p = counts.add(CellKey.of("reviewed", year=["2023/24", "2024/25"], category="2"), 12)
+        >>> result = counts.protect()
+        >>> result.sum_range([a])  # a and b are hidden, at least 1 each, and add up to 12
+        (1.0, 11.0)
+        >>> result.sum_range([a, b])
+        (12.0, 12.0)
+        """
+        if self.counts is None:
+            raise CdopArgumentError(
+                "Protection.sum_range: this protection does not hold the counts it was "
+                "worked out on (a part of a joint protection); ask the whole one"
+            )
+        kept: tuple[_Reader, dict[CellKey, int]] | None = self.__dict__.get("_reader")
+        if kept is None:
+            system = self.counts.system()
+            kept = (_reader_of(system, self), {k: i for i, k in enumerate(system.keys)})
+            object.__setattr__(self, "_reader", kept)
+        reader, where = kept
+        cells = []
+        for key in keys:
+            if key not in where:
+                raise CdopArgumentError(f"Protection.sum_range: {key.label()} is not registered")
+            cells.append(where[key])
+        return reader.sum_range(cells)
 
     def trail(self) -> pd.DataFrame:
         """The audit trail for the coordinator (never for publication): one row per

@@ -15,6 +15,7 @@ Disclosure rules of this section
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
@@ -338,27 +339,46 @@ def _quartiles_add_nothing(ctx: Context, total: CellKey, record: Mapping[Any, An
     months, at most 4 took less than 6 months: a hidden 2 there would be 1 to 4.
 
     The bound at the boundary next to a quartile on either side implies those further
-    away (a band holds no fewer than 0 reviews), so the quartiles add nothing when the
-    number of reviews below each boundary next to a quartile (within the margin of
-    either side of it) is printed or follows from printed counts: every band below it
-    shown, or every band above it and the year's reviews.
+    away (a band holds no fewer than 0 reviews). A quartile within the margin of a
+    boundary may lie on either side of it: both bounds are taken. The quartiles add
+    nothing when the reader can already tell each of these bounds from what the chapter
+    prints: the number of reviews below the boundary is printed or follows from printed
+    counts (every band below it shown, or every band above it and the year's reviews),
+    or the least (greatest) value the reader can give it, by integer programming over
+    everything the chapter prints as disclosure control hid it
+    (:meth:`cdop.disclosure.Protection.sum_range`), already meets the bound. A bound
+    that the chapter's own counts imply says nothing to anyone reading it, with any
+    other publication.
     """
     bands = [total.having(FROM_DEATH, [band.label]) for band in DEATH_BANDS]
     if not all(key in ctx.counts for key in (total, *bands)):
         return False
     shown = [not ctx.hidden(key) for key in bands]
     total_shown = not ctx.hidden(total)
+    n = ctx.counts.value(total)
     edges = [band.max_months + 1 for band in DEATH_BANDS if band.max_months is not None]
+    protection = ctx.protection
+    ranges: dict[int, tuple[float, float]] = {}
 
-    def printed(index: int) -> bool:
-        """Whether the reviews below ``edges[index]`` follow from printed counts."""
+    def implied(index: int, *, at_most: float | None = None, at_least: float | None = None) -> bool:
+        """Whether a reader can tell that the reviews below ``edges[index]`` are at most
+        ``at_most`` (at least ``at_least``) from what the chapter prints."""
         below, above = shown[: index + 1], shown[index + 1 :]
-        return all(below) or (total_shown and all(above))
+        if all(below) or (total_shown and all(above)):
+            return True  # printed, or follows from printed counts: the true value
+        if protection.counts is None:  # a part of a joint protection: no reader to ask
+            return False
+        if index not in ranges:
+            ranges[index] = protection.sum_range(bands[: index + 1])
+        low, high = ranges[index]
+        return (at_most is None or high <= at_most) and (at_least is None or low >= at_least)
 
-    for column in ("q1_days", "median_days", "q3_days"):
+    for column, p in (("q1_days", 0.25), ("median_days", 0.5), ("q3_days", 0.75)):
         days = record[column]
         if pd.isna(days):
             continue
+        h = (n - 1) * p
+        most, least = math.ceil(h), math.floor(h) + 1
         # the quartile lies within the margin of ``months``: the boundaries next to it
         # are the last one below that range, those within it and the first above it
         low = float(days) / DAYS_PER_MONTH - _QUARTILE_MARGIN
@@ -366,8 +386,11 @@ def _quartiles_add_nothing(ctx: Context, total: CellKey, record: Mapping[Any, An
         below = [i for i, edge in enumerate(edges) if edge <= low]
         within = [i for i, edge in enumerate(edges) if low < edge <= high]
         beyond = [i for i, edge in enumerate(edges) if edge > high]
-        near = below[-1:] + within + beyond[:1]
-        if not all(printed(i) for i in near):
+        if not (
+            all(implied(i, at_most=most) for i in below[-1:])
+            and all(implied(i, at_most=most, at_least=least) for i in within)
+            and all(implied(i, at_least=least) for i in beyond[:1])
+        ):
             return False
     return True
 
