@@ -16,7 +16,9 @@ cannot hide a regression (or fake a gain):
   reading the same files bare with ``pandas.read_parquet`` in the same process;
 - read + validate ``--rows`` notifications and as many reviews from CSV (the input of
   ``benchmarks/validate.py``; target < 4 s for 1,000,000 + 1,000,000), against reading the
-  same files bare with ``pyarrow.csv`` in the same process;
+  same files bare with ``pyarrow.csv`` in the same process; and the same records with
+  every field in quotes (``validate.py --quoted``, as R's ``write.csv`` and many database
+  exports write them), against the same bare read of those files;
 - the ``rate`` and ``proportion`` kernels on ``--rows`` rows, ungrouped and in 10,000 groups
   (of an integer key and of a text key),
   against a bare numpy kernel of the same formula (target: at most 2x) and against
@@ -238,6 +240,11 @@ def main() -> int:
     csv_folder = make_input(args.rows)
     results[f"read + validate CSV, {args.rows:,} + {args.rows:,}"] = _child(
         _READ_CSV, str(csv_folder)
+    )
+    # every field in quotes, as R's write.csv and many database exports write them
+    quoted_folder = make_input(args.rows, quoted=True)
+    results[f"read + validate CSV, every field quoted, {args.rows:,} + {args.rows:,}"] = _child(
+        _READ_CSV, str(quoted_folder)
     )
     kernels = _child(_KERNELS, str(args.rows))
     for label, ours, floor, hand in kernels["rows"]:

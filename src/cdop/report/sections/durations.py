@@ -187,7 +187,10 @@ def plan(ctx: Context) -> Finish:
         marker = ctx.disclosure.marker
         for column, label, row, key in measures:
             n = int(row[column])
+            # a percentage needs both counts; the count alone is printed where only the
+            # year's reviews are hidden (as the table of durations prints it)
             hidden = ctx.hidden(key, total_key)
+            count_hidden = ctx.hidden(key)
             pct, lo, hi = (
                 row[f"{column}_{_O.value}"],
                 row[f"{column}_lower_ci"],
@@ -195,7 +198,7 @@ def plan(ctx: Context) -> Finish:
             )
             label_95 = str(row["comparison_95"]) if pd.notna(row["comparison_95"]) else None
             shown = (
-                [marker] * 3
+                [marker if count_hidden else f"{fmt_count(n)} of {marker}", marker, marker]
                 if hidden
                 else [
                     f"{fmt_count(n)} of {fmt_count(total)}",
@@ -211,7 +214,7 @@ def plan(ctx: Context) -> Finish:
                 {
                     _O.measure: column,
                     _O.period: ctx.label,
-                    _O.numerator: None if hidden else n,
+                    _O.numerator: None if count_hidden else n,
                     _O.denominator: None if total_hidden else total,
                     _O.value: None if hidden else excel_round(pct, 1),
                     _O.lower_ci: None if hidden else excel_round(lo, 1),
