@@ -236,6 +236,20 @@ def test_workers_must_be_positive(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Traceback" not in err
 
 
+def test_previous_is_refused_with_by_rather_than_ignored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An earlier chapter of the panel, read beside this year's area chapters, gave hidden
+    # counts away (an attack on the sample recovered or narrowed 75): --previous does not
+    # cover --by, so it must say so instead of building as if it did.
+    args = ["report", "--by", "residence_area", "--previous", str(tmp_path), "--out"]
+    assert main([*args, str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "cdop report: --previous" in err and "does not yet cover the chapters of --by" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
 # -- signals and pipes -------------------------------------------------------------------
 @pytest.fixture(autouse=True)
 def _ctrl_c_as_in_a_terminal() -> Iterator[None]:

@@ -192,6 +192,14 @@ def run(args: argparse.Namespace) -> int:
                 "--sections (or sections in the settings) chooses the sections of one "
                 "chapter; with --by every area's chapter has every section the data support"
             )
+        if args.by and args.previous:
+            raise CdopArgumentError(
+                "--previous keeps the counts an earlier chapter of one panel hid; it does "
+                "not yet cover the chapters of --by (a panel's earlier chapter is split "
+                "over its areas), and it is not ignored silently: build the areas' "
+                "chapters without --previous, and do not publish them beside a panel "
+                "chapter built on its own"
+            )
         if args.by:
             result = build_areas(
                 ds,
