@@ -1082,7 +1082,9 @@ class Reader:
     @staticmethod
     def csv_count(r: dict[str, str]) -> Cell:
         n = r.get("n", "")
-        if n in HIDDEN or norm(r.get("suppressed", "")) == "true":
+        # a row flagged ``suppressed`` hides what it leaves empty: a count it prints
+        # (beside a hidden percentage) is shown
+        if n in HIDDEN or (n == "" and norm(r.get("suppressed", "")) == "true"):
             return Cell("hidden")
         if not re.fullmatch(r"\d+", n or ""):
             return Cell("none")

@@ -195,3 +195,63 @@ def test_with_panel_refuses_an_unsafe_panel_name(sample: cdop.Dataset, tmp_path:
             sample, out=tmp_path / "out", formats=["md"], with_panel=True, panel="<script>\x00"
         )
     assert not (tmp_path / "out").exists()
+
+
+def _share_hidden(
+    within: list[int], reviews: list[int], hidden_within: list[bool], hidden_reviews: list[bool]
+) -> bool:
+    """``_share_total_hidden`` for areas A, B, ... with no records outside them; the rest
+    (reviews not within 12 months) is hidden where a reader cannot subtract."""
+    import numpy as np
+
+    from cdop.report._areas import _share_total_hidden
+    from cdop.report._tables import Disclosure
+
+    n, d = np.array(within, dtype=float), np.array(reviews, dtype=float)
+    h_n, h_d = np.array(hidden_within), np.array(hidden_reviews)
+    names = [chr(ord("A") + i) for i in range(len(within))]
+    return _share_total_hidden(
+        "reviews", names, n, d, (h_n, h_d, h_n | h_d), (n.sum(), d.sum()), Disclosure()
+    )
+
+
+def test_all_areas_percentage_hidden_when_the_rest_of_all_areas_is_small() -> None:
+    # Found by an attack on a generated small panel's area chapters read with the
+    # comparison chapter: Northmoor 13 and Southvale 10 reviews printed, their counts
+    # within 12 months hidden, and "all areas together (83%)". 83% of 23 is 19 only
+    # (18/23 = 78%, 20/23 = 87%), so 23 - 19 = 4 reviews took over 12 months, and each
+    # area's hidden "Over 12 months" was 1 to 4. The rest of all areas is a count too.
+    assert _share_hidden([10, 9], [13, 10], [True, True], [False, False])
+
+
+def test_all_areas_percentage_hidden_when_it_gives_an_area_back() -> None:
+    # A's 3 within 12 months hidden, B's 30 of 40 shown: all areas' 33 of 53 gives
+    # A's 3 back (33 - 30).
+    assert _share_hidden([3, 30], [13, 40], [True, False], [False, False])
+
+
+def test_all_areas_percentage_shown_when_nothing_follows() -> None:
+    # Every count shown and large: the total adds nothing (rest of all areas 20).
+    assert not _share_hidden([20, 15], [30, 25], [False, False], [False, False])
+    # A's count hidden with B's, all areas' rest 4 + 12 = 16 and its count 30: each
+    # area's count is 0 to 30 and its rest 0 to 16 as far as a reader can tell.
+    assert not _share_hidden([20, 10], [24, 22], [True, True], [False, False])
+
+
+def test_comparison_of_too_few_years_to_pool_says_so(tmp_path: Path) -> None:
+    """Three financial years hold two whole calendar years (2023 and 2024): too few to
+    pool infant mortality over three. The chapter is written without that section and
+    says what would add it (it stopped with an error from the analytics before)."""
+    from cdop.sample import generate_sample
+
+    tables = generate_sample(7, first_year=2022, last_year=2024)
+    ds = cdop.read_dataset(tables, today=TODAY)
+    chapter = comparison_chapter(ds, year="2024/25")
+    ids = [s.id for s in chapter.sections]
+    assert "areas_infant_mortality" not in ids
+    assert "areas_within_12_months" in ids and "areas_child_mortality" in ids
+    (last,) = [s for s in chapter.sections if s.id == "not_included"]
+    assert last.paragraphs[1] == (
+        "Infant mortality: needs 3 consecutive complete calendar years of deaths and births "
+        "to pool (complete calendar years in the data, with births: 2023, 2024)."
+    )

@@ -116,7 +116,9 @@ def register(commands: Any) -> None:
         "--with-panel",
         action="store_true",
         help="with --by: also the panel's own chapter (panel/), protected together with "
-        "the area chapters (publish a panel chapter beside area chapters only this way)",
+        "the area chapters (publish a panel chapter beside area chapters only this way, "
+        "and area chapters only if every earlier chapter of the panel was built this way: "
+        "see docs/disclosure.md)",
     )
     parser.add_argument(
         "--workers",

@@ -30,6 +30,7 @@ from cdop._files import check_output_folder, output_folder
 from cdop._progress import ProgressOption, progress_tracker
 from cdop._safe import check_name
 from cdop.analytics._areas import ALL_AREAS
+from cdop.analytics._mortality import _covered_years as covered_years
 from cdop.dataset import Dataset
 from cdop.disclosure import CellKey, LinkedCounts
 from cdop.errors import CdopArgumentError
@@ -41,11 +42,12 @@ from cdop.report._build import (
     assemble_chapter,
     check_year_in_data,
     finish_chapter,
+    not_included,
     plan_chapter,
 )
 from cdop.report._figures import make_figure
 from cdop.report._history import Published
-from cdop.report._model import Chapter, ReportTable, Section
+from cdop.report._model import Chapter, Omission, ReportTable, Section
 from cdop.report._tables import Disclosure
 from cdop.report._text import fmt_count, fmt_interval, fmt_percent, fmt_rate, long_date
 from cdop.report._tidy import tidy_frame
@@ -203,6 +205,10 @@ def _link_text(text: str) -> str:
 _LINKED: Final = (MEASURE.REVIEWED, MEASURE.INFANT_DEATHS_CALENDAR, MEASURE.DEATHS)
 #: Level of the area characteristic for records with no area.
 _NO_AREA: Final = "\x00no area"
+#: Characteristic splitting a percentage's denominator into its count and the rest.
+_PART: Final = "\x00part"
+#: The duration levels of reviews not within 12 months (more than 12 months to the day).
+_OVER_12: Final = ("12+", "13+")
 
 
 def area_published(
@@ -264,6 +270,55 @@ def _total_hidden(
     linked.fix(CellKey.of(measure, **{DIM.AREA: _NO_AREA}), max(rest, 0), hidden=False)
     key = linked.add(CellKey.of(measure), round(total))
     return linked.protect(settings.rules).hidden(key)
+
+
+def _share_total_hidden(
+    measure: str,
+    areas: Sequence[str],
+    numerator: np.ndarray,
+    denominator: np.ndarray,
+    hidden: tuple[np.ndarray, np.ndarray, np.ndarray],
+    totals: tuple[float, float],
+    settings: Disclosure,
+) -> bool:
+    """Whether the percentage of all areas together must be hidden: with it and the
+    areas' denominators, a reader has the count of all areas and the count of the rest
+    (the denominator less the count: reviews not within 12 months), and either could
+    work out or narrow an area's hidden count.
+
+    ``hidden``: per area, whether its count, its denominator and the rest are hidden;
+    ``totals``: the count and the denominator of all areas together (with the records of
+    no area)."""
+    if not settings.suppress:
+        return False
+    hidden_n, hidden_d, hidden_rest = hidden
+    total_n, total_d = totals
+    linked = LinkedCounts()
+    linked.universe(DIM.AREA, [*areas, _NO_AREA])
+    linked.universe(_PART, ["in", "rest"])
+    rows = [
+        *zip(areas, numerator, denominator, hidden_n, hidden_d, hidden_rest, strict=True),
+        (
+            _NO_AREA,
+            max(round(total_n - float(numerator.sum())), 0),
+            max(round(total_d - float(denominator.sum())), 0),
+            False,
+            False,
+            False,
+        ),
+    ]
+    for area, n, d, h_n, h_d, h_rest in rows:
+        where = {DIM.AREA: str(area)}
+        linked.fix(CellKey.of(measure, **where), int(d), hidden=bool(h_d))
+        linked.fix(CellKey.of(measure, **where, **{_PART: "in"}), int(n), hidden=bool(h_n))
+        linked.fix(CellKey.of(measure, **where, **{_PART: "rest"}), int(d - n), hidden=bool(h_rest))
+    keys = [
+        linked.add(CellKey.of(measure), round(total_d)),
+        linked.add(CellKey.of(measure, **{_PART: "in"}), round(total_n)),
+        linked.add(CellKey.of(measure, **{_PART: "rest"}), round(total_d - total_n)),
+    ]
+    protection = linked.protect(settings.rules)
+    return any(protection.hidden(key) for key in keys)
 
 
 def _ranked_among_shown(
@@ -490,6 +545,7 @@ def comparison_chapter(
     # Without the area chapters (published is None) the chapter is protected on its own:
     # small counts hidden, and the value of all areas hidden where it would give one back.
     by_area = None if published is None else dict(published)
+    omitted: list[Omission] = []
 
     def masks(
         frame: pd.DataFrame,
@@ -519,9 +575,44 @@ def comparison_chapter(
     timely = timely[timely[by].notna()]
     compared = analytics.compare_areas(timely, x="within_12_months", n="reviews", area=by)
     within = CellKey.of(MEASURE.REVIEWED, year=label, **{DIM.MONTHS: WITHIN_LEVELS[12]})
+    over = CellKey.of(MEASURE.REVIEWED, year=label, **{DIM.MONTHS: _OVER_12})
     reviews = CellKey.of(MEASURE.REVIEWED, year=label)
-    n_hidden, n_total = masks(timely, compared, "numerator", "within_12_months", [within], "within")
-    d_hidden, d_total = masks(timely, compared, "denominator", "reviews", [reviews], "reviews")
+    # The reviews not within 12 months are the reviews less those within: a count a
+    # reader has whenever both are shown, so a small one hides the count within.
+    names = [str(a) for a in compared[by]]
+    within_n = compared["numerator"].to_numpy(dtype=float)
+    reviews_n = compared["denominator"].to_numpy(dtype=float)
+    rest = reviews_n - within_n
+    small_rest = settings.suppress & (rest >= 1) & (rest <= settings.rules.threshold)
+    d_hidden, _ = masks(timely, compared, "denominator", "reviews", [reviews], "reviews")
+    n_hidden, _ = masks(
+        timely,
+        compared,
+        "numerator",
+        "within_12_months",
+        [within],
+        "within",
+        extra=small_rest & ~d_hidden,
+    )
+    over_shown = np.array(
+        [
+            by_area is not None
+            and (found := by_area.get(area, {}).get(over)) is not None
+            and not found[1]
+            for area in names
+        ],
+        dtype=bool,
+    )
+    all_areas = timely[~timely[by].astype(str).isin(names)]
+    benchmark_hidden = _share_total_hidden(
+        "reviews",
+        names,
+        within_n,
+        reviews_n,
+        (n_hidden, d_hidden, (n_hidden | d_hidden) & ~over_shown),
+        (float(all_areas["within_12_months"].sum()), float(all_areas["reviews"].sum())),
+        settings,
+    )
     sections.append(
         _area_section(
             "areas_within_12_months",
@@ -538,11 +629,16 @@ def comparison_chapter(
             notes=("Within 12 months: at most 12 months to the day from notification.",),
             count_hidden=n_hidden,
             denominator_hidden=d_hidden,
-            benchmark_hidden=n_total or d_total,
+            benchmark_hidden=benchmark_hidden,
         )
     )
 
     births_ok = ds.births is not None and by in ds.births.columns
+    if births_ok:
+        missing = _calendar_pool_missing(ds, pool)
+        if missing is not None:
+            births_ok = False
+            omitted.append(Omission("areas_infant_mortality", "Infant mortality", (missing,)))
     if births_ok:
         infant = analytics.with_total(analytics.infant_mortality, ds, by=by, pool=pool)
         infant = infant[infant[by].notna()]
@@ -631,6 +727,8 @@ def comparison_chapter(
                 benchmark_hidden=n_total,
             )
         )
+    if omitted:
+        sections.append(not_included(omitted))
     return assemble_chapter(
         ds,
         _numbered(sections),
@@ -640,6 +738,29 @@ def comparison_chapter(
         settings=settings,
         date=date,
         options=f"by={by}",
+        omitted=omitted,
+    )
+
+
+def _calendar_pool_missing(ds: Dataset, pool: int) -> str | None:
+    """What the data lack to pool infant mortality over ``pool`` calendar years (None
+    when they have it): that many consecutive calendar years wholly inside the years of
+    the notifications, with births."""
+    if isinstance(pool, bool) or not isinstance(pool, int) or pool < 1:
+        return None  # the analytics say what is wrong with it
+    births = ds.births
+    with_births = set() if births is None else {int(y) for y in births[schema.BIRTHS.year].dropna()}
+    years = [y for y in covered_years(ds.notifications, "calendar") if y in with_births]
+    run = best = 0
+    for i, y in enumerate(years):
+        run = run + 1 if i and years[i - 1] == y - 1 else 1
+        best = max(best, run)
+    if best >= pool:
+        return None
+    found = ", ".join(str(y) for y in years) if years else "none"
+    return (
+        f"{pool} consecutive complete calendar years of deaths and births to pool "
+        f"(complete calendar years in the data, with births: {found})"
     )
 
 
