@@ -585,6 +585,27 @@ def small_panel(seed: int, folder: Path) -> Path:
     return folder
 
 
+#: Generated small panels whose area chapters are attacked with the comparison chapter:
+#: 1000 gave an area's hidden reviews over 12 months away (1 to 4) through the percentage
+#: of all areas together; 1007 holds too few calendar years to pool infant mortality.
+AREA_PANELS = [1000, 1007]
+
+
+@pytest.mark.parametrize("seed", AREA_PANELS)
+def test_small_panel_area_chapters_with_the_comparison_chapter(
+    tmp_path: Path, no_drawing: None, seed: int
+) -> None:
+    ds = read_dataset(small_panel(seed, tmp_path / "data"))
+    out = tmp_path / "report"
+    build_areas(ds, out=out, formats=PANEL_FORMATS, workers=1)
+    areas = sorted(p for p in (out / "areas").iterdir() if p.is_dir())
+    assert len(areas) == 2
+    for folder in [*areas, out]:  # each area with the comparison, then all together
+        published = [folder, out / "comparison"] if folder != out else [out]
+        result = attack(published)
+        assert len(leaks(result)) == 0, f"{folder.name}: hidden counts worked out\n{show(result)}"
+
+
 @functools.cache
 def panel_seeds() -> list[int]:
     return [1000 + i for i in range(PANELS)]
