@@ -480,6 +480,22 @@ def test_two_consecutive_chapters_together(
     assert len(leaks(result)) == 0, f"{years}: hidden counts worked out\n{show(result)}"
 
 
+def test_a_chapter_of_fewer_sections_with_the_full_chapter_before(
+    sample_chapters: dict[str, Path], tmp_path: Path, no_drawing: None
+) -> None:
+    # A panel may print other sections another year. The counts of each year and window
+    # were decided from the sections a chapter printed: the 2024/25 chapter of three
+    # sections hid the window 2020/21 to 2022/23 of modifiable factors by category
+    # otherwise than the full 2023/24 chapter, and read together they gave 4 hidden
+    # counts back (category 10's reviews, 12, and its reviews without modifiable
+    # factors, 3, among them). They are now decided from every section.
+    out = tmp_path / "fewer"
+    sections = ["activity", "categories", "factors"]
+    build(cdop.load_sample(), out=out, year="2024/25", formats=FORMATS, sections=sections)
+    result = attack([sample_chapters["2023/24"], out])
+    assert len(leaks(result)) == 0, f"hidden counts worked out\n{show(result)}"
+
+
 @pytest.fixture(scope="module")
 def area_chapters(tmp_path_factory: pytest.TempPathFactory, no_drawing: None) -> Path:
     out = tmp_path_factory.mktemp("areas") / "report"

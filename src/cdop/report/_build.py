@@ -440,12 +440,24 @@ def plan_chapter(
     if settings.suppress:
         if progress is not None:
             progress("the counts of each year, as every chapter prints them")
-        published = year_blocks(ctx, chosen)
-        withheld = window_withheld(ctx, chosen)
+        # The counts of each year and pooled window are decided from the chapter of every
+        # section the data support, whichever sections this chapter prints: a panel may
+        # print other sections another year, and blocks decided from each year's choice
+        # hid the same window differently (the sample's 2023/24 chapter read with a
+        # 2024/25 chapter of three sections gave 4 hidden counts back). A chapter of
+        # fewer sections prints part of what the whole chapter would, hidden alike.
+        every, every_chosen = ctx, chosen
+        if {s.id for s in sections} != {s.id for s in SECTIONS}:
+            every = Context(
+                ds=ds, year=start, disclosure=settings, settings=ctx.settings, _inputs=ctx._inputs
+            )
+            every_chosen, _ = plan_sections(every, sections=SECTIONS)
+        published = year_blocks(every, every_chosen)
+        withheld = window_withheld(every, every_chosen)
         if withheld:
             # Planned again without the window's tables (every section's, or those of
-            # the sections named); the blocks are those decided for the chapter's
-            # sections (kept by them), so they are the same.
+            # the sections named); the blocks are those decided for every section, so
+            # they are the same.
             ctx = Context(
                 ds=ds,
                 year=start,
@@ -455,7 +467,6 @@ def plan_chapter(
                 _inputs=ctx._inputs,
             )
             _, finishers = plan_sections(ctx, sections=sections)
-            published = year_blocks(ctx, chosen)
         if previous is not None:
             folders = [previous] if isinstance(previous, str | Path) else list(previous)
             published.update(
