@@ -43,7 +43,8 @@ What the reader knows
   or after the day it happens); cases open more than 12 months at a year end, with the
   year's reviews that took more than 12 months from notification, are at most the cases
   open at the end of the year before; cases open up to 12 months are at most the deaths
-  notified in the year (all but a case notified on the last day of the year before);
+  notified in the year and the cases open less than 6 months at the end of the year
+  before (a case notified on its last day is open 12 months to the day a year later);
   reviews recording a reason for delay are at most the year's reviews.
 * Durations: "Under 6 months" is fewer than 6 complete months; "6 to 12 months" and
   "within 12 months" count to the day (12 months and no more); "Over 12 months" is more
@@ -1800,11 +1801,16 @@ class Model:
                     if lo >= 25:
                         row[p.var(k)] = 1.0
                 p.add(row, -np.inf, 0)
-            # open up to 12 months at a year end: notified in the year (all but a case
-            # notified on the last day of the year before, open 12 months to the day)
+            # open up to 12 months at a year end: notified in the year, or notified on
+            # the last day of the year before (open 12 months to the day), which were
+            # then open less than 6 months at that year's end (or at least open)
             under = by_level.get((s, "open", "open less than 6 months", y))
-            if under is not None and ("T", s, "notified", y) in have:
+            before = by_level.get((s, "open", "open less than 6 months", y - 1))
+            if before is None and ("T", s, "open", y - 1) in have:
+                before = ("T", s, "open", y - 1)
+            if under is not None and before is not None and ("T", s, "notified", y) in have:
                 row = {p.var(under): 1.0, p.var(("T", s, "notified", y)): -1.0}
+                row[p.var(before)] = row.get(p.var(before), 0.0) - 1.0
                 middle = by_level.get((s, "open", "open 6 to 12 months", y))
                 if middle is not None:
                     row[p.var(middle)] = 1.0

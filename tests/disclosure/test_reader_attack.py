@@ -22,6 +22,7 @@ import inspect
 import io
 import itertools
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -331,6 +332,41 @@ def test_attacker_reads_inequalities_that_always_hold(tmp_path: Path) -> None:
         ("Cases open at 31 March by time since notification", "Open more than 12 months", "2024/25")
     ]
     assert (over["min1"], over["max1"], over["verdict"]) == (1, 3, "NARROWED")
+
+
+NOTIFIED_LAST_DAY = """\
+# Child death review: annual report 2024/25
+
+**Table 1. Child deaths notified and reviews completed, 2023/24 to 2024/25**
+
+| Year | Deaths notified | Reviews completed | Cases open at year end |
+|:---|---:|---:|---:|
+| 2023/24 | 12 | 9 | 5 |
+| 2024/25 | 10 | 3 | 12 |
+
+**Table 2. Cases open at 31 March by time since notification, 2023/24 to 2024/25**
+
+| Time since notification | 2023/24 | 2024/25 |
+|:---|---:|---:|
+| Open less than 6 months | 5 | * |
+| Open 6 to 12 months | 0 | 4 |
+| Open more than 12 months | 0 | 0 |
+| Total cases open | 5 | 12 |
+"""
+
+
+def test_attacker_allows_a_case_notified_on_the_last_day_of_the_year_before() -> None:
+    # 12 cases open up to 12 months on 31 March 2025, 10 deaths notified in 2024/25: two
+    # were notified on 31 March 2024 and are open 12 months to the day ("6 to 12
+    # months"), open less than 6 months a year before. The attacker took the cases open
+    # up to 12 months as at most the deaths notified in the year, and stopped on real
+    # chapters as contradicting it (an independent attack on 72 generated panels: 4 of
+    # them). The one count hidden (8) follows from its table's total, and is read so.
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "chapter.md").write_text(NOTIFIED_LAST_DAY, encoding="utf-8")
+        result = attack([folder])
+    (row,) = result.itertuples()
+    assert (row.row, row.column, row.min, row.max) == ("Open less than 6 months", "2024/25", 8, 8)
 
 
 def test_rate_counts_from_interval_ratio() -> None:
