@@ -22,6 +22,7 @@ from cdop.errors import (
     CdopValidationError,
     CdopWarning,
     DataQualityWarning,
+    DisclosureWarning,
     IdentifierError,
     SmallNumberWarning,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "CdopWarning",
     "DataQualityWarning",
     "Dataset",
+    "DisclosureWarning",
     "IdentifierError",
     "SmallNumberWarning",
     "ValidationReport",

@@ -28,6 +28,7 @@ __all__ = [
     "CdopValidationError",
     "CdopWarning",
     "DataQualityWarning",
+    "DisclosureWarning",
     "FailureReport",
     "IdentifierError",
     "NationalComparisonWarning",
@@ -119,6 +120,11 @@ class CdopWarning(UserWarning):
 
 class DataQualityWarning(CdopWarning):
     """Input was accepted but something about it deserves a look (e.g. unknown columns)."""
+
+
+class DisclosureWarning(CdopWarning):
+    """Outputs that are safe on their own could give hidden counts away when read with
+    something else the panel may have published (say which, and what to do)."""
 
 
 class SmallNumberWarning(CdopWarning):

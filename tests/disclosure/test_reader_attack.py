@@ -658,6 +658,47 @@ def test_small_panel_area_chapters_with_the_comparison_chapter(
         assert len(leaks(result)) == 0, f"{folder.name}: hidden counts worked out\n{show(result)}"
 
 
+def _hidden_rows(folder: Path) -> dict[tuple[str, ...], str]:
+    """Each row of the tables of counts a chapter wrote (``tables/*.csv``), by table, row
+    and financial year, and whether it was hidden (its ``suppressed`` flag)."""
+    out: dict[tuple[str, ...], str] = {}
+    for path in sorted((folder / "tables").glob("*.csv")):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        if "count" not in frame.columns or "period" not in frame.columns:
+            continue
+        labels = [c for c in frame.columns if c not in ("year", "period", "count", "value")]
+        for _, row in frame.iterrows():
+            if "/" in row["period"]:
+                where = (path.stem, row["period"], *(row[c] for c in labels[:-1]))
+                out[where] = row["suppressed"]
+    return out
+
+
+def test_with_panel_says_which_earlier_years_it_prints_otherwise(tmp_path: Path) -> None:
+    # Built with its areas, a panel's chapter must hide some counts that its chapter
+    # built on its own shows (a shown 6 may be 5 in one area and 1 in the other). A
+    # panel that has published chapters on its own is told, year by year: the years
+    # named are those where the two chapters, as written, flag rows of their tables
+    # hidden differently.
+    from cdop.errors import DisclosureWarning
+
+    ds = read_dataset(small_panel(1000, tmp_path / "data"))
+    with pytest.warns(DisclosureWarning, match="If the panel has published a chapter built"):
+        result = build_areas(
+            ds, out=tmp_path / "together", formats=["csv"], workers=1, with_panel=True
+        )
+    build(ds, out=tmp_path / "alone", year="2024/25", formats=["csv"])
+    together = _hidden_rows(tmp_path / "together" / "panel")
+    alone = _hidden_rows(tmp_path / "alone")
+    differ = {
+        where[1]
+        for where, flag in together.items()
+        if where in alone and alone[where] != flag and where[1] < "2024/25"
+    }
+    assert differ  # the written chapters differ in earlier years
+    assert set(result.unlike_alone) == differ
+
+
 @functools.cache
 def panel_seeds() -> list[int]:
     return [1000 + i for i in range(PANELS)]

@@ -15,6 +15,7 @@ import hashlib
 import os
 import re
 import unicodedata
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ from cdop.analytics._areas import ALL_AREAS
 from cdop.analytics._mortality import _covered_years as covered_years
 from cdop.dataset import Dataset
 from cdop.disclosure import CellKey, LinkedCounts
-from cdop.errors import CdopArgumentError
+from cdop.errors import CdopArgumentError, DisclosureWarning
 from cdop.report._build import (
     FORMATS,
     Format,
@@ -78,6 +79,10 @@ class AreasResult:
     comparison: Path
     files: tuple[Path, ...]
     panel: Path | None = None  # the panel's own chapter, when built with its areas
+    #: With the panel's chapter: per earlier financial year (or pooled period), the
+    #: panel's counts of it printed otherwise than by its chapters built on their own
+    #: (:func:`cdop.report._together.unlike_alone`); empty when they print them alike.
+    unlike_alone: Mapping[str, int] = dataclasses.field(default_factory=dict)
 
 
 def area_dataset(ds: Dataset, area: str, *, by: str = _N.residence_area) -> Dataset:
@@ -915,9 +920,10 @@ def build_areas(
         )
         tracker.note(f"{len(areas)} area chapters with {count} worker(s)")
         results: list[tuple[list[str], Published]] = []
+        unlike: dict[str, int] = {}
         panel_folder = staging / "panel" if with_panel else None
         if panel_folder is not None:
-            results, panel_files = _build_together(
+            results, panel_files, unlike = _build_together(
                 ds,
                 areas,
                 folders,
@@ -975,6 +981,8 @@ def build_areas(
         (staging / "README.md").write_text("\n".join(index) + "\n", encoding="utf-8")
         tracker.step("comparison chapter written")
     moved = tuple(target / p.relative_to(staging) for p in files)
+    if unlike:
+        warnings.warn(_unlike_message(unlike), DisclosureWarning, stacklevel=2)
     return AreasResult(
         out=target,
         areas=tuple(areas),
@@ -982,6 +990,31 @@ def build_areas(
         comparison=target / "comparison",
         files=moved,
         panel=target / "panel" if with_panel else None,
+        unlike_alone=unlike,
+    )
+
+
+def _unlike_message(unlike: Mapping[str, int]) -> str:
+    """What the coordinator is told when the chapters built together print earlier
+    years otherwise than the panel's chapters built on their own.
+
+    Examples
+    --------
+    >>> print(_unlike_message({"2022/23": 3, "2023/24": 1}))  # doctest: +NORMALIZE_WHITESPACE
+    the panel's chapter built with its areas' chapters hides or shows 4 counts of
+    earlier years otherwise than the panel's chapters built on their own (2022/23: 3,
+    2023/24: 1). If the panel has published a chapter built on its own (without --by),
+    do not publish these area chapters: read with it, they give hidden counts away (see
+    docs/disclosure.md).
+    """
+    total = sum(unlike.values())
+    where = ", ".join(f"{label}: {n}" for label, n in unlike.items())
+    return (
+        f"the panel's chapter built with its areas' chapters hides or shows {total} "
+        f"count{'s' if total != 1 else ''} of earlier years otherwise than the panel's "
+        f"chapters built on their own ({where}). If the panel has published a chapter "
+        "built on its own (without --by), do not publish these area chapters: read with "
+        "it, they give hidden counts away (see docs/disclosure.md)."
     )
 
 
@@ -994,10 +1027,12 @@ def _build_together(
     *,
     panel: str,
     progress: Callable[[str], None] | None,
-) -> tuple[list[tuple[list[str], Published]], list[Path]]:
-    """The panel's chapter and its areas' chapters, protected together (one process)."""
+) -> tuple[list[tuple[list[str], Published]], list[Path], dict[str, int]]:
+    """The panel's chapter and its areas' chapters, protected together (one process),
+    and the panel's counts of earlier years printed otherwise than by its chapters built
+    on their own (see :func:`cdop.report._together.unlike_alone`)."""
     from cdop.report._render import render
-    from cdop.report._together import plan_together, published_for_comparison
+    from cdop.report._together import plan_together, published_for_comparison, unlike_alone
 
     by = str(options["by"])
     start = int(options["year"])
@@ -1016,6 +1051,7 @@ def _build_together(
     )
     written: list[Path] = []
     results: list[tuple[list[str], Published]] = []
+    unlike = unlike_alone(members[0], joint, settings)
     for member in members:
         chapter = finish_chapter(
             member.ds,
@@ -1035,4 +1071,4 @@ def _build_together(
         folder = folders[areas.index(member.area)]
         files = render(chapter, folder, formats, date=date, template=template)
         results.append(([str(p) for p in files], published_for_comparison(member, joint, _LINKED)))
-    return results, written
+    return results, written, unlike

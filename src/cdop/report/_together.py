@@ -32,6 +32,7 @@ from cdop.report._history import (
     tied_years,
     window_printed,
     window_register,
+    year_blocks,
     year_register,
 )
 from cdop.report._model import Section
@@ -47,7 +48,7 @@ _BY_AUTHORITY_ALONE: Final = (
     "does not yet tie to it; each area's chapter prints its own deaths)"
 )
 
-__all__ = ["Member", "plan_together", "published_for_comparison"]
+__all__ = ["Member", "plan_together", "published_for_comparison", "unlike_alone"]
 
 #: Level of the area characteristic for deaths with no area recorded.
 NO_AREA: Final = "\x00no area"
@@ -259,6 +260,32 @@ def plan_together(
     for member in members:
         member.ctx._state["protection"] = protection
     return members, protection
+
+
+def unlike_alone(panel: Member, protection: Protection, settings: Disclosure) -> dict[str, int]:
+    """For each financial year before the reporting year (or pooled period of them), the
+    number of the panel's counts of it that the chapters built together (``protection``)
+    hide where the panel's chapter built on its own shows them, or show where it hides
+    them; periods with none are left out.
+
+    A panel that has published a chapter built on its own must not publish area chapters
+    that print its years otherwise: read together they give hidden counts away (see
+    docs/disclosure.md)."""
+    if not settings.suppress:
+        return {}
+    start = panel.ctx.year
+    ctx = Context(ds=panel.ds, year=start, disclosure=settings)
+    chosen, _ = plan_sections(ctx, sections=SECTIONS)
+    out: dict[str, int] = {}
+    for key, (_, hidden) in year_blocks(ctx, chosen).items():
+        years = sorted(key.levels(DIM.YEAR) or ())
+        if key not in panel.ctx.counts or not years or protection.hidden(key) == hidden:
+            continue
+        if not all(is_financial_label(y) and int(y[:4]) < start for y in years):
+            continue
+        label = years[0] if len(years) == 1 else f"{years[0]} to {years[-1]}"
+        out[label] = out.get(label, 0) + 1
+    return dict(sorted(out.items()))
 
 
 def _members(
