@@ -79,9 +79,9 @@ class AreasResult:
     comparison: Path
     files: tuple[Path, ...]
     panel: Path | None = None  # the panel's own chapter, when built with its areas
-    #: With the panel's chapter: per earlier financial year (or pooled period), the
-    #: panel's counts of it printed otherwise than by its chapters built on their own
-    #: (:func:`cdop.report._together.unlike_alone`); empty when they print them alike.
+    #: The number of the panel's counts of each earlier financial year (or pooled
+    #: period) printed otherwise than by its chapters built on their own, when the
+    #: panel's chapter is built too (empty when they print them alike).
     unlike_alone: Mapping[str, int] = dataclasses.field(default_factory=dict)
 
 

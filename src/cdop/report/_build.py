@@ -447,11 +447,12 @@ def plan_chapter(
         # 2024/25 chapter of three sections gave 4 hidden counts back). A chapter of
         # fewer sections prints part of what the whole chapter would, hidden alike.
         every, every_chosen = ctx, chosen
-        if {s.id for s in sections} != {s.id for s in SECTIONS}:
+        whole = _every_section(sections)
+        if {s.id for s in sections} != {s.id for s in whole}:
             every = Context(
                 ds=ds, year=start, disclosure=settings, settings=ctx.settings, _inputs=ctx._inputs
             )
-            every_chosen, _ = plan_sections(every, sections=SECTIONS)
+            every_chosen, _ = plan_sections(every, sections=whole)
         published = year_blocks(every, every_chosen)
         withheld = window_withheld(every, every_chosen)
         if withheld:
@@ -477,6 +478,15 @@ def plan_chapter(
     if progress is not None:
         progress(f"disclosure control over {len(ctx.counts)} published counts")
     return ctx, finishers, ctx.protect()
+
+
+def _every_section(sections: Sequence[SectionSpec]) -> list[SectionSpec]:
+    """Every section of the library, a section of ``sections`` in place of the library's
+    of the same id, and the others of ``sections`` (a panel's own) after them: the
+    chapter from which the counts of each year and window are decided."""
+    given = {s.id: s for s in sections}
+    own = [given.get(s.id, s) for s in SECTIONS]
+    return [*own, *(s for s in sections if s.id not in {o.id for o in SECTIONS})]
 
 
 def _settings_checksums(settings: ChapterSettings | None) -> list[tuple[str, str]]:
