@@ -446,9 +446,11 @@ def plan_chapter(
         # hid the same window differently (the sample's 2023/24 chapter read with a
         # 2024/25 chapter of three sections gave 4 hidden counts back). A chapter of
         # fewer sections prints part of what the whole chapter would, hidden alike.
+        # (in the library's order too: the order breaks ties in choosing the sections
+        # whose window tables to leave out)
         every, every_chosen = ctx, chosen
         whole = _every_section(sections)
-        if {s.id for s in sections} != {s.id for s in whole}:
+        if [s.id for s in sections] != [s.id for s in whole]:
             every = Context(
                 ds=ds, year=start, disclosure=settings, settings=ctx.settings, _inputs=ctx._inputs
             )
