@@ -54,6 +54,7 @@ from cdop.report._text import fmt_count, fmt_interval, fmt_percent, fmt_rate, lo
 from cdop.report._tidy import tidy_frame
 from cdop.report.sections import financial_label
 from cdop.report.sections._base import DIM, MEASURE, WITHIN_LEVELS
+from cdop.report.sections._needs import longest_run
 from cdop.report.sections.infant import calendar_years
 
 if TYPE_CHECKING:
@@ -756,11 +757,7 @@ def _calendar_pool_missing(ds: Dataset, pool: int) -> str | None:
     births = ds.births
     with_births = set() if births is None else {int(y) for y in births[schema.BIRTHS.year].dropna()}
     years = [y for y in covered_years(ds.notifications, "calendar") if y in with_births]
-    run = best = 0
-    for i, y in enumerate(years):
-        run = run + 1 if i and years[i - 1] == y - 1 else 1
-        best = max(best, run)
-    if best >= pool:
+    if longest_run(years) >= pool:
         return None
     found = ", ".join(str(y) for y in years) if years else "none"
     return (

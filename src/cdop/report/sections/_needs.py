@@ -174,6 +174,22 @@ def _cover(covered: tuple[int, int]) -> str:
     return _label(first) if first == last else f"{_label(first)} to {_label(last)}"
 
 
+def longest_run(years: Iterable[int]) -> int:
+    """The most consecutive years among ``years`` (ascending).
+
+    Examples
+    --------
+    >>> longest_run([2019, 2021, 2022, 2023]), longest_run([])
+    (3, 0)
+    """
+    run = best = 0
+    last: int | None = None
+    for year in years:
+        run = run + 1 if last is not None and year == last + 1 else 1
+        best, last = max(best, run), year
+    return best
+
+
 def _calendar_pool(ctx: NeedContext) -> str | None:
     """At least ``ctx.pool`` consecutive calendar years wholly inside the data, with births."""
     covered = ctx.covered
@@ -184,10 +200,7 @@ def _calendar_pool(ctx: NeedContext) -> str | None:
     # first <= Y - 1 and Y <= last (1 January to 31 December of Y).
     with_births = {int(y) for y in births[schema.BIRTHS.year].dropna().unique()}
     years = [y for y in range(covered[0] + 1, covered[1] + 1) if y in with_births]
-    run = best = 0
-    for i, y in enumerate(years):
-        run = run + 1 if i and years[i - 1] == y - 1 else 1
-        best = max(best, run)
+    best = longest_run(years)
     if best >= ctx.pool:
         return None
     found = "none" if not years else ", ".join(str(y) for y in years) + (" only" if best else "")
