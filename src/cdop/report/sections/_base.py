@@ -12,6 +12,7 @@ in both, and the relations between tables are protected together.
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -481,20 +482,29 @@ def _rows_of_years(frame: pd.DataFrame, wanted: Sequence[str]) -> pd.DataFrame:
     (all among its ``period`` categories), in order, with those years as categories."""
     period = schema.OUTPUT.period
     column = frame[period]
-    codes = column.cat.codes.to_numpy()
-    # Each old category's place among the wanted years (-1: not wanted).
-    place = np.full(len(column.cat.categories) + 1, -1, dtype=np.int64)
-    at = pd.Index(column.cat.categories.astype(str)).get_indexer(list(wanted))
-    found = at >= 0  # a wanted year the table lacks has no rows
-    place[at[found]] = np.flatnonzero(found)
+    categorical = column.array
+    codes = np.asarray(categorical.codes)
+    # Each old category's place among the wanted years (-1: not wanted). The years are
+    # a few labels: a dictionary finds them faster than an index would (this runs for
+    # every table of every earlier year's plan).
+    categories = [str(c) for c in categorical.categories]
+    place = np.full(len(categories) + 1, -1, dtype=np.int64)
+    at_wanted = {year: i for i, year in enumerate(wanted)}
+    for i, year in enumerate(categories):
+        place[i] = at_wanted.get(year, -1)
     new_codes = place[codes]  # a missing period (code -1) takes the last entry: -1
     rows = np.flatnonzero(new_codes >= 0)
     out = frame.take(rows).reset_index(drop=True)
     out[period] = pd.Categorical.from_codes(
-        new_codes[rows],
-        dtype=pd.CategoricalDtype(pd.Index(list(wanted), dtype="str"), ordered=column.cat.ordered),
+        new_codes[rows], dtype=_years_dtype(tuple(wanted), bool(categorical.ordered))
     )
     return out
+
+
+@functools.lru_cache(maxsize=256)
+def _years_dtype(years: tuple[str, ...], ordered: bool) -> pd.CategoricalDtype:
+    """The categories of a table's ``period`` column holding ``years``, made once."""
+    return pd.CategoricalDtype(pd.Index(list(years), dtype="str"), ordered=ordered)
 
 
 def plan_sections(
