@@ -1477,11 +1477,20 @@ def _complement(
 
     Candidates are the shown counts that share a relation with the target, or with a
     hidden or latent count linked to it, except the counts a reader knows without their
-    being printed (hiding them would take nothing from the reader). They are tried
-    cheapest first (a count that is not a total, a non-zero count, the smallest value);
-    the first whose hiding protects the target is taken. When none does alone, the least
-    costly set that does (:func:`_protecting_set`, which never chooses a known count);
-    failing that, the cheapest candidate, and the next round goes on from there.
+    being printed (hiding them would take nothing from the reader), and except zeros
+    while any other count can be hidden. They are tried cheapest first (a count that
+    is not a total, the smallest value); the first whose hiding protects the target is
+    taken. When none does alone, the least costly set that does
+    (:func:`_protecting_set`, which never chooses a known count or a zero); failing
+    that, the cheapest candidate, and the next round goes on from there.
+
+    Zeros are printed, so a reader takes every hidden count to be at least 1. A hidden
+    zero would make that false, and the reader's reasoning would then still pin true
+    counts down: an area's five age groups hidden beside a shown total of 9, two of
+    them zeros hidden to protect the panel's counts built with the area's, gave a
+    reader who takes them all to be at least 1 the other three (3 each) between 1 and
+    5. A zero is chosen only when every other count linked to the target is known or
+    fixed by an earlier publication.
     """
     n_reg = len(values)
     near: set[int] = set()
@@ -1500,7 +1509,9 @@ def _complement(
                 frontier.append(other)
     # Counts fixed by an earlier publication are a last resort: hiding one keeps this
     # publication safe, though it no longer agrees with the earlier one.
-    candidates = [c for c in near if not fixed_shown[c]] or sorted(near)
+    free = [c for c in near if not fixed_shown[c]]
+    # A zero only when no other count is free to be hidden (see above).
+    candidates = [c for c in free if values[c] > 0] or free or sorted(near)
     if not candidates:
         return None, None
 
