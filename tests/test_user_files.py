@@ -98,6 +98,48 @@ def test_an_earlier_report_is_replaced_whole(sample: cdop.Dataset, tmp_path: Pat
     )
 
 
+@pytest.mark.parametrize(
+    "listed",
+    [
+        "../victim.txt",  # a path out of the folder
+        "{victim}",  # an absolute path
+        "figures/../../victim.txt",
+        "./victim.txt",
+    ],
+)
+def test_a_marker_naming_a_file_outside_the_folder_deletes_nothing(
+    sample: cdop.Dataset, tmp_path: Path, listed: str
+) -> None:
+    # A forged marker (anyone who can write into a shared report folder) listed files
+    # outside the folder, and the next rebuild deleted them.
+    out = tmp_path / "report"
+    build(sample, out=out, formats=["md"])
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep")
+    marker = out / MARKER_FILE
+    line = f"4\t{hashlib.sha256(b'keep').hexdigest()}\t{listed.format(victim=victim)}"
+    marker.write_text(marker.read_text() + line + "\n")
+    before = _tree(out)
+    with pytest.raises(cdop.CdopArgumentError, match=r"\.cdop-report \(changed since cdop"):
+        build(sample, out=out, formats=["md"])
+    assert victim.read_text() == "keep"
+    assert _tree(out) == before
+
+
+@pytest.mark.parametrize("line", ["garbage", "abc\tdef\tx", "-1\t" + "0" * 64 + "\tchapter.md"])
+def test_a_malformed_marker_is_refused_in_one_line(
+    sample: cdop.Dataset, tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str
+) -> None:
+    out = tmp_path / "report"
+    build(sample, out=out, formats=["md"])
+    marker = out / MARKER_FILE
+    marker.write_text(marker.read_text() + line + "\n")
+    before = _tree(out)
+    assert main(["report", "--out", str(out), "--format", "md", "--quiet"]) != 0
+    assert "changed since cdop wrote it" in _one_line(capsys.readouterr().err)
+    assert _tree(out) == before
+
+
 def test_folders_get_ordinary_permissions(sample: cdop.Dataset, tmp_path: Path) -> None:
     """The example: the report folder was created with mode 0700 (tempfile.mkdtemp)."""
     mask = os.umask(0o022)

@@ -24,7 +24,7 @@ import secrets
 import shutil
 import warnings
 from collections.abc import Callable, Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import IO, Final
 
 from cdop.errors import CdopArgumentError, DataQualityWarning
@@ -39,6 +39,7 @@ _OLD_PREFIX: Final = ".cdop-old-"
 _LOCK_PREFIX: Final = ".cdop-lock-"
 #: The longest file or folder name most file systems allow, in bytes.
 _MAX_NAME_BYTES: Final = 255
+_HEX: Final = frozenset("0123456789abcdef")
 
 
 def _files_under(folder: Path) -> Iterator[Path]:
@@ -78,10 +79,9 @@ def _foreign_file(folder: Path) -> str | None:
         return next((p.as_posix() for p in sorted(_files_under(folder))), None)
     if not text.startswith(_MARKER_HEADER):
         return f"{MARKER_FILE} (written by an earlier cdop that kept no list of its files)"
-    listed: dict[str, tuple[int, str]] = {}
-    for line in text.splitlines()[1:]:
-        size, digest, rel = line.split("\t", 2)
-        listed[rel] = (int(size), digest)
+    listed = _listed_files(text)
+    if listed is None:
+        return f"{MARKER_FILE} (changed since cdop wrote it: not a list of the folder's files)"
     for rel_path in sorted(_files_under(folder)):
         rel = rel_path.as_posix()
         if rel == MARKER_FILE:
@@ -93,6 +93,43 @@ def _foreign_file(folder: Path) -> str | None:
         if path.stat().st_size != expected_size or _digest(path) != expected_digest:
             return f"{rel} (changed since cdop wrote it)"
     return None
+
+
+def _listed_files(text: str) -> dict[str, tuple[int, str]] | None:
+    """The files a marker lists (relative path: size, SHA-256), or None when a line is
+    not one the library writes: a size, a SHA-256 and a path inside the folder (no
+    absolute path, no ``..``), separated by tabs.
+
+    The folder's files are compared with this list before the folder is replaced, and
+    only files found inside the folder are ever deleted; a list naming a path outside
+    it was not written by the library, so the folder is not the library's.
+
+    Examples
+    --------
+    >>> _listed_files(_MARKER_HEADER + "\n3\t" + "0" * 64 + "\tfigures/a.svg\n")
+    {'figures/a.svg': (3, '0000000000000000000000000000000000000000000000000000000000000000')}
+    >>> _listed_files(_MARKER_HEADER + "\n3\t" + "0" * 64 + "\t../outside.txt\n") is None
+    True
+    """
+    listed: dict[str, tuple[int, str]] = {}
+    for line in text.splitlines()[1:]:
+        parts = line.split("\t", 2)
+        if len(parts) != 3:
+            return None
+        size, digest, rel = parts
+        path = PurePosixPath(rel)
+        if (
+            not (size.isascii() and size.isdigit())
+            or len(digest) != 64
+            or any(c not in _HEX for c in digest)
+            or not rel
+            or path.is_absolute()
+            or "\\" in rel
+            or any(part in ("", ".", "..") for part in rel.split("/"))
+        ):
+            return None
+        listed[rel] = (int(size), digest)
+    return listed
 
 
 def check_output_folder(out: str | Path) -> Path:
@@ -185,8 +222,12 @@ def _remove_listed(old: Path) -> None:
     folders left empty. Anything else found there is kept, and a warning names it."""
     marker = old / MARKER_FILE
     if _foreign_file(old) is None and marker.exists():
-        for line in marker.read_text(encoding="utf-8").splitlines()[1:]:
-            (old / line.split("\t", 2)[2]).unlink(missing_ok=True)
+        listed = _listed_files(marker.read_text(encoding="utf-8")) or {}
+        # The files found inside the folder that the marker lists (all of them, checked
+        # unchanged just now), never a path taken from the marker itself.
+        for rel_path in list(_files_under(old)):
+            if rel_path.as_posix() in listed:
+                (old / rel_path).unlink(missing_ok=True)
         marker.unlink(missing_ok=True)
     for root, _dirs, _names in sorted(os.walk(old), key=lambda w: -len(w[0])):
         with contextlib.suppress(OSError):
