@@ -44,6 +44,33 @@ def _with_column(header: str, values: list[str]) -> str:
         ("Notes", ["case 9434765918 (wrong check digit)", "", "", ""], None),
         ("Reference", ["", "", "943 476 5919", ""], "an NHS number"),
         ("Home", ["", "", "", "M1 1AE"], "a full postcode"),
+        # separators pasted from Word or Excel, and look-alike characters: each read as
+        # the identifier it is (an independent hostile-input test got them all through)
+        ("Notes", ["", "943\u00a0476\u00a05919", "", ""], "an NHS number"),
+        ("Notes", ["", "943  476  5919", "", ""], "an NHS number"),
+        ("Notes", ["943.476.5919", "", "", ""], "an NHS number"),
+        ("Notes", ["", "943/476/5919", "", ""], "an NHS number"),
+        ("Notes", ["", "", "943\u200b476\u200b5919", ""], "an NHS number"),
+        (
+            "Notes",
+            ["", "", "", "\uff19\uff14\uff13\uff14\uff17\uff16\uff15\uff19\uff11\uff19"],
+            "an NHS number",
+        ),
+        ("Notes", ["LS6\u00a04AB", "", "", ""], "a full postcode"),
+        ("Notes", ["", "LS6\t4AB", "", ""], "a full postcode"),
+        ("Notes", ["", "", "LS6   4AB", ""], "a full postcode"),
+        ("Notes", ["", "", "", "rang 0113-496-0000"], "a phone number"),
+        ("Notes", ["ward 0113.496.0000", "", "", ""], "a phone number"),
+        ("Notes", ["", "0044 113 496 0000", "", ""], "a phone number"),
+        ("Notes", ["met 01/04/2023 12:30, 2023-04-01, 01.04.2023", "", "", ""], None),
+        ("NHSNo", ["", "", "", ""], "an NHS number"),
+        ("Patient NHS Number", ["", "", "", ""], "an NHS number"),
+        ("NameOfChild", ["x", "", "", ""], "names"),
+        ("Forename1", ["x", "", "", ""], "names"),
+        ("FirstName1", ["x", "", "", ""], "names"),
+        ("Home Addr", ["x", "", "", ""], "addresses"),
+        ("Addr Line 1", ["x", "", "", ""], "addresses"),
+        ("NHS Trust", ["Leeds Teaching Hospitals", "", "", ""], None),
     ],
 )
 def test_identifier_columns_and_values_are_refused(
@@ -99,3 +126,22 @@ def test_modulus_11_by_hand() -> None:
         ]
     )
     assert nhs_number_valid(digits).tolist() == [True, False, True, True, False, True, False]
+
+
+@pytest.mark.parametrize(
+    ("header", "says"),
+    [
+        ("LS6 4AB", "a full postcode"),
+        ("jo.bloggs@example.com", "an email address"),
+        (VALID_NHS, "an NHS number"),
+    ],
+)
+def test_a_header_holding_an_identifier_is_refused_without_repeating_it(
+    tmp_path: Path, header: str, says: str
+) -> None:
+    folder = write_folder(tmp_path / "x", {"notifications.csv": _with_column(header, [""] * 4)})
+    with pytest.raises(IdentifierError) as info:
+        cdop.validate(folder, today=TODAY)
+    message = str(info.value)
+    assert "counted from the left): the header holds " + says in message
+    assert header not in message

@@ -45,9 +45,10 @@ _NAME_WORDS = frozenset(
         "alias",
     }
 )
-_ADDRESS_WORDS = frozenset(
-    {"address", "addresses", "street", "addressline", "address1", "address2", "house"}
-)
+_ADDRESS_WORDS = frozenset({"address", "addresses", "addr", "street", "addressline", "house"})
+#: A lower-case letter then a capital, or the last capital of a run before a capital and
+#: a lower-case letter: where camel case puts a word break ("NameOf", "NHSNo").
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _POSTCODE_HEADERS = frozenset(
     {
         "postcode",
@@ -66,16 +67,27 @@ _NHS_HEADERS = frozenset(
 # One pattern, four kinds (named groups). Boundaries keep a pattern from matching inside
 # a longer number or word. The inward code of a postcode never uses C, I, K, M, O or V.
 _SCAN = re.compile(
-    r"(?P<nhs>(?<![\d+])\d{3}[ -]?\d{3}[ -]?\d{4}(?!\d))"
+    r"(?P<nhs>(?<![\d+])\d{3}[ ./-]?\d{3}[ ./-]?\d{4}(?!\d))"
     r"|(?P<postcode>(?<![A-Za-z0-9])(?:[A-Za-z]{1,2}\d[A-Za-z\d]?[ ]?\d"
     r"[ABD-HJLNP-UW-Zabd-hjlnp-uw-z]{2}|GIR[ ]?0AA)(?![A-Za-z0-9]))"
     r"|(?P<email>[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"
-    r"|(?P<phone>(?<![\w+])(?:\+44[ ]?(?:\(0\)[ ]?)?|\(?0)[1-37-9][\d ()]{7,13}\d(?!\d))"
+    r"|(?P<phone>(?<![\w+])(?:(?:\+|00)44[ ]?(?:\(0\)[ ]?)?|\(?0)"
+    # spaced as one likes ("0113 496 0000", "(0113) 4960000"), or with dots or hyphens
+    # after an area code of three digits or more ("0113-496-0000"; "01-04-2023 12" is a date)
+    r"(?:[1-37-9][\d ()]{7,13}\d|[1-37-9]\d{2,4}[.-]\d{3,4}[.-]?\d{3,4})(?!\d))"
 )
 _COARSE = (
-    r"\d{3}[ -]?\d{3}[ -]?\d{4}|[A-Za-z]\d[A-Za-z\d]? ?\d[A-Za-z]{2}|GIR ?0AA|@|"
-    r"(?:\+44|0)[ ()]*[1-37-9][\d ()]{7,13}\d"
+    r"\d{3}[\s./-]*\d{3}[\s./-]*\d{4}|[A-Za-z]\d[A-Za-z\d]?\s*\d[A-Za-z]{2}|GIR\s*0AA|@|"
+    r"(?:\+44|0044|0)[\s()]*[1-37-9][\d\s()]{7,13}\d|"
+    r"(?:\+44|0044|0)[\s()]*[1-37-9]\d{2,4}[.-]\d{3,4}[.-]?\d{3,4}"
 )
+#: What the scan reads in place of the text: compatibility forms folded (full-width
+#: digits and letters, non-breaking and other spaces), invisible format characters
+#: (zero-width spaces) dropped and every run of spaces, tabs or line breaks made one
+#: space, so that "943\u00a0476\u00a05919" or "LS6\t4AB" is read as the identifier
+#: it is.
+_INVISIBLE = r"[\p{Cf}]+"
+_SPACES = r"[\s\p{Z}]+"
 _KINDS = {
     "nhs": "an NHS number (10 digits with a valid check digit)",
     "postcode": "a full postcode",
@@ -106,16 +118,33 @@ def nhs_number_valid(digits: np.ndarray) -> np.ndarray:
 
 
 def _header_kind(header: str) -> str | None:
-    key = normalise_key(header)
-    words = set(key.split())
-    squashed = key.replace(" ", "")
-    if key in _NHS_HEADERS or squashed.startswith("nhsnumber"):
+    """What a column's header says it holds, when that is an identifier.
+
+    Headers are read as words: camel case split ("NameOfChild", "NHSNo"), numbers
+    dropped ("Forename1", "Addr Line 1").
+
+    Examples
+    --------
+    >>> [_header_kind(h) for h in ("NHSNo", "Patient NHS Number", "NameOfChild",
+    ...                            "FirstName1", "Home Addr", "NHS Trust", "Filename")]
+    ['an NHS number', 'an NHS number', 'names', 'names', 'addresses', None, None]
+    """
+    split = _CAMEL.sub(" ", header)
+    key = normalise_key(split)
+    words = {w.rstrip("0123456789") for w in key.split()} - {""}
+    squashed = "".join(c for c in key if not c.isdigit()).replace(" ", "")
+    if (
+        key in _NHS_HEADERS
+        or squashed.startswith("nhsnumber")
+        or ("nhs" in words and words & {"number", "no", "num", "id", "ref", "reference"})
+        or "nhsnumber" in squashed
+    ):
         return "an NHS number"
     if key in _POSTCODE_HEADERS or "postcode" in squashed:
         return None  # judged by its values: a district such as "LS6" is allowed
     if words & _NAME_WORDS or (squashed.endswith("name") and squashed != "filename"):
         return "names"
-    if words & _ADDRESS_WORDS or squashed.startswith("address"):
+    if words & _ADDRESS_WORDS or squashed.startswith(("address", "addr")):
         return "addresses"
     return None
 
@@ -127,8 +156,9 @@ def _is_identifier(kind: str, text: str) -> bool:
         return bool(nhs_number_valid(np.array([numbers], dtype=np.int64))[0])
     if kind == "phone":
         digits = re.sub(r"\D", "", text)
-        national = digits[2:] if text.startswith("+44") else digits[1:]
-        if text.startswith("+44") and national.startswith("0"):  # +44 (0)113 ...
+        international = text.startswith(("+44", "0044"))
+        national = digits[2 if text.startswith("+") else 4 :] if international else digits[1:]
+        if international and national.startswith("0"):  # +44 (0)113 ...
             national = national[1:]
         return len(national) in (9, 10) and national[0] in "12378"
     return True
@@ -138,15 +168,21 @@ def _value_hits(codes: np.ndarray, uniques: pd.Series) -> dict[str, np.ndarray]:
     """Rows of one column holding each kind of identifier, anywhere in the cell text."""
     if len(uniques) == 0:
         return {}
-    # A coarse pattern (no look-arounds, so Arrow's engine runs it in C++) keeps the texts
-    # that may hold an identifier; the exact pattern then reads only those, joined into one
-    # string (one text a line) by Arrow.
-    texts = pa.array(uniques.str.replace("\n", " ", regex=False).fillna(""), type=pa.string())
-    maybe = pc.match_substring_regex(texts, _COARSE).to_numpy(zero_copy_only=False)
+    # A coarse pattern (no look-arounds, so Arrow's engine runs it in C++, and loose about
+    # spaces) keeps the texts that may hold an identifier, with every text that is not
+    # plain ASCII; those are normalised (see _SPACES) and the exact pattern reads them,
+    # joined into one string (one text a line) by Arrow.
+    texts = pa.array(uniques.fillna(""), type=pa.string())
+    maybe = pc.or_(
+        pc.invert(pc.string_is_ascii(texts)), pc.match_substring_regex(texts, _COARSE)
+    ).to_numpy(zero_copy_only=False)
     if not maybe.any():
         return {}
     index = np.flatnonzero(maybe)
     texts = texts.take(pa.array(index))
+    texts = pc.utf8_normalize(texts, "NFKC")
+    texts = pc.replace_substring_regex(texts, _INVISIBLE, "")
+    texts = pc.replace_substring_regex(texts, _SPACES, " ")
     lengths = pc.utf8_length(texts).to_numpy(zero_copy_only=False).astype(np.int64)
     starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]])
     one_list = pa.ListArray.from_arrays(pa.array([0, len(texts)], type=pa.int32()), texts)
@@ -187,6 +223,14 @@ def check_identifiers(tables: Iterable[RawTable], *, max_listed: int = 10) -> No
             kind = _header_kind(header)
             if kind is not None:
                 findings.append(f"{raw.file}, column {header!r}: the header says it holds {kind}.")
+                continue
+            in_header = _value_hits(np.zeros(1, dtype=np.int64), pd.Series([header]))
+            if in_header:
+                place = list(raw.headers).index(column) + 1
+                findings.append(
+                    f"{raw.file}, column {place} (counted from the left): the header holds "
+                    f"{_KINDS[next(iter(in_header))]}."
+                )
                 continue
             codes, uniques = factorize(raw, column)
             for key, rows in _value_hits(codes, uniques).items():
