@@ -263,3 +263,45 @@ def test_the_sample_quoted_in_many_blocks(
     assert by_arrow.report.rows_rejected == {"notifications": 0, "reviews": 0}
     reasons = by_arrow.tables["reviews"]["delay_reasons"].fillna("")
     assert reasons.tolist() == sample["reviews"]["delay_reasons"].fillna("").tolist()
+
+
+# -- files a reader would lose records in --------------------------------------------------
+@pytest.mark.parametrize(
+    "where",
+    [
+        1,  # the header line ends in a lone CR: the first record was read as part of it
+        3,  # a body line: the line after it was glued to it
+    ],
+)
+def test_a_lone_carriage_return_ends_a_line_and_no_record_is_lost(
+    tmp_path: Path, where: int
+) -> None:
+    # Found by an independent hostile-input test: with the header line ending in a CR
+    # alone and the rest in LF, the first record vanished and validation said "OK".
+    lines = NOTIFICATIONS_CSV.split("\n")
+    text = "\n".join(lines[:where]) + "\r" + "\n".join(lines[where:])
+    folder = write_folder(tmp_path / "x", {"notifications.csv": text})
+    checked = check_source(folder, today=TODAY)
+    # every record of the file (four, as written by hand), read and accepted
+    assert checked.report.rows_read["notifications"] == 4
+    assert checked.tables["notifications"]["case_id"].tolist() == ["A001", "A002", "A003", "A004"]
+    failures = checked.report.failures
+    warned = failures[failures["rule"] == "line_ends"]
+    assert warned["severity"].tolist() == ["warning"]
+    assert warned["row"].tolist() == [where]  # the line the CR alone ends
+
+
+def test_a_quote_never_closed_is_an_error_naming_its_row(tmp_path: Path) -> None:
+    # A quote left open took the rest of the file into one field: 560 notifications were
+    # lost, and the report named only knock-on errors.
+    lines = NOTIFICATIONS_CSV.split("\n")
+    lines[2] = '"' + lines[2]  # record A002, row 3
+    folder = write_folder(tmp_path / "x", {"notifications.csv": "\n".join(lines)})
+    checked = check_source(folder, today=TODAY)
+    failures = checked.report.failures
+    [failure] = failures[failures["rule"] == "malformed_row"].itertuples()
+    assert failure.severity == "error" and failure.row == 3
+    assert "opens a quote" in failure.message and "3 line(s) from line 3" in failure.message
+    # the table is rejected whole, as for a row longer than the header: every record counted
+    assert checked.report.rows_read["notifications"] == 2
+    assert checked.report.rows_rejected["notifications"] == 2

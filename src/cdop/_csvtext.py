@@ -20,6 +20,7 @@ import codecs
 import contextlib
 import csv
 import io
+import itertools
 from collections.abc import Iterator
 from typing import Final
 
@@ -28,6 +29,7 @@ __all__ = [
     "decode_export",
     "field_limit",
     "normalise_line_ends",
+    "open_quote_record",
     "ragged_records",
     "sniff_delimiter",
     "utf16_codec",
@@ -156,3 +158,43 @@ def ragged_records(text: str, delimiter: str, width: int) -> tuple[list[list[str
                 long_rows.append(number)
             records.append((fields + [""] * width)[:width])
     return records, long_rows
+
+
+def open_quote_record(text: str, delimiter: str) -> tuple[int, int, int] | None:
+    r"""Where a quoted field is never closed: the record number (header = 1), the line it
+    starts on and the number of lines from there to the end of the text; or None. The
+    CSV reader takes everything from such a quote to the end of the file as one field:
+    the records after it would be lost inside it without a word.
+
+    Examples
+    --------
+    >>> open_quote_record('a,b\n1,2\n"3,4\n5,6\n', ",")
+    (3, 3, 2)
+    >>> open_quote_record("a,b\n1,2\n", ",") is None
+    True
+    """
+    read = 0
+    with field_limit():
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        try:
+            for _ in reader:
+                read += 1
+        except csv.Error as exc:
+            # only the end of the text inside a quote; other strict complaints (text after
+            # a closing quote) are read as the lenient reader reads them
+            if "unexpected end of data" in str(exc):
+                lines = text.count("\n") + (not text.endswith("\n"))
+                start = _lines_before(text, delimiter, read) + 1
+                return read + 1, start, lines - start + 1
+    return None
+
+
+def _lines_before(text: str, delimiter: str, records: int) -> int:
+    """The lines the first ``records`` records of ``text`` take."""
+    if records == 0:
+        return 0
+    with field_limit():
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        for _ in itertools.islice(reader, records):
+            pass
+        return reader.line_num

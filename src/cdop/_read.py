@@ -42,6 +42,7 @@ from cdop._csvtext import (
     decode_export,
     field_limit,
     normalise_line_ends,
+    open_quote_record,
     ragged_records,
     sniff_delimiter,
     utf16_codec,
@@ -652,9 +653,31 @@ def _read_csv_bytes(
     text, _ = normalise_line_ends(text)
     delimiter, delimiter_issues = _delimiter(table, path, _first_line(text))
     issues.extend(delimiter_issues)
+    lone_cr = _LONE_CR_TEXT.search(text)
     try:
         with field_limit():
             header = next(csv.reader(_lines(text), delimiter=delimiter), [])
+        if lone_cr is not None:
+            # Line ends mixed (a CR alone in a file of LF or CRLF lines): the CSV reader
+            # ends a line at the CR outside a quoted field, as it read the header; pandas
+            # and Arrow, reading LF lines, would glue the line after it to the one before
+            # (behind the header, that record was lost without a word).
+            at = lone_cr.start()  # the line the CR ends: line ends before it, plus one
+            row = text.count("\n", 0, at) + text.count("\r", 0, at) - text.count("\r\n", 0, at) + 1
+            issues.append(
+                _issue(
+                    table,
+                    path.name,
+                    "line_ends",
+                    severity="warning",
+                    row=row,
+                    message=f"{path.name}, row {row}: the file mixes line ends (a carriage "
+                    "return alone, as well as line feeds); each was read as the end of a "
+                    "line, outside quoted fields. Check the rows around it, or save the "
+                    "file again as CSV.",
+                )
+            )
+            return _ragged(table, path.name, text, delimiter, header, column_map, issues)
         read = _read_csv_arrow(text, delimiter, len(header))
         if read is not None:
             return _from_header_body(
@@ -702,6 +725,8 @@ def _lines(text: str) -> Iterator[str]:
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+#: A carriage return that does not end a CRLF pair (in a text that is not all CR lines).
+_LONE_CR_TEXT = re.compile(r"\r(?!\n)")
 
 
 def _delimiter(table: schema.TableName, path: Path, first_line: str) -> tuple[str, list[Issue]]:
@@ -1103,6 +1128,21 @@ def _ragged(
     cells = [[value if value != "" else None for value in record] for record in records]
     body = pd.DataFrame(cells, columns=pd.RangeIndex(len(header)), dtype=object)
     raw = _from_header_body(table, label, header, body, column_map, issues, csv=True)
+    opened = open_quote_record(text, delimiter)
+    if opened is not None:
+        record, line, lines = opened
+        raw.issues.append(
+            _issue(
+                table,
+                label,
+                "malformed_row",
+                row=record,
+                message=f'{label}, row {record}: a field opens a quote (") that is never '
+                "closed, so the rest of the file was read as that one field (the "
+                f"{lines} line(s) from line {line} to the end: their records could not be "
+                "read). Close the quote, or remove it.",
+            )
+        )
     for row in long_rows:
         raw.issues.append(
             _issue(
