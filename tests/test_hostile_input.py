@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 import cdop
 from cdop.cli import main
+from cdop.disclosure import DisclosureRules
 from cdop.validation import validate
 
 CLI = [sys.executable, "-m", "cdop.cli"]
@@ -322,3 +323,78 @@ def test_damaged_csv_bytes_never_escape(
         report = validate(folder, today=TODAY)
     for table, n in report.rows_read.items():
         assert report.rows_accepted[table] + report.rows_rejected[table] == n
+
+
+# -- absurd values and hostile text: a message, never a traceback -------------------------
+# (each found by an independent hostile-input test, which got a raw traceback or, for the
+# escape sequence, a terminal acting on a value)
+@pytest.mark.parametrize("threshold", [2**63 - 1, 1_000_001])
+def test_a_threshold_beyond_any_policy_is_refused_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], threshold: int
+) -> None:
+    with pytest.raises(cdop.CdopArgumentError, match="threshold must be at most 1,000,000"):
+        DisclosureRules(threshold=threshold)
+    code = main(["report", "--threshold", str(threshold), "--out", str(tmp_path / "r")])
+    err = capsys.readouterr().err
+    assert code != 0 and "Traceback" not in err and "at most 1,000,000" in err
+
+
+@pytest.mark.parametrize("value", ["9300000000000000000", "99999999999999999999999"])
+def test_a_number_too_large_to_be_a_count_is_a_failure(tmp_path: Path, value: str) -> None:
+    text = BIRTHS_CSV.replace("2023,3,1000", f"2023,3,{value}")
+    folder = write_folder(tmp_path / "x", {"births.csv": text})
+    report = validate(folder, today=TODAY)
+    bad = report.failures[report.failures["rule"] == "out_of_range"]
+    assert bad["value"].tolist() == [value]
+    assert "too large to be a count" in bad["message"].iloc[0]
+    _accounted(report, "births", BIRTHS_CSV.count("\n") - 1)
+
+
+def test_a_value_with_escape_sequences_is_printed_inert(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hostile = "\x1b[2J\x1b]0;PWN\x07male"
+    text = NOTIFICATIONS_CSV.replace(",male,", f",{hostile},", 1)
+    folder = write_folder(tmp_path / "x", {"notifications.csv": text})
+    main(["validate", str(folder)])
+    out = capsys.readouterr()
+    printed = out.out + out.err
+    assert "\x1b" not in printed and "\x07" not in printed
+    assert "'\\x1b[2J\\x1b]0;PWN\\x07male'" in printed
+    # the failures table keeps the value as it was (it is data, not a message)
+    report = validate(folder, today=TODAY)
+    assert hostile in report.failures["value"].tolist()
+
+
+def test_a_string_that_is_not_text_in_a_dataframe_is_named() -> None:
+    from conftest import frames
+
+    tables = frames()
+    column = tables["notifications"]["ethnicity"].astype(object)
+    column[1] = "wh\ud800ite"  # a lone surrogate (bytes decoded with surrogateescape)
+    tables["notifications"]["ethnicity"] = column
+    report = validate(tables, today=TODAY)
+    assert not report.ok
+    [message] = report.failures.loc[report.failures["rule"] == "unreadable_file", "message"]
+    assert "column 'ethnicity', position 1 holds a character that is not text" in message
+
+
+def test_a_previous_folder_that_is_not_a_chapter_gives_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = write_folder(tmp_path / "data")
+    previous = tmp_path / "previous"
+    (previous / "tables").mkdir(parents=True)
+    (previous / "chapter.md").write_bytes(b"# Child death review \xff annual report 2023/24\n")
+    code = main(
+        ["report", "--data", str(data), "--previous", str(previous), "--out", str(tmp_path / "x")]
+    )
+    err = capsys.readouterr().err
+    assert code != 0 and "Traceback" not in err and "cannot be read" in err
+    (previous / "chapter.md").write_text("# Child death review: annual report 2023/24\n")
+    (previous / "tables" / "activity.csv").write_text('a,b\n"1,2\n3,4\n')
+    code = main(
+        ["report", "--data", str(data), "--previous", str(previous), "--out", str(tmp_path / "x")]
+    )
+    err = capsys.readouterr().err
+    assert code != 0 and "Traceback" not in err and "cannot be read as a table" in err

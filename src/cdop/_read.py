@@ -335,7 +335,23 @@ def _load_frames(
         header = [str(c) for c in frame.columns]
         body = frame.reset_index(drop=True)
         body.columns = pd.RangeIndex(len(header))
-        raw = _from_header_body(table, label, header, body, column_map, [])
+        try:
+            raw = _from_header_body(table, label, header, body, column_map, [])
+        except UnicodeEncodeError:
+            # a Python string that is not text (a lone surrogate, left by decoding bytes
+            # with errors="surrogateescape"): named, and the table not read
+            where = _not_text(frame)
+            issues.append(
+                _issue(
+                    table,
+                    label,
+                    "unreadable_file",
+                    f"{label}: {where} holds a character that is not text (a lone "
+                    "surrogate, left by decoding bytes that were not UTF-8); decode the "
+                    "export with its real encoding, or replace that character.",
+                )
+            )
+            continue
         if pd.api.types.is_integer_dtype(frame.index.dtype):
             raw.rows = frame.index.to_numpy(dtype=np.int64)
             raw.row_label = "index"
@@ -344,6 +360,22 @@ def _load_frames(
             raw.row_label = "position"
         tables[table] = raw
     return tables, issues
+
+
+def _not_text(frame: pd.DataFrame) -> str:
+    """Where the first cell of ``frame`` holding a lone surrogate is ("column 'x', row i"
+    by position), or "a column name" when a header holds one."""
+    for name in frame.columns:
+        if isinstance(name, str) and _SURROGATE.search(name):
+            return "a column name"
+    for position, name in enumerate(frame.columns):
+        for row, value in enumerate(frame.iloc[:, position].tolist()):
+            if isinstance(value, str) and _SURROGATE.search(value):
+                return f"column {str(name)!r}, position {row}"
+    return "a cell"
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _read_file(

@@ -71,6 +71,17 @@ from cdop.profiles import ImportProfile, resolve_profile
 __all__ = ["ValidationReport", "validate"]
 
 _N = schema.NOTIFICATIONS
+#: The largest whole number held exactly as a floating-point number (2**53).
+_EXACT = 2**53
+#: Characters a terminal acts on (C0 and C1 controls, DEL, bidirectional overrides).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    """A control character as its escape: "\\x1b" for ESC."""
+    return match.group().encode("unicode_escape").decode("ascii")
+
+
 _R = schema.REVIEWS
 _ISO_SHAPE: Final = r"\d{4}-\d{1,2}-\d{1,2}(?:[ T].*)?"
 _SERIAL_SHAPE: Final = r"\d{5}(?:\.0+)?"
@@ -495,6 +506,10 @@ class _Checker:
             value = value.reset_index(drop=True)
         rows = pd.Series(self.raw.rows[positions])
         shown = value.fillna("(blank)")
+        # control characters written as escapes (\x1b): a message is printed to a
+        # terminal, where an escape sequence in a value would act (clear the screen,
+        # set the title) instead of being read
+        shown = shown.str.replace(_CONTROL, _escaped, regex=True)
         shown = shown.where(value.isna(), "'" + shown + "'")
         if callable(problem):  # built only when something fails: large tables rarely do
             problem = problem()
@@ -685,6 +700,16 @@ class _Checker:
         high = np.inf if col.maximum is None else col.maximum
         out_range = (out.notna() & ((out < low) | (out > high))).to_numpy()
         self.fail_value(col, out_range, "out_of_range", f"is out of range; expected {col.rule}.")
+        # Whole numbers beyond 2**53 are not held exactly (nor, beyond 2**63, at all): no
+        # count of births, people or deaths comes near, so such a number is a mistake.
+        huge = (out.notna() & (out.abs() > _EXACT) & ~out_range).to_numpy()
+        self.fail_value(
+            col,
+            huge,
+            "out_of_range",
+            f"is too large to be a count (more than {_EXACT:,}); expected {col.rule}.",
+        )
+        out_range = out_range | huge
         result = out.where(~out_range).astype("Int64")
         if approximate.any():
             rows = _spread(approximate, codes, False) & ~out_range & ~bad

@@ -207,6 +207,10 @@ def test_bad_panel_files_name_file_row_and_column(tmp_path: Path) -> None:
     bad.write_text("year,measure,value\n2024/25,coffee,1\n", encoding="utf-8")
     with pytest.raises(CdopArgumentError, match=r"column measure: expected one of"):
         read_panel_activity(bad)
+    # beyond 64 bits: an OverflowError once (an independent hostile-input test)
+    bad.write_text("year,measure,value\n2024/25,panel_meetings,99999999999999999999999\n")
+    with pytest.raises(CdopArgumentError, match=r"row 2, column value: .* too large"):
+        read_panel_activity(bad)
     actions = tmp_path / "actions.csv"
     actions.write_text("task,progress\nx,y\n", encoding="utf-8")
     with pytest.raises(CdopArgumentError, match="has no column action"):

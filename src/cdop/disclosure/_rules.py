@@ -9,6 +9,11 @@ from cdop.errors import CdopArgumentError
 __all__ = ["DEFAULT_RULES", "DisclosureRules"]
 
 
+#: The largest threshold or number of events the rules take: far above any policy, and
+#: small enough that sums of counts and thresholds stay exact in 64-bit arithmetic.
+_MOST = 1_000_000
+
+
 @dataclass(frozen=True)
 class DisclosureRules:
     """Thresholds and markers of disclosure control.
@@ -69,6 +74,11 @@ class DisclosureRules:
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise CdopArgumentError(
                     f"{name} must be a whole number of at least 1; received {value!r}."
+                )
+            if value > _MOST:
+                raise CdopArgumentError(
+                    f"{name} must be at most {_MOST:,} (no count of child deaths comes near "
+                    f"it); received {value!r}."
                 )
         if self.unreliable_rate_events < self.min_rate_events:
             raise CdopArgumentError(

@@ -502,10 +502,17 @@ def _chapter_year(root: Path) -> int:
     chapter = root / "chapter.md"
     if not chapter.is_file():
         raise CdopArgumentError(f"previous: {root} holds no chapter.md")
-    for line in chapter.read_text(encoding="utf-8").splitlines()[:3]:
+    try:
+        text = chapter.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CdopArgumentError(
+            f"previous: {chapter} cannot be read as a chapter cdop wrote ({exc})"
+        ) from exc
+    for line in text.splitlines()[:3]:
         if "annual report" in line:
             label = line.rsplit(" ", 1)[-1]
-            if label[:4].isdigit() and financial_label(int(label[:4])) == label:
+            year = label[:4]
+            if year.isascii() and year.isdigit() and financial_label(int(year)) == label:
                 return int(label[:4])
     raise CdopArgumentError(f"previous: the reporting year of {chapter} cannot be read")
 
@@ -522,7 +529,13 @@ def _published_cells(tables: Path, marker: str) -> dict[str, bool]:
     """
     out: dict[str, bool] = {}
     for path in sorted(tables.glob("*.csv")):
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        try:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        except (OSError, UnicodeDecodeError, ValueError) as exc:  # pandas' ParserError too
+            raise CdopArgumentError(
+                f"previous: {path} cannot be read as a table cdop wrote ({exc}); give the "
+                "folder of an earlier chapter as cdop report wrote it"
+            ) from exc
         if _SUPPRESSED not in frame.columns or frame.shape[1] < 3:
             continue
         labels = [c for c in frame.columns if c != _YEAR][:2]

@@ -277,10 +277,15 @@ def read_panel_activity(path: str | Path) -> pd.DataFrame:
                 f"{where}, column measure: expected one of {', '.join(ACTIVITY_MEASURES)}, "
                 f"got {record['measure']!r}"
             )
-        if not record["value"].isdigit():
+        if not (record["value"].isascii() and record["value"].isdigit()):
             raise CdopArgumentError(
                 f"{where}, column value: expected a whole number of 0 or more, got "
                 f"{record['value']!r}"
+            )
+        if int(record["value"]) > _MOST_ACTIVITY:
+            raise CdopArgumentError(
+                f"{where}, column value: {record['value']} is too large to be a number of "
+                f"meetings or cases (at most {_MOST_ACTIVITY:,})"
             )
     duplicated = frame.duplicated(["year", "measure"])
     if duplicated.any():
@@ -290,6 +295,10 @@ def read_panel_activity(path: str | Path) -> pd.DataFrame:
         )
     out: pd.DataFrame = frame.astype({"value": "int64"})
     return out
+
+
+#: The largest number a row of panel activity may give (far above any panel's year).
+_MOST_ACTIVITY = 1_000_000
 
 
 def panel_inputs(
