@@ -398,3 +398,31 @@ def test_a_previous_folder_that_is_not_a_chapter_gives_one_line(
     )
     err = capsys.readouterr().err
     assert code != 0 and "Traceback" not in err and "cannot be read as a table" in err
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["North\u202emoor", "North\x1b[31mmoor", "North\u200bmoor", "N" * 201],
+)
+def test_an_area_name_unfit_for_a_report_is_read_as_missing_with_a_warning(
+    tmp_path: Path, name: str
+) -> None:
+    # A right-to-left override in residence_area was published in every format of a
+    # panel's chapter (only area chapters checked names).
+    text = NOTIFICATIONS_CSV.replace(",Northmoor,", f",{name},", 1)
+    folder = write_folder(tmp_path / "x", {"notifications.csv": text})
+    report = validate(folder, today=TODAY)
+    warned = report.failures[report.failures["rule"] == "unfit_name"]
+    assert warned["row"].tolist() == [2] and warned["severity"].tolist() == ["warning"]
+    assert "Read as missing" in warned["message"].iloc[0]
+    _accounted(report, "notifications", 4)
+    ds = cdop.read_dataset(folder, strict=False, today=TODAY)
+    assert ds.notifications["residence_area"].isna().tolist() == [True, False, False, False]
+
+
+@pytest.mark.parametrize("name", ["All  areas", "All\u00a0areas", " all areas "])
+def test_an_area_named_like_all_areas_is_refused(name: str) -> None:
+    from cdop.report._areas import check_areas
+
+    with pytest.raises(cdop.CdopArgumentError, match="for the areas together"):
+        check_areas(["Northmoor", name], "residence_area")

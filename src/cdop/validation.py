@@ -66,6 +66,8 @@ from cdop._deprivation import Deprivation, other_vintage, read_file1, vintage_of
 from cdop._identifiers import check_identifiers, factorize
 from cdop._issues import KNOCK_ON_RULES, Issue, issues_frame
 from cdop._read import RawTable, Source, codes_in_order, load_raw
+from cdop._safe import MAX_NAME_LENGTH, check_name
+from cdop.errors import CdopArgumentError
 from cdop.profiles import ImportProfile, resolve_profile
 
 __all__ = ["ValidationReport", "validate"]
@@ -73,6 +75,19 @@ __all__ = ["ValidationReport", "validate"]
 _N = schema.NOTIFICATIONS
 #: The largest whole number held exactly as a floating-point number (2**53).
 _EXACT = 2**53
+#: Columns whose values are names printed in a chapter's titles, tables and file names.
+_NAME_COLUMNS: Final = frozenset({_N.residence_area})
+
+
+def _fit_name(value: str) -> bool:
+    """Whether ``value`` is fit for a name in a report (see :func:`cdop._safe.check_name`)."""
+    try:
+        check_name(value, "name")
+    except CdopArgumentError:
+        return False
+    return True
+
+
 #: Characters a terminal acts on (C0 and C1 controls, DEL, bidirectional overrides).
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -620,6 +635,23 @@ class _Checker:
                 codes = _spread(np.asarray(found, dtype=np.int64), codes, -1)
                 upper = pd.Series(merged, dtype="str")
             values = upper
+        if col.name in _NAME_COLUMNS and len(values):
+            # An area's name goes into titles, tables and file names: one holding a
+            # control, invisible or direction-changing character, or longer than a name
+            # can be, would be printed as it is (an independent hostile-input test had a
+            # right-to-left override published in every format).
+            unfit = np.array([not _fit_name(str(v)) for v in values.tolist()], dtype=bool)
+            if unfit.any():
+                bad = _spread(unfit, codes, False) & (codes >= 0)
+                self.fail_value(
+                    col,
+                    bad,
+                    "unfit_name",
+                    f"is not fit for a name in a report: it is longer than {MAX_NAME_LENGTH} "
+                    "characters or holds a control, invisible or direction-changing "
+                    "character.",
+                )
+                codes = np.where(bad, -1, codes)
         self.distinct[col.name] = (codes, values)
         text = self.frame[col.name]
         raw_codes, raw_values = factorize(self.raw, col.name)

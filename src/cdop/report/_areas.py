@@ -183,7 +183,9 @@ def check_areas(areas: Sequence[str], by: str) -> list[str]:
     slugs: dict[str, str] = {}
     for area in areas:
         check_name(area, f"by: an area in {by!r}")
-        if area.strip().casefold() == ALL_AREAS.casefold():
+        # spaces of any kind and width folded: "All  areas" or "All\u00a0areas" would
+        # print as the comparison's row of all areas
+        if " ".join(unicodedata.normalize("NFKC", area).split()).casefold() == ALL_AREAS.casefold():
             raise CdopArgumentError(
                 f"by: an area in {by!r} is named {area!r}; the comparison chapter uses "
                 f"{ALL_AREAS!r} for the areas together, so rename that area in the data"
