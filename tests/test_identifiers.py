@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
-from conftest import NOTIFICATIONS_CSV, TODAY, frames, write_folder
+from conftest import NOTIFICATIONS_CSV, REVIEWS_CSV, TODAY, frames, write_folder
 
 import cdop
 from cdop._identifiers import nhs_number_valid
@@ -145,3 +147,40 @@ def test_a_header_holding_an_identifier_is_refused_without_repeating_it(
     message = str(info.value)
     assert "counted from the left): the header holds " + says in message
     assert header not in message
+
+
+def _workbook(path: Path, extra: pd.DataFrame, *, hidden: bool = False) -> Path:
+    """A workbook of the notifications and reviews sheets and one more sheet."""
+    notes = pd.read_csv(io.StringIO(NOTIFICATIONS_CSV), dtype=str)
+    reviews = pd.read_csv(io.StringIO(REVIEWS_CSV), dtype=str)
+    with pd.ExcelWriter(path) as writer:
+        notes.to_excel(writer, sheet_name="notifications", index=False)
+        reviews.to_excel(writer, sheet_name="reviews", index=False)
+        extra.to_excel(writer, sheet_name="Contacts", index=False)
+        if hidden:
+            writer.book["Contacts"].sheet_state = "hidden"
+    return path
+
+
+@pytest.mark.parametrize("hidden", [False, True])
+def test_a_sheet_holding_no_table_is_still_checked_for_identifiers(
+    tmp_path: Path, hidden: bool
+) -> None:
+    # An extra (or hidden) sheet of names and postcodes gave "OK: no failures": the
+    # library never read it, and never said so.
+    extra = pd.DataFrame({"Child": ["A001"], "Notes": ["lives at LS6 4AB"]})
+    book = _workbook(tmp_path / "export.xlsx", extra, hidden=hidden)
+    with pytest.raises(IdentifierError, match=r"export\.xlsx\[Contacts\], column 'Notes', row 2"):
+        cdop.validate(book, today=TODAY)
+    extra = pd.DataFrame({"Child Name": ["x"]})
+    book = _workbook(tmp_path / "names.xlsx", extra, hidden=hidden)
+    with pytest.raises(IdentifierError, match="the header says it holds names"):
+        cdop.validate(book, today=TODAY)
+
+
+def test_a_sheet_holding_no_table_is_named_as_not_read(tmp_path: Path) -> None:
+    extra = pd.DataFrame({"code": ["M"], "meaning": ["male"]})
+    report = cdop.validate(_workbook(tmp_path / "export.xlsx", extra), today=TODAY)
+    [message] = report.failures.loc[report.failures["rule"] == "sheet_not_read", "message"]
+    assert "sheet 'Contacts' was not read" in message
+    assert report.rows_read["notifications"] == 4  # the tables themselves as ever

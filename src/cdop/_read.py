@@ -268,11 +268,25 @@ def _load_workbook(
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     tables: dict[schema.TableName, RawTable] = {}
     issues: list[Issue] = []
+    unread: list[RawTable] = []
     for sheet, cells in book.items():
         table = _table_for_stem(str(sheet), sheets)
-        if table is None:
-            continue
         label = f"{path.name}[{sheet}]"
+        if table is None:
+            unread.append(_unread_sheet(label, cells))
+            issues.append(
+                _issue(
+                    "",
+                    str(path),
+                    "sheet_not_read",
+                    severity="warning",
+                    message=f"{path.name}: sheet {str(sheet)!r} was not read (it is not "
+                    "one of the tables; it was only checked for identifiers). Name it after "
+                    'its table, or map it in a mapping file ("sheets": {...}), if it holds '
+                    "one.",
+                )
+            )
+            continue
         if table in tables:
             issues.append(
                 _issue(
@@ -286,6 +300,12 @@ def _load_workbook(
             continue
         tables[table] = _from_cells(table, label, cells, column_map, [])
         tables[table].sha256 = digest
+    if unread:
+        # A sheet the library does not read may still hold names or NHS numbers: the
+        # workbook is refused as a whole, as for a sheet it reads.
+        from cdop._identifiers import check_identifiers
+
+        check_identifiers(unread)
     if not tables:
         issues.append(
             _issue(
@@ -360,6 +380,28 @@ def _load_frames(
             raw.row_label = "position"
         tables[table] = raw
     return tables, issues
+
+
+def _unread_sheet(label: str, cells: pd.DataFrame) -> RawTable:
+    """A sheet of a workbook that holds none of the tables, as text cells, for the
+    identifier guard only: its first row taken as headers."""
+    if cells.empty:
+        return RawTable(table="notifications", file=label, frame=pd.DataFrame(), rows=np.empty(0))
+    header = ["" if pd.isna(h) else str(_cell_text(h)) for h in cells.iloc[0].tolist()]
+    body = cells.iloc[1:]
+    columns = {
+        f"sheet column {i + 1}": pd.Series(
+            [_cell_text(v) for v in body.iloc[:, i].tolist()], dtype="str"
+        )
+        for i in range(len(header))
+    }
+    return RawTable(
+        table="notifications",  # any: the guard names the file (the sheet), not the table
+        file=label,
+        frame=pd.DataFrame(columns),
+        rows=np.arange(2, len(body) + 2, dtype=np.int64),
+        headers=dict(zip(columns, header, strict=True)),
+    )
 
 
 def _not_text(frame: pd.DataFrame) -> str:
