@@ -518,3 +518,20 @@ def test_random_names_through_every_format(
             for path in sorted(out.rglob("*"), reverse=True):
                 path.unlink() if path.is_file() else path.rmdir()
             out.rmdir()
+
+
+@pytest.mark.parametrize("out", [".", "", "..", "./"])
+def test_the_current_folder_is_refused_as_out_in_one_line(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    out: str,
+) -> None:
+    # "--out ." was refused with a message blaming the library's own lock file, left
+    # inside the folder it was about to replace
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    assert main(["report", "--out", out, "--format", "md", "--quiet"]) != 0
+    assert "is the current folder, a parent or a root" in _one_line(capsys.readouterr().err)
+    assert list(work.iterdir()) == []

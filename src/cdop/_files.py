@@ -142,6 +142,13 @@ def check_output_folder(out: str | Path) -> Path:
         did not write there (the message names the first such file).
     """
     target = Path(out)
+    if target.name in ("", ".", "..") or target.resolve() in (Path.cwd().resolve(), Path("/")):
+        # an output folder is replaced as a whole, by renaming it: not the current folder,
+        # its parent or a root (the lock and staging folder would land inside it)
+        raise CdopArgumentError(
+            f"out: {str(out)!r} is the current folder, a parent or a root; an output folder "
+            "is replaced as a whole, so give a folder of its own (for example report)"
+        )
     _check_name_lengths(target)
     if target.is_symlink():
         raise CdopArgumentError(
