@@ -170,12 +170,22 @@ def test_a_sheet_holding_no_table_is_still_checked_for_identifiers(
     # library never read it, and never said so.
     extra = pd.DataFrame({"Child": ["A001"], "Notes": ["lives at LS6 4AB"]})
     book = _workbook(tmp_path / "export.xlsx", extra, hidden=hidden)
-    with pytest.raises(IdentifierError, match=r"export\.xlsx\[Contacts\], column 'Notes', row 2"):
+    with pytest.raises(IdentifierError, match=r"export\.xlsx\[Contacts\], column 'B', row 2"):
         cdop.validate(book, today=TODAY)
-    extra = pd.DataFrame({"Child Name": ["x"]})
+    # (row 1 holds the 0 and 1 pandas writes as headings) the finding names the cell,
+    # never its text
+    extra = pd.DataFrame([["Jane Doe", "jane.doe@example.org"]])
     book = _workbook(tmp_path / "names.xlsx", extra, hidden=hidden)
-    with pytest.raises(IdentifierError, match="the header says it holds names"):
+    with pytest.raises(IdentifierError, match="column 'B', row 2: the text holds an email") as e:
         cdop.validate(book, today=TODAY)
+    assert "jane" not in str(e.value).lower()
+
+
+def test_a_data_dictionary_sheet_is_not_refused(tmp_path: Path) -> None:
+    # headings of a sheet the library does not read say nothing of what it holds
+    extra = pd.DataFrame({"Field name": ["case_id"], "Description": ["pseudonymous ID"]})
+    report = cdop.validate(_workbook(tmp_path / "export.xlsx", extra), today=TODAY)
+    assert report.rows_read["notifications"] == 4
 
 
 def test_a_sheet_holding_no_table_is_named_as_not_read(tmp_path: Path) -> None:

@@ -214,10 +214,13 @@ def test_blank_lines_of_a_quoted_file(tmp_path: Path, monkeypatch: pytest.Monkey
         blank = checked.report.failures.query("rule == 'blank_row'")
         assert blank["row"].tolist() == [3, 5]  # A001 is row 2, A002 row 4
         assert checked.report.rows_read["notifications"] == 2
-        assert checked.tables["notifications"]["residence_area"].tolist() == [
-            "North, East",
-            "two\n\nlines",
-        ]
+        # the quoted value is read whole, line breaks and all; as a residence area it is
+        # unfit for a name (titles, folder names), so it is then read as missing
+        unfit = checked.report.failures.query("rule == 'unfit_name'")
+        assert unfit["row"].tolist() == [4]
+        assert unfit["value"].tolist() == ["two\n\nlines"]
+        areas = checked.tables["notifications"]["residence_area"]
+        assert areas.iloc[0] == "North, East" and pd.isna(areas.iloc[1])
 
 
 def test_a_header_with_a_quoted_line_break_goes_to_the_text_reader(
@@ -305,3 +308,24 @@ def test_a_quote_never_closed_is_an_error_naming_its_row(tmp_path: Path) -> None
     # the table is rejected whole, as for a row longer than the header: every record counted
     assert checked.report.rows_read["notifications"] == 2
     assert checked.report.rows_rejected["notifications"] == 2
+
+
+def test_a_cr_inside_a_value_is_data_not_a_line_end(tmp_path: Path) -> None:
+    # in a quoted note (Excel, most exports), and unquoted as pandas writes a value
+    # holding a CR: the line has as many fields as the header either way
+    lines = NOTIFICATIONS_CSV.split("\n")
+    quoted = (
+        lines[0]
+        + ",notes\n"
+        + lines[1]
+        + ',"line one\rline two"\n'
+        + "\n".join(f"{line}," for line in lines[2:] if line)
+        + "\n"
+    )
+    unquoted = lines[0] + "\n" + "\r" + lines[1][1:] + "\n" + "\n".join(lines[2:])
+    for name, text in (("quoted", quoted), ("unquoted", unquoted)):
+        folder = write_folder(tmp_path / name, {"notifications.csv": text})
+        checked = check_source(folder, today=TODAY)
+        failures = checked.report.failures
+        assert not (failures["rule"] == "line_ends").any(), name
+        assert checked.report.rows_read["notifications"] == 4, name

@@ -32,6 +32,7 @@ __all__ = [
     "open_quote_record",
     "ragged_records",
     "sniff_delimiter",
+    "split_line_ends",
     "utf16_codec",
 ]
 
@@ -172,21 +173,26 @@ def open_quote_record(text: str, delimiter: str) -> tuple[int, int, int] | None:
     (3, 3, 2)
     >>> open_quote_record("a,b\n1,2\n", ",") is None
     True
+    >>> open_quote_record('a,b\n"x" y,2\n"3,4\n', ",")  # found past text after a quote
+    (3, 3, 1)
     """
     read = 0
+    stream = io.StringIO(text, newline="")
     with field_limit():
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-        try:
-            for _ in reader:
+        while True:
+            reader = csv.reader(stream, delimiter=delimiter, strict=True)
+            try:
+                for _ in reader:
+                    read += 1
+                return None
+            except csv.Error as exc:
+                if "unexpected end of data" in str(exc):
+                    lines = text.count("\n") + (not text.endswith("\n"))
+                    start = _lines_before(text, delimiter, read) + 1
+                    return read + 1, start, lines - start + 1
+                # another strict complaint (text after a closing quote), read as the
+                # lenient reader reads it: that record counted, the next read afresh
                 read += 1
-        except csv.Error as exc:
-            # only the end of the text inside a quote; other strict complaints (text after
-            # a closing quote) are read as the lenient reader reads them
-            if "unexpected end of data" in str(exc):
-                lines = text.count("\n") + (not text.endswith("\n"))
-                start = _lines_before(text, delimiter, read) + 1
-                return read + 1, start, lines - start + 1
-    return None
 
 
 def _lines_before(text: str, delimiter: str, records: int) -> int:
@@ -198,3 +204,41 @@ def _lines_before(text: str, delimiter: str, records: int) -> int:
         for _ in itertools.islice(reader, records):
             pass
         return reader.line_num
+
+
+def split_line_ends(text: str, delimiter: str) -> tuple[str, int | None]:
+    r"""``text`` with each carriage return alone (not part of CRLF) that ends a line
+    turned into a line feed, and the number of the first line so ended (None if none).
+
+    A CR alone in a file of LF lines is either a line end (files of mixed line ends:
+    joined from several, edited on several systems) or part of a value (pandas writes a
+    value holding a CR unquoted). It is read as a line end in the header line (a header
+    never holds one), and in a line without quotes that, read with the CR as part of a
+    value, would not have as many fields as the header. Lines with quotes keep their
+    CRs: the CSV reader reads them.
+
+    Examples
+    --------
+    >>> split_line_ends("a,b\r1,2\n3,4\r5,6\n", ",")
+    ('a,b\n1,2\n3,4\n5,6\n', 1)
+    >>> split_line_ends("a,b\n\r,\n1,2\n", ",")  # a value holding a CR, as pandas writes it
+    ('a,b\n\r,\n1,2\n', None)
+    """
+    lines = text.split("\n")
+    out: list[str] = []
+    width = 0
+    first: int | None = None
+    for number, line in enumerate(lines):
+        body, end = (line[:-1], "\r") if line.endswith("\r") else (line, "")
+        fields = body.count(delimiter) + 1
+        if "\r" in body and '"' not in body and (number == 0 or fields != width):
+            pieces = body.split("\r")
+            if first is None:
+                first = len(out) + 1
+            out.extend(pieces[:-1])
+            out.append(pieces[-1] + end)
+        else:
+            out.append(line)
+        if number == 0:
+            width = out[0].removesuffix("\r").count(delimiter) + 1
+    return "\n".join(out), first

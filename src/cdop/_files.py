@@ -96,7 +96,7 @@ def _foreign_file(folder: Path) -> str | None:
 
 
 def _listed_files(text: str) -> dict[str, tuple[int, str]] | None:
-    """The files a marker lists (relative path: size, SHA-256), or None when a line is
+    r"""The files a marker lists (relative path: size, SHA-256), or None when a line is
     not one the library writes: a size, a SHA-256 and a path inside the folder (no
     absolute path, no ``..``), separated by tabs.
 
@@ -142,7 +142,11 @@ def check_output_folder(out: str | Path) -> Path:
         did not write there (the message names the first such file).
     """
     target = Path(out)
-    if target.name in ("", ".", "..") or target.resolve() in (Path.cwd().resolve(), Path("/")):
+    if (
+        target.name in ("", ".", "..")
+        or Path.cwd().resolve().is_relative_to(target.resolve())
+        or target.resolve() == Path(target.resolve().anchor)
+    ):
         # an output folder is replaced as a whole, by renaming it: not the current folder,
         # its parent or a root (the lock and staging folder would land inside it)
         raise CdopArgumentError(

@@ -46,6 +46,11 @@ _NAME_WORDS = frozenset(
     }
 )
 _ADDRESS_WORDS = frozenset({"address", "addresses", "addr", "street", "addressline", "house"})
+#: "nhs" followed by a word for a number ("Patient NHS Number", "nhs_no", "NHS ID"), but
+#: not "NHS Trust ID" or "has NHS number" ("nhs" then a number word, side by side).
+_NHS_WORDS = re.compile(r"(?:^|\s)nhs ?(?:number|no|num|id|ref|reference)\d*(?:\s|$)")
+#: First words of a header naming a yes/no flag about a number, not the number.
+_FLAG_WORDS = frozenset({"has", "is", "with", "without", "valid", "missing", "no"})
 #: A lower-case letter then a capital, or the last capital of a run before a capital and
 #: a lower-case letter: where camel case puts a word break ("NameOf", "NHSNo").
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
@@ -87,6 +92,12 @@ _COARSE = (
 #: space, so that "943\u00a0476\u00a05919" or "LS6\t4AB" is read as the identifier
 #: it is.
 _INVISIBLE = r"[\p{Cf}]+"
+#: Characters beyond ASCII that folding changes in a way the scan needs: format
+#: characters, spaces other than the ASCII one, full-width forms (digits, letters, "@").
+_FOLDABLE = (
+    r"[\p{Cf}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}"
+    r"\x{FF00}-\x{FFEF}]"
+)
 _SPACES = r"[\s\p{Z}]+"
 _KINDS = {
     "nhs": "an NHS number (10 digits with a valid check digit)",
@@ -128,6 +139,8 @@ def _header_kind(header: str) -> str | None:
     >>> [_header_kind(h) for h in ("NHSNo", "Patient NHS Number", "NameOfChild",
     ...                            "FirstName1", "Home Addr", "NHS Trust", "Filename")]
     ['an NHS number', 'an NHS number', 'names', 'names', 'addresses', None, None]
+    >>> [_header_kind(h) for h in ("nhs_trust_id", "NHS Region ID", "has_nhs_number")]
+    [None, None, None]
     """
     split = _CAMEL.sub(" ", header)
     key = normalise_key(split)
@@ -136,8 +149,10 @@ def _header_kind(header: str) -> str | None:
     if (
         key in _NHS_HEADERS
         or squashed.startswith("nhsnumber")
-        or ("nhs" in words and words & {"number", "no", "num", "id", "ref", "reference"})
-        or "nhsnumber" in squashed
+        or (
+            _NHS_WORDS.search(" ".join(key.split())) is not None
+            and key.split()[0] not in _FLAG_WORDS
+        )
     ):
         return "an NHS number"
     if key in _POSTCODE_HEADERS or "postcode" in squashed:
@@ -164,6 +179,13 @@ def _is_identifier(kind: str, text: str) -> bool:
     return True
 
 
+def _folded(texts: pa.Array) -> pa.Array:
+    """Texts as the scan reads them (see :data:`_SPACES`)."""
+    texts = pc.utf8_normalize(texts, "NFKC")
+    texts = pc.replace_substring_regex(texts, _INVISIBLE, "")
+    return pc.replace_substring_regex(texts, _SPACES, " ")
+
+
 def _value_hits(codes: np.ndarray, uniques: pd.Series) -> dict[str, np.ndarray]:
     """Rows of one column holding each kind of identifier, anywhere in the cell text."""
     if len(uniques) == 0:
@@ -173,16 +195,20 @@ def _value_hits(codes: np.ndarray, uniques: pd.Series) -> dict[str, np.ndarray]:
     # plain ASCII; those are normalised (see _SPACES) and the exact pattern reads them,
     # joined into one string (one text a line) by Arrow.
     texts = pa.array(uniques.fillna(""), type=pa.string())
-    maybe = pc.or_(
-        pc.invert(pc.string_is_ascii(texts)), pc.match_substring_regex(texts, _COARSE)
-    ).to_numpy(zero_copy_only=False)
+    # Texts beyond ASCII are folded first (see _SPACES), then every text meets the coarse
+    # pattern: a curly apostrophe alone sends no text to the exact scan.
+    other = np.flatnonzero(~pc.string_is_ascii(texts).to_numpy(zero_copy_only=False).astype(bool))
+    if other.size:  # only those holding something folding changes for the scan
+        holds = pc.match_substring_regex(texts.take(pa.array(other)), _FOLDABLE)
+        other = other[holds.to_numpy(zero_copy_only=False).astype(bool)]
+    if other.size:
+        folded = _folded(texts.take(pa.array(other)))
+        texts = pc.replace_with_mask(texts, pa.array(np.isin(np.arange(len(texts)), other)), folded)
+    maybe = pc.match_substring_regex(texts, _COARSE).to_numpy(zero_copy_only=False)
     if not maybe.any():
         return {}
     index = np.flatnonzero(maybe)
-    texts = texts.take(pa.array(index))
-    texts = pc.utf8_normalize(texts, "NFKC")
-    texts = pc.replace_substring_regex(texts, _INVISIBLE, "")
-    texts = pc.replace_substring_regex(texts, _SPACES, " ")
+    texts = _folded(texts.take(pa.array(index)))
     lengths = pc.utf8_length(texts).to_numpy(zero_copy_only=False).astype(np.int64)
     starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]])
     one_list = pa.ListArray.from_arrays(pa.array([0, len(texts)], type=pa.int32()), texts)

@@ -45,6 +45,7 @@ from cdop._csvtext import (
     open_quote_record,
     ragged_records,
     sniff_delimiter,
+    split_line_ends,
     utf16_codec,
 )
 from cdop._issues import Issue
@@ -384,24 +385,33 @@ def _load_frames(
 
 def _unread_sheet(label: str, cells: pd.DataFrame) -> RawTable:
     """A sheet of a workbook that holds none of the tables, as text cells, for the
-    identifier guard only: its first row taken as headers."""
-    if cells.empty:
-        return RawTable(table="notifications", file=label, frame=pd.DataFrame(), rows=np.empty(0))
-    header = ["" if pd.isna(h) else str(_cell_text(h)) for h in cells.iloc[0].tolist()]
-    body = cells.iloc[1:]
+    identifier guard only. Every row is read as data, the first too, and columns are
+    named by their letters: a sheet of instructions or a data dictionary ("Field name",
+    "Description") is not a table whose headings say what its columns hold, and a
+    finding names the cell's column and row, never its text."""
     columns = {
-        f"sheet column {i + 1}": pd.Series(
-            [_cell_text(v) for v in body.iloc[:, i].tolist()], dtype="str"
+        _column_letter(i): pd.Series(
+            [_cell_text(v) for v in cells.iloc[:, i].tolist()], dtype="str"
         )
-        for i in range(len(header))
+        for i in range(cells.shape[1])
     }
     return RawTable(
         table="notifications",  # any: the guard names the file (the sheet), not the table
         file=label,
         frame=pd.DataFrame(columns),
-        rows=np.arange(2, len(body) + 2, dtype=np.int64),
-        headers=dict(zip(columns, header, strict=True)),
+        rows=np.arange(1, len(cells) + 1, dtype=np.int64),
+        headers={letter: letter for letter in columns},
     )
+
+
+def _column_letter(position: int) -> str:
+    """A spreadsheet column's letters: 0 -> "A", 25 -> "Z", 26 -> "AA"."""
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def _not_text(frame: pd.DataFrame) -> str:
@@ -426,7 +436,7 @@ def _read_file(
     suffix = path.suffix.lower()
     if suffix in _EXCEL_SUFFIXES:
         try:
-            cells = pd.read_excel(path, sheet_name=0, **_EXCEL_OPTIONS)
+            book = pd.read_excel(path, sheet_name=None, **_EXCEL_OPTIONS)
         except Exception as exc:  # a damaged or mislabelled workbook
             return _failed(
                 table,
@@ -435,7 +445,26 @@ def _read_file(
                 f"{path.name}: cannot be read as an Excel workbook ({exc}). "
                 "Is it really an .xlsx file?",
             )
-        return _from_cells(table, path.name, cells, column_map, [])
+        (_, cells), *others = book.items()  # the first sheet holds the table
+        issues: list[Issue] = []
+        if others:
+            # the other sheets, hidden ones too, are not read but may still hold names
+            # or NHS numbers: refused as for a workbook of several tables
+            from cdop._identifiers import check_identifiers
+
+            check_identifiers([_unread_sheet(f"{path.name}[{sheet}]", c) for sheet, c in others])
+            issues.append(
+                _issue(
+                    table,
+                    path.name,
+                    "sheet_not_read",
+                    severity="warning",
+                    message=f"{path.name}: only its first sheet was read (the {table} "
+                    f"table); sheet(s) {', '.join(repr(str(sheet)) for sheet, _ in others)} "
+                    "were checked for identifiers and not read.",
+                )
+            )
+        return _from_cells(table, path.name, cells, column_map, issues)
     if suffix in _PARQUET_SUFFIXES:
         try:
             frame = pd.read_parquet(path)
@@ -727,17 +756,12 @@ def _read_csv_bytes(
     text, _ = normalise_line_ends(text)
     delimiter, delimiter_issues = _delimiter(table, path, _first_line(text))
     issues.extend(delimiter_issues)
-    lone_cr = _LONE_CR_TEXT.search(text)
-    try:
-        with field_limit():
-            header = next(csv.reader(_lines(text), delimiter=delimiter), [])
-        if lone_cr is not None:
-            # Line ends mixed (a CR alone in a file of LF or CRLF lines): the CSV reader
-            # ends a line at the CR outside a quoted field, as it read the header; pandas
-            # and Arrow, reading LF lines, would glue the line after it to the one before
-            # (behind the header, that record was lost without a word).
-            at = lone_cr.start()  # the line the CR ends: line ends before it, plus one
-            row = text.count("\n", 0, at) + text.count("\r", 0, at) - text.count("\r\n", 0, at) + 1
+    if _LONE_CR_TEXT.search(text) is not None:
+        # Line ends mixed (a CR alone in a file of LF or CRLF lines): a CR that ends a
+        # line is read as one (behind a header ending in one, the first record was read
+        # into the header line without a word); one inside a value is kept.
+        text, row = split_line_ends(text, delimiter)
+        if row is not None:
             issues.append(
                 _issue(
                     table,
@@ -746,12 +770,14 @@ def _read_csv_bytes(
                     severity="warning",
                     row=row,
                     message=f"{path.name}, row {row}: the file mixes line ends (a carriage "
-                    "return alone, as well as line feeds); each was read as the end of a "
-                    "line, outside quoted fields. Check the rows around it, or save the "
-                    "file again as CSV.",
+                    "return alone, as well as line feeds); a CR alone that ends a line was "
+                    "read as the end of a line. Check the rows around it, or save the file "
+                    "again as CSV.",
                 )
             )
-            return _ragged(table, path.name, text, delimiter, header, column_map, issues)
+    try:
+        with field_limit():
+            header = next(csv.reader(_lines(text), delimiter=delimiter), [])
         read = _read_csv_arrow(text, delimiter, len(header))
         if read is not None:
             return _from_header_body(

@@ -524,7 +524,8 @@ class _Checker:
         # control characters written as escapes (\x1b): a message is printed to a
         # terminal, where an escape sequence in a value would act (clear the screen,
         # set the title) instead of being read
-        shown = shown.str.replace(_CONTROL, _escaped, regex=True)
+        if shown.str.contains(_CONTROL, regex=True).any():
+            shown = shown.str.replace(_CONTROL, _escaped, regex=True)
         shown = shown.where(value.isna(), "'" + shown + "'")
         if callable(problem):  # built only when something fails: large tables rarely do
             problem = problem()
@@ -734,12 +735,13 @@ class _Checker:
         self.fail_value(col, out_range, "out_of_range", f"is out of range; expected {col.rule}.")
         # Whole numbers beyond 2**53 are not held exactly (nor, beyond 2**63, at all): no
         # count of births, people or deaths comes near, so such a number is a mistake.
-        huge = (out.notna() & (out.abs() > _EXACT) & ~out_range).to_numpy()
+        # (2**53 + 1 reads as 2**53: 2**53 itself is refused, as every larger number is)
+        huge = (out.notna() & (out.abs() >= _EXACT) & ~out_range).to_numpy()
         self.fail_value(
             col,
             huge,
             "out_of_range",
-            f"is too large to be a count (more than {_EXACT:,}); expected {col.rule}.",
+            f"is too large to be a count ({_EXACT:,} or more); expected {col.rule}.",
         )
         out_range = out_range | huge
         result = out.where(~out_range).astype("Int64")
