@@ -892,10 +892,11 @@ def build_areas(
         raise CdopArgumentError(f"workers: expected a whole number of 1 or more, got {workers!r}")
     # A name unfit for titles and folders was read as missing when the data were read
     # (rule unfit_name): an area chapter cannot be built without it, so say why.
-    failures = ds.report.failures
-    unfit = failures[failures["rule"] == "unfit_name"]  # checked in the residence area
-    if len(unfit) and by == _N.residence_area:
-        check_name(str(unfit["value"].iloc[0]), f"by: an area in {by!r}")
+    if ds.report is not None and by == _N.residence_area:
+        failures = ds.report.failures
+        unfit = failures[failures["rule"] == "unfit_name"]  # checked in the residence area
+        if len(unfit):
+            check_name(str(unfit["value"].iloc[0]), f"by: an area in {by!r}")
     areas = sorted(str(a) for a in ds.notifications[by].dropna().unique())
     if not areas:
         raise CdopArgumentError(f"by: the column {by!r} holds no values")
