@@ -73,6 +73,18 @@ def _with_column(header: str, values: list[str]) -> str:
         ("Home Addr", ["x", "", "", ""], "addresses"),
         ("Addr Line 1", ["x", "", "", ""], "addresses"),
         ("NHS Trust", ["Leeds Teaching Hospitals", "", "", ""], None),
+        # a second round: dashes of other kinds, spaced hyphens, phone numbers failing
+        # the NHS check, London numbers, postcodes with a hyphen or dot
+        ("Notes", ["943\u2013476\u20135919", "", "", ""], "an NHS number"),
+        ("Notes", ["", "943 - 476 - 5919", "", ""], "an NHS number"),
+        ("Notes", ["", "", "0800123456", ""], "a phone number"),
+        ("Notes", ["", "", "", "020-7946-0000"], "a phone number"),
+        ("Notes", ["+44-113-496-0000", "", "", ""], "a phone number"),
+        ("Notes", ["", "LS6-4AB", "", ""], "a full postcode"),
+        ("Notes", ["", "", "CDOP-2023-0001, seen 02-04-2023 10:15", ""], None),
+        ("LA Name", ["Leeds", "", "", ""], None),
+        ("Hospital Name", ["St James's", "", "", ""], None),
+        ("\uff26\uff4f\uff52\uff45\uff4e\uff41\uff4d\uff45", ["x", "", "", ""], "names"),
     ],
 )
 def test_identifier_columns_and_values_are_refused(
@@ -194,3 +206,26 @@ def test_a_sheet_holding_no_table_is_named_as_not_read(tmp_path: Path) -> None:
     [message] = report.failures.loc[report.failures["rule"] == "sheet_not_read", "message"]
     assert "sheet 'Contacts' was not read" in message
     assert report.rows_read["notifications"] == 4  # the tables themselves as ever
+
+
+def test_an_unread_sheet_with_name_headings_or_a_name_is_refused(tmp_path: Path) -> None:
+    extra = pd.DataFrame({"Forename": ["x"], "Surname": ["y"]})
+    with pytest.raises(IdentifierError, match=r"column 'A', row 1: the heading says"):
+        cdop.validate(_workbook(tmp_path / "a.xlsx", extra), today=TODAY)
+    notes = pd.read_csv(io.StringIO(NOTIFICATIONS_CSV), dtype=str)
+    reviews = pd.read_csv(io.StringIO(REVIEWS_CSV), dtype=str)
+    book = tmp_path / "b.xlsx"
+    with pd.ExcelWriter(book) as writer:
+        notes.to_excel(writer, sheet_name="notifications", index=False)
+        reviews.to_excel(writer, sheet_name="reviews", index=False)
+        notes.head(0).to_excel(writer, sheet_name="LS6 4AB", index=False)
+    with pytest.raises(IdentifierError, match=r"sheet 3 \(counted from the left\)") as e:
+        cdop.validate(book, today=TODAY)
+    assert "LS6" not in str(e.value)
+
+
+def test_a_contract_column_with_name_in_its_mapped_heading_is_read(tmp_path: Path) -> None:
+    text = NOTIFICATIONS_CSV.replace("residence_area", "LA Name")
+    folder = write_folder(tmp_path / "x", {"notifications.csv": text})
+    report = cdop.validate(folder, today=TODAY, column_map={"LA Name": "residence_area"})
+    assert report.rows_read["notifications"] == 4

@@ -329,3 +329,17 @@ def test_a_cr_inside_a_value_is_data_not_a_line_end(tmp_path: Path) -> None:
         failures = checked.report.failures
         assert not (failures["rule"] == "line_ends").any(), name
         assert checked.report.rows_read["notifications"] == 4, name
+
+
+def test_a_quote_closed_lines_later_by_a_stray_quote_is_an_error(tmp_path: Path) -> None:
+    # A second hostile-input round: a note opening a quote ('"query SUDI') closed by an
+    # inch mark rows later ('32" TV') took the records in between into one note, and
+    # validation said "0 error(s)".
+    lines = NOTIFICATIONS_CSV.strip().split("\n")
+    text = lines[0] + ",notes\n" + lines[1] + ',"query SUDI\n' + lines[2] + ",ok\n"
+    text += lines[3] + ',fell from 32" TV\n' + lines[4] + ",ok\n"
+    folder = write_folder(tmp_path / "x", {"notifications.csv": text})
+    failures = check_source(folder, today=TODAY).report.failures
+    [failure] = failures[failures["rule"] == "malformed_row"].itertuples()
+    assert failure.severity == "error" and failure.row == 2
+    assert "closed only on a later line" in failure.message

@@ -17,6 +17,7 @@ pass of the regular expression engine per column.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 import numpy as np
@@ -24,6 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from cdop import schema
 from cdop._codes import normalise_key
 from cdop._read import RawTable, factorize_text
 from cdop.errors import IdentifierError
@@ -49,6 +51,53 @@ _ADDRESS_WORDS = frozenset({"address", "addresses", "addr", "street", "addressli
 #: "nhs" followed by a word for a number ("Patient NHS Number", "nhs_no", "NHS ID"), but
 #: not "NHS Trust ID" or "has NHS number" ("nhs" then a number word, side by side).
 _NHS_WORDS = re.compile(r"(?:^|\s)nhs ?(?:number|no|num|id|ref|reference)\d*(?:\s|$)")
+#: Every column of the data contract.
+_CONTRACT_COLUMNS = frozenset(c.name for spec in schema.TABLES.values() for c in spec.columns)
+#: Words of a header naming a place, a body or a thing rather than a person: its "name"
+#: column holds that name ("LA Name", "Hospital Name", a data dictionary's "Field name").
+_PLACE_WORDS = frozenset(
+    {
+        "la",
+        "lsoa",
+        "msoa",
+        "ward",
+        "hospital",
+        "trust",
+        "icb",
+        "ccg",
+        "place",
+        "area",
+        "authority",
+        "region",
+        "district",
+        "borough",
+        "county",
+        "organisation",
+        "organization",
+        "school",
+        "agency",
+        "panel",
+        "team",
+        "service",
+        "site",
+        "group",
+        "field",
+        "column",
+        "variable",
+        "sheet",
+        "file",
+        "table",
+        "form",
+        "category",
+        "condition",
+        "cause",
+        "diagnosis",
+        "factor",
+        "drug",
+        "medication",
+        "provider",
+    }
+)
 #: First words of a header naming a yes/no flag about a number, not the number.
 _FLAG_WORDS = frozenset({"has", "is", "with", "without", "valid", "missing", "no"})
 #: A lower-case letter then a capital, or the last capital of a run before a capital and
@@ -72,19 +121,19 @@ _NHS_HEADERS = frozenset(
 # One pattern, four kinds (named groups). Boundaries keep a pattern from matching inside
 # a longer number or word. The inward code of a postcode never uses C, I, K, M, O or V.
 _SCAN = re.compile(
-    r"(?P<nhs>(?<![\d+])\d{3}[ ./-]?\d{3}[ ./-]?\d{4}(?!\d))"
-    r"|(?P<postcode>(?<![A-Za-z0-9])(?:[A-Za-z]{1,2}\d[A-Za-z\d]?[ ]?\d"
+    r"(?P<nhs>(?<![\d+])\d{3}(?: ?[./-] ?| )?\d{3}(?: ?[./-] ?| )?\d{4}(?!\d))"
+    r"|(?P<postcode>(?<![A-Za-z0-9])(?:[A-Za-z]{1,2}\d[A-Za-z\d]?[ .-]?\d"
     r"[ABD-HJLNP-UW-Zabd-hjlnp-uw-z]{2}|GIR[ ]?0AA)(?![A-Za-z0-9]))"
     r"|(?P<email>[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"
-    r"|(?P<phone>(?<![\w+])(?:(?:\+|00)44[ ]?(?:\(0\)[ ]?)?|\(?0)"
+    r"|(?P<phone>(?<![\w+])(?:(?:\+|00)44[ -]?(?:\(0\)[ ]?)?|\(?0)"
     # spaced as one likes ("0113 496 0000", "(0113) 4960000"), or with dots or hyphens
     # after an area code of three digits or more ("0113-496-0000"; "01-04-2023 12" is a date)
-    r"(?:[1-37-9][\d ()]{7,13}\d|[1-37-9]\d{2,4}[.-]\d{3,4}[.-]?\d{3,4})(?!\d))"
+    r"(?:[1-37-9][\d ()]{7,13}\d|[1-37-9]\d{1,4}[.-]\d{3,4}[.-]?\d{3,4})(?!\d))"
 )
 _COARSE = (
-    r"\d{3}[\s./-]*\d{3}[\s./-]*\d{4}|[A-Za-z]\d[A-Za-z\d]?\s*\d[A-Za-z]{2}|GIR\s*0AA|@|"
+    r"\d{3}[\s./-]*\d{3}[\s./-]*\d{4}|[A-Za-z]\d[A-Za-z\d]?[\s.-]*\d[A-Za-z]{2}|GIR\s*0AA|@|"
     r"(?:\+44|0044|0)[\s()]*[1-37-9][\d\s()]{7,13}\d|"
-    r"(?:\+44|0044|0)[\s()]*[1-37-9]\d{2,4}[.-]\d{3,4}[.-]?\d{3,4}"
+    r"(?:\+44|0044|0)[\s()-]*[1-37-9]\d{1,4}[.-]\d{3,4}[.-]?\d{3,4}"
 )
 #: What the scan reads in place of the text: compatibility forms folded (full-width
 #: digits and letters, non-breaking and other spaces), invisible format characters
@@ -96,8 +145,10 @@ _INVISIBLE = r"[\p{Cf}]+"
 #: characters, spaces other than the ASCII one, full-width forms (digits, letters, "@").
 _FOLDABLE = (
     r"[\p{Cf}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}"
-    r"\x{FF00}-\x{FFEF}]"
+    r"\x{FF00}-\x{FFEF}\x{2010}-\x{2015}\x{2212}\x{B7}]"
 )
+#: Dashes and dots of other kinds (Word turns " - " into " \u2013 "), read as "-".
+_DASHES = r"[\x{2010}-\x{2015}\x{2212}\x{B7}]"
 _SPACES = r"[\s\p{Z}]+"
 _KINDS = {
     "nhs": "an NHS number (10 digits with a valid check digit)",
@@ -141,8 +192,12 @@ def _header_kind(header: str) -> str | None:
     ['an NHS number', 'an NHS number', 'names', 'names', 'addresses', None, None]
     >>> [_header_kind(h) for h in ("nhs_trust_id", "NHS Region ID", "has_nhs_number")]
     [None, None, None]
+    >>> [_header_kind(h) for h in ("LA Name", "Hospital Name", "Field name")]
+    [None, None, None]
+    >>> _header_kind("\uff2e\uff41\uff4d\uff45")  # full-width "Name"
+    'names'
     """
-    split = _CAMEL.sub(" ", header)
+    split = _CAMEL.sub(" ", unicodedata.normalize("NFKC", header))
     key = normalise_key(split)
     words = {w.rstrip("0123456789") for w in key.split()} - {""}
     squashed = "".join(c for c in key if not c.isdigit()).replace(" ", "")
@@ -157,6 +212,8 @@ def _header_kind(header: str) -> str | None:
         return "an NHS number"
     if key in _POSTCODE_HEADERS or "postcode" in squashed:
         return None  # judged by its values: a district such as "LS6" is allowed
+    if words & _PLACE_WORDS:
+        return None  # the name of a place or body ("LA Name", "Hospital Name"), not a person
     if words & _NAME_WORDS or (squashed.endswith("name") and squashed != "filename"):
         return "names"
     if words & _ADDRESS_WORDS or squashed.startswith(("address", "addr")):
@@ -183,6 +240,7 @@ def _folded(texts: pa.Array) -> pa.Array:
     """Texts as the scan reads them (see :data:`_SPACES`)."""
     texts = pc.utf8_normalize(texts, "NFKC")
     texts = pc.replace_substring_regex(texts, _INVISIBLE, "")
+    texts = pc.replace_substring_regex(texts, _DASHES, "-")
     return pc.replace_substring_regex(texts, _SPACES, " ")
 
 
@@ -216,6 +274,9 @@ def _value_hits(codes: np.ndarray, uniques: pd.Series) -> dict[str, np.ndarray]:
     found: dict[str, set[int]] = {}
     for match in _SCAN.finditer(joined):
         kind = match.lastgroup or ""
+        if kind == "nhs" and not _is_identifier(kind, match.group()):
+            # ten digits failing the NHS check may still be a phone number ("0800123456")
+            kind = "phone" if match.group().startswith("0") else kind
         if _is_identifier(kind, match.group()):
             line = int(np.searchsorted(starts, match.start(), "right")) - 1
             found.setdefault(kind, set()).add(int(index[line]))
@@ -241,12 +302,49 @@ def factorize(raw: RawTable, column: str) -> tuple[np.ndarray, pd.Series]:
     return cached
 
 
-def check_identifiers(tables: Iterable[RawTable], *, max_listed: int = 10) -> None:
-    """Raise :class:`~cdop.errors.IdentifierError` if any table holds direct identifiers."""
+def _group(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for file, name in pairs:
+        out.setdefault(file, []).append(name)
+    return out
+
+
+def check_identifiers(
+    tables: Iterable[RawTable],
+    *,
+    max_listed: int = 10,
+    first_row_headings: bool = False,
+    sheet_names: Iterable[tuple[str, str]] = (),
+) -> None:
+    """Raise :class:`~cdop.errors.IdentifierError` if any table holds direct identifiers.
+
+    ``first_row_headings``: the tables are sheets read as data whose first row may be
+    headings (a sheet holding none of the tables): a heading there that says its column
+    holds names, addresses or NHS numbers is a finding too. ``sheet_names``: (file, sheet
+    name) pairs whose names are scanned as values (a sheet named after a child)."""
     findings: list[str] = []
+    for file, names in _group(sheet_names).items():
+        for position, name in enumerate(names, start=1):
+            hits = _value_hits(np.zeros(1, dtype=np.int64), pd.Series([name]))
+            if hits:
+                findings.append(
+                    f"{file}, sheet {position} (counted from the left): the sheet's name "
+                    f"holds {_KINDS[next(iter(hits))]}."
+                )
     for raw in tables:
+        if first_row_headings and len(raw.frame):
+            for column, header in raw.headers.items():
+                first = raw.frame[column].iloc[0]
+                kind = None if pd.isna(first) else _header_kind(str(first))
+                if kind is not None:
+                    findings.append(
+                        f"{raw.file}, column {header!r}, row 1: the heading says the column "
+                        f"holds {kind}."
+                    )
         for column, header in raw.headers.items():
-            kind = _header_kind(header)
+            # a column read as one of the contract's (by its heading, an alias or the
+            # panel's map) holds what the contract says: its values are scanned all the same
+            kind = None if column in _CONTRACT_COLUMNS else _header_kind(header)
             if kind is not None:
                 findings.append(f"{raw.file}, column {header!r}: the header says it holds {kind}.")
                 continue

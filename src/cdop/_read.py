@@ -301,12 +301,13 @@ def _load_workbook(
             continue
         tables[table] = _from_cells(table, label, cells, column_map, [])
         tables[table].sha256 = digest
-    if unread:
-        # A sheet the library does not read may still hold names or NHS numbers: the
-        # workbook is refused as a whole, as for a sheet it reads.
-        from cdop._identifiers import check_identifiers
+    # A sheet the library does not read may still hold names or NHS numbers, and a
+    # sheet's name may be one: the workbook is refused as a whole, as for a sheet it reads.
+    from cdop._identifiers import check_identifiers
 
-        check_identifiers(unread)
+    check_identifiers(
+        unread, first_row_headings=True, sheet_names=[(path.name, str(s)) for s in book]
+    )
     if not tables:
         issues.append(
             _issue(
@@ -452,7 +453,11 @@ def _read_file(
             # or NHS numbers: refused as for a workbook of several tables
             from cdop._identifiers import check_identifiers
 
-            check_identifiers([_unread_sheet(f"{path.name}[{sheet}]", c) for sheet, c in others])
+            check_identifiers(
+                [_unread_sheet(f"{path.name}[{sheet}]", c) for sheet, c in others],
+                first_row_headings=True,
+                sheet_names=[(path.name, str(sheet)) for sheet in book],
+            )
             issues.append(
                 _issue(
                     table,
@@ -1231,6 +1236,8 @@ def _ragged(
     opened = open_quote_record(text, delimiter)
     if opened is not None:
         record, line, lines = opened
+        # the quote is never closed: said so below, not as a quote closed later
+        raw.issues = [i for i in raw.issues if "closed only on a later line" not in i.message]
         raw.issues.append(
             _issue(
                 table,
@@ -1521,7 +1528,7 @@ def _from_header_body(
         if kept is not None:
             codes[name] = kept
     frame = pd.DataFrame(columns, index=pd.RangeIndex(len(body)))
-    return RawTable(
+    raw = RawTable(
         table=table,
         file=label,
         frame=frame,
@@ -1530,3 +1537,40 @@ def _from_header_body(
         issues=issues,
         factorized=codes,
     )
+    if csv:
+        _swallowed_records(raw, len(header))
+    return raw
+
+
+def _swallowed_records(raw: RawTable, width: int) -> None:
+    """Report a value holding line breaks and a line shaped like a record (as many
+    delimiters as a record has): a quote opened in that field and closed only on a later
+    line (by a stray quote, "32" TV") took the records in between into it, and they
+    would be lost without a word. The table is then rejected, as for a long row."""
+    if width < 3:
+        return
+    for name in raw.frame.columns:
+        found = raw.factorized.get(name)
+        if found is None:  # kept: the identifier guard reads the same codes next
+            found = raw.factorized[name] = factorize_text(raw.frame[name])
+        codes, uniques = found
+        broken = uniques.str.contains("[\r\n]", regex=True).to_numpy(dtype=bool, na_value=False)
+        for code in np.flatnonzero(broken):
+            lines = str(uniques.iloc[code]).splitlines()[1:]
+            if not any(max(line.count(d) for d in ",\t;|") >= width - 1 for line in lines):
+                continue
+            row = int(raw.rows[np.flatnonzero(codes == code)[0]])
+            raw.issues.append(
+                _issue(
+                    raw.table,
+                    raw.file,
+                    "malformed_row",
+                    row=row,
+                    column=raw.headers.get(name, name),
+                    message=f"{raw.file}, row {row}, column {raw.headers.get(name, name)!r}: "
+                    f"the value runs over {len(lines) + 1} lines, some of them shaped like "
+                    "records: a quote opened in this field and closed only on a later line "
+                    "took the records in between into it. Check the quotes from this row on.",
+                )
+            )
+            return
