@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -302,28 +302,22 @@ def factorize(raw: RawTable, column: str) -> tuple[np.ndarray, pd.Series]:
     return cached
 
 
-def _group(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for file, name in pairs:
-        out.setdefault(file, []).append(name)
-    return out
-
-
 def check_identifiers(
     tables: Iterable[RawTable],
     *,
     max_listed: int = 10,
     first_row_headings: bool = False,
-    sheet_names: Iterable[tuple[str, str]] = (),
+    sheet_names: tuple[str, Sequence[str]] | None = None,
 ) -> None:
     """Raise :class:`~cdop.errors.IdentifierError` if any table holds direct identifiers.
 
     ``first_row_headings``: the tables are sheets read as data whose first row may be
     headings (a sheet holding none of the tables): a heading there that says its column
-    holds names, addresses or NHS numbers is a finding too. ``sheet_names``: (file, sheet
-    name) pairs whose names are scanned as values (a sheet named after a child)."""
+    holds names, addresses or NHS numbers is a finding too. ``sheet_names``: a workbook's
+    file name and its sheets' names, scanned as values (a sheet named after a child)."""
     findings: list[str] = []
-    for file, names in _group(sheet_names).items():
+    file, names = sheet_names or ("", ())
+    if names:
         for position, name in enumerate(names, start=1):
             hits = _value_hits(np.zeros(1, dtype=np.int64), pd.Series([name]))
             if hits:

@@ -306,7 +306,7 @@ def _load_workbook(
     from cdop._identifiers import check_identifiers
 
     check_identifiers(
-        unread, first_row_headings=True, sheet_names=[(path.name, str(s)) for s in book]
+        unread, first_row_headings=True, sheet_names=(path.name, [str(s) for s in book])
     )
     if not tables:
         issues.append(
@@ -456,7 +456,7 @@ def _read_file(
             check_identifiers(
                 [_unread_sheet(f"{path.name}[{sheet}]", c) for sheet, c in others],
                 first_row_headings=True,
-                sheet_names=[(path.name, str(sheet)) for sheet in book],
+                sheet_names=(path.name, [str(sheet) for sheet in book]),
             )
             issues.append(
                 _issue(
