@@ -74,11 +74,23 @@ def _read(**columns: list[str]) -> cdop.Dataset:
         ("12 years", 4383),  # 4383 exactly
         ("1 year 3 months", 457),  # 365.25 + 91.3125 = 456.5625 -> 457
         ("15 yrs", 5479),  # 5478.75 -> 5479: the first day of 15-17 years
+        # Part days and weeks are cut to the completed days.
+        ("0.5 days", 0),
+        ("2.5 weeks", 17),  # 17.5 -> 17
+        ("1 week 1.5 days", 8),  # 7 + 1.5 = 8.5 -> 8
     ],
 )
 def test_ages_in_words(text: str, days: int) -> None:
     ds = _read(age_at_death_days=["2", text, "4000", "30"])
     assert ds.notifications.loc[1, "age_at_death_days"] == days
+
+
+def test_part_days_and_weeks_are_warned_hours_are_not() -> None:
+    ds = _read(age_at_death_days=["2.5 weeks", "6 hours", "0.5 days", "30"])
+    warned = ds.report.warnings
+    rows = warned[warned["rule"] == "age_in_words"]
+    assert rows["row"].tolist() == [0, 2]
+    assert rows["message"].str.contains("read as 17 days").iloc[0]
 
 
 def test_ages_in_months_are_warned_days_are_not() -> None:

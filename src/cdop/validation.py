@@ -427,7 +427,8 @@ def _missing_markers(values: pd.Series, col: schema.Column) -> np.ndarray:
 
 
 def _text_age(value: str) -> tuple[float, bool] | None:
-    """Days of an age in words, and whether months or years made it approximate."""
+    """Days of an age in words, and whether it is approximate: months or years, or part
+    of a day or week ("0.5 days", "2.5 weeks"), read as the completed days."""
     if not _AGE_TEXT.fullmatch(value):
         return None
     parts = _AGE_PART.findall(value)
@@ -447,6 +448,8 @@ def _text_age(value: str) -> tuple[float, bool] | None:
             approximate = True
             rounded_up += days
         else:
+            # hours are day 0 exactly; a part of a day or week is cut to completed days
+            approximate |= key in ("d", "w") and float(number) % 1 != 0
             whole += days
     return math.ceil(rounded_up) + math.floor(whole), approximate
 
@@ -753,10 +756,10 @@ class _Checker:
                 col.name,
                 "age_in_words",
                 lambda: (
-                    "is an age in months or years; read as "
+                    "is an age in months, years or part days; read as "
                     + result.astype("str").fillna("")
-                    + " days, the first day of that age (the age group is exact, the days "
-                    "are not)."
+                    + " days, the first whole day of that age (the age group is exact, the "
+                    "days are not)."
                 ),
                 severity="warning",
             )
