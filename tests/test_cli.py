@@ -72,3 +72,17 @@ def test_sample_command_writes_files(tmp_path: Path) -> None:
     )
     assert out.stdout.count("wrote") == 5
     assert (tmp_path / "s" / "reviews.csv").is_file()
+
+
+def test_python_dash_m_cdop_is_the_cdop_command(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "cdop", "sample", str(tmp_path / "s")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.count("wrote") == 5
+    usage = subprocess.run(
+        [sys.executable, "-m", "cdop", "--help"], capture_output=True, text=True, check=True
+    )
+    assert usage.stdout.startswith("usage: cdop ")

@@ -159,6 +159,71 @@ def test_workbook_with_a_sheet_per_table(tmp_path: Path) -> None:
     assert ds.files["reviews"] == "export.xlsx[Reviews]"
 
 
+def _workbook_with_formulas(path: Path) -> None:
+    """The two tables as sheets; three cells of the notifications sheet are, as a program
+    that writes formulas without calculating them leaves them, a formula with no value
+    saved (row 3, age; row 5, sex) and an Excel error (row 4, age)."""
+    book = openpyxl.Workbook()
+    for index, (name, text) in enumerate(
+        (("Notifications", NOTIFICATIONS_CSV), ("Reviews", REVIEWS_CSV))
+    ):
+        sheet = book.active if index == 0 else book.create_sheet()
+        sheet.title = name
+        for line in text.strip().split("\n"):
+            sheet.append(line.split(","))
+    sheet = book["Notifications"]
+    header = [cell.value for cell in sheet[1]]
+    age = header.index("age_at_death_days") + 1
+    sheet.cell(row=3, column=age).value = "=C3-B3"
+    sheet.cell(row=4, column=age).value = "#N/A"
+    sheet.cell(row=4, column=age).data_type = "e"
+    sheet.cell(row=5, column=header.index("sex") + 1).value = '="fe"&"male"'
+    book.save(path)
+
+
+def test_formula_and_error_cells_are_named_not_only_blank(tmp_path: Path) -> None:
+    path = tmp_path / "export.xlsx"
+    _workbook_with_formulas(path)
+    report = cdop.validate(path, today=TODAY)
+    warned = report.warnings.set_index("rule")
+    assert warned.loc["excel_formula", "row"].tolist() == [3, 5]
+    assert warned.loc["excel_formula", "value"].tolist() == ["=C3-B3", '="fe"&"male"']
+    assert warned.loc["excel_error", ["row", "column", "value"]].tolist() == [
+        4,
+        "age_at_death_days",
+        "#N/A",
+    ]
+    assert "no value saved" in warned.loc["excel_formula", "message"].iloc[0]
+    # the cells are still read as blank: a formula's text is never taken as a value
+    errors = report.errors
+    required = errors[errors["rule"] == "required"]
+    assert required[["row", "column"]].values.tolist() == [
+        [3, "age_at_death_days"],
+        [4, "age_at_death_days"],
+        [5, "sex"],
+    ]
+    # and a workbook without formulas says nothing of them
+    plain = tmp_path / "plain.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book["Notifications"]
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type in ("f", "e"):
+                cell.value = "1"
+    book.save(plain)
+    assert not cdop.validate(plain, today=TODAY).warnings["rule"].str.startswith("excel").any()
+
+
+def test_folder_names_the_workbook_it_did_not_read(tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    _workbook_with_formulas(folder / "CDOP export 2024.xlsx")
+    report = cdop.validate(folder, today=TODAY)
+    message = report.errors.set_index("rule").loc["missing_table", "message"].iloc[0]
+    assert "CDOP export 2024.xlsx, not named after a table" in message
+    assert str(folder / "CDOP export 2024.xlsx") in message
+
+
 def test_parquet_with_typed_columns(tmp_path: Path) -> None:
     tables = frames()
     n = tables["notifications"].copy()

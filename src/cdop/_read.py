@@ -208,6 +208,26 @@ def _table_for_stem(
     return None
 
 
+def untabled_files(
+    source: Source, sheets: Mapping[str, schema.TableName] | None = None
+) -> list[str]:
+    """The data files (CSV, Excel, Parquet) of a folder ``source`` not named after a table,
+    which reading the folder passes over ([] for anything but a folder)."""
+    if isinstance(source, Mapping):
+        return []
+    folder = Path(source)
+    if not folder.is_dir():
+        return []
+    return [
+        path.name
+        for path in sorted(folder.iterdir())
+        if path.is_file()
+        and not path.name.startswith((".", "~$"))
+        and path.suffix.lower() in _SUPPORTED
+        and _table_for_stem(path.stem, sheets) is None
+    ]
+
+
 def _load_folder(
     folder: Path, column_map: Mapping[str, str] | None, sheets: Mapping[str, schema.TableName]
 ) -> tuple[dict[schema.TableName, RawTable], list[Issue]]:
@@ -270,6 +290,9 @@ def _load_workbook(
     tables: dict[schema.TableName, RawTable] = {}
     issues: list[Issue] = []
     unread: list[RawTable] = []
+    formulas = _formula_cells(
+        path, book, [sheet for sheet in book if _table_for_stem(str(sheet), sheets) is not None]
+    )
     for sheet, cells in book.items():
         table = _table_for_stem(str(sheet), sheets)
         label = f"{path.name}[{sheet}]"
@@ -299,7 +322,7 @@ def _load_workbook(
                 )
             )
             continue
-        tables[table] = _from_cells(table, label, cells, column_map, [])
+        tables[table] = _from_cells(table, label, cells, column_map, [], formulas.get(sheet))
         tables[table].sha256 = digest
     # A sheet the library does not read may still hold names or NHS numbers, and a
     # sheet's name may be one: the workbook is refused as a whole, as for a sheet it reads.
@@ -430,6 +453,67 @@ def _not_text(frame: pd.DataFrame) -> str:
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
+#: Cells the workbook holds as a formula without a saved value, or an Excel error, by
+#: (row, column) position in the sheet (from 0): their kind ("formula" or "error") and text.
+FormulaCells = dict[tuple[int, int], tuple[str, str]]
+_FORMULA_MARKS = (b"<f>", b"<f ", b't="e"')
+
+
+def _formula_cells(
+    path: Path, book: Mapping[Any, pd.DataFrame], sheets: Collection[Any]
+) -> dict[Any, FormulaCells]:
+    """The cells of ``sheets`` that a reader of the saved values sees as blank but the
+    workbook holds otherwise: a formula whose result was never saved (a workbook written
+    by a program that does not calculate) or an Excel error (``#N/A``, ``#REF!``).
+
+    Such a cell is still read as blank (its text is not a value), but it is reported, instead
+    of as an empty cell without a word. The sheets are parsed a second time only when the
+    workbook holds a formula or an error at all."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            marked = any(
+                any(mark in archive.read(name) for mark in _FORMULA_MARKS)
+                for name in archive.namelist()
+                if name.startswith("xl/worksheets/") and name.endswith(".xml")
+            )
+    except (OSError, zipfile.BadZipFile, KeyError):
+        return {}
+    if not marked:
+        return {}
+    import openpyxl
+
+    found: dict[Any, FormulaCells] = {}
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except Exception:  # read once already; a second failure only loses the detail
+        return {}
+    try:
+        for sheet in sheets:
+            cells = book[sheet]
+            here: FormulaCells = {}
+            for row in workbook[str(sheet)].iter_rows():
+                for cell in row:
+                    value = getattr(cell, "value", None)
+                    kind = getattr(cell, "data_type", None)
+                    if kind == "e" or (kind == "f" and isinstance(value, str)):
+                        r, c = cell.row - 1, cell.column - 1
+                        shown = (
+                            cells.iat[r, c] if r < cells.shape[0] and c < cells.shape[1] else None
+                        )
+                        if (
+                            shown is None
+                            or (isinstance(shown, float) and np.isnan(shown))
+                            or (isinstance(shown, str) and not shown.strip())
+                        ):
+                            here[(r, c)] = ("error" if kind == "e" else "formula", str(value))
+            if here:
+                found[sheet] = here
+    finally:
+        workbook.close()
+    return found
+
 
 def _read_file(
     table: schema.TableName, path: Path, column_map: Mapping[str, str] | None
@@ -446,7 +530,8 @@ def _read_file(
                 f"{path.name}: cannot be read as an Excel workbook ({exc}). "
                 "Is it really an .xlsx file?",
             )
-        (_, cells), *others = book.items()  # the first sheet holds the table
+        (first, cells), *others = book.items()  # the first sheet holds the table
+        formulas = _formula_cells(path, book, [first]).get(first, {})
         issues: list[Issue] = []
         if others:
             # the other sheets, hidden ones too, are not read but may still hold names
@@ -469,7 +554,7 @@ def _read_file(
                     "were checked for identifiers and not read.",
                 )
             )
-        return _from_cells(table, path.name, cells, column_map, issues)
+        return _from_cells(table, path.name, cells, column_map, issues, formulas)
     if suffix in _PARQUET_SUFFIXES:
         try:
             frame = pd.read_parquet(path)
@@ -1284,6 +1369,7 @@ def _from_cells(
     cells: pd.DataFrame,
     column_map: Mapping[str, str] | None,
     issues: list[Issue],
+    formulas: FormulaCells | None = None,
 ) -> RawTable:
     if cells.empty:
         return RawTable(
@@ -1317,11 +1403,49 @@ def _from_cells(
             ),
         ]
     header = ["" if pd.isna(h) else _cell_text(h) for h in cells.iloc[start].tolist()]
+    issues = [*issues, *_formula_issues(table, label, header, start, formulas or {})]
     body = cells.iloc[start + 1 :].reset_index(drop=True)
     body.columns = pd.RangeIndex(len(header))
     raw = _from_header_body(table, label, header, body, column_map, issues)
     raw.rows = raw.rows + start
     return raw
+
+
+def _formula_issues(
+    table: schema.TableName, label: str, header: list[str], start: int, formulas: FormulaCells
+) -> list[Issue]:
+    """A warning for each formula or error cell below the heading row (see
+    :func:`_formula_cells`), naming its row, column and text."""
+    out: list[Issue] = []
+    for (r, c), (kind, text) in sorted(formulas.items()):
+        if r <= start:
+            continue
+        column = header[c] if c < len(header) and header[c] else f"column {c + 1}"
+        if kind == "error":
+            rule = "excel_error"
+            what = (
+                f"holds the Excel error {text} (a formula that failed), read as blank; "
+                "correct the formula in the workbook or type the value"
+            )
+        else:
+            rule = "excel_formula"
+            what = (
+                f"holds a formula ({text}) with no value saved, read as blank; if a program "
+                "wrote the workbook, open it in Excel and save it, or paste the values"
+            )
+        out.append(
+            _issue(
+                table,
+                label,
+                rule,
+                severity="warning",
+                row=r + 1,
+                column=column,
+                value=text,
+                message=f"{label}, row {r + 1}, column {column!r}: the cell {what}.",
+            )
+        )
+    return out
 
 
 #: How far down a sheet the column headings are looked for, below title rows.

@@ -13,11 +13,12 @@ File and table: ``missing_source``, ``unsupported_source``, ``missing_table``,
 ``unsupported_file_type``, ``ambiguous_table``, ``empty_file``, ``wrong_file_type``,
 ``unreadable_file``, ``malformed_row``, ``no_rows``, ``missing_column``,
 ``duplicate_column``, ``blank_header``; warnings ``encoding``, ``unknown_column``,
-``column_map``, ``blank_row``, ``open_review``.
+``column_map``, ``blank_row``, ``open_review``, ``line_ends``, ``sheet_not_read``,
+``excel_formula``, ``excel_error``.
 Values: ``required``, ``date_format``, ``integer_format``, ``invalid_code``,
 ``out_of_range``, ``pattern``, ``future_date``; warnings ``excel_date_serial``,
-``not_recorded``, ``age_in_words``. A broken value of an optional column is a warning and
-is read as missing: only a broken required value rejects a record.
+``not_recorded``, ``age_in_words``, ``unfit_name``. A broken value of an optional column
+is a warning and is read as missing: only a broken required value rejects a record.
 Within a record: ``notified_before_death``, ``birth_after_death``, ``age_inconsistent``,
 ``imd_inconsistent``; warnings ``detail_inconsistent``, ``meeting_after_review``.
 Deprivation from a File 1 (warnings): ``lsoa_unmatched``, ``lsoa_vintage``,
@@ -65,7 +66,7 @@ from cdop._codes import normalise_key, parse_category, parse_code, parse_code_li
 from cdop._deprivation import Deprivation, other_vintage, read_file1, vintage_of_header
 from cdop._identifiers import check_identifiers, factorize
 from cdop._issues import KNOCK_ON_RULES, Issue, issues_frame
-from cdop._read import RawTable, Source, codes_in_order, load_raw
+from cdop._read import RawTable, Source, codes_in_order, load_raw, untabled_files
 from cdop._safe import MAX_NAME_LENGTH, check_name
 from cdop.errors import CdopArgumentError
 from cdop.profiles import ImportProfile, resolve_profile
@@ -1285,6 +1286,22 @@ def check_source(
     code_labels = profile.code_labels() if profile is not None else None
     check_identifiers(raw_tables.values())
     now = pd.Timestamp(today if today is not None else dt.date.today())
+    passed_over = ""
+    if not {"notifications", "reviews"} <= set(raw_tables):
+        others = untabled_files(source, profile.sheet_tables() if profile is not None else None)
+        workbooks = [name for name in others if Path(name).suffix.lower() in (".xlsx", ".xlsm")]
+        if others:
+            passed_over = (
+                f" The folder holds {', '.join(others[:5])}{', ...' if len(others) > 5 else ''}"
+                ", not named after a table, so not read"
+                + (
+                    f"; to read a workbook's sheets, give the workbook itself "
+                    f"({Path(str(source), workbooks[0])})"
+                    if workbooks
+                    else ""
+                )
+                + "; or rename the file after its table."
+            )
     for table in ("notifications", "reviews"):
         if table not in raw_tables and not any(i.table == table for i in source_issues):
             source_issues.append(
@@ -1297,7 +1314,8 @@ def check_source(
                     None,
                     "missing_table",
                     f"No {table} table was found: expected a file named {table}.csv, "
-                    f"{table}.xlsx or {table}.parquet (or a sheet or mapping key '{table}').",
+                    f"{table}.xlsx or {table}.parquet (or a sheet or mapping key '{table}')."
+                    + passed_over,
                 )
             )
     checkers: dict[schema.TableName, _Checker] = {}
