@@ -343,3 +343,37 @@ def test_a_quote_closed_lines_later_by_a_stray_quote_is_an_error(tmp_path: Path)
     [failure] = failures[failures["rule"] == "malformed_row"].itertuples()
     assert failure.severity == "error" and failure.row == 2
     assert "closed only on a later line" in failure.message
+
+
+@pytest.mark.parametrize("closed_at", [None, 3])
+def test_a_quote_opened_in_the_header_is_one_error_naming_it(
+    tmp_path: Path, closed_at: int | None
+) -> None:
+    # A stray quote in the header line took the whole file (or the records up to a later
+    # quote) into the headings: six missing_column errors, each listing every record as
+    # a column found, and "0 read".
+    lines = NOTIFICATIONS_CSV.strip().split("\n")
+    lines[0] = '"' + lines[0]
+    if closed_at is not None:
+        lines[closed_at] += ',"'
+    folder = write_folder(tmp_path / "x", {"notifications.csv": "\n".join(lines) + "\n"})
+    failures = check_source(folder, today=TODAY).report.failures
+    notifications = failures[failures["table"] == "notifications"]
+    [failure] = notifications.itertuples()
+    assert (failure.rule, failure.severity, failure.row) == ("malformed_row", "error", 1)
+    taken = len(lines) - 1 if closed_at is None else closed_at
+    assert "column 1 opens a quote" in failure.message
+    assert f"the {taken} line(s) after it" in failure.message
+    assert len(failure.message) < 300
+
+
+def test_a_heading_over_two_lines_is_still_a_heading(tmp_path: Path) -> None:
+    # Excel writes a heading cell holding a line break within quotes
+    lines = NOTIFICATIONS_CSV.strip().split("\n")
+    lines[0] = lines[0].replace("age_at_death_days", '"Age at death\n(days)"')
+    folder = write_folder(tmp_path / "x", {"notifications.csv": "\n".join(lines) + "\n"})
+    checked = check_source(
+        folder, today=TODAY, column_map={"Age at death\n(days)": "age_at_death_days"}
+    )
+    assert not (checked.report.failures["rule"] == "malformed_row").any()
+    assert checked.report.rows_read["notifications"] == len(lines) - 1

@@ -868,6 +868,27 @@ def _read_csv_bytes(
     try:
         with field_limit():
             header = next(csv.reader(_lines(text), delimiter=delimiter), [])
+        swallowed = _header_swallowing(header, delimiter)
+        if swallowed is not None:
+            column, lines = swallowed
+            issues.append(
+                _issue(
+                    table,
+                    path.name,
+                    "malformed_row",
+                    row=1,
+                    message=f"{path.name}, row 1: the heading of column {column} opens a quote "
+                    f'(") that the header line does not close, so the {lines:,} line(s) after '
+                    "it were read into the headings; remove the stray quote or close it.",
+                )
+            )
+            return RawTable(
+                table=table,
+                file=path.name,
+                frame=pd.DataFrame(),
+                rows=np.empty(0, dtype=np.int64),
+                issues=issues,
+            )
         read = _read_csv_arrow(text, delimiter, len(header))
         if read is not None:
             return _from_header_body(
@@ -899,6 +920,23 @@ def _read_csv_bytes(
             table, path, "unreadable_file", f"{path.name}: cannot be read as CSV ({exc})."
         )
     return _from_header_body(table, path.name, header, body, column_map, issues, csv=True)
+
+
+def _header_swallowing(header: list[str], delimiter: str) -> tuple[int, int] | None:
+    """The column (from 1) whose heading took in lines after the header line, and how many,
+    when a quote opened there is closed only lines later or never (None otherwise).
+
+    A heading may hold a line break within quotes ("Age at death" over "(days)", as Excel
+    writes a cell with one); lines holding the delimiter twice, or more than three lines,
+    are records taken in by a stray quote."""
+    for column, name in enumerate(header, start=1):
+        lines = name.splitlines()
+        if len(lines) < 2:
+            continue
+        taken = len(lines) - 1
+        if taken > 3 or sum(line.count(delimiter) for line in lines[1:]) >= 2:
+            return column, taken
+    return None
 
 
 def _first_line(text: str) -> str:
