@@ -140,6 +140,33 @@ def test_a_malformed_marker_is_refused_in_one_line(
     assert _tree(out) == before
 
 
+def test_a_marker_that_is_a_folder_is_refused_and_leaves_nothing(
+    sample: cdop.Dataset, tmp_path: Path
+) -> None:
+    # A folder named as the marker made the folder look like the library's; replacing it
+    # then failed half way, leaving a .cdop-old-* folder beside it.
+    out = tmp_path / "report"
+    (out / MARKER_FILE).mkdir(parents=True)
+    (out / MARKER_FILE / "mine.txt").write_text("keep")
+    with pytest.raises(cdop.CdopArgumentError, match=r"\.cdop-report \(a folder or link"):
+        build(sample, out=out, formats=["md"])
+    assert (out / MARKER_FILE / "mine.txt").read_text() == "keep"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]
+
+
+@pytest.mark.parametrize("earlier", [False, True])
+def test_a_users_empty_folder_is_kept(sample: cdop.Dataset, tmp_path: Path, earlier: bool) -> None:
+    # A folder holding only empty folders of the user's (or a report of the library's
+    # with one added) counted as the library's: replacing it removed them.
+    out = tmp_path / "report"
+    if earlier:
+        build(sample, out=out, formats=["md"])
+    (out / "drafts" / "2025").mkdir(parents=True)
+    with pytest.raises(cdop.CdopArgumentError, match=r"holds drafts/, which cdop did not"):
+        build(sample, out=out, formats=["md"])
+    assert (out / "drafts" / "2025").is_dir()
+
+
 def test_folders_get_ordinary_permissions(sample: cdop.Dataset, tmp_path: Path) -> None:
     """The example: the report folder was created with mode 0700 (tempfile.mkdtemp)."""
     mask = os.umask(0o022)

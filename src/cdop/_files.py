@@ -73,10 +73,14 @@ def _foreign_file(folder: Path) -> str | None:
     """The first file in an existing folder that the library did not write (or that was
     changed since), or None when every file is the library's own."""
     marker = folder / MARKER_FILE
+    if marker.is_symlink() or (marker.exists() and not marker.is_file()):
+        return f"{MARKER_FILE} (a folder or link, not the list of files cdop writes)"
     try:
         text = marker.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
-        return next((p.as_posix() for p in sorted(_files_under(folder))), None)
+        found = next((p.as_posix() for p in sorted(_files_under(folder))), None)
+        # an empty folder of the user's is theirs too (replacing the folder would remove it)
+        return found or next((f"{p.as_posix()}/" for p in sorted(_folders_under(folder))), None)
     if not text.startswith(_MARKER_HEADER):
         return f"{MARKER_FILE} (written by an earlier cdop that kept no list of its files)"
     listed = _listed_files(text)
@@ -92,7 +96,20 @@ def _foreign_file(folder: Path) -> str | None:
         expected_size, expected_digest = listed[rel]
         if path.stat().st_size != expected_size or _digest(path) != expected_digest:
             return f"{rel} (changed since cdop wrote it)"
+    holding = {parent.as_posix() for rel in listed for parent in PurePosixPath(rel).parents}
+    for rel_path in sorted(_folders_under(folder)):
+        if rel_path.as_posix() not in holding:
+            return f"{rel_path.as_posix()}/"
     return None
+
+
+def _folders_under(folder: Path) -> Iterator[Path]:
+    """Every folder under ``folder`` (not following links), relative paths."""
+    for root, dirs, _names in os.walk(folder):
+        base = Path(root)
+        for name in dirs:
+            if not (base / name).is_symlink():
+                yield (base / name).relative_to(folder)
 
 
 def _listed_files(text: str) -> dict[str, tuple[int, str]] | None:
