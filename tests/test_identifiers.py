@@ -85,6 +85,47 @@ def _with_column(header: str, values: list[str]) -> str:
         ("LA Name", ["Leeds", "", "", ""], None),
         ("Hospital Name", ["St James's", "", "", ""], None),
         ("\uff26\uff4f\uff52\uff45\uff4e\uff41\uff4d\uff45", ["x", "", "", ""], "names"),
+        # a third round: digits of other scripts (943 476 5919 in Arabic-Indic and
+        # Devanagari digits), emails beyond ASCII, a phone number glued to "mob"/"tel"
+        (
+            "Notes",
+            ["\u0669\u0664\u0663\u0664\u0667\u0666\u0665\u0669\u0661\u0669", "", "", ""],
+            "an NHS number",
+        ),
+        (
+            "Notes",
+            [
+                "",
+                "",
+                "\u0966\u0967/\u0966\u096a/\u0968\u0966\u0968\u0969",
+                "",
+            ],
+            None,
+        ),
+        (
+            "Notes",
+            [
+                "",
+                "rang \u0966\u0967\u0967\u0969 \u096a\u096f\u096c \u0966\u0966\u0966\u0966",
+                "",
+                "",
+            ],
+            "a phone number",
+        ),
+        ("Notes", ["", "", "zo\u00eb.parent@example.org", ""], "an email address"),
+        (
+            "Notes",
+            [
+                "",
+                "",
+                "",
+                "\u0434\u0435\u0442\u0438@\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444",
+            ],
+            "an email address",
+        ),
+        ("Notes", ["mob07700900123", "", "", ""], "a phone number"),
+        ("Notes", ["", "Tel01134960000", "", ""], "a phone number"),
+        ("Notes", ["", "", "ref NM0113496000 closed", ""], None),  # a reference, not a phone
     ],
 )
 def test_identifier_columns_and_values_are_refused(

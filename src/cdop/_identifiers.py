@@ -124,11 +124,18 @@ _SCAN = re.compile(
     r"(?P<nhs>(?<![\d+])\d{3}(?: ?[./-] ?| )?\d{3}(?: ?[./-] ?| )?\d{4}(?!\d))"
     r"|(?P<postcode>(?<![A-Za-z0-9])(?:[A-Za-z]{1,2}\d[A-Za-z\d]?[ .-]?\d"
     r"[ABD-HJLNP-UW-Zabd-hjlnp-uw-z]{2}|GIR[ ]?0AA)(?![A-Za-z0-9]))"
-    r"|(?P<email>[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"
-    r"|(?P<phone>(?<![\w+])(?:(?:\+|00)44[ -]?(?:\(0\)[ ]?)?|\(?0)"
+    # letters of any script ("zoë@example.com", an internationalised domain)
+    r"|(?P<email>[\w.%+-]+@[\w-]+(?:\.[\w-]+)+)"
+    # glued to a word only after "mob", "tel" or "ph" ("mob07700900123")
+    r"|(?P<phone>(?:(?<![\w+])|(?<=[Mm]ob)|(?<=MOB)|(?<=[Tt]el)|(?<=TEL)|(?<=[Pp]h)|(?<=PH))"
+    r"(?:(?:\+|00)44[ -]?(?:\(0\)[ ]?)?|\(?0)"
     # spaced as one likes ("0113 496 0000", "(0113) 4960000"), or with dots or hyphens
     # after an area code of three digits or more ("0113-496-0000"; "01-04-2023 12" is a date)
     r"(?:[1-37-9][\d ()]{7,13}\d|[1-37-9]\d{1,4}[.-]\d{3,4}[.-]?\d{3,4})(?!\d))"
+)
+#: Where a phone number may begin: not within a word, but after "mob", "tel" or "ph".
+_PHONE_START = re.compile(
+    r"(?:^|(?<=[^\w+])|(?<=[Mm]ob)|(?<=MOB)|(?<=[Tt]el)|(?<=TEL)|(?<=[Pp]h)|(?<=PH))\Z"
 )
 _COARSE = (
     r"\d{3}[\s./-]*\d{3}[\s./-]*\d{4}|[A-Za-z]\d[A-Za-z\d]?[\s.-]*\d[A-Za-z]{2}|GIR\s*0AA|@|"
@@ -141,12 +148,27 @@ _COARSE = (
 #: space, so that "943\u00a0476\u00a05919" or "LS6\t4AB" is read as the identifier
 #: it is.
 _INVISIBLE = r"[\p{Cf}]+"
+#: Where the digits 0 to 9 of other scripts begin (Arabic-Indic, Persian, N'Ko,
+#: Devanagari, Bengali, Gurmukhi, Gujarati, Oriya, Tamil, Telugu, Kannada, Malayalam,
+#: Sinhala, Thai, Lao, Tibetan, Myanmar, Khmer, Mongolian): read as 0 to 9 (NFKC keeps them).
+_DIGIT_BLOCKS = (
+    0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66,
+    0xDE6, 0xE50, 0xED0, 0xF20, 0x1040, 0x1090, 0x17E0, 0x1810,
+)  # fmt: skip
+#: The digit d of every such script, as a class, for d from 0 to 9.
+_OTHER_DIGIT = tuple(
+    "[" + "".join(f"\\x{{{start + d:X}}}" for start in _DIGIT_BLOCKS) + "]" for d in range(10)
+)
+_ANY_OTHER_DIGIT = (
+    "[" + "".join(f"\\x{{{start:X}}}-\\x{{{start + 9:X}}}" for start in _DIGIT_BLOCKS) + "]"
+)
 #: Characters beyond ASCII that folding changes in a way the scan needs: format
-#: characters, spaces other than the ASCII one, full-width forms (digits, letters, "@").
+#: characters, spaces other than the ASCII one, full-width forms (digits, letters, "@"),
+#: digits of other scripts.
 _FOLDABLE = (
     r"[\p{Cf}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}"
-    r"\x{FF00}-\x{FFEF}\x{2010}-\x{2015}\x{2212}\x{B7}]"
-)
+    r"\x{FF00}-\x{FFEF}\x{2010}-\x{2015}\x{2212}\x{B7}]|"
+) + _ANY_OTHER_DIGIT
 #: Dashes and dots of other kinds (Word turns " - " into " \u2013 "), read as "-".
 _DASHES = r"[\x{2010}-\x{2015}\x{2212}\x{B7}]"
 _SPACES = r"[\s\p{Z}]+"
@@ -239,6 +261,9 @@ def _is_identifier(kind: str, text: str) -> bool:
 def _folded(texts: pa.Array) -> pa.Array:
     """Texts as the scan reads them (see :data:`_SPACES`)."""
     texts = pc.utf8_normalize(texts, "NFKC")
+    if pc.any(pc.match_substring_regex(texts, _ANY_OTHER_DIGIT)).as_py():
+        for digit, pattern in enumerate(_OTHER_DIGIT):
+            texts = pc.replace_substring_regex(texts, pattern, str(digit))
     texts = pc.replace_substring_regex(texts, _INVISIBLE, "")
     texts = pc.replace_substring_regex(texts, _DASHES, "-")
     return pc.replace_substring_regex(texts, _SPACES, " ")
@@ -274,9 +299,15 @@ def _value_hits(codes: np.ndarray, uniques: pd.Series) -> dict[str, np.ndarray]:
     found: dict[str, set[int]] = {}
     for match in _SCAN.finditer(joined):
         kind = match.lastgroup or ""
-        if kind == "nhs" and not _is_identifier(kind, match.group()):
-            # ten digits failing the NHS check may still be a phone number ("0800123456")
-            kind = "phone" if match.group().startswith("0") else kind
+        # ten digits failing the NHS check may still be a phone number ("0800123456"),
+        # unless glued to a word as a reference is ("NM0113496000")
+        if (
+            kind == "nhs"
+            and not _is_identifier(kind, match.group())
+            and match.group().startswith("0")
+            and _PHONE_START.search(joined[max(0, match.start() - 3) : match.start()])
+        ):
+            kind = "phone"
         if _is_identifier(kind, match.group()):
             line = int(np.searchsorted(starts, match.start(), "right")) - 1
             found.setdefault(kind, set()).add(int(index[line]))
