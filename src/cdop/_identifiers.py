@@ -319,6 +319,23 @@ def _value_hits(codes: np.ndarray, uniques: pd.Series) -> dict[str, np.ndarray]:
     return hits
 
 
+def identifier_kind(text: str) -> str | None:
+    """The kind of direct identifier ``text`` holds ("nhs", "postcode", "email", "phone";
+    see :data:`_KINDS`), read as the scan of a table's cells reads it (the text folded
+    first: non-breaking spaces, dashes of other kinds, zero-width characters), or None.
+
+    For texts the library publishes that are not records: the panel's own text blocks
+    (learning, actions) and names given as settings.
+
+    Examples
+    --------
+    >>> identifier_kind("moved to LS6\u00a04AB") , identifier_kind("decile 4, LS6")
+    ('postcode', None)
+    """
+    hits = _value_hits(np.zeros(1, dtype=np.int64), pd.Series([text], dtype="str"))
+    return next((kind for kind in _KINDS if kind in hits), None)
+
+
 def factorize(raw: RawTable, column: str) -> tuple[np.ndarray, pd.Series]:
     """Codes and distinct texts of one column, computed once per table and column.
 

@@ -26,7 +26,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from cdop.errors import CdopArgumentError
+from cdop.errors import CdopArgumentError, IdentifierError
 
 __all__ = [
     "FORMULA_PREFIXES",
@@ -181,4 +181,15 @@ def check_name(value: object, what: str) -> str:
                 f"{what}: {shown} holds U+{ord(char):04X} ({kind}); a name may hold "
                 "letters, digits, punctuation, symbols and spaces only"
             )
+    # a name is published: it may not carry a phone number, an email address, ...
+    from cdop._identifiers import _KINDS, identifier_kind
+
+    # (every identifier holds a digit or an "@": most names are passed over at once)
+    maybe = "@" in value or "\uff20" in value or "\ufe6b" in value
+    found = identifier_kind(value) if maybe or any(c.isdigit() for c in value) else None
+    if found is not None:
+        raise IdentifierError(
+            f"{what}: the name holds what looks like {_KINDS[found]}; a published name "
+            "never needs one (the value is not repeated here)"
+        )
     return value

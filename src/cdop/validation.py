@@ -68,7 +68,7 @@ from cdop._identifiers import check_identifiers, factorize
 from cdop._issues import KNOCK_ON_RULES, Issue, issues_frame
 from cdop._read import RawTable, Source, codes_in_order, load_raw, untabled_files
 from cdop._safe import MAX_NAME_LENGTH, check_name
-from cdop.errors import CdopArgumentError
+from cdop.errors import CdopArgumentError, IdentifierError
 from cdop.profiles import ImportProfile, resolve_profile
 
 __all__ = ["ValidationReport", "validate"]
@@ -84,7 +84,7 @@ def _fit_name(value: str) -> bool:
     """Whether ``value`` is fit for a name in a report (see :func:`cdop._safe.check_name`)."""
     try:
         check_name(value, "name")
-    except CdopArgumentError:
+    except (CdopArgumentError, IdentifierError):
         return False
     return True
 

@@ -196,6 +196,39 @@ def test_identifiers_in_panel_files_are_refused(tmp_path: Path) -> None:
         read_actions(actions)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The family moved to LS6\u00a04AB.",
+        "Call 943\u00a0476\u00a05919",
+        "Call 943\u2013476\u20135919",
+        "Rang 0113\u00a0496\u00a00000",
+        "Rang 07700\u200b900123",
+    ],
+)
+def test_identifiers_written_with_other_spaces_and_dashes_are_refused(
+    tmp_path: Path, text: str
+) -> None:
+    # An independent tester published them in the chapter: the panel's files were scanned
+    # without the folding the records' scan does (the NBSP turned into a plain space).
+    path = tmp_path / "learning.md"
+    path.write_text(f"Learning\n\n{text}\n", encoding="utf-8")
+    with pytest.raises(IdentifierError, match="line 3"):
+        read_learning(path)
+    actions = tmp_path / "actions.csv"
+    actions.write_text(f'action,progress\n"{text}",done\n', encoding="utf-8")
+    with pytest.raises(IdentifierError, match="row 2, column action"):
+        read_actions(actions)
+
+
+def test_a_panel_name_holding_an_identifier_is_refused() -> None:
+    from cdop._safe import check_name
+
+    with pytest.raises(IdentifierError, match="panel: the name holds what looks like a phone"):
+        check_name("Northmoor CDOP (0113 496 0000)", "panel")
+    assert check_name("Northmoor CDOP 2024/25", "panel") == "Northmoor CDOP 2024/25"
+
+
 def test_bad_panel_files_name_file_row_and_column(tmp_path: Path) -> None:
     bad = tmp_path / "activity.csv"
     bad.write_text("year,measure,value\n2024/25,panel_meetings,twelve\n", encoding="utf-8")

@@ -23,7 +23,7 @@ from typing import Final
 
 import pandas as pd
 
-from cdop._identifiers import _KINDS, _SCAN, _is_identifier
+from cdop._identifiers import _KINDS, identifier_kind
 from cdop.errors import CdopArgumentError, IdentifierError, SmallNumberWarning
 
 __all__ = [
@@ -85,13 +85,12 @@ class PanelInputs:
 
 
 def _identifiers(text: str, where: str) -> None:
-    for match in _SCAN.finditer(text):
-        kind = next(k for k, v in match.groupdict().items() if v)
-        if _is_identifier(kind, match.group(0)):
-            raise IdentifierError(
-                f"{where} holds what looks like {_KINDS[kind]}. The chapter never needs "
-                "direct identifiers: remove it (the value is not repeated here)."
-            )
+    kind = identifier_kind(text)
+    if kind is not None:
+        raise IdentifierError(
+            f"{where} holds what looks like {_KINDS[kind]}. The chapter never needs "
+            "direct identifiers: remove it (the value is not repeated here)."
+        )
 
 
 def _read_text(path: str | Path, what: str) -> str:
