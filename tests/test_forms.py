@@ -241,3 +241,39 @@ def test_census_groups_in_the_ethnicity_column_give_the_detail() -> None:
     # A broad label gives no detail; a census group does.
     assert n["ethnicity_detail"].isna().tolist() == [False, True, True, False]
     assert n["ethnicity_detail"].dropna().astype(str).tolist() == ["asian_pakistani", "chinese"]
+
+
+@pytest.mark.parametrize("bad", ["", "Unknown", "1899-12-31"])
+def test_a_date_of_birth_that_gives_no_age_rejects_the_record_by_name(bad: str) -> None:
+    # With date_of_birth in place of the age column, one blank date of birth raised
+    # "ValueError: cannot convert NA to integer" (an independent tester's export).
+    tables = frames()
+    notifications = tables["notifications"].drop(columns=["age_at_death_days"])
+    notifications["date_of_birth"] = ["2023-04-01", bad, "2012-07-21", "2023-08-31"]
+    tables["notifications"] = notifications
+    report = cdop.validate(tables, today=TODAY)
+    required = report.errors[report.errors["rule"] == "required"]
+    assert required[["row", "column"]].values.tolist() == [[1, "date_of_birth"]]
+    ds = cdop.read_dataset(tables, strict=False, today=TODAY)
+    # the others get their age from the dates (hand calculation: 2 days; 11 years of 365 days plus the 29 Februaries of 2016 and 2020,
+    # 4,017; 30)
+    assert ds.notifications["age_at_death_days"].tolist() == [2, 4017, 30]
+
+
+def test_iso_timestamps_with_a_utc_offset_are_the_dates_written() -> None:
+    # "2023-04-03T00:00:00+01:00" (BST) and "...Z" raised "Mixed timezones detected"
+    ds = _read(
+        date_of_death=[
+            "2023-04-03T00:00:00+01:00",
+            "2023-05-10T23:30:00Z",
+            "2023-07-21 10:15:00.5-0500",
+            "2023-09-30T00:00:00+0100",
+        ]
+    )
+    assert ds.report.failures.empty
+    assert ds.notifications["date_of_death"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2023-04-03",
+        "2023-05-10",
+        "2023-07-21",
+        "2023-09-30",
+    ]

@@ -100,6 +100,10 @@ def _escaped(match: re.Match[str]) -> str:
 
 _R = schema.REVIEWS
 _ISO_SHAPE: Final = r"\d{4}-\d{1,2}-\d{1,2}(?:[ T].*)?"
+#: The UTC offset ending a timestamp: "Z", "+01:00", "-0500".
+_UTC_OFFSET: Final = (
+    r"^(\d{4}-\d{1,2}-\d{1,2}[T ]\d{1,2}:\d\d(?::\d\d(?:\.\d+)?)?)\s*(?:Z|[+-]\d\d:?\d\d)$"
+)
 _SERIAL_SHAPE: Final = r"\d{5}(?:\.0+)?"
 _DAY_FIRST_FORMATS: Final = (
     "%d/%m/%Y",
@@ -672,7 +676,10 @@ class _Checker:
         parsed = pd.Series(pd.NaT, index=values.index, dtype=_DATE_DTYPE)
         iso = values.str.fullmatch(_ISO_SHAPE).fillna(False).to_numpy(dtype=bool)
         if iso.any():
-            parsed[iso] = _parse_dates(values[iso], "ISO8601")
+            # a timestamp with a UTC offset ("2024-04-01T00:00:00+01:00", as exports
+            # written through an API give dates) is the date and time as written
+            written = values[iso].str.replace(_UTC_OFFSET, r"\1", regex=True)
+            parsed[iso] = _parse_dates(written, "ISO8601")
         for fmt in _DAY_FIRST_FORMATS:
             todo = parsed.isna().to_numpy() & ~iso
             if not todo.any():
@@ -1068,6 +1075,16 @@ def _check_notifications(
                 "out_of_range",
                 "gives an age at death of 18 years or more; only deaths before the 18th "
                 "birthday are reviewed.",
+            )
+            # without an age column the date of birth gives the age: a record without
+            # one (blank, or not a date) has no age, which is required
+            no_age = days.isna().to_numpy() & ~c.rejected
+            c.fail(
+                no_age,
+                _N.date_of_birth,
+                "required",
+                "gives no age at death; with no age_at_death_days column, the date of "
+                "birth is required (it gives the age).",
             )
             out[_N.age_at_death_days] = days.where((days >= 0) & ~too_old)
         else:
