@@ -255,8 +255,8 @@ def test_a_date_of_birth_that_gives_no_age_rejects_the_record_by_name(bad: str) 
     required = report.errors[report.errors["rule"] == "required"]
     assert required[["row", "column"]].values.tolist() == [[1, "date_of_birth"]]
     ds = cdop.read_dataset(tables, strict=False, today=TODAY)
-    # the others get their age from the dates (hand calculation: 2 days; 11 years of 365 days plus the 29 Februaries of 2016 and 2020,
-    # 4,017; 30)
+    # the others get their age from the dates (hand calculation: 2 days; 11 years of 365
+    # days plus the 29 Februaries of 2016 and 2020, 4,017; 30)
     assert ds.notifications["age_at_death_days"].tolist() == [2, 4017, 30]
 
 
