@@ -341,3 +341,72 @@ def test_data_contract_doc_names_every_column_and_rule() -> None:
             assert column.rule in doc
     for rule in set(re.findall(r"``([a-z_]+)``", validation.__doc__ or "")) - {"rule"}:
         assert f"| `{rule}` |" in doc, rule
+
+
+def _sheets(path: Path, sheets: dict[str, str], hidden: tuple[str, ...] = ()) -> None:
+    book = openpyxl.Workbook()
+    for index, (name, text) in enumerate(sheets.items()):
+        sheet = book.active if index == 0 else book.create_sheet()
+        sheet.title = name
+        for line in text.strip().split("\n"):
+            sheet.append(line.split(","))
+        if name in hidden:
+            sheet.sheet_state = "hidden"
+    book.save(path)
+
+
+@pytest.mark.parametrize("second", ["notifications_2024-25.csv", "Notifications (1).csv"])
+def test_a_second_file_of_a_table_is_an_error_not_lost(tmp_path: Path, second: str) -> None:
+    # An independent tester split an export in two (by year, or "(1)" from a download):
+    # the second file was passed over and validation said "OK: no failures".
+    lines = NOTIFICATIONS_CSV.strip().split("\n")
+    folder = write_folder(
+        tmp_path / "x",
+        {
+            "notifications.csv": "\n".join(lines[:3]) + "\n",
+            second: "\n".join([lines[0], *lines[3:]]) + "\n",
+        },
+    )
+    report = cdop.validate(folder, today=TODAY)
+    [failure] = report.errors[report.errors["rule"] == "ambiguous_table"].itertuples()
+    assert failure.table == "notifications" and second in failure.message
+    assert "only notifications.csv is read" in failure.message
+
+
+def test_a_second_sheet_of_a_table_is_an_error_not_lost(tmp_path: Path) -> None:
+    lines = NOTIFICATIONS_CSV.strip().split("\n")
+    path = tmp_path / "export.xlsx"
+    _sheets(
+        path,
+        {
+            "Notifications": "\n".join(lines[:3]),
+            "Notifications (2)": "\n".join([lines[0], *lines[3:]]),
+            "Deaths 2024": "\n".join([lines[0], *lines[3:]]),  # the headings say so
+            "Reviews": REVIEWS_CSV,
+            # code lists by column: headings of the table, but no case ID: not a table
+            "Lookups": "sex,ethnicity,place_of_death\nmale,white,hospital",
+        },
+    )
+    report = cdop.validate(path, today=TODAY)
+    ambiguous = report.errors[report.errors["rule"] == "ambiguous_table"]
+    assert ambiguous["message"].str.extract(r"sheet '([^']+)'")[0].tolist() == [
+        "Notifications (2)",
+        "Deaths 2024",
+    ]
+    warned = report.warnings[report.warnings["rule"] == "sheet_not_read"]
+    assert warned["message"].str.contains("'Lookups'").tolist() == [True]
+
+
+def test_a_one_table_workbook_reads_the_sheet_named_after_it(tmp_path: Path) -> None:
+    # a hidden look-up sheet first: it was read as the table (missing_column errors)
+    folder = tmp_path / "x"
+    folder.mkdir()
+    _sheets(
+        folder / "notifications.xlsx",
+        {"Lookups": "code,label\n1,x", "Notifications": NOTIFICATIONS_CSV},
+        hidden=("Lookups",),
+    )
+    (folder / "reviews.csv").write_text(REVIEWS_CSV)
+    ds = cdop.read_dataset(folder, today=TODAY)
+    assert len(ds.notifications) == 4
+    assert ds.files["notifications"] == "notifications.xlsx[Notifications]"

@@ -208,6 +208,45 @@ def _table_for_stem(
     return None
 
 
+def _named_like(stem: str) -> schema.TableName | None:
+    """The table a file or sheet name mentions without being its name ("notifications
+    2024-25", "Reviews (1)", "Copy of notifications"), or None."""
+    key = normalise_key(stem)
+    for table, stems in _TABLE_STEMS.items():
+        if any(re.search(rf"(?:^| ){re.escape(s)}(?: |$)", key) for s in stems):
+            return table
+    return None
+
+
+#: How many of a table's columns a sheet's headings must name to be taken for that table.
+_HEADINGS_OF_A_TABLE = 3
+
+
+def _headed_like(
+    cells: pd.DataFrame, column_map: Mapping[str, str] | None
+) -> schema.TableName | None:
+    """The table whose columns a sheet's heading row names, within its first rows, or
+    None: a sheet not named after a table may still hold one. The headings must name
+    three or more of its columns, the case ID among them (a table of records), or every
+    required column of a table without one (births, population): a sheet of code lists
+    headed "sex", "ethnicity", "place_of_death" is not a table of records."""
+    rows = [cells.iloc[i].tolist() for i in range(min(len(cells), _HEADER_SEARCH_ROWS))]
+    for table in ("notifications", "reviews", "births", "population", "factors"):
+        spec = schema.TABLES[table]
+        lookup = _header_lookup(spec, column_map)
+        needed = (
+            {"case_id"}
+            if "case_id" in spec.column_by_name
+            else {c.name for c in spec.columns if c.required}
+        )
+        for values in rows:
+            named = {lookup.get(normalise_key(str(v).strip())) for v in values if not pd.isna(v)}
+            named.discard(None)
+            if len(named) >= _HEADINGS_OF_A_TABLE and needed <= named:
+                return table
+    return None
+
+
 def untabled_files(
     source: Source, sheets: Mapping[str, schema.TableName] | None = None
 ) -> list[str]:
@@ -232,12 +271,16 @@ def _load_folder(
     folder: Path, column_map: Mapping[str, str] | None, sheets: Mapping[str, schema.TableName]
 ) -> tuple[dict[schema.TableName, RawTable], list[Issue]]:
     found: dict[schema.TableName, list[Path]] = {}
+    similar: dict[schema.TableName, list[str]] = {}
     issues: list[Issue] = []
     for path in sorted(folder.iterdir()):
         if not path.is_file() or path.name.startswith((".", "~$")):
             continue
         table = _table_for_stem(path.stem, sheets)
         if table is None:
+            like = _named_like(path.stem)
+            if like is not None and path.suffix.lower() in _SUPPORTED:
+                similar.setdefault(like, []).append(path.name)
             continue
         if path.suffix.lower() not in _SUPPORTED:
             issues.append(
@@ -252,6 +295,21 @@ def _load_folder(
             )
             continue
         found.setdefault(table, []).append(path)
+    for table, others in similar.items():
+        if table not in found:
+            continue  # the table is missing: the message names the files passed over
+        # A second file of a table ("notifications 2024-25.csv" beside notifications.csv)
+        # would not be read: its records would be lost without a word.
+        issues.append(
+            _issue(
+                table,
+                str(folder),
+                "ambiguous_table",
+                f"{folder}: {', '.join(others)} may also hold {table} (only "
+                f"{found[table][0].name} is read); keep one file per table (combine "
+                "them), or move the others out of the folder.",
+            )
+        )
     tables: dict[schema.TableName, RawTable] = {}
     for table, paths in found.items():
         if len(paths) > 1:
@@ -298,6 +356,22 @@ def _load_workbook(
         label = f"{path.name}[{sheet}]"
         if table is None:
             unread.append(_unread_sheet(label, cells))
+            like = _named_like(str(sheet)) or _headed_like(cells, column_map)
+            if like is not None:
+                # a second sheet of a table ("Notifications (2)"), or a table under
+                # another sheet name: its records would be lost without a word
+                issues.append(
+                    _issue(
+                        like,
+                        str(path),
+                        "ambiguous_table",
+                        f"{path.name}: sheet {str(sheet)!r} looks like the {like} table "
+                        "(its name or headings) but is not read; name the sheet after its "
+                        "table (one sheet per table: combine them), or map it in a mapping "
+                        'file ("sheets": {...}).',
+                    )
+                )
+                continue
             issues.append(
                 _issue(
                     "",
@@ -530,7 +604,16 @@ def _read_file(
                 f"{path.name}: cannot be read as an Excel workbook ({exc}). "
                 "Is it really an .xlsx file?",
             )
-        (first, cells), *others = book.items()  # the first sheet holds the table
+        # The sheet named after the table holds it; else the first whose headings are
+        # its columns; else the first sheet (a hidden sheet of look-ups may come first).
+        names = list(book)
+        first = next((n for n in names if _table_for_stem(str(n)) == table), None)
+        if first is None:
+            first = next((n for n in names if _headed_like(book[n], column_map) == table), None)
+        if first is None:
+            first = names[0]
+        cells = book[first]
+        others = [(name, book[name]) for name in names if name != first]
         formulas = _formula_cells(path, book, [first]).get(first, {})
         issues: list[Issue] = []
         if others:
@@ -549,12 +632,14 @@ def _read_file(
                     path.name,
                     "sheet_not_read",
                     severity="warning",
-                    message=f"{path.name}: only its first sheet was read (the {table} "
-                    f"table); sheet(s) {', '.join(repr(str(sheet)) for sheet, _ in others)} "
-                    "were checked for identifiers and not read.",
+                    message=f"{path.name}: only its sheet {str(first)!r} was read (the "
+                    f"{table} table); sheet(s) "
+                    f"{', '.join(repr(str(sheet)) for sheet, _ in others)} were checked for "
+                    "identifiers and not read.",
                 )
             )
-        return _from_cells(table, path.name, cells, column_map, issues, formulas)
+        label = path.name if first == names[0] else f"{path.name}[{first}]"
+        return _from_cells(table, label, cells, column_map, issues, formulas)
     if suffix in _PARQUET_SUFFIXES:
         try:
             frame = pd.read_parquet(path)
