@@ -277,3 +277,46 @@ def test_iso_timestamps_with_a_utc_offset_are_the_dates_written() -> None:
         "2023-07-21",
         "2023-09-30",
     ]
+
+
+def test_month_first_dates_are_read_month_first_and_named() -> None:
+    # A US-locale export: an independent tester's 565 deaths had 373 rejected (day 13 or
+    # more read as a month) and 181 accepted with day and month exchanged, silently.
+    tables = frames()
+    tables["notifications"]["date_of_death"] = ["04/03/2023", "05/10/2023", "7/21/2023", "9/30/23"]
+    tables["notifications"]["date_notified"] = ["4/4/2023", "5/10/2023", "07/23/2023", "10/1/2023"]
+    tables["reviews"]["date_review_completed"] = ["10/2/2023", "1/12/2024", "6/1/2024"]
+    ds = cdop.read_dataset(tables, strict=False, today=TODAY)
+    assert ds.report.errors.empty
+    assert ds.notifications["date_of_death"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2023-04-03",
+        "2023-05-10",
+        "2023-07-21",
+        "2023-09-30",
+    ]
+    # the reviews' dates do not tell, and are read as the notifications' are
+    assert ds.reviews["date_review_completed"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2023-10-02",
+        "2024-01-12",
+        "2024-06-01",
+    ]
+    order = ds.report.warnings[ds.report.warnings["rule"] == "date_order"]
+    # every date a day-first reading would have taken otherwise is named (not 4/4/2023,
+    # nor 7/21/2023, a date month-first only)
+    named = order[order["table"] == "notifications"]
+    assert named[["row", "column"]].values.tolist() == [
+        [0, "date_of_death"],
+        [1, "date_of_death"],
+        [1, "date_notified"],
+        [3, "date_notified"],
+    ]
+    assert "'7/21/2023' shows" in order["message"].iloc[0]
+
+
+def test_a_day_first_date_keeps_the_contracts_order() -> None:
+    tables = frames()
+    tables["notifications"]["date_of_death"] = ["04/03/2023", "13/05/2023", "7/21/2023", "9/3/23"]
+    report = cdop.validate(tables, today=TODAY)
+    assert not (report.failures["rule"] == "date_order").any()
+    bad = report.errors[report.errors["rule"] == "date_format"]
+    assert bad["value"].tolist() == ["7/21/2023"]

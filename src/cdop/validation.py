@@ -16,7 +16,7 @@ File and table: ``missing_source``, ``unsupported_source``, ``missing_table``,
 ``column_map``, ``blank_row``, ``open_review``, ``line_ends``, ``sheet_not_read``,
 ``excel_formula``, ``excel_error``.
 Values: ``required``, ``date_format``, ``integer_format``, ``invalid_code``,
-``out_of_range``, ``pattern``, ``future_date``; warnings ``excel_date_serial``,
+``out_of_range``, ``pattern``, ``future_date``; warnings ``excel_date_serial``, ``date_order``,
 ``not_recorded``, ``age_in_words``, ``unfit_name``. A broken value of an optional column
 is a warning and is read as missing: only a broken required value rejects a record.
 Within a record: ``notified_before_death``, ``birth_after_death``, ``age_inconsistent``,
@@ -105,6 +105,9 @@ _UTC_OFFSET: Final = (
     r"^(\d{4}-\d{1,2}-\d{1,2}[T ]\d{1,2}:\d\d(?::\d\d(?:\.\d+)?)?)\s*(?:Z|[+-]\d\d:?\d\d)$"
 )
 _SERIAL_SHAPE: Final = r"\d{5}(?:\.0+)?"
+#: A date of two numbers then the year, as "04/13/2017" or "4.13.17 10:15": the numbers,
+#: the separator, the year and what follows.
+_SLASHED_DATE: Final = r"^(\d{1,2})([/.-])(\d{1,2})[/.-](\d{4}|\d{2})(\s.*)?$"
 _DAY_FIRST_FORMATS: Final = (
     "%d/%m/%Y",
     "%d-%m-%Y",
@@ -497,6 +500,7 @@ class _Checker:
         self.distinct: dict[str, tuple[np.ndarray, pd.Series]] = {}
         self.code_labels: Mapping[str, Mapping[str, str]] = code_labels or {}
         self.approximate_age = np.zeros(self.n, dtype=bool)
+        self.month_first: str | None = None
 
     def header(self, column: str) -> str:
         return self.raw.headers.get(column, column)
@@ -580,7 +584,12 @@ class _Checker:
         return self.frame.get(column)
 
     # -- per-kind parsing ------------------------------------------------------------------
-    def parse_columns(self) -> None:
+    def parse_columns(self, month_first: str | None = None) -> None:
+        """Parse every column; ``month_first``: a month-first date of another table of the
+        export, whose dates are then read month first here too unless this table shows
+        a day-first date."""
+        order = self._month_first()
+        self.month_first = month_first if order is None else (order or None)
         for col in self.spec.columns:
             text = self.text(col.name)
             if text is None:
@@ -672,7 +681,42 @@ class _Checker:
         taken = texts.take(pa.array(codes, mask=codes < 0))
         return pd.Series(_from_arrow(taken))
 
+    def _month_first(self) -> str | None:
+        """A date of the table that only a month-first reading makes a date
+        ("04/13/2017"), when no date of it is only a date day-first ("13/04/2017"): the
+        table's dates are written month-first (a US-locale export), and read so. "" when
+        a date is only a date day-first (the contract's order); None when no date tells."""
+        only_month_first: str | None = None
+        for col in self.spec.columns:
+            if col.kind != "date" or self.text(col.name) is None:
+                continue
+            _, uniques = factorize(self.raw, col.name)
+            parts = uniques.str.extract(_SLASHED_DATE)
+            if parts.empty:
+                continue
+            first = pd.to_numeric(parts[0], errors="coerce")
+            second = pd.to_numeric(parts[2], errors="coerce")
+            if ((first > 12) & (first <= 31) & (second <= 12)).any():
+                return ""  # a day-first date: the contract's order holds
+            month_first = ((first <= 12) & (second > 12) & (second <= 31)).to_numpy(
+                dtype=bool, na_value=False
+            )
+            if only_month_first is None and month_first.any():
+                only_month_first = str(uniques[month_first].iloc[0])
+        return only_month_first
+
     def _dates(self, col: schema.Column, codes: np.ndarray, values: pd.Series) -> pd.Series:
+        swapped = np.zeros(len(values), dtype=bool)
+        if self.month_first is not None:
+            # month and day exchanged, to be read by the day-first formats
+            parts = values.str.extract(_SLASHED_DATE)
+            shaped = parts[0].notna().to_numpy()
+            if shaped.any():
+                turned = parts[2] + parts[1] + parts[0] + parts[1] + parts[3] + parts[4].fillna("")
+                values = values.where(~shaped, turned)
+                # named: the dates a day-first reading would also take, otherwise
+                a, b = pd.to_numeric(parts[0]), pd.to_numeric(parts[2])
+                swapped = ((a != b) & (a <= 12) & (b <= 12)).to_numpy(dtype=bool, na_value=False)
         parsed = pd.Series(pd.NaT, index=values.index, dtype=_DATE_DTYPE)
         iso = values.str.fullmatch(_ISO_SHAPE).fillna(False).to_numpy(dtype=bool)
         if iso.any():
@@ -703,6 +747,20 @@ class _Checker:
         )
         serial_rows = _spread(serial, codes, False) & present
         row_dates = pd.Series(_spread(parsed.to_numpy(), codes, np.datetime64("NaT")))
+        turned_rows = _spread(swapped, codes, False) & present & ~bad
+        if turned_rows.any():
+            read_as = _day_text(row_dates, turned_rows)
+            example = self.month_first
+            self.fail(
+                turned_rows,
+                col.name,
+                "date_order",
+                severity="warning",
+                problem=lambda: (
+                    f"is read month first (the table's dates are month-first, as {example!r} "
+                    "shows): read as " + read_as + ". Check the export's date setting."
+                ),
+            )
         if serial_rows.any():
             converted = _day_text(row_dates, serial_rows)
             self.fail(
@@ -1346,7 +1404,10 @@ def check_source(
         if usable[table] and table == "reviews" and profile is not None and profile.open_reviews:
             checker.set_aside_open_reviews()
         if usable[table]:
-            checker.parse_columns()
+            # an export's tables share its date setting: month-first notifications make
+            # reviews whose dates do not tell month-first too
+            told = checkers["notifications"].month_first if "notifications" in checkers else None
+            checker.parse_columns(told)
     if usable.get("notifications"):
         c = checkers["notifications"]
         _check_notifications(c, now, deprivation)
