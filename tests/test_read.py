@@ -410,3 +410,18 @@ def test_a_one_table_workbook_reads_the_sheet_named_after_it(tmp_path: Path) -> 
     ds = cdop.read_dataset(folder, today=TODAY)
     assert len(ds.notifications) == 4
     assert ds.files["notifications"] == "notifications.xlsx[Notifications]"
+
+
+def test_a_contract_columns_own_name_wins_over_a_profiles_heading() -> None:
+    # The case-management profile reads the heading "Place of Death" as the detailed
+    # place; a file's own place_of_death column was read so too (397 deaths in hospital
+    # given the invented detail "other_hospital", without a word).
+    tables = frames()
+    ds = cdop.read_dataset(tables, strict=False, today=TODAY, profile="case_management")
+    assert ds.notifications["place_of_death"].astype(str).tolist() == [
+        "hospital",
+        "home",
+        "public_place",
+        "hospital",
+    ]
+    assert ds.notifications["place_of_death_detail"].isna().all()

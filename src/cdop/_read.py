@@ -1745,7 +1745,14 @@ def _from_header_body(
                     )
                 )
             continue
-        canonical = lookup.get(normalise_key(text), text)
+        # A heading that is a contract column's own name ("place_of_death") is that
+        # column, whatever a mapping reads a heading like it as ("Place of Death" is the
+        # detailed place in a case-management export); a map naming it exactly wins.
+        own = text.strip()
+        if own in spec.column_by_name and own not in (column_map or {}):
+            canonical = own
+        else:
+            canonical = lookup.get(normalise_key(text), text)
         if canonical in seen:
             first = headers[canonical]
             issues.append(
