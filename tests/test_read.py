@@ -12,7 +12,7 @@ import pytest
 from conftest import NOTIFICATIONS_CSV, REVIEWS_CSV, TODAY, frames, write_folder
 
 import cdop
-from cdop.errors import CdopValidationError, DataQualityWarning
+from cdop.errors import CdopValidationError, DataQualityWarning, IdentifierError
 
 EXPORT_HEADERS = {
     "case_id": "Case ID",
@@ -425,3 +425,43 @@ def test_a_contract_columns_own_name_wins_over_a_profiles_heading() -> None:
         "hospital",
     ]
     assert ds.notifications["place_of_death_detail"].isna().all()
+
+
+def test_cells_merged_down_a_column_give_each_row_the_value(tmp_path: Path) -> None:
+    # An independent tester merged residence_area over runs of equal values: 28 of 30
+    # deaths were read with no area and validation said "OK: no failures".
+    path = tmp_path / "export.xlsx"
+    _sheets(path, {"Notifications": NOTIFICATIONS_CSV, "Reviews": REVIEWS_CSV})
+    book = openpyxl.load_workbook(path)
+    sheet = book["Notifications"]
+    header = [cell.value for cell in sheet[1]]
+    area = header.index("residence_area") + 1
+    sheet.cell(row=3, column=area).value = None  # as Excel keeps a merged range
+    sheet.merge_cells(start_row=2, start_column=area, end_row=3, end_column=area)
+    # across imd_decile and lsoa_code of a record holding neither
+    sheet.merge_cells(start_row=5, start_column=7, end_row=5, end_column=8)
+    book.save(path)
+    ds = cdop.read_dataset(path, strict=False, today=TODAY)
+    assert ds.notifications["residence_area"].tolist() == [
+        "Northmoor",
+        "Northmoor",
+        "Southvale",
+        "Southvale",
+    ]
+    merged = ds.report.warnings[ds.report.warnings["rule"] == "merged_cells"]
+    assert merged["row"].tolist() == [2, 5]
+    assert "rows 2 to 3, column I" in merged["message"].iloc[0]
+    assert "across columns" in merged["message"].iloc[1]
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Export for NHS no 943 476 5919", "Contact: coordinator@northmoor.example", "At LS6 4AB"],
+)
+def test_title_rows_above_the_headings_are_checked_for_identifiers(
+    tmp_path: Path, title: str
+) -> None:
+    path = tmp_path / "export.xlsx"
+    _sheets(path, {"Notifications": title + "\n\n" + NOTIFICATIONS_CSV, "Reviews": REVIEWS_CSV})
+    with pytest.raises(IdentifierError, match=r"export.xlsx\[Notifications\]"):
+        cdop.validate(path, today=TODAY)

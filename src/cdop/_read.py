@@ -348,9 +348,9 @@ def _load_workbook(
     tables: dict[schema.TableName, RawTable] = {}
     issues: list[Issue] = []
     unread: list[RawTable] = []
-    formulas = _formula_cells(
-        path, book, [sheet for sheet in book if _table_for_stem(str(sheet), sheets) is not None]
-    )
+    read = [sheet for sheet in book if _table_for_stem(str(sheet), sheets) is not None]
+    formulas = _formula_cells(path, book, read)
+    merged = _merged_cells(path, read)
     for sheet, cells in book.items():
         table = _table_for_stem(str(sheet), sheets)
         label = f"{path.name}[{sheet}]"
@@ -396,7 +396,9 @@ def _load_workbook(
                 )
             )
             continue
-        tables[table] = _from_cells(table, label, cells, column_map, [], formulas.get(sheet))
+        tables[table] = _from_cells(
+            table, label, cells, column_map, [], formulas.get(sheet), merged.get(sheet)
+        )
         tables[table].sha256 = digest
     # A sheet the library does not read may still hold names or NHS numbers, and a
     # sheet's name may be one: the workbook is refused as a whole, as for a sheet it reads.
@@ -615,6 +617,7 @@ def _read_file(
         cells = book[first]
         others = [(name, book[name]) for name in names if name != first]
         formulas = _formula_cells(path, book, [first]).get(first, {})
+        merged = _merged_cells(path, [first]).get(first)
         issues: list[Issue] = []
         if others:
             # the other sheets, hidden ones too, are not read but may still hold names
@@ -639,7 +642,7 @@ def _read_file(
                 )
             )
         label = path.name if first == names[0] else f"{path.name}[{first}]"
-        return _from_cells(table, label, cells, column_map, issues, formulas)
+        return _from_cells(table, label, cells, column_map, issues, formulas, merged)
     if suffix in _PARQUET_SUFFIXES:
         try:
             frame = pd.read_parquet(path)
@@ -1493,6 +1496,7 @@ def _from_cells(
     column_map: Mapping[str, str] | None,
     issues: list[Issue],
     formulas: FormulaCells | None = None,
+    merged: MergedCells | None = None,
 ) -> RawTable:
     if cells.empty:
         return RawTable(
@@ -1525,6 +1529,14 @@ def _from_cells(
                 "were skipped.",
             ),
         ]
+    if start:
+        # the title rows are not read, but may hold an identifier all the same
+        from cdop._identifiers import check_identifiers
+
+        check_identifiers([_unread_sheet(label, cells.iloc[:start])])
+    if merged:
+        cells, found = _unmerged(table, label, cells, start, merged)
+        issues = [*issues, *found]
     header = ["" if pd.isna(h) else _cell_text(h) for h in cells.iloc[start].tolist()]
     issues = [*issues, *_formula_issues(table, label, header, start, formulas or {})]
     body = cells.iloc[start + 1 :].reset_index(drop=True)
@@ -1532,6 +1544,91 @@ def _from_cells(
     raw = _from_header_body(table, label, header, body, column_map, issues)
     raw.rows = raw.rows + start
     return raw
+
+
+#: Ranges of merged cells of a sheet, as (first row, first column, last row, last column)
+#: positions from 0.
+MergedCells = list[tuple[int, int, int, int]]
+
+
+def _merged_cells(path: Path, sheets: Collection[Any]) -> dict[Any, MergedCells]:
+    """The merged ranges of ``sheets`` (only when the workbook holds any: the workbook
+    is then opened a second time, in full, as the fast reader does not give them)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            marked = any(
+                b"<mergeCell " in archive.read(name)
+                for name in archive.namelist()
+                if name.startswith("xl/worksheets/") and name.endswith(".xml")
+            )
+    except (OSError, zipfile.BadZipFile, KeyError):
+        return {}
+    if not marked:
+        return {}
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, data_only=True)
+    except Exception:  # read once already; a second failure only loses the detail
+        return {}
+    found: dict[Any, MergedCells] = {}
+    try:
+        for sheet in sheets:
+            ranges = [
+                (r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1)
+                for r in workbook[str(sheet)].merged_cells.ranges
+            ]
+            if ranges:
+                found[sheet] = sorted(ranges)
+    finally:
+        workbook.close()
+    return found
+
+
+def _unmerged(
+    table: schema.TableName,
+    label: str,
+    cells: pd.DataFrame,
+    start: int,
+    merged: MergedCells,
+) -> tuple[pd.DataFrame, list[Issue]]:
+    """``cells`` with each range merged down one column below the heading row holding
+    its first cell's value in every row (as the sheet shows it; the file keeps it in the
+    first cell only), and a warning for each merged range below the headings."""
+    issues: list[Issue] = []
+    filled = cells
+    for top, left, bottom, right in merged:
+        if top <= start or top >= cells.shape[0] or left >= cells.shape[1]:
+            continue  # titles and headings: their merged cells are not records
+        bottom = min(bottom, cells.shape[0] - 1)
+        where = f"rows {top + 1} to {bottom + 1}" if bottom > top else f"row {top + 1}"
+        if left == right:
+            if filled is cells:
+                filled = cells.copy()
+            value: Any = filled.iat[top, left]
+            filled.iloc[top + 1 : bottom + 1, left] = value
+            what = (
+                f"{where}, column {_column_letter(left)}: the cells are merged; the value "
+                "of the first was read into each (as the sheet shows it)"
+            )
+        else:
+            what = (
+                f"{where}, columns {_column_letter(left)} to {_column_letter(right)}: the "
+                "cells are merged across columns; only the first column holds the value"
+            )
+        issues.append(
+            _issue(
+                table,
+                label,
+                "merged_cells",
+                severity="warning",
+                row=top + 1,
+                message=f"{label}, {what}. Unmerge them in the workbook to be sure.",
+            )
+        )
+    return filled, issues
 
 
 def _formula_issues(
