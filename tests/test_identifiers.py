@@ -126,6 +126,21 @@ def _with_column(header: str, values: list[str]) -> str:
         ("Notes", ["mob07700900123", "", "", ""], "a phone number"),
         ("Notes", ["", "Tel01134960000", "", ""], "a phone number"),
         ("Notes", ["", "", "ref NM0113496000 closed", ""], None),  # a reference, not a phone
+        # name headings an independent tester got through: a person word beside "name",
+        # or a place word not naming the name ("Name (as on Form A)"), and names without
+        # the word
+        ("Service User Name", ["x", "", "", ""], "names"),
+        ("Name (as on Form A)", ["x", "", "", ""], "names"),
+        ("Child Name - Form A", ["x", "", "", ""], "names"),
+        ("Patient Name (Hospital)", ["x", "", "", ""], "names"),
+        ("Name of Child Group", ["x", "", "", ""], "names"),
+        ("Known As", ["x", "", "", ""], "names"),
+        ("Initials", ["x", "", "", ""], "names"),
+        ("Deceased", ["x", "", "", ""], "names"),
+        ("Mother", ["x", "", "", ""], "names"),
+        ("Name of Hospital", ["St James's", "", "", ""], None),
+        ("Data item name", ["age", "", "", ""], None),
+        ("Child age", ["3", "", "", ""], None),
     ],
 )
 def test_identifier_columns_and_values_are_refused(

@@ -96,6 +96,88 @@ _PLACE_WORDS = frozenset(
         "drug",
         "medication",
         "provider",
+        "item",
+        "element",
+        "code",
+        "indicator",
+        "measure",
+        "metric",
+        "unit",
+        "department",
+        "specialty",
+        "practice",
+        "centre",
+        "center",
+        "clinic",
+        "setting",
+        "location",
+        "country",
+        "town",
+        "city",
+        "locality",
+        "ethnic",
+        "religion",
+        "project",
+        "report",
+        "dataset",
+        "document",
+        "template",
+        "label",
+    }
+)
+#: Words of a header naming a person: a "name" column beside one is a person's name,
+#: whatever else the header says ("Patient Name (Hospital)", "Service User Name").
+_PERSON_WORDS = frozenset(
+    {
+        "child",
+        "childs",
+        "patient",
+        "deceased",
+        "mother",
+        "father",
+        "parent",
+        "parents",
+        "carer",
+        "guardian",
+        "sibling",
+        "baby",
+        "infant",
+        "user",
+        "client",
+        "pupil",
+        "person",
+        "mum",
+        "dad",
+        "informant",
+        "maiden",
+        "birth",
+        "given",
+        "family",
+        "preferred",
+        "middle",
+        "first",
+        "last",
+    }
+)
+#: Whole headers that name a person's name without the word ("Known As", "Child").
+_PERSON_HEADERS = frozenset(
+    {
+        "known as",
+        "aka",
+        "also known as",
+        "initials",
+        "deceased",
+        "child",
+        "the child",
+        "mother",
+        "father",
+        "parent",
+        "parents",
+        "patient",
+        "baby",
+        "infant",
+        "carer",
+        "guardian",
     }
 )
 #: First words of a header naming a yes/no flag about a number, not the number.
@@ -214,8 +296,10 @@ def _header_kind(header: str) -> str | None:
     ['an NHS number', 'an NHS number', 'names', 'names', 'addresses', None, None]
     >>> [_header_kind(h) for h in ("nhs_trust_id", "NHS Region ID", "has_nhs_number")]
     [None, None, None]
-    >>> [_header_kind(h) for h in ("LA Name", "Hospital Name", "Field name")]
-    [None, None, None]
+    >>> [_header_kind(h) for h in ("LA Name", "Hospital Name", "Field name", "Name of Trust")]
+    [None, None, None, None]
+    >>> [_header_kind(h) for h in ("Service User Name", "Name (as on Form A)", "Known As")]
+    ['names', 'names', 'names']
     >>> _header_kind("\uff2e\uff41\uff4d\uff45")  # full-width "Name"
     'names'
     """
@@ -234,9 +318,22 @@ def _header_kind(header: str) -> str | None:
         return "an NHS number"
     if key in _POSTCODE_HEADERS or "postcode" in squashed:
         return None  # judged by its values: a district such as "LS6" is allowed
-    if words & _PLACE_WORDS:
-        return None  # the name of a place or body ("LA Name", "Hospital Name"), not a person
-    if words & _NAME_WORDS or (squashed.endswith("name") and squashed != "filename"):
+    tokens = [w.rstrip("0123456789") for w in key.split()]
+    tokens = [w for w in tokens if w]
+    if key in _PERSON_HEADERS or words & {"initials", "forenames", "surnames"}:
+        return "names"
+    at = next((i for i, w in enumerate(tokens) if w in _NAME_WORDS), None)
+    if at is not None:
+        if words & _PERSON_WORDS:
+            return "names"  # "Service User Name", "Patient Name (Hospital)", "Name of Child"
+        before = tokens[at - 1] if at else ""
+        after = tokens[at + 2] if tokens[at + 1 : at + 2] == ["of"] and at + 2 < len(tokens) else ""
+        if before in _PLACE_WORDS or after in _PLACE_WORDS:
+            return None  # a place or body ("LA Name", "Name of Hospital"), not a person
+        return "names"
+    if squashed.endswith("name") and squashed != "filename":
+        if any(squashed.startswith(place) for place in _PLACE_WORDS):
+            return None  # "hospitalname", "fieldname"
         return "names"
     if words & _ADDRESS_WORDS or squashed.startswith(("address", "addr")):
         return "addresses"
