@@ -320,3 +320,18 @@ def test_a_day_first_date_keeps_the_contracts_order() -> None:
     assert not (report.failures["rule"] == "date_order").any()
     bad = report.errors[report.errors["rule"] == "date_format"]
     assert bad["value"].tolist() == ["7/21/2023"]
+
+
+def test_not_known_abbreviated_is_not_stated() -> None:
+    # "N/K" and "NK" (not known, as NHS forms abbreviate it) rejected the death
+    # (invalid_code) while "Not known" was read as not stated
+    tables = frames()
+    tables["notifications"]["sex"] = ["N/K", "NK", "n.k.", "male"]
+    tables["notifications"]["ethnicity"] = ["NK", "N/K", "white", "white"]
+    tables["notifications"]["imd_decile"] = ["NK", "4", "9", ""]
+    ds = cdop.read_dataset(tables, strict=False, today=TODAY)
+    assert ds.report.errors.empty
+    assert ds.notifications["sex"].astype(str).tolist()[:3] == ["not_stated"] * 3
+    assert ds.notifications["ethnicity"].astype(str).tolist()[:2] == ["not_stated"] * 2
+    warned = ds.report.warnings
+    assert warned[warned["column"] == "imd_decile"]["rule"].tolist() == ["not_recorded"]

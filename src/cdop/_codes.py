@@ -56,6 +56,10 @@ _NOT_STATED = (
     "declined",
     "not given",
     "missing",
+    # "N/K", "NK", "N.K.": not known, as NHS and local forms abbreviate it
+    "n/k",
+    "nk",
+    "n.k.",
 )
 
 _SEX = _table(

@@ -102,7 +102,9 @@ MISSING_TOKENS: Final = frozenset(
 )
 #: Words that say a value is not known. In a coded column whose codes include
 #: ``not_stated`` they map to it; elsewhere they make an optional value missing.
-NOT_KNOWN_WORDS: Final = frozenset({"unknown", "not known", "not recorded", "not stated"})
+NOT_KNOWN_WORDS: Final = frozenset(
+    {"unknown", "not known", "not recorded", "not stated", "n/k", "nk", "n.k.", "n k"}
+)
 
 #: Age at death must be below this many days, the 18th birthday (18 x 365.25, rounded up).
 MAX_AGE_DAYS: Final = 6575
