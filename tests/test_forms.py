@@ -335,3 +335,18 @@ def test_not_known_abbreviated_is_not_stated() -> None:
     assert ds.notifications["ethnicity"].astype(str).tolist()[:2] == ["not_stated"] * 2
     warned = ds.report.warnings
     assert warned[warned["column"] == "imd_decile"]["rule"].tolist() == ["not_recorded"]
+
+
+def test_case_ids_differing_only_in_letter_case_are_one_case() -> None:
+    # "NM17-0012" and "nm17-0012" were counted as two deaths; a review "nm17-0015" was
+    # said to have no notification, with no hint that "NM17-0015" exists
+    tables = frames()
+    tables["notifications"]["case_id"] = ["A001", "a001", "A003", "A004"]
+    tables["reviews"]["case_id"] = ["A001", "A003", "a004"]
+    report = cdop.validate(tables, today=TODAY)
+    errors = report.errors.set_index("rule")
+    assert errors.loc["duplicate_id", "row"].tolist() == [0, 1]
+    assert "rows 0, 1" in errors.loc["duplicate_id", "message"].iloc[1]
+    lost = errors.loc[["review_without_notification"]]
+    assert lost["row"].tolist() == [2]
+    assert "notification 'A004' differs only in letter case" in lost["message"].iloc[0]

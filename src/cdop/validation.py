@@ -988,19 +988,30 @@ class _Checker:
         if not present or self.n == 0:
             return
         keys = pd.DataFrame({k: self.out[k] for k in present})
+        folded: np.ndarray | None = None
         if len(present) == 1 and present[0] in self.distinct:  # counted by code: no hashing
             codes, values = self.distinct[present[0]]
-            counts = np.bincount(codes[codes >= 0], minlength=len(values))
-            dup = _spread(counts > 1, codes, False)
+            # IDs differing only in letter case ("NM17-0012", "nm17-0012") are one case
+            same, _ = pd.factorize(values.str.lower())
+            per_unique = np.append(np.asarray(same, dtype=np.int64), -1)
+            folded = per_unique[codes]  # codes of -1 read the last slot
+            counts = np.bincount(folded[folded >= 0], minlength=len(values))
+            dup = _spread(counts > 1, folded, False)
         else:
             required = [k for k in present if self.spec.column_by_name[k].required]
             complete = keys[required].notna().all(axis=1).to_numpy()
             dup = keys.duplicated(keep=False).to_numpy() & complete
         if not dup.any():
             return
-        group_id = (
-            keys[dup].groupby(present, sort=False, dropna=False, observed=True).ngroup().to_numpy()
-        )
+        if folded is not None:
+            group_id = pd.factorize(folded[dup])[0]
+        else:
+            group_id = (
+                keys[dup]
+                .groupby(present, sort=False, dropna=False, observed=True)
+                .ngroup()
+                .to_numpy()
+            )
         listed = (
             pd.Series(self.raw.rows[dup])
             .groupby(group_id)
@@ -1497,12 +1508,30 @@ def _check_reviews_against(
     notified_values = np.full(len(ids), np.datetime64("NaT"), dtype="datetime64[ns]")
     notified_values[valid] = dates[position[valid]]
     notified = pd.Series(notified_values)
-    c.fail(
-        present & ~known,
-        _R.case_id,
-        "review_without_notification",
-        f"has no notification; every review must match a case_id in {notifications.raw.file}.",
+    unmatched = present & ~known
+    problem: str | pd.Series = (
+        f"has no notification; every review must match a case_id in {notifications.raw.file}."
     )
+    if unmatched.any():
+        # a notification whose ID differs only in letter case is named
+        by_folded = dict(
+            zip(
+                n_ids[n_ids.notna()].astype(str).str.lower(),
+                n_ids[n_ids.notna()].astype(str),
+                strict=True,
+            )
+        )
+        lost = ids[unmatched].astype(str)
+        near = lost.str.lower().map(by_folded)
+        if near.notna().any():
+            hint = (" (notification " + near.map(repr) + " differs only in letter case)").fillna("")
+            message = pd.Series("", index=range(len(ids)), dtype="str")
+            message[np.flatnonzero(unmatched)] = (
+                "has no notification" + hint.to_numpy() + "; every review must match a "
+                f"case_id in {notifications.raw.file}."
+            )
+            problem = message
+    c.fail(unmatched, _R.case_id, "review_without_notification", problem)
     c.fail(
         present & known & ~valid,
         _R.case_id,
