@@ -255,3 +255,26 @@ def test_comparison_of_too_few_years_to_pool_says_so(tmp_path: Path) -> None:
         "Infant mortality: needs 3 consecutive complete calendar years of deaths and births "
         "to pool (complete calendar years in the data, with births: 2023, 2024)."
     )
+
+
+def test_deaths_with_no_area_are_named_in_the_value_of_all_areas(
+    sample: cdop.Dataset, tmp_path: Path
+) -> None:
+    # An independent tester blanked the area of 40 deaths: they were in no area chapter,
+    # without a word, and "All areas: the areas together" counted them.
+    notes = sample.notifications.copy()
+    notes["residence_area"] = notes["residence_area"].where(notes.index < len(notes) - 40)
+    ds = cdop.Dataset(
+        notes,
+        sample.reviews,
+        births=sample.births,
+        population=sample.population,
+        factors=sample.factors,
+    )
+    chapter = comparison_chapter(ds, year="2024/25")
+    text = " ".join(n for table in chapter.tables for n in table.notes)
+    assert "the areas together, with the deaths whose area is not recorded" in text
+    whole = comparison_chapter(sample, year="2024/25")
+    assert "not recorded" not in " ".join(n for t in whole.tables for n in t.notes)
+    with pytest.warns(cdop.errors.DataQualityWarning, match="40 notification"):
+        build_areas(ds, out=tmp_path / "areas", year="2024/25", formats=["md"], workers=1)

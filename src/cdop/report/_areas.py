@@ -34,7 +34,7 @@ from cdop.analytics._areas import ALL_AREAS
 from cdop.analytics._mortality import _covered_years as covered_years
 from cdop.dataset import Dataset
 from cdop.disclosure import CellKey, LinkedCounts
-from cdop.errors import CdopArgumentError, DisclosureWarning
+from cdop.errors import CdopArgumentError, DataQualityWarning, DisclosureWarning
 from cdop.report._build import (
     FORMATS,
     Format,
@@ -375,6 +375,7 @@ def _area_section(
     count_hidden: np.ndarray,
     denominator_hidden: np.ndarray,
     benchmark_hidden: bool,
+    no_area: bool = False,
 ) -> Section:
     marker = settings.marker
     numerator = compared["numerator"].to_numpy(dtype=float)
@@ -444,7 +445,9 @@ def _area_section(
     )
     all_notes = [
         *notes,
-        f"All areas: the areas together, {england_text}. Compared with all areas: "
+        "All areas: the areas together"
+        + (", with the deaths whose area is not recorded" if no_area else "")
+        + f", {england_text}. Compared with all areas: "
         "the area's interval (95% or 99.8%) lies wholly above (higher) or below "
         "(lower) the value of all areas, or includes it (similar); the funnel plot shows "
         "the same test.",
@@ -554,6 +557,8 @@ def comparison_chapter(
     # small counts hidden, and the value of all areas hidden where it would give one back.
     by_area = None if published is None else dict(published)
     omitted: list[Omission] = []
+    # deaths with no area are in no area's row, but in the value of all areas together
+    no_area = bool(ds.notifications[by].isna().any())
 
     def masks(
         frame: pd.DataFrame,
@@ -638,6 +643,7 @@ def comparison_chapter(
             count_hidden=n_hidden,
             denominator_hidden=d_hidden,
             benchmark_hidden=benchmark_hidden,
+            no_area=no_area,
         )
     )
 
@@ -705,6 +711,7 @@ def comparison_chapter(
                 count_hidden=n_hidden,
                 denominator_hidden=np.zeros(len(compared), dtype=bool),
                 benchmark_hidden=n_total,
+                no_area=no_area,
             )
         )
     population_ok = ds.population is not None and by in ds.population.columns
@@ -733,6 +740,7 @@ def comparison_chapter(
                 count_hidden=n_hidden,
                 denominator_hidden=np.zeros(len(compared), dtype=bool),
                 benchmark_hidden=n_total,
+                no_area=no_area,
             )
         )
     if omitted:
@@ -901,6 +909,15 @@ def build_areas(
     if not areas:
         raise CdopArgumentError(f"by: the column {by!r} holds no values")
     slugs = check_areas(areas, by)
+    no_area = int(ds.notifications[by].isna().sum())
+    if no_area:
+        warnings.warn(
+            f"by: {no_area:,} notification(s) have no {by}: they are in no area's chapter, "
+            "and in the comparison chapter only in the value of all areas together (its "
+            "notes say so)",
+            DataQualityWarning,
+            stacklevel=2,
+        )
     if with_panel:
         check_name(panel, "panel")
     start = _parse_year(year, ds)
