@@ -377,3 +377,30 @@ def test_a_heading_over_two_lines_is_still_a_heading(tmp_path: Path) -> None:
     )
     assert not (checked.report.failures["rule"] == "malformed_row").any()
     assert checked.report.rows_read["notifications"] == len(lines) - 1
+
+
+@pytest.mark.parametrize(
+    ("above", "row"),
+    [("Northmoor CDOP: notifications\nRun 01/05/2025,,,\n", 3), ("sep=,\n", 2)],
+)
+def test_title_rows_above_a_csv_header_are_one_error_naming_the_heading_row(
+    tmp_path: Path, above: str, row: int
+) -> None:
+    # An independent tester's export with a title (or Excel's "sep=," line) gave one
+    # malformed_row error per record, and nothing said where the headings were.
+    folder = write_folder(tmp_path / "x", {"notifications.csv": above + NOTIFICATIONS_CSV})
+    failures = check_source(folder, today=TODAY).report.failures
+    notifications = failures[failures["table"] == "notifications"]
+    [failure] = notifications.itertuples()
+    assert (failure.rule, failure.severity, failure.row) == ("title_rows", "error", row)
+    assert f"headings seem to be on row {row}" in failure.message
+    assert ("sep=" in failure.message) == above.startswith("sep=")
+
+
+def test_title_rows_above_a_csv_header_are_checked_for_identifiers(tmp_path: Path) -> None:
+    from cdop.errors import IdentifierError
+
+    text = "Export for NHS no 943 476 5919\n" + NOTIFICATIONS_CSV
+    folder = write_folder(tmp_path / "x", {"notifications.csv": text})
+    with pytest.raises(IdentifierError):
+        check_source(folder, today=TODAY)

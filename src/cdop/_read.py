@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 import os
 import re
 import threading
@@ -859,6 +860,8 @@ def _read_clean_file(
             header = next(csv.reader([first_line], delimiter=delimiter), [])
     except csv.Error:
         return None
+    if _known_headings(table, header, column_map) < 2:
+        return None  # perhaps title rows above the headings: the text reader says so
     hasher = _Hasher()
     ids = _id_positions(table, header, column_map)
     try:
@@ -956,6 +959,36 @@ def _read_csv_bytes(
     try:
         with field_limit():
             header = next(csv.reader(_lines(text), delimiter=delimiter), [])
+        heading = _heading_below(table, text, delimiter, header, column_map)
+        if heading is not None:
+            # the rows above are not read, but may hold an identifier all the same
+            from cdop._identifiers import check_identifiers
+
+            above = list(itertools.islice(_lines(text), heading - 1))
+            with field_limit():
+                titles = [next(csv.reader([line], delimiter=delimiter), []) for line in above]
+            width = max((len(cells) for cells in titles), default=0)
+            padded = [cells + [""] * (width - len(cells)) for cells in titles]
+            check_identifiers([_unread_sheet(path.name, pd.DataFrame(padded))])
+            issues.append(
+                _issue(
+                    table,
+                    path.name,
+                    "title_rows",
+                    row=heading,
+                    message=f"{path.name}: the column headings seem to be on row {heading}, "
+                    f"below {heading - 1} row(s) of titles or notes"
+                    + (" (Excel's 'sep=' line)" if _SEP_LINE.match(_first_line(text)) else "")
+                    + "; delete the rows above the headings and save the file again.",
+                )
+            )
+            return RawTable(
+                table=table,
+                file=path.name,
+                frame=pd.DataFrame(),
+                rows=np.empty(0, dtype=np.int64),
+                issues=issues,
+            )
         swallowed = _header_swallowing(header, delimiter)
         if swallowed is not None:
             column, lines = swallowed
@@ -1008,6 +1041,43 @@ def _read_csv_bytes(
             table, path, "unreadable_file", f"{path.name}: cannot be read as CSV ({exc})."
         )
     return _from_header_body(table, path.name, header, body, column_map, issues, csv=True)
+
+
+#: Excel's first line naming the delimiter ("sep=;").
+_SEP_LINE = re.compile(r"\s*sep=.\s*$", re.IGNORECASE)
+
+
+def _known_headings(
+    table: schema.TableName, header: list[str], column_map: Mapping[str, str] | None
+) -> int:
+    """How many cells of ``header`` name a column of the table."""
+    lookup = _header_lookup(schema.TABLES[table], column_map)
+    return sum(1 for h in header if normalise_key(h.strip()) in lookup)
+
+
+def _heading_below(
+    table: schema.TableName,
+    text: str,
+    delimiter: str,
+    header: list[str],
+    column_map: Mapping[str, str] | None,
+) -> int | None:
+    """The row (from 1) of a CSV text's headings when the first line is not them but a
+    line below is (title rows above the table, or Excel's "sep=" line), else None."""
+    if _known_headings(table, header, column_map) >= 2:
+        return None
+    for number, line in enumerate(itertools.islice(_lines(text), _HEADER_SEARCH_ROWS), 1):
+        if number == 1:
+            continue
+        own = sniff_delimiter(line, delimiter)
+        try:
+            with field_limit():
+                cells = next(csv.reader([line], delimiter=own), [])
+        except csv.Error:
+            continue
+        if _known_headings(table, cells, column_map) >= 2:
+            return number
+    return None
 
 
 def _header_swallowing(header: list[str], delimiter: str) -> tuple[int, int] | None:

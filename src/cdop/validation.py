@@ -14,7 +14,8 @@ File and table: ``missing_source``, ``unsupported_source``, ``missing_table``,
 ``unreadable_file``, ``malformed_row``, ``no_rows``, ``missing_column``,
 ``duplicate_column``, ``blank_header``; warnings ``encoding``, ``unknown_column``,
 ``column_map``, ``blank_row``, ``open_review``, ``line_ends``, ``sheet_not_read``,
-``excel_formula``, ``excel_error``, ``merged_cells``.
+``excel_formula``, ``excel_error``, ``merged_cells``, ``title_rows`` (an error in a CSV
+file).
 Values: ``required``, ``date_format``, ``integer_format``, ``invalid_code``,
 ``out_of_range``, ``pattern``, ``future_date``; warnings ``excel_date_serial``, ``date_order``,
 ``not_recorded``, ``age_in_words``, ``unfit_name``. A broken value of an optional column
