@@ -350,3 +350,18 @@ def test_case_ids_differing_only_in_letter_case_are_one_case() -> None:
     lost = errors.loc[["review_without_notification"]]
     assert lost["row"].tolist() == [2]
     assert "notification 'A004' differs only in letter case" in lost["message"].iloc[0]
+
+
+def test_an_age_heading_without_its_unit_is_warned_once() -> None:
+    # Under the case-management profile, "Age at Death" holding 15 (meant as years) was
+    # read as 15 days without a word
+    tables = frames()
+    tables["notifications"] = tables["notifications"].rename(
+        columns={"age_at_death_days": "Age at Death"}
+    )
+    tables["notifications"]["Age at Death"] = ["2", "5 months", "15", "30"]
+    ds = cdop.read_dataset(tables, strict=False, today=TODAY, profile="case_management")
+    [unit] = ds.report.warnings[ds.report.warnings["rule"] == "age_unit"].itertuples()
+    assert unit.column == "Age at Death" and "read as days" in unit.message
+    said = frames()  # "age_at_death_days" says its unit
+    assert "age_unit" not in set(cdop.validate(said, today=TODAY).failures["rule"])

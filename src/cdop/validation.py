@@ -15,7 +15,7 @@ File and table: ``missing_source``, ``unsupported_source``, ``missing_table``,
 ``duplicate_column``, ``blank_header``; warnings ``encoding``, ``unknown_column``,
 ``column_map``, ``blank_row``, ``open_review``, ``line_ends``, ``sheet_not_read``,
 ``excel_formula``, ``excel_error``, ``merged_cells``, ``title_rows`` (an error in a CSV
-file).
+file), ``age_unit``.
 Values: ``required``, ``date_format``, ``integer_format``, ``invalid_code``,
 ``out_of_range``, ``pattern``, ``future_date``; warnings ``excel_date_serial``, ``date_order``,
 ``not_recorded``, ``age_in_words``, ``unfit_name``. A broken value of an optional column
@@ -101,6 +101,8 @@ def _escaped(match: re.Match[str]) -> str:
 
 _R = schema.REVIEWS
 _ISO_SHAPE: Final = r"\d{4}-\d{1,2}-\d{1,2}(?:[ T].*)?"
+#: A heading of the age column that says its unit is days ("Age (days)", "age_days").
+_DAYS_WORD: Final = re.compile(r"day|\bd\b|dys", re.IGNORECASE)
 #: The UTC offset ending a timestamp: "Z", "+01:00", "-0500".
 _UTC_OFFSET: Final = (
     r"^(\d{4}-\d{1,2}-\d{1,2}[T ]\d{1,2}:\d\d(?::\d\d(?:\.\d+)?)?)\s*(?:Z|[+-]\d\d:?\d\d)$"
@@ -788,6 +790,19 @@ class _Checker:
             problem = f"is not a whole number; expected {col.rule}."
             rule = "integer_format"
             if col.name == _N.age_at_death_days and self.raw.table == "notifications":
+                heading = self.header(col.name)
+                if numbers.notna().any() and not _DAYS_WORD.search(heading):
+                    # "Age at Death" holding 15 may mean 15 years: the contract's unit is
+                    # days, and a heading that does not say so is worth a look
+                    self.fail_table(
+                        "age_unit",
+                        f"{self.raw.file}, column {heading!r}: the heading does not say the "
+                        "unit; its plain numbers were read as days (the contract's unit), so "
+                        "15 is 15 days. If they are years or months, write the unit in each "
+                        "cell ('15 years') or convert them to days.",
+                        column=heading,
+                        severity="warning",
+                    )
                 numbers, approximate = _text_ages(values, numbers)
                 problem = (
                     f"is not an age; expected {col.rule}, or an age in words such as "
