@@ -365,3 +365,17 @@ def test_an_age_heading_without_its_unit_is_warned_once() -> None:
     assert unit.column == "Age at Death" and "read as days" in unit.message
     said = frames()  # "age_at_death_days" says its unit
     assert "age_unit" not in set(cdop.validate(said, today=TODAY).failures["rule"])
+
+
+def test_letters_that_are_not_all_codes_are_warned() -> None:
+    # broad-group initials: A (Asian) and B (Black) were read as NHS codes (White British,
+    # White Irish) without a word, while W and O failed
+    tables = frames()
+    tables["notifications"]["ethnicity"] = ["A", "B", "W", "O"]
+    ds = cdop.read_dataset(tables, strict=False, today=TODAY)
+    letters = ds.report.warnings[ds.report.warnings["rule"] == "ethnicity_letters"]
+    assert letters["row"].tolist() == [0, 1]
+    assert "also holds O, W" in letters["message"].iloc[0]
+    codes = frames()  # NHS codes alone: no warning
+    codes["notifications"]["ethnicity"] = ["A", "H", "M", "Z"]
+    assert "ethnicity_letters" not in set(cdop.validate(codes, today=TODAY).failures["rule"])

@@ -15,7 +15,7 @@ File and table: ``missing_source``, ``unsupported_source``, ``missing_table``,
 ``duplicate_column``, ``blank_header``; warnings ``encoding``, ``unknown_column``,
 ``column_map``, ``blank_row``, ``open_review``, ``line_ends``, ``sheet_not_read``,
 ``excel_formula``, ``excel_error``, ``merged_cells``, ``title_rows`` (an error in a CSV
-file), ``age_unit``.
+file), ``age_unit``, ``ethnicity_letters``.
 Values: ``required``, ``date_format``, ``integer_format``, ``invalid_code``,
 ``out_of_range``, ``pattern``, ``future_date``; warnings ``excel_date_serial``, ``date_order``,
 ``not_recorded``, ``age_in_words``, ``unfit_name``. A broken value of an optional column
@@ -854,6 +854,24 @@ class _Checker:
         self.fail_value(
             col, bad, "invalid_code", f"is not a recognised value; expected {col.rule}."
         )
+        if col.name in (_N.ethnicity, _N.ethnicity_detail):
+            # Single letters are NHS ethnic category codes (A White British, M Black
+            # Caribbean, ...). A column also holding letters that are not (W, O) writes
+            # initials of broad groups instead (A Asian, B Black, M Mixed): the letters
+            # read as codes are then most likely wrong.
+            letters = values.str.strip().str.len().eq(1).to_numpy(dtype=bool, na_value=False)
+            foreign = sorted({str(v).strip().upper() for v in values[letters & ~known]})
+            if foreign and (letters & known).any():
+                read = _spread(letters & known, codes, False) & (codes >= 0)
+                self.fail(
+                    read,
+                    col.name,
+                    "ethnicity_letters",
+                    severity="warning",
+                    problem=f"is read as an NHS ethnic category code, but the column also "
+                    f"holds {', '.join(foreign)}, which are not codes: if its letters are "
+                    "initials of broad groups (A for Asian), write the groups' names.",
+                )
         position = {code: i for i, code in enumerate(col.codes)}
         per_unique = np.array([-1 if m is None else position[m] for m in mapped], dtype=np.int64)
         row_codes = _spread(per_unique, codes, -1)
