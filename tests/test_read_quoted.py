@@ -404,3 +404,19 @@ def test_title_rows_above_a_csv_header_are_checked_for_identifiers(tmp_path: Pat
     folder = write_folder(tmp_path / "x", {"notifications.csv": text})
     with pytest.raises(IdentifierError):
         check_source(folder, today=TODAY)
+
+
+def test_two_short_records_joined_by_a_lone_cr_are_two_records(tmp_path: Path) -> None:
+    # An exporter leaving out trailing empty fields, lines joined by a CR: two records
+    # whose fields add up to the header's width were read as one (a record lost, and only
+    # knock-on warnings showed it).
+    lines = NOTIFICATIONS_CSV.strip().split("\n")
+    header = lines[0] + ",notes,extra"  # 13 columns
+    short = [",".join(line.split(",")[:7]) for line in lines[1:3]]  # 7 fields each
+    joined = short[0] + "\r" + short[1]  # 7 + 7 - 1 = 13 fields, as the header
+    assert joined.count(",") == header.count(",")
+    text = header + "\n" + joined + "\n" + "\n".join(f"{line},," for line in lines[3:]) + "\n"
+    folder = write_folder(tmp_path / "x", {"notifications.csv": text})
+    checked = check_source(folder, today=TODAY)
+    assert checked.report.rows_read["notifications"] == 4
+    assert "line_ends" in set(checked.report.failures["rule"])

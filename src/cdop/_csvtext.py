@@ -21,6 +21,7 @@ import contextlib
 import csv
 import io
 import itertools
+import re
 from collections.abc import Iterator
 from typing import Final
 
@@ -206,6 +207,33 @@ def _lines_before(text: str, delimiter: str, records: int) -> int:
         return reader.line_num
 
 
+def _shape(value: str) -> str:
+    """A value's shape: digits as 9, letters as A or a ("NM17-0012" is "AA99-9999")."""
+    return _SHAPE_DIGITS.sub("9", _SHAPE_UPPER.sub("A", _SHAPE_LOWER.sub("a", value)))
+
+
+_SHAPE_DIGITS = re.compile(r"\d")
+_SHAPE_UPPER = re.compile(r"[A-Z]")
+_SHAPE_LOWER = re.compile(r"[a-z]")
+
+
+def _records_joined(body: str, delimiter: str) -> bool:
+    r"""Whether a line holding CRs alone is records joined at them: every piece after a
+    CR begins with a field of the shape of the line's first field (a case ID, holding a
+    digit), as two short records joined by a CR do and a note running onto a second line
+    does not.
+
+    >>> _records_joined("A001,x\rA002,y", ","), _records_joined("A001,one\rtwo", ",")
+    (True, False)
+    """
+    pieces = body.split("\r")
+    first = pieces[0].split(delimiter, 1)[0]
+    if not any(c.isdigit() for c in first):
+        return False
+    shape = _shape(first)
+    return all(_shape(p.split(delimiter, 1)[0]) == shape for p in pieces[1:])
+
+
 def split_line_ends(text: str, delimiter: str) -> tuple[str, int | None]:
     r"""``text`` with each carriage return alone (not part of CRLF) that ends a line
     turned into a line feed, and the number of the first line so ended (None if none).
@@ -214,8 +242,9 @@ def split_line_ends(text: str, delimiter: str) -> tuple[str, int | None]:
     joined from several, edited on several systems) or part of a value (pandas writes a
     value holding a CR unquoted). It is read as a line end in the header line (a header
     never holds one), and in a line without quotes that, read with the CR as part of a
-    value, would not have as many fields as the header. Lines with quotes keep their
-    CRs: the CSV reader reads them.
+    value, would not have as many fields as the header, or whose pieces each begin with a
+    field shaped as its first (records joined, see :func:`_records_joined`). Lines with
+    quotes keep their CRs: the CSV reader reads them.
 
     Examples
     --------
@@ -231,7 +260,11 @@ def split_line_ends(text: str, delimiter: str) -> tuple[str, int | None]:
     for number, line in enumerate(lines):
         body, end = (line[:-1], "\r") if line.endswith("\r") else (line, "")
         fields = body.count(delimiter) + 1
-        if "\r" in body and '"' not in body and (number == 0 or fields != width):
+        if (
+            "\r" in body
+            and '"' not in body
+            and (number == 0 or fields != width or _records_joined(body, delimiter))
+        ):
             pieces = body.split("\r")
             if first is None:
                 first = len(out) + 1
