@@ -465,7 +465,7 @@ def test_corpus_covers_every_documented_rule() -> None:
         "merged_cells",
         "sheet_not_read",
     }  # tested in test_read.py
-    covered |= {"date_order", "age_unit", "ethnicity_letters"}  # test_forms.py
+    covered |= {"date_order", "age_unit", "ethnicity_letters", "totals_row"}  # test_forms.py
     covered |= {"line_ends", "title_rows"}  # test_read_quoted.py
     covered |= {"unfit_name"}  # test_hostile_input.py
     assert documented - covered - {"rule"} == set()

@@ -379,3 +379,20 @@ def test_letters_that_are_not_all_codes_are_warned() -> None:
     codes = frames()  # NHS codes alone: no warning
     codes["notifications"]["ethnicity"] = ["A", "H", "M", "Z"]
     assert "ethnicity_letters" not in set(cdop.validate(codes, today=TODAY).failures["rule"])
+
+
+def test_a_totals_row_is_named_and_not_counted_as_a_record() -> None:
+    # "Total" rows at the foot of a sheet were counted as records read and rejected
+    # ("42 read" for 40 deaths)
+    tables = frames()
+    total = pd.DataFrame([{"case_id": "Total: 4"}, {"case_id": "Grand total"}])
+    tables["notifications"] = pd.concat([tables["notifications"], total], ignore_index=True)
+    tables["notifications"] = tables["notifications"].fillna("")
+    report = cdop.validate(tables, today=TODAY)
+    assert report.errors.empty
+    assert report.rows_read["notifications"] == 4
+    totals = report.warnings[report.warnings["rule"] == "totals_row"]
+    assert totals["row"].tolist() == [4, 5]
+    kept = frames()  # a case ID starting "Total" with its dates is a record
+    kept["notifications"].loc[0, "case_id"] = "TOTAL-001"
+    assert cdop.validate(kept, today=TODAY).rows_read["notifications"] == 4

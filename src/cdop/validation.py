@@ -15,7 +15,7 @@ File and table: ``missing_source``, ``unsupported_source``, ``missing_table``,
 ``duplicate_column``, ``blank_header``; warnings ``encoding``, ``unknown_column``,
 ``column_map``, ``blank_row``, ``open_review``, ``line_ends``, ``sheet_not_read``,
 ``excel_formula``, ``excel_error``, ``merged_cells``, ``title_rows`` (an error in a CSV
-file), ``age_unit``, ``ethnicity_letters``.
+file), ``age_unit``, ``ethnicity_letters``, ``totals_row``.
 Values: ``required``, ``date_format``, ``integer_format``, ``invalid_code``,
 ``out_of_range``, ``pattern``, ``future_date``; warnings ``excel_date_serial``, ``date_order``,
 ``not_recorded``, ``age_in_words``, ``unfit_name``. A broken value of an optional column
@@ -101,6 +101,8 @@ def _escaped(match: re.Match[str]) -> str:
 
 _R = schema.REVIEWS
 _ISO_SHAPE: Final = r"\d{4}-\d{1,2}-\d{1,2}(?:[ T].*)?"
+#: What a row of totals holds where the case ID goes ("Total", "Grand total: 40").
+_TOTALS_ROW: Final = r"(?i)\s*(?:grand\s+|sub-?\s*)?totals?\b"
 #: A heading of the age column that says its unit is days ("Age (days)", "age_days").
 _DAYS_WORD: Final = re.compile(r"day|\bd\b|dys", re.IGNORECASE)
 #: The UTC offset ending a timestamp: "Z", "+01:00", "-0500".
@@ -970,6 +972,7 @@ class _Checker:
                     )
                 )
             self.set_aside(blank)
+        self._set_aside_totals()
         if self.n == 0 and self.raw.table == "notifications":
             self.fail_table(
                 "no_rows",
@@ -978,6 +981,39 @@ class _Checker:
             )
             return False
         return True
+
+    def _set_aside_totals(self) -> None:
+        """Leave out a totals row at the foot of a sheet ("Total", "Total: 40" where the
+        case ID goes, no dates): not a record, named in a warning."""
+        key = "case_id"
+        dates = [c.name for c in self.spec.columns if c.kind == "date" and c.required]
+        if key not in self.frame or not dates or not self.n:
+            return
+        codes, uniques = factorize(self.raw, key)
+        total = uniques.str.match(_TOTALS_ROW).to_numpy(dtype=bool, na_value=False)
+        if not total.any():
+            return
+        rows = _spread(total, codes, False)
+        for date in dates:
+            if date in self.frame:
+                rows &= self.frame[date].isna().to_numpy()
+        if not rows.any():
+            return
+        for row, value in zip(self.raw.rows[rows], self.frame[key][rows], strict=True):
+            self.single.append(
+                Issue(
+                    "warning",
+                    self.raw.table,
+                    self.raw.file,
+                    int(row),
+                    key,
+                    str(value),
+                    "totals_row",
+                    f"{self.raw.file}, {self.raw.row_label} {row}: {str(value)!r} in the case "
+                    "ID column, with no dates: a row of totals, not a record; skipped.",
+                )
+            )
+        self.set_aside(rows)
 
     def set_aside(self, mask: np.ndarray) -> None:
         """Leave out rows that are not records (blank rows, open cases) before any check."""
