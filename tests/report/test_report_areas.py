@@ -10,7 +10,11 @@ import pandas as pd
 import pytest
 
 import cdop
+from cdop.disclosure import CellKey
 from cdop.report import area_dataset, build_areas, build_chapter, comparison_chapter
+from cdop.report._model import Chapter
+from cdop.report.sections._base import DIM, MEASURE
+from cdop.report.sections.infant import calendar_years
 
 TODAY = dt.date(2026, 1, 1)
 
@@ -278,3 +282,35 @@ def test_deaths_with_no_area_are_named_in_the_value_of_all_areas(
     assert "not recorded" not in " ".join(n for t in whole.tables for n in t.notes)
     with pytest.warns(cdop.errors.DataQualityWarning, match="40 notification"):
         build_areas(ds, out=tmp_path / "areas", year="2024/25", formats=["md"], workers=1)
+
+
+def _all_areas_note(chapter: Chapter, section: str) -> str:
+    [table] = [t for s in chapter.sections if s.id == section for t in s.tables]
+    return next(n for n in table.notes if n.startswith("All areas"))
+
+
+def test_all_areas_value_follows_the_panels_chapter(sample: cdop.Dataset) -> None:
+    # An independent attack on a --with-panel build: the comparison chapter printed the
+    # infant mortality of all areas (2.417 to three decimals); times the live births it
+    # prints, that is the panel's 80 infant deaths of 2022-2024, and less the quintiles
+    # the panel's chapter shows (74), its hidden quintile 5 (6) came back exactly.
+    section = "areas_infant_mortality"
+    plain = comparison_chapter(sample, year="2024/25")
+    shown_value = _all_areas_note(plain, section)
+    assert "*" not in shown_value.split(",")[1]
+    window = calendar_years("2022-2024")
+    truth = cdop.analytics.infant_mortality(sample, by="imd_quintile", pool=3)
+    truth = truth[(truth["period"].astype(str) == "2022-2024") & truth["imd_quintile"].notna()]
+    counts = {
+        str(int(q)): int(n) for q, n in zip(truth["imd_quintile"], truth["numerator"], strict=True)
+    }
+
+    def key(q: str) -> CellKey:
+        return CellKey.of(MEASURE.INFANT_DEATHS_CALENDAR, year=window, **{DIM.QUINTILE: q})
+
+    shown = {key(q): (n, False) for q, n in counts.items()}
+    hidden_5 = {**shown, key("5"): (counts["5"], True)}
+    same = comparison_chapter(sample, year="2024/25", panel_published=shown)
+    assert _all_areas_note(same, section) == shown_value
+    hidden = comparison_chapter(sample, year="2024/25", panel_published=hidden_5)
+    assert _all_areas_note(hidden, section).startswith("All areas: the areas together, *")

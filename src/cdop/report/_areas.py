@@ -535,6 +535,7 @@ def comparison_chapter(
     date: dt.date | None = None,
     pool: int = 3,
     published: Mapping[str, Published] | None = None,
+    panel_published: Published | None = None,
 ) -> Chapter:
     """The chapter comparing areas: ranked tables and funnel plots against all areas together.
 
@@ -548,6 +549,13 @@ def comparison_chapter(
     its own chapter prints it, so the two read together give nothing away. Without it the
     chapter is protected on its own (small counts hidden). Either way the value of all
     areas together is hidden when it would let a hidden count be worked out.
+
+    With ``panel_published`` (what the panel's own chapter printed, built with its areas'
+    chapters), the value of all areas together, which is the panel's, is printed only
+    where the panel's chapter prints the counts it is made of shown: a rate of all areas
+    times the live births printed gives the panel's deaths, and with the counts the
+    panel's chapter shows, one it hides (an independent attack found the panel's deaths
+    in the most deprived quintile so).
     """
     start = _parse_year(year, ds)
     label = financial_label(start)
@@ -569,6 +577,7 @@ def comparison_chapter(
         measure: str,
         *,
         extra: np.ndarray | None = None,
+        extra_total: Callable[[float], bool] | None = None,
     ) -> tuple[np.ndarray, bool]:
         """Which areas' counts are hidden, and whether the total of all areas is."""
         names = [str(a) for a in compared[by]]
@@ -582,7 +591,18 @@ def comparison_chapter(
         )
         indexed = frame.set_index(frame[by].astype(str))
         total = float(indexed.loc[~indexed.index.isin(names), source].sum())
-        return hidden, _total_hidden(measure, names, counts, hidden, total, settings)
+        total_hidden = _total_hidden(measure, names, counts, hidden, total, settings)
+        if panel_published is not None:
+            # the value of all areas is the panel's: shown only as the panel's chapter
+            # shows the counts it is made of (and none of them less than it: the rest)
+            panel_extra = False
+            if extra_total is not None:
+                panel_extra = extra_total(total)
+            total_hidden |= bool(
+                _count_masks(np.array([total]), keys, [panel_published], settings)[0]
+            )
+            total_hidden |= panel_extra
+        return hidden, total_hidden
 
     timely = analytics.with_total(analytics.review_timeliness, ds, by=by, years=[label])
     timely = timely[timely[by].notna()]
@@ -683,6 +703,13 @@ def comparison_chapter(
             dtype=float,
         )
         threshold = settings.rules.threshold
+
+        def panel_unplaced(total: float) -> bool:
+            """Whether the panel's deaths with no quintile (its deaths less its
+            quintiles') are a small number."""
+            placed = sum((panel_published or {}).get(k, (0, False))[0] for k in quintiles)
+            return bool(1 <= total - placed <= threshold)
+
         n_hidden, n_total = masks(
             infant,
             compared,
@@ -691,6 +718,7 @@ def comparison_chapter(
             quintiles,
             "infant deaths",
             extra=(unplaced >= 1) & (unplaced <= threshold),
+            extra_total=panel_unplaced,
         )
         sections.append(
             _area_section(
@@ -944,9 +972,10 @@ def build_areas(
         tracker.note(f"{len(areas)} area chapters with {count} worker(s)")
         results: list[tuple[list[str], Published]] = []
         unlike: dict[str, int] = {}
+        panel_published: Published | None = None
         panel_folder = staging / "panel" if with_panel else None
         if panel_folder is not None:
-            results, panel_files, unlike = _build_together(
+            results, panel_files, unlike, panel_published = _build_together(
                 ds,
                 areas,
                 folders,
@@ -987,6 +1016,7 @@ def build_areas(
             rules=rules,
             date=date,
             published={a: published for a, (_, published) in zip(areas, results, strict=True)},
+            panel_published=panel_published,
         )
         files = [
             *render(
@@ -1050,10 +1080,11 @@ def _build_together(
     *,
     panel: str,
     progress: Callable[[str], None] | None,
-) -> tuple[list[tuple[list[str], Published]], list[Path], dict[str, int]]:
+) -> tuple[list[tuple[list[str], Published]], list[Path], dict[str, int], Published]:
     """The panel's chapter and its areas' chapters, protected together (one process),
-    and the panel's counts of earlier years printed otherwise than by its chapters built
-    on their own (see :func:`cdop.report._together.unlike_alone`)."""
+    the panel's counts of earlier years printed otherwise than by its chapters built on
+    their own (see :func:`cdop.report._together.unlike_alone`), and what the panel's
+    chapter printed of the counts the comparison chapter prints again."""
     from cdop.report._render import render
     from cdop.report._together import plan_together, published_for_comparison, unlike_alone
 
@@ -1074,6 +1105,7 @@ def _build_together(
     )
     written: list[Path] = []
     results: list[tuple[list[str], Published]] = []
+    panel_published: Published = {}
     unlike = unlike_alone(members[0], joint, settings)
     for member in members:
         chapter = finish_chapter(
@@ -1089,9 +1121,10 @@ def _build_together(
         )
         if member.area is None:
             written += render(chapter, panel_folder, formats, date=date, template=template)
+            panel_published = published_for_comparison(member, joint, _LINKED)
             continue
         chapter = dataclasses.replace(chapter, title=f"{chapter.title}: {member.area}")
         folder = folders[areas.index(member.area)]
         files = render(chapter, folder, formats, date=date, template=template)
         results.append(([str(p) for p in files], published_for_comparison(member, joint, _LINKED)))
-    return results, written, unlike
+    return results, written, unlike, panel_published
