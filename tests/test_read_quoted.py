@@ -420,3 +420,15 @@ def test_two_short_records_joined_by_a_lone_cr_are_two_records(tmp_path: Path) -
     checked = check_source(folder, today=TODAY)
     assert checked.report.rows_read["notifications"] == 4
     assert "line_ends" in set(checked.report.failures["rule"])
+
+
+def test_case_ids_listed_in_one_value_with_a_cr_stay_one_record(tmp_path: Path) -> None:
+    # pandas writes a value holding a CR unquoted: a list of linked case IDs in one value
+    # ("A002\rA003") was taken for two records joined, and a record lost
+    lines = NOTIFICATIONS_CSV.strip().split("\n")
+    text = lines[0] + ",linked_cases\n" + lines[1] + ",A002\rA003\n"
+    text += "\n".join(f"{line}," for line in lines[2:]) + "\n"
+    folder = write_folder(tmp_path / "x", {"notifications.csv": text})
+    checked = check_source(folder, today=TODAY)
+    assert checked.report.rows_read["notifications"] == 4
+    assert not checked.report.errors["rule"].isin(["duplicate_id", "required"]).any()

@@ -218,20 +218,24 @@ _SHAPE_LOWER = re.compile(r"[a-z]")
 
 
 def _records_joined(body: str, delimiter: str) -> bool:
-    r"""Whether a line holding CRs alone is records joined at them: every piece after a
-    CR begins with a field of the shape of the line's first field (a case ID, holding a
-    digit), as two short records joined by a CR do and a note running onto a second line
+    r"""Whether a line holding CRs alone is records joined at them: every piece holds two
+    fields or more, and each piece after a CR begins with two fields of the shapes of the
+    line's first two (a case ID holding a digit, then a date), as two short records joined
+    by a CR do; a note running onto a second line, or a list of case IDs in one value,
     does not.
 
-    >>> _records_joined("A001,x\rA002,y", ","), _records_joined("A001,one\rtwo", ",")
-    (True, False)
+    >>> _records_joined("A001,2024-01-02,x\rA002,2024-02-03,y", ",")
+    True
+    >>> _records_joined("A001,2024-01-02,one\rtwo", ","), _records_joined("A001,x,A1\rA2", ",")
+    (False, False)
     """
-    pieces = body.split("\r")
-    first = pieces[0].split(delimiter, 1)[0]
+    pieces = [p.split(delimiter) for p in body.split("\r")]
+    if any(len(p) < 2 for p in pieces):
+        return False
+    first, second = pieces[0][0], pieces[0][1]
     if not any(c.isdigit() for c in first):
         return False
-    shape = _shape(first)
-    return all(_shape(p.split(delimiter, 1)[0]) == shape for p in pieces[1:])
+    return all(_shape(p[0]) == _shape(first) and _shape(p[1]) == _shape(second) for p in pieces[1:])
 
 
 def split_line_ends(text: str, delimiter: str) -> tuple[str, int | None]:

@@ -55,7 +55,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -102,12 +102,13 @@ def _escaped(match: re.Match[str]) -> str:
 _R = schema.REVIEWS
 _ISO_SHAPE: Final = r"\d{4}-\d{1,2}-\d{1,2}(?:[ T].*)?"
 #: What a row of totals holds where the case ID goes ("Total", "Grand total: 40").
-_TOTALS_ROW: Final = r"(?i)\s*(?:grand\s+|sub-?\s*)?totals?\b"
+_TOTALS_ROW: Final = r"\s*(?:grand\s+|sub-?\s*)?totals?\b"
 #: A heading of the age column that says its unit is days ("Age (days)", "age_days").
 _DAYS_WORD: Final = re.compile(r"day|\bd\b|dys", re.IGNORECASE)
 #: The UTC offset ending a timestamp: "Z", "+01:00", "-0500".
 _UTC_OFFSET: Final = (
-    r"^(\d{4}-\d{1,2}-\d{1,2}[T ]\d{1,2}:\d\d(?::\d\d(?:\.\d+)?)?)\s*(?:Z|[+-]\d\d:?\d\d)$"
+    r"^(\d{4}-\d{1,2}-\d{1,2})[T ](\d{1,2}(?::\d\d(?::\d\d(?:\.\d+)?)?)?)"
+    r"\s*(?:Z|[+-]\d\d(?::?\d\d)?)$"
 )
 _SERIAL_SHAPE: Final = r"\d{5}(?:\.0+)?"
 #: A date of two numbers then the year, as "04/13/2017" or "4.13.17 10:15": the numbers,
@@ -386,10 +387,29 @@ def _spread(per_unique: np.ndarray, codes: np.ndarray, fill: object) -> np.ndarr
 
 def _parse_dates(values: pd.Series, fmt: str) -> pd.Series:
     """Parse text with one format; unparseable or implausible (before 1900, after 2100) -> NaT."""
-    parsed = pd.to_datetime(values, format=fmt, errors="coerce")
+    try:
+        parsed = pd.to_datetime(values, format=fmt, errors="coerce")
+    except (ValueError, TypeError, OverflowError):
+        # offsets pandas will not mix, and the like: each value alone, the rest NaT
+        parsed = pd.Series(
+            [_one_date(v, fmt) for v in values], index=values.index, dtype="datetime64[ns]"
+        )
+    if getattr(parsed.dt, "tz", None) is not None:
+        parsed = parsed.dt.tz_localize(None)
     plausible = (parsed >= _EARLIEST) & (parsed <= _LATEST)
     result: pd.Series = parsed.where(plausible).astype(_DATE_DTYPE)
     return result
+
+
+def _one_date(value: object, fmt: str) -> Any:
+    """One text as a date of ``fmt`` without a time zone, NaT when it is not one."""
+    try:
+        found = pd.to_datetime(str(value), format=fmt, errors="coerce")
+    except (ValueError, TypeError, OverflowError):
+        return pd.NaT
+    if found is pd.NaT or not isinstance(found, pd.Timestamp):
+        return pd.NaT
+    return found.tz_localize(None) if found.tzinfo is not None else found
 
 
 def _stripped(codes: np.ndarray, uniques: pd.Series) -> tuple[np.ndarray, pd.Series]:
@@ -506,6 +526,8 @@ class _Checker:
         self.code_labels: Mapping[str, Mapping[str, str]] = code_labels or {}
         self.approximate_age = np.zeros(self.n, dtype=bool)
         self.month_first: str | None = None
+        #: Headings an import profile maps (it declares what they hold, unit included).
+        self.declared_headings: frozenset[str] = frozenset()
 
     def header(self, column: str) -> str:
         return self.raw.headers.get(column, column)
@@ -793,7 +815,8 @@ class _Checker:
             rule = "integer_format"
             if col.name == _N.age_at_death_days and self.raw.table == "notifications":
                 heading = self.header(col.name)
-                if numbers.notna().any() and not _DAYS_WORD.search(heading):
+                declared = normalise_key(heading) in self.declared_headings
+                if numbers.notna().any() and not declared and not _DAYS_WORD.search(heading):
                     # "Age at Death" holding 15 may mean 15 years: the contract's unit is
                     # days, and a heading that does not say so is worth a look
                     self.fail_table(
@@ -989,14 +1012,17 @@ class _Checker:
         dates = [c.name for c in self.spec.columns if c.kind == "date" and c.required]
         if key not in self.frame or not dates or not self.n:
             return
-        codes, uniques = factorize(self.raw, key)
-        total = uniques.str.match(_TOTALS_ROW).to_numpy(dtype=bool, na_value=False)
-        if not total.any():
-            return
-        rows = _spread(total, codes, False)
+        rows = np.ones(self.n, dtype=bool)
         for date in dates:
             if date in self.frame:
                 rows &= self.frame[date].isna().to_numpy()
+        if not rows.any():
+            return  # every record has a date: the common case, decided without the IDs
+        candidates = np.flatnonzero(rows)
+        ids = self.frame[key].iloc[candidates].astype("str")
+        rows[candidates] = (
+            ids.str.lower().str.match(_TOTALS_ROW).to_numpy(dtype=bool, na_value=False)
+        )
         if not rows.any():
             return
         for row, value in zip(self.raw.rows[rows], self.frame[key][rows], strict=True):
@@ -1062,9 +1088,13 @@ class _Checker:
         if len(present) == 1 and present[0] in self.distinct:  # counted by code: no hashing
             codes, values = self.distinct[present[0]]
             # IDs differing only in letter case ("NM17-0012", "nm17-0012") are one case
-            same, _ = pd.factorize(values.str.lower())
-            per_unique = np.append(np.asarray(same, dtype=np.int64), -1)
-            folded = per_unique[codes]  # codes of -1 read the last slot
+            lowered = pc.utf8_lower(_arrow_text(values))
+            if pc.count_distinct(lowered).as_py() < len(values):
+                same, _ = pd.factorize(pd.Series(lowered.to_pylist(), dtype="str"))
+                per_unique = np.append(np.asarray(same, dtype=np.int64), -1)
+                folded = per_unique[codes]  # codes of -1 read the last slot
+            else:
+                folded = codes
             counts = np.bincount(folded[folded >= 0], minlength=len(values))
             dup = _spread(counts > 1, folded, False)
         else:
@@ -1480,6 +1510,8 @@ def check_source(
         if table not in raw_tables:
             continue
         checker = _Checker(raw_tables[table], code_labels)
+        if profile is not None:
+            checker.declared_headings = frozenset(normalise_key(h) for h in profile.columns)
         checkers[table] = checker
         usable[table] = checker.check_structure()
         if usable[table] and table == "reviews" and profile is not None and profile.open_reviews:

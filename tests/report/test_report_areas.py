@@ -314,3 +314,8 @@ def test_all_areas_value_follows_the_panels_chapter(sample: cdop.Dataset) -> Non
     assert _all_areas_note(same, section) == shown_value
     hidden = comparison_chapter(sample, year="2024/25", panel_published=hidden_5)
     assert _all_areas_note(hidden, section).startswith("All areas: the areas together, *")
+
+
+def test_comparison_by_a_column_not_there_is_a_clear_error(sample: cdop.Dataset) -> None:
+    with pytest.raises(cdop.CdopArgumentError):
+        comparison_chapter(sample, year="2024/25", by="no_such_column")

@@ -566,7 +566,7 @@ def comparison_chapter(
     by_area = None if published is None else dict(published)
     omitted: list[Omission] = []
     # deaths with no area are in no area's row, but in the value of all areas together
-    no_area = bool(ds.notifications[by].isna().any())
+    no_area = by in ds.notifications.columns and bool(ds.notifications[by].isna().any())
 
     def masks(
         frame: pd.DataFrame,
