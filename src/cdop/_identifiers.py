@@ -149,37 +149,10 @@ _PERSON_WORDS = frozenset(
         "mum",
         "dad",
         "informant",
-        "maiden",
-        "birth",
-        "given",
-        "family",
-        "preferred",
-        "middle",
-        "first",
-        "last",
     }
 )
 #: Whole headers that name a person's name without the word ("Known As", "Child").
-_PERSON_HEADERS = frozenset(
-    {
-        "known as",
-        "aka",
-        "also known as",
-        "initials",
-        "deceased",
-        "child",
-        "the child",
-        "mother",
-        "father",
-        "parent",
-        "parents",
-        "patient",
-        "baby",
-        "infant",
-        "carer",
-        "guardian",
-    }
-)
+_PERSON_HEADERS = frozenset({"known as", "aka", "also known as", "initials", "child initials"})
 #: First words of a header naming a yes/no flag about a number, not the number.
 _FLAG_WORDS = frozenset({"has", "is", "with", "without", "valid", "missing", "no"})
 #: A lower-case letter then a capital, or the last capital of a run before a capital and
@@ -300,6 +273,8 @@ def _header_kind(header: str) -> str | None:
     [None, None, None, None]
     >>> [_header_kind(h) for h in ("Service User Name", "Name (as on Form A)", "Known As")]
     ['names', 'names', 'names']
+    >>> [_header_kind(h) for h in ("Birth Hospital Name", "Place of Death Name", "Infant")]
+    [None, None, None]
     >>> _header_kind("\uff2e\uff41\uff4d\uff45")  # full-width "Name"
     'names'
     """
@@ -318,19 +293,23 @@ def _header_kind(header: str) -> str | None:
         return "an NHS number"
     if key in _POSTCODE_HEADERS or "postcode" in squashed:
         return None  # judged by its values: a district such as "LS6" is allowed
-    tokens = [w.rstrip("0123456789") for w in key.split()]
+    # words in brackets say where a value comes from ("(School Record)"), not whose it is
+    plain = normalise_key(re.sub(r"\([^)]*\)", " ", split))
+    tokens = [w.rstrip("0123456789") for w in plain.split()]
     tokens = [w for w in tokens if w]
-    if key in _PERSON_HEADERS or words & {"initials", "forenames", "surnames"}:
+    if key in _PERSON_HEADERS:
         return "names"
     at = next((i for i, w in enumerate(tokens) if w in _NAME_WORDS), None)
     if at is not None:
-        if words & _PERSON_WORDS:
-            return "names"  # "Service User Name", "Patient Name (Hospital)", "Name of Child"
         before = tokens[at - 1] if at else ""
-        after = tokens[at + 2] if tokens[at + 1 : at + 2] == ["of"] and at + 2 < len(tokens) else ""
-        if before in _PLACE_WORDS or after in _PLACE_WORDS:
-            return None  # a place or body ("LA Name", "Name of Hospital"), not a person
-        return "names"
+        after = tokens[at + 2 :] if tokens[at + 1 : at + 2] == ["of"] else []
+        if before in _PERSON_WORDS:
+            return "names"  # "Service User Name", "Patient Name (Hospital)"
+        if set(tokens[:at]) & _PLACE_WORDS or set(after) & _PLACE_WORDS:
+            # a place or body ("Birth Hospital Name", "Local Authority of Residence Name",
+            # "Name of Trust"), not a person
+            return None
+        return "names"  # "Name", "First Name", "Name of Child", "Name (as on Form A)"
     if squashed.endswith("name") and squashed != "filename":
         if any(squashed.startswith(place) for place in _PLACE_WORDS):
             return None  # "hospitalname", "fieldname"
