@@ -465,3 +465,31 @@ def test_title_rows_above_the_headings_are_checked_for_identifiers(
     _sheets(path, {"Notifications": title + "\n\n" + NOTIFICATIONS_CSV, "Reviews": REVIEWS_CSV})
     with pytest.raises(IdentifierError, match=r"export.xlsx\[Notifications\]"):
         cdop.validate(path, today=TODAY)
+
+
+def test_files_and_sheets_only_named_like_a_table_are_not_errors(tmp_path: Path) -> None:
+    # a review of the change: any file or sheet whose name held "notifications",
+    # "review" or "deaths" was an error, whatever it held
+    folder = write_folder(
+        tmp_path / "x",
+        {
+            "notifications.csv": NOTIFICATIONS_CSV,
+            "reviews.csv": REVIEWS_CSV,
+            "notifications_readme.csv": "a,b\n1,2\n",
+            "reviews_failures.csv": "file,row,rule\nx,2,required\n",
+        },
+    )
+    assert cdop.validate(folder, today=TODAY).errors.empty
+    path = tmp_path / "export.xlsx"
+    _sheets(
+        path,
+        {
+            "Notifications": NOTIFICATIONS_CSV,
+            "Reviews": REVIEWS_CSV,
+            "Deaths by area": "area,deaths\nNorthmoor,3",
+            "Review notes": "note\nchecked",
+        },
+    )
+    report = cdop.validate(path, today=TODAY)
+    assert report.errors.empty
+    assert (report.warnings["rule"] == "sheet_not_read").sum() == 2

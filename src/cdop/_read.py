@@ -26,7 +26,7 @@ import os
 import re
 import threading
 import warnings
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -209,6 +209,16 @@ def _table_for_stem(
     return None
 
 
+def _read_elsewhere(
+    table: schema.TableName,
+    book: Mapping[Any, pd.DataFrame],
+    sheets: Mapping[str, schema.TableName],
+    sheet: Any,
+) -> bool:
+    """Whether another sheet of ``book`` than ``sheet`` is read as ``table``."""
+    return any(other != sheet and _table_for_stem(str(other), sheets) == table for other in book)
+
+
 def _named_like(stem: str) -> schema.TableName | None:
     """The table a file or sheet name mentions without being its name ("notifications
     2024-25", "Reviews (1)", "Copy of notifications"), or None."""
@@ -232,6 +242,15 @@ def _headed_like(
     required column of a table without one (births, population): a sheet of code lists
     headed "sex", "ethnicity", "place_of_death" is not a table of records."""
     rows = [cells.iloc[i].tolist() for i in range(min(len(cells), _HEADER_SEARCH_ROWS))]
+    return _rows_headed_like(rows, column_map)
+
+
+def _rows_headed_like(
+    rows: Sequence[Sequence[Any]], column_map: Mapping[str, str] | None
+) -> schema.TableName | None:
+    """As :func:`_headed_like`, for the first rows of a sheet or file as lists of cells;
+    the table naming most columns when several do."""
+    best: tuple[int, schema.TableName] | None = None
     for table in ("notifications", "reviews", "births", "population", "factors"):
         spec = schema.TABLES[table]
         lookup = _header_lookup(spec, column_map)
@@ -243,9 +262,48 @@ def _headed_like(
         for values in rows:
             named = {lookup.get(normalise_key(str(v).strip())) for v in values if not pd.isna(v)}
             named.discard(None)
-            if len(named) >= _HEADINGS_OF_A_TABLE and needed <= named:
-                return table
-    return None
+            if (
+                len(named) >= _HEADINGS_OF_A_TABLE
+                and needed <= named
+                and (best is None or len(named) > best[0])
+            ):
+                best = (len(named), table)
+    return None if best is None else best[1]
+
+
+def _file_headed_like(path: Path, column_map: Mapping[str, str] | None) -> schema.TableName | None:
+    """The table whose columns a data file's first rows name (see :func:`_headed_like`),
+    read from its first bytes (CSV), its schema (Parquet) or its first sheet's first rows
+    (Excel); None when it names none or cannot be read."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix in _PARQUET_SUFFIXES:
+            import pyarrow.parquet as pq
+
+            return _rows_headed_like([pq.read_schema(path).names], column_map)
+        if suffix in _EXCEL_SUFFIXES:
+            import openpyxl
+
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            try:
+                sheet = book.worksheets[0]
+                rows = [
+                    list(r) for r in sheet.iter_rows(max_row=_HEADER_SEARCH_ROWS, values_only=True)
+                ]
+            finally:
+                book.close()
+            return _rows_headed_like(rows, column_map)
+        with path.open("rb") as handle:
+            head = handle.read(_HEAD).decode("utf-8", errors="replace").lstrip("\ufeff")
+        lines = head.splitlines()[:_HEADER_SEARCH_ROWS]
+        if not lines:
+            return None
+        delimiter = sniff_delimiter(lines[0], "\t" if suffix == ".tsv" else ",")
+        with field_limit():
+            rows = list(csv.reader(lines, delimiter=delimiter))
+        return _rows_headed_like(rows, column_map)
+    except Exception:  # an unreadable file says nothing of what it holds
+        return None
 
 
 def untabled_files(
@@ -279,9 +337,10 @@ def _load_folder(
             continue
         table = _table_for_stem(path.stem, sheets)
         if table is None:
-            like = _named_like(path.stem)
-            if like is not None and path.suffix.lower() in _SUPPORTED:
-                similar.setdefault(like, []).append(path.name)
+            if _named_like(path.stem) is not None and path.suffix.lower() in _SUPPORTED:
+                like = _file_headed_like(path, column_map)
+                if like is not None:
+                    similar.setdefault(like, []).append(path.name)
             continue
         if path.suffix.lower() not in _SUPPORTED:
             issues.append(
@@ -306,7 +365,8 @@ def _load_folder(
                 table,
                 str(folder),
                 "ambiguous_table",
-                f"{folder}: {', '.join(others)} may also hold {table} (only "
+                f"{folder}: {', '.join(others)} also hold(s) the {table} table, by its "
+                f"name and headings (only "
                 f"{found[table][0].name} is read); keep one file per table (combine "
                 "them), or move the others out of the folder.",
             )
@@ -357,8 +417,8 @@ def _load_workbook(
         label = f"{path.name}[{sheet}]"
         if table is None:
             unread.append(_unread_sheet(label, cells))
-            like = _named_like(str(sheet)) or _headed_like(cells, column_map)
-            if like is not None:
+            like = _headed_like(cells, column_map)
+            if like is not None and _read_elsewhere(like, book, sheets, sheet):
                 # a second sheet of a table ("Notifications (2)"), or a table under
                 # another sheet name: its records would be lost without a word
                 issues.append(
@@ -366,10 +426,10 @@ def _load_workbook(
                         like,
                         str(path),
                         "ambiguous_table",
-                        f"{path.name}: sheet {str(sheet)!r} looks like the {like} table "
-                        "(its name or headings) but is not read; name the sheet after its "
-                        "table (one sheet per table: combine them), or map it in a mapping "
-                        'file ("sheets": {...}).',
+                        f"{path.name}: sheet {str(sheet)!r} is headed as the {like} table "
+                        "but is not read (another sheet holds that table); keep one sheet "
+                        "per table (combine them), or map the sheets in a mapping file "
+                        '("sheets": {...}).',
                     )
                 )
                 continue
