@@ -493,3 +493,38 @@ def test_files_and_sheets_only_named_like_a_table_are_not_errors(tmp_path: Path)
     report = cdop.validate(path, today=TODAY)
     assert report.errors.empty
     assert (report.warnings["rule"] == "sheet_not_read").sum() == 2
+
+
+def _patched(path: Path, old: bytes, new: bytes) -> None:
+    """Rewrite the first sheet's XML of a workbook, as Excel itself would have saved it."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    part = "xl/worksheets/sheet1.xml"
+    assert old in parts[part]
+    parts[part] = parts[part].replace(old, new)
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+def test_saved_formula_results_are_told_from_missing_ones(tmp_path: Path) -> None:
+    # a review: an error Excel saved as a formula's result (VLOOKUP giving #N/A) was
+    # reported as "no value saved", and a formula whose empty text result was saved too
+    path = tmp_path / "export.xlsx"
+    _workbook_with_formulas(path)
+    _patched(
+        path,
+        b'<c r="D3"><f>C3-B3</f><v></v></c>',
+        b'<c r="D3" t="e"><f>VLOOKUP(A3,Ages!A:B,2,0)</f><v>#N/A</v></c>',
+    )
+    _patched(
+        path,
+        b'<c r="E5"><f>"fe"&amp;"male"</f><v></v></c>',
+        b'<c r="E5" t="str"><f>""</f><v></v></c>',
+    )
+    warned = cdop.validate(path, today=TODAY).warnings
+    errors = warned[warned["rule"] == "excel_error"]
+    assert errors[["row", "value"]].values.tolist() == [[3, "#N/A"], [4, "#N/A"]]
+    assert not (warned["rule"] == "excel_formula").any()

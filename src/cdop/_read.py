@@ -593,62 +593,123 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 #: Cells the workbook holds as a formula without a saved value, or an Excel error, by
 #: (row, column) position in the sheet (from 0): their kind ("formula" or "error") and text.
 FormulaCells = dict[tuple[int, int], tuple[str, str]]
-_FORMULA_MARKS = (b"<f>", b"<f ", b't="e"')
+
+
+def _sheet_parts(path: Path) -> dict[str, str]:
+    """The worksheet part (``xl/worksheets/sheet1.xml``) of each sheet of a workbook, by
+    sheet name, from the workbook's own index ({} when it cannot be read)."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    package = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+            rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return {}
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{package}Relationship")}
+    parts: dict[str, str] = {}
+    for sheet in book.iter(f"{main}sheet"):
+        target = targets.get(sheet.get(f"{rel}id"), "")
+        if target:
+            parts[sheet.get("name", "")] = (
+                target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            )
+    return parts
+
+
+def _sheet_xml(path: Path, sheets: Collection[Any]) -> dict[Any, bytes]:
+    """The XML of each of ``sheets`` (those the workbook index names)."""
+    import zipfile
+
+    parts = _sheet_parts(path)
+    found: dict[Any, bytes] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for sheet in sheets:
+                part = parts.get(str(sheet))
+                if part is not None and part in archive.namelist():
+                    found[sheet] = archive.read(part)
+    except (OSError, zipfile.BadZipFile):
+        return {}
+    return found
+
+
+_CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_CELL_TYPE = re.compile(rb'\bt="(\w+)"')
+_FORMULA_TEXT = re.compile(rb"<f\b[^>]*?(?:/>|>(.*?)</f>)", re.DOTALL)
+_VALUE = re.compile(rb"<v\b[^>]*?(?:/>|>(.*?)</v>)", re.DOTALL)
+_FORMULA_START = re.compile(rb"<f[\s>/]|\bt=\"e\"")
+
+
+def _letters_index(letters: bytes) -> int:
+    """Column letters as a position from 0 (A is 0, AA is 26)."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + letter - 64
+    return index - 1
 
 
 def _formula_cells(
     path: Path, book: Mapping[Any, pd.DataFrame], sheets: Collection[Any]
 ) -> dict[Any, FormulaCells]:
     """The cells of ``sheets`` that a reader of the saved values sees as blank but the
-    workbook holds otherwise: a formula whose result was never saved (a workbook written
-    by a program that does not calculate) or an Excel error (``#N/A``, ``#REF!``).
+    workbook holds otherwise: a formula with no value saved (a workbook written by a
+    program that does not calculate) or an Excel error (``#N/A``, ``#REF!``, saved as the
+    result of a formula or typed).
 
-    Such a cell is still read as blank (its text is not a value), but it is reported, instead
-    of as an empty cell without a word. The sheets are parsed a second time only when the
-    workbook holds a formula or an error at all."""
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as archive:
-            marked = any(
-                any(mark in archive.read(name) for mark in _FORMULA_MARKS)
-                for name in archive.namelist()
-                if name.startswith("xl/worksheets/") and name.endswith(".xml")
-            )
-    except (OSError, zipfile.BadZipFile, KeyError):
-        return {}
-    if not marked:
-        return {}
-    import openpyxl
+    Such a cell is still read as blank (its text is not a value), but it is reported,
+    instead of as an empty cell without a word. Read from the sheets' XML: only the cells
+    holding a formula or an error are looked at (a formula whose empty result was saved is
+    a blank cell, and not reported)."""
+    from html import unescape
 
     found: dict[Any, FormulaCells] = {}
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except Exception:  # read once already; a second failure only loses the detail
-        return {}
-    try:
-        for sheet in sheets:
-            cells = book[sheet]
-            here: FormulaCells = {}
-            for row in workbook[str(sheet)].iter_rows():
-                for cell in row:
-                    value = getattr(cell, "value", None)
-                    kind = getattr(cell, "data_type", None)
-                    if kind == "e" or (kind == "f" and isinstance(value, str)):
-                        r, c = cell.row - 1, cell.column - 1
-                        shown = (
-                            cells.iat[r, c] if r < cells.shape[0] and c < cells.shape[1] else None
-                        )
-                        if (
-                            shown is None
-                            or (isinstance(shown, float) and np.isnan(shown))
-                            or (isinstance(shown, str) and not shown.strip())
-                        ):
-                            here[(r, c)] = ("error" if kind == "e" else "formula", str(value))
-            if here:
-                found[sheet] = here
-    finally:
-        workbook.close()
+    for sheet, data in _sheet_xml(path, sheets).items():
+        cells = book[sheet]
+        here: FormulaCells = {}
+        for mark in _FORMULA_START.finditer(data):
+            start = data.rfind(b"<c ", 0, mark.start())
+            end = data.find(b"</c>", mark.start())
+            if start < 0 or end < 0:
+                continue
+            cell = data[start:end]
+            ref = _CELL_REF.search(cell)
+            if ref is None:
+                continue
+            r, c = int(ref.group(2)) - 1, _letters_index(ref.group(1))
+            if (r, c) in here or r >= cells.shape[0] or c >= cells.shape[1]:
+                continue
+            shown = cells.iat[r, c]
+            if not (
+                shown is None
+                or (isinstance(shown, float) and np.isnan(shown))
+                or (isinstance(shown, str) and not shown.strip())
+            ):
+                continue
+            kind = _CELL_TYPE.search(cell.split(b">", 1)[0])
+            value = _VALUE.search(cell)
+            if kind is not None and kind.group(1) == b"e":
+                text = (value.group(1) or b"") if value is not None else b"#N/A"
+                here[(r, c)] = ("error", unescape(text.decode("utf-8", "replace")))
+            elif value is None or (
+                not value.group(1) and (kind is None or kind.group(1) not in (b"str", b"s"))
+            ):
+                # no value, or an empty one that is not a text (a program that does not
+                # calculate writes <v></v>; Excel writes t="str" for an empty text result)
+                formula = _FORMULA_TEXT.search(cell)
+                body = formula.group(1) if formula is not None else None
+                text = (
+                    "=" + unescape(body.decode("utf-8", "replace"))
+                    if body
+                    else "(a shared formula)"
+                )
+                here[(r, c)] = ("formula", text)
+        if here:
+            found[sheet] = here
     return found
 
 
@@ -1668,6 +1729,16 @@ def _from_cells(
         cells, found = _unmerged(table, label, cells, start, merged)
         issues = [*issues, *found]
     header = ["" if pd.isna(h) else _cell_text(h) for h in cells.iloc[start].tolist()]
+    if formulas:
+        # only the columns read: a helper column of formulas is dropped as unknown
+        lookup = _header_lookup(schema.TABLES[table], column_map)
+        read = {
+            c
+            for c, h in enumerate(header)
+            if normalise_key(h.strip()) in lookup
+            or h.strip() in schema.TABLES[table].column_by_name
+        }
+        formulas = {rc: found for rc, found in formulas.items() if rc[1] in read}
     issues = [*issues, *_formula_issues(table, label, header, start, formulas or {})]
     body = cells.iloc[start + 1 :].reset_index(drop=True)
     body.columns = pd.RangeIndex(len(header))
@@ -1682,39 +1753,25 @@ MergedCells = list[tuple[int, int, int, int]]
 
 
 def _merged_cells(path: Path, sheets: Collection[Any]) -> dict[Any, MergedCells]:
-    """The merged ranges of ``sheets`` (only when the workbook holds any: the workbook
-    is then opened a second time, in full, as the fast reader does not give them)."""
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as archive:
-            marked = any(
-                b"<mergeCell " in archive.read(name)
-                for name in archive.namelist()
-                if name.startswith("xl/worksheets/") and name.endswith(".xml")
-            )
-    except (OSError, zipfile.BadZipFile, KeyError):
-        return {}
-    if not marked:
-        return {}
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(path, data_only=True)
-    except Exception:  # read once already; a second failure only loses the detail
-        return {}
+    """The merged ranges of ``sheets``, read from the sheets' XML."""
     found: dict[Any, MergedCells] = {}
-    try:
-        for sheet in sheets:
-            ranges = [
-                (r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1)
-                for r in workbook[str(sheet)].merged_cells.ranges
-            ]
-            if ranges:
-                found[sheet] = sorted(ranges)
-    finally:
-        workbook.close()
+    for sheet, data in _sheet_xml(path, sheets).items():
+        if b"<mergeCell " not in data:
+            continue
+        ranges = []
+        for match in _MERGED.finditer(data):
+            top, left = int(match.group(2)) - 1, _letters_index(match.group(1))
+            if match.group(3):
+                bottom, right = int(match.group(4)) - 1, _letters_index(match.group(3))
+            else:
+                bottom, right = top, left
+            ranges.append((top, left, bottom, right))
+        if ranges:
+            found[sheet] = sorted(ranges)
     return found
+
+
+_MERGED = re.compile(rb'<mergeCell ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
 
 
 def _unmerged(
