@@ -1088,8 +1088,14 @@ class _Checker:
         if len(present) == 1 and present[0] in self.distinct:  # counted by code: no hashing
             codes, values = self.distinct[present[0]]
             # IDs differing only in letter case ("NM17-0012", "nm17-0012") are one case
-            lowered = pc.utf8_lower(_arrow_text(values))
-            if pc.count_distinct(lowered).as_py() < len(values):
+            text = _arrow_text(values)
+            # two IDs can differ only in case only if the IDs hold both cases
+            mixed = (
+                pc.any(pc.match_substring_regex(text, "[a-z]")).as_py()
+                and pc.any(pc.match_substring_regex(text, "[A-Z]")).as_py()
+            )
+            lowered = pc.utf8_lower(text) if mixed else None
+            if lowered is not None and pc.count_distinct(lowered).as_py() < len(values):
                 same, _ = pd.factorize(pd.Series(lowered.to_pylist(), dtype="str"))
                 per_unique = np.append(np.asarray(same, dtype=np.int64), -1)
                 folded = per_unique[codes]  # codes of -1 read the last slot
