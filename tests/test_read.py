@@ -163,14 +163,8 @@ def _workbook_with_formulas(path: Path) -> None:
     """The two tables as sheets; three cells of the notifications sheet are, as a program
     that writes formulas without calculating them leaves them, a formula with no value
     saved (row 3, age; row 5, sex) and an Excel error (row 4, age)."""
-    book = openpyxl.Workbook()
-    for index, (name, text) in enumerate(
-        (("Notifications", NOTIFICATIONS_CSV), ("Reviews", REVIEWS_CSV))
-    ):
-        sheet = book.active if index == 0 else book.create_sheet()
-        sheet.title = name
-        for line in text.strip().split("\n"):
-            sheet.append(line.split(","))
+    _sheets(path, {"Notifications": NOTIFICATIONS_CSV, "Reviews": REVIEWS_CSV})
+    book = openpyxl.load_workbook(path)
     sheet = book["Notifications"]
     header = [cell.value for cell in sheet[1]]
     age = header.index("age_at_death_days") + 1

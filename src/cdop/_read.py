@@ -842,12 +842,17 @@ _NUMERIC_DATE_RULES = (
 
 
 def _failed(table: schema.TableName, path: Path, rule: str, message: str) -> RawTable:
+    return _unread_table(table, path, [_issue(table, path.name, rule, message)])
+
+
+def _unread_table(table: schema.TableName, path: Path, issues: list[Issue]) -> RawTable:
+    """A table whose file could not be read as one, with the issues saying why."""
     return RawTable(
         table=table,
         file=path.name,
         frame=pd.DataFrame(),
         rows=np.empty(0, dtype=np.int64),
-        issues=[_issue(table, path.name, rule, message)],
+        issues=issues,
     )
 
 
@@ -1103,13 +1108,7 @@ def _read_csv_bytes(
                     + "; delete the rows above the headings and save the file again.",
                 )
             )
-            return RawTable(
-                table=table,
-                file=path.name,
-                frame=pd.DataFrame(),
-                rows=np.empty(0, dtype=np.int64),
-                issues=issues,
-            )
+            return _unread_table(table, path, issues)
         swallowed = _header_swallowing(header, delimiter)
         if swallowed is not None:
             column, lines = swallowed
@@ -1124,13 +1123,7 @@ def _read_csv_bytes(
                     "it were read into the headings; remove the stray quote or close it.",
                 )
             )
-            return RawTable(
-                table=table,
-                file=path.name,
-                frame=pd.DataFrame(),
-                rows=np.empty(0, dtype=np.int64),
-                issues=issues,
-            )
+            return _unread_table(table, path, issues)
         read = _read_csv_arrow(text, delimiter, len(header))
         if read is not None:
             return _from_header_body(
