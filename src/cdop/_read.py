@@ -410,8 +410,9 @@ def _load_workbook(
     issues: list[Issue] = []
     unread: list[RawTable] = []
     read = [sheet for sheet in book if _table_for_stem(str(sheet), sheets) is not None]
-    formulas = _formula_cells(path, book, read)
-    merged = _merged_cells(path, read)
+    xml = _sheet_xml(path, read)
+    formulas = _formula_cells(book, xml)
+    merged = _merged_cells(xml)
     for sheet, cells in book.items():
         table = _table_for_stem(str(sheet), sheets)
         label = f"{path.name}[{sheet}]"
@@ -654,12 +655,12 @@ def _letters_index(letters: bytes) -> int:
 
 
 def _formula_cells(
-    path: Path, book: Mapping[Any, pd.DataFrame], sheets: Collection[Any]
+    book: Mapping[Any, pd.DataFrame], xml: Mapping[Any, bytes]
 ) -> dict[Any, FormulaCells]:
-    """The cells of ``sheets`` that a reader of the saved values sees as blank but the
-    workbook holds otherwise: a formula with no value saved (a workbook written by a
-    program that does not calculate) or an Excel error (``#N/A``, ``#REF!``, saved as the
-    result of a formula or typed).
+    """The cells of the sheets whose XML is given (see :func:`_sheet_xml`) that a reader of
+    the saved values sees as blank but the workbook holds otherwise: a formula with no
+    value saved (a workbook written by a program that does not calculate) or an Excel
+    error (``#N/A``, ``#REF!``, saved as the result of a formula or typed).
 
     Such a cell is still read as blank (its text is not a value), but it is reported,
     instead of as an empty cell without a word. Read from the sheets' XML: only the cells
@@ -668,7 +669,7 @@ def _formula_cells(
     from html import unescape
 
     found: dict[Any, FormulaCells] = {}
-    for sheet, data in _sheet_xml(path, sheets).items():
+    for sheet, data in xml.items():
         cells = book[sheet]
         here: FormulaCells = {}
         for mark in _FORMULA_START.finditer(data):
@@ -738,8 +739,9 @@ def _read_file(
             first = names[0]
         cells = book[first]
         others = [(name, book[name]) for name in names if name != first]
-        formulas = _formula_cells(path, book, [first]).get(first, {})
-        merged = _merged_cells(path, [first]).get(first)
+        xml = _sheet_xml(path, [first])
+        formulas = _formula_cells(book, xml).get(first, {})
+        merged = _merged_cells(xml).get(first)
         issues: list[Issue] = []
         if others:
             # the other sheets, hidden ones too, are not read but may still hold names
@@ -1745,10 +1747,10 @@ def _from_cells(
 MergedCells = list[tuple[int, int, int, int]]
 
 
-def _merged_cells(path: Path, sheets: Collection[Any]) -> dict[Any, MergedCells]:
-    """The merged ranges of ``sheets``, read from the sheets' XML."""
+def _merged_cells(xml: Mapping[Any, bytes]) -> dict[Any, MergedCells]:
+    """The merged ranges of the sheets whose XML is given (see :func:`_sheet_xml`)."""
     found: dict[Any, MergedCells] = {}
-    for sheet, data in _sheet_xml(path, sheets).items():
+    for sheet, data in xml.items():
         if b"<mergeCell " not in data:
             continue
         ranges = []

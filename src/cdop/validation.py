@@ -969,17 +969,12 @@ class _Checker:
         if blank.any():
             rows = self.raw.rows[blank]
             for row in rows[:20]:
-                self.single.append(
-                    Issue(
-                        "warning",
-                        self.raw.table,
-                        self.raw.file,
-                        int(row),
-                        None,
-                        None,
-                        "blank_row",
-                        f"{self.raw.file}, {self.raw.row_label} {row}: the row is blank; skipped.",
-                    )
+                self.warn_row(
+                    int(row),
+                    None,
+                    None,
+                    "blank_row",
+                    f"{self.raw.file}, {self.raw.row_label} {row}: the row is blank; skipped.",
                 )
             if len(rows) > 20:
                 self.single.append(
@@ -1005,6 +1000,14 @@ class _Checker:
             return False
         return True
 
+    def warn_row(
+        self, row: int | None, column: str | None, value: str | None, rule: str, message: str
+    ) -> None:
+        """A warning about one row of the table as read (or the table, row None)."""
+        self.single.append(
+            Issue("warning", self.raw.table, self.raw.file, row, column, value, rule, message)
+        )
+
     def _set_aside_totals(self) -> None:
         """Leave out a totals row at the foot of a sheet ("Total", "Total: 40" where the
         case ID goes, no dates): not a record, named in a warning."""
@@ -1026,18 +1029,13 @@ class _Checker:
         if not rows.any():
             return
         for row, value in zip(self.raw.rows[rows], self.frame[key][rows], strict=True):
-            self.single.append(
-                Issue(
-                    "warning",
-                    self.raw.table,
-                    self.raw.file,
-                    int(row),
-                    key,
-                    str(value),
-                    "totals_row",
-                    f"{self.raw.file}, {self.raw.row_label} {row}: {str(value)!r} in the case "
-                    "ID column, with no dates: a row of totals, not a record; skipped.",
-                )
+            self.warn_row(
+                int(row),
+                key,
+                str(value),
+                "totals_row",
+                f"{self.raw.file}, {self.raw.row_label} {row}: {str(value)!r} in the case "
+                "ID column, with no dates: a row of totals, not a record; skipped.",
             )
         self.set_aside(rows)
 
