@@ -938,14 +938,6 @@ def build_areas(
         raise CdopArgumentError(f"by: the column {by!r} holds no values")
     slugs = check_areas(areas, by)
     no_area = int(ds.notifications[by].isna().sum())
-    if no_area:
-        warnings.warn(
-            f"by: {no_area:,} notification(s) have no {by}: they are in no area's chapter, "
-            "and in the comparison chapter only in the value of all areas together (its "
-            "notes say so)",
-            DataQualityWarning,
-            stacklevel=2,
-        )
     if with_panel:
         check_name(panel, "panel")
     start = _parse_year(year, ds)
@@ -1034,6 +1026,15 @@ def build_areas(
         (staging / "README.md").write_text("\n".join(index) + "\n", encoding="utf-8")
         tracker.step("comparison chapter written")
     moved = tuple(target / p.relative_to(staging) for p in files)
+    if no_area:
+        # once the chapters are written: a build that fails says one thing, its error
+        warnings.warn(
+            f"by: {no_area:,} notification(s) have no {by}: they are in no area's chapter, "
+            "and in the comparison chapter only in the value of all areas together (its "
+            "notes say so)",
+            DataQualityWarning,
+            stacklevel=2,
+        )
     if unlike:
         warnings.warn(_unlike_message(unlike), DisclosureWarning, stacklevel=2)
     return AreasResult(
