@@ -284,6 +284,18 @@ def test_iso_timestamps_with_a_utc_offset_are_the_dates_written() -> None:
         ]
 
 
+@pytest.mark.parametrize(
+    "bad", ["2023-07-21 25:00+01", "2023-07-21T10:61:00Z", "2023-07-21 9:30:75+01:00"]
+)
+def test_a_timestamp_with_an_impossible_time_is_not_a_date(bad: str) -> None:
+    # The offset was cut off with the time, whatever the time was: "25:00" read as the
+    # date alone, silently.
+    ds = _read(date_of_death=["2023-04-03", "2023-05-10", bad, "2023-09-30"])
+    wrong = ds.report.errors[ds.report.errors["rule"] == "date_format"]
+    assert wrong[["row", "column", "value"]].values.tolist() == [[2, "date_of_death", bad]]
+    assert len(ds.notifications) == 3
+
+
 def test_month_first_dates_are_read_month_first_and_named() -> None:
     # A US-locale export: an independent tester's 565 deaths had 373 rejected (day 13 or
     # more read as a month) and 181 accepted with day and month exchanged, silently.
@@ -322,9 +334,21 @@ def test_a_day_first_date_keeps_the_contracts_order() -> None:
     tables = frames()
     tables["notifications"]["date_of_death"] = ["04/03/2023", "13/05/2023", "7/21/2023", "9/3/23"]
     report = cdop.validate(tables, today=TODAY)
-    assert not (report.failures["rule"] == "date_order").any()
     bad = report.errors[report.errors["rule"] == "date_format"]
     assert bad["value"].tolist() == ["7/21/2023"]
+    # The table is written both ways: the dates that read either way are read day first
+    # and named (not "13/05/2023", a date day first only).
+    order = report.warnings[report.warnings["rule"] == "date_order"]
+    assert order[["row", "value"]].values.tolist() == [[0, "04/03/2023"], [3, "9/3/23"]]
+    assert "read as 04/03/2023" in order["message"].iloc[0]
+    assert "'13/05/2023' is day first, '7/21/2023' month first" in order["message"].iloc[0]
+
+
+def test_a_day_first_table_names_no_date_order() -> None:
+    tables = frames()
+    tables["notifications"]["date_of_death"] = ["04/03/2023", "13/05/2023", "7/3/2023", "9/3/23"]
+    report = cdop.validate(tables, today=TODAY)
+    assert not (report.failures["rule"].isin(["date_order", "date_format"])).any()
 
 
 def test_not_known_abbreviated_is_not_stated() -> None:

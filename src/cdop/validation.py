@@ -107,7 +107,7 @@ _TOTALS_ROW: Final = r"\s*(?:grand\s+|sub-?\s*)?totals?\b"
 _DAYS_WORD: Final = re.compile(r"day|\bd\b|dys", re.IGNORECASE)
 #: The UTC offset ending a timestamp: "Z", "+01:00", "-0500".
 _UTC_OFFSET: Final = (
-    r"^(\d{4}-\d{1,2}-\d{1,2})[T ](\d{1,2}(?::\d\d(?::\d\d(?:\.\d+)?)?)?)"
+    r"^(\d{4}-\d{1,2}-\d{1,2})[T ]((?:[01]?\d|2[0-3])(?::[0-5]\d(?::[0-5]\d(?:\.\d+)?)?)?)"
     r"\s*(?:Z|[+-]\d\d(?::?\d\d)?)$"
 )
 _SERIAL_SHAPE: Final = r"\d{5}(?:\.0+)?"
@@ -526,6 +526,9 @@ class _Checker:
         self.code_labels: Mapping[str, Mapping[str, str]] = code_labels or {}
         self.approximate_age = np.zeros(self.n, dtype=bool)
         self.month_first: str | None = None
+        #: An example of a date only day first and one only month first, when the
+        #: table has both (see :meth:`_month_first`).
+        self.mixed_order: tuple[str, str] | None = None
         #: Headings an import profile maps (it declares what they hold, unit included).
         self.declared_headings: frozenset[str] = frozenset()
 
@@ -712,7 +715,12 @@ class _Checker:
         """A date of the table that only a month-first reading makes a date
         ("04/13/2017"), when no date of it is only a date day-first ("13/04/2017"): the
         table's dates are written month-first (a US-locale export), and read so. "" when
-        a date is only a date day-first (the contract's order); None when no date tells."""
+        a date is only a date day-first (the contract's order); None when no date tells.
+
+        A table with dates of both kinds keeps the contract's order, and its dates that
+        read either way are named (see :meth:`_dates`): ``mixed_order`` holds an example
+        of each kind."""
+        only_day_first: str | None = None
         only_month_first: str | None = None
         for col in self.spec.columns:
             if col.kind != "date" or self.text(col.name) is None:
@@ -723,13 +731,20 @@ class _Checker:
                 continue
             first = pd.to_numeric(parts[0], errors="coerce")
             second = pd.to_numeric(parts[2], errors="coerce")
-            if ((first > 12) & (first <= 31) & (second <= 12)).any():
-                return ""  # a day-first date: the contract's order holds
+            day_first = ((first > 12) & (first <= 31) & (second <= 12)).to_numpy(
+                dtype=bool, na_value=False
+            )
             month_first = ((first <= 12) & (second > 12) & (second <= 31)).to_numpy(
                 dtype=bool, na_value=False
             )
+            if only_day_first is None and day_first.any():
+                only_day_first = str(uniques[day_first].iloc[0])
             if only_month_first is None and month_first.any():
                 only_month_first = str(uniques[month_first].iloc[0])
+        if only_day_first is not None:
+            if only_month_first is not None:
+                self.mixed_order = (only_day_first, only_month_first)
+            return ""  # a day-first date: the contract's order holds
         return only_month_first
 
     def _dates(self, col: schema.Column, codes: np.ndarray, values: pd.Series) -> pd.Series:
@@ -744,6 +759,11 @@ class _Checker:
                 # named: the dates a day-first reading would also take, otherwise
                 a, b = pd.to_numeric(parts[0]), pd.to_numeric(parts[2])
                 swapped = ((a != b) & (a <= 12) & (b <= 12)).to_numpy(dtype=bool, na_value=False)
+        elif self.mixed_order is not None:
+            # read day first; named: the dates that read either way
+            parts = values.str.extract(_SLASHED_DATE)
+            a, b = pd.to_numeric(parts[0]), pd.to_numeric(parts[2])
+            swapped = ((a != b) & (a <= 12) & (b <= 12)).to_numpy(dtype=bool, na_value=False)
         parsed = pd.Series(pd.NaT, index=values.index, dtype=_DATE_DTYPE)
         iso = values.str.fullmatch(_ISO_SHAPE).fillna(False).to_numpy(dtype=bool)
         if iso.any():
@@ -775,7 +795,7 @@ class _Checker:
         serial_rows = _spread(serial, codes, False) & present
         row_dates = pd.Series(_spread(parsed.to_numpy(), codes, np.datetime64("NaT")))
         turned_rows = _spread(swapped, codes, False) & present & ~bad
-        if turned_rows.any():
+        if turned_rows.any() and self.month_first is not None:
             read_as = _day_text(row_dates, turned_rows)
             example = self.month_first
             self.fail(
@@ -786,6 +806,21 @@ class _Checker:
                 problem=lambda: (
                     f"is read month first (the table's dates are month-first, as {example!r} "
                     "shows): read as " + read_as + ". Check the export's date setting."
+                ),
+            )
+        elif turned_rows.any() and self.mixed_order is not None:
+            read_as = _day_text(row_dates, turned_rows)
+            day, month = self.mixed_order
+            self.fail(
+                turned_rows,
+                col.name,
+                "date_order",
+                severity="warning",
+                problem=lambda: (
+                    f"is read day first, but the table's dates are written both ways "
+                    f"({day!r} is day first, {month!r} month first): read as "
+                    + read_as
+                    + ". Check which order each row was written in."
                 ),
             )
         if serial_rows.any():
