@@ -149,6 +149,45 @@ def test_previous_folder_gives_the_same_masks(sample: cdop.Dataset, tmp_path) ->
         assert table.rows == next(t for t in default.tables if t.id == table.id).rows
 
 
+def test_previous_built_with_a_lower_threshold_is_refused_not_leaked(
+    sample: cdop.Dataset, tmp_path
+) -> None:
+    # An independent attacker's chapter built with --previous from a chapter printed at
+    # threshold 3: the new chapter hid a window total (6) the earlier one printed, as a
+    # "last resort", and took it as unknown; with it, its two hidden parts (1 and 5,
+    # each at least 1) were each between 1 and 5. A count printed before is known to the
+    # reader: it is never hidden again, and what cannot be protected so is refused.
+    from cdop.report import build
+
+    build(
+        sample,
+        out=tmp_path / "2023",
+        year="2023/24",
+        formats=["md", "csv"],
+        rules=cdop.disclosure.DisclosureRules(threshold=3),
+    )
+    with pytest.raises(cdop.CdopError, match=r"cannot protect \d+ hidden count") as info:
+        build_chapter(sample, year="2024/25", previous=[tmp_path / "2023"])
+    assert "threshold" in str(info.value)
+
+
+def test_a_count_tied_only_to_known_counts_is_reported_not_an_error() -> None:
+    # A with-panel build of a small area raised "no count can protect": a year's count of
+    # zero hidden by its year block, the three years' zero row of the window left out of
+    # its table (known). Nothing can protect it; the protection says so, and the window's
+    # tables are then left out (see cdop.report._history).
+    counts = LinkedCounts()
+    years = [CellKey.of("reviewed", year=y, age="nr") for y in ("Y1", "Y2", "Y3")]
+    window = CellKey.of("reviewed", year=["Y1", "Y2", "Y3"], age="nr")
+    counts.fix(years[0], 0, hidden=True)
+    for key in years[1:]:
+        counts.fix(key, 0, hidden=False)
+    counts.add(window, 0, known=True)
+    result = counts.protect()
+    assert result.unprotectable == (years[0],)
+    assert not result.hidden(window)
+
+
 def test_previous_reads_the_numeric_tables_as_the_chapter_printed_them(
     sample: cdop.Dataset, tmp_path
 ) -> None:
@@ -348,12 +387,23 @@ def test_a_count_known_without_being_printed_is_never_hidden() -> None:
     counts, zero = _hand_register(known=True)
     result = counts.protect()
     assert not result.hidden(zero)
-    # Another count published before is hidden instead, as a last resort (the boys, or
-    # the girls over both years: either leaves the 3 open).
-    assert result.hidden(CellKey.of("reviewed", year="Y2", sex="m")) or result.hidden(
-        CellKey.of("reviewed", year=["Y1", "Y2"], sex="f")
-    )
-    assert audit(counts, result).empty
+    # Nor is a count published before hidden (the boys, the girls over both years): the
+    # reader holds that publication, so hiding it here would take nothing from them
+    # (an independent attacker read 6 = 1 + 5 this way, a total printed by an earlier
+    # chapter at threshold 3 and hidden by the next as a "last resort"). Nothing can
+    # protect the girls, and the protection says so: the caller leaves out what prints
+    # them, or refuses to build.
+    assert not result.hidden(CellKey.of("reviewed", year="Y2", sex="m"))
+    assert not result.hidden(CellKey.of("reviewed", year=["Y1", "Y2"], sex="f"))
+    assert set(result.unprotectable) <= {
+        CellKey.of("reviewed", year="Y2", sex="f"),
+        CellKey.of("reviewed", year="Y1", sex="f"),
+    }
+    assert result.unprotectable
+    # ... and the audit finds exactly those (by hand: 12 - 6 - 0 = 6, then 9 - 6 = 3)
+    found = audit(counts, result)
+    assert {k.label() for k in result.unprotectable} <= set(found["key"])
+    assert sorted(found["value"]) == [3, 6]
     # Had the zero been the complement (the one-count choice took it, registered as an
     # ordinary count), the reader, who knows it, works out both counts of girls (by hand:
     # 12 - 6 - 0 = 6, then 9 - 6 = 3).

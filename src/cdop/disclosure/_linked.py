@@ -394,8 +394,9 @@ class LinkedCounts:
         system = self.system()
         hidden = np.zeros(system.n_registered, dtype=np.bool_)
         reasons: dict[int, Reason] = {}
+        unprotectable: list[int] = []
         if enabled:
-            _protect(self, system, rules, hidden, reasons)
+            _protect(self, system, rules, hidden, reasons, unprotectable)
         return Protection(
             keys=system.keys[: system.n_registered],
             values=system.values[: system.n_registered].copy(),
@@ -404,6 +405,7 @@ class LinkedCounts:
             places={k: self.places(k) for k in system.keys[: system.n_registered]},
             enabled=enabled,
             counts=self,
+            unprotectable=tuple(system.keys[c] for c in unprotectable),
         )
 
 
@@ -1381,6 +1383,7 @@ def _protect(
     rules: DisclosureRules,
     hidden: npt.NDArray[np.bool_],
     reasons: dict[int, Reason],
+    unprotectable: list[int],
 ) -> None:
     n_reg = system.n_registered
     values = system.values[:n_reg]
@@ -1422,8 +1425,13 @@ def _protect(
         choice, trial = _complement(
             target, reader, values, threshold, hidden, fixed_shown, known, neighbours, parents
         )
-        if choice is None:  # pragma: no cover - nothing shown is linked to it
-            raise RuntimeError(f"no count can protect {system.keys[target].label()}")
+        if choice is None:
+            # Every count linked to it is known to the reader, printed by an earlier
+            # publication or a zero: nothing this publication hides can protect it. The
+            # caller leaves out what prints it (see Protection.unprotectable).
+            unprotectable.append(target)
+            certified.add(target)
+            continue
         for chosen in choice:
             hidden[chosen] = True
             reasons.setdefault(chosen, "secondary")
@@ -1443,7 +1451,9 @@ def _first_exposed(reader: _Reader, threshold: int, certified: set[int]) -> int 
     """The first hidden count the reader can work out or narrow; None if none."""
     hidden_cells = [int(c) for c in np.flatnonzero(reader.hidden)]
     for cell in hidden_cells:
-        if reader.solved[cell]:
+        # (a certified count is never worked out: hiding more only takes from the
+        # reader; one given up as unprotectable is certified so as not to come back)
+        if reader.solved[cell] and cell not in certified:
             return cell
     pending = [c for c in hidden_cells if c not in certified]
     if not pending:
@@ -1477,7 +1487,8 @@ def _complement(
 
     Candidates are the shown counts that share a relation with the target, or with a
     hidden or latent count linked to it, except the counts a reader knows without their
-    being printed (hiding them would take nothing from the reader), and except zeros
+    being printed and those an earlier publication printed (hiding them would take
+    nothing from the reader), and except zeros
     while any other count can be hidden. They are tried cheapest first (a count that
     is not a total, the smallest value); the first whose hiding protects the target is
     taken. When none does alone, the least costly set that does
@@ -1507,11 +1518,11 @@ def _complement(
                     near.add(other)
             else:
                 frontier.append(other)
-    # Counts fixed by an earlier publication are a last resort: hiding one keeps this
-    # publication safe, though it no longer agrees with the earlier one.
+    # Counts printed by an earlier publication are never chosen: the reader holds that
+    # publication, so hiding one here would protect nothing.
     free = [c for c in near if not fixed_shown[c]]
     # A zero only when no other count is free to be hidden (see above).
-    candidates = [c for c in free if values[c] > 0] or free or sorted(near)
+    candidates = [c for c in free if values[c] > 0] or sorted(free)
     if not candidates:
         return None, None
 
@@ -1577,7 +1588,8 @@ def _protecting_set(
     least 1 (zeros are printed) and a latent count at least 0; the target reaches its
     goal. The cost of choosing a count grows with being a total and with its value, so
     that small inner counts are hidden before totals (as in the single-count choice).
-    Zeros and counts known without being printed are never chosen. In a register of
+    Zeros, counts known without being printed and counts an earlier publication printed
+    are never chosen. In a register of
     more than :data:`_SET_SEARCH_LIMIT` counts, only counts near the target may move
     (shown counts further away keep their values; hidden and latent counts stay free): a
     set found so still protects the target in the whole register, though a cheaper one
@@ -1601,13 +1613,16 @@ def _protecting_set(
     shown = ~hidden  # registered counts only: latent counts are never shown
     # A count the reader knows without its being printed cannot be chosen, nor can a zero
     # (zeros are printed: a reader takes every hidden count to be at least 1).
-    choosable = np.flatnonzero(shown & ~known & (values > 0) & near[:n_reg])
+    # Nor a count an earlier publication printed (the reader holds it).
+    choosable = np.flatnonzero(shown & ~known & ~fixed_shown & (values > 0) & near[:n_reg])
     m = choosable.size
+    if m == 0:
+        return None
     big = float(2 * int(values.max(initial=0)) + threshold + 2)
     lower = np.zeros(n)
     lower[:n_reg] = np.minimum(1, values)
     upper = np.full(n, np.inf)
-    fixed = np.flatnonzero(shown & (known | (values == 0)))
+    fixed = np.flatnonzero(shown & (known | fixed_shown | (values == 0)))
     lower[fixed] = upper[fixed] = values[fixed]
     # Shown counts far from the target keep their values (they cannot be chosen); hidden
     # and latent counts stay free, as they are to the reader.
@@ -1630,13 +1645,7 @@ def _protecting_set(
     )
     high_side = np.concatenate([np.zeros(relation_rows), v_shown, np.full(m, np.inf)])
     cost = np.array(
-        [
-            1.0
-            + 0.5 * float(parents[c] > 0)
-            + 1e-3 * float(values[c])
-            + 1e3 * float(fixed_shown[c])
-            for c in choosable
-        ]
+        [1.0 + 0.5 * float(parents[c] > 0) + 1e-3 * float(values[c]) for c in choosable]
     )
     objective = np.concatenate([np.zeros(n), cost])
     whole = np.ones(n + m, dtype=np.int64)
@@ -1728,6 +1737,11 @@ class Protection:
         ``"consistency"`` (hidden in an earlier publication).
     enabled
         False when disclosure control is off (nothing hidden).
+    unprotectable
+        Hidden counts a reader can still work out or narrow whatever else is hidden:
+        every count linked to them is known to the reader without this publication
+        (printed by an earlier one, or a row of zeros left out). Empty for a
+        publication that is safe; otherwise what prints them must be left out.
     """
 
     keys: tuple[CellKey, ...]
@@ -1737,6 +1751,7 @@ class Protection:
     places: Mapping[CellKey, tuple[str, ...]]
     enabled: bool = True
     counts: LinkedCounts | None = field(default=None, repr=False, compare=False)
+    unprotectable: tuple[CellKey, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", {k: i for i, k in enumerate(self.keys)})

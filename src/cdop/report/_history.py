@@ -42,6 +42,7 @@ from cdop.report.sections._base import (
     POOL_ANCHOR,
     is_financial_label,
     plan_sections,
+    safe,
     single_financial_year,
 )
 
@@ -131,7 +132,7 @@ def _block(source: Context, label: str, fixed: Published | None = None) -> Publi
     """The counts of year ``label`` in ``source`` (the chapter of that year), protected
     on their own (see :func:`year_register`)."""
     counts = source.counts
-    protection = year_register(counts, label, fixed or {}).protect(source.disclosure.rules)
+    protection = safe(year_register(counts, label, fixed or {}).protect(source.disclosure.rules))
     return {
         k: (counts.value(k), protection.hidden(k)) for k in counts.keys if single_year(k) == label
     }
@@ -400,7 +401,9 @@ def _window_block(source: Context, window: frozenset[str], years: Published) -> 
         for k in block.keys
         if k.levels(DIM.YEAR) == window
     }
-    if any(not hidden and protection.hidden(k) for k, (_, hidden) in years.items() if k in block):
+    if protection.unprotectable or any(
+        not hidden and protection.hidden(k) for k, (_, hidden) in years.items() if k in block
+    ):
         found[_WITHHELD] = (0, True)
     return found
 

@@ -38,7 +38,7 @@ from cdop.report._history import (
 from cdop.report._model import Section
 from cdop.report._tables import Disclosure
 from cdop.report.sections import SECTIONS, Context, SectionSpec, financial_label
-from cdop.report.sections._base import DIM, is_financial_label
+from cdop.report.sections._base import DIM, is_financial_label, safe
 
 #: The panel's section of deaths by local authority, left out beside its areas' chapters.
 _BY_AUTHORITY: Final = "deaths_by_area"
@@ -121,7 +121,7 @@ def _joint_blocks(
             earlier.update(year_block(before))
         blocks = [year_register(counts, label, earlier) for counts in chapters]
         register = _register(blocks, areas, no_area)
-        protection = register.protect(settings.rules)
+        protection = safe(register.protect(settings.rules))
         found = decided[year] = {
             key: (block.value(key), protection.hidden(key))
             for block in blocks
@@ -159,7 +159,7 @@ def _joint_blocks(
         for key, (value, hidden) in years.items():
             register.fix(key, value, hidden=hidden)
         protection = register.protect(settings.rules)
-        publishable = not any(
+        publishable = not protection.unprotectable and not any(
             not hidden and protection.hidden(key) for key, (_, hidden) in years.items()
         )
         decided = {
@@ -256,7 +256,7 @@ def plan_together(
     joint = _register([m.ctx.counts for m in members], names, no_area)
     if progress is not None:
         progress(f"disclosure control over {len(joint)} counts of {len(members)} chapters")
-    protection = joint.protect(settings.rules, enabled=settings.suppress)
+    protection = safe(joint.protect(settings.rules, enabled=settings.suppress))
     for member in members:
         member.ctx._state["protection"] = protection
     return members, protection

@@ -25,7 +25,7 @@ from cdop import schema
 from cdop.analytics._common import call_key, derived
 from cdop.dataset import Dataset
 from cdop.disclosure import CellKey, LinkedCounts, Protection
-from cdop.errors import CdopArgumentError
+from cdop.errors import CdopArgumentError, CdopError
 from cdop.report._model import Omission, Placement, ReportTable, Section
 from cdop.report._panel import PanelInputs, panel_inputs
 from cdop.report._settings import ChapterSettings
@@ -56,6 +56,7 @@ __all__ = [
     "level_code",
     "plan_grid",
     "plan_sections",
+    "safe",
     "sole_leader",
     "span",
 ]
@@ -397,6 +398,7 @@ class Context:
     def protect(self) -> Protection:
         """Decide what to hide over every count registered; sections may then finish."""
         protection = self.counts.protect(self.disclosure.rules, enabled=self.disclosure.suppress)
+        safe(protection)
         self._state["protection"] = protection
         return protection
 
@@ -419,6 +421,25 @@ class Context:
         if self.hidden(key) or events < rules.min_rate_events:
             return "suppressed"
         return "unreliable" if events < rules.unreliable_rate_events else "ok"
+
+
+def safe(protection: Protection) -> Protection:
+    """``protection``, when it leaves no hidden count a reader can work out; otherwise an
+    error naming the counts (see :attr:`cdop.disclosure.Protection.unprotectable`)."""
+    found = protection.unprotectable
+    if found:
+        names = "; ".join(k.label() for k in found[:3])
+        more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+        raise CdopError(
+            f"disclosure control cannot protect {len(found)} hidden count(s) ({names}"
+            f"{more}): a reader can work each out, or narrow it to a small number, from "
+            "counts that are printed whatever this chapter hides (by an earlier chapter "
+            "given with previous= or --previous, most often one built with another "
+            "threshold or other data). Build this chapter with the earlier chapter's "
+            "threshold and data, or without its folder (the two chapters must then not "
+            "both be published)."
+        )
+    return protection
 
 
 #: A section's second step: write its tables, figures and sentences.
