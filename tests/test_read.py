@@ -406,6 +406,32 @@ def test_a_one_table_workbook_reads_the_sheet_named_after_it(tmp_path: Path) -> 
     assert ds.files["notifications"] == "notifications.xlsx[Notifications]"
 
 
+def test_a_table_workbook_with_a_sheet_per_year_is_an_error_not_lost(tmp_path: Path) -> None:
+    # notifications.xlsx with one sheet per year (newest first), or an "Archive" sheet:
+    # only the first sheet was read, with a warning "validate" showed and "report" did
+    # not (an independent tester's chapter was built on 76 of 565 deaths).
+    lines = NOTIFICATIONS_CSV.strip().split("\n")
+    folder = tmp_path / "x"
+    folder.mkdir()
+    _sheets(
+        folder / "notifications.xlsx",
+        {
+            "2024-25": "\n".join(lines[:3]),
+            "Archive": "\n".join([lines[0], *lines[3:]]),
+            "Lookups": "code,label\n1,x",
+        },
+    )
+    (folder / "reviews.csv").write_text(REVIEWS_CSV)
+    report = cdop.validate(folder, today=TODAY)
+    [message] = report.errors.loc[report.errors["rule"] == "ambiguous_table", "message"]
+    assert "'Archive' are headed as the notifications table too" in message
+    assert "'Lookups'" not in message
+    # every record of the table is rejected with it, by row, and none is lost
+    assert report.rows_read["notifications"] == report.rows_rejected["notifications"] == 2
+    with pytest.raises(CdopValidationError):
+        cdop.read_dataset(folder, today=TODAY)
+
+
 def test_a_contract_columns_own_name_wins_over_a_profiles_heading() -> None:
     # The case-management profile reads the heading "Place of Death" as the detailed
     # place; a file's own place_of_death column was read so too (397 deaths in hospital

@@ -753,6 +753,22 @@ def _read_file(
                 first_row_headings=True,
                 sheet_names=(path.name, [str(sheet) for sheet in book]),
             )
+            # A sheet headed as the table too (one sheet per year, an "Archive" of
+            # older records) would be lost without a word: refused, as a second file of
+            # a table is.
+            alike = [str(sheet) for sheet, c in others if _headed_like(c, column_map) == table]
+            if alike:
+                issues.append(
+                    _issue(
+                        table,
+                        path.name,
+                        "ambiguous_table",
+                        f"{path.name}: sheet(s) {', '.join(map(repr, alike))} are headed as "
+                        f"the {table} table too, but only sheet {str(first)!r} is read; put "
+                        "the records in one sheet (or one file per table), or remove the "
+                        "others.",
+                    )
+                )
             issues.append(
                 _issue(
                     table,

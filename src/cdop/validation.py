@@ -1821,8 +1821,12 @@ def _rejected_records(c: _Checker | None, failures: pd.DataFrame) -> pd.DataFram
     frame = pd.DataFrame(
         {"table": c.raw.table, "file": c.raw.file, "row": pd.array(rows, dtype="Int64")}
     )
-    frame["rules"] = frame["row"].map(by_row["rules"]).fillna(fallback_rules).astype("str")
-    frame["message"] = frame["row"].map(by_row["message"]).fillna(fallback).astype("str")
+    # (as objects: with no row-level error the mapped column is all missing, of the
+    # rows' integer type, which will not take text)
+    rules = frame["row"].map(by_row["rules"]).astype(object)
+    messages = frame["row"].map(by_row["message"]).astype(object)
+    frame["rules"] = rules.where(rules.notna(), fallback_rules).astype("str")
+    frame["message"] = messages.where(messages.notna(), fallback).astype("str")
     return frame[columns]
 
 
