@@ -143,6 +143,42 @@ def test_excel_file_with_date_cells_and_row_numbers(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("date1904", [False, True])
+def test_date_numbers_follow_the_workbooks_date_system(tmp_path: Path, date1904: bool) -> None:
+    # A workbook saved with the 1904 date system (Excel for Mac): its date numbers were
+    # read from 1899, so 282 deaths of a tester's export moved back 1,462 days.
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    header = NOTIFICATIONS_CSV.split("\n")[0].split(",")
+    book = openpyxl.Workbook()
+    if date1904:
+        book.epoch = CALENDAR_MAC_1904
+    book.active.title = "Notifications"
+    book.active.append(header)
+    origin = dt.date(1904, 1, 1) if date1904 else dt.date(1899, 12, 30)
+    for line in NOTIFICATIONS_CSV.strip().split("\n")[1:]:
+        cells: list[object] = line.split(",")
+        # the date of death as a plain number (no date format); the date notified as a
+        # date cell, which the workbook's reader converts itself
+        cells[1] = (dt.date.fromisoformat(str(cells[1])) - origin).days
+        cells[2] = dt.datetime.fromisoformat(str(cells[2]))
+        book.active.append(cells)
+    reviews = book.create_sheet("Reviews")
+    for line in REVIEWS_CSV.strip().split("\n"):
+        reviews.append(line.split(","))
+    path = tmp_path / "export.xlsx"
+    book.save(path)
+    ds = cdop.read_dataset(path, today=TODAY)
+    expected = pd.read_csv(io.StringIO(NOTIFICATIONS_CSV))
+    for column in ("date_of_death", "date_notified"):
+        assert ds.notifications[column].dt.strftime("%Y-%m-%d").tolist() == (
+            expected[column].tolist()
+        )
+    serial = ds.report.warnings[ds.report.warnings["rule"] == "excel_date_serial"]
+    assert len(serial) == 4
+    assert serial["message"].str.contains("from 1904").all() == date1904
+
+
 def test_workbook_with_a_sheet_per_table(tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     for index, (name, text) in enumerate(

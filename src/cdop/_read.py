@@ -113,6 +113,8 @@ class RawTable:
     row_label: str = "row"  # "row" (file), "index" (DataFrame index label) or "position"
     # column -> (codes, distinct texts) of pd.factorize, computed once and shared
     factorized: dict[str, tuple[np.ndarray, pd.Series]] = field(default_factory=dict)
+    # a workbook saved with Excel's 1904 date system (date numbers count from 1904-01-01)
+    date1904: bool = False
 
 
 def _issue(
@@ -411,6 +413,7 @@ def _load_workbook(
     unread: list[RawTable] = []
     read = [sheet for sheet in book if _table_for_stem(str(sheet), sheets) is not None]
     xml = _sheet_xml(path, read)
+    date1904 = _date1904(path)
     formulas = _formula_cells(book, xml)
     merged = _merged_cells(xml)
     for sheet, cells in book.items():
@@ -462,6 +465,7 @@ def _load_workbook(
             table, label, cells, column_map, [], formulas.get(sheet), merged.get(sheet)
         )
         tables[table].sha256 = digest
+        tables[table].date1904 = date1904
     # A sheet the library does not read may still hold names or NHS numbers, and a
     # sheet's name may be one: the workbook is refused as a whole, as for a sheet it reads.
     from cdop._identifiers import check_identifiers
@@ -620,6 +624,23 @@ def _sheet_parts(path: Path) -> dict[str, str]:
                 target.lstrip("/") if target.startswith("/") else f"xl/{target}"
             )
     return parts
+
+
+def _date1904(path: Path) -> bool:
+    """Whether a workbook is saved with Excel's 1904 date system (``date1904`` in its
+    ``workbookPr``; Excel for Mac before 2011 saved so): its date numbers count days from
+    1 January 1904, not from 30 December 1899."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return False
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    found = book.find(f"{main}workbookPr")
+    return found is not None and found.get("date1904", "").lower() in {"1", "true"}
 
 
 def _sheet_xml(path: Path, sheets: Collection[Any]) -> dict[Any, bytes]:
@@ -782,7 +803,9 @@ def _read_file(
                 )
             )
         label = path.name if first == names[0] else f"{path.name}[{first}]"
-        return _from_cells(table, label, cells, column_map, issues, formulas, merged)
+        raw = _from_cells(table, label, cells, column_map, issues, formulas, merged)
+        raw.date1904 = _date1904(path)
+        return raw
     if suffix in _PARQUET_SUFFIXES:
         try:
             frame = pd.read_parquet(path)

@@ -152,6 +152,8 @@ _DAYS_PER_UNIT: Final = {
     "h": 1 / 24,
 }
 _EXCEL_EPOCH: Final = pd.Timestamp("1899-12-30")
+#: Day 0 of a workbook saved with the 1904 date system.
+_EXCEL_EPOCH_1904: Final = pd.Timestamp("1904-01-01")
 # Review dates that say the panel has not met yet (with an import profile's open cases).
 _OPEN_MARKERS: Final = (
     schema.MISSING_TOKENS
@@ -781,7 +783,8 @@ class _Checker:
         )
         if serial.any():
             days = values[serial].astype(float)
-            parsed[serial] = _EXCEL_EPOCH + pd.to_timedelta(days, unit="D")
+            epoch = _EXCEL_EPOCH_1904 if self.raw.date1904 else _EXCEL_EPOCH
+            parsed[serial] = epoch + pd.to_timedelta(days, unit="D")
         parsed = parsed.dt.normalize()
         present = codes >= 0
         bad = _spread(parsed.isna().to_numpy(), codes, False) & present
@@ -830,7 +833,11 @@ class _Checker:
                 col.name,
                 "excel_date_serial",
                 severity="warning",
-                problem=lambda: "is an Excel date number; read as " + converted + ".",
+                problem=lambda: (
+                    "is an Excel date number; read as "
+                    + converted
+                    + (" (the workbook counts dates from 1904)." if self.raw.date1904 else ".")
+                ),
             )
         return row_dates.astype(_DATE_DTYPE).where(present & ~bad)
 
