@@ -281,6 +281,23 @@ def test_an_unread_sheet_with_name_headings_or_a_name_is_refused(tmp_path: Path)
     assert "LS6" not in str(e.value)
 
 
+@pytest.mark.parametrize(
+    "name", ["export from jane.smith@nhs.net", "Deaths LS6 4AB", "call 07700 900123", "9434765919"]
+)
+def test_a_file_name_holding_an_identifier_is_refused(tmp_path: Path, name: str) -> None:
+    # The names of the files read are printed in the chapter's provenance note: a tester's
+    # workbook "CDOP export from jane.smith@nhs.net.xlsx" was published so, in every format.
+    notes = pd.read_csv(io.StringIO(NOTIFICATIONS_CSV), dtype=str)
+    reviews = pd.read_csv(io.StringIO(REVIEWS_CSV), dtype=str)
+    book = tmp_path / f"{name}.xlsx"
+    with pd.ExcelWriter(book) as writer:
+        notes.to_excel(writer, sheet_name="notifications", index=False)
+        reviews.to_excel(writer, sheet_name="reviews", index=False)
+    with pytest.raises(IdentifierError, match="workbook's file name holds") as e:
+        cdop.validate(book, today=TODAY)
+    assert name not in str(e.value)
+
+
 def test_a_contract_column_with_name_in_its_mapped_heading_is_read(tmp_path: Path) -> None:
     text = NOTIFICATIONS_CSV.replace("residence_area", "LA Name")
     folder = write_folder(tmp_path / "x", {"notifications.csv": text})

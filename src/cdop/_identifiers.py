@@ -441,6 +441,13 @@ def check_identifiers(
     file name and its sheets' names, scanned as values (a sheet named after a child)."""
     findings: list[str] = []
     file, names = sheet_names or ("", ())
+    if file:
+        in_file = _value_hits(np.zeros(1, dtype=np.int64), pd.Series([file]))
+        if in_file:
+            findings.append(
+                f"the workbook's file name holds {_KINDS[next(iter(in_file))]} (the name "
+                "is not repeated here)."
+            )
     if names:
         for position, name in enumerate(names, start=1):
             hits = _value_hits(np.zeros(1, dtype=np.int64), pd.Series([name]))
@@ -449,7 +456,19 @@ def check_identifiers(
                     f"{file}, sheet {position} (counted from the left): the sheet's name "
                     f"holds {_KINDS[next(iter(hits))]}."
                 )
+    names_seen: set[str] = set()
     for raw in tables:
+        # the file's name (printed in the chapter's provenance): "export from
+        # jane.smith@nhs.net.xlsx"; a workbook's sheets share it
+        name = raw.file.split("[", 1)[0]
+        if name and name not in names_seen and name != file:
+            names_seen.add(name)
+            in_name = _value_hits(np.zeros(1, dtype=np.int64), pd.Series([name]))
+            if in_name:
+                findings.append(
+                    f"the name of the {raw.table} table's file holds "
+                    f"{_KINDS[next(iter(in_name))]} (the name is not repeated here)."
+                )
         if first_row_headings and len(raw.frame):
             for column, header in raw.headers.items():
                 first = raw.frame[column].iloc[0]

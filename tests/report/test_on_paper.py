@@ -512,6 +512,26 @@ def test_the_same_chapter_and_template_give_the_same_bytes(tmp_path: Path) -> No
     assert render_docx(_chapter(), template=template) == render_docx(_chapter(), template=template)
 
 
+@pytest.mark.parametrize("where", ["header", "footer"])
+def test_a_template_whose_header_or_footer_holds_an_identifier_is_refused(
+    tmp_path: Path, where: str
+) -> None:
+    # The chapter keeps a template's headers and footers: a tester's template with a
+    # phone number in its header gave a published chapter.docx holding it.
+    from cdop.errors import IdentifierError
+
+    doc = docx.Document()
+    part = doc.sections[0].header if where == "header" else doc.sections[0].footer
+    part.paragraphs[0].text = "Contact the CDOP office on 0113\u00a0496 0000"
+    path = tmp_path / "panel.docx"
+    doc.save(path)
+    with pytest.raises(IdentifierError, match=f"a {where} holds a phone number") as e:
+        check_template(path)
+    assert "496" not in str(e.value)
+    # the panel's name alone is fine
+    check_template(_template(tmp_path))
+
+
 def test_a_missing_or_invalid_template_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(CdopArgumentError, match=r"template: expected a Word file .*does not exist"):
         check_template(tmp_path / "missing.docx")

@@ -51,6 +51,23 @@ def test_every_key_is_read(tmp_path: Path) -> None:
     )
 
 
+def test_identifiers_in_settings_and_in_the_names_of_their_files_are_refused(
+    tmp_path: Path,
+) -> None:
+    # local_authorities are printed (table of deaths by area): an email there was
+    # published; the names of the files a settings file names are printed in the
+    # provenance note.
+    from cdop.errors import IdentifierError
+
+    with pytest.raises(IdentifierError):
+        read_settings(_write(tmp_path, 'local_authorities = ["Northmoor", "a.b@nhs.net"]\n'))
+    (tmp_path / "learning LS6 4AB.md").write_text("x\n", encoding="utf-8")
+    settings = _write(tmp_path, 'learning = "learning LS6 4AB.md"\n')
+    with pytest.raises(IdentifierError, match="name of the learning file holds") as e:
+        build_chapter(cdop.load_sample(), sections=["learning"], settings=settings)
+    assert "LS6" not in str(e.value)
+
+
 def test_an_empty_file_is_every_default(tmp_path: Path) -> None:
     settings = read_settings(_write(tmp_path, "# nothing decided yet\n"))
     assert settings.panel is None and settings.sections is None and settings.threshold is None

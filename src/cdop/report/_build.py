@@ -16,11 +16,12 @@ import pandas as pd
 from cdop import disclosure, schema
 from cdop._collect import fewer_collections
 from cdop._files import check_output_folder, output_folder
+from cdop._identifiers import _KINDS, identifier_kind
 from cdop._progress import Progress, ProgressOption, progress_tracker
 from cdop._safe import check_name
 from cdop._version import __version__
 from cdop.dataset import Dataset
-from cdop.errors import CdopArgumentError
+from cdop.errors import CdopArgumentError, IdentifierError
 from cdop.report._history import read_previous, window_withheld, year_blocks
 from cdop.report._model import Chapter, Omission, ReportFigure, ReportTable, Section
 from cdop.report._settings import ChapterSettings, read_settings
@@ -496,6 +497,16 @@ def _settings_checksums(settings: ChapterSettings | None) -> list[tuple[str, str
     if settings is None:
         return []
     files = (settings.source, settings.learning, settings.actions, settings.panel_activity)
+    what = ("chapter settings", "learning", "actions", "panel activity")
+    for path, name in zip(files, what, strict=True):
+        kind = None if path is None else identifier_kind(path.name)
+        if kind is not None:
+            # the name is printed in the provenance note
+            raise IdentifierError(
+                f"The name of the {name} file holds {_KINDS[kind]} (the name is not "
+                "repeated here); the chapter prints the names of the files it read. Rename "
+                "the file, then try again."
+            )
     return [
         (f"SHA-256 of {path.name}", hashlib.sha256(path.read_bytes()).hexdigest())
         for path in files

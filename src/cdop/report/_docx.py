@@ -948,7 +948,40 @@ def check_template(path: str | Path) -> bytes:
         raise CdopArgumentError(
             f"template: {str(file)!r} could not be read as a Word file ({exc})"
         ) from exc
+    _check_kept_text(data, file)
     return data
+
+
+def _check_kept_text(data: bytes, file: Path) -> None:
+    """Refuse a template whose headers or footers (kept in every chapter, unlike its body)
+    hold a direct identifier: a phone number or email address of a person, say."""
+    import re
+    import zipfile
+    from xml.etree import ElementTree
+
+    from cdop._identifiers import _KINDS, identifier_kind
+    from cdop.errors import IdentifierError
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = sorted(
+            n for n in archive.namelist() if re.fullmatch(r"word/(header|footer)\d*\.xml", n)
+        )
+        for part in parts:
+            try:
+                root = ElementTree.fromstring(archive.read(part))
+            except ElementTree.ParseError:
+                continue
+            for paragraph in root.iter(f"{w}p"):
+                text = "".join(t.text or "" for t in paragraph.iter(f"{w}t"))
+                kind = identifier_kind(text) if text.strip() else None
+                if kind is not None:
+                    where = "a header" if "header" in part else "a footer"
+                    raise IdentifierError(
+                        f"template: {str(file)!r}: {where} holds {_KINDS[kind]} (the text "
+                        "is not repeated here). The chapter keeps the template's headers "
+                        "and footers; remove it from the template, then try again."
+                    )
 
 
 def render_docx(

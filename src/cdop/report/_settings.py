@@ -134,6 +134,9 @@ def parse_settings(data: Mapping[str, Any], path: Path) -> ChapterSettings:
         check_name(panel, f"settings: {path}, key 'panel'")
     if "local_authorities" in data:
         local = _texts(path, "local_authorities", data["local_authorities"])
+        for name in local:
+            # printed in the chapter: checked as a panel's name is (identifiers too)
+            check_name(name, f"settings: {path}, key 'local_authorities'")
     if "sections" in data:
         sections = _texts(path, "sections", data["sections"])
         if not sections:
