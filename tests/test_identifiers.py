@@ -303,3 +303,18 @@ def test_a_contract_column_with_name_in_its_mapped_heading_is_read(tmp_path: Pat
     folder = write_folder(tmp_path / "x", {"notifications.csv": text})
     report = cdop.validate(folder, today=TODAY, column_map={"LA Name": "residence_area"})
     assert report.rows_read["notifications"] == 4
+
+
+def test_a_long_unbroken_cell_is_scanned_once_through() -> None:
+    # A notes cell of 120,000 digits took 97 s (the email pattern was tried from every
+    # position of the run, each reading it to its end); a 1 MB cell would take hours.
+    # 400,000 characters now read in well under a second (benchmarked, not timed here).
+    from cdop._identifiers import identifier_kind
+
+    assert identifier_kind("7" * 400_000) is None
+    assert identifier_kind("a1" * 200_000) is None
+    # an email is still found wherever its run starts: after a long run of other words,
+    # after punctuation, and with a long name of its own
+    assert identifier_kind("x " * 200_000 + "jane.smith@nhs.net") == "email"
+    assert identifier_kind("(contact:jane.smith@nhs.net)") == "email"
+    assert identifier_kind("j" * 100_000 + "@nhs.net") == "email"

@@ -180,7 +180,9 @@ _SCAN = re.compile(
     r"|(?P<postcode>(?<![A-Za-z0-9])(?:[A-Za-z]{1,2}\d[A-Za-z\d]?[ .-]?\d"
     r"[ABD-HJLNP-UW-Zabd-hjlnp-uw-z]{2}|GIR[ ]?0AA)(?![A-Za-z0-9]))"
     # letters of any script ("zoë@example.com", an internationalised domain)
-    r"|(?P<email>[\w.%+-]+@[\w-]+(?:\.[\w-]+)+)"
+    # (from the start of a run of such characters only: tried from within a long run
+    # without "@", each start would read the run again, time growing with its square)
+    r"|(?P<email>(?<![\w.%+-])[\w.%+-]+@[\w-]+(?:\.[\w-]+)+)"
     # glued to a word only after "mob", "tel" or "ph" ("mob07700900123")
     r"|(?P<phone>(?:(?<![\w+])|(?<=[Mm]ob)|(?<=MOB)|(?<=[Tt]el)|(?<=TEL)|(?<=[Pp]h)|(?<=PH))"
     r"(?:(?:\+|00)44[ -]?(?:\(0\)[ ]?)?|\(?0)"
