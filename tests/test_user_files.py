@@ -562,3 +562,22 @@ def test_the_current_folder_is_refused_as_out_in_one_line(
     assert main(["report", "--out", out, "--format", "md", "--quiet"]) != 0
     assert "is the current folder, a parent or a root" in _one_line(capsys.readouterr().err)
     assert list(work.iterdir()) == []
+
+
+def test_report_says_the_datas_validation_warnings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A chapter built on dates read month first, or on Excel date numbers, said nothing
+    # of it: only "cdop validate" listed the warnings (a tester's report run was silent).
+    data = tmp_path / "data"
+    assert main(["sample", str(data)]) == 0
+    notes = pd.read_csv(data / "notifications.csv", dtype=str, keep_default_na=False)
+    notes.loc[0, "date_notified"] = str(
+        (pd.Timestamp(notes.loc[0, "date_notified"]) - pd.Timestamp("1899-12-30")).days
+    )
+    notes.to_csv(data / "notifications.csv", index=False)
+    capsys.readouterr()
+    code = main(["report", "--data", str(data), "--out", str(tmp_path / "r"), "--format", "md"])
+    assert code == 0
+    err = capsys.readouterr().err
+    assert "the data gave 1 validation warning(s): excel_date_serial (1)" in err

@@ -138,6 +138,22 @@ def _section_ids() -> list[str]:
     return [spec.id for spec in SECTIONS]
 
 
+def _say_warnings(ds: Any) -> None:
+    """One line on the data's validation warnings (dates read month first, date numbers,
+    sheets not read, ...): the chapter is built on the values as read, so the person
+    building it hears of them even without running ``cdop validate``."""
+    warned = ds.report.warnings
+    if warned.empty:
+        return
+    rules = warned["rule"].value_counts()
+    listed = ", ".join(f"{rule} ({n})" for rule, n in rules.items())
+    sys.stderr.write(
+        f"cdop report: warning: the data gave {len(warned)} validation warning(s): "
+        f"{listed}. The chapter is built on the values as read; cdop validate, with "
+        "the same options, lists each one.\n"
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     from cdop import disclosure
     from cdop.cli._common import print_report, read_column_map, source_options
@@ -171,6 +187,7 @@ def run(args: argparse.Namespace) -> int:
             today=args.today,
             **source_options(args),
         )
+        _say_warnings(ds)
         # The bundled sample comes with its chapter settings (its footprint, its own files).
         given = args.settings
         if given is None and not args.data:
