@@ -399,6 +399,28 @@ def test_an_age_heading_without_its_unit_is_warned_once() -> None:
     assert "age_unit" not in set(cdop.validate(said, today=TODAY).failures["rule"])
 
 
+def test_ages_that_all_look_like_years_are_warned_whatever_the_heading() -> None:
+    # Under the case-management profile (which declares "Age at Death" in days) a
+    # register's ages in years, 0 to 17, were read as days without a word: every one of
+    # a tester's 565 deaths went into the 0-27 days group.
+    tables = frames()
+    notes = pd.concat([tables["notifications"]] * 6, ignore_index=True)
+    notes["case_id"] = [f"C{i:03d}" for i in range(len(notes))]
+    notes["age_at_death_days"] = [str(i % 18) for i in range(len(notes))]
+    tables["notifications"] = notes.rename(columns={"age_at_death_days": "Age at Death"})
+    report = cdop.validate(tables, today=TODAY, profile="case_management")
+    [unit] = report.warnings[report.warnings["rule"] == "age_unit"].itertuples()
+    assert "every one of its 24 plain-number ages is 17 or under" in unit.message
+    # one age above 17 days, or fewer than 20 deaths, and the ages may well be days
+    notes.loc[0, "age_at_death_days"] = "400"
+    tables["notifications"] = notes.rename(columns={"age_at_death_days": "Age at Death"})
+    report = cdop.validate(tables, today=TODAY, profile="case_management")
+    assert "age_unit" not in set(report.failures["rule"])
+    few = frames()
+    few["notifications"]["age_at_death_days"] = ["1", "3", "17", "0"]
+    assert "age_unit" not in set(cdop.validate(few, today=TODAY).failures["rule"])
+
+
 def test_letters_that_are_not_all_codes_are_warned() -> None:
     # broad-group initials: A (Asian) and B (Black) were read as NHS codes (White British,
     # White Irish) without a word, while W and O failed

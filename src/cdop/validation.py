@@ -103,6 +103,9 @@ _R = schema.REVIEWS
 _ISO_SHAPE: Final = r"\d{4}-\d{1,2}-\d{1,2}(?:[ T].*)?"
 #: What a row of totals holds where the case ID goes ("Total", "Grand total: 40").
 _TOTALS_ROW: Final = r"\s*(?:grand\s+|sub-?\s*)?totals?\b"
+#: Ages in days all at most this many, over at least so many deaths, look like years.
+_YEARS_LIKE_MAX: Final = 17
+_YEARS_LIKE_AGES: Final = 20
 #: A heading of the age column that says its unit is days ("Age (days)", "age_days").
 _DAYS_WORD: Final = re.compile(r"day|\bd\b|dys", re.IGNORECASE)
 #: The UTC offset ending a timestamp: "Z", "+01:00", "-0500".
@@ -858,7 +861,23 @@ class _Checker:
             if col.name == _N.age_at_death_days and self.raw.table == "notifications":
                 heading = self.header(col.name)
                 declared = normalise_key(heading) in self.declared_headings
-                if numbers.notna().any() and not declared and not _DAYS_WORD.search(heading):
+                per_row = _spread(numbers.to_numpy(dtype=float, na_value=np.nan), codes, np.nan)
+                given = per_row[~np.isnan(per_row)]
+                if given.size >= _YEARS_LIKE_AGES and given.max() <= _YEARS_LIKE_MAX:
+                    # Every age 17 or under, over many deaths: ages in years (a child
+                    # death register holds deaths of 1 to 17 years, of 365 days or more),
+                    # whatever the heading says (a profile's heading too)
+                    self.fail_table(
+                        "age_unit",
+                        f"{self.raw.file}, column {heading!r}: every one of its {given.size} "
+                        f"plain-number ages is {_YEARS_LIKE_MAX} or under, as ages in years "
+                        "would be; they were read as days (the contract's unit), so 15 is 15 "
+                        "days. If they are years, write the unit in each cell ('15 years') "
+                        "or convert them to days.",
+                        column=heading,
+                        severity="warning",
+                    )
+                elif numbers.notna().any() and not declared and not _DAYS_WORD.search(heading):
                     # "Age at Death" holding 15 may mean 15 years: the contract's unit is
                     # days, and a heading that does not say so is worth a look
                     self.fail_table(
