@@ -584,3 +584,14 @@ def test_saved_formula_results_are_told_from_missing_ones(tmp_path: Path) -> Non
     errors = warned[warned["rule"] == "excel_error"]
     assert errors[["row", "value"]].values.tolist() == [[3, "#N/A"], [4, "#N/A"]]
     assert not (warned["rule"] == "excel_formula").any()
+
+
+def test_a_reviews_file_with_headings_only_is_warned(tmp_path: Path) -> None:
+    # "OK: no failures (565 notifications, 0 reviews)", and a chapter of no review
+    # completed and every case open, from an export that came out empty.
+    header = REVIEWS_CSV.split("\n")[0] + "\n"
+    folder = write_folder(tmp_path / "x", {"reviews.csv": header})
+    report = cdop.validate(folder, today=TODAY)
+    assert report.errors.empty
+    [warned] = report.warnings[report.warnings["rule"] == "no_rows"].itertuples()
+    assert warned.table == "reviews" and "count no reviews at all" in warned.message

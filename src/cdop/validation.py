@@ -1059,6 +1059,18 @@ class _Checker:
                 "records; expected one row per child death notified.",
             )
             return False
+        if self.n == 0 and self.raw.table in ("reviews", "factors") and self.raw.sha256:
+            # A file of reviews with its headings and no record: an export that came out
+            # empty, more often than a panel that has completed no review. The chapter
+            # would say none was completed and every case open.
+            self.warn_row(
+                None,
+                None,
+                None,
+                "no_rows",
+                f"{self.raw.file}: the file has a header but no records; the chapter will "
+                f"count no {self.raw.table} at all. Check that the export is complete.",
+            )
         return True
 
     def warn_row(
