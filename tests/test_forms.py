@@ -381,6 +381,22 @@ def test_case_ids_differing_only_in_letter_case_are_one_case() -> None:
     assert "notification 'A004' differs only in letter case" in lost["message"].iloc[0]
 
 
+def test_a_review_whose_id_lost_its_zeros_or_kept_a_text_wrapper_is_told_so() -> None:
+    # Every review failed "has no notification" with nothing saying why: a spreadsheet
+    # had dropped the leading zeros of the notifications' IDs, or the reviews' export
+    # kept Excel's ="..." text wrapper.
+    tables = frames()
+    tables["notifications"]["case_id"] = ["24", "A002", "NM17-0003", "A004"]
+    tables["reviews"]["case_id"] = ["00024", '="NM17-0003"', "NM17-3"]
+    report = cdop.validate(tables, today=TODAY)
+    lost = report.errors[report.errors["rule"] == "review_without_notification"]
+    assert lost["row"].tolist() == [0, 1, 2]
+    messages = lost["message"].tolist()
+    assert "notification '24' differs only in leading zeros" in messages[0]
+    assert "notification 'NM17-0003' differs only by a spreadsheet's" in messages[1]
+    assert "notification 'NM17-0003' differs only in leading zeros" in messages[2]
+
+
 def test_an_age_heading_without_its_unit_is_warned_once() -> None:
     # "Age at Death" holding 15 (meant as years) was read as 15 days without a word
     tables = frames()

@@ -1692,18 +1692,24 @@ def _check_reviews_against(
         f"has no notification; every review must match a case_id in {notifications.raw.file}."
     )
     if unmatched.any():
-        # a notification whose ID differs only in letter case is named
-        by_folded = dict(
-            zip(
-                n_ids[n_ids.notna()].astype(str).str.lower(),
-                n_ids[n_ids.notna()].astype(str),
-                strict=True,
-            )
-        )
+        # a notification whose ID differs only in letter case, in leading zeros a
+        # spreadsheet dropped, or by a spreadsheet's ="..." text wrapper is named
+        written = n_ids[n_ids.notna()].astype(str)
+        by_folded = dict(zip(written.map(_id_key), written, strict=True))
         lost = ids[unmatched].astype(str)
-        near = lost.str.lower().map(by_folded)
+        near = lost.map(_id_key).map(by_folded)
         if near.notna().any():
-            hint = (" (notification " + near.map(repr) + " differs only in letter case)").fillna("")
+            how = [
+                "" if not isinstance(other, str) else _id_difference(mine, other)
+                for mine, other in zip(lost, near, strict=True)
+            ]
+            hint = (
+                " (notification "
+                + near.map(repr)
+                + " differs only "
+                + pd.Series(how, index=near.index)
+                + ")"
+            ).fillna("")
             message = pd.Series("", index=range(len(ids)), dtype="str")
             message[np.flatnonzero(unmatched)] = (
                 "has no notification" + hint.to_numpy() + "; every review must match a "
@@ -1832,6 +1838,26 @@ def _check_factors(c: _Checker, reviews: _Checker | None, usable: bool | None) -
         f"matches a review that was rejected (see {reviews.raw.file}); the factor is "
         "rejected with it.",
     )
+
+
+#: A spreadsheet's way of keeping a value as text in a CSV file: ="0012".
+_TEXT_FORMULA = re.compile(r'^="(.*)"$')
+
+
+def _id_key(case_id: str) -> str:
+    """A case ID as compared for a hint: letter case, a ="..." wrapper and the leading
+    zeros of its digits set aside ("0012", '="0012"' and "12" alike)."""
+    inner = _TEXT_FORMULA.sub(r"\1", case_id.strip())
+    return re.sub(r"(?<![0-9])0+(?=[0-9])", "", inner).lower()
+
+
+def _id_difference(mine: str, other: str) -> str:
+    """How two case IDs of the same :func:`_id_key` differ, in words."""
+    if _TEXT_FORMULA.match(mine.strip()) or _TEXT_FORMULA.match(other.strip()):
+        return 'by a spreadsheet\'s ="..." text wrapper'
+    if mine.lower() == other.lower():
+        return "in letter case"
+    return "in leading zeros (a spreadsheet drops them from numbers)"
 
 
 def _rejected_records(c: _Checker | None, failures: pd.DataFrame) -> pd.DataFrame:
