@@ -50,7 +50,7 @@ _NAME_WORDS = frozenset(
 _ADDRESS_WORDS = frozenset({"address", "addresses", "addr", "street", "addressline", "house"})
 #: "nhs" followed by a word for a number ("Patient NHS Number", "nhs_no", "NHS ID"), but
 #: not "NHS Trust ID" or "has NHS number" ("nhs" then a number word, side by side).
-_NHS_WORDS = re.compile(r"(?:^|\s)nhs ?(?:number|no|num|id|ref|reference)\d*(?:\s|$)")
+_NHS_WORDS = re.compile(r"(?:^|\s)nhs ?(?:number|numb|nbr|no|num|id|ref|reference)\d*(?:\s|$)")
 #: Every column of the data contract.
 _CONTRACT_COLUMNS = frozenset(c.name for spec in schema.TABLES.values() for c in spec.columns)
 #: Words of a header naming a place, a body or a thing rather than a person: its "name"
@@ -277,6 +277,8 @@ def _header_kind(header: str) -> str | None:
     ['names', 'names', 'names']
     >>> [_header_kind(h) for h in ("Birth Hospital Name", "Place of Death Name", "Infant")]
     [None, None, None]
+    >>> [_header_kind(h) for h in ("Name of person completing form", "NHSnum", "NHS Nbr")]
+    ['names', 'an NHS number', 'an NHS number']
     >>> _header_kind("\uff2e\uff41\uff4d\uff45")  # full-width "Name"
     'names'
     """
@@ -287,6 +289,7 @@ def _header_kind(header: str) -> str | None:
     if (
         key in _NHS_HEADERS
         or squashed.startswith("nhsnumber")
+        or squashed in {"nhsno", "nhsnum", "nhsnumb", "nhsnbr"}
         or (
             _NHS_WORDS.search(" ".join(key.split())) is not None
             and key.split()[0] not in _FLAG_WORDS
@@ -305,8 +308,10 @@ def _header_kind(header: str) -> str | None:
     if at is not None:
         before = tokens[at - 1] if at else ""
         after = tokens[at + 2 :] if tokens[at + 1 : at + 2] == ["of"] else []
-        if before in _PERSON_WORDS:
-            return "names"  # "Service User Name", "Patient Name (Hospital)"
+        if before in _PERSON_WORDS or (bool(after) and after[0] in _PERSON_WORDS):
+            # "Service User Name", "Patient Name (Hospital)", "Name of person completing
+            # form" (a place word after the person's is where, not whose)
+            return "names"
         if set(tokens[:at]) & _PLACE_WORDS or set(after) & _PLACE_WORDS:
             # a place or body ("Birth Hospital Name", "Local Authority of Residence Name",
             # "Name of Trust"), not a person
