@@ -595,3 +595,18 @@ def test_a_reviews_file_with_headings_only_is_warned(tmp_path: Path) -> None:
     assert report.errors.empty
     [warned] = report.warnings[report.warnings["rule"] == "no_rows"].itertuples()
     assert warned.table == "reviews" and "count no reviews at all" in warned.message
+
+
+def test_two_columns_of_an_unknown_heading_are_dropped_not_an_error(tmp_path: Path) -> None:
+    # Two "Notes" columns rejected every notification (duplicate_column), though neither
+    # is read; each is still checked for identifiers.
+    lines = NOTIFICATIONS_CSV.strip().split("\n")
+    twice = [lines[0] + ",Notes,Notes", *(line + ",seen,none" for line in lines[1:])]
+    folder = write_folder(tmp_path / "x", {"notifications.csv": "\n".join(twice) + "\n"})
+    report = cdop.validate(folder, today=TODAY)
+    assert report.errors.empty
+    assert (report.warnings["rule"] == "unknown_column").sum() == 2
+    twice[2] = lines[2] + ",seen,moved to LS6 4AB"
+    folder = write_folder(tmp_path / "y", {"notifications.csv": "\n".join(twice) + "\n"})
+    with pytest.raises(IdentifierError, match="column 'Notes', row 3"):
+        cdop.validate(folder, today=TODAY)

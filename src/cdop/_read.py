@@ -2071,6 +2071,10 @@ def _from_header_body(
             canonical = own
         else:
             canonical = lookup.get(normalise_key(text), text)
+        if canonical in seen and canonical not in spec.column_by_name:
+            # a second column of a heading the contract does not know ("Notes" twice):
+            # not read either way, and still checked for identifiers under its own key
+            canonical = f"{canonical} (column {position + 1})"
         if canonical in seen:
             first = headers[canonical]
             issues.append(
