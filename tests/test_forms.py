@@ -397,6 +397,30 @@ def test_a_review_whose_id_lost_its_zeros_or_kept_a_text_wrapper_is_told_so() ->
     assert "notification 'NM17-0003' differs only in leading zeros" in messages[2]
 
 
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Category VIII", 8),
+        ("iv Malignancy", 4),
+        ("5 (Acute)", 5),
+        ("Cancer", 4),
+        ("SUDI", 10),
+        ("Sudden unexpected death in infancy", 10),
+        ("Trauma", 3),
+        # a code and a label that disagree, and a letter alone, are still refused
+        ("Category 4: Infection", None),
+        ("v (chronic)", None),
+        ("X", None),
+    ],
+)
+def test_categories_as_panels_write_them(text: str, code: int | None) -> None:
+    # Roman numerals, a code with the start of its label, and the short names panels use
+    # were refused (a tester's export): each names one category alone.
+    from cdop._codes import parse_category
+
+    assert parse_category(text) == code
+
+
 def test_an_age_heading_without_its_unit_is_warned_once() -> None:
     # "Age at Death" holding 15 (meant as years) was read as 15 days without a word
     tables = frames()

@@ -621,7 +621,40 @@ _CATEGORY_KEYS.update(
         normalise_key("Acute medical and surgical condition"): 5,
     }
 )
+#: Short names panels give a category by, each naming one category alone.
+_CATEGORY_KEYS.update(
+    {
+        "cancer": 4,
+        "sudi": 10,
+        "sudic": 10,
+        normalise_key("Sudden unexpected death in infancy"): 10,
+        normalise_key("Sudden unexpected death in infancy and childhood"): 10,
+        normalise_key("Sudden unexplained death in childhood"): 10,
+        "trauma": 3,
+        "suicide": 2,
+        normalise_key("Self-harm"): 2,
+        "congenital anomalies": 7,
+        "perinatal": 8,
+        "neonatal": 8,
+        "acute": 5,
+        "chronic": 6,
+    }
+)
 _CATEGORY_NUMBER = re.compile(r"^(?:category|cat)?\s*(\d{1,2})(?:\s+(.*))?$")
+#: A category's code in Roman numerals ("Category VIII"), as some forms print it.
+_CATEGORY_ROMAN = re.compile(r"^(?:category|cat)?\s*([ivx]{1,4})(?:\s+(.*))?$")
+_ROMAN = {
+    "i": 1,
+    "ii": 2,
+    "iii": 3,
+    "iv": 4,
+    "v": 5,
+    "vi": 6,
+    "vii": 7,
+    "viii": 8,
+    "ix": 9,
+    "x": 10,
+}
 
 
 def parse_category(value: str) -> int | None:
@@ -642,20 +675,31 @@ def parse_category(value: str) -> int | None:
     3
     >>> parse_category("Category 8: Infection") is None
     True
+    >>> [parse_category(v) for v in ("Category VIII", "5 (Acute)", "Cancer", "SUDI")]
+    [8, 5, 4, 10]
     """
     key = normalise_key(value)
     if key.endswith(" 0") and key[:-2].isdigit():  # "8.0" from a spreadsheet number
         key = key[:-2]
     match = _CATEGORY_NUMBER.match(key)
-    if match:
-        code = int(match.group(1))
-        label = match.group(2)
+    roman = None if match else _CATEGORY_ROMAN.match(key)
+    if roman and len(roman.group(1)) == 1 and roman.group(2) is None and not key.startswith("cat"):
+        roman = None  # "X" or "I" alone is a letter, more often than a category
+    if match or roman:
+        code = int(match.group(1)) if match else _ROMAN.get(roman.group(1), 0) if roman else 0
+        label = match.group(2) if match else roman.group(2) if roman else None
         if code not in schema.CATEGORY_LABELS:
             return None
-        if label is None or _label_code(label) == code:
+        if label is None or _label_code(label) == code or _shortens(label, code):
             return code
         return None
     return _label_code(key)
+
+
+def _shortens(label: str, code: int) -> bool:
+    """Whether ``label``, given beside the code, is the start of that category's own
+    label ("5 (Acute)"): beside its code a short start is enough to agree."""
+    return len(label) >= 3 and normalise_key(schema.CATEGORY_LABELS[code]).startswith(label)
 
 
 def _label_code(key: str) -> int | None:
