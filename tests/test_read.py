@@ -610,3 +610,21 @@ def test_two_columns_of_an_unknown_heading_are_dropped_not_an_error(tmp_path: Pa
     folder = write_folder(tmp_path / "y", {"notifications.csv": "\n".join(twice) + "\n"})
     with pytest.raises(IdentifierError, match="column 'Notes', row 3"):
         cdop.validate(folder, today=TODAY)
+
+
+def test_an_encrypted_or_old_workbook_says_what_to_do(tmp_path: Path) -> None:
+    # "cannot be read (File is not a zip file)" did not suggest removing the password or
+    # saving as .xlsx: an encrypted workbook and an Excel 97-2003 one are both Compound
+    # Files, known by their first eight bytes.
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    report = cdop.validate(path, today=TODAY)
+    [message] = report.errors.loc[report.errors["rule"] == "unreadable_file", "message"]
+    assert "password-protected (encrypted) or an old Excel 97-2003 workbook" in message
+
+
+@pytest.mark.parametrize("content", [b"\xef\xbb\xbf", b"\xef\xbb\xbf\r\n", b"\xff\xfe"])
+def test_a_file_of_a_byte_order_mark_alone_is_empty(tmp_path: Path, content: bytes) -> None:
+    folder = write_folder(tmp_path / "x", {"reviews.csv": content})
+    report = cdop.validate(folder, today=TODAY)
+    assert report.errors["rule"].tolist() == ["empty_file"]

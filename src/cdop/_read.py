@@ -404,7 +404,7 @@ def _load_workbook(
                 "",
                 str(path),
                 "unreadable_file",
-                f"{path.name}: cannot be read as an Excel workbook ({exc}).",
+                f"{path.name}: cannot be read as an Excel workbook ({exc}).{_why_not_xlsx(path)}",
             )
         ]
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -600,6 +600,26 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 FormulaCells = dict[tuple[int, int], tuple[str, str]]
 
 
+#: The first bytes of a Compound File (an Excel 97-2003 workbook, or an encrypted one).
+_COMPOUND_FILE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _why_not_xlsx(path: Path) -> str:
+    """What a workbook that cannot be opened most likely is, as advice ("" if unknown)."""
+    try:
+        with path.open("rb") as file:
+            start = file.read(8)
+    except OSError:
+        return ""
+    if start == _COMPOUND_FILE:
+        return (
+            " The file is password-protected (encrypted) or an old Excel 97-2003 workbook: "
+            "remove the password, or open it in Excel and save it as an Excel Workbook "
+            "(.xlsx)."
+        )
+    return ""
+
+
 def _sheet_parts(path: Path) -> dict[str, str]:
     """The worksheet part (``xl/worksheets/sheet1.xml``) of each sheet of a workbook, by
     sheet name, from the workbook's own index ({} when it cannot be read)."""
@@ -747,8 +767,8 @@ def _read_file(
                 table,
                 path,
                 "unreadable_file",
-                f"{path.name}: cannot be read as an Excel workbook ({exc}). "
-                "Is it really an .xlsx file?",
+                f"{path.name}: cannot be read as an Excel workbook ({exc})."
+                + (_why_not_xlsx(path) or " Is it really an .xlsx file?"),
             )
         # The sheet named after the table holds it; else the first whose headings are
         # its columns; else the first sheet (a hidden sheet of look-ups may come first).
@@ -1057,10 +1077,18 @@ def _read_clean_file(
     return raw
 
 
+def _without_mark(data: bytes) -> bytes:
+    """``data`` without the byte-order mark it starts with (UTF-8 or UTF-16), if any."""
+    for mark in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        if data.startswith(mark):
+            return data[len(mark) :]
+    return data
+
+
 def _read_csv_bytes(
     table: schema.TableName, path: Path, data: bytes, column_map: Mapping[str, str] | None
 ) -> RawTable:
-    if not data or data.isspace():
+    if not _without_mark(data).strip():  # a byte-order mark alone is empty too
         return _failed(
             table,
             path,
