@@ -290,6 +290,14 @@ def test_unknown_columns_are_dropped_with_one_warning() -> None:
     assert len(caught) == 1 and "Notes" in str(caught[0].message)
     assert "panel_notes" not in ds.reviews.columns
     assert "Notes" not in ds.notifications.columns
+    # 3,000 of them made one line of about 100 KB: ten are named, then how many more
+    wide = frames()
+    for i in range(3000):
+        wide["notifications"][f"extra_{i}"] = "x"
+    with pytest.warns(DataQualityWarning) as caught:
+        cdop.read_dataset(wide, today=TODAY)
+    [message] = [str(w.message) for w in caught if "outside the data contract" in str(w.message)]
+    assert message.endswith("and 2990 more") and len(message) < 1000
 
 
 @pytest.mark.parametrize(

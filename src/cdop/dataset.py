@@ -289,11 +289,12 @@ def read_dataset(
     extra = report.warnings
     unknown = extra[extra["rule"] == "unknown_column"]
     if len(unknown):
+        named = [f"{c} ({f})" for c, f in zip(unknown["column"], unknown["file"], strict=True)]
+        more = f" and {len(named) - 10} more" if len(named) > 10 else ""  # one line
         warnings.warn(
             "Columns outside the data contract were checked for identifiers and dropped: "
-            + ", ".join(
-                f"{c} ({f})" for c, f in zip(unknown["column"], unknown["file"], strict=True)
-            ),
+            + ", ".join(named[:10])
+            + more,
             DataQualityWarning,
             stacklevel=2,
         )
