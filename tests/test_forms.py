@@ -421,6 +421,20 @@ def test_categories_as_panels_write_them(text: str, code: int | None) -> None:
     assert parse_category(text) == code
 
 
+def test_ethnicity_from_a_blank_detail_is_warned_as_not_stated() -> None:
+    # With only ethnicity_detail given, a blank detail left the required ethnicity
+    # unknown without a word (counted as not stated).
+    tables = frames()
+    notes = tables["notifications"].drop(columns=["ethnicity"])
+    notes["ethnicity_detail"] = ["Pakistani", "", "Chinese", "White British"]
+    tables["notifications"] = notes
+    ds = cdop.read_dataset(tables, strict=False, today=TODAY)
+    assert ds.report.errors.empty
+    warned = ds.report.warnings[ds.report.warnings["rule"] == "not_recorded"]
+    assert warned[["row", "column"]].values.tolist() == [[1, "ethnicity"]]
+    assert "counted as not stated" in warned["message"].iloc[0]
+
+
 def test_an_age_heading_without_its_unit_is_warned_once() -> None:
     # "Age at Death" holding 15 (meant as years) was read as 15 days without a word
     tables = frames()

@@ -1411,6 +1411,16 @@ def _roll_up(c: _Checker, detail: str, broad: str, rollup: Mapping[str, str]) ->
     given = c.out.get(broad)
     if given is None:
         c.out[broad] = derived
+        # the broad column is required: with only the detail given, a blank (or
+        # unreadable) detail leaves it unknown, as "not known" written would
+        c.fail(
+            derived.isna().to_numpy(),
+            broad,
+            "not_recorded",
+            f"is not given: there is no {broad} column and {detail} is blank or not read; "
+            "counted as not stated.",
+            severity="warning",
+        )
         return
     given_codes = given.cat.codes.to_numpy()
     derived_codes = derived.cat.codes.to_numpy()
