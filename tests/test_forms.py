@@ -435,6 +435,17 @@ def test_ethnicity_from_a_blank_detail_is_warned_as_not_stated() -> None:
     assert "counted as not stated" in warned["message"].iloc[0]
 
 
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("TRUE", "yes"), ("1", "yes"), ("0", "no"), ("False", "no"), ("Non-modifiable", "no")],
+)
+def test_modifiable_factors_as_a_flag(text: str, code: str) -> None:
+    # an export's yes/no flag for "modifiable factors identified" was refused
+    from cdop._codes import parse_code
+
+    assert parse_code("modifiable_factors", text) == code
+
+
 def test_an_age_heading_without_its_unit_is_warned_once() -> None:
     # "Age at Death" holding 15 (meant as years) was read as 15 days without a word
     tables = frames()

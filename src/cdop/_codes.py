@@ -147,9 +147,15 @@ _MODIFIABLE = _table(
             "yes modifiable factors",
             "yes modifiable factors identified",
             "factors identified",
+            # a yes/no flag ("Modifiable factors identified?": TRUE, 1)
+            "true",
+            "1",
         ),
         "no": (
             "n",
+            "false",
+            "0",
+            "non modifiable",
             "not modifiable",
             "no modifiable factors",
             "no modifiable factors identified",
