@@ -435,6 +435,14 @@ def test_ethnicity_from_a_blank_detail_is_warned_as_not_stated() -> None:
     assert "counted as not stated" in warned["message"].iloc[0]
 
 
+def test_an_age_written_as_a_power_of_ten_fails() -> None:
+    # "1e3" was read as 1,000 days without a word
+    ds = _read(age_at_death_days=["1e3", "12", "3 days", "1,000"])
+    failed = ds.report.errors[ds.report.errors["rule"] == "integer_format"]
+    assert failed[["row", "value"]].values.tolist() == [[0, "1e3"]]
+    assert ds.notifications["age_at_death_days"].tolist() == [12, 3, 1000]
+
+
 @pytest.mark.parametrize(
     ("text", "code"),
     [("TRUE", "yes"), ("1", "yes"), ("0", "no"), ("False", "no"), ("Non-modifiable", "no")],

@@ -855,6 +855,9 @@ class _Checker:
             rule = "invalid_code"
         else:
             plain = values.str.replace(r"(?<=\d),(?=\d{3})", "", regex=True)
+            # a power of ten ("1e3", as a spreadsheet may write a number) is not read as
+            # a count or an age: it fails as not a whole number
+            plain = plain.where(~plain.str.contains(r"\d[eE][+-]?\d", regex=True).fillna(False))
             numbers = pd.to_numeric(plain, errors="coerce").astype("Float64")
             problem = f"is not a whole number; expected {col.rule}."
             rule = "integer_format"
