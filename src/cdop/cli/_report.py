@@ -187,7 +187,6 @@ def run(args: argparse.Namespace) -> int:
             today=args.today,
             **source_options(args),
         )
-        _say_warnings(ds)
         # The bundled sample comes with its chapter settings (its footprint, its own files).
         given = args.settings
         if given is None and not args.data:
@@ -261,6 +260,8 @@ def run(args: argparse.Namespace) -> int:
     except CdopError as exc:
         sys.stderr.write(f"cdop report: {exc}\n")
         return 2
+    # (said once the chapter is written: a build that then fails says one thing, its error)
+    _say_warnings(ds)
     if isinstance(result, BuildResult):
         for omission in result.chapter.omitted:
             sys.stderr.write(f"cdop report: not included: {omission.line}\n")
