@@ -176,14 +176,24 @@ def test_a_count_tied_only_to_known_counts_is_reported_not_an_error() -> None:
     # zero hidden by its year block, the three years' zero row of the window left out of
     # its table (known). Nothing can protect it; the protection says so, and the window's
     # tables are then left out (see cdop.report._history).
-    counts = LinkedCounts()
     years = [CellKey.of("reviewed", year=y, age="nr") for y in ("Y1", "Y2", "Y3")]
     window = CellKey.of("reviewed", year=["Y1", "Y2", "Y3"], age="nr")
-    counts.fix(years[0], 0, hidden=True)
-    for key in years[1:]:
-        counts.fix(key, 0, hidden=False)
-    counts.add(window, 0, known=True)
-    result = counts.protect()
+
+    def register(first: int) -> LinkedCounts:
+        counts = LinkedCounts()
+        counts.fix(years[0], first, hidden=True)
+        for key in years[1:]:
+            counts.fix(key, 0, hidden=False)
+        counts.add(window, first, known=True)
+        return counts
+
+    # A hidden zero worked out as zero discloses no small count: left as it is, and not
+    # reported (reported, it withheld every window table of a tiny panel's chapters).
+    result = register(0).protect()
+    assert result.unprotectable == ()
+    assert not result.hidden(window)
+    # A hidden 2 worked out so is reported: the caller leaves out what prints it.
+    result = register(2).protect()
     assert result.unprotectable == (years[0],)
     assert not result.hidden(window)
 

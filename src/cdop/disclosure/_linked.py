@@ -1416,7 +1416,8 @@ def _protect(
     # a count once shown safe stays safe.
     certified: set[int] = set()
     reader: _Reader | None = None
-    for _ in range(n_reg + 1):
+    # Each round hides a count or gives one up (certified, never taken again).
+    for _ in range(2 * n_reg + 2):
         if reader is None:
             reader = _Reader(system, hidden)
         target = _first_exposed(reader, threshold, certified)
@@ -1427,9 +1428,12 @@ def _protect(
         )
         if choice is None:
             # Every count linked to it is known to the reader, printed by an earlier
-            # publication or a zero: nothing this publication hides can protect it. The
-            # caller leaves out what prints it (see Protection.unprotectable).
-            unprotectable.append(target)
+            # publication or a zero: nothing this publication hides can protect it. A
+            # hidden zero worked out discloses no small count, and is left so; any other
+            # is reported, and the caller leaves out what prints it (see
+            # Protection.unprotectable).
+            if values[target] != 0:
+                unprotectable.append(target)
             certified.add(target)
             continue
         for chosen in choice:
@@ -1551,6 +1555,10 @@ def _complement(
     found = _protecting_set(
         target, reader.system, values, threshold, hidden, fixed_shown, known, parents, neighbours
     )
+    if not found and truth == 0:
+        # a hidden zero no set protects is given up at once (see _protect), rather than
+        # hiding the counts around it one by one on its account
+        return None, None
     return (found if found else [candidates[0]]), None
 
 

@@ -428,16 +428,16 @@ def safe(protection: Protection) -> Protection:
     error naming the counts (see :attr:`cdop.disclosure.Protection.unprotectable`)."""
     found = protection.unprotectable
     if found:
-        names = "; ".join(k.label() for k in found[:3])
-        more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+        names = " | ".join(k.label() for k in found[:3])
+        more = f" | and {len(found) - 3} more" if len(found) > 3 else ""
         raise CdopError(
-            f"disclosure control cannot protect {len(found)} hidden count(s) ({names}"
-            f"{more}): a reader can work each out, or narrow it to a small number, from "
-            "counts that are printed whatever this chapter hides (by an earlier chapter "
-            "given with previous= or --previous, most often one built with another "
-            "threshold or other data). Build this chapter with the earlier chapter's "
-            "threshold and data, or without its folder (the two chapters must then not "
-            "both be published)."
+            f"disclosure control cannot protect {len(found)} hidden count(s): {names}{more}. "
+            "A reader could work each out, or narrow it to a small number, from counts "
+            "printed whatever this chapter hides. When the chapter is built with an "
+            "earlier chapter's folder (--previous, previous=), that chapter printed them: "
+            "build this one with the earlier chapter's threshold and data, or without its "
+            "folder (and do not publish both). Otherwise this is a fault in cdop: please "
+            "report it with this message."
         )
     return protection
 
