@@ -801,33 +801,27 @@ class _Checker:
         serial_rows = _spread(serial, codes, False) & present
         row_dates = pd.Series(_spread(parsed.to_numpy(), codes, np.datetime64("NaT")))
         turned_rows = _spread(swapped, codes, False) & present & ~bad
-        if turned_rows.any() and self.month_first is not None:
+        if turned_rows.any() and (self.month_first or self.mixed_order):
             read_as = _day_text(row_dates, turned_rows)
-            example = self.month_first
-            self.fail(
-                turned_rows,
-                col.name,
-                "date_order",
-                severity="warning",
-                problem=lambda: (
-                    f"is read month first (the table's dates are month-first, as {example!r} "
-                    "shows): read as " + read_as + ". Check the export's date setting."
-                ),
-            )
-        elif turned_rows.any() and self.mixed_order is not None:
-            read_as = _day_text(row_dates, turned_rows)
-            day, month = self.mixed_order
-            self.fail(
-                turned_rows,
-                col.name,
-                "date_order",
-                severity="warning",
-                problem=lambda: (
-                    f"is read day first, but the table's dates are written both ways "
+            if self.month_first is not None:
+                why = (
+                    f"is read month first (the table's dates are month-first, as "
+                    f"{self.month_first!r} shows): read as "
+                )
+                advice = ". Check the export's date setting."
+            else:
+                day, month = self.mixed_order or ("", "")
+                why = (
+                    "is read day first, but the table's dates are written both ways "
                     f"({day!r} is day first, {month!r} month first): read as "
-                    + read_as
-                    + ". Check which order each row was written in."
-                ),
+                )
+                advice = ". Check which order each row was written in."
+            self.fail(
+                turned_rows,
+                col.name,
+                "date_order",
+                severity="warning",
+                problem=lambda: why + read_as + advice,
             )
         if serial_rows.any():
             converted = _day_text(row_dates, serial_rows)
