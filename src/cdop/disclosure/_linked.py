@@ -344,6 +344,11 @@ class LinkedCounts:
         registered (a step that adds none leaves it unchanged)."""
         return len(self._cells), len(self._explicit) + len(self._bounded), len(self._universes)
 
+    def inequalities(self) -> tuple[tuple[tuple[tuple[CellKey, int], ...], str], ...]:
+        """Every inequality declared (:meth:`bound`): its terms (each count with its
+        coefficient, the sum at most zero) and why it holds."""
+        return tuple(self._bounded)
+
     def explicit_keys(self) -> tuple[CellKey, ...]:
         """Every count named in a declared identity or inequality."""
         return tuple(

@@ -34,7 +34,7 @@ from cdop.analytics._areas import ALL_AREAS
 from cdop.analytics._mortality import _covered_years as covered_years
 from cdop.dataset import Dataset
 from cdop.disclosure import CellKey, LinkedCounts
-from cdop.errors import CdopArgumentError, DataQualityWarning, DisclosureWarning
+from cdop.errors import CdopArgumentError, CdopError, DataQualityWarning, DisclosureWarning
 from cdop.report._build import (
     FORMATS,
     Format,
@@ -840,7 +840,15 @@ def _build_one(area: str, folder: str) -> tuple[list[str], Published]:
     by = options.pop("by")
     formats = options.pop("formats")
     template = options.pop("template", None)
-    chapter = build_chapter(area_dataset(ds, area, by=by), panel=area, progress=False, **options)
+    try:
+        chapter = build_chapter(
+            area_dataset(ds, area, by=by), panel=area, progress=False, **options
+        )
+    except CdopError as exc:
+        if type(exc) not in (CdopError, CdopArgumentError):
+            raise
+        # One area of many: say which (the error alone does not).
+        raise type(exc)(f"the chapter of {area}: {exc}") from exc
     chapter = dataclasses.replace(chapter, title=f"{chapter.title}: {area}")
     written = render(chapter, Path(folder), formats, date=options.get("date"), template=template)
     protection = chapter.protection

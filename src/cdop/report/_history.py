@@ -25,6 +25,7 @@ folders (``previous``): what they published is kept, whatever the blocks would s
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -32,7 +33,7 @@ import pandas as pd
 
 from cdop import schema
 from cdop.dataset import Dataset
-from cdop.disclosure import CellKey, LinkedCounts
+from cdop.disclosure import CellKey, DisclosureRules, LinkedCounts, Protection
 from cdop.errors import CdopArgumentError
 from cdop.report._settings import ChapterSettings
 from cdop.report._tables import Disclosure
@@ -50,6 +51,7 @@ __all__ = [
     "Published",
     "least_left_out",
     "pooled_windows",
+    "protect_year",
     "read_previous",
     "single_year",
     "tied_years",
@@ -82,6 +84,9 @@ _WITHHELD = CellKey("\x00window withheld")
 #: Measure of the keys marking a section whose window tables alone are left out.
 _LEFT_OUT = "\x00window left out"
 _MARKERS = frozenset({_WITHHELD.measure, _LEFT_OUT})
+#: Start of the measure of a stand-in for a count of the year after a year block's (see
+#: :func:`_room_for_next_year`).
+_AHEAD = "\x00the year after: "
 
 
 #: The financial year of a count of one financial year ("2024/25"), else None.
@@ -104,7 +109,66 @@ def year_register(counts: LinkedCounts, label: str, fixed: Published) -> LinkedC
         if key in fixed:
             value, hidden = fixed[key]
             block.fix(key, value, hidden=hidden)
+    _room_for_next_year(block, counts, label)
     return block
+
+
+def _room_for_next_year(block: LinkedCounts, counts: LinkedCounts, label: str) -> None:
+    """Leave room in the block of year ``label`` for the counts of the year after.
+
+    Some inequalities tie a year's counts to the year before's: the cases open more than
+    12 months at a year end, with the reviews of the year that took more than 12 months,
+    are at most the cases open a year before. The year after is decided on its own,
+    later, with this year's counts fixed as this block decides them: if a reader could
+    then tell that this year's open cases are at most 6, next year's two counts, hidden
+    and each at least 1, would each be at most 5, whatever next year hides.
+
+    So each such inequality of the chapter of ``label`` (between counts of the year
+    before and counts of ``label``) is declared again one year on: counts of ``label``
+    where it held counts of the year before, and in place of next year's counts,
+    hidden stand-ins of 1 each (as many as this year's counts allow, then 0), the
+    worst case for next year. Protecting the stand-ins keeps enough room. They are
+    printed nowhere, are not counts of any year, and are never reported as
+    unprotectable (:func:`protect_year`): next year's block answers for next year."""
+    before = financial_label(int(label[:4]) - 1)
+    after = financial_label(int(label[:4]) + 1)
+    for terms, why in counts.inequalities():
+        if {single_year(k) for k, _ in terms} != {before, label}:
+            continue
+        shifted: dict[CellKey, int] = {}
+        stand_ins: list[tuple[CellKey, int]] = []
+        for key, coefficient in terms:
+            if single_year(key) == before:
+                now = key.having(DIM.YEAR, [label])
+                if coefficient > 0 or now not in block:
+                    break  # next year's counts on the greater side: no worst case
+                shifted[now] = coefficient
+            else:
+                if coefficient < 0:
+                    break
+                later = key.having(DIM.YEAR, [after])
+                stand_ins.append((CellKey(f"{_AHEAD}{later.label()}"), coefficient))
+        else:
+            room = -sum(c * block.value(k) for k, c in shifted.items())
+            for stand_in, coefficient in stand_ins:
+                value = 1 if room >= coefficient else 0
+                room -= coefficient * value
+                block.fix(stand_in, value, hidden=True)
+                shifted[stand_in] = coefficient
+            if stand_ins and shifted.keys() - dict(stand_ins).keys():
+                block.bound(shifted, why=f"{why} (the year after)")
+
+
+def protect_year(block: LinkedCounts, rules: DisclosureRules) -> Protection:
+    """The protection of a year's block (:func:`year_register`), an error when it leaves
+    a count of the block unprotectable; the stand-ins for the year after are not counts
+    of the block, and are left out of its ``unprotectable``."""
+    protection = block.protect(rules)
+    stand_ins = tuple(k for k in protection.unprotectable if k.measure.startswith(_AHEAD))
+    if stand_ins:
+        kept = tuple(k for k in protection.unprotectable if k not in stand_ins)
+        protection = dataclasses.replace(protection, unprotectable=kept)
+    return safe(protection)
 
 
 def window_register(counts: LinkedCounts, window: frozenset[str]) -> LinkedCounts:
@@ -132,7 +196,7 @@ def _block(source: Context, label: str, fixed: Published | None = None) -> Publi
     """The counts of year ``label`` in ``source`` (the chapter of that year), protected
     on their own (see :func:`year_register`)."""
     counts = source.counts
-    protection = safe(year_register(counts, label, fixed or {}).protect(source.disclosure.rules))
+    protection = protect_year(year_register(counts, label, fixed or {}), source.disclosure.rules)
     return {
         k: (counts.value(k), protection.hidden(k)) for k in counts.keys if single_year(k) == label
     }

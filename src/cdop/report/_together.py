@@ -28,6 +28,7 @@ from cdop.report._history import (
     Published,
     least_left_out,
     pooled_windows,
+    protect_year,
     single_year,
     tied_years,
     window_printed,
@@ -121,7 +122,7 @@ def _joint_blocks(
             earlier.update(year_block(before))
         blocks = [year_register(counts, label, earlier) for counts in chapters]
         register = _register(blocks, areas, no_area)
-        protection = safe(register.protect(settings.rules))
+        protection = protect_year(register, settings.rules)
         found = decided[year] = {
             key: (block.value(key), protection.hidden(key))
             for block in blocks
