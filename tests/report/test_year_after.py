@@ -92,9 +92,7 @@ def _decide(label: str, chapter: LinkedCounts, fixed: Published) -> Published:
 
 def _chain() -> tuple[Published, Published]:
     first = _chapter("2018/19", "2019/20", {"2018/19": VALUES["2019/20"], **VALUES})
-    fixed = {
-        k: (first.value(k), False) for k in first.keys if k.levels("year") != {"2019/20"}
-    }
+    fixed = {k: (first.value(k), False) for k in first.keys if k.levels("year") != {"2019/20"}}
     fixed.update(_decide("2019/20", first, fixed))
     block_2020 = _decide("2020/21", _chapter("2019/20", "2020/21", VALUES), fixed)
     fixed.update(block_2020)

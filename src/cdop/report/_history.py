@@ -98,14 +98,22 @@ def year_register(counts: LinkedCounts, label: str, fixed: Published) -> LinkedC
     year), with the other years' counts the chapter prints beside them: those tied to them
     (declared identities) and those of years already decided (``fixed``: a total and its
     parts of an earlier year, which a reader also combines with the tied ones). Counts of
-    ``fixed`` are fixed as given there, other tied counts taken as known to the reader."""
+    ``fixed`` are fixed as given there, other tied counts taken as known to the reader.
+
+    Every count of ``fixed`` is taken in, printed by this chapter or not: the chapters
+    of the earlier years printed it, and the chapter printing this year beside them is
+    protected knowing it (:func:`cdop.report._build.plan_chapter` fixes every year's
+    block). The 2022/23 chapter prints the reviews of 2022/23 within 12 months of
+    notification, a later chapter only their bands: the block of a later year that did
+    not know that count could leave a hidden count of its own narrowed in the chapter."""
     keys = [k for k in counts.keys if single_year(k) == label]
     ties = [k for k in counts.explicit_keys() if single_year(k) != label]
     ties += [k for k in counts.keys if k in fixed and single_year(k) != label and k not in ties]
+    elsewhere = [k for k in fixed if k not in counts and single_year(k) != label]
     # every tie is taken in (an identity is kept only with all its counts), then those
     # decided before are fixed as they were decided
     block = counts.subset(keys, known=ties)
-    for key in (*keys, *ties):
+    for key in (*keys, *ties, *elsewhere):
         if key in fixed:
             value, hidden = fixed[key]
             block.fix(key, value, hidden=hidden)
