@@ -45,6 +45,16 @@ def _year(counts: LinkedCounts, label: str, values: dict[str, int]) -> None:
         },
         why="cases open up to 12 months were notified in the year",
     )
+    # as the review progress section declares it towards the year after
+    after = f"{int(label[:4]) + 1}/{(int(label[:4]) + 2) % 100:02d}"
+    counts.bound_ahead(
+        {
+            CellKey.of(OPEN, year=after, open_for="over_12"): 1,
+            CellKey.of(REVIEWED, year=after, months="12+"): 1,
+            CellKey.of(OPEN, year=label): -1,
+        },
+        why="cases open more than 12 months were open a year before",
+    )
 
 
 def _chapter(before: str, label: str, values: dict[str, dict[str, int]]) -> LinkedCounts:
@@ -145,3 +155,27 @@ def test_stand_ins_take_no_more_than_the_year_s_count() -> None:
     block = year_register(chapter, "2021/22", {})
     # 1 case open at 31 March 2022: next year's two counts add up to 1 at most
     assert sorted(block.value(k) for k in block.keys if k not in chapter) == [0, 1]
+
+
+def _first_year_chain() -> Published:
+    """The chain from the first year the data cover: its chapter prints no year before."""
+    first = LinkedCounts()
+    first.universe("open_for", list(BANDS))
+    _year(first, "2020/21", VALUES["2020/21"])
+    fixed = _decide("2020/21", first, {})
+    return _decide("2021/22", _chapter("2020/21", "2021/22", VALUES), fixed)
+
+
+def test_the_first_year_leaves_room_too() -> None:
+    """Found on the national data at threshold 3 (area Fenwick, 2006/07): the first
+    year's chapter declares no inequality with a year before, yet must leave room."""
+    block = _first_year_chain()
+    assert block[CellKey.of(OPEN, year="2021/22", open_for="over_12")] == (1, True)
+
+
+def test_without_room_the_first_year_stops_the_next(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cdop.report import _history
+
+    monkeypatch.setattr(_history, "_room_for_next_year", lambda *args: None)
+    with pytest.raises(CdopError, match="cannot protect 2 hidden count"):
+        _first_year_chain()

@@ -176,6 +176,7 @@ class LinkedCounts:
         self._known: set[CellKey] = set()
         self._explicit: list[tuple[tuple[tuple[CellKey, int], ...], str]] = []
         self._bounded: list[tuple[tuple[tuple[CellKey, int], ...], str]] = []
+        self._ahead: list[tuple[tuple[tuple[CellKey, int], ...], str]] = []
 
     # -- registering -------------------------------------------------------------------
     def add(self, key: CellKey, value: float, *, place: str = "", known: bool = False) -> CellKey:
@@ -343,6 +344,24 @@ class LinkedCounts:
         """How many counts, declared identities and declared characteristics are
         registered (a step that adds none leaves it unchanged)."""
         return len(self._cells), len(self._explicit) + len(self._bounded), len(self._universes)
+
+    def bound_ahead(self, terms: Mapping[CellKey, int], *, why: str = "") -> None:
+        """Declare an inequality that will hold between registered counts of a year and
+        counts of the year after, which a later publication will print (so they are not
+        registered here): the sum of ``coefficient * count`` is at most zero.
+
+        Protection does not read it. A register decided before the year after exists
+        keeps room for it (see :func:`cdop.report._history.year_register`): for example,
+        the cases open more than 12 months at the next year end are at most the cases
+        open at this year end.
+        """
+        entry = tuple(sorted(terms.items()))
+        if all(entry != terms_ for terms_, _ in self._ahead):
+            self._ahead.append((entry, why))
+
+    def ahead(self) -> tuple[tuple[tuple[tuple[CellKey, int], ...], str], ...]:
+        """Every inequality declared with :meth:`bound_ahead`: its terms and why."""
+        return tuple(self._ahead)
 
     def inequalities(self) -> tuple[tuple[tuple[tuple[CellKey, int], ...], str], ...]:
         """Every inequality declared (:meth:`bound`): its terms (each count with its

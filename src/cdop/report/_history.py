@@ -131,40 +131,35 @@ def _room_for_next_year(block: LinkedCounts, counts: LinkedCounts, label: str) -
     then tell that this year's open cases are at most 6, next year's two counts, hidden
     and each at least 1, would each be at most 5, whatever next year hides.
 
-    So each such inequality of the chapter of ``label`` (between counts of the year
-    before and counts of ``label``) is declared again one year on: counts of ``label``
-    where it held counts of the year before, and in place of next year's counts,
-    hidden stand-ins of 1 each (as many as this year's counts allow, then 0), the
-    worst case for next year. Protecting the stand-ins keeps enough room. They are
-    printed nowhere, are not counts of any year, and are never reported as
-    unprotectable (:func:`protect_year`): next year's block answers for next year."""
-    before = financial_label(int(label[:4]) - 1)
+    So each such inequality the chapter of ``label`` declares towards the year after
+    (:meth:`cdop.disclosure.LinkedCounts.bound_ahead`) is declared in the block, with
+    hidden stand-ins in place of next year's counts: 1 each (as many as this year's
+    counts allow, then 0), the worst case for next year. Protecting the stand-ins keeps
+    enough room. They are printed nowhere, are not counts of any year, and are never
+    reported as unprotectable (:func:`protect_year`): next year's block answers for
+    next year. The first year the data cover gets room too, though its chapter prints
+    no year before it."""
     after = financial_label(int(label[:4]) + 1)
-    for terms, why in counts.inequalities():
-        if {single_year(k) for k, _ in terms} != {before, label}:
-            continue
-        shifted: dict[CellKey, int] = {}
-        stand_ins: list[tuple[CellKey, int]] = []
-        for key, coefficient in terms:
-            if single_year(key) == before:
-                now = key.having(DIM.YEAR, [label])
-                if coefficient > 0 or now not in block:
-                    break  # next year's counts on the greater side: no worst case
-                shifted[now] = coefficient
-            else:
-                if coefficient < 0:
-                    break
-                later = key.having(DIM.YEAR, [after])
-                stand_ins.append((CellKey(f"{_AHEAD}{later.label()}"), coefficient))
-        else:
-            room = -sum(c * block.value(k) for k, c in shifted.items())
-            for stand_in, coefficient in stand_ins:
-                value = 1 if room >= coefficient else 0
-                room -= coefficient * value
-                block.fix(stand_in, value, hidden=True)
-                shifted[stand_in] = coefficient
-            if stand_ins and shifted.keys() - dict(stand_ins).keys():
-                block.bound(shifted, why=f"{why} (the year after)")
+    for terms, why in counts.ahead():
+        now = {k: c for k, c in terms if single_year(k) == label}
+        later = [(k, c) for k, c in terms if single_year(k) == after]
+        if (
+            len(now) + len(later) != len(terms)
+            or not now
+            or not later
+            or any(c > 0 or k not in block for k, c in now.items())
+            or any(c < 0 for _, c in later)
+        ):
+            continue  # next year's counts on the greater side: no worst case
+        room = -sum(c * block.value(k) for k, c in now.items())
+        shifted = dict(now)
+        for key, coefficient in later:
+            stand_in = CellKey(f"{_AHEAD}{key.label()}")
+            value = 1 if room >= coefficient else 0
+            room -= coefficient * value
+            block.fix(stand_in, value, hidden=True)
+            shifted[stand_in] = coefficient
+        block.bound(shifted, why=f"{why} (the year after)")
 
 
 def protect_year(block: LinkedCounts, rules: DisclosureRules) -> Protection:

@@ -459,6 +459,15 @@ def declare_bounds(ctx: Context) -> None:
                 terms[over] = 1
             if before in present:
                 counts.bound(terms, why="cases open more than 12 months were open a year before")
+            # the same a year on, with the next year's counts (see LinkedCounts.bound_ahead)
+            after = financial_label(int(year[:4]) + 1)
+            if base in present:
+                ahead = {key.having(DIM.YEAR, [after]): 1, base: -1}
+                if over.having(DIM.YEAR, [year]) in present:
+                    ahead[over.having(DIM.YEAR, [after])] = 1
+                counts.bound_ahead(
+                    ahead, why="cases open more than 12 months were open a year before"
+                )
         if key.measure == MEASURE.OPEN and key.levels(OPEN_FOR) == frozenset(["under_6"]):
             notified = CellKey(MEASURE.NOTIFIED, key.without(OPEN_FOR).dims)
             if notified in present:
