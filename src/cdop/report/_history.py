@@ -167,11 +167,8 @@ def protect_year(block: LinkedCounts, rules: DisclosureRules) -> Protection:
     a count of the block unprotectable; the stand-ins for the year after are not counts
     of the block, and are left out of its ``unprotectable``."""
     protection = block.protect(rules)
-    stand_ins = tuple(k for k in protection.unprotectable if k.measure.startswith(_AHEAD))
-    if stand_ins:
-        kept = tuple(k for k in protection.unprotectable if k not in stand_ins)
-        protection = dataclasses.replace(protection, unprotectable=kept)
-    return safe(protection)
+    kept = tuple(k for k in protection.unprotectable if not k.measure.startswith(_AHEAD))
+    return safe(dataclasses.replace(protection, unprotectable=kept))
 
 
 def window_register(counts: LinkedCounts, window: frozenset[str]) -> LinkedCounts:

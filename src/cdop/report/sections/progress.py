@@ -463,7 +463,7 @@ def declare_bounds(ctx: Context) -> None:
             after = financial_label(int(year[:4]) + 1)
             if base in present:
                 ahead = {key.having(DIM.YEAR, [after]): 1, base: -1}
-                if over.having(DIM.YEAR, [year]) in present:
+                if over in present:
                     ahead[over.having(DIM.YEAR, [after])] = 1
                 counts.bound_ahead(
                     ahead, why="cases open more than 12 months were open a year before"
