@@ -250,6 +250,32 @@ def test_a_sheet_holding_no_table_is_still_checked_for_identifiers(
     assert "jane" not in str(e.value).lower()
 
 
+def test_a_refusal_over_a_sheet_not_read_says_how_to_read_the_workbook(
+    tmp_path: Path,
+) -> None:
+    # An instructions sheet holding the office's contact details refused the whole
+    # workbook with the advice meant for records (use a pseudonymous case ID...): the
+    # refusal now says that the sheet is not read and how to read the records without it.
+    extra = pd.DataFrame([["Questions: cdop.office@example.gov.uk"]])
+    with pytest.raises(IdentifierError) as info:
+        cdop.validate(_workbook(tmp_path / "export.xlsx", extra), today=TODAY)
+    message = str(info.value)
+    assert "export.xlsx[Contacts], column 'A', row 2: the text holds an email" in message
+    assert "not read as records" in message
+    assert "delete them from a copy of the file" in message
+    # a finding in the records themselves gets the advice for records alone
+    notes = pd.read_csv(io.StringIO(NOTIFICATIONS_CSV), dtype=str)
+    notes.loc[0, "ethnicity"] = "cdop.office@example.gov.uk"
+    reviews = pd.read_csv(io.StringIO(REVIEWS_CSV), dtype=str)
+    book = tmp_path / "records.xlsx"
+    with pd.ExcelWriter(book) as writer:
+        notes.to_excel(writer, sheet_name="notifications", index=False)
+        reviews.to_excel(writer, sheet_name="reviews", index=False)
+    with pytest.raises(IdentifierError) as info:
+        cdop.validate(book, today=TODAY)
+    assert "not read as records" not in str(info.value)
+
+
 def test_a_data_dictionary_sheet_is_not_refused(tmp_path: Path) -> None:
     # headings of a sheet the library does not read say nothing of what it holds
     extra = pd.DataFrame({"Field name": ["case_id"], "Description": ["pseudonymous ID"]})

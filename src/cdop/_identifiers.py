@@ -433,19 +433,31 @@ def factorize(raw: RawTable, column: str) -> tuple[np.ndarray, pd.Series]:
     return cached
 
 
+#: Added to a refusal over parts of a file that are not read as records.
+_UNREAD_HINT = (
+    "\nThe places listed are not read as records (a sheet of instructions or contacts, "
+    "or title rows above the headings), but the whole file is refused when any part of "
+    "it holds an identifier. If they hold no child's details (an office's email address "
+    "or telephone number, say), delete them from a copy of the file and read the copy."
+)
+
+
 def check_identifiers(
     tables: Iterable[RawTable],
     *,
     max_listed: int = 10,
     first_row_headings: bool = False,
     sheet_names: tuple[str, Sequence[str]] | None = None,
+    unread: bool = False,
 ) -> None:
     """Raise :class:`~cdop.errors.IdentifierError` if any table holds direct identifiers.
 
     ``first_row_headings``: the tables are sheets read as data whose first row may be
     headings (a sheet holding none of the tables): a heading there that says its column
     holds names, addresses or NHS numbers is a finding too. ``sheet_names``: a workbook's
-    file name and its sheets' names, scanned as values (a sheet named after a child)."""
+    file name and its sheets' names, scanned as values (a sheet named after a child).
+    ``unread``: the tables are parts of a file not read as records (other sheets, title
+    rows above the headings); the refusal then says how to read the file without them."""
     findings: list[str] = []
     file, names = sheet_names or ("", ())
     if file:
@@ -520,4 +532,5 @@ def check_identifiers(
             "postcodes, NHS numbers, email addresses or phone numbers, in any column, "
             "free-text notes included. Remove them (use a pseudonymous case ID and an LSOA "
             "code or deprivation decile instead), then try again."
+            + (_UNREAD_HINT if unread else "")
         )

@@ -471,7 +471,10 @@ def _load_workbook(
     from cdop._identifiers import check_identifiers
 
     check_identifiers(
-        unread, first_row_headings=True, sheet_names=(path.name, [str(s) for s in book])
+        unread,
+        first_row_headings=True,
+        sheet_names=(path.name, [str(s) for s in book]),
+        unread=True,
     )
     if not tables:
         issues.append(
@@ -793,6 +796,7 @@ def _read_file(
                 [_unread_sheet(f"{path.name}[{sheet}]", c) for sheet, c in others],
                 first_row_headings=True,
                 sheet_names=(path.name, [str(sheet) for sheet in book]),
+                unread=True,
             )
             # A sheet headed as the table too (one sheet per year, an "Archive" of
             # older records) would be lost without a word: refused, as a second file of
@@ -1164,7 +1168,7 @@ def _read_csv_bytes(
                 titles = [next(csv.reader([line], delimiter=delimiter), []) for line in above]
             width = max((len(cells) for cells in titles), default=0)
             padded = [cells + [""] * (width - len(cells)) for cells in titles]
-            check_identifiers([_unread_sheet(path.name, pd.DataFrame(padded))])
+            check_identifiers([_unread_sheet(path.name, pd.DataFrame(padded))], unread=True)
             issues.append(
                 _issue(
                     table,
@@ -1786,7 +1790,7 @@ def _from_cells(
         # the title rows are not read, but may hold an identifier all the same
         from cdop._identifiers import check_identifiers
 
-        check_identifiers([_unread_sheet(label, cells.iloc[:start])])
+        check_identifiers([_unread_sheet(label, cells.iloc[:start])], unread=True)
     if merged:
         cells, found = _unmerged(table, label, cells, start, merged)
         issues = [*issues, *found]
