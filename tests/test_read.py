@@ -559,6 +559,73 @@ def test_files_and_sheets_only_named_like_a_table_are_not_errors(tmp_path: Path)
     assert (report.warnings["rule"] == "sheet_not_read").sum() == 2
 
 
+def test_sheets_named_after_the_statutory_forms_are_read_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    # A workbook of "Form A - Notification" and "Form C - Analysis" sheets (the statutory
+    # forms' names) stopped with "No notifications table was found": its sheets were only
+    # warned about as not read.
+    path = tmp_path / "export.xlsx"
+    _sheets(path, {"Form A - Notification": NOTIFICATIONS_CSV, "Form C - Analysis": REVIEWS_CSV})
+    report = cdop.validate(path, today=TODAY)
+    assert report.errors.empty
+    assert report.rows_read["notifications"] == 4 and report.rows_read["reviews"] == 3
+    messages = report.warnings.loc[report.warnings["rule"] == "table_by_name", "message"]
+    assert sorted(messages) == [
+        "export.xlsx: sheet 'Form A - Notification' was read as the notifications table (its "
+        "name and headings say so). Name it after its table, or map it in a mapping file "
+        '("sheets": {...}), to read it so without this warning.',
+        "export.xlsx: sheet 'Form C - Analysis' was read as the reviews table (its name and "
+        'headings say so). Name it after its table, or map it in a mapping file ("sheets": '
+        "{...}), to read it so without this warning.",
+    ]
+    ds = cdop.read_dataset(path, today=TODAY)
+    assert ds.files["notifications"] == "export.xlsx[Form A - Notification]"
+    # a file in a folder likewise
+    folder = write_folder(
+        tmp_path / "f",
+        {"Form A - Notification 2024-25.csv": NOTIFICATIONS_CSV, "notifications.csv": None},
+    )
+    report = cdop.validate(folder, today=TODAY)
+    assert report.errors.empty and report.rows_read["notifications"] == 4
+    assert (report.warnings["rule"] == "table_by_name").sum() == 1
+
+
+def test_a_sheet_is_read_by_its_name_only_when_its_headings_agree_and_it_is_alone(
+    tmp_path: Path,
+) -> None:
+    # named like the notifications but headed otherwise: not read
+    path = tmp_path / "a.xlsx"
+    _sheets(path, {"Form A - Notification": "area,deaths\nNorthmoor,3", "Reviews": REVIEWS_CSV})
+    report = cdop.validate(path, today=TODAY)
+    assert "missing_table" in set(report.errors["rule"])
+    assert (report.warnings["rule"] == "table_by_name").sum() == 0
+    # two sheets alike: neither is chosen over the other, and the table is missing
+    path = tmp_path / "b.xlsx"
+    _sheets(
+        path,
+        {
+            "Form A 2023-24": NOTIFICATIONS_CSV,
+            "Form A 2024-25": NOTIFICATIONS_CSV,
+            "Reviews": REVIEWS_CSV,
+        },
+    )
+    report = cdop.validate(path, today=TODAY)
+    assert "missing_table" in set(report.errors["rule"])
+    # beside a sheet named after the table, it is a second sheet of it: an error as before
+    path = tmp_path / "c.xlsx"
+    _sheets(
+        path,
+        {
+            "Notifications": NOTIFICATIONS_CSV,
+            "Form A - Notification": NOTIFICATIONS_CSV,
+            "Reviews": REVIEWS_CSV,
+        },
+    )
+    report = cdop.validate(path, today=TODAY)
+    assert "ambiguous_table" in set(report.errors["rule"])
+
+
 def _patched(path: Path, old: bytes, new: bytes) -> None:
     """Rewrite the first sheet's XML of a workbook, as Excel itself would have saved it."""
     import zipfile

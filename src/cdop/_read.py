@@ -19,6 +19,7 @@ in the same coded columns: every path gives the same table.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import itertools
@@ -26,7 +27,7 @@ import os
 import re
 import threading
 import warnings
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -221,14 +222,78 @@ def _read_elsewhere(
     return any(other != sheet and _table_for_stem(str(other), sheets) == table for other in book)
 
 
+#: Words that name a table within a longer file or sheet name, beside its own names: the
+#: statutory forms' letters and titles ("Form A - Notification", "Form C - Analysis").
+_LIKE_STEMS: Mapping[schema.TableName, tuple[str, ...]] = {
+    "notifications": ("form a",),
+    "reviews": ("form c", "analysis"),
+}
+
+
 def _named_like(stem: str) -> schema.TableName | None:
     """The table a file or sheet name mentions without being its name ("notifications
-    2024-25", "Reviews (1)", "Copy of notifications"), or None."""
+    2024-25", "Reviews (1)", "Copy of notifications", "Form A - Notification"), or None.
+    The longest name found decides ("Analysis factors" names the factors, not the
+    analysis form); None when two tables' names are found alike long.
+
+    Examples
+    --------
+    >>> [_named_like(s) for s in ("Form C - Analysis", "Analysis factors", "Sheet1")]
+    ['reviews', 'factors', None]
+    """
     key = normalise_key(stem)
-    for table, stems in _TABLE_STEMS.items():
-        if any(re.search(rf"(?:^| ){re.escape(s)}(?: |$)", key) for s in stems):
-            return table
-    return None
+    found: dict[schema.TableName, int] = {}
+    for table in _TABLE_STEMS:
+        for name in (*_TABLE_STEMS[table], *_LIKE_STEMS.get(table, ())):
+            if re.search(rf"(?:^| ){re.escape(name)}(?: |$)", key):
+                found[table] = max(found.get(table, 0), len(name))
+    if not found:
+        return None
+    longest = max(found.values())
+    tables = [table for table, length in found.items() if length == longest]
+    return tables[0] if len(tables) == 1 else None
+
+
+def _read_as_named(
+    names: Mapping[str, Callable[[], schema.TableName | None]],
+    taken: Collection[schema.TableName],
+    where: Path,
+    kind: str,
+) -> tuple[dict[str, schema.TableName], list[Issue]]:
+    """The sheets (or files) to read as a table that none is named after, by their names
+    (``names``: each sheet not named after a table, with a function giving its headings'
+    table; ``taken``: the tables some sheet is named after; ``where``: the workbook or
+    folder).
+
+    A sheet is read as a table when its name mentions the table (:func:`_named_like`:
+    "Form A - Notification"), its headings name the table's columns too, no sheet is
+    named after that table and no other sheet is read so. Each is reported (a warning), so
+    that the coordinator sees which sheet was read as which table. Returns the sheets
+    mapped (normalised name -> table, for ``sheets``) and the warnings."""
+    candidates: dict[schema.TableName, list[str]] = {}
+    for name, headed in names.items():
+        table = _named_like(name)
+        if table is not None and table not in taken and headed() == table:
+            candidates.setdefault(table, []).append(name)
+    mapped: dict[str, schema.TableName] = {}
+    issues: list[Issue] = []
+    for table, found in candidates.items():
+        if len(found) != 1:
+            continue  # several alike: the table is missing, and the message says so
+        (name,) = found
+        mapped[normalise_key(name)] = table
+        issues.append(
+            _issue(
+                table,
+                str(where),
+                "table_by_name",
+                severity="warning",
+                message=f"{where.name}: {kind} {name!r} was read as the {table} table "
+                "(its name and headings say so). Name it after its table, or map it in a "
+                'mapping file ("sheets": {...}), to read it so without this warning.',
+            )
+        )
+    return mapped, issues
 
 
 #: How many of a table's columns a sheet's headings must name to be taken for that table.
@@ -333,10 +398,23 @@ def _load_folder(
 ) -> tuple[dict[schema.TableName, RawTable], list[Issue]]:
     found: dict[schema.TableName, list[Path]] = {}
     similar: dict[schema.TableName, list[str]] = {}
-    issues: list[Issue] = []
-    for path in sorted(folder.iterdir()):
-        if not path.is_file() or path.name.startswith((".", "~$")):
-            continue
+    files = [
+        path
+        for path in sorted(folder.iterdir())
+        if path.is_file() and not path.name.startswith((".", "~$"))
+    ]
+    mapped, issues = _read_as_named(
+        {
+            path.stem: functools.partial(_file_headed_like, path, column_map)
+            for path in files
+            if path.suffix.lower() in _SUPPORTED and _table_for_stem(path.stem, sheets) is None
+        },
+        {t for p in files if (t := _table_for_stem(p.stem, sheets)) is not None},
+        folder,
+        "file",
+    )
+    sheets = {**sheets, **mapped}
+    for path in files:
         table = _table_for_stem(path.stem, sheets)
         if table is None:
             if _named_like(path.stem) is not None and path.suffix.lower() in _SUPPORTED:
@@ -409,8 +487,18 @@ def _load_workbook(
         ]
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     tables: dict[schema.TableName, RawTable] = {}
-    issues: list[Issue] = []
     unread: list[RawTable] = []
+    mapped, issues = _read_as_named(
+        {
+            str(sheet): functools.partial(_headed_like, cells, column_map)
+            for sheet, cells in book.items()
+            if _table_for_stem(str(sheet), sheets) is None
+        },
+        {t for sheet in book if (t := _table_for_stem(str(sheet), sheets)) is not None},
+        path,
+        "sheet",
+    )
+    sheets = {**sheets, **mapped}
     read = [sheet for sheet in book if _table_for_stem(str(sheet), sheets) is not None]
     xml = _sheet_xml(path, read)
     date1904 = _date1904(path)
