@@ -344,3 +344,55 @@ def test_a_long_unbroken_cell_is_scanned_once_through() -> None:
     assert identifier_kind("x " * 200_000 + "jane.smith@nhs.net") == "email"
     assert identifier_kind("(contact:jane.smith@nhs.net)") == "email"
     assert identifier_kind("j" * 100_000 + "@nhs.net") == "email"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("lives at 12 High Street", "address"),
+        ("3A, ELM GROVE", "address"),
+        ("Flat 2, 14 Oak Road, Leeds", "address"),
+        ("12 Church St", "address"),
+        ("seen with Mrs Smith", "name"),
+        ("MRS SMITH", "name"),
+        ("discussed with Dr. O'Neill", "name"),
+        ("Mx Taylor", "name"),
+        # not identifiers: a hospital named after its street, numbers before other
+        # capitalised words, lower-case words, an illness and a country
+        ("4 Great Ormond Street Hospital", None),
+        ("2 Road Traffic Collisions", None),
+        ("2 fatal road collisions", None),
+        ("born at 32 weeks, St Mary's", None),
+        ("MS Society leaflet", None),
+        ("born in DR Congo", None),
+        ("Special Care Baby Unit", None),
+    ],
+)
+def test_free_text_with_a_street_address_or_a_titled_name_is_refused(
+    tmp_path: Path, text: str, kind: str | None
+) -> None:
+    # A notes column holding "lives at 12 High Street" or "seen with Mrs Smith" was
+    # checked for identifiers, found clean and dropped: the library refuses addresses and
+    # names, not only postcodes, NHS numbers, emails and phone numbers.
+    tables = frames()
+    tables["notifications"]["Notes"] = ""
+    tables["notifications"].loc[2, "Notes"] = text
+    if kind is None:
+        report = cdop.validate(tables, today=TODAY)
+        assert report.rows_read["notifications"] == 4
+        return
+    says = {"address": "a street address", "name": "a person's name after a title"}[kind]
+    with pytest.raises(IdentifierError, match=f"column 'Notes', index 2: the text holds {says}"):
+        cdop.validate(tables, today=TODAY)
+
+
+def test_the_panels_own_text_may_name_its_chair_but_not_an_address() -> None:
+    # A foreword "by Dr Jane Smith, Chair of the panel" is the panel's own text, published
+    # on purpose; an address in it is refused.
+    from cdop._identifiers import identifier_kind
+
+    assert identifier_kind("Foreword by Dr Jane Smith, Chair of the panel") is None
+    assert identifier_kind("The family lived at 12 High Street") == "address"
+    # long runs are read once through (see the test above)
+    assert identifier_kind("1 " + "A" * 400_000) is None
+    assert identifier_kind("1 " + "Ab " * 100_000) is None

@@ -173,7 +173,14 @@ _POSTCODE_HEADERS = frozenset(
 _NHS_HEADERS = frozenset(
     {"nhs number", "nhs no", "nhs num", "nhs", "nhsnumber", "nhs id", "chi number", "chi"}
 )
-# One pattern, four kinds (named groups). Boundaries keep a pattern from matching inside
+#: The last word of a street's name, as an address writes it (title case or capitals).
+_STREET_WORDS = (
+    "Street", "St", "Road", "Rd", "Avenue", "Ave", "Lane", "Crescent", "Terrace",
+    "Gardens", "Grove", "Close", "Drive", "Court", "Place", "Mews", "Square", "Parade",
+    "Walk", "Way", "Rise", "View",
+)  # fmt: skip
+_STREETS = "|".join([*_STREET_WORDS, *(w.upper() for w in _STREET_WORDS)])
+# One pattern, six kinds (named groups). Boundaries keep a pattern from matching inside
 # a longer number or word. The inward code of a postcode never uses C, I, K, M, O or V.
 _SCAN = re.compile(
     r"(?P<nhs>(?<![\d+])\d{3}(?: ?[./-] ?| )?\d{3}(?: ?[./-] ?| )?\d{4}(?!\d))"
@@ -189,6 +196,11 @@ _SCAN = re.compile(
     # spaced as one likes ("0113 496 0000", "(0113) 4960000"), or with dots or hyphens
     # after an area code of three digits or more ("0113-496-0000"; "01-04-2023 12" is a date)
     r"(?:[1-37-9][\d ()]{7,13}\d|[1-37-9]\d{1,4}[.-]\d{3,4}[.-]?\d{3,4})(?!\d))"
+    # a house number and a street named in capitals ("12 High Street", "3A, ELM GROVE")
+    rf"|(?P<address>(?<![\w/.,:-])\d{{1,4}}[A-Za-z]?,? (?:[A-Z][\w'-]*\.? ){{1,3}}"
+    rf"(?:{_STREETS})(?![\w-]| Hospital| HOSPITAL))"
+    # a title and a name in capitals ("Mrs Smith", "Dr. O'Neill"; not "MS" or "DR Congo")
+    r"|(?P<name>(?<![\w-])(?:Mr|Mrs|MRS|Miss|MISS|Ms|Mx|Dr)\.? [A-Z][A-Za-z'-]+)"
 )
 #: Where a phone number may begin: not within a word, but after "mob", "tel" or "ph".
 _PHONE_START = re.compile(
@@ -197,7 +209,8 @@ _PHONE_START = re.compile(
 _COARSE = (
     r"\d{3}[\s./-]*\d{3}[\s./-]*\d{4}|[A-Za-z]\d[A-Za-z\d]?[\s.-]*\d[A-Za-z]{2}|GIR\s*0AA|@|"
     r"(?:\+44|0044|0)[\s()]*[1-37-9][\d\s()]{7,13}\d|"
-    r"(?:\+44|0044|0)[\s()-]*[1-37-9]\d{1,4}[.-]\d{3,4}[.-]?\d{3,4}"
+    r"(?:\+44|0044|0)[\s()-]*[1-37-9]\d{1,4}[.-]\d{3,4}[.-]?\d{3,4}|"
+    rf"\d[A-Za-z]?,?\s+[A-Z][^\n]*(?:{_STREETS})|(?:Mrs?|MRS|Miss|MISS|Ms|Mx|Dr)\.?\s+[A-Z]"
 )
 #: What the scan reads in place of the text: compatibility forms folded (full-width
 #: digits and letters, non-breaking and other spaces), invisible format characters
@@ -234,6 +247,8 @@ _KINDS = {
     "postcode": "a full postcode",
     "email": "an email address",
     "phone": "a phone number",
+    "address": "a street address (a house number and a street)",
+    "name": "a person's name after a title (Mr, Mrs, Miss, Ms, Mx, Dr)",
 }
 _WEIGHTS = np.arange(10, 1, -1)
 
@@ -403,9 +418,10 @@ def _value_hits(codes: np.ndarray, uniques: pd.Series) -> dict[str, np.ndarray]:
 
 
 def identifier_kind(text: str) -> str | None:
-    """The kind of direct identifier ``text`` holds ("nhs", "postcode", "email", "phone";
-    see :data:`_KINDS`), read as the scan of a table's cells reads it (the text folded
-    first: non-breaking spaces, dashes of other kinds, zero-width characters), or None.
+    """The kind of direct identifier ``text`` holds ("nhs", "postcode", "email", "phone",
+    "address"; see :data:`_KINDS`; a title and a name are not one here), read as the
+    scan of a table's cells reads it (the text folded first: non-breaking spaces, dashes
+    of other kinds, zero-width characters), or None.
 
     For texts the library publishes that are not records: the panel's own text blocks
     (learning, actions) and names given as settings.
@@ -416,7 +432,9 @@ def identifier_kind(text: str) -> str | None:
     ('postcode', None)
     """
     hits = _value_hits(np.zeros(1, dtype=np.int64), pd.Series([text], dtype="str"))
-    return next((kind for kind in _KINDS if kind in hits), None)
+    # a title and a name are a finding in records, not in the panel's own texts: a
+    # foreword by the panel's chair names her ("Dr Jane Smith, Chair")
+    return next((kind for kind in _KINDS if kind in hits and kind != "name"), None)
 
 
 def factorize(raw: RawTable, column: str) -> tuple[np.ndarray, pd.Series]:
