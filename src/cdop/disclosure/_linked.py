@@ -510,10 +510,14 @@ def _build_system(counts: LinkedCounts) -> _System:
             waiting[key] = found
         return found
 
+    # The keys a pass visits, in order: those not yet visited or still waiting for a
+    # total (the keys interned during a pass are visited from the next one on).
+    pending = list(keys)
     changed = True
     while changed:
         changed = False
-        for key in [k for k in keys if k not in waiting or waiting[k]]:
+        visited = len(keys)
+        for key in pending:
             left: list[tuple[str, CellKey | None]] = []
             for dim, parent in todo(key):
                 levels = key.levels(dim) or frozenset()
@@ -536,6 +540,7 @@ def _build_system(counts: LinkedCounts) -> _System:
                 if (parent, dim) not in relations:
                     left.append((dim, parent))
             waiting[key] = left
+        pending = [k for k in pending if waiting[k]] + keys[visited:]
     rows = []
     for parent, children in relations.values():
         cells = np.array([index[parent], *(index[c] for c in children)], dtype=np.int64)

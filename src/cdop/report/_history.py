@@ -108,7 +108,8 @@ def year_register(counts: LinkedCounts, label: str, fixed: Published) -> LinkedC
     not know that count could leave a hidden count of its own narrowed in the chapter."""
     keys = [k for k in counts.keys if single_year(k) == label]
     ties = [k for k in counts.explicit_keys() if single_year(k) != label]
-    ties += [k for k in counts.keys if k in fixed and single_year(k) != label and k not in ties]
+    tied = set(ties)
+    ties += [k for k in counts.keys if k in fixed and k not in tied and single_year(k) != label]
     elsewhere = [k for k in fixed if k not in counts and single_year(k) != label]
     # every tie is taken in (an identity is kept only with all its counts), then those
     # decided before are fixed as they were decided
