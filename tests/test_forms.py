@@ -381,6 +381,20 @@ def test_case_ids_differing_only_in_letter_case_are_one_case() -> None:
     assert "notification 'A004' differs only in letter case" in lost["message"].iloc[0]
 
 
+def test_a_review_without_a_near_match_gets_no_hint_beside_one_that_has() -> None:
+    # With one review near a notification's ID and another near none, the second read
+    # "has no notification (notification nan differs only )" (an independent tester).
+    tables = frames()
+    tables["reviews"]["case_id"] = ["A001", "a004", "ZZ99"]
+    report = cdop.validate(tables, today=TODAY)
+    lost = report.errors[report.errors["rule"] == "review_without_notification"]
+    assert lost["row"].tolist() == [1, 2]
+    first, second = lost["message"].tolist()
+    assert "notification 'A004' differs only in letter case" in first
+    assert "'ZZ99' has no notification; every review must match" in second
+    assert "nan" not in second
+
+
 def test_a_review_whose_id_lost_its_zeros_or_kept_a_text_wrapper_is_told_so() -> None:
     # Every review failed "has no notification" with nothing saying why: a spreadsheet
     # had dropped the leading zeros of the notifications' IDs, or the reviews' export

@@ -357,6 +357,15 @@ def test_a_long_unbroken_cell_is_scanned_once_through() -> None:
         ("MRS SMITH", "name"),
         ("discussed with Dr. O'Neill", "name"),
         ("Mx Taylor", "name"),
+        # initials, capitals of other scripts, and a house number after "/", "-" or ":"
+        # were missed (an independent tester's cases)
+        ("Mrs J Smith informed", "name"),
+        ("Seen by Dr A. Patel", "name"),
+        ("Mrs Öztürk attended", "name"),
+        ("Mrs Łucja Nowak", "name"),
+        ("Flat 3/27 Elm Grove", "address"),
+        ("12-14 Victoria Street", "address"),
+        ("at:27 Elm Grove", "address"),
         # not identifiers: a hospital named after its street, numbers before other
         # capitalised words, lower-case words, an illness and a country
         ("4 Great Ormond Street Hospital", None),
@@ -366,6 +375,8 @@ def test_a_long_unbroken_cell_is_scanned_once_through() -> None:
         ("MS Society leaflet", None),
         ("born in DR Congo", None),
         ("Special Care Baby Unit", None),
+        ("seen by Dr. on call", None),
+        ("Mr and Mrs came", None),
     ],
 )
 def test_free_text_with_a_street_address_or_a_titled_name_is_refused(

@@ -197,10 +197,13 @@ _SCAN = re.compile(
     # after an area code of three digits or more ("0113-496-0000"; "01-04-2023 12" is a date)
     r"(?:[1-37-9][\d ()]{7,13}\d|[1-37-9]\d{1,4}[.-]\d{3,4}[.-]?\d{3,4})(?!\d))"
     # a house number and a street named in capitals ("12 High Street", "3A, ELM GROVE")
-    rf"|(?P<address>(?<![\w/.,:-])\d{{1,4}}[A-Za-z]?,? (?:[A-Z][\w'-]*\.? ){{1,3}}"
+    rf"|(?P<address>(?<!\w)\d{{1,4}}[A-Za-z]?,? (?:[A-Z][\w'-]*\.? ){{1,3}}"
     rf"(?:{_STREETS})(?![\w-]| Hospital| HOSPITAL))"
-    # a title and a name in capitals ("Mrs Smith", "Dr. O'Neill"; not "MS" or "DR Congo")
-    r"|(?P<name>(?<![\w-])(?:Mr|Mrs|MRS|Miss|MISS|Ms|Mx|Dr)\.? [A-Z][A-Za-z'-]+)"
+    # a title, up to two initials and a name, each a capital of any script ("Mrs Smith",
+    # "Dr. O'Neill", "Mrs J Smith", "Dr A. Patel", "Mrs Öztürk"; not "MS" or "DR Congo";
+    # the capitals are checked by _is_identifier)
+    r"|(?P<name>(?<![\w-])(?:Mr|Mrs|MRS|Miss|MISS|Ms|Mx|Dr)\.? "
+    r"(?:[^\W\d_]\.? ){0,2}[^\W\d_][\w'-]*)"
 )
 #: Where a phone number may begin: not within a word, but after "mob", "tel" or "ph".
 _PHONE_START = re.compile(
@@ -210,7 +213,7 @@ _COARSE = (
     r"\d{3}[\s./-]*\d{3}[\s./-]*\d{4}|[A-Za-z]\d[A-Za-z\d]?[\s.-]*\d[A-Za-z]{2}|GIR\s*0AA|@|"
     r"(?:\+44|0044|0)[\s()]*[1-37-9][\d\s()]{7,13}\d|"
     r"(?:\+44|0044|0)[\s()-]*[1-37-9]\d{1,4}[.-]\d{3,4}[.-]?\d{3,4}|"
-    rf"\d[A-Za-z]?,?\s+[A-Z][^\n]*(?:{_STREETS})|(?:Mrs?|MRS|Miss|MISS|Ms|Mx|Dr)\.?\s+[A-Z]"
+    rf"\d[A-Za-z]?,?\s+[A-Z][^\n]*(?:{_STREETS})|(?:Mrs?|MRS|Miss|MISS|Ms|Mx|Dr)\.?\s+\p{{Lu}}"
 )
 #: What the scan reads in place of the text: compatibility forms folded (full-width
 #: digits and letters, non-breaking and other spaces), invisible format characters
@@ -353,6 +356,8 @@ def _is_identifier(kind: str, text: str) -> bool:
         if international and national.startswith("0"):  # +44 (0)113 ...
             national = national[1:]
         return len(national) in (9, 10) and national[0] in "12378"
+    if kind == "name":  # every word after the title begins with a capital
+        return all(word[0].isupper() for word in text.split(" ")[1:])
     return True
 
 

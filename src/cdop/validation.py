@@ -1710,13 +1710,16 @@ def _check_reviews_against(
                 "" if not isinstance(other, str) else _id_difference(mine, other)
                 for mine, other in zip(lost, near, strict=True)
             ]
-            hint = (
-                " (notification "
-                + near.map(repr)
-                + " differs only "
-                + pd.Series(how, index=near.index)
-                + ")"
-            ).fillna("")
+            hint = pd.Series(
+                [
+                    f" (notification {other!r} differs only {differs})"
+                    if isinstance(other, str)
+                    else ""
+                    for other, differs in zip(near, how, strict=True)
+                ],
+                index=near.index,
+                dtype="str",
+            )
             message = pd.Series("", index=range(len(ids)), dtype="str")
             message[np.flatnonzero(unmatched)] = (
                 "has no notification" + hint.to_numpy() + "; every review must match a "
