@@ -407,3 +407,21 @@ def test_the_panels_own_text_may_name_its_chair_but_not_an_address() -> None:
     # long runs are read once through (see the test above)
     assert identifier_kind("1 " + "A" * 400_000) is None
     assert identifier_kind("1 " + "Ab " * 100_000) is None
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_values_under_no_header_are_checked_for_identifiers(tmp_path: Path, suffix: str) -> None:
+    # A column of postcodes without a header gave only "the column has values but no
+    # header": its values were never scanned (an independent tester's case).
+    notes = pd.read_csv(io.StringIO(NOTIFICATIONS_CSV), dtype=str)
+    notes[""] = "LS6 4AB"
+    folder = write_folder(tmp_path / "x", {"notifications.csv": None})
+    if suffix == "csv":
+        notes.to_csv(folder / "notifications.csv", index=False)
+    else:
+        notes.to_excel(folder / "notifications.xlsx", index=False)
+    with pytest.raises(IdentifierError) as info:
+        cdop.validate(folder, today=TODAY)
+    column = len(notes.columns)
+    assert f"column '(no header, column {column})', row 2, 3, 4, 5" in str(info.value)
+    assert "LS6" not in str(info.value)

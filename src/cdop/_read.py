@@ -2182,6 +2182,13 @@ def _from_header_body(
                         "column has values but no header; name it or delete it.",
                     )
                 )
+                # kept under a name of its own, so that the identifier guard reads its
+                # values as it reads every other column's (it is not read otherwise)
+                unnamed = f"(no header, column {position + 1})"
+                seen[unnamed] = position
+                headers[unnamed] = unnamed
+                names.append(unnamed)
+                keep.append(position)
             continue
         # A heading that is a contract column's own name ("place_of_death") is that
         # column, whatever a mapping reads a heading like it as ("Place of Death" is the
