@@ -703,3 +703,41 @@ def test_a_file_of_a_byte_order_mark_alone_is_empty(tmp_path: Path, content: byt
     folder = write_folder(tmp_path / "x", {"reviews.csv": content})
     report = cdop.validate(folder, today=TODAY)
     assert report.errors["rule"].tolist() == ["empty_file"]
+
+
+def test_a_record_split_over_lines_is_an_error_not_half_read(tmp_path: Path) -> None:
+    # A notes value holding a line break without quotes: A002's last fields (its decile
+    # and area) went onto the next line. A002 was accepted with them blank, and the next
+    # line was read as a fifth record, rejected with "'9' is not a date" (an independent
+    # tester's case).
+    header, *records = NOTIFICATIONS_CSV.strip().split("\n")
+    width = len(header.split(","))
+    fields = records[1].split(",")
+    broken = ",".join(fields[:-2]) + " found at home\ntaken to ED," + ",".join(fields[-2:])
+    text = "\n".join([header, records[0], broken, *records[2:]]) + "\n"
+    folder = write_folder(tmp_path / "x", {"notifications.csv": text})
+    report = cdop.validate(folder, today=TODAY)
+    [message] = report.errors.loc[report.errors["rule"] == "malformed_row", "message"]
+    assert message.startswith("notifications.csv, rows 3 to 4: one record is split over 2 lines")
+    assert f"the header's {width} fields" in message
+    assert report.rows_read["notifications"] == 5  # every line counted, the table rejected
+    assert report.rows_accepted["notifications"] == 0
+
+
+def test_a_row_shorter_than_the_header_is_named_not_silently_filled(tmp_path: Path) -> None:
+    # A row without its last fields (or a note under the records) was filled with blanks
+    # with nothing said.
+    header, *records = NOTIFICATIONS_CSV.strip().split("\n")
+    width = len(header.split(","))
+    short = ",".join(records[3].split(",")[:-1])
+    text = "\n".join([header, *records[:3], short, "Source: case management export"]) + "\n"
+    folder = write_folder(tmp_path / "x", {"notifications.csv": text})
+    report = cdop.validate(folder, today=TODAY)
+    [message] = report.warnings.loc[report.warnings["rule"] == "short_row", "message"]
+    assert message.startswith(
+        f"notifications.csv: 2 row(s) have fewer fields than the header's {width}: "
+        f"row 5 ({width - 1}), row 6 (1); their missing last fields were read as blank."
+    )
+    # every line is counted: four records and the note, which fails as a record would
+    assert report.rows_read["notifications"] == 5
+    assert report.rows_accepted["notifications"] + report.rows_rejected["notifications"] == 5

@@ -162,6 +162,62 @@ def ragged_records(text: str, delimiter: str, width: int) -> tuple[list[list[str
     return records, long_rows
 
 
+def short_records(text: str, delimiter: str, width: int) -> list[tuple[int, int]]:
+    """The record number (header = 1) and number of fields of every record after the
+    header with fewer than ``width`` fields, a blank line excepted.
+
+    Examples
+    --------
+    >>> short_records("a,b,c\\n1,2,3\\n4,5\\n6\\n\\n7,8,9\\n", ",", 3)
+    [(3, 2), (4, 1)]
+    """
+    found: list[tuple[int, int]] = []
+    with field_limit():
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        next(reader, None)
+        for number, fields in enumerate(reader, start=2):
+            if 0 < len(fields) < width:
+                found.append((number, len(fields)))
+    return found
+
+
+def split_records(short: list[tuple[int, int]], width: int) -> list[tuple[int, int]]:
+    """Runs of consecutive short records (:func:`short_records`) that together make one
+    record of ``width`` fields: a value holding a line break without quotes ends its line
+    early, and the rest of the record goes on the next line (or lines), one field being
+    cut in two at each break. Each run as its first record number and its number of
+    lines.
+
+    Examples
+    --------
+    >>> split_records([(3, 7), (4, 3), (9, 5)], 9)
+    [(3, 2)]
+    >>> split_records([(3, 4), (4, 1), (5, 6)], 9)  # a value over three lines
+    [(3, 3)]
+    """
+    runs: list[tuple[int, int]] = []
+    at = 0
+    while at < len(short):
+        start, fields = short[at]
+        found = 0
+        for length in range(2, len(short) - at + 1):
+            number, more = short[at + length - 1]
+            if number != start + length - 1:
+                break  # not consecutive
+            fields += more - 1
+            if fields == width:
+                found = length
+                break
+            if fields > width:
+                break
+        if found:
+            runs.append((start, found))
+            at += found
+        else:
+            at += 1
+    return runs
+
+
 def open_quote_record(text: str, delimiter: str) -> tuple[int, int, int] | None:
     r"""Where a quoted field is never closed: the record number (header = 1), the line it
     starts on and the number of lines from there to the end of the text; or None. The

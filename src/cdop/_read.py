@@ -46,7 +46,9 @@ from cdop._csvtext import (
     normalise_line_ends,
     open_quote_record,
     ragged_records,
+    short_records,
     sniff_delimiter,
+    split_records,
     split_line_ends,
     utf16_codec,
 )
@@ -1315,7 +1317,61 @@ def _read_csv_bytes(
         return _failed(
             table, path, "unreadable_file", f"{path.name}: cannot be read as CSV ({exc})."
         )
+    issues = [*issues, *_short_rows(table, path.name, text, delimiter, len(header))]
     return _from_header_body(table, path.name, header, body, column_map, issues, csv=True)
+
+
+def _short_rows(
+    table: schema.TableName, label: str, text: str, delimiter: str, width: int
+) -> list[Issue]:
+    """Rows with fewer fields than the header (a pandas or text read fills the missing
+    last fields with blanks): each run of short rows that together make one record is an
+    error (a value holding a line break without quotes split the record over lines: its
+    last fields would be lost, and the rest read as a record of its own); any other short
+    row is a warning naming it (its missing last fields were read as blank)."""
+    try:
+        short = short_records(text, delimiter, width)
+    except csv.Error:
+        return []  # the read itself says what is wrong with the text
+    if not short:
+        return []
+    issues: list[Issue] = []
+    split = split_records(short, width)
+    in_split: set[int] = set()
+    for row, lines in split:
+        in_split.update(range(row, row + lines))
+        issues.append(
+            _issue(
+                table,
+                label,
+                "malformed_row",
+                row=row,
+                message=f"{label}, rows {row} to {row + lines - 1}: one record is split over "
+                f"{lines} lines (together they hold the header's {width} fields, each line "
+                "alone fewer): a value holding a line break without quotes. Put that value "
+                'in double quotes ("...") or remove the line break; read as it is, the '
+                "record would lose its last fields and the rest be read as a record of its "
+                "own.",
+            )
+        )
+    alone = [(row, fields) for row, fields in short if row not in in_split]
+    if alone:
+        listed = ", ".join(f"row {row} ({fields})" for row, fields in alone[:5])
+        more = f" and {len(alone) - 5} more" if len(alone) > 5 else ""
+        issues.append(
+            _issue(
+                table,
+                label,
+                "short_row",
+                severity="warning",
+                row=alone[0][0],
+                message=f"{label}: {len(alone)} row(s) have fewer fields than the header's "
+                f"{width}: {listed}{more}; their missing last fields were read as blank. "
+                "Check that nothing is lost (a row of notes or totals under the records, or "
+                "a record whose last fields were left off).",
+            )
+        )
+    return issues
 
 
 #: Excel's first line naming the delimiter ("sep=;").
@@ -1788,6 +1844,7 @@ def _ragged(
         )
     cells = [[value if value != "" else None for value in record] for record in records]
     body = pd.DataFrame(cells, columns=pd.RangeIndex(len(header)), dtype=object)
+    issues = [*issues, *_short_rows(table, label, text, delimiter, len(header))]
     raw = _from_header_body(table, label, header, body, column_map, issues, csv=True)
     opened = open_quote_record(text, delimiter)
     if opened is not None:
