@@ -48,8 +48,8 @@ from cdop._csvtext import (
     ragged_records,
     short_records,
     sniff_delimiter,
-    split_records,
     split_line_ends,
+    split_records,
     utf16_codec,
 )
 from cdop._issues import Issue
