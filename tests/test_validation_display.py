@@ -128,3 +128,14 @@ def test_blank_rows_are_handled_the_same_for_dataframes_and_files(tmp_path: Path
     blank_frame = from_frame.report.warnings.query("rule == 'blank_row'")["row"].tolist()
     assert blank_file == [3]  # file row 3 (header = row 1)
     assert blank_frame == [1]  # the DataFrame's index of the same row
+
+
+def test_a_failure_of_a_file_as_a_whole_is_summarised_without_rows(tmp_path: Path) -> None:
+    # "ERROR reviews: [missing_table] 1 row(s), e.g. (blank)" for a table not found, and
+    # "WARNING : [sheet_not_read] ..." with no table (an independent tester's finding)
+    folder = write_folder(tmp_path / "x", {"reviews.csv": None})
+    summary = cdop.validate(folder, today=TODAY).summary()
+    assert "  ERROR   reviews: [missing_table] a file or sheet as a whole\n" in summary
+    assert "row(s)" not in summary
+    missing = cdop.validate(tmp_path / "nowhere", today=TODAY).summary()
+    assert "  ERROR   source: [missing_source] a file or sheet as a whole\n" in missing

@@ -277,9 +277,15 @@ class ValidationReport:
             lines.append("By table, column and rule:")
             for r in self.summary_table().head(20).itertuples(index=False):
                 column = f", column {r.column!r}" if isinstance(r.column, str) else ""
+                # a failure of a file or sheet as a whole (no row): no rows, no example
+                what = (
+                    ("a file or sheet as a whole" if r.rows == 1 else f"{r.rows} files or sheets")
+                    if pd.isna(r.first_row)
+                    else f"{r.rows} row(s), e.g. {_example(str(r.example))}"
+                )
                 lines.append(
-                    f"  {str(r.severity).upper():7} {r.table}{column}: [{r.rule}] "
-                    f"{r.rows} row(s), e.g. {_example(str(r.example))}"
+                    f"  {str(r.severity).upper():7} {r.table or 'source'}{column}: [{r.rule}] "
+                    + what
                 )
             lines.append("First failures:")
         listed = pd.concat([errors, warnings]).head(max_listed)
