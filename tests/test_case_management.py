@@ -191,3 +191,32 @@ def test_an_identifier_anywhere_in_free_text_is_refused(
     )
     assert out.returncode == 1 and "refused" in out.stderr
     assert text not in out.stdout + out.stderr
+
+
+def test_factors_of_an_open_case_are_set_aside_with_it() -> None:
+    # The factors recorded for an open case (its analysis row without a review date) were
+    # each rejected as "'A003' has no review", an error that stopped the build, with no
+    # word that the case is open (an independent tester's case).
+    import pandas as pd
+    from conftest import frames
+
+    tables = frames()
+    tables["reviews"].loc[2, "date_review_completed"] = "TBC"
+    tables["factors"] = pd.DataFrame(
+        {
+            "case_id": ["A002", "A003", "A003"],
+            "domain": ["child", "child", "social_environment"],
+            "factor": ["child_mental_health", "child_mental_health", "domestic_abuse"],
+            "influence": ["may_have_contributed"] * 3,
+            "modifiable": ["yes", "no", "no"],
+        }
+    )
+    profile = ImportProfile(name="open cases", open_reviews=True)
+    ds = cdop.read_dataset(tables, profile=profile, today=TODAY)
+    assert ds.factors is not None
+    assert ds.factors["case_id"].tolist() == ["A002"]
+    warned = ds.report.warnings
+    factors = warned[(warned["table"] == "factors") & (warned["rule"] == "open_review")]
+    assert factors["row"].tolist() == [1, 2]
+    assert "'A003' is an open case" in factors["message"].iloc[0]
+    assert ds.report.errors.empty

@@ -542,6 +542,8 @@ class _Checker:
         self.mixed_order: tuple[str, str] | None = None
         #: Headings an import profile maps (it declares what they hold, unit included).
         self.declared_headings: frozenset[str] = frozenset()
+        #: The case IDs of the open cases set aside (see :meth:`set_aside_open_reviews`).
+        self.open_cases: frozenset[str] = frozenset()
 
     def header(self, column: str) -> str:
         return self.raw.headers.get(column, column)
@@ -1151,7 +1153,31 @@ class _Checker:
             "case, not a completed review.",
             severity="warning",
         )
+        ids = self.text(_R.case_id)
+        if ids is not None:
+            written = ids.str.strip()
+            completed = set(written[~no_date].dropna())
+            self.open_cases = frozenset(set(written[no_date].dropna()) - completed)
         self.set_aside(no_date)
+
+    def set_aside_factors_of_open_cases(self, open_cases: frozenset[str]) -> None:
+        """Factors recorded for an open case (see :meth:`set_aside_open_reviews`) are set
+        aside with it, each named in a warning: they belong to a review not completed."""
+        ids = self.text(schema.FACTORS.case_id)
+        if ids is None or self.n == 0 or not open_cases:
+            return
+        mask = ids.str.strip().isin(open_cases).to_numpy(dtype=bool)
+        if not mask.any():
+            return
+        self.fail(
+            mask,
+            schema.FACTORS.case_id,
+            "open_review",
+            "is an open case (its analysis row has no review date): its factors are set "
+            "aside with it until the review is completed.",
+            severity="warning",
+        )
+        self.set_aside(mask)
 
     def check_duplicates(self, key: list[str], rule: str, what: str) -> None:
         present = [k for k in key if k in self.out]
@@ -1606,6 +1632,8 @@ def check_source(
         usable[table] = checker.check_structure()
         if usable[table] and table == "reviews" and profile is not None and profile.open_reviews:
             checker.set_aside_open_reviews()
+        if usable[table] and table == "factors" and "reviews" in checkers:
+            checker.set_aside_factors_of_open_cases(checkers["reviews"].open_cases)
         if usable[table]:
             # an export's tables share its date setting: month-first notifications make
             # reviews whose dates do not tell month-first too
