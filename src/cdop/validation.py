@@ -278,15 +278,14 @@ class ValidationReport:
             for r in self.summary_table().head(20).itertuples(index=False):
                 column = f", column {r.column!r}" if isinstance(r.column, str) else ""
                 # a failure of a file or sheet as a whole (no row): no rows, no example
+                whole = r.first_row is None or r.first_row is pd.NA
                 what = (
                     ("a file or sheet as a whole" if r.rows == 1 else f"{r.rows} files or sheets")
-                    if pd.isna(r.first_row)
+                    if whole
                     else f"{r.rows} row(s), e.g. {_example(str(r.example))}"
                 )
-                lines.append(
-                    f"  {str(r.severity).upper():7} {r.table or 'source'}{column}: [{r.rule}] "
-                    + what
-                )
+                table = str(r.table) if isinstance(r.table, str) and r.table else "source"
+                lines.append(f"  {str(r.severity).upper():7} {table}{column}: [{r.rule}] " + what)
             lines.append("First failures:")
         listed = pd.concat([errors, warnings]).head(max_listed)
         lines += [f"  - [{r}] {m}" for r, m in zip(listed["rule"], listed["message"], strict=True)]
