@@ -741,3 +741,21 @@ def test_a_row_shorter_than_the_header_is_named_not_silently_filled(tmp_path: Pa
     # every line is counted: four records and the note, which fails as a record would
     assert report.rows_read["notifications"] == 5
     assert report.rows_accepted["notifications"] + report.rows_rejected["notifications"] == 5
+
+
+def test_case_ids_a_spreadsheet_holds_as_dates_are_named(tmp_path: Path) -> None:
+    # IDs such as "3-12" that a spreadsheet turned into dates were read as the dates with
+    # nothing said; a reviews sheet kept as text would then match none of them.
+    import datetime as dt
+
+    notes = pd.read_csv(io.StringIO(NOTIFICATIONS_CSV), dtype=object)
+    reviews = pd.read_csv(io.StringIO(REVIEWS_CSV), dtype=object)
+    notes.loc[1, "case_id"] = dt.datetime(2024, 12, 3)
+    path = tmp_path / "export.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        notes.to_excel(writer, sheet_name="notifications", index=False)
+        reviews.to_excel(writer, sheet_name="reviews", index=False)
+    report = cdop.validate(path, today=TODAY)
+    [warning] = report.warnings[report.warnings["rule"] == "id_as_date"].itertuples()
+    assert (warning.row, warning.value) == (3, "2024-12-03")
+    assert "1 case ID(s) are held as dates or times (row(s) 3)" in warning.message

@@ -2279,6 +2279,8 @@ def _from_header_body(
         headers[canonical] = text
         names.append(canonical)
         keep.append(position)
+        if canonical == "case_id" and not csv:
+            issues.extend(_ids_as_dates(table, label, text, body.iloc[:, position], rows))
     columns: dict[str, pd.Series] = {}
     codes: dict[str, Factorized] = {}
     for name, pos in zip(names, keep, strict=True):
@@ -2300,6 +2302,41 @@ def _from_header_body(
     if csv:
         _swallowed_records(raw, len(header))
     return raw
+
+
+def _ids_as_dates(
+    table: schema.TableName, label: str, header: str, cells: pd.Series, rows: np.ndarray
+) -> list[Issue]:
+    """A warning naming the case IDs a spreadsheet holds as dates or times: it turns an ID
+    such as "3-12" or "MAR1" into a date as it is typed or opened, and the ID is then read
+    as the date the cell shows, which the other tables' IDs may not match."""
+    if cells.dtype != object:
+        dated = np.asarray(pd.api.types.is_datetime64_any_dtype(cells.dtype), dtype=bool)
+        dated = np.full(len(cells), bool(dated))
+    else:
+        dated = np.fromiter(
+            (hasattr(v, "isoformat") for v in cells.tolist()), dtype=bool, count=len(cells)
+        )
+    if not dated.any():
+        return []
+    at = np.flatnonzero(dated)
+    listed = ", ".join(str(int(r)) for r in rows[at[:5]])
+    more = f" and {len(at) - 5} more" if len(at) > 5 else ""
+    return [
+        _issue(
+            table,
+            label,
+            "id_as_date",
+            severity="warning",
+            row=int(rows[at[0]]),
+            column=header,
+            value=str(_to_text(cells.iloc[at[:1]]).iloc[0]),
+            message=f"{label}, column {header!r}: {len(at)} case ID(s) are held as dates or "
+            f"times (row(s) {listed}{more}), read as the date shown. A spreadsheet turns an ID "
+            'such as "3-12" into a date as it is typed or opened: check that these IDs '
+            "match the other tables', and format the column as text before typing IDs.",
+        )
+    ]
 
 
 def _swallowed_records(raw: RawTable, width: int) -> None:
