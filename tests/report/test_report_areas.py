@@ -319,3 +319,44 @@ def test_all_areas_value_follows_the_panels_chapter(sample: cdop.Dataset) -> Non
 def test_comparison_by_a_column_not_there_is_a_clear_error(sample: cdop.Dataset) -> None:
     with pytest.raises(cdop.CdopArgumentError):
         comparison_chapter(sample, year="2024/25", by="no_such_column")
+
+
+def test_an_area_chapter_that_cannot_be_protected_is_left_out_not_the_build(
+    sample: cdop.Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One area whose chapter disclosure control cannot protect (2 of 150 national areas at
+    # threshold 10) stopped the whole build, and no area's chapter was written. The other
+    # chapters are now written, the comparison chapter hides that area's counts, and the
+    # coordinator is told (a warning, the index, the result).
+    from cdop.report import _build
+    from cdop.report.sections._base import Unprotectable
+
+    real = _build.build_chapter
+
+    def unprotectable_in_southvale(ds: cdop.Dataset, **options: object) -> Chapter:
+        if options["panel"] == "Southvale":
+            raise Unprotectable("disclosure control cannot protect 2 hidden count(s): x")
+        return real(ds, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_build, "build_chapter", unprotectable_in_southvale)
+    with pytest.warns(cdop.DisclosureWarning, match="the chapter of Southvale was not written"):
+        result = build_areas(sample, out=tmp_path / "out", workers=1, progress=False)
+    assert result.areas == ("Northmoor",)
+    assert list(result.left_out) == ["Southvale"]
+    assert not (tmp_path / "out" / "areas" / "southvale").exists()
+    assert (tmp_path / "out" / "areas" / "northmoor" / "chapter.md").is_file()
+    index = (tmp_path / "out" / "README.md").read_text()
+    assert "- Southvale: not written (disclosure control could not protect" in index
+    # the comparison chapter prints none of Southvale's counts (its chapter prints none)
+    for table in (tmp_path / "out" / "comparison" / "tables").glob("*.csv"):
+        frame = pd.read_csv(table, dtype=str, keep_default_na=False)
+        southvale = frame[frame["residence_area"] == "Southvale"].iloc[0]
+        assert southvale["numerator"] == "" and southvale["suppressed"] == "True", table.name
+
+    def unprotectable_everywhere(ds: cdop.Dataset, **options: object) -> Chapter:
+        raise Unprotectable("disclosure control cannot protect 1 hidden count(s): y")
+
+    monkeypatch.setattr(_build, "build_chapter", unprotectable_everywhere)
+    with pytest.raises(cdop.CdopError, match="the chapter of Northmoor: disclosure control"):
+        build_areas(sample, out=tmp_path / "none", workers=1, progress=False)
+    assert not (tmp_path / "none").exists()

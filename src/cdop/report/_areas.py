@@ -84,6 +84,9 @@ class AreasResult:
     #: period) printed otherwise than by its chapters built on their own, when the
     #: panel's chapter is built too (empty when they print them alike).
     unlike_alone: Mapping[str, int] = dataclasses.field(default_factory=dict)
+    #: The areas whose chapter was not written, each with why: disclosure control could
+    #: not protect it (the comparison chapter then hides the area's counts).
+    left_out: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
 
 def area_dataset(ds: Dataset, area: str, *, by: str = _N.residence_area) -> Dataset:
@@ -831,9 +834,13 @@ def _init_worker(ds: Dataset, options: dict[str, Any]) -> None:
     for_worker()
 
 
-def _build_one(area: str, folder: str) -> tuple[list[str], Published]:
+def _build_one(area: str, folder: str) -> tuple[list[str], Published, str]:
+    """Build and write the chapter of one area: the files written, what the chapter
+    printed of the counts the comparison chapter prints too, and "" (or, for a chapter
+    disclosure control cannot protect, no files, nothing printed and why)."""
     from cdop.report._build import build_chapter
     from cdop.report._render import render
+    from cdop.report.sections._base import Unprotectable
 
     ds: Dataset = _WORKER_DATA["ds"]
     options = dict(_WORKER_DATA["options"])
@@ -844,6 +851,10 @@ def _build_one(area: str, folder: str) -> tuple[list[str], Published]:
         chapter = build_chapter(
             area_dataset(ds, area, by=by), panel=area, progress=False, **options
         )
+    except Unprotectable as exc:
+        # Not published: the other areas' chapters still are (a chapter left out prints
+        # nothing, and the comparison chapter then hides the area's counts).
+        return [], {}, str(exc)
     except CdopError as exc:
         if type(exc) not in (CdopError, CdopArgumentError):
             raise
@@ -863,7 +874,7 @@ def _build_one(area: str, folder: str) -> tuple[list[str], Published]:
             if key.measure in _LINKED
         }
     )
-    return [str(p) for p in written], published
+    return [str(p) for p in written], published, ""
 
 
 def build_areas(
@@ -970,7 +981,7 @@ def build_areas(
             progress_tracker(progress, total=len(areas) + 1, desc="area chapters", unit="areas")
         )
         tracker.note(f"{len(areas)} area chapters with {count} worker(s)")
-        results: list[tuple[list[str], Published]] = []
+        results: list[tuple[list[str], Published, str]] = []
         unlike: dict[str, int] = {}
         panel_published: Published | None = None
         panel_folder = staging / "panel" if with_panel else None
@@ -990,7 +1001,7 @@ def build_areas(
             _WORKER_DATA.update(ds=ds, options=options)
             for area, folder in zip(areas, folders, strict=True):
                 results.append(_build_one(area, str(folder)))
-                tracker.step(f"chapter of {area} written")
+                tracker.step(f"chapter of {area} {'not ' if results[-1][2] else ''}written")
         else:
             pool = ProcessPoolExecutor(
                 max_workers=count, initializer=_init_worker, initargs=(ds, options)
@@ -999,13 +1010,17 @@ def build_areas(
                 chapters = pool.map(_build_one, areas, [str(f) for f in folders])
                 for area, result in zip(areas, chapters, strict=True):
                     results.append(result)
-                    tracker.step(f"chapter of {area} written")
+                    tracker.step(f"chapter of {area} {'not ' if result[2] else ''}written")
             finally:
                 # On an error or an interruption, run no more chapters: wait only for
                 # those being written, so that the staging folder can be removed whole.
                 pool.shutdown(wait=True, cancel_futures=True)
-        for written, _ in results:
+        for written, _, _ in results:
             files += [Path(p) for p in written]
+        left_out = {area: why for area, (_, _, why) in zip(areas, results, strict=True) if why}
+        if len(left_out) == len(areas):
+            area, why = next(iter(left_out.items()))
+            raise CdopError(f"the chapter of {area}: {why}")
         # The comparison chapter prints an area's count only where its chapter does.
         tracker.note(f"comparison chapter of {len(areas)} areas")
         comparison = comparison_chapter(
@@ -1015,7 +1030,7 @@ def build_areas(
             suppress=suppress,
             rules=rules,
             date=date,
-            published={a: published for a, (_, published) in zip(areas, results, strict=True)},
+            published={a: published for a, (_, published, _) in zip(areas, results, strict=True)},
             panel_published=panel_published,
         )
         files = [
@@ -1029,7 +1044,11 @@ def build_areas(
             index.append("- [The panel as a whole](panel/chapter.md)")
         index.append("- [Areas compared](comparison/chapter.md)")
         index += [
-            f"- [{_link_text(a)}](areas/{s}/chapter.md)" for a, s in zip(areas, slugs, strict=True)
+            f"- [{_link_text(a)}](areas/{s}/chapter.md)"
+            if a not in left_out
+            else f"- {_link_text(a)}: not written (disclosure control could not protect its "
+            "chapter at this threshold)"
+            for a, s in zip(areas, slugs, strict=True)
         ]
         (staging / "README.md").write_text("\n".join(index) + "\n", encoding="utf-8")
         tracker.step("comparison chapter written")
@@ -1045,14 +1064,23 @@ def build_areas(
         )
     if unlike:
         warnings.warn(_unlike_message(unlike), DisclosureWarning, stacklevel=2)
+    for area, why in left_out.items():
+        warnings.warn(
+            f"the chapter of {area} was not written, and the comparison chapter hides its "
+            f"counts: {why}",
+            DisclosureWarning,
+            stacklevel=2,
+        )
+    written_areas = [(a, s) for a, s in zip(areas, slugs, strict=True) if a not in left_out]
     return AreasResult(
         out=target,
-        areas=tuple(areas),
-        folders=tuple(target / "areas" / s for s in slugs),
+        areas=tuple(a for a, _ in written_areas),
+        folders=tuple(target / "areas" / s for _, s in written_areas),
         comparison=target / "comparison",
         files=moved,
         panel=target / "panel" if with_panel else None,
         unlike_alone=unlike,
+        left_out=left_out,
     )
 
 
@@ -1089,7 +1117,7 @@ def _build_together(
     *,
     panel: str,
     progress: Callable[[str], None] | None,
-) -> tuple[list[tuple[list[str], Published]], list[Path], dict[str, int], Published]:
+) -> tuple[list[tuple[list[str], Published, str]], list[Path], dict[str, int], Published]:
     """The panel's chapter and its areas' chapters, protected together (one process),
     the panel's counts of earlier years printed otherwise than by its chapters built on
     their own (see :func:`cdop.report._together.unlike_alone`), and what the panel's
@@ -1113,7 +1141,7 @@ def _build_together(
         progress=progress,
     )
     written: list[Path] = []
-    results: list[tuple[list[str], Published]] = []
+    results: list[tuple[list[str], Published, str]] = []
     panel_published: Published = {}
     unlike = unlike_alone(members[0], joint, settings)
     for member in members:
@@ -1135,5 +1163,7 @@ def _build_together(
         chapter = dataclasses.replace(chapter, title=f"{chapter.title}: {member.area}")
         folder = folders[areas.index(member.area)]
         files = render(chapter, folder, formats, date=date, template=template)
-        results.append(([str(p) for p in files], published_for_comparison(member, joint, _LINKED)))
+        results.append(
+            ([str(p) for p in files], published_for_comparison(member, joint, _LINKED), "")
+        )
     return results, written, unlike, panel_published

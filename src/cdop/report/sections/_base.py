@@ -51,6 +51,7 @@ __all__ = [
     "Finish",
     "GridPlan",
     "SectionSpec",
+    "Unprotectable",
     "england_comparison",
     "financial_label",
     "level_code",
@@ -423,6 +424,11 @@ class Context:
         return "unreliable" if events < rules.unreliable_rate_events else "ok"
 
 
+class Unprotectable(CdopError):
+    """A chapter's protection leaves a hidden count a reader could work out: the chapter
+    cannot be published as it is (see :func:`safe`)."""
+
+
 def safe(protection: Protection) -> Protection:
     """``protection``, when it leaves no hidden count a reader can work out; otherwise an
     error naming the counts (see :attr:`cdop.disclosure.Protection.unprotectable`)."""
@@ -430,14 +436,16 @@ def safe(protection: Protection) -> Protection:
     if found:
         names = " | ".join(k.label() for k in found[:3])
         more = f" | and {len(found) - 3} more" if len(found) > 3 else ""
-        raise CdopError(
+        raise Unprotectable(
             f"disclosure control cannot protect {len(found)} hidden count(s): {names}{more}. "
             "A reader could work each out, or narrow it to a small number, from counts "
             "printed whatever this chapter hides. When the chapter is built with an "
             "earlier chapter's folder (--previous, previous=), that chapter printed them: "
             "build this one with the earlier chapter's threshold and data, or without its "
-            "folder (and do not publish both). Otherwise this is a fault in cdop: please "
-            "report it with this message."
+            "folder (and do not publish both). Otherwise cdop cannot yet protect this "
+            "chapter (a known limit, met at a threshold of 10 by a few chapters whose year "
+            "is printed beside a pooled period: see the disclosure notes); build it at a "
+            "lower threshold, or report it with this message."
         )
     return protection
 
