@@ -581,3 +581,22 @@ def test_report_says_the_datas_validation_warnings(
     assert code == 0
     err = capsys.readouterr().err
     assert "the data gave 1 validation warning(s): excel_date_serial (1)" in err
+
+
+def test_settings_the_chapters_of_by_do_not_print_are_refused_rather_than_ignored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # --by with --settings naming the panel's learning, actions and local authorities
+    # built every chapter without them, exit 0 (an independent tester's case).
+    sample = Path(__file__).resolve().parents[1] / "data" / "sample"
+    settings = tmp_path / "by.toml"
+    settings.write_text(
+        f'learning = "{(sample / "learning.md").as_posix()}"\nlocal_authorities = ["Northmoor"]\n',
+        encoding="utf-8",
+    )
+    args = ["report", "--data", str(sample), "--by", "residence_area"]
+    assert main([*args, "--settings", str(settings), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "gives local_authorities, learning, which the chapters of --by do not print" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "out").exists()

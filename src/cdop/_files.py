@@ -158,6 +158,10 @@ def check_output_folder(out: str | Path) -> Path:
         If ``out`` is a symbolic link, a file, or a folder holding anything the library
         did not write there (the message names the first such file).
     """
+    if not isinstance(out, (str, os.PathLike)):
+        raise CdopArgumentError(
+            f"out: expected the path of the output folder, got {type(out).__name__}"
+        )
     target = Path(out)
     if (
         target.name in ("", ".", "..")

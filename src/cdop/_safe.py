@@ -19,6 +19,7 @@ clear message instead of a damaged file or a failure after a long build.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from typing import Final
@@ -31,6 +32,7 @@ from cdop.errors import CdopArgumentError, IdentifierError
 __all__ = [
     "FORMULA_PREFIXES",
     "MAX_NAME_LENGTH",
+    "as_date",
     "check_name",
     "csv_cell",
     "neutralise_cell",
@@ -193,3 +195,32 @@ def check_name(value: object, what: str) -> str:
             "never needs one (the value is not repeated here)"
         )
     return value
+
+
+def as_date(value: object, what: str) -> dt.date | None:
+    """``value`` as a date: a date (a datetime or pandas Timestamp gives its day), or text
+    written as the command line takes it, ``YYYY-MM-DD``; None stays None. Anything else,
+    text in another order ("01/03/2025" could be either month first) included, is a
+    clear error naming ``what``.
+
+    Examples
+    --------
+    >>> as_date("2025-03-01", "today"), as_date(None, "today")
+    (datetime.date(2025, 3, 1), None)
+    >>> as_date("01/03/2025", "today")
+    Traceback (most recent call last):
+    ...
+    cdop.errors.CdopArgumentError: today: expected a date or text YYYY-MM-DD, got '01/03/2025'
+    """
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):  # a pandas Timestamp is one too
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise CdopArgumentError(f"{what}: expected a date or text YYYY-MM-DD, got {value!r}")

@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -1579,6 +1580,19 @@ def check_source(
     deprivation: Deprivation | None = None,
 ) -> Checked:
     """Read and check every table of ``source`` (the engine behind validate and read_dataset)."""
+    from cdop._safe import as_date
+
+    today = as_date(today, "today")
+    if column_map is not None and not isinstance(column_map, Mapping):
+        raise CdopArgumentError(
+            "column_map: expected a mapping of export header to column name (a dict such "
+            f'as {{"Case ID": "case_id"}}), got {type(column_map).__name__}'
+        )
+    if not isinstance(source, (str, Path, Mapping)) and not isinstance(source, os.PathLike):
+        raise CdopArgumentError(
+            "source: expected a folder, an Excel workbook (a path) or a mapping of table "
+            f"name to DataFrame, got {type(source).__name__}"
+        )
     if profile is not None:
         column_map = {**profile.columns, **(column_map or {})}
     raw_tables, source_issues = load_raw(

@@ -570,3 +570,26 @@ def test_cli_template_option(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     code = main(["report", "--out", str(tmp_path / "r"), "--template", str(tmp_path / "x.docx")])
     assert code == 2
     assert "template: expected a Word file (.docx or .dotx)" in capsys.readouterr().err
+
+
+def test_a_template_whose_properties_hold_an_identifier_is_refused(tmp_path: Path) -> None:
+    # The chapter kept a template's keywords, category, status, identifier and version:
+    # a tester's template with a postcode, an email, a phone number, an NHS number and an
+    # address in them gave a published chapter.docx holding them.
+    from cdop.errors import IdentifierError
+
+    doc = docx.Document()
+    doc.core_properties.keywords = "LS6 4AB"
+    path = tmp_path / "panel.docx"
+    doc.save(path)
+    with pytest.raises(IdentifierError, match="a property of the document holds a full post"):
+        check_template(path)
+    # the template's own keywords and category describe it, not the chapter: not kept
+    doc = docx.Document()
+    doc.core_properties.keywords = "house style"
+    doc.core_properties.category = "Templates"
+    doc.core_properties.version = "3"
+    doc.save(path)
+    document = _open(render_docx(_chapter(), template=check_template(path)))
+    kept = document.core_properties
+    assert (kept.keywords, kept.category, kept.version) == ("", "", "")

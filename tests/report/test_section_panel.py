@@ -199,6 +199,36 @@ def test_identifiers_in_panel_files_are_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "Record 943 476\n5919 was reviewed.",
+        "Contact jane.smith@**nhs.net** today.",
+        "The family moved to LS6\n4AB.",
+        "Rang 0113 **496** 0000.",
+    ],
+)
+def test_identifiers_whole_only_as_printed_are_refused(tmp_path: Path, text: str) -> None:
+    # Lines are joined into paragraphs and bold markers dropped before printing: an
+    # identifier over two lines or broken by bold markers passed the check of each line
+    # and was published whole (an independent tester's cases).
+    path = tmp_path / "learning.md"
+    path.write_text(f"Learning\n\n{text}\n", encoding="utf-8")
+    with pytest.raises(IdentifierError, match=r"paragraph 2 \(as printed\)") as err:
+        read_learning(path)
+    assert "5919" not in str(err.value) and "nhs.net" not in str(err.value)
+
+
+def test_an_actions_row_longer_than_its_header_is_refused(tmp_path: Path) -> None:
+    # A row with more fields than the header (an unquoted comma in a cell) shifted its
+    # columns: the first field became the row index and was lost, the others printed
+    # under the wrong headings (an independent tester's case).
+    actions = tmp_path / "actions.csv"
+    actions.write_text("action,progress\nfoo,bar,extra\n", encoding="utf-8")
+    with pytest.raises(CdopArgumentError, match=r"row 2 has 3 fields, the header 2"):
+        read_actions(actions)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "The family moved to LS6\u00a04AB.",
         "Call 943\u00a0476\u00a05919",
         "Call 943\u2013476\u20135919",

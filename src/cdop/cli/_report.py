@@ -210,6 +210,19 @@ def run(args: argparse.Namespace) -> int:
                 "--sections (or sections in the settings) chooses the sections of one "
                 "chapter; with --by every area's chapter has every section the data support"
             )
+        unused = [
+            key
+            for key in ("local_authorities", "learning", "actions", "panel_activity")
+            if getattr(settings, key)
+        ]
+        if args.by and args.settings is not None and unused:
+            raise CdopArgumentError(
+                f"--settings: {args.settings} gives {', '.join(unused)}, which the chapters "
+                "of --by do not print (they are one panel's: its own texts, activity and "
+                "local authorities), and they are not ignored silently: build the panel's "
+                "chapter without --by to print them, and give --by settings holding only "
+                "the threshold and the panel's name"
+            )
         if args.by and args.previous:
             raise CdopArgumentError(
                 "--previous keeps the counts an earlier chapter of one panel hid; it does "

@@ -29,7 +29,7 @@ from cdop import analytics, disclosure, schema
 from cdop._collect import fewer_collections, for_worker
 from cdop._files import check_output_folder, output_folder
 from cdop._progress import ProgressOption, progress_tracker
-from cdop._safe import check_name
+from cdop._safe import as_date, check_name
 from cdop.analytics._areas import ALL_AREAS
 from cdop.analytics._mortality import _covered_years as covered_years
 from cdop.dataset import Dataset
@@ -49,6 +49,7 @@ from cdop.report._build import (
 from cdop.report._figures import make_figure
 from cdop.report._history import Published
 from cdop.report._model import Chapter, Omission, ReportTable, Section
+from cdop.report._render import check_formats
 from cdop.report._tables import Disclosure
 from cdop.report._text import fmt_count, fmt_interval, fmt_percent, fmt_rate, long_date
 from cdop.report._tidy import tidy_frame
@@ -561,6 +562,7 @@ def comparison_chapter(
     in the most deprived quintile so).
     """
     start = _parse_year(year, ds)
+    date = as_date(date, "date")
     label = financial_label(start)
     settings = Disclosure(suppress=suppress, rules=rules or disclosure.DisclosureRules())
     sections: list[Section] = []
@@ -961,6 +963,8 @@ def build_areas(
         check_name(panel, "panel")
     start = _parse_year(year, ds)
     check_year_in_data(start, ds)
+    date = as_date(date, "date")
+    formats = check_formats(formats)
     target = check_output_folder(out)
     files: list[Path] = []
     with contextlib.ExitStack() as stack:

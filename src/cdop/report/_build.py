@@ -18,12 +18,13 @@ from cdop._collect import fewer_collections
 from cdop._files import check_output_folder, output_folder
 from cdop._identifiers import _KINDS, identifier_kind
 from cdop._progress import Progress, ProgressOption, progress_tracker
-from cdop._safe import check_name
+from cdop._safe import as_date, check_name
 from cdop._version import __version__
 from cdop.dataset import Dataset
 from cdop.errors import CdopArgumentError, IdentifierError
 from cdop.report._history import read_previous, window_withheld, year_blocks
 from cdop.report._model import Chapter, Omission, ReportFigure, ReportTable, Section
+from cdop.report._render import check_formats
 from cdop.report._settings import ChapterSettings, read_settings
 from cdop.report._tables import Disclosure
 from cdop.report._text import long_date
@@ -334,6 +335,7 @@ def _chapter(
     settings: ChapterSettings,
 ) -> Chapter:
     start = _parse_year(year, ds)
+    date = as_date(date, "date")
     protect = Disclosure(suppress=suppress, rules=rules)
     ctx, finishers, protection = plan_chapter(
         ds,
@@ -681,12 +683,8 @@ def build(
     """
     from cdop.report._render import render
 
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown or not formats:
-        raise CdopArgumentError(
-            f"formats: expected some of {', '.join(FORMATS)}; got "
-            f"{', '.join(map(str, formats)) or 'none'}"
-        )
+    date = as_date(date, "date")
+    formats = check_formats(formats)
     target = check_output_folder(out)
     check_year_in_data(_parse_year(year, ds), ds)
     template_bytes = None

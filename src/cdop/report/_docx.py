@@ -964,6 +964,23 @@ def _check_kept_text(data: bytes, file: Path) -> None:
 
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        # The document's properties (File > Info): the chapter keeps those of the
+        # application and the custom ones, and would keep keywords or a category.
+        for part in sorted(n for n in archive.namelist() if re.fullmatch(r"docProps/.+\.xml", n)):
+            try:
+                root = ElementTree.fromstring(archive.read(part))
+            except ElementTree.ParseError:
+                continue
+            for element in root.iter():
+                text = element.text or ""
+                kind = identifier_kind(text) if text.strip() else None
+                if kind is not None:
+                    raise IdentifierError(
+                        f"template: {str(file)!r}: a property of the document holds "
+                        f"{_KINDS[kind]} (the text is not repeated here). The chapter keeps "
+                        "the template's properties; clear it in Word (File > Info > "
+                        "Properties), then try again."
+                    )
         parts = sorted(
             n for n in archive.namelist() if re.fullmatch(r"word/(header|footer)\d*\.xml", n)
         )
@@ -1063,6 +1080,11 @@ def render_docx(
     props.author = "cdop"
     props.last_modified_by = "cdop"
     props.comments = _property(chapter.stamp or "")
+    # a template's own keywords, category, status, identifier and version describe the
+    # template, not the chapter
+    for name in ("keywords", "category", "content_status", "identifier", "version"):
+        if getattr(props, name):
+            setattr(props, name, "")
     props.language = "en-GB"
     props.revision = 1
     props.created = when

@@ -15,6 +15,7 @@ responsible for what its own text discloses.
 
 from __future__ import annotations
 
+import csv
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from typing import Final
 
 import pandas as pd
 
+from cdop._csvtext import field_limit
 from cdop._identifiers import _KINDS, identifier_kind
 from cdop.errors import CdopArgumentError, IdentifierError, SmallNumberWarning
 
@@ -189,6 +191,10 @@ def read_learning(path: str | Path, *, threshold: int = 5) -> tuple[str, ...]:
     for number, line in enumerate(text.splitlines(), start=1):
         _identifiers(line, f"learning: {path}, line {number}")
     paragraphs = learning_paragraphs(text)
+    # and as printed: lines joined into paragraphs, the markers of bold text dropped (an
+    # NHS number over two lines, or "jane.smith@**nhs.net**", is whole only there)
+    for number, paragraph in enumerate(paragraphs, start=1):
+        _identifiers(paragraph, f"learning: {path}, paragraph {number} (as printed)")
     if not paragraphs:
         raise CdopArgumentError(f"learning: {str(path)!r} holds no text")
     for number, words in small_number_lines(text, threshold):
@@ -207,9 +213,24 @@ def _read_csv(path: str | Path, what: str, columns: tuple[str, ...]) -> pd.DataF
 
     text = _read_text(path, what)
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        with warnings.catch_warnings():
+            # a row longer than the header: refused below, naming the row
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.StringIO(text), dtype=str, keep_default_na=False, index_col=False
+            )
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise CdopArgumentError(f"{what}: {str(path)!r} is not a readable CSV file: {exc}") from exc
+    # A row longer than the header (an unquoted comma in a cell) would shift its cells
+    # under the wrong headings, or lose the first: refused, naming the row.
+    with field_limit():
+        for number, fields in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+            if number > 1 and len(fields) > frame.shape[1]:
+                raise CdopArgumentError(
+                    f"{what}: {str(path)!r}, row {number} has {len(fields)} fields, the "
+                    f"header {frame.shape[1]}: a comma in a value needs the value in double "
+                    'quotes ("...")'
+                )
     frame.columns = [str(c).strip().lower().replace(" ", "_") for c in frame.columns]
     missing = [c for c in columns if c not in frame.columns]
     if missing:

@@ -10,16 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Final, Literal, get_args
+from typing import Final, Literal, cast, get_args
 
-from cdop._safe import xml_text
+from cdop._safe import as_date, xml_text
 from cdop.errors import CdopArgumentError
 from cdop.report._csv import csv_text, readme_text
 from cdop.report._deterministic import DEFAULT_DOCUMENT_DATE
 from cdop.report._house import check_ids
 from cdop.report._model import Chapter
 
-__all__ = ["FORMATS", "Format", "render"]
+__all__ = ["FORMATS", "Format", "check_formats", "render"]
 
 Format = Literal["md", "html", "docx", "xlsx", "csv"]
 #: Every format, in the order they are written.
@@ -29,6 +29,25 @@ FORMATS: Final[tuple[Format, ...]] = get_args(Format)
 def _text_bytes(text: str) -> bytes:
     """UTF-8 bytes; characters XML forbids (controls, lone surrogates) become U+FFFD."""
     return xml_text(text).encode("utf-8")
+
+
+def check_formats(formats: Sequence[str] | str) -> list[Format]:
+    """The formats asked for, known ones only: a sequence of names, or text naming one
+    or several separated by commas ("md", "md,html", as the command line takes them).
+
+    Examples
+    --------
+    >>> check_formats("md, html"), check_formats(["csv"])
+    (['md', 'html'], ['csv'])
+    """
+    names = [f.strip() for f in formats.split(",")] if isinstance(formats, str) else formats
+    unknown = [f for f in names if f not in FORMATS]
+    if unknown or not names:
+        raise CdopArgumentError(
+            f"formats: expected some of {', '.join(FORMATS)}; got "
+            + (f"unknown {unknown}" if unknown else "none")
+        )
+    return [cast("Format", f) for f in names]
 
 
 def render(
@@ -77,14 +96,11 @@ def render(
         If a format is unknown, or a table or figure id is unsafe as a file name or
         repeated.
     """
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown:
-        raise CdopArgumentError(
-            f"formats: expected some of {list(FORMATS)}; received unknown {unknown}"
-        )
+    formats = check_formats(formats)
     check_ids(chapter)
     chosen = [f for f in FORMATS if f in formats]
-    when = DEFAULT_DOCUMENT_DATE if date is None else date
+    checked = as_date(date, "date")
+    when = DEFAULT_DOCUMENT_DATE if checked is None else checked
     outputs: list[tuple[Path, bytes]] = []
 
     for fmt in chosen:
