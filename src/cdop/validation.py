@@ -1687,6 +1687,11 @@ def check_source(
         c.check_duplicates(
             list(schema.TABLES["population"].key), "duplicate_key", "year, age group, sex and area"
         )
+    if usable.get("notifications"):
+        denominators: schema.TableName
+        for denominators in ("births", "population"):
+            if usable.get(denominators):
+                _check_areas_match(checkers["notifications"], checkers[denominators])
     singles: list[Issue] = list(source_issues)
     chunks: list[pd.DataFrame] = []
     tables: dict[schema.TableName, pd.DataFrame] = {}
@@ -1895,6 +1900,45 @@ def _check_factors(c: _Checker, reviews: _Checker | None, usable: bool | None) -
         f"matches a review that was rejected (see {reviews.raw.file}); the factor is "
         "rejected with it.",
     )
+
+
+def _check_areas_match(notifications: _Checker, denominators: _Checker) -> None:
+    """Warn about areas of residence the deaths name that a table of denominators (births
+    or population) does not, and the reverse, each with the name it has there when they
+    differ only in letter case or spaces: an area's rate is then worked out from no
+    births or children ("–") while the total counts them."""
+    area = _N.residence_area
+    deaths = notifications.out.get(area)
+    others = denominators.out.get(area)
+    if deaths is None or others is None or not others.notna().any():
+        return
+    named = {str(a) for a in deaths.dropna().unique()}
+    given = {str(a) for a in others.dropna().unique()}
+
+    def key(name: str) -> str:
+        return " ".join(name.casefold().split())
+
+    by_key = {key(a): a for a in given}
+    for name in sorted(named - given):
+        near = by_key.get(key(name))
+        hint = (
+            f" (it has {near!r}: write the area alike in both)"
+            if near is not None
+            else "; its rates cannot be worked out"
+        )
+        denominators.single.append(
+            Issue(
+                "warning",
+                denominators.raw.table,
+                denominators.raw.file,
+                None,
+                area,
+                name,
+                "area_not_matched",
+                f"{denominators.raw.file}: no rows for the area {name!r}, which "
+                f"{notifications.raw.file} names{hint}.",
+            )
+        )
 
 
 #: A spreadsheet's way of keeping a value as text in a CSV file: ="0012".

@@ -346,3 +346,54 @@ def test_infant_mortality_without_deprivation_keeps_the_rate_of_the_year() -> No
     )
     messages = " ".join(next(s for s in chapter.sections if s.id == "key_messages").paragraphs)
     assert "Infant mortality was" not in messages and "nan" not in messages
+
+
+def test_a_reporting_year_without_population_says_why_it_has_no_rate() -> None:
+    # A population table ending a year early gave "Children aged 0-17: 0", a rate of
+    # "–" and the sentence "the rate was – per 100,000", with nothing saying why (an
+    # independent tester's case).
+    tables = generate_sample()
+    population = tables["population"]
+    tables["population"] = population[population["year"].astype(int) < 2024]
+    ds = cdop.read_dataset(tables)
+    chapter = build_chapter(ds, year="2024/25", sections=["child_mortality"], progress=False)
+    [section] = [s for s in chapter.sections if s.id == "child_mortality"]
+    assert section.paragraphs == (
+        "The population table gives no children for 2024/25, so its child mortality rate "
+        "cannot be worked out; add that year's child population to the population table "
+        "to print it.",
+    )
+    last = section.tables[0].rows[-1]
+    assert (last[0], last[2], last[3]) == ("2024/25", "not given", "– (– to –)")
+    assert section.tables[0].rows[-2][2] != "not given"  # 2023/24 has its population
+
+
+def test_a_local_authority_named_in_no_record_is_warned_about() -> None:
+    # local_authorities = ["Atlantis", "Narnia"] printed both with 0 deaths, no word that
+    # neither is in the data (an independent tester's case)
+    ds = cdop.load_sample()
+    settings = dataclasses.replace(
+        read_settings(sample_path() / "chapter.toml"),
+        local_authorities=("Northmoor", "Southvale", "Atlantis"),
+    )
+    with pytest.warns(cdop.DataQualityWarning, match=r"local_authorities: 'Atlantis' named"):
+        build_chapter(ds, year="2024/25", sections=["deaths_by_area"], settings=settings)
+
+
+def test_an_area_the_deaths_name_but_the_denominators_do_not_is_warned_about() -> None:
+    # Births and population written "SouthVale" against "Southvale" in the deaths: the
+    # area's rates printed "–" while the totals counted its children, with nothing said.
+    tables = generate_sample()
+    for name in ("births", "population"):
+        frame = tables[name].copy()
+        frame["residence_area"] = frame["residence_area"].replace("Southvale", "SouthVale")
+        tables[name] = frame
+    report = cdop.validate(tables)
+    warned = report.warnings[report.warnings["rule"] == "area_not_matched"]
+    assert sorted(warned["table"]) == ["births", "population"]
+    assert warned["message"].str.contains(
+        "no rows for the area 'Southvale', which <notifications DataFrame> names (it has "
+        "'SouthVale': write the area alike in both)",
+        regex=False,
+    ).all()
+    assert cdop.validate(generate_sample()).warnings.empty

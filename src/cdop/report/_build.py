@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import difflib
 import hashlib
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,7 @@ from cdop._progress import Progress, ProgressOption, progress_tracker
 from cdop._safe import as_date, check_name
 from cdop._version import __version__
 from cdop.dataset import Dataset
-from cdop.errors import CdopArgumentError, IdentifierError
+from cdop.errors import CdopArgumentError, DataQualityWarning, IdentifierError
 from cdop.report._history import read_previous, window_withheld, year_blocks
 from cdop.report._model import Chapter, Omission, ReportFigure, ReportTable, Section
 from cdop.report._render import check_formats
@@ -316,6 +317,35 @@ def build_chapter(
         )
 
 
+def _check_footprint(ds: Dataset, settings: ChapterSettings) -> None:
+    """Warn about a local authority of the settings that no record names (no death, no
+    births or population row): printed with no deaths, it may be a name misspelt."""
+    if not settings.local_authorities:
+        return
+    named: set[str] = set()
+    for table, columns in (
+        (
+            ds.notifications,
+            (schema.NOTIFICATIONS.residence_area, schema.NOTIFICATIONS.residence_la_code),
+        ),
+        (ds.births, (schema.BIRTHS.residence_area,)),
+        (ds.population, (schema.POPULATION.residence_area,)),
+    ):
+        for column in columns:
+            if table is not None and column in table.columns:
+                named.update(str(v) for v in table[column].dropna().unique())
+    unknown = [a for a in settings.local_authorities if a not in named]
+    if unknown:
+        warnings.warn(
+            "local_authorities: "
+            + ", ".join(repr(a) for a in unknown)
+            + " named in the chapter settings, but in no record (no death, no births or "
+            "population row): printed with no deaths; check the spelling against the data",
+            DataQualityWarning,
+            stacklevel=3,
+        )
+
+
 def _chapter_steps(sections: int) -> int:
     """About how many progress steps a chapter takes (the bar ends at 100% regardless)."""
     return 2 * sections + 2
@@ -336,6 +366,7 @@ def _chapter(
 ) -> Chapter:
     start = _parse_year(year, ds)
     date = as_date(date, "date")
+    _check_footprint(ds, settings)
     protect = Disclosure(suppress=suppress, rules=rules)
     ctx, finishers, protection = plan_chapter(
         ds,

@@ -35,6 +35,10 @@ __all__ = ["SECTION", "plan"]
 _O = schema.OUTPUT
 
 
+#: The population cell of a year the population table does not cover.
+_GIVEN_NONE = "not given"
+
+
 def _known(children: object) -> int:
     """Children of the population table; none given for a year is printed as 0."""
     return 0 if pd.isna(children) else int(children)  # type: ignore[call-overload]
@@ -71,7 +75,9 @@ def plan(ctx: Context) -> Finish:
                 (
                     r[_O.period],
                     marker if count_hidden else fmt_count(r[_O.numerator]),
-                    fmt_count(_known(r[_O.denominator])),
+                    _GIVEN_NONE
+                    if pd.isna(r[_O.denominator])
+                    else fmt_count(_known(r[_O.denominator])),
                     rate_cell(r[_O.value], r[_O.lower_ci], r[_O.upper_ci], s, marker),
                     england,
                     comparison,
@@ -132,7 +138,14 @@ def plan(ctx: Context) -> Finish:
         )
         sentences = []
         last = cmp.iloc[-1]
-        if status[-1] != "suppressed":
+        if pd.isna(last[_O.denominator]) or _known(last[_O.denominator]) == 0:
+            # a rate of no children is no rate: say why rather than print "–"
+            sentences.append(
+                f"The population table gives no children for {ctx.label}, so its child "
+                "mortality rate cannot be worked out; add that year's child population to "
+                "the population table to print it."
+            )
+        elif status[-1] != "suppressed":
             sentences.append(
                 f"In {ctx.label} the child mortality rate was {fmt_rate(last[_O.value])} per "
                 f"100,000 children (95% CI {fmt_interval(last['lower_ci'], last['upper_ci'])})"
