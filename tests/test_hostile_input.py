@@ -426,3 +426,24 @@ def test_an_area_named_like_all_areas_is_refused(name: str) -> None:
 
     with pytest.raises(cdop.CdopArgumentError, match="for the areas together"):
         check_areas(["Northmoor", name], "residence_area")
+
+
+def test_a_previous_folder_without_tables_of_counts_is_refused_not_ignored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An earlier chapter's folder whose tables/ is empty was accepted and protected
+    # nothing (the chapter was the same as without it); one written without CSV was
+    # refused without saying that CSV tables are what is read (an independent tester).
+    data = write_folder(tmp_path / "data")
+    previous = tmp_path / "previous"
+    previous.mkdir()
+    (previous / "chapter.md").write_text("# Child death review: annual report 2023/24\n")
+    args = ["report", "--data", str(data), "--previous", str(previous)]
+    assert main([*args, "--out", str(tmp_path / "x")]) != 0
+    err = capsys.readouterr().err
+    assert "with its CSV tables (every format, or --format including csv)" in err
+    (previous / "tables").mkdir()
+    assert main([*args, "--out", str(tmp_path / "y")]) != 0
+    err = capsys.readouterr().err
+    assert "holds no table of counts cdop wrote" in err and "Traceback" not in err
+    assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()

@@ -391,9 +391,36 @@ def test_an_area_the_deaths_name_but_the_denominators_do_not_is_warned_about() -
     report = cdop.validate(tables)
     warned = report.warnings[report.warnings["rule"] == "area_not_matched"]
     assert sorted(warned["table"]) == ["births", "population"]
-    assert warned["message"].str.contains(
-        "no rows for the area 'Southvale', which <notifications DataFrame> names (it has "
-        "'SouthVale': write the area alike in both)",
-        regex=False,
-    ).all()
+    assert (
+        warned["message"]
+        .str.contains(
+            "no rows for the area 'Southvale', which <notifications DataFrame> names (it has "
+            "'SouthVale': write the area alike in both)",
+            regex=False,
+        )
+        .all()
+    )
     assert cdop.validate(generate_sample()).warnings.empty
+
+
+def test_a_reporting_year_with_no_record_in_it_is_warned_about(tmp_path: Path) -> None:
+    # The sample without its 2023/24 records built a 2023/24 chapter of zeros with nothing
+    # said (an independent tester's case): a year inside the data holding no record is
+    # a gap in the export.
+    tables = generate_sample()
+    notes = tables["notifications"]
+    dates = pd.to_datetime(notes["date_notified"])
+    gap = (dates >= "2023-04-01") & (dates < "2024-04-01")
+    reviews = tables["reviews"]
+    done = pd.to_datetime(reviews["date_review_completed"])
+    tables["notifications"] = notes[~gap]
+    tables["reviews"] = reviews[
+        reviews["case_id"].isin(notes[~gap]["case_id"])
+        & ~((done >= "2023-04-01") & (done < "2024-04-01"))
+    ]
+    tables["factors"] = tables["factors"][
+        tables["factors"]["case_id"].isin(tables["reviews"]["case_id"])
+    ]
+    ds = cdop.read_dataset(tables)
+    with pytest.warns(cdop.DataQualityWarning, match=r"no death notified and no review .* 2023/24"):
+        build(ds, out=tmp_path / "r", year="2023/24", sections=["activity"], formats=["md"])

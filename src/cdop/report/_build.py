@@ -133,6 +133,16 @@ def check_year_in_data(start: int, ds: Dataset) -> None:
             f"year: {financial_label(start)} is outside the data, which cover "
             f"{financial_label(first)} to {financial_label(last)}; choose a year in that range"
         )
+    begin, end = pd.Timestamp(start, 4, 1), pd.Timestamp(start + 1, 4, 1)
+    if not ((dates >= begin) & (dates < end)).any():
+        warnings.warn(
+            f"year: the data hold no death notified and no review completed in "
+            f"{financial_label(start)}, though they cover {financial_label(first)} to "
+            f"{financial_label(last)}: the chapter prints none for it. Check that the "
+            "export covers that year",
+            DataQualityWarning,
+            stacklevel=3,
+        )
 
 
 def chapter_settings(settings: ChapterSettings | str | Path | None) -> ChapterSettings:

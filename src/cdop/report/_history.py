@@ -543,7 +543,8 @@ def read_previous(
         if not tables.is_dir():
             raise CdopArgumentError(
                 f"previous: {root} holds no tables/ folder; give the folder of an earlier "
-                "chapter written by cdop report"
+                "chapter written by cdop report with its CSV tables (every format, or "
+                "--format including csv): what it hid is read from them"
             )
         ctx = Context(
             ds=ds,
@@ -554,6 +555,11 @@ def read_previous(
         )
         plan_sections(ctx, sections)
         shown = _published_cells(tables, settings.marker)
+        if not shown:
+            raise CdopArgumentError(
+                f"previous: {tables} holds no table of counts cdop wrote, so what the "
+                "earlier chapter hid cannot be read; give the folder as cdop report wrote it"
+            )
         for key in ctx.counts.keys:
             for where in ctx.counts.places(key):
                 if where in shown:
