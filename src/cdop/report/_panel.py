@@ -143,6 +143,8 @@ def learning_paragraphs(text: str) -> tuple[str, ...]:
     >>> text = "## Safe sleep\\nShare the **safer sleep** advice\\nwidely.\\n\\n- one\\n- two"
     >>> learning_paragraphs(text)
     ('Safe sleep', 'Share the safer sleep advice widely.', '• one', '• two')
+    >>> learning_paragraphs("- \\n-\\n- three")  # empty items print nothing
+    ('• three',)
     """
     paragraphs: list[str] = []
     current: list[str] = []
@@ -161,9 +163,11 @@ def learning_paragraphs(text: str) -> tuple[str, ...]:
             flush()
             paragraphs.append(_HEADING.sub("", raw).strip().rstrip("#").strip())
             continue
-        if _BULLET.match(raw):
+        if _BULLET.match(raw) or line in ("-", "*", "+"):
             flush()
-            current.append("• " + _BULLET.sub("", raw).strip())
+            item = _BULLET.sub("", raw).strip() if _BULLET.match(raw) else ""
+            if item:  # an empty item prints nothing (not a lone bullet)
+                current.append("• " + item)
             continue
         current.append(line)
     flush()
