@@ -85,8 +85,8 @@ class AreasResult:
     #: period) printed otherwise than by its chapters built on their own, when the
     #: panel's chapter is built too (empty when they print them alike).
     unlike_alone: Mapping[str, int] = dataclasses.field(default_factory=dict)
-    #: The areas whose chapter was not written, each with why: disclosure control could
-    #: not protect it (the comparison chapter then hides the area's counts).
+    #: The areas whose chapter was not written, as disclosure control could not protect
+    #: it, each with the reason (the comparison chapter then hides the area's counts).
     left_out: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
 

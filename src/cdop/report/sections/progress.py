@@ -408,6 +408,11 @@ def declare_bounds(ctx: Context) -> None:
     - cases open more than 12 months at a year end, together with the reviews of the
       year that took more than 12 months from notification, are at most the cases open
       at the end of the year before: both were notified, and not yet reviewed, by then;
+    - the reviews of a year within 12 months of notification, together with the cases
+      open up to 12 months at its end, are at most the deaths notified in the year and
+      the cases open up to 12 months at the end of the year before: each was notified in
+      the year, or before it and still open at its start (within 12 months of its review,
+      or of the year's end, so open up to 12 months then);
     - cases open up to 12 months at a year end are at most the deaths notified in the
       year. This holds for every case but one notified on the last day of the year
       before and still open a year later (open 12 months to the day); it is declared
@@ -430,6 +435,7 @@ def declare_bounds(ctx: Context) -> None:
     cases open more than 12 months were open a year before
     cases open up to 12 months were notified in the year
     death before notification
+    reviewed or open within 12 months: notified in the year or open a year before
     reviews recording a reason for delay
     """
     counts = ctx.counts
@@ -459,6 +465,20 @@ def declare_bounds(ctx: Context) -> None:
                 terms[over] = 1
             if before in present:
                 counts.bound(terms, why="cases open more than 12 months were open a year before")
+            # The reviews of the year within 12 months of notification, with the cases open
+            # up to 12 months at its end, were notified in the year or open up to 12
+            # months a year before (the cases open more than 12 months are the rest).
+            reviewed = CellKey(MEASURE.REVIEWED, base.dims)
+            notified = CellKey(MEASURE.NOTIFIED, base.dims)
+            over_before = key.having(DIM.YEAR, [financial_label(int(year[:4]) - 1)])
+            flow = {reviewed: 1, over: -1, base: 1, key: -1, notified: -1, before: -1}
+            flow[over_before] = 1
+            if all(k in present for k in flow):
+                counts.bound(
+                    flow,
+                    why="reviewed or open within 12 months: notified in the year or open a "
+                    "year before",
+                )
             # the same a year on, with the next year's counts (see LinkedCounts.bound_ahead)
             after = financial_label(int(year[:4]) + 1)
             if base in present:
