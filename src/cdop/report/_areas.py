@@ -284,6 +284,78 @@ def _total_hidden(
     return linked.protect(settings.rules).hidden(key)
 
 
+def _total_narrows(
+    areas: Sequence[str],
+    counts: np.ndarray,
+    hidden: np.ndarray,
+    keys: Sequence[CellKey],
+    by_area: Mapping[str, Published],
+    ranges: Mapping[str, Ranges],
+) -> bool:
+    """Whether the count of all areas together would narrow the count of an area whose
+    count is hidden here, read with the range each area's own chapter leaves it.
+
+    Shown, the total gives the reader the sum of the hidden areas' counts (the shown
+    ones, and the records of no area, are known). Each hidden count ``x`` lies in the
+    range its chapter leaves it, ``[lo, hi]``; with the sum ``S``, area ``a``'s lies in
+    ``[S - sum of the others' hi, S - sum of the others' lo]``. When that cuts into its
+    own range, the total tells the reader something of it that its chapter does not
+    (and, through the chapter's counts of it, of those too): the total is hidden. An
+    area whose range cannot be told (its chapter does not print the count) hides the
+    total too.
+
+    Examples
+    --------
+    >>> key = CellKey.of("deaths", year="2024/25")
+    >>> shown = {"A": {key: (9, True)}, "B": {key: (4, True)}}
+    >>> _total_narrows(["A", "B"], np.array([9, 4]), np.array([True, True]), [key],
+    ...     shown, {"A": {key: (10.0, 12.0)}, "B": {key: (1.0, 20.0)}})
+    True
+    >>> _total_narrows(["A", "B"], np.array([9, 4]), np.array([True, True]), [key],
+    ...     shown, {"A": {key: (1.0, 12.0)}, "B": {key: (1.0, 12.0)}})
+    False
+    """
+    at = np.flatnonzero(hidden)
+    if at.size == 0:
+        return False
+    bounds: list[tuple[float, float]] = []
+    for i in at.tolist():
+        area = str(areas[i])
+        found = _range_of(area, float(counts[i]), keys, by_area.get(area, {}), ranges.get(area, {}))
+        if found is None:
+            return True
+        bounds.append(found)
+    total = float(counts[at].sum())
+    low = np.array([b[0] for b in bounds])
+    high = np.array([b[1] for b in bounds])
+    for j in range(at.size):
+        others_low = float(np.delete(low, j).sum())  # (not the sum less one: inf - inf)
+        others_high = float(np.delete(high, j).sum())
+        if total - others_high > low[j] + 0.5 or total - others_low < high[j] - 0.5:
+            return True
+    return False
+
+
+def _range_of(
+    area: str, count: float, keys: Sequence[CellKey], published: Published, ranges: Ranges
+) -> tuple[float, float] | None:
+    """The range a reader of an area's chapter can give the area's count made of
+    ``keys`` (one count, or the deprivation quintiles of infant deaths): the count
+    itself when its chapter shows it (or every part of it), the range gathered from the
+    chapter otherwise, None when neither is known."""
+    if len(keys) == 1:
+        entry = published.get(keys[0])
+        if entry is not None and not entry[1]:
+            return float(entry[0]), float(entry[0])
+        return ranges.get(keys[0])
+    group = keys[0].without(DIM.QUINTILE)
+    if group in ranges:
+        return ranges[group]
+    if all((e := published.get(k)) is not None and not e[1] for k in keys):
+        return count, count  # every quintile shown, and those of none given with them
+    return None
+
+
 def _share_total_hidden(
     measure: str,
     areas: Sequence[str],
@@ -540,6 +612,7 @@ def comparison_chapter(
     pool: int = 3,
     published: Mapping[str, Published] | None = None,
     panel_published: Published | None = None,
+    ranges: Mapping[str, Ranges] | None = None,
 ) -> Chapter:
     """The chapter comparing areas: ranked tables and funnel plots against all areas together.
 
@@ -553,6 +626,14 @@ def comparison_chapter(
     its own chapter prints it, so the two read together give nothing away. Without it the
     chapter is protected on its own (small counts hidden). Either way the value of all
     areas together is hidden when it would let a hidden count be worked out.
+
+    With ``ranges`` (for each area, the range a reader of its chapter can give each count
+    of it that chapter hides, as :func:`build_areas` gathers them), the value of all
+    areas together is hidden too when, read with those ranges, it would narrow an area's
+    count: an area's neonatal deaths printed in its chapter bound its infant deaths from
+    below, and the infant deaths of all areas then bound another area's from above, and
+    with it the quintiles its chapter hides (an independent attack narrowed them to 1..5
+    so). Without them, that is not checked.
 
     With ``panel_published`` (what the panel's own chapter printed, built with its areas'
     chapters), the value of all areas together, which is the panel's, is printed only
@@ -597,6 +678,8 @@ def comparison_chapter(
         indexed = frame.set_index(frame[by].astype(str))
         total = float(indexed.loc[~indexed.index.isin(names), source].sum())
         total_hidden = _total_hidden(measure, names, counts, hidden, total, settings)
+        if by_area is not None and ranges is not None and not total_hidden:
+            total_hidden = _total_narrows(names, counts, hidden, keys, by_area, ranges)
         if panel_published is not None:
             # the value of all areas is the panel's: shown only as the panel's chapter
             # shows the counts it is made of (and none of them less than it: the rest)
@@ -651,6 +734,16 @@ def comparison_chapter(
         (float(all_areas["within_12_months"].sum()), float(all_areas["reviews"].sum())),
         settings,
     )
+    if by_area is not None and ranges is not None and not benchmark_hidden:
+        # the percentage of all areas and their reviews give the count within 12 months
+        # of all areas: hidden when either total would narrow an area's count
+        benchmark_hidden = any(
+            _total_narrows(names, values, hidden_of, [key], by_area, ranges)
+            for values, hidden_of, key in (
+                (reviews_n, d_hidden, reviews),
+                (within_n, n_hidden, within),
+            )
+        )
     sections.append(
         _area_section(
             "areas_within_12_months",
@@ -836,7 +929,36 @@ def _init_worker(ds: Dataset, options: dict[str, Any]) -> None:
     for_worker()
 
 
-def _build_one(area: str, folder: str) -> tuple[list[str], Published, str]:
+#: The least and greatest value a reader of an area's chapter can give a count of it.
+Ranges = dict[CellKey, tuple[float, float]]
+
+
+def _comparison_ranges(protection: disclosure.Protection | None) -> Ranges:
+    """For each count of an area's chapter the comparison chapter prints a total of, and
+    that the area's chapter hides (or hides a part of), the range a reader of the chapter
+    can give it: reviews and reviews within 12 months of the year, deaths of the year, and
+    infant deaths of a pooled period (the sum of its deprivation quintiles, none given
+    included)."""
+    if protection is None or not protection.enabled or protection.counts is None:
+        return {}
+    out: Ranges = {}
+    groups: dict[CellKey, list[CellKey]] = {}
+    for key, hidden in zip(protection.keys, protection.hidden_mask, strict=True):
+        names = {name for name, _ in key.dims}
+        if key.measure == MEASURE.INFANT_DEATHS_CALENDAR and names == {DIM.YEAR, DIM.QUINTILE}:
+            groups.setdefault(key.without(DIM.QUINTILE), []).append(key)
+        elif hidden and (
+            (key.measure == MEASURE.REVIEWED and names in ({DIM.YEAR}, {DIM.YEAR, DIM.MONTHS}))
+            or (key.measure == MEASURE.DEATHS and names == {DIM.YEAR})
+        ):
+            out[key] = protection.sum_range([key])
+    for total, members in groups.items():
+        if any(protection.hidden(k) for k in members):
+            out[total] = protection.sum_range(members)
+    return out
+
+
+def _build_one(area: str, folder: str) -> tuple[list[str], Published, str, Ranges]:
     """Build and write the chapter of one area: the files written, what the chapter
     printed of the counts the comparison chapter prints too, and "" (or, for a chapter
     disclosure control cannot protect, no files, nothing printed and why)."""
@@ -856,7 +978,7 @@ def _build_one(area: str, folder: str) -> tuple[list[str], Published, str]:
     except Unprotectable as exc:
         # Not published: the other areas' chapters still are (a chapter left out prints
         # nothing, and the comparison chapter then hides the area's counts).
-        return [], {}, str(exc)
+        return [], {}, str(exc), {}
     except CdopError as exc:
         if type(exc) not in (CdopError, CdopArgumentError):
             raise
@@ -876,7 +998,7 @@ def _build_one(area: str, folder: str) -> tuple[list[str], Published, str]:
             if key.measure in _LINKED
         }
     )
-    return [str(p) for p in written], published, ""
+    return [str(p) for p in written], published, "", _comparison_ranges(protection)
 
 
 def build_areas(
@@ -985,7 +1107,7 @@ def build_areas(
             progress_tracker(progress, total=len(areas) + 1, desc="area chapters", unit="areas")
         )
         tracker.note(f"{len(areas)} area chapters with {count} worker(s)")
-        results: list[tuple[list[str], Published, str]] = []
+        results: list[tuple[list[str], Published, str, Ranges]] = []
         unlike: dict[str, int] = {}
         panel_published: Published | None = None
         panel_folder = staging / "panel" if with_panel else None
@@ -1019,9 +1141,9 @@ def build_areas(
                 # On an error or an interruption, run no more chapters: wait only for
                 # those being written, so that the staging folder can be removed whole.
                 pool.shutdown(wait=True, cancel_futures=True)
-        for written, _, _ in results:
+        for written, _, _, _ in results:
             files += [Path(p) for p in written]
-        left_out = {area: why for area, (_, _, why) in zip(areas, results, strict=True) if why}
+        left_out = {area: why for area, (_, _, why, _) in zip(areas, results, strict=True) if why}
         if len(left_out) == len(areas):
             area, why = next(iter(left_out.items()))
             raise CdopError(f"the chapter of {area}: {why}")
@@ -1034,7 +1156,10 @@ def build_areas(
             suppress=suppress,
             rules=rules,
             date=date,
-            published={a: published for a, (_, published, _) in zip(areas, results, strict=True)},
+            published={
+                a: published for a, (_, published, _, _) in zip(areas, results, strict=True)
+            },
+            ranges={a: ranges for a, (_, _, _, ranges) in zip(areas, results, strict=True)},
             panel_published=panel_published,
         )
         files = [
@@ -1121,7 +1246,7 @@ def _build_together(
     *,
     panel: str,
     progress: Callable[[str], None] | None,
-) -> tuple[list[tuple[list[str], Published, str]], list[Path], dict[str, int], Published]:
+) -> tuple[list[tuple[list[str], Published, str, Ranges]], list[Path], dict[str, int], Published]:
     """The panel's chapter and its areas' chapters, protected together (one process),
     the panel's counts of earlier years printed otherwise than by its chapters built on
     their own (see :func:`cdop.report._together.unlike_alone`), and what the panel's
@@ -1145,7 +1270,7 @@ def _build_together(
         progress=progress,
     )
     written: list[Path] = []
-    results: list[tuple[list[str], Published, str]] = []
+    results: list[tuple[list[str], Published, str, Ranges]] = []
     panel_published: Published = {}
     unlike = unlike_alone(members[0], joint, settings)
     for member in members:
@@ -1168,6 +1293,6 @@ def _build_together(
         folder = folders[areas.index(member.area)]
         files = render(chapter, folder, formats, date=date, template=template)
         results.append(
-            ([str(p) for p in files], published_for_comparison(member, joint, _LINKED), "")
+            ([str(p) for p in files], published_for_comparison(member, joint, _LINKED), "", {})
         )
     return results, written, unlike, panel_published
