@@ -862,7 +862,10 @@ def comparison_chapter(
                 percent=False,
                 period=label,
                 ylabel="Deaths per 100,000 children",
-                notes=("Deaths notified in the year per 100,000 resident children aged 0-17.",),
+                notes=(
+                    "Deaths in the year by date of death (not by date of notification) per "
+                    "100,000 resident children aged 0-17.",
+                ),
                 count_hidden=n_hidden,
                 denominator_hidden=np.zeros(len(compared), dtype=bool),
                 benchmark_hidden=n_total,
