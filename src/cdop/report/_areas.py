@@ -951,7 +951,12 @@ def _comparison_ranges(protection: disclosure.Protection | None) -> Ranges:
         if key.measure == MEASURE.INFANT_DEATHS_CALENDAR and names == {DIM.YEAR, DIM.QUINTILE}:
             groups.setdefault(key.without(DIM.QUINTILE), []).append(key)
         elif hidden and (
-            (key.measure == MEASURE.REVIEWED and names in ({DIM.YEAR}, {DIM.YEAR, DIM.MONTHS}))
+            (key.measure == MEASURE.REVIEWED and names == {DIM.YEAR})
+            or (
+                key.measure == MEASURE.REVIEWED
+                and names == {DIM.YEAR, DIM.MONTHS}
+                and key.levels(DIM.MONTHS) == frozenset(WITHIN_LEVELS[12])
+            )
             or (key.measure == MEASURE.DEATHS and names == {DIM.YEAR})
         ):
             out[key] = protection.sum_range([key])
