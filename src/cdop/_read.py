@@ -405,13 +405,14 @@ def _load_folder(
         for path in sorted(folder.iterdir())
         if path.is_file() and not path.name.startswith((".", "~$"))
     ]
+    named = {path: _table_for_stem(path.stem, sheets) for path in files}
     mapped, issues = _read_as_named(
         {
             path.stem: functools.partial(_file_headed_like, path, column_map)
-            for path in files
-            if path.suffix.lower() in _SUPPORTED and _table_for_stem(path.stem, sheets) is None
+            for path, table in named.items()
+            if table is None and path.suffix.lower() in _SUPPORTED
         },
-        {t for p in files if (t := _table_for_stem(p.stem, sheets)) is not None},
+        {table for table in named.values() if table is not None},
         folder,
         "file",
     )
@@ -490,13 +491,14 @@ def _load_workbook(
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     tables: dict[schema.TableName, RawTable] = {}
     unread: list[RawTable] = []
+    named = {sheet: _table_for_stem(str(sheet), sheets) for sheet in book}
     mapped, issues = _read_as_named(
         {
-            str(sheet): functools.partial(_headed_like, cells, column_map)
-            for sheet, cells in book.items()
-            if _table_for_stem(str(sheet), sheets) is None
+            str(sheet): functools.partial(_headed_like, book[sheet], column_map)
+            for sheet, table in named.items()
+            if table is None
         },
-        {t for sheet in book if (t := _table_for_stem(str(sheet), sheets)) is not None},
+        {table for table in named.values() if table is not None},
         path,
         "sheet",
     )
@@ -2311,8 +2313,7 @@ def _ids_as_dates(
     such as "3-12" or "MAR1" into a date as it is typed or opened, and the ID is then read
     as the date the cell shows, which the other tables' IDs may not match."""
     if cells.dtype != object:
-        dated = np.asarray(pd.api.types.is_datetime64_any_dtype(cells.dtype), dtype=bool)
-        dated = np.full(len(cells), bool(dated))
+        dated = np.full(len(cells), pd.api.types.is_datetime64_any_dtype(cells.dtype))
     else:
         dated = np.fromiter(
             (hasattr(v, "isoformat") for v in cells.tolist()), dtype=bool, count=len(cells)
